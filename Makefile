@@ -1,0 +1,55 @@
+# 交流吧 — the two Quickstart commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c requirements/constraints.txt
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install install-test lint format lock clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Serves the demo city on SQLite with one background worker beside the web server.
+run: install
+	$(BIN)/jiaoliuba migrate --no-input
+	$(BIN)/jiaoliuba load_demo
+	@echo "交流吧 → http://$(HOST):$(PORT)/  (demo accounts: see README)"
+	@$(BIN)/jiaoliuba worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/jiaoliuba runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/jiaoliuba makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin the whole dependency tree after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,production]'
+	{ echo "# Every package of the tree, pinned. Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^jiaoliuba' | sort -f; } > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

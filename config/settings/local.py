@@ -1,0 +1,10 @@
+"""Developer machine: `make run`. Keys below are for local use only."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "local-dev-only-not-secret"  # noqa: F405
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "bG9jYWwtZGV2LW9ubHktZmllbGQta2V5LTMyYnl0ZXM="  # noqa: F405
+FIELD_HASH_KEY = FIELD_HASH_KEY or "local-dev-only-hash-key"  # noqa: F405
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from jiaoliuba.accounts import views as account_views
+from jiaoliuba.api.api import api
+from jiaoliuba.core import views as core_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("jiaoliuba.accounts.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,3 @@
+from jiaoliuba.cli import main
+
+main()

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+
+
+class SmsRequestIn(Schema):
+    phone: str
+
+
+class SmsVerifyIn(Schema):
+    phone: str
+    code: str
+    name: str = ""
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    region_code: str
+    region_name: str
+
+
+class MeOut(Schema):
+    id: int
+    display_name: str
+    username: str | None
+    phone_masked: str
+    roles: list[RoleOut]
+    resident_id: int | None
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class ResidentOut(Schema):
+    id: int
+    display_name: str
+    phone_masked: str
+    community: RegionRef | None
+    grid: RegionRef | None
+    address: str
+    household_id: int | None
+    verification_status: str
+    verified_at: dt.datetime | None
+
+
+class ResidentUpdateIn(Schema):
+    display_name: str | None = None
+    community_code: str | None = None
+    grid_code: str | None = None
+    address: str | None = None
+    id_number: str | None = None
+
+
+class RevealIn(Schema):
+    reason: str
+
+
+class RevealOut(Schema):
+    value: str

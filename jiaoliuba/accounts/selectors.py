@@ -1,0 +1,151 @@
+"""Reads about people, always on behalf of an acting user and limited to their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.accounts.choices import STAFF_ROLES, Role, VerificationStatus
+from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
+from jiaoliuba.core import crypto
+from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.validators import normalize_mobile
+from jiaoliuba.regions.models import Region
+from jiaoliuba.regions.models.region import subtree_q
+
+_CACHE_ATTR = "_jiaoliuba_roles_at"
+
+
+def user_roles_at(user: Any) -> dict[str, list[str]]:
+    """{role: [region paths]} for the user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {}
+        for role, path in RoleAssignment.objects.filter(user=user).values_list("role", "region__path"):
+            cached.setdefault(role, []).append(path)
+        if ResidentProfile.objects.filter(user=user).exists():
+            cached.setdefault(Role.RESIDENT, [])
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def user_roles(user: Any) -> set[str]:
+    return set(user_roles_at(user))
+
+
+def user_is_staff_member(user: Any) -> bool:
+    return bool(user_roles(user) & STAFF_ROLES)
+
+
+def user_scope_paths(user: Any, *, roles: frozenset[str] = STAFF_ROLES) -> list[str]:
+    """The region paths whose subtrees the user covers through the given roles, with
+    nested paths removed (a street officer who is also a grid worker inside that street
+    needs only the street)."""
+    paths = sorted({p for role, ps in user_roles_at(user).items() if role in roles for p in ps})
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(user: Any, *, field: str, roles: frozenset[str] = STAFF_ROLES) -> Q:
+    """A Q that keeps rows whose region path `field` lies in the user's scope; matches
+    nothing for a user without a staff role."""
+    condition = Q(pk__in=[])
+    for path in user_scope_paths(user, roles=roles):
+        condition |= subtree_q(path, field=field)
+    return condition
+
+
+def user_scope_regions(user: Any) -> list[Region]:
+    paths = user_scope_paths(user)
+    return list(Region.objects.filter(path__in=paths).order_by("path"))
+
+
+# --- residents ---------------------------------------------------------------------
+
+
+def residents_visible_to(user: Any) -> QuerySet[ResidentProfile]:
+    """Residents whose grid or community lies in the user's scope. A grid worker's scope
+    holds no community node, so they see exactly the residents of their grid."""
+    condition = scope_q(user, field="grid__path") | scope_q(user, field="community__path")
+    return ResidentProfile.objects.filter(condition).select_related("user", "community", "grid", "household")
+
+
+def resident_list(
+    *, user: Any, query: str = "", status: str = "", region_code: str = ""
+) -> QuerySet[ResidentProfile]:
+    qs = residents_visible_to(user)
+    if status in VerificationStatus.values:
+        qs = qs.filter(verification_status=status)
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        qs = qs.filter(
+            subtree_q(region.path, field="grid__path") | subtree_q(region.path, field="community__path")
+        ) if region else qs.none()
+    query = query.strip()
+    if query:
+        try:
+            phone = normalize_mobile(query)
+        except Exception:
+            qs = qs.filter(Q(user__display_name__icontains=query) | Q(address__icontains=query))
+        else:
+            qs = qs.filter(user__phone_hash=crypto.lookup_hash(phone, purpose="phone"))
+    return qs.order_by("community__path", "user__display_name", "pk")
+
+
+def access_resident(*, user: Any, resident_id: int) -> ResidentProfile:
+    """The resident if the user may see them (themself, or in a staff scope); else 404."""
+    own = getattr(user, "is_authenticated", False) and ResidentProfile.objects.filter(
+        pk=resident_id, user=user
+    )
+    if own and own.exists():
+        return own.select_related("user", "community", "grid", "household").get()
+    resident = residents_visible_to(user).filter(pk=resident_id).first()
+    if resident is None:
+        raise NotFound(_("No such resident."), code="resident_not_found")
+    return resident
+
+
+def resident_of(user: Any) -> ResidentProfile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        ResidentProfile.objects.select_related("community", "grid", "household")
+        .filter(user=user)
+        .first()
+    )
+
+
+def resident_counts(*, user: Any) -> dict[str, int]:
+    rows = residents_visible_to(user).values("verification_status").annotate(n=Count("pk"))
+    counts = {row["verification_status"]: row["n"] for row in rows}
+    return {
+        "total": sum(counts.values()),
+        "verified": counts.get(VerificationStatus.VERIFIED, 0),
+        "unverified": counts.get(VerificationStatus.UNVERIFIED, 0),
+    }
+
+
+def user_by_phone(*, phone: str) -> User | None:
+    return User.objects.filter(phone_hash=crypto.lookup_hash(phone, purpose="phone")).first()
+
+
+def communities_for_choice() -> QuerySet[Region]:
+    """Communities a resident may pick as home; region names are public."""
+    from jiaoliuba.regions.choices import RegionLevel
+
+    return Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("path")
+
+
+def grids_of(*, community: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=community).order_by("code")
+
+
+def user_role_assignments(*, user: Any) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).select_related("region").order_by("region__path", "role")

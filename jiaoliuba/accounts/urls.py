@@ -1,0 +1,19 @@
+from django.urls import path
+
+from jiaoliuba.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.resident_login, name="login"),
+    path("login/send-code/", views.send_code, name="send_code"),
+    path("staff/login/", views.staff_login, name="staff_login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("me/", views.me, name="me"),
+    path("me/profile/", views.me_profile, name="me_profile"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("workbench/residents/", views.resident_list, name="resident_list"),
+    path("workbench/residents/<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("workbench/residents/<int:resident_id>/reveal-phone/", views.resident_reveal_phone, name="resident_reveal_phone"),
+    path("workbench/residents/<int:resident_id>/verify/", views.resident_verify, name="resident_verify"),
+]

@@ -1,0 +1,239 @@
+"""Pages. Thin: parse the form, call a service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jiaoliuba.accounts import policies, selectors, services
+from jiaoliuba.accounts.forms import (
+    CodeForm,
+    PhoneForm,
+    ProfileForm,
+    ResidentSearchForm,
+    RevealForm,
+    StaffLoginForm,
+)
+from jiaoliuba.core.errors import ApplicationError, NotFound
+from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.selectors import region_get
+
+BACKEND = "jiaoliuba.accounts.backends.StaffPasswordBackend"
+
+
+def staff_required(view):
+    """Staff pages: sign-in required; anyone without a staff role gets 404, as if the
+    page did not exist for them."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/staff/login/?next={request.path}")
+        if not selectors.user_is_staff_member(request.user):
+            raise NotFound(_("Not found."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def resident_required(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/login/?next={request.path}")
+        if selectors.resident_of(request.user) is None:
+            raise NotFound(_("Not found."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "accounts/landing.html")
+    if selectors.user_is_staff_member(request.user):
+        return redirect("accounts:workbench")
+    if selectors.resident_of(request.user) is not None:
+        return redirect("accounts:me")
+    return render(request, "accounts/landing.html")
+
+
+@require_http_methods(["GET", "POST"])
+def resident_login(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.otp_verify(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            login(request, user, backend=BACKEND)
+            return redirect(_next_url(request, "/me/"))
+    return render(request, "accounts/login_resident.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def send_code(request: HttpRequest) -> HttpResponse:
+    """htmx target of the 获取验证码 button; without JavaScript it re-renders the page."""
+    form = PhoneForm(request.POST)
+    ok, message = False, _("Please enter your mobile number.")
+    if form.is_valid():
+        try:
+            services.otp_request(phone=form.cleaned_data["phone"], ip=client_ip(request))
+        except ApplicationError as exc:
+            message = str(exc.message)
+        else:
+            ok, message = True, _("The code has been sent. It is valid for 5 minutes.")
+    if request.htmx:
+        return render(request, "accounts/_code_status.html", {"ok": ok, "message": message})
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(f"/login/?phone={request.POST.get('phone', '')}")
+
+
+@require_http_methods(["GET", "POST"])
+def staff_login(request: HttpRequest) -> HttpResponse:
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.staff_authenticate(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            login(request, user, backend=BACKEND)
+            return redirect(_next_url(request, "/"))
+    return render(request, "accounts/login_staff.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("/")
+
+
+@resident_required
+def me(request: HttpRequest) -> HttpResponse:
+    resident = selectors.resident_of(request.user)
+    return render(request, "accounts/me.html", {"resident": resident})
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def me_profile(request: HttpRequest) -> HttpResponse:
+    resident = selectors.resident_of(request.user)
+    assert resident is not None
+    initial = {
+        "display_name": request.user.display_name,
+        "community": resident.community.code if resident.community else "",
+        "grid": resident.grid.code if resident.grid else "",
+        "address": resident.address,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resident_profile_update(
+                actor=request.user,
+                resident=resident,
+                display_name=data["display_name"],
+                community=region_get(code=data["community"]),
+                grid=region_get(code=data["grid"]) if data["grid"] else None,
+                address=data["address"],
+                ip=client_ip(request),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:me")
+    return render(request, "accounts/me_profile.html", {"form": form})
+
+
+@staff_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    context = {
+        "scope_regions": selectors.user_scope_regions(request.user),
+        "assignments": selectors.user_role_assignments(user=request.user),
+        "counts": selectors.resident_counts(user=request.user),
+    }
+    return render(request, "accounts/workbench.html", context)
+
+
+@staff_required
+def resident_list(request: HttpRequest) -> HttpResponse:
+    form = ResidentSearchForm(request.GET or None)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"], form.cleaned_data["status"]
+    page = Paginator(selectors.resident_list(user=request.user, query=query, status=status), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/resident_list.html", {"form": form, "page": page})
+
+
+def _detail_context(request: HttpRequest, resident, **extra):
+    roles_at = selectors.user_roles_at(request.user)
+    path = (resident.grid or resident.community).path if (resident.grid or resident.community) else ""
+    return {
+        "resident": resident,
+        "reveal_form": RevealForm(),
+        "may_reveal": policies.may_any(roles_at, path, policies.PHONE_REVEAL_ROLES),
+        "may_verify": policies.may_any(roles_at, path, policies.VERIFY_ROLES),
+        **extra,
+    }
+
+
+@staff_required
+def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = selectors.access_resident(user=request.user, resident_id=resident_id)
+    return render(request, "accounts/resident_detail.html", _detail_context(request, resident))
+
+
+@staff_required
+@require_POST
+def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = selectors.access_resident(user=request.user, resident_id=resident_id)
+    form = RevealForm(request.POST)
+    full_phone, error = None, None
+    if form.is_valid():
+        try:
+            full_phone = services.resident_reveal_phone(
+                actor=request.user, resident=resident, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except ApplicationError as exc:
+            error = str(exc.message)
+    else:
+        error = _("Please say why you need the full number.")
+    context = _detail_context(request, resident, full_phone=full_phone, reveal_error=error)
+    if request.htmx:
+        return render(request, "accounts/_phone.html", context)
+    return render(request, "accounts/resident_detail.html", context)
+
+
+@staff_required
+@require_POST
+def resident_verify(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = selectors.access_resident(user=request.user, resident_id=resident_id)
+    try:
+        services.resident_verify(actor=request.user, resident=resident, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The resident is now verified."))
+    return redirect("accounts:resident_detail", resident_id=resident.pk)

@@ -1,0 +1,71 @@
+"""Mounts every app's router at /api/v1/ and turns errors into one JSON shape:
+{"code", "message", "message_zh", "message_en", "detail"?}. Holds no business logic."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from jiaoliuba.accounts import services as account_services
+from jiaoliuba.accounts.api.routes import auth_router
+from jiaoliuba.accounts.api.routes import router as people_router
+from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
+from jiaoliuba.regions.api.routes import router as regions_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = account_services.api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="交流吧 Jiaoliuba API",
+    version="1",
+    description="Grassroots community governance. 中文优先; errors carry message_zh and message_en.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/auth/", auth_router)
+api.add_router("/", people_router)
+api.add_router("/", regions_router)
+
+
+def _error(request: HttpRequest, error: ApplicationError):
+    return api.create_response(request, error.as_payload(), status=error.status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError):
+    return _error(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError):
+    error = ValidationFailed(_("Some fields are missing or not valid."), code="invalid_request", extra={"errors": exc.errors})
+    response = _error(request, error)
+    response.status_code = 422
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    return _error(request, NotAuthenticated(_("Please sign in first.")))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return _error(request, NotFound(_("Not found.")))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    error = ApplicationError(str(exc), code="http_error")
+    error.status = exc.status_code
+    return _error(request, error)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "jiaoliuba.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from jiaoliuba.core import checks  # noqa: F401  (registers system checks)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "jiaoliuba.core.admin_site.JiaoliubaAdminSite"

@@ -1,0 +1,52 @@
+"""`jiaoliuba worker`: the background worker. Runs queued tasks (django-tasks-db), writes a
+heartbeat that /healthz reports, and enqueues periodic tasks when they are due."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from jiaoliuba.core import clock, periodic, services
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (tasks, periodic sweeps, heartbeat)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to sleep when idle.")
+        parser.add_argument("--batch-size", type=int, default=50, help="Tasks per cycle between beats.")
+        parser.add_argument("--once", action="store_true", help="Run one cycle and exit (tests).")
+
+    def handle(self, *, interval: float, batch_size: int, once: bool, **options):
+        worker_id = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"
+        started_at = clock.now()
+        self.stdout.write(f"worker {worker_id} started")
+        while True:
+            close_old_connections()
+            services.worker_heartbeat_beat(
+                worker_id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), started_at=started_at
+            )
+            periodic.enqueue_due()
+            # Batch mode returns once the queue is empty or batch_size tasks ran, so the
+            # heartbeat above stays fresh even under a long queue.
+            runner = Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=batch_size,
+                worker_id=worker_id[:64],
+                excluded_queue_names=[],
+            )
+            runner.configure_signals()
+            runner.run()
+            if once or not runner.running:
+                return
+            time.sleep(interval)
