@@ -3,6 +3,7 @@ heartbeat that /healthz reports, and enqueues periodic tasks when they are due."
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run one cycle and exit (tests).")
 
     def handle(self, *, interval: float, batch_size: int, once: bool, **options):
+        # The batch runner logs "no more tasks" on every idle cycle; keep only warnings
+        # from it unless asked for more.
+        if options.get("verbosity", 1) < 2:
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"
         started_at = clock.now()
         self.stdout.write(f"worker {worker_id} started")

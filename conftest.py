@@ -1,0 +1,1 @@
+pytest_plugins = ["jiaoliuba.testing.fixtures", "jiaoliuba.testing.browser"]
