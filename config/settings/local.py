@@ -8,3 +8,4 @@ SECRET_KEY = SECRET_KEY or "local-dev-only-not-secret"  # noqa: F405
 FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "bG9jYWwtZGV2LW9ubHktZmllbGQta2V5LTMyYnl0ZXM="  # noqa: F405
 FIELD_HASH_KEY = FIELD_HASH_KEY or "local-dev-only-hash-key"  # noqa: F405
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)

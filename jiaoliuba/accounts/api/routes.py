@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jiaoliuba.accounts import selectors, services
 from jiaoliuba.accounts.api.schemas import (
@@ -51,7 +51,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange a staff username and password for a bearer token (machine clients)."""
     user = services.staff_authenticate(username=payload.username, password=payload.password, ip=client_ip(request))
     token, raw = services.api_token_create(user=user, name=payload.name)
-    return 201, TokenOut(token=raw, expires_at=token.expires_at)
+    return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 
 
 @auth_router.delete("/token", response={204: None})
@@ -60,14 +60,14 @@ def token_revoke(request: HttpRequest):
     if not header.lower().startswith("bearer "):
         raise NotAuthenticated("Send the token to revoke in the Authorization header.")
     services.api_token_revoke(raw=header.split(" ", 1)[1].strip())
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.post("/sms/request", auth=None, response={202: None})
 def sms_request(request: HttpRequest, payload: SmsRequestIn):
     """Send a sign-in code to a mainland mobile number."""
     services.otp_request(phone=payload.phone, ip=client_ip(request))
-    return 202, None
+    return Status(202, None)
 
 
 @auth_router.post("/sms/verify", auth=None, response={201: TokenOut})
@@ -75,7 +75,7 @@ def sms_verify(request: HttpRequest, payload: SmsVerifyIn):
     """Check the code; returns a bearer token for the resident (registered on first use)."""
     user = services.otp_verify(phone=payload.phone, code=payload.code)
     token, raw = services.api_token_create(user=user, name=payload.name or "app")
-    return 201, TokenOut(token=raw, expires_at=token.expires_at)
+    return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 
 
 @router.get("/me", response=MeOut)

@@ -1,0 +1,64 @@
+import pytest
+
+from jiaoliuba.accounts import services
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import ApiToken
+from jiaoliuba.core.errors import NotAuthenticated, RateLimited
+from jiaoliuba.testing.fixtures import JIEFANG, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lockout_after_failures_even_with_right_password(make_staff, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    for _ in range(3):
+        with pytest.raises(NotAuthenticated):
+            services.staff_authenticate(username="chen", password="wrong", ip="1.2.3.4")
+    with pytest.raises(RateLimited):
+        services.staff_authenticate(username="chen", password=PASSWORD, ip="5.6.7.8")
+
+
+def test_staff_login_page(client, make_staff):
+    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    response = client.post("/staff/login/", {"username": "chen", "password": "nope"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    response = client.post("/staff/login/", {"username": "chen", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/workbench/"
+
+
+def test_token_issue_use_and_revoke(client, make_staff):
+    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    response = client.post("/api/v1/auth/token", {"username": "chen", "password": PASSWORD}, content_type="application/json")
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert token not in {t.key_hash for t in ApiToken.objects.all()}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/v1/me", **headers).json()["username"] == "chen"
+    assert client.delete("/api/v1/auth/token", **headers).status_code == 204
+    assert client.get("/api/v1/me", **headers).status_code == 401
+
+
+def test_token_with_bad_password(client, make_staff):
+    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    response = client.post("/api/v1/auth/token", {"username": "chen", "password": "x"}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "bad_credentials"
+
+
+def test_expired_token_is_refused(client, make_staff):
+    import datetime as dt
+
+    user = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    _token, raw = services.api_token_create(user=user)
+    ApiToken.objects.update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_resident_cannot_use_password_login(client, make_resident):
+    make_resident(phone="13700009999")
+    response = client.post("/staff/login/", {"username": "13700009999", "password": ""})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
