@@ -6,29 +6,49 @@ from jiaoliuba.accounts import selectors
 
 class PhoneForm(forms.Form):
     phone = forms.CharField(
-        label=_("Mobile number"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "138 0000 0000"}),
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "138 0000 0000"}
+        ),
     )
 
 
 class CodeForm(PhoneForm):
     code = forms.CharField(
-        label=_("Verification code"), max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": "6位数字"}),
+        label=_("Verification code"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "placeholder": "6位数字",
+            }
+        ),
     )
 
 
 class StaffLoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=64)
     community = forms.ChoiceField(label=_("Community"))
     grid = forms.ChoiceField(label=_("Grid"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False,
-                              widget=forms.TextInput(attrs={"placeholder": _("Building, unit, room")}))
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Building, unit, room")}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,17 +65,23 @@ class ProfileForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200,
-                             widget=forms.TextInput(attrs={"placeholder": _("e.g. calling back about an appeal")}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. calling back about an appeal")}),
+    )
 
 
 class ResidentSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name, address or full mobile number")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, address or full mobile number")}),
+    )
     status = forms.ChoiceField(label=_("Verification"), required=False)
 
     def __init__(self, *args, **kwargs):
         from jiaoliuba.accounts.choices import VerificationStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All"))] + list(VerificationStatus.choices)
+        self.fields["status"].choices = [("", _("All")), *list(VerificationStatus.choices)]

@@ -25,7 +25,9 @@ def user_roles_at(user: Any) -> dict[str, list[str]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = {}
-        for role, path in RoleAssignment.objects.filter(user=user).values_list("role", "region__path"):
+        for role, path in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "region__path"
+        ):
             cached.setdefault(role, []).append(path)
         if ResidentProfile.objects.filter(user=user).exists():
             cached.setdefault(Role.RESIDENT, [])
@@ -74,7 +76,9 @@ def residents_visible_to(user: Any) -> QuerySet[ResidentProfile]:
     """Residents whose grid or community lies in the user's scope. A grid worker's scope
     holds no community node, so they see exactly the residents of their grid."""
     condition = scope_q(user, field="grid__path") | scope_q(user, field="community__path")
-    return ResidentProfile.objects.filter(condition).select_related("user", "community", "grid", "household")
+    return ResidentProfile.objects.filter(condition).select_related(
+        "user", "community", "grid", "household"
+    )
 
 
 def resident_list(
@@ -85,9 +89,14 @@ def resident_list(
         qs = qs.filter(verification_status=status)
     if region_code:
         region = Region.objects.filter(code=region_code).first()
-        qs = qs.filter(
-            subtree_q(region.path, field="grid__path") | subtree_q(region.path, field="community__path")
-        ) if region else qs.none()
+        qs = (
+            qs.filter(
+                subtree_q(region.path, field="grid__path")
+                | subtree_q(region.path, field="community__path")
+            )
+            if region
+            else qs.none()
+        )
     query = query.strip()
     if query:
         try:
@@ -140,7 +149,9 @@ def communities_for_choice() -> QuerySet[Region]:
     """Communities a resident may pick as home; region names are public."""
     from jiaoliuba.regions.choices import RegionLevel
 
-    return Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("path")
+    return (
+        Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("path")
+    )
 
 
 def grids_of(*, community: Region) -> QuerySet[Region]:
@@ -148,4 +159,8 @@ def grids_of(*, community: Region) -> QuerySet[Region]:
 
 
 def user_role_assignments(*, user: Any) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).select_related("region").order_by("region__path", "role")
+    return (
+        RoleAssignment.objects.filter(user=user)
+        .select_related("region")
+        .order_by("region__path", "role")
+    )

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import policies, selectors
 from jiaoliuba.accounts.choices import ROLE_LEVELS, Role, VerificationStatus
-from jiaoliuba.accounts.models import ApiToken, Household, OneTimeCode, ResidentProfile, RoleAssignment, User
+from jiaoliuba.accounts.models import (
+    ApiToken,
+    Household,
+    OneTimeCode,
+    ResidentProfile,
+    RoleAssignment,
+    User,
+)
 from jiaoliuba.core import clock, crypto, ratelimit
 from jiaoliuba.core.errors import (
     ApplicationError,
@@ -56,7 +63,9 @@ def user_create_staff(
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        raise Conflict(_("That mobile number belongs to another account."), code="phone_taken") from exc
+        raise Conflict(
+            _("That mobile number belongs to another account."), code="phone_taken"
+        ) from exc
     audit_record(actor=actor, action="user.create", target=user, after={"username": username})
     return user
 
@@ -67,7 +76,9 @@ def staff_authenticate(*, username: str, password: str, ip: str | None) -> User:
     keys = [f"login:user:{username.strip().lower()}", f"login:ip:{ip or '-'}"]
     limit = settings.LOGIN_MAX_FAILURES
     if any(ratelimit.count(k) >= limit for k in keys[:1]) or ratelimit.count(keys[1]) >= limit * 4:
-        raise RateLimited(_("Too many failed sign-ins. Please wait 15 minutes and try again."), code="locked_out")
+        raise RateLimited(
+            _("Too many failed sign-ins. Please wait 15 minutes and try again."), code="locked_out"
+        )
     user = User.objects.filter(username=username.strip()).first()
     ok = user is not None and user.is_active and user.check_password(password)
     if not ok:
@@ -99,16 +110,28 @@ def otp_request(*, phone: str, ip: str | None) -> None:
     )
     if recent.exists():
         raise RateLimited(
-            _("A code was just sent. Please wait a minute before asking again."), code="otp_too_soon"
+            _("A code was just sent. Please wait a minute before asking again."),
+            code="otp_too_soon",
         )
-    if not ratelimit.hit(f"otp:phone:{digest}", limit=settings.OTP_MAX_PER_PHONE_PER_HOUR, window_seconds=3600):
-        raise RateLimited(_("Too many codes for this number. Please try again in an hour."), code="otp_rate_limited")
-    if not ratelimit.hit(f"otp:ip:{ip or '-'}", limit=settings.OTP_MAX_PER_IP_PER_HOUR, window_seconds=3600):
-        raise RateLimited(_("Too many codes from this network. Please try again later."), code="otp_rate_limited")
+    if not ratelimit.hit(
+        f"otp:phone:{digest}", limit=settings.OTP_MAX_PER_PHONE_PER_HOUR, window_seconds=3600
+    ):
+        raise RateLimited(
+            _("Too many codes for this number. Please try again in an hour."),
+            code="otp_rate_limited",
+        )
+    if not ratelimit.hit(
+        f"otp:ip:{ip or '-'}", limit=settings.OTP_MAX_PER_IP_PER_HOUR, window_seconds=3600
+    ):
+        raise RateLimited(
+            _("Too many codes from this network. Please try again later."), code="otp_rate_limited"
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         # A new code replaces any older one still waiting.
-        OneTimeCode.objects.filter(phone_hash=digest, consumed_at__isnull=True).update(consumed_at=now)
+        OneTimeCode.objects.filter(phone_hash=digest, consumed_at__isnull=True).update(
+            consumed_at=now
+        )
         OneTimeCode.objects.create(
             phone_hash=digest,
             code_hash=_code_hash(phone, code),
@@ -119,7 +142,9 @@ def otp_request(*, phone: str, ip: str | None) -> None:
     try:
         get_sms_backend().send(phone=phone, message=message)
     except SmsDeliveryError as exc:
-        OneTimeCode.objects.filter(phone_hash=digest, consumed_at__isnull=True).update(consumed_at=now)
+        OneTimeCode.objects.filter(phone_hash=digest, consumed_at__isnull=True).update(
+            consumed_at=now
+        )
         raise ApplicationError(
             _("The SMS could not be sent. Please try again shortly."), code="sms_failed"
         ) from exc
@@ -137,7 +162,9 @@ def otp_verify(*, phone: str, code: str) -> User:
         .first()
     )
     if otp is None:
-        raise ValidationFailed(_("The code has expired. Please ask for a new one."), code="otp_expired")
+        raise ValidationFailed(
+            _("The code has expired. Please ask for a new one."), code="otp_expired"
+        )
     # Count the attempt first and in its own statement, so a wrong guess is recorded
     # even though we then raise.
     OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
@@ -148,7 +175,10 @@ def otp_verify(*, phone: str, code: str) -> User:
     if not secrets.compare_digest(otp.code_hash, _code_hash(phone, code)):
         raise ValidationFailed(_("The code is not correct."), code="otp_invalid")
     with transaction.atomic():
-        if OneTimeCode.objects.filter(pk=otp.pk, consumed_at__isnull=True).update(consumed_at=now) != 1:
+        if (
+            OneTimeCode.objects.filter(pk=otp.pk, consumed_at__isnull=True).update(consumed_at=now)
+            != 1
+        ):
             raise ValidationFailed(_("The code has already been used."), code="otp_used")
         user = selectors.user_by_phone(phone=phone)
         if user is None:
@@ -169,7 +199,9 @@ def otp_purge_expired() -> int:
 # --- residents ---------------------------------------------------------------------------
 
 
-def _community_and_grid(community: Region | None, grid: Region | None) -> tuple[Region | None, Region | None]:
+def _community_and_grid(
+    community: Region | None, grid: Region | None
+) -> tuple[Region | None, Region | None]:
     if community is not None and community.level != RegionLevel.COMMUNITY:
         raise ValidationFailed(_("Please choose a community."), code="invalid_community")
     if grid is not None:
@@ -178,7 +210,9 @@ def _community_and_grid(community: Region | None, grid: Region | None) -> tuple[
         if community is None:
             community = grid.parent
         elif grid.parent_id != community.pk:
-            raise ValidationFailed(_("That grid is not in the chosen community."), code="invalid_grid")
+            raise ValidationFailed(
+                _("That grid is not in the chosen community."), code="invalid_grid"
+            )
     return community, grid
 
 
@@ -198,14 +232,28 @@ def resident_register(
             user = User.objects.create_user(
                 display_name=display_name.strip()[:64], phone=phone, phone_hash=phone_hash(phone)
             )
-            ResidentProfile.objects.create(user=user, community=community, grid=grid, address=address.strip()[:200])
+            ResidentProfile.objects.create(
+                user=user, community=community, grid=grid, address=address.strip()[:200]
+            )
     except IntegrityError as exc:
         raise Conflict(_("That mobile number is already registered."), code="phone_taken") from exc
-    audit_record(actor=actor or user, action="resident.register", target=user.resident, after={"community": community.code if community else None})
+    audit_record(
+        actor=actor or user,
+        action="resident.register",
+        target=user.resident,
+        after={"community": community.code if community else None},
+    )
     return user
 
 
-_PROFILE_FIELDS = ["community", "grid", "address", "household", "household_relation", "id_number_hash"]
+_PROFILE_FIELDS = [
+    "community",
+    "grid",
+    "address",
+    "household",
+    "household_relation",
+    "id_number_hash",
+]
 
 
 def resident_profile_update(
@@ -222,12 +270,16 @@ def resident_profile_update(
     """A resident edits their own profile; staff in scope may too. Changing the
     community of a verified resident returns them to 'unverified'."""
     is_self = resident.user_id == actor.pk
-    if not is_self and not policies.may_any(selectors.user_roles_at(actor), _resident_path(resident), policies.VERIFY_ROLES):
+    if not is_self and not policies.may_any(
+        selectors.user_roles_at(actor), _resident_path(resident), policies.VERIFY_ROLES
+    ):
         raise PermissionDenied(_("You may not change this resident's profile."))
-    before = model_snapshot(resident, _PROFILE_FIELDS + ["verification_status"])
+    before = model_snapshot(resident, [*_PROFILE_FIELDS, "verification_status"])
     before_name = resident.user.display_name
     if community is not None or grid is not None:
-        new_community, new_grid = _community_and_grid(community or (grid.parent if grid else None), grid)
+        new_community, new_grid = _community_and_grid(
+            community or (grid.parent if grid else None), grid
+        )
         if new_community != resident.community:
             resident.household = None
             if resident.verification_status == VerificationStatus.VERIFIED:
@@ -237,15 +289,22 @@ def resident_profile_update(
     if address is not None:
         address = address.strip()
         if len(address) > 200:
-            raise ValidationFailed(_("The address is longer than 200 characters."), code="invalid_address")
+            raise ValidationFailed(
+                _("The address is longer than 200 characters."), code="invalid_address"
+            )
         resident.address = address
     if id_number:
         value = normalize_id_number(id_number)
-        resident.id_number, resident.id_number_hash = value, crypto.lookup_hash(value, purpose="id_number")
+        resident.id_number, resident.id_number_hash = (
+            value,
+            crypto.lookup_hash(value, purpose="id_number"),
+        )
     if display_name is not None:
         name = display_name.strip()
         if not name or len(name) > 64:
-            raise ValidationFailed(_("Please enter a name of at most 64 characters."), code="invalid_name")
+            raise ValidationFailed(
+                _("Please enter a name of at most 64 characters."), code="invalid_name"
+            )
         resident.user.display_name = name
     try:
         with transaction.atomic():
@@ -256,11 +315,16 @@ def resident_profile_update(
                 action="resident.update",
                 target=resident,
                 before={**before, "display_name": before_name},
-                after={**model_snapshot(resident, _PROFILE_FIELDS + ["verification_status"]), "display_name": resident.user.display_name},
+                after={
+                    **model_snapshot(resident, [*_PROFILE_FIELDS, "verification_status"]),
+                    "display_name": resident.user.display_name,
+                },
                 ip=ip,
             )
     except IntegrityError as exc:
-        raise Conflict(_("That ID number is already registered to another resident."), code="id_number_taken") from exc
+        raise Conflict(
+            _("That ID number is already registered to another resident."), code="id_number_taken"
+        ) from exc
     return resident
 
 
@@ -269,48 +333,91 @@ def _resident_path(resident: ResidentProfile) -> str:
     return region.path if region else ""
 
 
-def resident_verify(*, actor: Any, resident: ResidentProfile, ip: str | None = None) -> ResidentProfile:
+def resident_verify(
+    *, actor: Any, resident: ResidentProfile, ip: str | None = None
+) -> ResidentProfile:
     """Staff confirm a resident lives where they say (in person or by household record)."""
-    if not policies.may_any(selectors.user_roles_at(actor), _resident_path(resident), policies.VERIFY_ROLES):
+    if not policies.may_any(
+        selectors.user_roles_at(actor), _resident_path(resident), policies.VERIFY_ROLES
+    ):
         raise PermissionDenied(_("Only grid workers and community staff may verify residents."))
     if resident.community_id is None:
-        raise ValidationFailed(_("The resident has not chosen a community yet."), code="no_community")
+        raise ValidationFailed(
+            _("The resident has not chosen a community yet."), code="no_community"
+        )
     now = clock.now()
     with transaction.atomic():
         changed = ResidentProfile.objects.filter(
             pk=resident.pk, verification_status=VerificationStatus.UNVERIFIED
-        ).update(verification_status=VerificationStatus.VERIFIED, verified_by=actor, verified_at=now)
+        ).update(
+            verification_status=VerificationStatus.VERIFIED, verified_by=actor, verified_at=now
+        )
         if changed != 1:
             raise Conflict(_("This resident is already verified."), code="already_verified")
         audit_record(
-            actor=actor, action="resident.verify", target=resident,
+            actor=actor,
+            action="resident.verify",
+            target=resident,
             before={"verification_status": VerificationStatus.UNVERIFIED},
-            after={"verification_status": VerificationStatus.VERIFIED}, ip=ip,
+            after={"verification_status": VerificationStatus.VERIFIED},
+            ip=ip,
         )
     resident.refresh_from_db()
     return resident
 
 
-def _reveal(*, actor: Any, resident: ResidentProfile, field: str, reason: str, allowed: frozenset[str], ip: str | None) -> None:
+def _reveal(
+    *,
+    actor: Any,
+    resident: ResidentProfile,
+    field: str,
+    reason: str,
+    allowed: frozenset[str],
+    ip: str | None,
+) -> None:
     if not policies.may_any(selectors.user_roles_at(actor), _resident_path(resident), allowed):
-        raise PermissionDenied(_("Your role may not see this number in full."), code="reveal_denied")
+        raise PermissionDenied(
+            _("Your role may not see this number in full."), code="reveal_denied"
+        )
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise ValidationFailed(_("Please say why you need the full number."), code="reason_required")
+        raise ValidationFailed(
+            _("Please say why you need the full number."), code="reason_required"
+        )
     sensitive_access_record(actor=actor, subject=resident, field=field, reason=reason, ip=ip)
 
 
-def resident_reveal_phone(*, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None) -> str:
-    _reveal(actor=actor, resident=resident, field="phone", reason=reason, allowed=policies.PHONE_REVEAL_ROLES, ip=ip)
+def resident_reveal_phone(
+    *, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None
+) -> str:
+    _reveal(
+        actor=actor,
+        resident=resident,
+        field="phone",
+        reason=reason,
+        allowed=policies.PHONE_REVEAL_ROLES,
+        ip=ip,
+    )
     return resident.user.phone
 
 
-def resident_reveal_id_number(*, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None) -> str:
-    _reveal(actor=actor, resident=resident, field="id_number", reason=reason, allowed=policies.ID_NUMBER_REVEAL_ROLES, ip=ip)
+def resident_reveal_id_number(
+    *, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None
+) -> str:
+    _reveal(
+        actor=actor,
+        resident=resident,
+        field="id_number",
+        reason=reason,
+        allowed=policies.ID_NUMBER_REVEAL_ROLES,
+        ip=ip,
+    )
     return resident.id_number
 
 
-def household_get_or_create(*, community: Region, address: str, grid: Region | None = None) -> Household:
+def household_get_or_create(
+    *, community: Region, address: str, grid: Region | None = None
+) -> Household:
     household, _created = Household.objects.get_or_create(
         community=community, address=address.strip(), defaults={"grid": grid}
     )
@@ -328,16 +435,26 @@ def role_assign(*, actor: Any, user: User, role: str, region: Region) -> RoleAss
             _("This role cannot be held at a region of that level."), code="invalid_role_level"
         )
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, region=region, defaults={"created_by": actor if getattr(actor, "pk", None) else None}
+        user=user,
+        role=role,
+        region=region,
+        defaults={"created_by": actor if getattr(actor, "pk", None) else None},
     )
     if created:
-        audit_record(actor=actor, action="role.assign", target=user, after={"role": role, "region": region.code})
+        audit_record(
+            actor=actor,
+            action="role.assign",
+            target=user,
+            after={"role": role, "region": region.code},
+        )
     return assignment
 
 
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     audit_record(
-        actor=actor, action="role.revoke", target=assignment.user,
+        actor=actor,
+        action="role.revoke",
+        target=assignment.user,
         before={"role": assignment.role, "region": assignment.region.code},
     )
     assignment.delete()
@@ -366,7 +483,12 @@ def api_token_authenticate(*, raw: str) -> User | None:
     now = clock.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        .filter(
+            key_hash=_token_hash(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
@@ -377,6 +499,6 @@ def api_token_authenticate(*, raw: str) -> User | None:
 
 
 def api_token_revoke(*, raw: str) -> None:
-    ApiToken.objects.filter(key_hash=_token_hash(raw), revoked_at__isnull=True).update(revoked_at=clock.now())
-
-
+    ApiToken.objects.filter(key_hash=_token_hash(raw), revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )

@@ -14,6 +14,14 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("workbench/residents/", views.resident_list, name="resident_list"),
     path("workbench/residents/<int:resident_id>/", views.resident_detail, name="resident_detail"),
-    path("workbench/residents/<int:resident_id>/reveal-phone/", views.resident_reveal_phone, name="resident_reveal_phone"),
-    path("workbench/residents/<int:resident_id>/verify/", views.resident_verify, name="resident_verify"),
+    path(
+        "workbench/residents/<int:resident_id>/reveal-phone/",
+        views.resident_reveal_phone,
+        name="resident_reveal_phone",
+    ),
+    path(
+        "workbench/residents/<int:resident_id>/verify/",
+        views.resident_verify,
+        name="resident_verify",
+    ),
 ]

@@ -58,7 +58,9 @@ def resident_required(view):
 
 def _next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -78,13 +80,17 @@ def resident_login(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.otp_verify(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
+            user = services.otp_verify(
+                phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
+            )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request, "/me/"))
-    return render(request, "accounts/login_resident.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login_resident.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @require_POST
@@ -111,14 +117,18 @@ def staff_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.staff_authenticate(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
             )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
             login(request, user, backend=BACKEND)
             return redirect(_next_url(request, "/"))
-    return render(request, "accounts/login_staff.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request, "accounts/login_staff.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 @require_POST
@@ -181,15 +191,17 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     query = status = ""
     if form.is_valid():
         query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    page = Paginator(selectors.resident_list(user=request.user, query=query, status=status), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.resident_list(user=request.user, query=query, status=status), 30
+    ).get_page(request.GET.get("page"))
     return render(request, "accounts/resident_list.html", {"form": form, "page": page})
 
 
 def _detail_context(request: HttpRequest, resident, **extra):
     roles_at = selectors.user_roles_at(request.user)
-    path = (resident.grid or resident.community).path if (resident.grid or resident.community) else ""
+    path = (
+        (resident.grid or resident.community).path if (resident.grid or resident.community) else ""
+    )
     return {
         "resident": resident,
         "reveal_form": RevealForm(),
@@ -214,7 +226,10 @@ def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpRespons
     if form.is_valid():
         try:
             full_phone = services.resident_reveal_phone(
-                actor=request.user, resident=resident, reason=form.cleaned_data["reason"], ip=client_ip(request)
+                actor=request.user,
+                resident=resident,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
             )
         except ApplicationError as exc:
             error = str(exc.message)

@@ -48,7 +48,11 @@ def on_application_error(request: HttpRequest, exc: ApplicationError):
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError):
-    error = ValidationFailed(_("Some fields are missing or not valid."), code="invalid_request", extra={"errors": exc.errors})
+    error = ValidationFailed(
+        _("Some fields are missing or not valid."),
+        code="invalid_request",
+        extra={"errors": exc.errors},
+    )
     response = _error(request, error)
     response.status_code = 422
     return response

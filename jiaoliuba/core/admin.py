@@ -11,7 +11,9 @@ class AuditedAdmin(admin.ModelAdmin):
     audited_fields: list[str] = []
 
     def _fields(self, obj):
-        return self.audited_fields or [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+        return self.audited_fields or [
+            f.name for f in obj._meta.concrete_fields if not f.primary_key
+        ]
 
     def save_model(self, request, obj, form, change):
         before = {}
@@ -20,13 +22,22 @@ class AuditedAdmin(admin.ModelAdmin):
             before = model_snapshot(old, self._fields(obj)) if old else {}
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user, action=f"admin.{'change' if change else 'add'}", target=obj,
-            before=before, after=model_snapshot(obj, self._fields(obj)), ip=request.META.get("REMOTE_ADDR"),
+            actor=request.user,
+            action=f"admin.{'change' if change else 'add'}",
+            target=obj,
+            before=before,
+            after=model_snapshot(obj, self._fields(obj)),
+            ip=request.META.get("REMOTE_ADDR"),
         )
 
     def delete_model(self, request, obj):
-        audit_record(actor=request.user, action="admin.delete", target=obj,
-                     before=model_snapshot(obj, self._fields(obj)), ip=request.META.get("REMOTE_ADDR"))
+        audit_record(
+            actor=request.user,
+            action="admin.delete",
+            target=obj,
+            before=model_snapshot(obj, self._fields(obj)),
+            ip=request.META.get("REMOTE_ADDR"),
+        )
         super().delete_model(request, obj)
 
 

@@ -14,7 +14,11 @@ class ApplicationError(Exception):
     code = "invalid"
 
     def __init__(
-        self, message: str | Promise, *, code: str | None = None, extra: dict[str, Any] | None = None
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = message

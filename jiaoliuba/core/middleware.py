@@ -20,7 +20,5 @@ class ApplicationErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ApplicationError):
-            return render(
-                request, "core/error.html", {"error": exception}, status=exception.status
-            )
+            return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None

@@ -10,7 +10,7 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt; True while the caller is within `limit` for the window."""
     full_key = f"rl:{key}"
     if cache.add(full_key, 1, timeout=window_seconds):
-        return 1 <= limit
+        return limit >= 1
     try:
         count = cache.incr(full_key)
     except ValueError:  # expired between add and incr

@@ -19,7 +19,9 @@ class WorkerStatus:
 
 def worker_status() -> WorkerStatus:
     last = WorkerHeartbeat.objects.aggregate(last=Max("last_seen_at"))["last"]
-    alive = last is not None and (clock.now() - last).total_seconds() <= settings.WORKER_STALE_SECONDS
+    alive = (
+        last is not None and (clock.now() - last).total_seconds() <= settings.WORKER_STALE_SECONDS
+    )
     return WorkerStatus(last_heartbeat=last, alive=alive)
 
 

@@ -67,7 +67,9 @@ def sensitive_access_record(
     )
 
 
-def worker_heartbeat_beat(*, worker_id: str, hostname: str, pid: int, started_at: dt.datetime) -> None:
+def worker_heartbeat_beat(
+    *, worker_id: str, hostname: str, pid: int, started_at: dt.datetime
+) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={

@@ -53,7 +53,9 @@ class HttpGatewayBackend(BaseSmsBackend):
         if settings.SMS_HTTP_TOKEN:
             headers["Authorization"] = f"Bearer {settings.SMS_HTTP_TOKEN}"
         if settings.SMS_HTTP_SECRET:
-            signature = hmac.new(settings.SMS_HTTP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+            signature = hmac.new(
+                settings.SMS_HTTP_SECRET.encode(), body, hashlib.sha256
+            ).hexdigest()
             headers["X-Jiaoliuba-Signature"] = f"sha256={signature}"
         request = urllib.request.Request(  # noqa: S310 (URL is operator configuration)
             settings.SMS_HTTP_URL, data=body, headers=headers, method="POST"

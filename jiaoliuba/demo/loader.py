@@ -72,7 +72,9 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
                 created_staff += 1
             if spec.admin and not user.is_superuser:
                 User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
-            account_services.role_assign(actor=None, user=user, role=spec.role, region=regions[spec.region_code])
+            account_services.role_assign(
+                actor=None, user=user, role=spec.role, region=regions[spec.region_code]
+            )
     say(f"staff accounts: created {created_staff} of {len(STAFF)}")
     created_residents = _load_residents(regions, residents)
     say(f"residents: created {created_residents}")
@@ -80,9 +82,11 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
 
 
 def _load_residents(regions: dict[str, Region], count: int) -> int:
-    rng = random.Random(411700)  # fixed seed: the same city every time
+    rng = random.Random(411700)  # noqa: S311  (fixed seed: the same demo city every time)
     grids = [r for r in regions.values() if r.level == RegionLevel.GRID]
-    home_grids = [g for g in grids if g.code.startswith("411702")]  # most demo residents live in 驿城区
+    home_grids = [
+        g for g in grids if g.code.startswith("411702")
+    ]  # most demo residents live in 驿城区
     verifier = User.objects.filter(username="grid_worker").first()
     created = 0
     specs = [(DEMO_RESIDENT_PHONE, "张秀兰", regions["411702001001001"], "3号楼2单元301室", True)]
@@ -105,7 +109,11 @@ def _load_residents(regions: dict[str, Region], count: int) -> int:
             household = account_services.household_get_or_create(
                 community=grid.parent, grid=grid, address=address
             )
-            relation = HouseholdRelation.HEAD if not household.members.exists() else HouseholdRelation.OTHER
+            relation = (
+                HouseholdRelation.HEAD
+                if not household.members.exists()
+                else HouseholdRelation.OTHER
+            )
             fields = {"household": household, "household_relation": relation}
             if verified and verifier is not None:
                 fields |= {

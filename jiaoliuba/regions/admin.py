@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from jiaoliuba.core.admin import AuditedAdmin
-
 from jiaoliuba.regions.models import Region
 
 

@@ -26,10 +26,17 @@ from jiaoliuba.regions.models import Region
 
 REQUIRED_COLUMNS = ("code", "name", "parent_code", "level")
 LEVEL_ALIASES = {
-    "市": RegionLevel.CITY, "区": RegionLevel.DISTRICT, "县": RegionLevel.DISTRICT,
-    "区/县": RegionLevel.DISTRICT, "街道": RegionLevel.STREET, "乡镇": RegionLevel.STREET,
-    "街道/乡镇": RegionLevel.STREET, "社区": RegionLevel.COMMUNITY, "村": RegionLevel.COMMUNITY,
-    "社区/村": RegionLevel.COMMUNITY, "网格": RegionLevel.GRID,
+    "市": RegionLevel.CITY,
+    "区": RegionLevel.DISTRICT,
+    "县": RegionLevel.DISTRICT,
+    "区/县": RegionLevel.DISTRICT,
+    "街道": RegionLevel.STREET,
+    "乡镇": RegionLevel.STREET,
+    "街道/乡镇": RegionLevel.STREET,
+    "社区": RegionLevel.COMMUNITY,
+    "村": RegionLevel.COMMUNITY,
+    "社区/村": RegionLevel.COMMUNITY,
+    "网格": RegionLevel.GRID,
 }
 
 
@@ -93,8 +100,10 @@ def _validate(rows: list[RegionRow]) -> list[str]:
     seen: dict[str, RegionRow] = {}
     for row in rows:
         if row.code in seen:
-            errors.append(_g("line %(line)s: code %(code)s already appears on line %(other)s")
-                          % {"line": row.line, "code": row.code, "other": seen[row.code].line})
+            errors.append(
+                _g("line %(line)s: code %(code)s already appears on line %(other)s")
+                % {"line": row.line, "code": row.code, "other": seen[row.code].line}
+            )
         else:
             seen[row.code] = row
     existing = {
@@ -106,7 +115,11 @@ def _validate(rows: list[RegionRow]) -> list[str]:
     for row in rows:
         prefix = _g("line %(line)s") % {"line": row.line}
         if row.level not in RegionLevel.values:
-            errors.append(f"{prefix}: " + _g("unknown level %(level)r (use city, district, street, community or grid)") % {"level": row.level})
+            errors.append(
+                f"{prefix}: "
+                + _g("unknown level %(level)r (use city, district, street, community or grid)")
+                % {"level": row.level}
+            )
             continue
         if not row.name:
             errors.append(f"{prefix}: " + _g("the name is empty"))
@@ -114,16 +127,35 @@ def _validate(rows: list[RegionRow]) -> list[str]:
             errors.append(f"{prefix}: " + _g("the name is longer than 100 characters"))
         expected = CODE_LENGTH[RegionLevel(row.level)]
         if not (row.code.isdigit() and len(row.code) == expected):
-            errors.append(f"{prefix}: " + _g("code %(code)r must be %(n)s digits for this level") % {"code": row.code, "n": expected})
+            errors.append(
+                f"{prefix}: "
+                + _g("code %(code)r must be %(n)s digits for this level")
+                % {"code": row.code, "n": expected}
+            )
             continue
         significant = SIGNIFICANT_DIGITS[RegionLevel(row.level)]
         if row.level != RegionLevel.GRID and set(row.code[significant:]) - {"0"}:
-            errors.append(f"{prefix}: " + _g("code %(code)s does not fit its level (digits after the first %(n)s must be 0)") % {"code": row.code, "n": significant})
-        own_from = SIGNIFICANT_DIGITS[RegionLevel(parent_level(row.level))] if parent_level(row.level) else 2
+            errors.append(
+                f"{prefix}: "
+                + _g(
+                    "code %(code)s does not fit its level (digits after the first %(n)s must be 0)"
+                )
+                % {"code": row.code, "n": significant}
+            )
+        above = parent_level(row.level)
+        # The digits a node adds to its parent's (a city adds digits 3-4 to its province).
+        own_from = SIGNIFICANT_DIGITS[RegionLevel(above)] if above else 2
         if set(row.code[own_from:significant]) == {"0"}:
-            errors.append(f"{prefix}: " + _g("code %(code)s does not identify a %(level)s") % {"code": row.code, "level": RegionLevel(row.level).label})
+            errors.append(
+                f"{prefix}: "
+                + _g("code %(code)s does not identify a %(level)s")
+                % {"code": row.code, "level": RegionLevel(row.level).label}
+            )
         if row.code in existing and existing[row.code].level != row.level:
-            errors.append(f"{prefix}: " + _g("code %(code)s already exists with another level") % {"code": row.code})
+            errors.append(
+                f"{prefix}: "
+                + _g("code %(code)s already exists with another level") % {"code": row.code}
+            )
         wanted_parent = parent_level(row.level)
         if wanted_parent is None:
             if row.parent_code:
@@ -134,14 +166,29 @@ def _validate(rows: list[RegionRow]) -> list[str]:
             continue
         parent = seen.get(row.parent_code) or existing.get(row.parent_code)
         if parent is None:
-            errors.append(f"{prefix}: " + _g("parent %(code)s is neither in the file nor in the database") % {"code": row.parent_code})
+            errors.append(
+                f"{prefix}: "
+                + _g("parent %(code)s is neither in the file nor in the database")
+                % {"code": row.parent_code}
+            )
             continue
         if parent.level != wanted_parent:
-            errors.append(f"{prefix}: " + _g("the parent of a %(level)s must be a %(parent)s") % {"level": RegionLevel(row.level).label, "parent": RegionLevel(wanted_parent).label})
+            errors.append(
+                f"{prefix}: "
+                + _g("the parent of a %(level)s must be a %(parent)s")
+                % {
+                    "level": RegionLevel(row.level).label,
+                    "parent": RegionLevel(wanted_parent).label,
+                }
+            )
             continue
         parent_significant = SIGNIFICANT_DIGITS[RegionLevel(wanted_parent)]
         if row.code[:parent_significant] != row.parent_code[:parent_significant]:
-            errors.append(f"{prefix}: " + _g("code %(code)s does not start with its parent's code %(parent)s") % {"code": row.code, "parent": row.parent_code[:parent_significant]})
+            errors.append(
+                f"{prefix}: "
+                + _g("code %(code)s does not start with its parent's code %(parent)s")
+                % {"code": row.code, "parent": row.parent_code[:parent_significant]}
+            )
     return errors
 
 
@@ -152,7 +199,9 @@ def regions_import(*, rows: Iterable[RegionRow], actor: Any = None) -> ImportRep
     errors = _validate(rows)
     if errors:
         raise ValidationFailed(
-            _("The file has errors; nothing was imported."), code="invalid_file", extra={"errors": errors}
+            _("The file has errors; nothing was imported."),
+            code="invalid_file",
+            extra={"errors": errors},
         )
     report = ImportReport()
     ordered = sorted(rows, key=lambda r: LEVEL_ORDER.index(RegionLevel(r.level)))
@@ -160,7 +209,8 @@ def regions_import(*, rows: Iterable[RegionRow], actor: Any = None) -> ImportRep
         by_code = {
             r.code: r
             for r in Region.objects.filter(
-                code__in={row.code for row in rows} | {row.parent_code for row in rows if row.parent_code}
+                code__in={row.code for row in rows}
+                | {row.parent_code for row in rows if row.parent_code}
             )
         }
         for row in ordered:
@@ -176,7 +226,13 @@ def regions_import(*, rows: Iterable[RegionRow], actor: Any = None) -> ImportRep
                 before = {"name": current.name}
                 current.name = row.name
                 current.save(update_fields=["name", "updated_at"])
-                audit_record(actor=actor, action="region.rename", target=current, before=before, after={"name": row.name})
+                audit_record(
+                    actor=actor,
+                    action="region.rename",
+                    target=current,
+                    before=before,
+                    after={"name": row.name},
+                )
                 report.updated += 1
             else:
                 report.unchanged += 1

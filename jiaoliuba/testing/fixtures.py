@@ -40,7 +40,9 @@ def regions(db) -> dict[str, Region]:
 def make_staff(regions):
     def make(role: str, region_code: str, username: str | None = None) -> User:
         username = username or f"{role}-{region_code}-{next(_phones)}"
-        user = account_services.user_create_staff(username=username, password=PASSWORD, display_name=username)
+        user = account_services.user_create_staff(
+            username=username, password=PASSWORD, display_name=username
+        )
         account_services.role_assign(actor=None, user=user, role=role, region=regions[region_code])
         return user
 
@@ -51,7 +53,10 @@ def make_staff(regions):
 def make_resident(regions):
     def make(grid_code: str = JIEFANG_G1, name: str = "居民", phone: str | None = None) -> User:
         return account_services.resident_register(
-            phone=phone or str(next(_phones)), display_name=name, grid=regions[grid_code], address="1号楼1单元101室"
+            phone=phone or str(next(_phones)),
+            display_name=name,
+            grid=regions[grid_code],
+            address="1号楼1单元101室",
         )
 
     return make

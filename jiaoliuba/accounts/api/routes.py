@@ -49,7 +49,9 @@ def resident_out(resident: ResidentProfile) -> ResidentOut:
 @auth_router.post("/token", auth=None, response={201: TokenOut})
 def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange a staff username and password for a bearer token (machine clients)."""
-    user = services.staff_authenticate(username=payload.username, password=payload.password, ip=client_ip(request))
+    user = services.staff_authenticate(
+        username=payload.username, password=payload.password, ip=client_ip(request)
+    )
     token, raw = services.api_token_create(user=user, name=payload.name)
     return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 
@@ -82,7 +84,12 @@ def sms_verify(request: HttpRequest, payload: SmsVerifyIn):
 def me(request: HttpRequest):
     user = request.auth
     roles = [
-        RoleOut(role=a.role, role_label=str(Role(a.role).label), region_code=a.region.code, region_name=a.region.name)
+        RoleOut(
+            role=a.role,
+            role_label=str(Role(a.role).label),
+            region_code=a.region.code,
+            region_name=a.region.name,
+        )
         for a in selectors.user_role_assignments(user=user)
     ]
     resident = selectors.resident_of(user)
@@ -97,7 +104,14 @@ def me(request: HttpRequest):
 
 
 @router.get("/residents", response=list[ResidentOut])
-def resident_list(request: HttpRequest, q: str = "", status: str = "", region: str = "", limit: int = 50, offset: int = 0):
+def resident_list(
+    request: HttpRequest,
+    q: str = "",
+    status: str = "",
+    region: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):
     limit = max(1, min(limit, 200))
     qs = selectors.resident_list(user=request.auth, query=q, status=status, region_code=region)
     return [resident_out(r) for r in qs[offset : offset + limit]]
@@ -127,11 +141,17 @@ def resident_update(request: HttpRequest, resident_id: int, payload: ResidentUpd
 @router.post("/residents/{resident_id}/verify", response=ResidentOut)
 def resident_verify(request: HttpRequest, resident_id: int):
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
-    return resident_out(services.resident_verify(actor=request.auth, resident=resident, ip=client_ip(request)))
+    return resident_out(
+        services.resident_verify(actor=request.auth, resident=resident, ip=client_ip(request))
+    )
 
 
 @router.post("/residents/{resident_id}/reveal-phone", response=RevealOut)
 def resident_reveal_phone(request: HttpRequest, resident_id: int, payload: RevealIn):
     """The full number, for calling the resident back; every call is logged."""
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
-    return RevealOut(value=services.resident_reveal_phone(actor=request.auth, resident=resident, reason=payload.reason, ip=client_ip(request)))
+    return RevealOut(
+        value=services.resident_reveal_phone(
+            actor=request.auth, resident=resident, reason=payload.reason, ip=client_ip(request)
+        )
+    )

@@ -11,10 +11,17 @@ class Household(BaseModel):
     """A 户: the people registered at one address in a community."""
 
     community = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="households", verbose_name=_("community")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("community"),
     )
     grid = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("grid"),
     )
     address = models.CharField(_("address"), max_length=200)
@@ -23,7 +30,9 @@ class Household(BaseModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         constraints = [
-            models.UniqueConstraint(fields=["community", "address"], name="household_unique_address")
+            models.UniqueConstraint(
+                fields=["community", "address"], name="household_unique_address"
+            )
         ]
 
     def __str__(self) -> str:
@@ -32,32 +41,56 @@ class Household(BaseModel):
 
 class ResidentProfile(BaseModel):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="resident",
+        verbose_name=_("user"),
     )
     community = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("community"),
     )
     grid = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("grid"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
         verbose_name=_("household"),
     )
     household_relation = models.CharField(
         _("relation to head"), max_length=16, choices=HouseholdRelation.choices, blank=True
     )
     id_number = EncryptedTextField(_("ID number"), blank=True, default="")
-    id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_number_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     verification_status = models.CharField(
-        _("verification"), max_length=16, choices=VerificationStatus.choices,
-        default=VerificationStatus.UNVERIFIED, db_index=True,
+        _("verification"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        db_index=True,
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)

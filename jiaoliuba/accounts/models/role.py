@@ -9,12 +9,17 @@ class RoleAssignment(models.Model):
     """A role held at a node of the region tree; it covers the node's whole subtree."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("region"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -25,7 +30,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="role_assignment_unique")
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="role_assignment_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,9 @@ from jiaoliuba.core.masking import mask_phone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, username: str | None = None, password: str | None = None, **extra) -> User:
+    def create_user(
+        self, username: str | None = None, password: str | None = None, **extra
+    ) -> User:
         user = self.model(username=username or None, **extra)
         if password:
             user.set_password(password)
@@ -44,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012
 
     class Meta:
         verbose_name = _("user")

@@ -79,7 +79,11 @@ def test_guessing_ids_finds_nothing_outside_scope(people, make_staff, api_client
     worker = make_staff(Role.GRID_WORKER, JIEFANG_G1)
     client, pages = api_client(worker), login_client(worker)
     highest = max(r.pk for r in ResidentProfile.objects.all())
-    found = {pk for pk in range(1, highest + 5) if client.get(f"/api/v1/residents/{pk}").status_code == 200}
+    found = {
+        pk
+        for pk in range(1, highest + 5)
+        if client.get(f"/api/v1/residents/{pk}").status_code == 200
+    }
     assert found == {people["g1"].pk}
     for pk in range(1, highest + 5):
         for suffix in ("", "reveal-phone/", "verify/"):
@@ -113,7 +117,11 @@ def test_reveal_phone_is_logged_and_limited_to_handling_roles(people, make_staff
     response = worker.post(url, {"reason": "回电核实诉求"}, content_type="application/json")
     assert response.json()["value"] == people["g1"].user.phone
     log = SensitiveAccessLog.objects.get()
-    assert (log.field, log.subject_id, log.reason) == ("phone", str(people["g1"].pk), "回电核实诉求")
+    assert (log.field, log.subject_id, log.reason) == (
+        "phone",
+        str(people["g1"].pk),
+        "回电核实诉求",
+    )
     # an empty reason is refused and logs nothing
     assert worker.post(url, {"reason": " "}, content_type="application/json").status_code == 400
     # a street officer sees the resident but not the full number
@@ -131,7 +139,10 @@ def test_verify_by_grid_worker_is_audited_and_not_repeatable(people, make_staff,
     assert body["verification_status"] == VerificationStatus.VERIFIED
     people["g1"].refresh_from_db()
     assert people["g1"].verified_by == worker
-    assert AuditLog.objects.filter(action="resident.verify", target_id=str(people["g1"].pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(action="resident.verify", target_id=str(people["g1"].pk)).count()
+        == 1
+    )
     assert client.post(url).status_code == 409
     district = api_client(make_staff(Role.DISTRICT_OFFICER, YICHENG))
     assert district.post(f"/api/v1/residents/{people['g2'].pk}/verify").status_code == 403

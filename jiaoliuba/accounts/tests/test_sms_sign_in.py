@@ -1,10 +1,10 @@
 import datetime as dt
-import re
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 import hashlib
 import hmac
 import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -155,10 +155,14 @@ def test_http_gateway_failure_is_a_clear_error_and_code_is_void(gateway):
 
 
 def test_sms_api_flow_returns_token(client):
-    response = client.post("/api/v1/auth/sms/request", {"phone": PHONE}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/sms/request", {"phone": PHONE}, content_type="application/json"
+    )
     assert response.status_code == 202
     response = client.post(
-        "/api/v1/auth/sms/verify", {"phone": PHONE, "code": last_code()}, content_type="application/json"
+        "/api/v1/auth/sms/verify",
+        {"phone": PHONE, "code": last_code()},
+        content_type="application/json",
     )
     assert response.status_code == 201
     token = response.json()["token"]
@@ -168,7 +172,9 @@ def test_sms_api_flow_returns_token(client):
 
 
 def test_sms_api_rejects_bad_number(client):
-    response = client.post("/api/v1/auth/sms/request", {"phone": "12"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/sms/request", {"phone": "12"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_phone"
 

@@ -31,7 +31,11 @@ def test_staff_login_page(client, make_staff):
 
 def test_token_issue_use_and_revoke(client, make_staff):
     make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
-    response = client.post("/api/v1/auth/token", {"username": "chen", "password": PASSWORD}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "chen", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     token = response.json()["token"]
     assert token not in {t.key_hash for t in ApiToken.objects.all()}
@@ -43,7 +47,9 @@ def test_token_issue_use_and_revoke(client, make_staff):
 
 def test_token_with_bad_password(client, make_staff):
     make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
-    response = client.post("/api/v1/auth/token", {"username": "chen", "password": "x"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "chen", "password": "x"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "bad_credentials"
 

@@ -7,8 +7,12 @@ class AuditLog(models.Model):
     """Append-only: who changed what, when, with the values before and after."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(_("object type"), max_length=64)
@@ -32,7 +36,10 @@ class SensitiveAccessLog(models.Model):
     """Written whenever a full phone or ID number is shown to someone (PIPL)."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("viewer"),
     )
     subject_type = models.CharField(_("subject type"), max_length=64)

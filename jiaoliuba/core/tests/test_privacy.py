@@ -26,12 +26,16 @@ def test_mask_name():
     assert mask_name("欧阳娜娜") == "欧阳**"
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "8613812345678"])
+@pytest.mark.parametrize(
+    "raw", ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "8613812345678"]
+)
 def test_normalize_mobile_accepts_common_spellings(raw):
     assert normalize_mobile(raw) == "13812345678"
 
 
-@pytest.mark.parametrize("raw", ["", "12812345678", "1381234567", "138123456789", "abc", "23812345678"])
+@pytest.mark.parametrize(
+    "raw", ["", "12812345678", "1381234567", "138123456789", "abc", "23812345678"]
+)
 def test_normalize_mobile_rejects(raw):
     with pytest.raises(ValidationFailed) as exc:
         normalize_mobile(raw)
@@ -52,7 +56,13 @@ def test_id_number_rejects_wrong_check_digit_bad_date_and_region():
     good = _valid_id("41170219900307123")
     assert normalize_id_number(good) == good
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
-    for bad in [wrong, _valid_id("41170219900230123"), _valid_id("99170219900307123"), "4117021990030712", "abc"]:
+    for bad in [
+        wrong,
+        _valid_id("41170219900230123"),
+        _valid_id("99170219900307123"),
+        "4117021990030712",
+        "abc",
+    ]:
         with pytest.raises(ValidationFailed):
             normalize_id_number(bad)
 

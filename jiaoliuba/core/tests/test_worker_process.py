@@ -29,10 +29,17 @@ def test_worker_process_beats_and_runs_periodic_task(client):
     OneTimeCode.objects.create(
         phone_hash="h", code_hash="c", expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     )
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "jiaoliuba", "worker", "--interval", "0.2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -42,7 +49,9 @@ def test_worker_process_beats_and_runs_periodic_task(client):
             time.sleep(0.2)
         assert WorkerHeartbeat.objects.exists(), "no heartbeat"
         assert not OneTimeCode.objects.exists(), "periodic purge did not run"
-        assert PeriodicTaskRun.objects.filter(name="jiaoliuba.accounts.tasks.purge_expired_codes").exists()
+        assert PeriodicTaskRun.objects.filter(
+            name="jiaoliuba.accounts.tasks.purge_expired_codes"
+        ).exists()
         assert client.get("/healthz").json()["worker"]["alive"] is True
         assert proc.poll() is None, "worker exited"
     finally:

@@ -12,7 +12,9 @@ router = Router(tags=["regions"])
 
 
 def region_out(region: Region, parent_code: str | None = None) -> RegionOut:
-    return RegionOut(code=region.code, name=region.name, level=region.level, parent_code=parent_code)
+    return RegionOut(
+        code=region.code, name=region.name, level=region.level, parent_code=parent_code
+    )
 
 
 @router.get("/regions", response=list[RegionOut])
@@ -25,9 +27,9 @@ def region_list(request: HttpRequest, parent: str = ""):
 @router.get("/regions/mine", response=list[RegionOut])
 def region_scope(request: HttpRequest):
     """The regions where the caller holds a staff role (the roots of their scope)."""
-    return [region_out(r, r.parent.code if r.parent else None) for r in user_scope_regions(request.auth)]
-
-
+    return [
+        region_out(r, r.parent.code if r.parent else None) for r in user_scope_regions(request.auth)
+    ]
 
 
 @router.get("/regions/{code}", response=RegionOut)

@@ -33,7 +33,12 @@ def test_import_builds_tree_with_paths():
     grid = Region.objects.get(code="411702001001001")
     assert grid.parent.code == "411702001001"
     assert grid.ancestor_codes == ["411700000000", "411702000000", "411702001000", "411702001001"]
-    assert [r.name for r in selectors.region_ancestors(region=grid)] == ["驻马店市", "驿城区", "东风街道", "解放路社区"]
+    assert [r.name for r in selectors.region_ancestors(region=grid)] == [
+        "驻马店市",
+        "驿城区",
+        "东风街道",
+        "解放路社区",
+    ]
 
 
 def test_import_is_idempotent_and_renames():
@@ -60,16 +65,22 @@ def test_short_administrative_codes_are_padded():
 def test_every_error_is_reported_by_line_and_nothing_changes():
     _import(GOOD)
     before = list(Region.objects.order_by("code").values_list("code", "name"))
-    bad = GOOD + "\n".join([
-        "411702001003,新社区,411702009000,community",  # line 9: unknown parent
-        "41170200100,短码,411702001000,community",  # line 10: wrong length
-        "411702001004,,411702001000,community",  # line 11: empty name
-        "411702001005,错级,411702000000,community",  # line 12: parent is a district
-        "411721001001,错前缀,411702001000,community",  # line 13: code not under parent
-        "411702001006,未知层级,411702001000,village",  # line 14: unknown level
-        "411702001001,重复,411702001000,community",  # line 15: duplicate of line 5
-        "411702001002,健康社区,411702001000,community",  # line 16: would rename, but the file is bad
-    ]) + "\n"
+    bad = (
+        GOOD
+        + "\n".join(
+            [
+                "411702001003,新社区,411702009000,community",  # line 9: unknown parent
+                "41170200100,短码,411702001000,community",  # line 10: wrong length
+                "411702001004,,411702001000,community",  # line 11: empty name
+                "411702001005,错级,411702000000,community",  # line 12: parent is a district
+                "411721001001,错前缀,411702001000,community",  # line 13: code not under parent
+                "411702001006,未知层级,411702001000,village",  # line 14: unknown level
+                "411702001001,重复,411702001000,community",  # line 15: duplicate of line 5
+                "411702001002,健康社区,411702001000,community",  # line 16: would rename, but the file is bad
+            ]
+        )
+        + "\n"
+    )
     with pytest.raises(ValidationFailed) as exc:
         _import(bad)
     errors = exc.value.extra["errors"]

@@ -20,8 +20,12 @@ class Command(BaseCommand):
     help = "Run the background worker (tasks, periodic sweeps, heartbeat)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to sleep when idle.")
-        parser.add_argument("--batch-size", type=int, default=50, help="Tasks per cycle between beats.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds to sleep when idle."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=50, help="Tasks per cycle between beats."
+        )
         parser.add_argument("--once", action="store_true", help="Run one cycle and exit (tests).")
 
     def handle(self, *, interval: float, batch_size: int, once: bool, **options):
@@ -35,7 +39,10 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             services.worker_heartbeat_beat(
-                worker_id=worker_id, hostname=socket.gethostname(), pid=os.getpid(), started_at=started_at
+                worker_id=worker_id,
+                hostname=socket.gethostname(),
+                pid=os.getpid(),
+                started_at=started_at,
             )
             periodic.enqueue_due()
             # Batch mode returns once the queue is empty or batch_size tasks ran, so the

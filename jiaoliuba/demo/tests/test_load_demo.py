@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from jiaoliuba.accounts import selectors
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
+from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
+from jiaoliuba.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+COUNTIES = {
+    "411702000000": "驿城区",
+    "411721000000": "西平县",
+    "411722000000": "上蔡县",
+    "411723000000": "平舆县",
+    "411724000000": "正阳县",
+    "411725000000": "确山县",
+    "411726000000": "泌阳县",
+    "411727000000": "汝南县",
+    "411728000000": "遂平县",
+    "411729000000": "新蔡县",
+}
+
+
+def test_load_demo_builds_the_city_once():
+    call_command("load_demo", "--residents", "60", stdout=io.StringIO())
+    counts = (Region.objects.count(), User.objects.count(), ResidentProfile.objects.count())
+    call_command("load_demo", "--residents", "60", stdout=io.StringIO())
+    assert (Region.objects.count(), User.objects.count(), ResidentProfile.objects.count()) == counts
+
+    city = Region.objects.get(code="411700000000")
+    assert city.name == "驻马店市"
+    assert dict(Region.objects.filter(parent=city).values_list("code", "name")) == COUNTIES
+    assert ResidentProfile.objects.count() == 60
+    for role in Role.values:
+        if role != Role.RESIDENT:
+            assert RoleAssignment.objects.filter(role=role).exists(), role
+    demo = selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    assert demo.resident.grid.code == "411702001001001"
+    assert User.objects.get(username="grid_worker").check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_grid_worker_sees_only_their_grid():
+    call_command("load_demo", "--residents", "120", stdout=io.StringIO())
+    worker = User.objects.get(username="grid_worker")
+    visible = selectors.residents_visible_to(worker)
+    assert visible.exists()
+    assert set(visible.values_list("grid__code", flat=True)) == {"411702001001001"}
+    city = User.objects.get(username="city_admin")
+    assert selectors.residents_visible_to(city).count() == 120
