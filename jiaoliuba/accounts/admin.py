@@ -51,7 +51,10 @@ class ResidentProfileAdmin(AuditedAdmin):
     list_display = ("user", "community", "grid", "verification_status")
     list_filter = ("verification_status",)
     search_fields = ("user__display_name", "address")
-    raw_id_fields = ("user", "community", "grid", "household", "verified_by")
+    raw_id_fields = ("user", "household", "verified_by")
+    # Moving a resident goes through the profile service (it keeps region_path and
+    # verification consistent), so the admin shows the place read-only.
+    readonly_fields = ("community", "grid")
     exclude = ("id_number",)
 
 

@@ -73,10 +73,10 @@ def user_scope_regions(user: Any) -> list[Region]:
 
 
 def residents_visible_to(user: Any) -> QuerySet[ResidentProfile]:
-    """Residents whose grid or community lies in the user's scope. A grid worker's scope
-    holds no community node, so they see exactly the residents of their grid."""
-    condition = scope_q(user, field="grid__path") | scope_q(user, field="community__path")
-    return ResidentProfile.objects.filter(condition).select_related(
+    """Residents whose grid (or community, when they have not named a grid) lies in the
+    user's scope. A grid worker's scope holds no community node, so they see exactly the
+    residents of their grid."""
+    return ResidentProfile.objects.filter(scope_q(user, field="region_path")).select_related(
         "user", "community", "grid", "household"
     )
 
@@ -89,14 +89,7 @@ def resident_list(
         qs = qs.filter(verification_status=status)
     if region_code:
         region = Region.objects.filter(code=region_code).first()
-        qs = (
-            qs.filter(
-                subtree_q(region.path, field="grid__path")
-                | subtree_q(region.path, field="community__path")
-            )
-            if region
-            else qs.none()
-        )
+        qs = qs.filter(subtree_q(region.path, field="region_path")) if region else qs.none()
     query = query.strip()
     if query:
         try:
@@ -105,7 +98,7 @@ def resident_list(
             qs = qs.filter(Q(user__display_name__icontains=query) | Q(address__icontains=query))
         else:
             qs = qs.filter(user__phone_hash=crypto.lookup_hash(phone, purpose="phone"))
-    return qs.order_by("community__path", "user__display_name", "pk")
+    return qs.order_by("region_path", "pk")
 
 
 def access_resident(*, user: Any, resident_id: int) -> ResidentProfile:

@@ -232,9 +232,9 @@ def resident_register(
             user = User.objects.create_user(
                 display_name=display_name.strip()[:64], phone=phone, phone_hash=phone_hash(phone)
             )
-            ResidentProfile.objects.create(
-                user=user, community=community, grid=grid, address=address.strip()[:200]
-            )
+            profile = ResidentProfile(user=user, address=address.strip()[:200])
+            profile.place_at(community=community, grid=grid)
+            profile.save()
     except IntegrityError as exc:
         raise Conflict(_("That mobile number is already registered."), code="phone_taken") from exc
     audit_record(
@@ -285,7 +285,7 @@ def resident_profile_update(
             if resident.verification_status == VerificationStatus.VERIFIED:
                 resident.verification_status = VerificationStatus.UNVERIFIED
                 resident.verified_by, resident.verified_at = None, None
-        resident.community, resident.grid = new_community, new_grid
+        resident.place_at(community=new_community, grid=new_grid)
     if address is not None:
         address = address.strip()
         if len(address) > 200:
@@ -329,8 +329,7 @@ def resident_profile_update(
 
 
 def _resident_path(resident: ResidentProfile) -> str:
-    region = resident.grid or resident.community
-    return region.path if region else ""
+    return resident.region_path
 
 
 def resident_verify(

@@ -199,9 +199,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, resident, **extra):
     roles_at = selectors.user_roles_at(request.user)
-    path = (
-        (resident.grid or resident.community).path if (resident.grid or resident.community) else ""
-    )
+    path = resident.region_path
     return {
         "resident": resident,
         "reveal_form": RevealForm(),

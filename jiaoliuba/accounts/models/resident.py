@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts.choices import HouseholdRelation, VerificationStatus
 from jiaoliuba.core.fields import EncryptedTextField
 from jiaoliuba.core.models import BaseModel
+from jiaoliuba.regions.choices import PATH_MAX
+from jiaoliuba.regions.models import Region
 
 
 class Household(BaseModel):
@@ -62,6 +64,9 @@ class ResidentProfile(BaseModel):
         related_name="+",
         verbose_name=_("grid"),
     )
+    # Path of the grid, or of the community when the grid is unknown: a copy kept by the
+    # services so that scope filters are one index range scan instead of two joins.
+    region_path = models.CharField(max_length=PATH_MAX, blank=True, default="", editable=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     household = models.ForeignKey(
         Household,
@@ -98,6 +103,11 @@ class ResidentProfile(BaseModel):
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
+        indexes = [models.Index(fields=["region_path", "id"], name="resident_region_path")]
+
+    def place_at(self, *, community: Region | None, grid: Region | None) -> None:
+        self.community, self.grid = community, grid
+        self.region_path = (grid or community).path if (grid or community) else ""
 
     def __str__(self) -> str:
         return str(self.user)

@@ -69,6 +69,18 @@ def html_lang(page: Page) -> str | None:
     return page.locator("html").get_attribute("lang")
 
 
+def assert_fits_width(page: Page) -> None:
+    """Nothing sticks out sideways: the page is no wider than the viewport. (On a phone
+    Chromium widens the layout viewport to fit wide content, so compare with the
+    configured viewport, not window.innerWidth.)"""
+    assert page.viewport_size is not None
+    viewport_width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= viewport_width, (
+        f"{page.url} is {scroll_width}px wide, viewport {viewport_width}px"
+    )
+
+
 # --- residents -----------------------------------------------------------------------------
 
 
@@ -83,6 +95,7 @@ def test_resident_signs_in_with_sms_code(page: Page, live_url, make_resident, sc
     page.click("a.button[href='/login/']")
     page.wait_for_url("**/login/")
     screenshot(page, "02-resident-login")
+    assert_fits_width(page)
 
     code = request_code(page, phone)
     screenshot(page, "03-resident-login-code-sent")
@@ -100,6 +113,7 @@ def test_resident_signs_in_with_sms_code(page: Page, live_url, make_resident, sc
     assert "解放路社区" in body and "第1网格" in body  # community and grid of the resident
     expect(page.locator(".topbar .who")).to_have_text("王秀英")
     screenshot(page, "04-resident-home")
+    assert_fits_width(page)
 
     # The code is single-use: signing out and reusing it fails.
     page.click(".topbar-tools form[action='/logout/'] button")
@@ -239,17 +253,28 @@ def test_grid_worker_reveals_full_phone_with_reason(
     assert log.reason == reason
 
 
-def test_resident_pages_on_phone_for_staff(page: Page, live_url, grid_people, screenshot):
-    """The workbench on a phone: grid workers use it in the street."""
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/workbench/", "10-workbench-phone"),
+        pytest.param(
+            "/workbench/residents/",
+            "11-resident-list-phone",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="app.css: table.list is wider than a 390px phone (page scrolls sideways)",
+            ),
+        ),
+        ("/workbench/residents/{resident}/", "12-resident-detail-phone"),
+    ],
+)
+def test_staff_pages_fit_a_phone(page: Page, live_url, grid_people, screenshot, path, name):
+    """Grid workers use the workbench on their phones in the street."""
     worker, own, _others = grid_people
     staff_sign_in(page, worker.username)
-    screenshot(page, "10-workbench-phone")
-    page.goto("/workbench/residents/")
-    expect(page.locator("#residents tbody tr")).to_have_count(len(own))
-    screenshot(page, "11-resident-list-phone")
-    page.goto(f"/workbench/residents/{own[0].resident.pk}/")
-    expect(page.locator("#phone-box")).to_be_visible()
-    screenshot(page, "12-resident-detail-phone")
+    page.goto(path.format(resident=own[0].resident.pk))
+    screenshot(page, name)
+    assert_fits_width(page)
 
 
 # --- language ------------------------------------------------------------------------------
