@@ -10,6 +10,8 @@ from jiaoliuba.core import views as core_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("jiaoliuba.accounts.urls")),
+    path("", include("jiaoliuba.notifications.urls")),
+    path("", include("jiaoliuba.appeals.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "jiaoliuba.core",
     "jiaoliuba.regions",
     "jiaoliuba.accounts",
+    "jiaoliuba.notifications",
+    "jiaoliuba.triage",
+    "jiaoliuba.appeals",
     "jiaoliuba.demo",
 ]
 
@@ -212,4 +215,17 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 # Enqueued by `jiaoliuba worker` when due: {task path: seconds between runs}.
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
+    "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
 }
+
+# --- Appeals -----------------------------------------------------------------------
+APPEAL_MAX_TEXT = 2000
+APPEAL_MAX_IMAGES = int(os.environ.get("APPEAL_MAX_IMAGES", "9"))
+APPEAL_MAX_IMAGE_BYTES = int(os.environ.get("APPEAL_MAX_IMAGE_MB", "10")) * 1024 * 1024
+APPEAL_MAX_AUDIO_BYTES = int(os.environ.get("APPEAL_MAX_AUDIO_MB", "10")) * 1024 * 1024
+APPEAL_MAX_VIDEO_BYTES = int(os.environ.get("APPEAL_MAX_VIDEO_MB", "50")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
+APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
+APPEAL_REPEAT_DAYS = 30

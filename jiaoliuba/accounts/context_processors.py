@@ -19,6 +19,11 @@ def navigation(request):
         ]
     if Role.RESIDENT in roles:
         items.append((reverse("accounts:me"), _("My page")))
+    from jiaoliuba.notifications.selectors import unread_count  # inbox sits above accounts
+
+    unread = unread_count(user=user)
+    label = _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")
+    items.append((reverse("notifications:inbox"), label))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Configuration")))
     return {

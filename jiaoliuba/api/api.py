@@ -13,7 +13,9 @@ from ninja.security import HttpBearer, django_auth
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.api.routes import auth_router
 from jiaoliuba.accounts.api.routes import router as people_router
+from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
+from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.regions.api.routes import router as regions_router
 
 
@@ -35,6 +37,8 @@ api = NinjaAPI(
 api.add_router("/auth/", auth_router)
 api.add_router("/", people_router)
 api.add_router("/", regions_router)
+api.add_router("/", appeals_router)
+api.add_router("/", notifications_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

@@ -1,6 +1,16 @@
 from django.contrib import admin
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.core.models import AuditLog, SensitiveAccessLog, SmsOutbox, WorkerHeartbeat
+from jiaoliuba.core import clock, workdays
+from jiaoliuba.core.models import (
+    AuditLog,
+    CalendarDay,
+    CalendarYear,
+    SensitiveAccessLog,
+    SmsOutbox,
+    WorkerHeartbeat,
+)
 from jiaoliuba.core.services import audit_record, model_snapshot
 
 
@@ -81,3 +91,59 @@ class SmsOutboxAdmin(ReadOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ("worker_id", "hostname", "pid", "started_at", "last_seen_at")
+
+
+# --- Working-day calendar (jiaoliuba.core.workdays) ---------------------------------
+
+
+class CalendarDayYearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        if len(value) == 4 and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ("date", "weekday", "is_working_day", "name", "note")
+    list_filter = (CalendarDayYearFilter, "is_working_day")
+    search_fields = ("name", "note")
+    date_hierarchy = "date"
+    fields = ("date", "is_working_day", "name", "note")
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return WEEKDAYS[obj.date.weekday()]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedAdmin):
+    list_display = ("year", "schedule_complete", "source", "confirmed_by", "confirmed_at")
+    list_filter = ("year", "schedule_complete")
+    fields = ("year", "schedule_complete", "confirmed_by", "confirmed_at")
+    readonly_fields = ("confirmed_by", "confirmed_at")
+
+    @admin.display(description=_("schedule in use"))
+    def source(self, obj):
+        return workdays.SOURCE_LABELS[workdays.calendar_source(obj.year)]
+
+    def save_model(self, request, obj, form, change):
+        # The warning for the year stops on this person's word, so keep who and when.
+        if not obj.schedule_complete:
+            obj.confirmed_by, obj.confirmed_at = None, None
+        elif "schedule_complete" in form.changed_data:
+            obj.confirmed_by, obj.confirmed_at = request.user, clock.now()
+        super().save_model(request, obj, form, change)
+
+
+# The index shows calendar_warnings(). Core's admin/index.html would be shadowed by the
+# admin app's (listed first in INSTALLED_APPS), hence a template of its own name.
+admin.site.index_template = "admin/calendar_index.html"

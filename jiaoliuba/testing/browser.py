@@ -23,6 +23,7 @@ Set ``JIAOLIUBA_CHROMIUM`` to use another Chromium binary (it must exist).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -75,10 +76,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    # A skip report's reason reads "Skipped: <reason>".
     skipped = [
         r
         for r in terminalreporter.stats.get("skipped", [])
-        if isinstance(r.longrepr, tuple) and r.longrepr[2] == SKIP_REASON
+        if isinstance(r.longrepr, tuple) and str(r.longrepr[2]).endswith(SKIP_REASON)
     ]
     if not skipped:
         return
@@ -173,7 +175,9 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
         if desktop:
             settings.update(viewport=DESKTOP_VIEWPORT)
         else:
-            settings.update(viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True)
+            settings.update(
+                viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True
+            )
         if base_url:
             settings["base_url"] = base_url
         settings.update(options)
@@ -188,12 +192,11 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
     for i, context in enumerate(contexts):
         if failed:
             for j, tab in enumerate(context.pages):
-                try:
+                # Best effort: the test has already failed, do not hide why.
+                with contextlib.suppress(Exception):
                     save_screenshot(
                         tab, f"{request.node.nodeid}-{i}-{j}", directory=SCREENSHOT_DIR / "failures"
                     )
-                except Exception:  # noqa: BLE001, S110 (best effort; the test already failed)
-                    pass
         context.close()
 
 
@@ -219,9 +222,5 @@ def live_url(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     # Needed for ORM calls in the test thread while Playwright's loop runs (see
     # `browser`); set here too for tests that take live_url before the browser.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.core.cache import cache
-
-    # Rate-limit counters live in the (process-local) cache and outlive the database
-    # flush between tests; start each journey with none.
-    cache.clear()
+    # (Rate-limit counters in the cache are cleared for every test by testing/fixtures.py.)
     return live_server.url.rstrip("/")

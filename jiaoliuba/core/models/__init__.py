@@ -1,11 +1,14 @@
 from .audit import AuditLog, SensitiveAccessLog
 from .base import BaseModel
+from .calendar import CalendarDay, CalendarYear
 from .outbox import SmsOutbox
 from .worker import PeriodicTaskRun, WorkerHeartbeat
 
 __all__ = [
     "AuditLog",
     "BaseModel",
+    "CalendarDay",
+    "CalendarYear",
     "PeriodicTaskRun",
     "SensitiveAccessLog",
     "SmsOutbox",

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+from ninja import Router, Status
+
+from jiaoliuba.accounts.selectors import user_is_staff_member
+from jiaoliuba.appeals import selectors, services
+from jiaoliuba.appeals.api.schemas import (
+    AppealOut,
+    DecideIn,
+    DispatchIn,
+    EventOut,
+    ExtensionIn,
+    ExtensionOut,
+    FollowUpIn,
+    MergeIn,
+    MessageIn,
+    RateIn,
+    ReasonIn,
+    ReplyIn,
+    RevealOut,
+    TriageIn,
+)
+from jiaoliuba.appeals.choices import STAFF_CHANNELS
+from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.models import Appeal, Extension
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.selectors import region_get
+
+router = Router(tags=["appeals"])
+
+
+def _out(request: HttpRequest, appeal: Appeal) -> dict:
+    fresh = selectors.access_appeal(user=request.auth, appeal_id=appeal.pk)
+    return appeal_dict(fresh, staff_view=selectors.is_staff_view(request.auth, fresh))
+
+
+def _get(request: HttpRequest, appeal_id: int) -> Appeal:
+    return selectors.access_appeal(user=request.auth, appeal_id=appeal_id)
+
+
+@router.post("/appeals", response={200: AppealOut, 201: AppealOut})
+def appeal_create(request: HttpRequest):
+    """File an appeal (multipart form): content, type_hint, community, grid, address,
+    latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
+    (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
+    replay answers 200 with the appeal the first request created."""
+    from jiaoliuba.accounts.selectors import resident_of
+
+    resident = resident_of(request.auth)
+    intake, files = intake_from_data(request.POST, request.FILES, default_community=resident.community if resident else None)
+    if intake.grid is None and resident and resident.grid and intake.community == resident.community:
+        intake.grid = resident.grid
+    appeal, created = services.appeal_submit(
+        submitter=request.auth, intake=intake, files=files, idempotency_key=request.headers.get("Idempotency-Key", "")
+    )
+    return Status(201 if created else 200, _out(request, appeal))
+
+
+@router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})
+def appeal_desk_create(request: HttpRequest):
+    """Staff enter an appeal received offline (window, phone, home visit, venue, grid
+    patrol): the same fields plus `channel`, `received_at` (may be in the past) and the
+    resident's `resident_phone` and `resident_name`."""
+    if not user_is_staff_member(request.auth):
+        raise NotFound("Not found.")
+    channel = request.POST.get("channel", "")
+    if channel not in STAFF_CHANNELS:
+        raise ValidationFailed("Unknown channel.", code="invalid_channel")
+    received_at = parse_received_at(request.POST.get("received_at", ""))
+    intake, files = intake_from_data(request.POST, request.FILES, channel=channel, received_at=received_at)
+    phone = request.POST.get("resident_phone", "").strip()
+    submitter = services.staff_intake_submitter(phone=phone, name=request.POST.get("resident_name", ""), community=intake.community) if phone else None
+    appeal, created = services.appeal_submit(
+        submitter=submitter, intake=intake, files=files, created_by=request.auth,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201 if created else 200, _out(request, appeal))
+
+
+@router.get("/appeals", response=list[AppealOut])
+def appeal_list(request: HttpRequest, mine: bool = False, status: str = "", priority: str = "", category: str = "",
+                q: str = "", overdue: bool = False, limit: int = 50, offset: int = 0):
+    """Staff: the queue of their scope (overdue first, then the nearest deadline).
+    Residents, or `mine=true`: the appeals the caller filed."""
+    limit = max(1, min(limit, 200))
+    if mine or not user_is_staff_member(request.auth):
+        rows = selectors.my_appeals(user=request.auth)[offset : offset + limit]
+        return [appeal_dict(a, staff_view=False) for a in rows]
+    rows = selectors.appeal_queue(user=request.auth, status=status, priority=priority, category=category, query=q, overdue=overdue)
+    return [appeal_dict(a, staff_view=True) for a in rows[offset : offset + limit]]
+
+
+@router.get("/appeals/{appeal_id}", response=AppealOut)
+def appeal_detail(request: HttpRequest, appeal_id: int):
+    return _out(request, _get(request, appeal_id))
+
+
+@router.get("/appeals/{appeal_id}/events", response=list[EventOut])
+def appeal_events(request: HttpRequest, appeal_id: int):
+    appeal = _get(request, appeal_id)
+    staff = selectors.is_staff_view(request.auth, appeal)
+    return [event_dict(e, staff_view=staff) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)]
+
+
+@router.post("/appeals/{appeal_id}/accept", response=AppealOut)
+def appeal_accept(request: HttpRequest, appeal_id: int):
+    return _out(request, services.appeal_accept(appeal=_get(request, appeal_id), actor=request.auth))
+
+
+@router.post("/appeals/{appeal_id}/reply", response=AppealOut)
+def appeal_reply(request: HttpRequest, appeal_id: int, payload: MessageIn):
+    return _out(request, services.appeal_reply(appeal=_get(request, appeal_id), actor=request.auth, message=payload.message))
+
+
+@router.post("/appeals/{appeal_id}/note", response=AppealOut)
+def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
+    return _out(request, services.appeal_note(appeal=_get(request, appeal_id), actor=request.auth, message=payload.message))
+
+
+@router.post("/appeals/{appeal_id}/return", response=AppealOut)
+def appeal_return(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(request, services.appeal_return(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/escalate", response=AppealOut)
+def appeal_escalate(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(request, services.appeal_escalate(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/resolve", response=AppealOut)
+def appeal_resolve(request: HttpRequest, appeal_id: int, payload: ReplyIn):
+    return _out(request, services.appeal_resolve(appeal=_get(request, appeal_id), actor=request.auth, reply=payload.reply))
+
+
+@router.post("/appeals/{appeal_id}/rate", response=AppealOut)
+def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
+    appeal = _get(request, appeal_id)
+    services.appeal_rate(appeal=appeal, actor=request.auth, level=payload.level, solved=payload.solved, comment=payload.comment)
+    return _out(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/reopen", response=AppealOut)
+def appeal_reopen(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(request, services.appeal_reopen(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/close", response=AppealOut)
+def appeal_close(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(request, services.appeal_close_after_review(appeal=_get(request, appeal_id), actor=request.auth, note=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/reject", response=AppealOut)
+def appeal_reject(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(request, services.appeal_reject(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/merge", response=AppealOut)
+def appeal_merge(request: HttpRequest, appeal_id: int, payload: MergeIn):
+    appeal = _get(request, appeal_id)
+    master = _get(request, payload.master_id)
+    return _out(request, services.appeal_merge(appeal=appeal, master=master, actor=request.auth))
+
+
+@router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
+def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
+    from jiaoliuba.accounts.models import User
+
+    assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
+    if payload.assignee_id and assignee is None:
+        raise ValidationFailed("Unknown assignee.", code="invalid_assignee")
+    appeal = services.appeal_dispatch(appeal=_get(request, appeal_id), actor=request.auth,
+                                      region=region_get(code=payload.region_code), role=payload.role,
+                                      assignee=assignee, reason=payload.reason)
+    return _out(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/triage", response=AppealOut)
+def appeal_triage(request: HttpRequest, appeal_id: int, payload: TriageIn):
+    return _out(request, services.appeal_correct_triage(appeal=_get(request, appeal_id), actor=request.auth,
+                                                        priority=payload.priority, category=payload.category, reason=payload.reason))
+
+
+@router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})
+def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: ExtensionIn):
+    ext = services.appeal_extension_request(appeal=_get(request, appeal_id), actor=request.auth,
+                                            working_days=payload.working_days, reason=payload.reason)
+    return Status(201, ext)
+
+
+@router.post("/appeals/{appeal_id}/extensions/{extension_id}/decide", response=ExtensionOut)
+def appeal_extension_decide(request: HttpRequest, appeal_id: int, extension_id: int, payload: DecideIn):
+    appeal = _get(request, appeal_id)
+    extension = Extension.objects.filter(pk=extension_id, appeal=appeal).first()
+    if extension is None:
+        raise NotFound("No such extension request.", code="extension_not_found")
+    return services.appeal_extension_decide(extension=extension, actor=request.auth, approve=payload.approve, note=payload.note)
+
+
+@router.post("/appeals/{appeal_id}/follow-up", response={201: EventOut})
+def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
+    event = services.appeal_follow_up(appeal=_get(request, appeal_id), actor=request.auth, note=payload.note, reached=payload.reached)
+    return Status(201, event_dict(event, staff_view=True))
+
+
+@router.post("/appeals/{appeal_id}/reveal-submitter", response=RevealOut)
+def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    appeal = _get(request, appeal_id)
+    if not selectors.is_staff_view(request.auth, appeal):
+        raise PermissionDenied("Not allowed.")
+    return services.appeal_reveal_submitter(appeal=appeal, actor=request.auth, reason=payload.reason, ip=client_ip(request))
+
+
+@router.get("/appeals/{appeal_id}/attachments/{attachment_id}")
+def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
+    """The file itself, only to those who may see the appeal (media is never public)."""
+    attachment = selectors.access_attachment(user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

@@ -1,0 +1,57 @@
+"""Who may do what with an appeal already in their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import user_roles_at
+from jiaoliuba.appeals.models import Appeal
+
+DISPATCH_ROLES = frozenset(
+    {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_ADMIN}
+)
+SUPERVISE_ROLES = DISPATCH_ROLES
+# One level up from where an appeal is handled, for escalation.
+ESCALATION_ROLE = {
+    "grid": Role.COMMUNITY_STAFF,
+    "community": Role.STREET_OFFICER,
+    "street": Role.DISTRICT_OFFICER,
+    "district": Role.CITY_ADMIN,
+}
+
+
+def _holds(user: Any, roles: frozenset[str], contains: str, *, strictly: bool = False) -> bool:
+    for role, paths in user_roles_at(user).items():
+        if role in roles:
+            for path in paths:
+                if contains.startswith(path) and (not strictly or len(path) < len(contains)):
+                    return True
+    return False
+
+
+def may_dispatch(user: Any, appeal: Appeal) -> bool:
+    return _holds(user, DISPATCH_ROLES, appeal.region_path)
+
+
+def may_handle(user: Any, appeal: Appeal) -> bool:
+    """The assignee; or, while the appeal waits at a unit without a named handler, anyone
+    holding the unit's role there."""
+    if appeal.assignee_id is not None:
+        return appeal.assignee_id == user.pk
+    if appeal.handling_region is None or not appeal.handling_role:
+        return False
+    return _holds(user, frozenset({appeal.handling_role}), appeal.handling_region.path)
+
+
+def may_supervise(user: Any, appeal: Appeal) -> bool:
+    """Staff above the unit handling the appeal (督办, extensions, reviews)."""
+    region = appeal.handling_region
+    if region is None:
+        return may_dispatch(user, appeal)
+    strictly = region.level != "city"
+    return _holds(user, SUPERVISE_ROLES, region.path, strictly=strictly)
+
+
+def may_reveal_submitter(user: Any) -> bool:
+    return bool(user.has_perm("appeals.reveal_anonymous_submitter"))

@@ -1,0 +1,94 @@
+"""What each viewer may see of an appeal: one function serves the API and the pages,
+so an anonymous submitter is hidden the same way everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiaoliuba.appeals.choices import OPEN_STATUSES
+from jiaoliuba.appeals.models import Appeal, AppealEvent
+from jiaoliuba.core import clock
+from jiaoliuba.core.masking import mask_name, mask_phone
+
+
+def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
+    if appeal.submitter is None:
+        return "—"
+    if appeal.is_anonymous and staff_view:
+        return _("Anonymous resident")
+    return appeal.submitter.display_name or mask_phone(appeal.submitter.phone)
+
+
+def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
+    latest = appeal.ratings.order_by("-created_at", "-pk").first()
+    data: dict[str, Any] = {
+        "id": appeal.pk,
+        "number": appeal.number,
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "priority": appeal.priority,
+        "priority_label": appeal.get_priority_display(),
+        "category": appeal.category,
+        "category_label": appeal.get_category_display(),
+        "type_hint": appeal.type_hint,
+        "channel": appeal.channel,
+        "content": appeal.content,
+        "address": appeal.address,
+        "community": {"code": appeal.community.code, "name": appeal.community.name},
+        "grid": {"code": appeal.grid.code, "name": appeal.grid.name} if appeal.grid else None,
+        "is_anonymous": appeal.is_anonymous,
+        "consent_public": appeal.consent_public,
+        "received_at": appeal.received_at,
+        "response_due_at": appeal.response_due_at,
+        "resolution_due_at": appeal.resolution_due_at,
+        "resolution_due_original_at": appeal.resolution_due_original_at,
+        "first_response_at": appeal.first_response_at,
+        "resolved_at": appeal.resolved_at,
+        "closed_at": appeal.closed_at,
+        "overdue": bool(appeal.status in OPEN_STATUSES and appeal.current_due_at and appeal.current_due_at < clock.now()),
+        "reply": appeal.reply,
+        "rejection_reason": appeal.rejection_reason,
+        "is_repeat": appeal.is_repeat,
+        "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
+        "handled_by": appeal.handling_region.name if appeal.handling_region_id else None,
+        "rating": {"level": latest.level, "solved": latest.solved, "comment": latest.comment} if latest else None,
+        "attachments": [
+            {"id": a.pk, "kind": a.kind, "content_type": a.content_type, "size": a.size,
+             "url": f"/appeals/{appeal.pk}/attachments/{a.pk}"}
+            for a in appeal.attachments.all()
+        ],
+    }
+    if staff_view:
+        data |= {
+            "submitter": submitter_label(appeal, staff_view=True),
+            "contact_phone_masked": "" if appeal.is_anonymous else mask_phone(appeal.contact_phone or (appeal.submitter.phone if appeal.submitter else "")),
+            "handling_role": appeal.handling_role,
+            "assignee": str(appeal.assignee) if appeal.assignee_id else None,
+            "assignee_id": appeal.assignee_id,
+            "triage_confidence": appeal.triage_confidence,
+            "triage_reasons": appeal.triage_reasons,
+            "routing_reason": appeal.routing_reason,
+            "return_count": appeal.return_count,
+            "reopen_count": appeal.reopen_count,
+            "extension_count": appeal.extension_count,
+        }
+    return data
+
+
+def event_dict(event: AppealEvent, *, staff_view: bool) -> dict[str, Any]:
+    actor = ""
+    if event.actor_id:
+        actor = str(event.actor) if staff_view else mask_name(event.actor.display_name) or _("Staff")
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "at": event.created_at,
+        "actor": actor,
+        "message": event.message,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "data": event.data if staff_view else {},
+    }

@@ -1,0 +1,16 @@
+import re
+
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+_ROOM = re.compile(r"\d+\s*(号楼|栋|幢)\s*\d*\s*(单元)?\s*\d*\s*(室|号)?")
+
+
+def scrub(text: str) -> str:
+    """Remove phone numbers, ID numbers and building/room numbers from text shown
+    publicly. Names cannot be found reliably by a pattern: staff are told on the reply
+    form that replies to consenting residents are published."""
+    text = _ID.sub("[证件号已隐去]", text or "")
+    text = _PHONE.sub("[电话已隐去]", text)
+    text = _LANDLINE.sub("[电话已隐去]", text)
+    return _ROOM.sub("[门牌已隐去]", text)

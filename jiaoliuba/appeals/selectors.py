@@ -1,0 +1,146 @@
+"""Reads of appeals, always on behalf of a user and limited to what they may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
+from jiaoliuba.appeals import policies
+from jiaoliuba.appeals.choices import OPEN_STATUSES, RESIDENT_VISIBLE_EVENTS, ExtensionStatus, Status
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import NotFound
+from jiaoliuba.regions.models import Region
+
+_RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
+
+
+def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(scope_q(user, field="region_path")).select_related(*_RELATED)
+
+
+def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
+    """The appeal if the user filed it or it lies in their staff scope; otherwise 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    appeal = (
+        Appeal.objects.filter(Q(pk=appeal_id) & (Q(submitter=user) | scope_q(user, field="region_path")))
+        .select_related(*_RELATED)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return appeal
+
+
+def is_staff_view(user: Any, appeal: Appeal) -> bool:
+    """Staff see internal events and the handling tools; a resident sees their own view
+    even if they also hold a staff role elsewhere."""
+    return user_is_staff_member(user) and appeals_in_scope(user).filter(pk=appeal.pk).exists()
+
+
+def my_appeals(*, user: Any) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(submitter=user).select_related("community", "merged_into").order_by("-received_at", "-pk")
+
+
+def appeal_queue(
+    *,
+    user: Any,
+    status: str = "",
+    priority: str = "",
+    category: str = "",
+    query: str = "",
+    mine: bool = False,
+    overdue: bool = False,
+) -> QuerySet[Appeal]:
+    """The workbench queue: open appeals first, overdue ones at the top, then the nearest
+    deadline; finished ones after, newest first."""
+    qs = appeals_in_scope(user)
+    if status == "open" or not status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if category:
+        qs = qs.filter(category=category)
+    if mine:
+        qs = qs.filter(assignee=user)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, current_due_at__lt=clock.now())
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query))
+    return qs.order_by(F("current_due_at").asc(nulls_last=True), "-received_at", "-pk")
+
+
+def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
+    events = AppealEvent.objects.filter(appeal=appeal).select_related("actor")
+    if not staff_view:
+        events = events.filter(kind__in=RESIDENT_VISIBLE_EVENTS, visible_to_resident=True)
+    rows = list(events)
+    if not staff_view and appeal.merged_into_id:
+        # A merged appeal follows its master: its reporter sees the master's progress.
+        rows += list(
+            AppealEvent.objects.filter(
+                appeal_id=appeal.merged_into_id, kind__in=RESIDENT_VISIBLE_EVENTS, visible_to_resident=True,
+                created_at__gte=appeal.received_at,
+            )
+        )
+        rows.sort(key=lambda e: (e.created_at, e.pk))
+    return rows
+
+
+def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extension]]:
+    now = clock.now()
+    scoped = appeals_in_scope(user)
+    overdue = [a for a in scoped.filter(status__in=OPEN_STATUSES, current_due_at__lt=now).order_by("current_due_at")[:200]]
+    supervised = [
+        a for a in scoped.filter(status__in=OPEN_STATUSES)
+        .filter(Q(response_supervised_at__isnull=False) | Q(resolution_supervised_at__isnull=False))
+        .order_by("current_due_at")[:200]
+        if policies.may_supervise(user, a)
+    ]
+    review = [a for a in scoped.filter(status=Status.RATED).order_by("resolved_at")[:200] if policies.may_supervise(user, a)]
+    extensions = [
+        e for e in Extension.objects.filter(status=ExtensionStatus.PENDING, appeal__in=scoped)
+        .select_related("appeal", "appeal__handling_region", "requested_by")
+        .order_by("created_at")[:200]
+        if policies.may_supervise(user, e.appeal)
+    ]
+    return {"overdue": overdue, "supervised": supervised, "review": review, "extensions": extensions}
+
+
+def public_handled_appeals(*, community: Region, limit: int = 100) -> QuerySet[Appeal]:
+    """Handled appeals whose residents agreed to show them, de-identified by the page."""
+    return (
+        Appeal.objects.filter(
+            community=community, consent_public=True, status__in=(Status.RESOLVED, Status.RATED, Status.CLOSED)
+        )
+        .exclude(closure_reason="", status=Status.CLOSED, resolved_at__isnull=True)
+        .order_by("-resolved_at", "-pk")[:limit]
+    )
+
+
+def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(
+        submitter=submitter, received_at__gte=before - dt.timedelta(days=days), received_at__lte=before
+    ).exclude(status__in=(Status.REJECTED, Status.MERGED))
+
+
+def pending_extension(*, appeal: Appeal) -> Extension | None:
+    return Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()
+
+
+def access_attachment(*, user: Any, appeal_id: int, attachment_id: int):
+    from jiaoliuba.appeals.models import Attachment
+
+    appeal = access_appeal(user=user, appeal_id=appeal_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, appeal=appeal).first()
+    if attachment is None:
+        raise NotFound(_("No such file."), code="attachment_not_found")
+    return attachment

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from jiaoliuba.appeals import services
+
+
+@task()
+def sweep() -> dict[str, int]:
+    report = services.appeals_sweep()
+    return {"urged": report.urged, "supervised": report.supervised, "closed_unrated": report.closed_unrated}

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from jiaoliuba.notifications import selectors, services
+from jiaoliuba.notifications.api.schemas import MarkedOut, NotificationOut, UnreadCountOut
+from jiaoliuba.notifications.models import Notification
+
+router = Router(tags=["notifications"])
+
+
+def notification_out(n: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=n.pk,
+        kind=n.kind,
+        title=n.title,
+        body=n.body,
+        link=n.link,
+        created_at=n.created_at,
+        read_at=n.read_at,
+        unread=n.read_at is None,
+    )
+
+
+@router.get("/notifications", response=list[NotificationOut])
+def notification_list(request: HttpRequest, unread: bool = False, limit: int = 50, offset: int = 0):
+    """The caller's own notifications, unread first, then newest first."""
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    qs = selectors.inbox_for(user=request.auth, unread_only=unread)
+    return [notification_out(n) for n in qs[offset : offset + limit]]
+
+
+@router.get("/notifications/unread-count", response=UnreadCountOut)
+def notification_unread_count(request: HttpRequest):
+    return UnreadCountOut(unread=selectors.unread_count(user=request.auth))
+
+
+@router.post("/notifications/read-all", response=MarkedOut)
+def notification_read_all(request: HttpRequest):
+    return MarkedOut(marked=services.notification_mark_all_read(user=request.auth))
+
+
+@router.post("/notifications/{notification_id}/read", response=NotificationOut)
+def notification_read(request: HttpRequest, notification_id: int):
+    notification = selectors.access_notification(user=request.auth, notification_id=notification_id)
+    return notification_out(
+        services.notification_mark_read(user=request.auth, notification=notification)
+    )

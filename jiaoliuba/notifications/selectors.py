@@ -1,0 +1,38 @@
+"""Reads of the notifications app. A user sees their own notifications and nobody else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.core.errors import NotFound
+from jiaoliuba.notifications.models import Notification
+
+
+def _own(user: Any) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's notifications: unread first, then newest first."""
+    qs = _own(user)
+    if unread_only:
+        return qs.filter(read_at__isnull=True).order_by("-created_at", "-id")
+    unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+    return qs.order_by(unread.desc(), "-created_at", "-id")
+
+
+def unread_count(*, user: Any) -> int:
+    return _own(user).filter(read_at__isnull=True).count()
+
+
+def access_notification(*, user: Any, notification_id: int) -> Notification:
+    """The user's own notification; anyone else's answers 404, as if it did not exist."""
+    notification = _own(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(_("No such notification."), code="notification_not_found")
+    return notification

@@ -1,0 +1,3 @@
+from .feedback import TriageFeedback
+
+__all__ = ["TriageFeedback"]
