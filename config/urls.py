@@ -3,12 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from jiaoliuba.accounts import views as account_views
 from jiaoliuba.api.api import api
 from jiaoliuba.core import views as core_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", include("jiaoliuba.portal.urls")),
     path("", include("jiaoliuba.accounts.urls")),
     path("", include("jiaoliuba.notifications.urls")),
     path("", include("jiaoliuba.appeals.urls")),

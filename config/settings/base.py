@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jiaoliuba.triage",
     "jiaoliuba.appeals",
     "jiaoliuba.demo",
+    "jiaoliuba.portal",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jiaoliuba.accounts.context_processors.navigation",
+                "jiaoliuba.portal.context_processors.navigation",
             ],
         },
     }
@@ -229,3 +230,4 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30
+CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"

@@ -22,7 +22,7 @@ class CodeForm(PhoneForm):
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "placeholder": "6位数字",
+                "placeholder": _("6 digits"),
             }
         ),
     )

@@ -11,7 +11,6 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.me_profile, name="me_profile"),
-    path("workbench/", views.workbench, name="workbench"),
     path("workbench/residents/", views.resident_list, name="resident_list"),
     path("workbench/residents/<int:resident_id>/", views.resident_detail, name="resident_detail"),
     path(

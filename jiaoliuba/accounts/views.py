@@ -65,19 +65,9 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "accounts/landing.html")
-    if selectors.user_is_staff_member(request.user):
-        return redirect("accounts:workbench")
-    if selectors.resident_of(request.user) is not None:
-        return redirect("accounts:me")
-    return render(request, "accounts/landing.html")
-
-
 @require_http_methods(["GET", "POST"])
 def resident_login(request: HttpRequest) -> HttpResponse:
-    form = CodeForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    form = CodeForm(request.POST or None, initial={"phone": request.session.pop("login_phone", "")})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.otp_verify(
@@ -108,7 +98,9 @@ def send_code(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "accounts/_code_status.html", {"ok": ok, "message": message})
     (messages.success if ok else messages.error)(request, message)
-    return redirect(f"/login/?phone={request.POST.get('phone', '')}")
+    # Keep the number in the session, not in a URL where logs and history would keep it.
+    request.session["login_phone"] = form.cleaned_data.get("phone", "") if form.is_valid() else ""
+    return redirect("accounts:login")
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,16 +165,6 @@ def me_profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:me")
     return render(request, "accounts/me_profile.html", {"form": form})
-
-
-@staff_required
-def workbench(request: HttpRequest) -> HttpResponse:
-    context = {
-        "scope_regions": selectors.user_scope_regions(request.user),
-        "assignments": selectors.user_role_assignments(user=request.user),
-        "counts": selectors.resident_counts(user=request.user),
-    }
-    return render(request, "accounts/workbench.html", context)
 
 
 @staff_required

@@ -77,10 +77,15 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
     return data
 
 
-def event_dict(event: AppealEvent, *, staff_view: bool) -> dict[str, Any]:
+def event_dict(event: AppealEvent, *, staff_view: bool, appeal: Appeal | None = None) -> dict[str, Any]:
     actor = ""
     if event.actor_id:
-        actor = str(event.actor) if staff_view else mask_name(event.actor.display_name) or _("Staff")
+        if appeal is not None and event.actor_id == appeal.submitter_id:
+            # The resident's own acts (filing, rating) never name them to handlers of an
+            # anonymous appeal.
+            actor = _("Anonymous resident") if (appeal.is_anonymous and staff_view) else _("Resident")
+        else:
+            actor = str(event.actor) if staff_view else mask_name(event.actor.display_name) or _("Staff")
     return {
         "id": event.pk,
         "kind": event.kind,

@@ -144,3 +144,14 @@ def access_attachment(*, user: Any, appeal_id: int, attachment_id: int):
     if attachment is None:
         raise NotFound(_("No such file."), code="attachment_not_found")
     return attachment
+
+
+def queue_counts(*, user: Any) -> dict[str, int]:
+    now = clock.now()
+    scoped = appeals_in_scope(user).filter(status__in=OPEN_STATUSES)
+    return {
+        "open": scoped.count(),
+        "overdue": scoped.filter(current_due_at__lt=now).count(),
+        "to_accept": scoped.filter(status=Status.DISPATCHED).filter(Q(assignee=user) | Q(assignee__isnull=True)).count(),
+        "mine": scoped.filter(assignee=user).count(),
+    }

@@ -118,7 +118,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
     ctx = {
         "appeal": appeal,
         "data": appeal_dict(appeal, staff_view=staff),
-        "events": [event_dict(e, staff_view=staff) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)],
+        "events": [event_dict(e, staff_view=staff, appeal=appeal) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)],
         "staff": staff,
         "rating_levels": RatingLevel.choices,
         "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,

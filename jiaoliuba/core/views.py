@@ -23,3 +23,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
     }
     return JsonResponse(body, status=200 if db_ok else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -14,8 +15,11 @@ RECIPIENT_CHANNELS = frozenset({Channel.SMS, Channel.EMAIL})
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")  # waiting for its first attempt
-    SENT = "sent", _("Sent")
+    PENDING = (
+        "pending",
+        pgettext_lazy("delivery status", "Pending"),
+    )  # waiting for its first attempt
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
     FAILED = "failed", _("Failed, will retry")  # the last attempt failed; a retry is queued
     DEAD = "dead", _("Gave up")  # no more attempts
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import ValidationFailed
@@ -101,7 +101,7 @@ def _validate(rows: list[RegionRow]) -> list[str]:
     for row in rows:
         if row.code in seen:
             errors.append(
-                _g("line %(line)s: code %(code)s already appears on line %(other)s")
+                gettext("line %(line)s: code %(code)s already appears on line %(other)s")
                 % {"line": row.line, "code": row.code, "other": seen[row.code].line}
             )
         else:
@@ -113,23 +113,23 @@ def _validate(rows: list[RegionRow]) -> list[str]:
         )
     }
     for row in rows:
-        prefix = _g("line %(line)s") % {"line": row.line}
+        prefix = gettext("line %(line)s") % {"line": row.line}
         if row.level not in RegionLevel.values:
             errors.append(
                 f"{prefix}: "
-                + _g("unknown level %(level)r (use city, district, street, community or grid)")
+                + gettext("unknown level %(level)r (use city, district, street, community or grid)")
                 % {"level": row.level}
             )
             continue
         if not row.name:
-            errors.append(f"{prefix}: " + _g("the name is empty"))
+            errors.append(f"{prefix}: " + gettext("the name is empty"))
         elif len(row.name) > 100:
-            errors.append(f"{prefix}: " + _g("the name is longer than 100 characters"))
+            errors.append(f"{prefix}: " + gettext("the name is longer than 100 characters"))
         expected = CODE_LENGTH[RegionLevel(row.level)]
         if not (row.code.isdigit() and len(row.code) == expected):
             errors.append(
                 f"{prefix}: "
-                + _g("code %(code)r must be %(n)s digits for this level")
+                + gettext("code %(code)r must be %(n)s digits for this level")
                 % {"code": row.code, "n": expected}
             )
             continue
@@ -137,7 +137,7 @@ def _validate(rows: list[RegionRow]) -> list[str]:
         if row.level != RegionLevel.GRID and set(row.code[significant:]) - {"0"}:
             errors.append(
                 f"{prefix}: "
-                + _g(
+                + gettext(
                     "code %(code)s does not fit its level (digits after the first %(n)s must be 0)"
                 )
                 % {"code": row.code, "n": significant}
@@ -148,34 +148,34 @@ def _validate(rows: list[RegionRow]) -> list[str]:
         if set(row.code[own_from:significant]) == {"0"}:
             errors.append(
                 f"{prefix}: "
-                + _g("code %(code)s does not identify a %(level)s")
+                + gettext("code %(code)s does not identify a %(level)s")
                 % {"code": row.code, "level": RegionLevel(row.level).label}
             )
         if row.code in existing and existing[row.code].level != row.level:
             errors.append(
                 f"{prefix}: "
-                + _g("code %(code)s already exists with another level") % {"code": row.code}
+                + gettext("code %(code)s already exists with another level") % {"code": row.code}
             )
         wanted_parent = parent_level(row.level)
         if wanted_parent is None:
             if row.parent_code:
-                errors.append(f"{prefix}: " + _g("a city has no parent; leave parent_code empty"))
+                errors.append(f"{prefix}: " + gettext("a city has no parent; leave parent_code empty"))
             continue
         if not row.parent_code:
-            errors.append(f"{prefix}: " + _g("parent_code is required for this level"))
+            errors.append(f"{prefix}: " + gettext("parent_code is required for this level"))
             continue
         parent = seen.get(row.parent_code) or existing.get(row.parent_code)
         if parent is None:
             errors.append(
                 f"{prefix}: "
-                + _g("parent %(code)s is neither in the file nor in the database")
+                + gettext("parent %(code)s is neither in the file nor in the database")
                 % {"code": row.parent_code}
             )
             continue
         if parent.level != wanted_parent:
             errors.append(
                 f"{prefix}: "
-                + _g("the parent of a %(level)s must be a %(parent)s")
+                + gettext("the parent of a %(level)s must be a %(parent)s")
                 % {
                     "level": RegionLevel(row.level).label,
                     "parent": RegionLevel(wanted_parent).label,
@@ -186,7 +186,7 @@ def _validate(rows: list[RegionRow]) -> list[str]:
         if row.code[:parent_significant] != row.parent_code[:parent_significant]:
             errors.append(
                 f"{prefix}: "
-                + _g("code %(code)s does not start with its parent's code %(parent)s")
+                + gettext("code %(code)s does not start with its parent's code %(parent)s")
                 % {"code": row.code, "parent": row.parent_code[:parent_significant]}
             )
     return errors

@@ -102,7 +102,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int):
 def appeal_events(request: HttpRequest, appeal_id: int):
     appeal = _get(request, appeal_id)
     staff = selectors.is_staff_view(request.auth, appeal)
-    return [event_dict(e, staff_view=staff) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)]
+    return [event_dict(e, staff_view=staff, appeal=appeal) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)]
 
 
 @router.post("/appeals/{appeal_id}/accept", response=AppealOut)

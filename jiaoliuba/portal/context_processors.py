@@ -1,8 +1,12 @@
+"""The navigation of the UI shell. It sits above every app (it links to all of them)
+and nothing imports it."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.notifications.selectors import unread_count
 
 
 def navigation(request):
@@ -14,16 +18,19 @@ def navigation(request):
     items = []
     if staff:
         items += [
-            (reverse("accounts:workbench"), _("Workbench")),
+            (reverse("workbench"), _("Workbench")),
+            (reverse("appeals:queue"), _("Appeal queue")),
+            (reverse("appeals:supervision"), _("Supervision")),
             (reverse("accounts:resident_list"), _("Residents")),
         ]
     if Role.RESIDENT in roles:
-        items.append((reverse("accounts:me"), _("My page")))
-    from jiaoliuba.notifications.selectors import unread_count  # inbox sits above accounts
-
+        items += [
+            (reverse("appeals:new"), _("Raise an appeal")),
+            (reverse("appeals:mine"), _("My appeals")),
+            (reverse("accounts:me"), _("My page")),
+        ]
     unread = unread_count(user=user)
-    label = _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")
-    items.append((reverse("notifications:inbox"), label))
+    items.append((reverse("notifications:inbox"), _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Configuration")))
     return {
