@@ -128,16 +128,16 @@ def _handlers(appeal: Appeal) -> list[Any]:
 def _supervisors(appeal: Appeal) -> list[Any]:
     """Staff one level above the unit that handles the appeal."""
     region = appeal.handling_region or appeal.community
-    above = region.parent if region.parent_id else region
-    role = {
+    above: Region = region.parent or region
+    roles: tuple[str, ...] = {
         RegionLevel.COMMUNITY: (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_STAFF),
         RegionLevel.STREET: (Role.STREET_OFFICER,),
         RegionLevel.DISTRICT: (Role.DISTRICT_OFFICER,),
         RegionLevel.CITY: (Role.CITY_ADMIN,),
-    }.get(above.level, (Role.CITY_ADMIN,))
+    }.get(RegionLevel(above.level), (Role.CITY_ADMIN,))
     people: list[Any] = []
-    for r in role:
-        people += routing.holders(r, above)
+    for role in roles:
+        people += routing.holders(role, above)
     return people
 
 
@@ -520,9 +520,9 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         if not (policies.may_handle(actor, fresh) or policies.may_dispatch(actor, fresh)):
             raise PermissionDenied(_("You may not escalate this appeal."))
         current = fresh.handling_region or fresh.community
-        if current.level == RegionLevel.CITY or current.parent_id is None:
-            raise Conflict(_("The appeal is already handled at city level."), code="cannot_escalate")
         target = current.parent
+        if current.level == RegionLevel.CITY or target is None:
+            raise Conflict(_("The appeal is already handled at city level."), code="cannot_escalate")
         role = policies.ESCALATION_ROLE[current.level]
         old = fresh.status
         fresh.handling_region, fresh.handling_role = target, role

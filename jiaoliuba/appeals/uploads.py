@@ -63,7 +63,7 @@ def _clean_image(data: bytes, name: str) -> CleanFile:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         fmt = image.format or ""
         if fmt not in IMAGE_FORMATS:
             raise ValidationFailed(_("Photos must be JPEG, PNG, WebP or GIF."), code="invalid_file_type")

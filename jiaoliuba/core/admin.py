@@ -143,7 +143,3 @@ class CalendarYearAdmin(AuditedAdmin):
             obj.confirmed_by, obj.confirmed_at = request.user, clock.now()
         super().save_model(request, obj, form, change)
 
-
-# The index shows calendar_warnings(). Core's admin/index.html would be shadowed by the
-# admin app's (listed first in INSTALLED_APPS), hence a template of its own name.
-admin.site.index_template = "admin/calendar_index.html"

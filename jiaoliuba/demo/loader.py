@@ -78,7 +78,14 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"staff accounts: created {created_staff} of {len(STAFF)}")
     created_residents = _load_residents(regions, residents)
     say(f"residents: created {created_residents}")
-    return {"regions": report.created, "staff": created_staff, "residents": created_residents}
+    created_appeals = _load_appeals()
+    say(f"appeals: created {created_appeals}")
+    return {
+        "regions": report.created,
+        "staff": created_staff,
+        "residents": created_residents,
+        "appeals": created_appeals,
+    }
 
 
 def _load_residents(regions: dict[str, Region], count: int) -> int:
@@ -123,4 +130,64 @@ def _load_residents(regions: dict[str, Region], count: int) -> int:
                 }
             ResidentProfile.objects.filter(user=user).update(**fields)
         created += 1
+    return created
+
+
+DEMO_APPEALS = [
+    # (text, type hint, days ago, what happens next)
+    ("楼上邻居每晚11点还在跳绳，严重影响休息，多次沟通无效", "neighbor", 0, "new"),
+    ("楼道里一股煤气味，家里有老人，很担心", "property", 0, "new"),
+    ("小区东门路灯坏了快一个月了，晚上很黑，老人孩子容易摔倒", "livelihood", 2, "accepted"),
+    ("物业费要涨30%，业主们很不满意，准备联名去找街道", "property", 1, "new"),
+    ("想咨询一下社区老年食堂什么时候开，怎么报名", "livelihood", 1, "resolved"),
+    ("建议在小区空地建一个老年活动中心", "suggestion", 5, "closed"),
+    ("隔壁装修天天从早上七点开始电钻，周末也不停", "neighbor", 4, "overdue"),
+    ("电梯经常停在半路，物业说在等配件，已经一周了", "property", 6, "unsatisfied"),
+    ("低保申请材料交了一个多月没有消息", "livelihood", 3, "in_progress"),
+    ("小区门口的下水井盖没有了，很危险", "safety", 0, "new"),
+]
+
+
+def _load_appeals() -> int:
+    """A handful of appeals in every state around 解放路社区, so the queue, the
+    supervision lists and a resident's timeline have something to show."""
+    import datetime as dt
+
+    from jiaoliuba.appeals import services as appeal_services
+    from jiaoliuba.appeals.models import Appeal
+
+    community = Region.objects.get(code="411702001001")
+    if Appeal.objects.filter(community=community).exists():
+        return 0
+    grid = Region.objects.get(code="411702001001001")
+    resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    desk = User.objects.get(username="community_staff")
+    now = clock.now()
+    created = 0
+    for text, hint, days_ago, fate in DEMO_APPEALS:
+        intake = appeal_services.Intake(
+            content=text, community=community, grid=grid, type_hint=hint, consent_public=True,
+            channel="online" if days_ago == 0 else "window",
+            received_at=now - dt.timedelta(days=days_ago, hours=1) if days_ago else None,
+        )
+        appeal, _new = appeal_services.appeal_submit(
+            submitter=resident, intake=intake, created_by=desk if days_ago else None
+        )
+        created += 1
+        handler = appeal.assignee
+        if fate == "new" or handler is None:
+            continue
+        if fate == "overdue":
+            continue  # left untouched past its deadline: the sweep will raise 督办
+        appeal_services.appeal_accept(appeal=appeal, actor=handler)
+        if fate == "accepted":
+            continue
+        appeal_services.appeal_reply(appeal=appeal, actor=handler, message="已联系相关单位，正在处理。")
+        if fate == "in_progress":
+            continue
+        appeal_services.appeal_resolve(appeal=appeal, actor=handler, reply="已办理完毕，详情已电话告知。")
+        if fate == "closed":
+            appeal_services.appeal_rate(appeal=appeal, actor=resident, level="satisfied", solved=True, comment="很满意")
+        elif fate == "unsatisfied":
+            appeal_services.appeal_rate(appeal=appeal, actor=resident, level="unsatisfied", solved=False, comment="还是经常坏")
     return created

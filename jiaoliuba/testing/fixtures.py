@@ -88,6 +88,10 @@ def _clear_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache
 
+    from jiaoliuba.core import workdays
+
     cache.clear()
+    workdays.clear_cache()
     yield
     cache.clear()
+    workdays.clear_cache()

@@ -107,7 +107,8 @@ class ResidentProfile(BaseModel):
 
     def place_at(self, *, community: Region | None, grid: Region | None) -> None:
         self.community, self.grid = community, grid
-        self.region_path = (grid or community).path if (grid or community) else ""
+        place = grid or community
+        self.region_path = place.path if place is not None else ""
 
     def __str__(self) -> str:
         return str(self.user)

@@ -301,12 +301,6 @@ def test_every_python_string_is_in_the_catalog(entries):
     assert not missing, "run makemessages and translate:\n" + "\n".join(missing)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jiaoliuba/regions/services.py imports gettext as _g, which makemessages does not "
-    "extract, so the region-import line errors never reach the catalog. Remove this marker "
-    "once it uses an extractable name and the strings are translated.",
-)
 def test_translation_functions_are_imported_under_extractable_names():
     hidden = []
     for path in python_files():

@@ -1,0 +1,708 @@
+"""A stateful property test of the appeal loop.
+
+Hypothesis drives random sequences of every service that moves an appeal (submit, accept,
+reply, note, resolve, return, escalate, extensions, reject, merge, rate, reopen, close
+after review, triage correction, dispatch) and the sweep under a moving clock. Each step
+picks an actor: often the right one, sometimes a wrong one (a grid worker of another
+grid, a community worker of another community, a resident).
+
+For every attempt:
+- an ApplicationError is a fine answer to an illegal move, but then nothing at all may
+  have changed (appeal rows, events, ratings, extensions, notifications, triage feedback);
+- a move that is plainly illegal (wrong status, a resident acting as staff, an outsider,
+  an empty reason) must be refused;
+- a legal move by the right person must succeed and land in the expected status.
+
+After every step the invariants below hold for every appeal. Each example runs inside a
+savepoint that is rolled back at its end, so every example starts from the same database:
+the region tree and the people, no appeals.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any, ClassVar
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import clocks, policies, routing, services
+from jiaoliuba.appeals.choices import (
+    FINAL_STATUSES,
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    ClosureReason,
+    ExtensionStatus,
+    Priority,
+    RatingLevel,
+    Status,
+)
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension, Rating
+from jiaoliuba.appeals.services import Intake
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import ApplicationError
+from jiaoliuba.notifications.models import Notification
+from jiaoliuba.testing.fixtures import (
+    CITY,
+    DONGFENG,
+    JIEFANG,
+    JIEFANG_G1,
+    JIEFANG_G2,
+    XIYUAN_COMMUNITY,
+    YICHENG,
+)
+from jiaoliuba.triage.models import TriageFeedback
+
+SHANGHAI = clock.SHANGHAI
+
+# Start times: before the 2025 National Day holiday (with its 调休 Sunday), an ordinary
+# Monday, and the last days of 2026 so that deadlines run into 2027 (the fallback year).
+STARTS = [
+    dt.datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI),
+    dt.datetime(2025, 3, 3, 9, 30, tzinfo=SHANGHAI),
+    dt.datetime(2026, 12, 30, 16, 0, tzinfo=SHANGHAI),
+]
+
+# text → the priority the classifier must give it
+TEXTS = {
+    "楼道里一股燃气味，已经好几个小时了": Priority.RED,
+    "小区门口几十个人聚集，说要拉横幅讨薪": Priority.RED,
+    "楼上邻居每晚11点还在跳绳，噪音很大，多次沟通无效": Priority.YELLOW,
+    "隔壁装修天天电钻声，周末一早就开始吵": Priority.YELLOW,
+    "想咨询一下社区老年食堂什么时候开": Priority.BLUE,
+}
+REASONS = ["已上门核实并协调处理", "需要物业配合", "  ", ""]
+STAFF = ("grid1", "grid2", "cstaff", "secretary", "street", "district", "city", "outsider")
+RESIDENTS = ("resident_a", "resident_b")
+ACTORS = STAFF + RESIDENTS
+DISPATCHERS = ("cstaff", "secretary", "street", "district", "city")
+
+# "right" is resolved from the appeal's state to the person who should act; otherwise a
+# named person, who may or may not be allowed.
+who_st = st.one_of(st.just("right"), st.sampled_from(ACTORS))
+idx_st = st.integers(min_value=0, max_value=7)
+reason_st = st.sampled_from(REASONS)
+
+
+def _fmt(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _snapshot() -> dict[str, Any]:
+    """Everything an illegal move must leave untouched."""
+    return {
+        "appeals": [
+            {k: _fmt(v) for k, v in row.items()} for row in Appeal.objects.order_by("pk").values()
+        ],
+        "events": list(AppealEvent.objects.order_by("pk").values_list("pk", flat=True)),
+        "ratings": list(Rating.objects.order_by("pk").values_list("pk", "appeal_id", "level")),
+        "extensions": [
+            {k: _fmt(v) for k, v in row.items()} for row in Extension.objects.order_by("pk").values()
+        ],
+        "notifications": Notification.objects.count(),
+        "feedback": TriageFeedback.objects.count(),
+    }
+
+
+def _diff(before: dict, after: dict) -> str:
+    lines = []
+    for key in before:
+        if before[key] != after[key]:
+            if key in ("appeals", "extensions"):
+                for b, a in zip(before[key], after[key], strict=False):
+                    changed = {k: (b[k], a.get(k)) for k in b if b[k] != a.get(k)}
+                    if changed:
+                        lines.append(f"{key} #{b['id']}: {changed}")
+                if len(before[key]) != len(after[key]):
+                    lines.append(f"{key}: {len(before[key])} rows → {len(after[key])}")
+            else:
+                lines.append(f"{key}: {before[key]!r} → {after[key]!r}")
+    return "; ".join(lines)
+
+
+class AppealMachine(RuleBasedStateMachine):
+    # Set by the test function before the machine runs.
+    people: ClassVar[dict[str, Any]] = {}
+    regions: ClassVar[dict[str, Any]] = {}
+    now_box: ClassVar[list[dt.datetime]] = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sid = transaction.savepoint()
+        self.ids: list[int] = []
+        self.events: dict[int, tuple] = {}
+        self.original_due: dict[int, dt.datetime] = {}
+        self.triage_corrected: set[int] = set()
+        self.responded: set[int] = set()
+        self.first_response: dict[int, dt.datetime] = {}
+        self.log: list[str] = []
+
+    def teardown(self) -> None:
+        transaction.savepoint_rollback(self.sid)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.now_box[0]
+
+    def person(self, name: str) -> Any:
+        return self.people[name]
+
+    def name_of(self, user: Any) -> str:
+        return next((n for n, u in self.people.items() if u.pk == user.pk), f"user{user.pk}")
+
+    def appeal(self, i: int) -> Appeal:
+        pk = self.ids[i % len(self.ids)]
+        return Appeal.objects.select_related(
+            "community", "grid", "handling_region", "assignee", "submitter", "merged_into"
+        ).get(pk=pk)
+
+    def handler_of(self, appeal: Appeal) -> Any | None:
+        if appeal.assignee_id is not None:
+            return appeal.assignee
+        if appeal.handling_region is None or not appeal.handling_role:
+            return None
+        holders = routing.holders(appeal.handling_role, appeal.handling_region)
+        return holders[0] if holders else None
+
+    def supervisor_of(self, appeal: Appeal) -> Any | None:
+        return next((self.person(n) for n in DISPATCHERS if policies.may_supervise(self.person(n), appeal)), None)
+
+    def actor(self, who: str, appeal: Appeal, duty: str) -> tuple[Any | None, bool]:
+        """(user, is_the_right_person)."""
+        if who != "right":
+            user = self.person(who)
+            return user, False
+        if duty == "handle":
+            user = self.handler_of(appeal)
+        elif duty == "dispatch":
+            user = self.person("cstaff")
+        elif duty == "supervise":
+            user = self.supervisor_of(appeal)
+        elif duty == "rate":
+            user = appeal.submitter
+        else:  # pragma: no cover
+            raise AssertionError(duty)
+        return user, user is not None
+
+    def outsider(self, user: Any, appeal: Appeal) -> bool:
+        """Someone who may never act on this appeal as staff: a resident, a worker of
+        another community, a grid worker of another grid."""
+        name = self.name_of(user)
+        if name in RESIDENTS or name == "outsider":
+            return True
+        if name == "grid1":
+            return appeal.grid_id != self.regions[JIEFANG_G1].pk
+        if name == "grid2":
+            return appeal.grid_id != self.regions[JIEFANG_G2].pk
+        return False
+
+    def is_grid_worker(self, user: Any) -> bool:
+        return self.name_of(user) in ("grid1", "grid2")
+
+    def attempt(self, label: str, call, *, must_fail: bool = False, must_succeed: bool = False) -> Any:
+        """Run a service call. Returns its result, or None when it was refused (after
+        checking that nothing changed)."""
+        assert not (must_fail and must_succeed), label
+        before = _snapshot()
+        try:
+            result = call()
+        except ApplicationError as exc:
+            after = _snapshot()
+            assert before == after, f"{label} was refused ({exc.code}: {exc}) but changed: {_diff(before, after)}"
+            assert not must_succeed, f"{label} should have succeeded but was refused: {exc.code}: {exc}"
+            self.log.append(f"{label} → refused {exc.code}")
+            return None
+        assert not must_fail, f"{label} should have been refused but succeeded"
+        self.log.append(f"{label} → ok")
+        return result
+
+    # --- submitting ------------------------------------------------------------------------
+
+    def _submit(self, who: str, text: str, hint: str, anonymous: bool) -> None:
+        user = self.person(who)
+        grid = self.regions[JIEFANG_G1 if who == "resident_a" else JIEFANG_G2]
+        intake = Intake(content=text, community=None, grid=grid, type_hint=hint, is_anonymous=anonymous)
+        appeal, created = self.attempt(
+            f"submit({who}, {text[:6]}, hint={hint})",
+            lambda: services.appeal_submit(submitter=user, intake=intake),
+            must_succeed=True,
+        )
+        assert created
+        appeal.refresh_from_db()
+        assert appeal.status == Status.DISPATCHED, appeal.status
+        assert appeal.priority == TEXTS[text], (text, appeal.priority)
+        assert appeal.received_at == self.now
+        assert appeal.assignee is not None or appeal.handling_role, "dispatched to nobody"
+        if appeal.priority == Priority.RED:
+            assert appeal.response_due_at - appeal.received_at == dt.timedelta(hours=24)
+        self.ids.append(appeal.pk)
+        self.original_due[appeal.pk] = appeal.resolution_due_original_at
+
+    @initialize(
+        start=st.sampled_from(STARTS),
+        who=st.sampled_from(RESIDENTS),
+        text=st.sampled_from(sorted(TEXTS)),
+        hint=st.sampled_from(["", "property", "suggestion"]),
+    )
+    def first_appeal(self, start, who, text, hint):
+        self.now_box[0] = start
+        self._submit(who, text, hint, False)
+
+    @precondition(lambda self: len(self.ids) < 5)
+    @rule(who=st.sampled_from(RESIDENTS), text=st.sampled_from(sorted(TEXTS)),
+          hint=st.sampled_from(["", "property", "neighbor", "safety"]), anonymous=st.booleans())
+    def submit(self, who, text, hint, anonymous):
+        self._submit(who, text, hint, anonymous)
+
+    # --- handling --------------------------------------------------------------------------
+
+    @rule(i=idx_st, who=who_st)
+    def accept(self, i, who):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        legal = appeal.status == Status.DISPATCHED
+        done = self.attempt(
+            f"accept({appeal.pk}:{appeal.status}, {self.name_of(user)})",
+            lambda: services.appeal_accept(appeal=appeal, actor=user),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=legal and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.ACCEPTED and appeal.assignee_id == user.pk
+            self.responded.add(appeal.pk)
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def reply(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        legal = appeal.status in (Status.DISPATCHED, *HANDLING_STATUSES) and text.strip()
+        old = appeal.status
+        done = self.attempt(
+            f"reply({appeal.pk}:{old}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_reply(appeal=appeal, actor=user, message=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            expected = Status.IN_PROGRESS if old == Status.ACCEPTED else old
+            assert appeal.status == expected
+            self.responded.add(appeal.pk)
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def note(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        self.attempt(
+            f"note({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_note(appeal=appeal, actor=user, message=text),
+            must_fail=not text.strip() or self.outsider(user, appeal),
+            must_succeed=bool(text.strip()) and right,
+        )
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def resolve(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        legal = appeal.status in HANDLING_STATUSES and text.strip()
+        done = self.attempt(
+            f"resolve({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_resolve(appeal=appeal, actor=user, reply=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.RESOLVED and appeal.reply == text.strip()
+            assert appeal.resolved_at == self.now
+            self.responded.add(appeal.pk)
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def return_to_dispatcher(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        legal = appeal.status in (Status.DISPATCHED, Status.ACCEPTED) and text.strip()
+        done = self.attempt(
+            f"return({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_return(appeal=appeal, actor=user, reason=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.SUBMITTED and appeal.assignee_id is None
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def escalate(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        at_top = appeal.handling_region is not None and appeal.handling_region.code == CITY
+        legal = appeal.status in (Status.DISPATCHED, *HANDLING_STATUSES) and text.strip() and not at_top
+        before_region = appeal.handling_region
+        done = self.attempt(
+            f"escalate({appeal.pk}:{appeal.status}@{before_region.level if before_region else '-'}, "
+            f"{self.name_of(user)}, {text!r})",
+            lambda: services.appeal_escalate(appeal=appeal, actor=user, reason=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.DISPATCHED
+            assert appeal.handling_region_id == (before_region or appeal.community).parent_id
+
+    @rule(i=idx_st, who=who_st, text=reason_st, days=st.sampled_from([3, 1, 0, 31]))
+    def request_extension(self, i, who, text, days):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "handle")
+        if user is None:
+            return
+        pending = Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).exists()
+        legal = appeal.status in HANDLING_STATUSES and text.strip() and 1 <= days <= 30 and not pending
+        self.attempt(
+            f"extension_request({appeal.pk}:{appeal.status}, {self.name_of(user)}, {days}d, {text!r}, pending={pending})",
+            lambda: services.appeal_extension_request(appeal=appeal, actor=user, working_days=days, reason=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+
+    @rule(i=idx_st, who=who_st, approve=st.booleans())
+    def decide_extension(self, i, who, approve):
+        appeal = self.appeal(i)
+        extension = (
+            Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()
+            or Extension.objects.filter(appeal=appeal).order_by("-pk").first()
+        )
+        if extension is None:
+            return
+        user, right = self.actor(who, appeal, "supervise")
+        if user is None:
+            return
+        pending = extension.status == ExtensionStatus.PENDING
+        legal = pending and (not approve or appeal.status in HANDLING_STATUSES)
+        old_due = appeal.resolution_due_at
+        done = self.attempt(
+            f"extension_{'approve' if approve else 'refuse'}({appeal.pk}:{appeal.status}, {self.name_of(user)}, "
+            f"pending={pending})",
+            lambda: services.appeal_extension_decide(extension=extension, actor=user, approve=approve, note="同意"),
+            must_fail=not legal or self.outsider(user, appeal) or self.is_grid_worker(user),
+            must_succeed=legal and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            if approve:
+                assert done.status == ExtensionStatus.APPROVED
+                assert appeal.resolution_due_at > old_due and appeal.resolution_due_at > self.now
+                assert done.old_due_at == old_due and done.new_due_at == appeal.resolution_due_at
+            else:
+                assert done.status == ExtensionStatus.REFUSED and appeal.resolution_due_at == old_due
+
+    # --- dispatching -------------------------------------------------------------------------
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def reject(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "dispatch")
+        legal = appeal.status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED) and text.strip()
+        done = self.attempt(
+            f"reject({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_reject(appeal=appeal, actor=user, reason=text),
+            must_fail=not legal or self.outsider(user, appeal) or self.is_grid_worker(user),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.REJECTED and appeal.rejection_reason == text.strip()
+
+    @rule(i=idx_st, j=idx_st, who=who_st)
+    def merge(self, i, j, who):
+        appeal, master = self.appeal(i), self.appeal(j)
+        user, right = self.actor(who, appeal, "dispatch")
+        legal = (
+            appeal.pk != master.pk
+            and appeal.status in OPEN_STATUSES
+            and master.status not in FINAL_STATUSES
+            and master.merged_into_id is None
+        )
+        done = self.attempt(
+            f"merge({appeal.pk}:{appeal.status} → {master.pk}:{master.status}, {self.name_of(user)})",
+            lambda: services.appeal_merge(appeal=appeal, master=master, actor=user),
+            must_fail=not legal or self.outsider(user, appeal) or self.outsider(user, master)
+            or self.is_grid_worker(user),
+            must_succeed=legal and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.MERGED and appeal.merged_into_id == master.pk
+            assert not Appeal.objects.filter(merged_into=appeal).exists()
+
+    @rule(i=idx_st, who=who_st, to=st.sampled_from(["grid", "community_staff", "secretary", "street"]))
+    def dispatch(self, i, who, to):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "dispatch")
+        region, role = {
+            "grid": (appeal.grid, Role.GRID_WORKER),
+            "community_staff": (appeal.community, Role.COMMUNITY_STAFF),
+            "secretary": (appeal.community, Role.COMMUNITY_SECRETARY),
+            "street": (self.regions[DONGFENG], Role.STREET_OFFICER),
+        }[to]
+        legal = appeal.status in (Status.SUBMITTED, Status.DISPATCHED)
+        done = self.attempt(
+            f"dispatch({appeal.pk}:{appeal.status} → {to}, {self.name_of(user)})",
+            lambda: services.appeal_dispatch(appeal=appeal, actor=user, region=region, role=role),
+            must_fail=not legal or self.outsider(user, appeal) or self.is_grid_worker(user),
+            must_succeed=legal and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert appeal.status == Status.DISPATCHED
+            assert (appeal.handling_region_id, appeal.handling_role) == (region.pk, role)
+            assert appeal.assignee is not None and appeal.assignee in routing.holders(role, region)
+
+    @rule(i=idx_st, who=who_st, text=reason_st,
+          priority=st.sampled_from(Priority.values), category=st.sampled_from(Category.values))
+    def correct_triage(self, i, who, text, priority, category):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "dispatch")
+        legal = (
+            appeal.status in OPEN_STATUSES and text.strip() and (priority, category) != (appeal.priority, appeal.category)
+        )
+        done = self.attempt(
+            f"triage({appeal.pk}:{appeal.status} {appeal.priority}/{appeal.category} → {priority}/{category}, "
+            f"{self.name_of(user)}, {text!r})",
+            lambda: services.appeal_correct_triage(appeal=appeal, actor=user, priority=priority,
+                                                   category=category, reason=text),
+            must_fail=not legal or self.outsider(user, appeal),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert (appeal.priority, appeal.category) == (priority, category)
+            expected = clocks.deadlines_for(priority=priority, category=category, received_at=appeal.received_at)
+            assert appeal.response_due_at == expected.response_due_at
+            assert appeal.resolution_due_original_at == expected.resolution_due_at
+            self.triage_corrected.add(appeal.pk)
+            self.original_due[appeal.pk] = appeal.resolution_due_original_at
+
+    # --- the resident's rating and the review --------------------------------------------------
+
+    @rule(i=idx_st, who=who_st, level=st.sampled_from([*RatingLevel.values, "great"]), solved=st.booleans())
+    def rate(self, i, who, level, solved):
+        appeal = self.appeal(i)
+        user, _right = self.actor(who, appeal, "rate")
+        if user is None:
+            return
+        legal = appeal.status == Status.RESOLVED and level in RatingLevel.values and user.pk == appeal.submitter_id
+        done = self.attempt(
+            f"rate({appeal.pk}:{appeal.status}, {self.name_of(user)}, {level}, solved={solved})",
+            lambda: services.appeal_rate(appeal=appeal, actor=user, level=level, solved=solved, comment="谢谢"),
+            must_fail=not legal,
+            must_succeed=legal,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            if level == RatingLevel.UNSATISFIED:
+                assert appeal.status == Status.RATED
+            else:
+                assert (appeal.status, appeal.closure_reason) == (Status.CLOSED, ClosureReason.RATED)
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def reopen(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "supervise")
+        if user is None:
+            return
+        legal = appeal.status in (Status.RATED, Status.CLOSED, Status.RESOLVED) and text.strip()
+        old = appeal
+        done = self.attempt(
+            f"reopen({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_reopen(appeal=appeal, actor=user, reason=text),
+            must_fail=not legal or self.outsider(user, appeal) or self.is_grid_worker(user),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal = Appeal.objects.get(pk=appeal.pk)
+            assert appeal.status == Status.DISPATCHED and appeal.is_repeat
+            assert appeal.reopen_count == old.reopen_count + 1
+            assert appeal.resolution_due_at > self.now
+            assert appeal.resolved_at is None and appeal.closed_at is None and appeal.closure_reason == ""
+
+    @rule(i=idx_st, who=who_st, text=reason_st)
+    def close_after_review(self, i, who, text):
+        appeal = self.appeal(i)
+        user, right = self.actor(who, appeal, "supervise")
+        if user is None:
+            return
+        legal = appeal.status == Status.RATED and text.strip()
+        done = self.attempt(
+            f"close({appeal.pk}:{appeal.status}, {self.name_of(user)}, {text!r})",
+            lambda: services.appeal_close_after_review(appeal=appeal, actor=user, note=text),
+            must_fail=not legal or self.outsider(user, appeal) or self.is_grid_worker(user),
+            must_succeed=bool(legal) and right,
+        )
+        if done is not None:
+            appeal.refresh_from_db()
+            assert (appeal.status, appeal.closure_reason) == (Status.CLOSED, ClosureReason.REVIEWED)
+
+    # --- time and the sweep -----------------------------------------------------------------
+
+    @rule(hours=st.sampled_from([1, 4, 12, 21, 25, 49, 24 * 4, 24 * 8]))
+    def advance_and_sweep(self, hours):
+        self.now_box[0] = self.now + dt.timedelta(hours=hours)
+        services.appeals_sweep()
+        self.log.append(f"advance {hours}h → {self.now.astimezone(SHANGHAI):%Y-%m-%d %H:%M} + sweep")
+        # Idempotent: a second run at the same moment finds nothing to do.
+        count = AppealEvent.objects.count()
+        report = services.appeals_sweep()
+        assert (report.urged, report.supervised, report.closed_unrated) == (0, 0, 0), report
+        assert AppealEvent.objects.count() == count
+        cutoff = self.now - dt.timedelta(days=7)
+        for appeal in Appeal.objects.filter(pk__in=self.ids):
+            assert appeal.next_check_at is None or appeal.next_check_at > self.now, appeal.pk
+            if appeal.status == Status.RESOLVED:
+                assert appeal.resolved_at >= cutoff, f"{appeal.pk} resolved long ago but not closed"
+            if appeal.status in OPEN_STATUSES:
+                if appeal.first_response_at is None and appeal.response_due_at <= self.now:
+                    assert appeal.response_supervised_at is not None, f"{appeal.pk}: response breach not supervised"
+                if appeal.resolution_due_at <= self.now:
+                    assert appeal.resolution_supervised_at is not None, f"{appeal.pk}: resolution breach not supervised"
+
+    # --- invariants ---------------------------------------------------------------------------
+
+    @invariant()
+    def appeals_are_consistent(self):
+        appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=self.ids).select_related("merged_into")}
+        assert set(appeals) == set(self.ids)
+        events = list(AppealEvent.objects.filter(appeal_id__in=self.ids).order_by("created_at", "pk"))
+
+        # Append-only: every event seen before is still there, unchanged.
+        now_events = {
+            e.pk: (e.appeal_id, e.kind, e.actor_id, e.from_status, e.to_status, e.message,
+                   e.visible_to_resident, copy.deepcopy(e.data), e.created_at)
+            for e in events
+        }
+        for pk, row in self.events.items():
+            assert now_events.get(pk) == row, f"event {pk} changed or vanished: {row} → {now_events.get(pk)}"
+        assert len(now_events) >= len(self.events)
+        if self.events:
+            assert min(set(now_events) - set(self.events), default=max(self.events) + 1) > max(self.events)
+        self.events = now_events
+
+        last_to: dict[int, str] = {}
+        for e in events:
+            if e.to_status:
+                last_to[e.appeal_id] = e.to_status
+
+        for pk, a in appeals.items():
+            where = f"appeal {pk} ({a.status})"
+            assert a.status in Status.values, where
+            assert last_to.get(pk) == a.status, f"{where}: last event moved it to {last_to.get(pk)}"
+
+            # Deadlines.
+            if pk not in self.triage_corrected:
+                assert a.resolution_due_original_at == self.original_due[pk], f"{where}: original deadline moved"
+                assert a.resolution_due_at >= a.resolution_due_original_at, f"{where}: deadline before the original"
+            else:
+                assert a.resolution_due_original_at == self.original_due[pk], f"{where}: original deadline moved"
+            assert a.response_due_at <= a.resolution_due_at, f"{where}: response due after resolution"
+
+            # The queue's and the sweep's columns follow from the others.
+            copy_ = copy.copy(a)
+            clocks.refresh(copy_)
+            assert (a.current_due_at, a.next_check_at) == (copy_.current_due_at, copy_.next_check_at), (
+                f"{where}: stored current_due/next_check {a.current_due_at}/{a.next_check_at}, "
+                f"computed {copy_.current_due_at}/{copy_.next_check_at}"
+            )
+
+            # Status-specific columns.
+            if a.status in OPEN_STATUSES:
+                assert a.resolved_at is None and a.closed_at is None and a.closure_reason == "", where
+                assert a.merged_into_id is None, where
+            if a.status == Status.CLOSED:
+                assert a.closed_at is not None and a.closure_reason in ClosureReason.values, where
+            if a.status in (Status.RESOLVED, Status.RATED, Status.CLOSED):
+                assert a.reply.strip() and a.resolved_at is not None, f"{where}: no reply or resolved_at"
+            if a.status == Status.REJECTED:
+                assert a.rejection_reason and a.closed_at is not None, where
+            if a.status == Status.MERGED:
+                assert a.merged_into is not None, where
+                assert a.merged_into.status != Status.MERGED, f"{where}: merged into a merged appeal"
+            else:
+                assert a.merged_into_id is None, f"{where}: has merged_into but is not merged"
+
+            # Ratings.
+            latest = Rating.objects.filter(appeal_id=pk).order_by("-created_at", "-pk").first()
+            if a.status == Status.RATED:
+                assert latest is not None and latest.level == RatingLevel.UNSATISFIED, where
+            if a.status == Status.CLOSED and a.closure_reason == ClosureReason.RATED:
+                assert latest is not None and latest.level != RatingLevel.UNSATISFIED, where
+
+            # First response: set by the first accept/reply/resolve, then never moves.
+            if pk in self.responded:
+                assert a.first_response_at is not None, f"{where}: responded but no first_response_at"
+            if pk in self.first_response:
+                assert a.first_response_at == self.first_response[pk], f"{where}: first_response_at moved"
+            elif a.first_response_at is not None:
+                assert pk in self.responded, f"{where}: first_response_at without a response"
+                self.first_response[pk] = a.first_response_at
+
+            # At most one extension waits for a decision.
+            assert Extension.objects.filter(appeal_id=pk, status=ExtensionStatus.PENDING).count() <= 1, where
+
+
+@pytest.mark.django_db
+def test_appeal_state_machine(regions, make_staff, make_resident, monkeypatch):
+    people = {
+        "grid1": make_staff(Role.GRID_WORKER, JIEFANG_G1, username="sm-grid1"),
+        "grid2": make_staff(Role.GRID_WORKER, JIEFANG_G2, username="sm-grid2"),
+        "cstaff": make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="sm-cstaff"),
+        "secretary": make_staff(Role.COMMUNITY_SECRETARY, JIEFANG, username="sm-secretary"),
+        "street": make_staff(Role.STREET_OFFICER, DONGFENG, username="sm-street"),
+        "district": make_staff(Role.DISTRICT_OFFICER, YICHENG, username="sm-district"),
+        "city": make_staff(Role.CITY_ADMIN, CITY, username="sm-city"),
+        "outsider": make_staff(Role.COMMUNITY_STAFF, XIYUAN_COMMUNITY, username="sm-outsider"),
+        "resident_a": make_resident(JIEFANG_G1, name="张秀兰"),
+        "resident_b": make_resident(JIEFANG_G2, name="李建国"),
+    }
+    now_box = [STARTS[0]]
+    monkeypatch.setattr(clock, "now", lambda: now_box[0])
+    monkeypatch.setattr(AppealMachine, "people", people)
+    monkeypatch.setattr(AppealMachine, "regions", regions)
+    monkeypatch.setattr(AppealMachine, "now_box", now_box)
+    run_state_machine_as_test(
+        AppealMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=35,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
