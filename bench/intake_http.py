@@ -287,6 +287,7 @@ def main() -> None:
     for level in LEVELS:
         configs.append(Config(f"photo c={level}", level, PHOTO_REQUESTS, photo=True))
     configs.append(Config(f"retry x2 c={max(LEVELS)}", max(LEVELS), REQUESTS // 2, duplicate=True))
+    configs.append(Config(f"photo retry x2 c={max(LEVELS)}", max(LEVELS), PHOTO_REQUESTS // 2, photo=True, duplicate=True))
 
     workdir = Path(tempfile.mkdtemp(prefix="jiaoliuba-intake-"))
     port = free_port()
@@ -294,7 +295,7 @@ def main() -> None:
     try:
         warm = Config("warm-up", 2, 20)
         run_config(warm, port, tokens, text_bodies, "warm")
-        print(f"\n{'configuration':<18}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses")
+        print(f"\n{'configuration':<22}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses")
         all_results = list(warm.results)
         for n, cfg in enumerate(configs):
             best: Config | None = None
@@ -311,7 +312,7 @@ def main() -> None:
                 label = str(r.status) if r.status else (r.error or "conn-error")
                 statuses[label] = statuses.get(label, 0) + 1
             status_text = " ".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
-            print(f"{best.name:<18}{len(best.results):>9}{len(best.results) / best.wall:>8.1f}"
+            print(f"{best.name:<22}{len(best.results):>9}{len(best.results) / best.wall:>8.1f}"
                   f"{pct(lat, 0.50):>9.0f}{pct(lat, 0.99):>9.0f}{max(lat) * 1000:>9.0f}  {status_text}")
             errors = [r for r in best.results if r.status not in (200, 201)]
             for r in errors[:3]:
@@ -325,8 +326,10 @@ def main() -> None:
     print(f"\nconsistency: {n201} answered 201, {in_db} appeals in the database for this run's keys, "
           f"{replays} replays answered 200, {failed} failed requests -> {'OK' if ok else 'MISMATCH'} ({note})")
     made = Appeal.objects.count() - appeals_before
-    print(f"appeals table grew by {made} (201s: {n201}); attachments grew by "
-          f"{Attachment.objects.count() - attachments_before}")
+    attached = Attachment.objects.count() - attachments_before
+    files = sum(1 for p in (workdir / "media").rglob("*") if p.is_file())
+    print(f"appeals table grew by {made} (201s: {n201}); attachments grew by {attached}; "
+          f"files written to MEDIA_ROOT: {files}" + (f" ({files - attached} with no Attachment row)" if files != attached else ""))
     log = (workdir / "gunicorn.log").read_text(errors="replace")
     if log.strip():
         lines = log.strip().splitlines()

@@ -217,7 +217,10 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
+    "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
 }
+# Absolute address of the site, so SMS and e-mail can carry full links.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # --- Appeals -----------------------------------------------------------------------
 APPEAL_MAX_TEXT = 2000

@@ -17,7 +17,7 @@ RECIPIENT_CHANNELS = frozenset({Channel.SMS, Channel.EMAIL})
 class DeliveryStatus(models.TextChoices):
     PENDING = (
         "pending",
-        pgettext_lazy("delivery status", "Pending"),
+        _("Waiting to send"),
     )  # waiting for its first attempt
     SENT = "sent", pgettext_lazy("delivery status", "Sent")
     FAILED = "failed", _("Failed, will retry")  # the last attempt failed; a retry is queued

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from jiaoliuba.accounts import selectors, services
@@ -60,7 +61,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 def token_revoke(request: HttpRequest):
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
-        raise NotAuthenticated("Send the token to revoke in the Authorization header.")
+        raise NotAuthenticated(_("Send the token to revoke in the Authorization header."))
     services.api_token_revoke(raw=header.split(" ", 1)[1].strip())
     return Status(204, None)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
@@ -65,10 +66,10 @@ def appeal_desk_create(request: HttpRequest):
     patrol): the same fields plus `channel`, `received_at` (may be in the past) and the
     resident's `resident_phone` and `resident_name`."""
     if not user_is_staff_member(request.auth):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     channel = request.POST.get("channel", "")
     if channel not in STAFF_CHANNELS:
-        raise ValidationFailed("Unknown channel.", code="invalid_channel")
+        raise ValidationFailed(_("Please choose how the appeal was received."), code="invalid_channel")
     received_at = parse_received_at(request.POST.get("received_at", ""))
     intake, files = intake_from_data(request.POST, request.FILES, channel=channel, received_at=received_at)
     phone = request.POST.get("resident_phone", "").strip()
@@ -170,7 +171,7 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
 
     assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     if payload.assignee_id and assignee is None:
-        raise ValidationFailed("Unknown assignee.", code="invalid_assignee")
+        raise ValidationFailed(_("That person does not hold the role there."), code="invalid_assignee")
     appeal = services.appeal_dispatch(appeal=_get(request, appeal_id), actor=request.auth,
                                       region=region_get(code=payload.region_code), role=payload.role,
                                       assignee=assignee, reason=payload.reason)
@@ -195,7 +196,7 @@ def appeal_extension_decide(request: HttpRequest, appeal_id: int, extension_id: 
     appeal = _get(request, appeal_id)
     extension = Extension.objects.filter(pk=extension_id, appeal=appeal).first()
     if extension is None:
-        raise NotFound("No such extension request.", code="extension_not_found")
+        raise NotFound(_("No such extension request."), code="extension_not_found")
     return services.appeal_extension_decide(extension=extension, actor=request.auth, approve=payload.approve, note=payload.note)
 
 
@@ -209,7 +210,7 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
 def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):
-        raise PermissionDenied("Not allowed.")
+        raise PermissionDenied(_("Your role may not reveal anonymous submitters."), code="reveal_denied")
     return services.appeal_reveal_submitter(appeal=appeal, actor=request.auth, reason=payload.reason, ip=client_ip(request))
 
 

@@ -1,6 +1,5 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jiaoliuba.core.fields import EncryptedTextField
 from jiaoliuba.core.masking import mask_phone
@@ -28,9 +27,7 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("webhook endpoint"),
     )
-    channel = models.CharField(
-        pgettext_lazy("delivery", "channel"), max_length=16, choices=Channel.choices
-    )
+    channel = models.CharField(_("delivery channel"), max_length=16, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=KIND_MAX)
     # The phone number, e-mail address or endpoint URL; encrypted at rest, shown masked.
     target = EncryptedTextField(_("target"))

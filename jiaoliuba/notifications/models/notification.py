@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jiaoliuba.notifications.choices import KIND_MAX, LINK_MAX, TITLE_MAX
 
@@ -17,7 +16,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=KIND_MAX, db_index=True)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
-    body = models.TextField(pgettext_lazy("notification", "message"), blank=True)
+    body = models.TextField(_("notification text"), blank=True)
     link = models.CharField(_("link"), max_length=LINK_MAX, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
