@@ -77,7 +77,9 @@ def staff_authenticate(*, username: str, password: str, ip: str | None) -> User:
     limit = settings.LOGIN_MAX_FAILURES
     if any(ratelimit.count(k) >= limit for k in keys[:1]) or ratelimit.count(keys[1]) >= limit * 4:
         raise RateLimited(
-            _("Too many failed sign-ins. Please wait 15 minutes and try again."), code="locked_out"
+            _("Too many failed sign-ins. Please wait %(minutes)s minutes and try again.")
+            % {"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+            code="locked_out",
         )
     user = User.objects.filter(username=username.strip()).first()
     ok = user is not None and user.is_active and user.check_password(password)
@@ -110,7 +112,8 @@ def otp_request(*, phone: str, ip: str | None) -> None:
     )
     if recent.exists():
         raise RateLimited(
-            _("A code was just sent. Please wait a minute before asking again."),
+            _("A code was just sent. Please wait %(seconds)s seconds before asking again.")
+            % {"seconds": settings.OTP_RESEND_SECONDS},
             code="otp_too_soon",
         )
     if not ratelimit.hit(
@@ -339,7 +342,9 @@ def resident_verify(
     if not policies.may_any(
         selectors.user_roles_at(actor), _resident_path(resident), policies.VERIFY_ROLES
     ):
-        raise PermissionDenied(_("Only grid workers and community staff may verify residents."))
+        raise PermissionDenied(
+            _("Only grid workers, community staff and community secretaries may verify residents.")
+        )
     if resident.community_id is None:
         raise ValidationFailed(
             _("The resident has not chosen a community yet."), code="no_community"

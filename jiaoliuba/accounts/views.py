@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
@@ -94,7 +95,10 @@ def send_code(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             message = str(exc.message)
         else:
-            ok, message = True, _("The code has been sent. It is valid for 5 minutes.")
+            ok = True
+            message = _("The code has been sent. It is valid for %(minutes)s minutes.") % {
+                "minutes": max(1, settings.OTP_TTL_SECONDS // 60)
+            }
     if request.htmx:
         return render(request, "accounts/_code_status.html", {"ok": ok, "message": message})
     (messages.success if ok else messages.error)(request, message)

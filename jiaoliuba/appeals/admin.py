@@ -20,7 +20,15 @@ class AppealAdmin(ReadOnlyAdmin):
     """Read-only: appeals change only through the workbench and API, where every change
     is a service with an event. The admin is for looking."""
 
-    list_display = ("number", "priority", "category", "status", "community", "received_at", "current_due_at")
+    list_display = (
+        "number",
+        "priority",
+        "category",
+        "status",
+        "community",
+        "received_at",
+        "current_due_at",
+    )
     list_filter = ("status", "priority", "category", "channel")
     search_fields = ("number",)
     date_hierarchy = "received_at"
@@ -30,11 +38,26 @@ class AppealAdmin(ReadOnlyAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(AuditedAdmin):
-    list_display = ("name", "region", "priority", "category", "target_role", "target_level", "notify_role", "active")
+    list_display = (
+        "name",
+        "region",
+        "priority",
+        "category",
+        "target_role",
+        "target_level",
+        "notify_role",
+        "active",
+    )
     list_filter = ("active", "priority", "category", "target_role")
     raw_id_fields = ("region",)
 
 
 @admin.register(TimeLimit)
 class TimeLimitAdmin(AuditedAdmin):
-    list_display = ("priority", "category", "response_hours", "response_working_days", "resolution_working_days")
+    list_display = (
+        "priority",
+        "category",
+        "response_hours",
+        "response_working_days",
+        "resolution_working_days",
+    )

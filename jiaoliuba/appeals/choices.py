@@ -4,8 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.triage.choices import Category, Priority
 
 __all__ = [
-    "AttachmentKind", "Category", "Channel", "ClosureReason", "EventKind", "ExtensionStatus",
-    "MediationOutcome", "Priority", "RatingLevel", "Status",
+    "AttachmentKind",
+    "Category",
+    "Channel",
+    "ClosureReason",
+    "EventKind",
+    "ExtensionStatus",
+    "MediationOutcome",
+    "Priority",
+    "RatingLevel",
+    "Status",
 ]
 
 
@@ -98,8 +106,19 @@ class EventKind(models.TextChoices):
 
 
 # What the resident sees on their timeline; everything else is internal.
-RESIDENT_VISIBLE_EVENTS = frozenset({
-    EventKind.SUBMITTED, EventKind.DISPATCHED, EventKind.ACCEPTED, EventKind.REPLIED,
-    EventKind.ESCALATED, EventKind.EXTENSION_APPROVED, EventKind.RESOLVED, EventKind.RATED,
-    EventKind.REOPENED, EventKind.CLOSED, EventKind.REJECTED, EventKind.MERGED,
-})
+RESIDENT_VISIBLE_EVENTS = frozenset(
+    {
+        EventKind.SUBMITTED,
+        EventKind.DISPATCHED,
+        EventKind.ACCEPTED,
+        EventKind.REPLIED,
+        EventKind.ESCALATED,
+        EventKind.EXTENSION_APPROVED,
+        EventKind.RESOLVED,
+        EventKind.RATED,
+        EventKind.REOPENED,
+        EventKind.CLOSED,
+        EventKind.REJECTED,
+        EventKind.MERGED,
+    }
+)

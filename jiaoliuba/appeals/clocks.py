@@ -14,9 +14,21 @@ from jiaoliuba.core import workdays
 
 # DESIGN.md: red 24 natural hours / 3 working days; yellow 1 / 3; blue 1 / 7.
 DEFAULT_LIMITS = {
-    Priority.RED: {"response_hours": 24, "response_working_days": None, "resolution_working_days": 3},
-    Priority.YELLOW: {"response_hours": None, "response_working_days": 1, "resolution_working_days": 3},
-    Priority.BLUE: {"response_hours": None, "response_working_days": 1, "resolution_working_days": 7},
+    Priority.RED: {
+        "response_hours": 24,
+        "response_working_days": None,
+        "resolution_working_days": 3,
+    },
+    Priority.YELLOW: {
+        "response_hours": None,
+        "response_working_days": 1,
+        "resolution_working_days": 3,
+    },
+    Priority.BLUE: {
+        "response_hours": None,
+        "response_working_days": 1,
+        "resolution_working_days": 7,
+    },
 }
 
 
@@ -27,7 +39,10 @@ class Deadlines:
 
 
 def limits_for(priority: str, category: str) -> dict:
-    rules = {(t.category or ""): t for t in TimeLimit.objects.filter(priority=priority, category__in=[category, ""])}
+    rules = {
+        (t.category or ""): t
+        for t in TimeLimit.objects.filter(priority=priority, category__in=[category, ""])
+    }
     rule = rules.get(category) or rules.get("")
     if rule is None:
         return DEFAULT_LIMITS[Priority(priority)]
@@ -73,7 +88,9 @@ def _milestones(appeal: Appeal) -> list[tuple[dt.datetime, str]]:
 def refresh(appeal: Appeal) -> None:
     """Set current_due_at and next_check_at from the other columns (in memory)."""
     if appeal.status in OPEN_STATUSES:
-        appeal.current_due_at = appeal.response_due_at if appeal.first_response_at is None else appeal.resolution_due_at
+        appeal.current_due_at = (
+            appeal.response_due_at if appeal.first_response_at is None else appeal.resolution_due_at
+        )
     else:
         appeal.current_due_at = None
     pending = _milestones(appeal)

@@ -18,7 +18,11 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ValidationFailed
 from jiaoliuba.regions.models import Region
 
-FILE_FIELDS = {"photos": AttachmentKind.IMAGE, "voice": AttachmentKind.AUDIO, "video": AttachmentKind.VIDEO}
+FILE_FIELDS = {
+    "photos": AttachmentKind.IMAGE,
+    "voice": AttachmentKind.AUDIO,
+    "video": AttachmentKind.VIDEO,
+}
 
 
 def _flag(value: Any) -> bool:
@@ -42,7 +46,8 @@ def _region(code: str, level: str) -> Region | None:
     region = Region.objects.filter(code=code, level=level).first()
     if region is None:
         raise ValidationFailed(
-            _("Unknown community.") if level == "community" else _("Unknown grid."), code=f"invalid_{level}"
+            _("Unknown community.") if level == "community" else _("Unknown grid."),
+            code=f"invalid_{level}",
         )
     return region
 
@@ -53,18 +58,28 @@ def parse_received_at(value: str) -> dt.datetime | None:
         return None
     parsed = parse_datetime(text.replace(" ", "T") if "T" not in text else text)
     if parsed is None:
-        raise ValidationFailed(_("The time received is not a valid date and time."), code="invalid_received_at")
+        raise ValidationFailed(
+            _("The time received is not a valid date and time."), code="invalid_received_at"
+        )
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=clock.SHANGHAI)  # staff type local time
     return parsed
 
 
-def intake_from_data(data: Any, files: Any, *, default_community: Region | None = None, channel: str = Channel.ONLINE,
-                     received_at: dt.datetime | None = None) -> tuple[Intake, list[CleanFile]]:
+def intake_from_data(
+    data: Any,
+    files: Any,
+    *,
+    default_community: Region | None = None,
+    channel: str = Channel.ONLINE,
+    received_at: dt.datetime | None = None,
+) -> tuple[Intake, list[CleanFile]]:
     cleaned: list[CleanFile] = []
     for field, kind in FILE_FIELDS.items():
         for upload in files.getlist(field) if hasattr(files, "getlist") else files.get(field, []):
-            cleaned.append(clean_upload(name=upload.name or field, data=upload.read(), declared_kind=kind))
+            cleaned.append(
+                clean_upload(name=upload.name or field, data=upload.read(), declared_kind=kind)
+            )
     intake = Intake(
         content=str(data.get("content", "")),
         community=_region(data.get("community", ""), "community") or default_community,

@@ -9,7 +9,13 @@ from jiaoliuba.accounts.selectors import user_roles_at
 from jiaoliuba.appeals.models import Appeal
 
 DISPATCH_ROLES = frozenset(
-    {Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_ADMIN}
+    {
+        Role.COMMUNITY_STAFF,
+        Role.COMMUNITY_SECRETARY,
+        Role.STREET_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_ADMIN,
+    }
 )
 SUPERVISE_ROLES = DISPATCH_ROLES
 # One level up from where an appeal is handled, for escalation.

@@ -47,23 +47,38 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
         "first_response_at": appeal.first_response_at,
         "resolved_at": appeal.resolved_at,
         "closed_at": appeal.closed_at,
-        "overdue": bool(appeal.status in OPEN_STATUSES and appeal.current_due_at and appeal.current_due_at < clock.now()),
+        "overdue": bool(
+            appeal.status in OPEN_STATUSES
+            and appeal.current_due_at
+            and appeal.current_due_at < clock.now()
+        ),
         "reply": appeal.reply,
         "rejection_reason": appeal.rejection_reason,
         "is_repeat": appeal.is_repeat,
         "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
         "handled_by": appeal.handling_region.name if appeal.handling_region_id else None,
-        "rating": {"level": latest.level, "solved": latest.solved, "comment": latest.comment} if latest else None,
+        "rating": {"level": latest.level, "solved": latest.solved, "comment": latest.comment}
+        if latest
+        else None,
         "attachments": [
-            {"id": a.pk, "kind": a.kind, "content_type": a.content_type, "size": a.size,
-             "url": f"/appeals/{appeal.pk}/attachments/{a.pk}"}
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": f"/appeals/{appeal.pk}/attachments/{a.pk}",
+            }
             for a in appeal.attachments.all()
         ],
     }
     if staff_view:
         data |= {
             "submitter": submitter_label(appeal, staff_view=True),
-            "contact_phone_masked": "" if appeal.is_anonymous else mask_phone(appeal.contact_phone or (appeal.submitter.phone if appeal.submitter else "")),
+            "contact_phone_masked": ""
+            if appeal.is_anonymous
+            else mask_phone(
+                appeal.contact_phone or (appeal.submitter.phone if appeal.submitter else "")
+            ),
             "handling_role": appeal.handling_role,
             "assignee": str(appeal.assignee) if appeal.assignee_id else None,
             "assignee_id": appeal.assignee_id,
@@ -77,15 +92,23 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
     return data
 
 
-def event_dict(event: AppealEvent, *, staff_view: bool, appeal: Appeal | None = None) -> dict[str, Any]:
+def event_dict(
+    event: AppealEvent, *, staff_view: bool, appeal: Appeal | None = None
+) -> dict[str, Any]:
     actor = ""
     if event.actor_id:
         if appeal is not None and event.actor_id == appeal.submitter_id:
             # The resident's own acts (filing, rating) never name them to handlers of an
             # anonymous appeal.
-            actor = _("Anonymous resident") if (appeal.is_anonymous and staff_view) else _("Resident")
+            actor = (
+                _("Anonymous resident") if (appeal.is_anonymous and staff_view) else _("Resident")
+            )
         else:
-            actor = str(event.actor) if staff_view else mask_name(event.actor.display_name) or _("Staff")
+            actor = (
+                str(event.actor)
+                if staff_view
+                else mask_name(event.actor.display_name) or _("Staff")
+            )
     return {
         "id": event.pk,
         "kind": event.kind,

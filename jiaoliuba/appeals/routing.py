@@ -26,7 +26,12 @@ class Route:
 
 
 DEFAULTS = {
-    Priority.RED: (Role.COMMUNITY_SECRETARY, RegionLevel.COMMUNITY, Role.STREET_OFFICER, RegionLevel.STREET),
+    Priority.RED: (
+        Role.COMMUNITY_SECRETARY,
+        RegionLevel.COMMUNITY,
+        Role.STREET_OFFICER,
+        RegionLevel.STREET,
+    ),
     Priority.YELLOW: (Role.GRID_WORKER, RegionLevel.GRID, "", ""),
     Priority.BLUE: (Role.COMMUNITY_STAFF, RegionLevel.COMMUNITY, "", ""),
 }
@@ -40,7 +45,12 @@ def _at_level(appeal: Appeal, level: str) -> Region | None:
 
 
 def holders(role: str, region: Region) -> list[Any]:
-    return [a.user for a in RoleAssignment.objects.filter(role=role, region=region, user__is_active=True).select_related("user")]
+    return [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role=role, region=region, user__is_active=True
+        ).select_related("user")
+    ]
 
 
 def least_busy(users: list[Any]) -> Any | None:
@@ -58,23 +68,43 @@ def least_busy(users: list[Any]) -> Any | None:
 
 def _matching_rule(appeal: Appeal) -> RoutingRule | None:
     rules = RoutingRule.objects.filter(
-        Q(priority="") | Q(priority=appeal.priority), Q(category="") | Q(category=appeal.category), active=True
+        Q(priority="") | Q(priority=appeal.priority),
+        Q(category="") | Q(category=appeal.category),
+        active=True,
     ).select_related("region")
-    candidates = [r for r in rules if r.region is None or appeal.region_path.startswith(r.region.path)]
+    candidates = [
+        r for r in rules if r.region is None or appeal.region_path.startswith(r.region.path)
+    ]
     if not candidates:
         return None
-    return max(candidates, key=lambda r: (len(r.region.path) if r.region else 0, bool(r.category), bool(r.priority), -r.pk))
+    return max(
+        candidates,
+        key=lambda r: (
+            len(r.region.path) if r.region else 0,
+            bool(r.category),
+            bool(r.priority),
+            -r.pk,
+        ),
+    )
 
 
 def route(appeal: Appeal) -> Route:
     rule = _matching_rule(appeal)
     if rule is not None:
-        role, level, notify_role, notify_level = rule.target_role, rule.target_level, rule.notify_role, rule.notify_level
+        role, level, notify_role, notify_level = (
+            rule.target_role,
+            rule.target_level,
+            rule.notify_role,
+            rule.notify_level,
+        )
         why = f"规则“{rule.name}”"
     else:
         role, level, notify_role, notify_level = DEFAULTS[Priority(appeal.priority)]
-        why = {Priority.RED: "红色诉求：社区书记牵头，街道同步知晓", Priority.YELLOW: "黄色诉求：所在网格的网格员",
-               Priority.BLUE: "蓝色诉求：社区工作人员"}[Priority(appeal.priority)]
+        why = {
+            Priority.RED: "红色诉求：社区书记牵头，街道同步知晓",
+            Priority.YELLOW: "黄色诉求：所在网格的网格员",
+            Priority.BLUE: "蓝色诉求：社区工作人员",
+        }[Priority(appeal.priority)]
     region = _at_level(appeal, level)
     if region is None or not holders(role, region):
         # Nobody holds the role where the rule points (no grid given, a vacant post):

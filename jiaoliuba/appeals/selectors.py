@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
 from jiaoliuba.appeals import policies
-from jiaoliuba.appeals.choices import OPEN_STATUSES, RESIDENT_VISIBLE_EVENTS, ExtensionStatus, Status
+from jiaoliuba.appeals.choices import (
+    OPEN_STATUSES,
+    RESIDENT_VISIBLE_EVENTS,
+    ExtensionStatus,
+    Status,
+)
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
@@ -28,7 +33,9 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
     if not getattr(user, "is_authenticated", False):
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     appeal = (
-        Appeal.objects.filter(Q(pk=appeal_id) & (Q(submitter=user) | scope_q(user, field="region_path")))
+        Appeal.objects.filter(
+            Q(pk=appeal_id) & (Q(submitter=user) | scope_q(user, field="region_path"))
+        )
         .select_related(*_RELATED)
         .first()
     )
@@ -44,7 +51,11 @@ def is_staff_view(user: Any, appeal: Appeal) -> bool:
 
 
 def my_appeals(*, user: Any) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(submitter=user).select_related("community", "merged_into").order_by("-received_at", "-pk")
+    return (
+        Appeal.objects.filter(submitter=user)
+        .select_related("community", "merged_into")
+        .order_by("-received_at", "-pk")
+    )
 
 
 def appeal_queue(
@@ -74,7 +85,9 @@ def appeal_queue(
         qs = qs.filter(status__in=OPEN_STATUSES, current_due_at__lt=clock.now())
     query = query.strip()
     if query:
-        qs = qs.filter(Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query))
+        qs = qs.filter(
+            Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
+        )
     return qs.order_by(F("current_due_at").asc(nulls_last=True), "-received_at", "-pk")
 
 
@@ -87,7 +100,9 @@ def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
         # A merged appeal follows its master: its reporter sees the master's progress.
         rows += list(
             AppealEvent.objects.filter(
-                appeal_id=appeal.merged_into_id, kind__in=RESIDENT_VISIBLE_EVENTS, visible_to_resident=True,
+                appeal_id=appeal.merged_into_id,
+                kind__in=RESIDENT_VISIBLE_EVENTS,
+                visible_to_resident=True,
                 created_at__gte=appeal.received_at,
             )
         )
@@ -98,28 +113,46 @@ def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
 def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extension]]:
     now = clock.now()
     scoped = appeals_in_scope(user)
-    overdue = [a for a in scoped.filter(status__in=OPEN_STATUSES, current_due_at__lt=now).order_by("current_due_at")[:200]]
+    overdue = [
+        a
+        for a in scoped.filter(status__in=OPEN_STATUSES, current_due_at__lt=now).order_by(
+            "current_due_at"
+        )[:200]
+    ]
     supervised = [
-        a for a in scoped.filter(status__in=OPEN_STATUSES)
+        a
+        for a in scoped.filter(status__in=OPEN_STATUSES)
         .filter(Q(response_supervised_at__isnull=False) | Q(resolution_supervised_at__isnull=False))
         .order_by("current_due_at")[:200]
         if policies.may_supervise(user, a)
     ]
-    review = [a for a in scoped.filter(status=Status.RATED).order_by("resolved_at")[:200] if policies.may_supervise(user, a)]
+    review = [
+        a
+        for a in scoped.filter(status=Status.RATED).order_by("resolved_at")[:200]
+        if policies.may_supervise(user, a)
+    ]
     extensions = [
-        e for e in Extension.objects.filter(status=ExtensionStatus.PENDING, appeal__in=scoped)
+        e
+        for e in Extension.objects.filter(status=ExtensionStatus.PENDING, appeal__in=scoped)
         .select_related("appeal", "appeal__handling_region", "requested_by")
         .order_by("created_at")[:200]
         if policies.may_supervise(user, e.appeal)
     ]
-    return {"overdue": overdue, "supervised": supervised, "review": review, "extensions": extensions}
+    return {
+        "overdue": overdue,
+        "supervised": supervised,
+        "review": review,
+        "extensions": extensions,
+    }
 
 
 def public_handled_appeals(*, community: Region, limit: int = 100) -> QuerySet[Appeal]:
     """Handled appeals whose residents agreed to show them, de-identified by the page."""
     return (
         Appeal.objects.filter(
-            community=community, consent_public=True, status__in=(Status.RESOLVED, Status.RATED, Status.CLOSED)
+            community=community,
+            consent_public=True,
+            status__in=(Status.RESOLVED, Status.RATED, Status.CLOSED),
         )
         .exclude(closure_reason="", status=Status.CLOSED, resolved_at__isnull=True)
         .order_by("-resolved_at", "-pk")[:limit]
@@ -128,7 +161,9 @@ def public_handled_appeals(*, community: Region, limit: int = 100) -> QuerySet[A
 
 def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:
     return Appeal.objects.filter(
-        submitter=submitter, received_at__gte=before - dt.timedelta(days=days), received_at__lte=before
+        submitter=submitter,
+        received_at__gte=before - dt.timedelta(days=days),
+        received_at__lte=before,
     ).exclude(status__in=(Status.REJECTED, Status.MERGED))
 
 
@@ -152,6 +187,8 @@ def queue_counts(*, user: Any) -> dict[str, int]:
     return {
         "open": scoped.count(),
         "overdue": scoped.filter(current_due_at__lt=now).count(),
-        "to_accept": scoped.filter(status=Status.DISPATCHED).filter(Q(assignee=user) | Q(assignee__isnull=True)).count(),
+        "to_accept": scoped.filter(status=Status.DISPATCHED)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+        .count(),
         "mine": scoped.filter(assignee=user).count(),
     }

@@ -24,7 +24,6 @@ from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
     HANDLING_STATUSES,
     OPEN_STATUSES,
-    STAFF_CHANNELS,
     AttachmentKind,
     Category,
     Channel,
@@ -54,7 +53,6 @@ from jiaoliuba.core.services import sensitive_access_record
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
-from jiaoliuba.regions.selectors import region_ancestors
 from jiaoliuba.triage import classifier
 from jiaoliuba.triage.services import triage_feedback_record
 
@@ -92,7 +90,16 @@ def _text(message: Any, **params: Any) -> str:
         return str(message) % params if params else str(message)
 
 
-def _notify(users: Iterable[Any], kind: str, title: Any, body: Any, appeal: Appeal, *, sms: bool = False, **params: Any) -> None:
+def _notify(
+    users: Iterable[Any],
+    kind: str,
+    title: Any,
+    body: Any,
+    appeal: Appeal,
+    *,
+    sms: bool = False,
+    **params: Any,
+) -> None:
     """Inbox rows are written in the caller's transaction; deliveries leave on commit."""
     from jiaoliuba.notifications.services import notify
 
@@ -106,14 +113,21 @@ def _notify(users: Iterable[Any], kind: str, title: Any, body: Any, appeal: Appe
         body=_text(body, number=appeal.number or "", **params),
         link=f"/appeals/{appeal.pk}/",
         channels=("sms",) if sms else (),
-        payload={"appeal": appeal.number, "status": appeal.status, "priority": appeal.priority, "category": appeal.category},
+        payload={
+            "appeal": appeal.number,
+            "status": appeal.status,
+            "priority": appeal.priority,
+            "category": appeal.category,
+        },
     )
 
 
 def _reporters(appeal: Appeal) -> list[Any]:
     """The resident and everyone whose appeal was merged into this one."""
     people = [appeal.submitter]
-    people += [a.submitter for a in Appeal.objects.filter(merged_into=appeal).select_related("submitter")]
+    people += [
+        a.submitter for a in Appeal.objects.filter(merged_into=appeal).select_related("submitter")
+    ]
     return [p for p in people if p is not None]
 
 
@@ -156,15 +170,20 @@ def _move(fresh: Appeal, old_status: str, fields: Iterable[str]) -> None:
     """Compare-and-set: write `fields` only if the status is still `old_status`."""
     clocks.refresh(fresh)
     names = set(fields) | set(_STATE_FIELDS)
-    updated = Appeal.objects.filter(pk=fresh.pk, status=old_status).update(**{n: getattr(fresh, n) for n in names})
+    updated = Appeal.objects.filter(pk=fresh.pk, status=old_status).update(
+        **{n: getattr(fresh, n) for n in names}
+    )
     if updated != 1:
-        raise Conflict(_("Someone else changed this appeal a moment ago. Please reload."), code="stale_appeal")
+        raise Conflict(
+            _("Someone else changed this appeal a moment ago. Please reload."), code="stale_appeal"
+        )
 
 
 def _require_status(appeal: Appeal, allowed: Iterable[str]) -> None:
     if appeal.status not in allowed:
         raise Conflict(
-            _("This cannot be done while the appeal is “%(status)s”.") % {"status": appeal.get_status_display()},
+            _("This cannot be done while the appeal is “%(status)s”.")
+            % {"status": appeal.get_status_display()},
             code="wrong_status",
         )
 
@@ -205,7 +224,8 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
         raise ValidationFailed(_("Please describe the matter."), code="content_required")
     if len(content) > settings.APPEAL_MAX_TEXT:
         raise ValidationFailed(
-            _("The description is longer than %(n)s characters.") % {"n": settings.APPEAL_MAX_TEXT}, code="content_too_long"
+            _("The description is longer than %(n)s characters.") % {"n": settings.APPEAL_MAX_TEXT},
+            code="content_too_long",
         )
     if intake.type_hint and intake.type_hint not in Category.values:
         raise ValidationFailed(_("Unknown category."), code="invalid_category")
@@ -218,11 +238,17 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
         if community is None:
             community = grid.parent
         elif grid.parent_id != community.pk:
-            raise ValidationFailed(_("That grid is not in the chosen community."), code="invalid_grid")
+            raise ValidationFailed(
+                _("That grid is not in the chosen community."), code="invalid_grid"
+            )
     if community is None or community.level != RegionLevel.COMMUNITY:
-        raise ValidationFailed(_("Please choose the community where this happens."), code="community_required")
+        raise ValidationFailed(
+            _("Please choose the community where this happens."), code="community_required"
+        )
     if len(intake.address) > 200:
-        raise ValidationFailed(_("The address is longer than 200 characters."), code="invalid_address")
+        raise ValidationFailed(
+            _("The address is longer than 200 characters."), code="invalid_address"
+        )
     for value, low, high in ((intake.latitude, -90, 90), (intake.longitude, -180, 180)):
         if value is not None and not (low <= value <= high):
             raise ValidationFailed(_("The map point is not valid."), code="invalid_location")
@@ -275,16 +301,22 @@ def appeal_submit(
         owner = f"staff:{created_by.pk}"
     key = (idempotency_key or "").strip()[:100]
     if key:
-        record = IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
+        record = (
+            IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
+        )
         if record is not None:
             return record.appeal, False
     community, grid, phone = _validate_intake(intake, files)
     now = clock.now()
     received_at = intake.received_at or now
     if received_at > now + dt.timedelta(minutes=5):
-        raise ValidationFailed(_("The time received cannot be in the future."), code="invalid_received_at")
+        raise ValidationFailed(
+            _("The time received cannot be in the future."), code="invalid_received_at"
+        )
     verdict = classifier.classify(text=intake.content, type_hint=intake.type_hint)
-    deadlines = clocks.deadlines_for(priority=verdict.priority, category=verdict.category, received_at=received_at)
+    deadlines = clocks.deadlines_for(
+        priority=verdict.priority, category=verdict.category, received_at=received_at
+    )
     try:
         with transaction.atomic():
             appeal = Appeal(
@@ -319,25 +351,48 @@ def appeal_submit(
             repeat = _find_repeat(appeal)
             if repeat is not None:
                 appeal.is_repeat, appeal.repeat_of = True, repeat
-            Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number, is_repeat=appeal.is_repeat, repeat_of=repeat)
+            Appeal.objects.filter(pk=appeal.pk).update(
+                number=appeal.number, is_repeat=appeal.is_repeat, repeat_of=repeat
+            )
             for clean in files:
                 Attachment.objects.create(
-                    appeal=appeal, kind=clean.kind, file=clean.content, content_type=clean.content_type, size=clean.size
+                    appeal=appeal,
+                    kind=clean.kind,
+                    file=clean.content,
+                    content_type=clean.content_type,
+                    size=clean.size,
                 )
             if key:
                 IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
-            _event(appeal, EventKind.SUBMITTED, actor=created_by or submitter, to_status=Status.SUBMITTED,
-                   visible=True, at=received_at, data={"channel": appeal.channel})
-            _event(appeal, EventKind.TRIAGED, data={
-                "priority": verdict.priority, "category": verdict.category,
-                "confidence": verdict.confidence, "reasons": verdict.reasons,
-            })
+            _event(
+                appeal,
+                EventKind.SUBMITTED,
+                actor=created_by or submitter,
+                to_status=Status.SUBMITTED,
+                visible=True,
+                at=received_at,
+                data={"channel": appeal.channel},
+            )
+            _event(
+                appeal,
+                EventKind.TRIAGED,
+                data={
+                    "priority": verdict.priority,
+                    "category": verdict.category,
+                    "confidence": verdict.confidence,
+                    "reasons": verdict.reasons,
+                },
+            )
             if repeat is not None:
                 _event(appeal, EventKind.REPEAT_MARKED, data={"repeat_of": repeat.number})
             _auto_dispatch(appeal)
     except IntegrityError:
         if key:
-            record = IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
+            record = (
+                IdempotencyRecord.objects.filter(owner=owner, key=key)
+                .select_related("appeal")
+                .first()
+            )
             if record is not None:  # a concurrent retry won the race
                 return record.appeal, False
         raise
@@ -350,18 +405,34 @@ def staff_intake_submitter(*, phone: str, name: str = "", community: Region | No
     phone = normalize_mobile(phone)
     user = account_selectors.user_by_phone(phone=phone)
     if user is None:
-        user = account_services.resident_register(phone=phone, display_name=name, community=community)
+        user = account_services.resident_register(
+            phone=phone, display_name=name, community=community
+        )
     return user
 
 
 def _auto_dispatch(appeal: Appeal) -> None:
     route = routing.route(appeal)
-    _dispatch(appeal, actor=None, region=route.region, role=route.role, assignee=route.assignee,
-              reason=route.reason, extra_notify=route.notify)
+    _dispatch(
+        appeal,
+        actor=None,
+        region=route.region,
+        role=route.role,
+        assignee=route.assignee,
+        reason=route.reason,
+        extra_notify=route.notify,
+    )
 
 
 def _dispatch(
-    appeal: Appeal, *, actor: Any, region: Region, role: str, assignee: Any, reason: str, extra_notify: list[Any] | None = None
+    appeal: Appeal,
+    *,
+    actor: Any,
+    region: Region,
+    role: str,
+    assignee: Any,
+    reason: str,
+    extra_notify: list[Any] | None = None,
 ) -> None:
     fresh = _locked(appeal)
     _require_status(fresh, (Status.SUBMITTED, Status.DISPATCHED))
@@ -371,21 +442,63 @@ def _dispatch(
     fresh.routing_reason = reason[:200]
     fresh.dispatched_at = now
     fresh.status = Status.DISPATCHED
-    _move(fresh, old, ("handling_region", "handling_role", "assignee", "routing_reason", "dispatched_at"))
-    _event(fresh, EventKind.DISPATCHED, actor=actor, from_status=old, to_status=Status.DISPATCHED, visible=True,
-           message=region.name, data={"region": region.code, "role": role,
-                                      "assignee": assignee.pk if assignee else None, "reason": reason})
-    title = _("New appeal %(number)s") if fresh.priority != Priority.RED else _("URGENT appeal %(number)s")
+    _move(
+        fresh,
+        old,
+        ("handling_region", "handling_role", "assignee", "routing_reason", "dispatched_at"),
+    )
+    _event(
+        fresh,
+        EventKind.DISPATCHED,
+        actor=actor,
+        from_status=old,
+        to_status=Status.DISPATCHED,
+        visible=True,
+        message=region.name,
+        data={
+            "region": region.code,
+            "role": role,
+            "assignee": assignee.pk if assignee else None,
+            "reason": reason,
+        },
+    )
+    title = (
+        _("New appeal %(number)s")
+        if fresh.priority != Priority.RED
+        else _("URGENT appeal %(number)s")
+    )
     body = _("%(category)s at %(place)s. Please accept it.")
     params = {"category": fresh.get_category_display(), "place": fresh.community.name}
-    _notify(_handlers(fresh), "dispatched", title, body, fresh, sms=fresh.priority == Priority.RED, **params)
+    _notify(
+        _handlers(fresh),
+        "dispatched",
+        title,
+        body,
+        fresh,
+        sms=fresh.priority == Priority.RED,
+        **params,
+    )
     if extra_notify:
-        _notify(extra_notify, "red_alert", _("URGENT appeal %(number)s"),
-                _("A red appeal in %(place)s: %(category)s."), fresh, sms=True, **params)
+        _notify(
+            extra_notify,
+            "red_alert",
+            _("URGENT appeal %(number)s"),
+            _("A red appeal in %(place)s: %(category)s."),
+            fresh,
+            sms=True,
+            **params,
+        )
 
 
 def appeal_dispatch(
-    *, appeal: Appeal, actor: Any, region: Region, role: str, assignee: Any = None, reason: str = "", to_unit: bool = False
+    *,
+    appeal: Appeal,
+    actor: Any,
+    region: Region,
+    role: str,
+    assignee: Any = None,
+    reason: str = "",
+    to_unit: bool = False,
 ) -> Appeal:
     """Manual (re)dispatch by a dispatcher, e.g. after a return or to override routing.
     Without a named person the least busy holder of the role gets it; `to_unit` leaves
@@ -396,45 +509,84 @@ def appeal_dispatch(
         raise ValidationFailed(_("Unknown role."), code="invalid_role")
     if not appeal.region_path.startswith(region.path):
         raise ValidationFailed(
-            _("Dispatch to the appeal's own grid or community or a unit above it."), code="invalid_region"
+            _("Dispatch to the appeal's own grid or community or a unit above it."),
+            code="invalid_region",
         )
     holders = routing.holders(role, region)
     if assignee is not None and assignee not in holders:
-        raise ValidationFailed(_("That person does not hold the role there."), code="invalid_assignee")
+        raise ValidationFailed(
+            _("That person does not hold the role there."), code="invalid_assignee"
+        )
     if not holders:
         raise ValidationFailed(_("Nobody holds that role there."), code="no_handler")
     if not to_unit:
         assignee = assignee or routing.least_busy(holders)
     with transaction.atomic():
-        _dispatch(appeal, actor=actor, region=region, role=role, assignee=assignee,
-                  reason=reason or gettext("Dispatched by %(name)s") % {"name": actor})
+        _dispatch(
+            appeal,
+            actor=actor,
+            region=region,
+            role=role,
+            assignee=assignee,
+            reason=reason or gettext("Dispatched by %(name)s") % {"name": actor},
+        )
     return selectors.access_appeal(user=actor, appeal_id=appeal.pk)
 
 
-def appeal_correct_triage(*, appeal: Appeal, actor: Any, priority: str, category: str, reason: str) -> Appeal:
+def appeal_correct_triage(
+    *, appeal: Appeal, actor: Any, priority: str, category: str, reason: str
+) -> Appeal:
     """Staff correct the classification; the deadlines follow the new priority and the
     correction is kept as training data."""
     if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))
     if priority not in Priority.values or category not in Category.values:
         raise ValidationFailed(_("Unknown priority or category."), code="invalid_category")
-    reason = _require_text(reason, _("Please say why the classification is wrong."), code="reason_required", max_length=200)
+    reason = _require_text(
+        reason,
+        _("Please say why the classification is wrong."),
+        code="reason_required",
+        max_length=200,
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, OPEN_STATUSES)
         before = (fresh.priority, fresh.category)
         if before == (priority, category):
             raise ValidationFailed(_("That is the current classification."), code="no_change")
-        deadlines = clocks.deadlines_for(priority=priority, category=category, received_at=fresh.received_at)
+        deadlines = clocks.deadlines_for(
+            priority=priority, category=category, received_at=fresh.received_at
+        )
         fresh.priority, fresh.category = priority, category
         fresh.response_due_at = deadlines.response_due_at
         fresh.resolution_due_at = deadlines.resolution_due_at
         fresh.resolution_due_original_at = deadlines.resolution_due_at
-        _move(fresh, fresh.status, ("priority", "category", "response_due_at", "resolution_due_at", "resolution_due_original_at"))
-        _event(fresh, EventKind.TRIAGE_CORRECTED, actor=actor, message=reason,
-               data={"from": list(before), "to": [priority, category]})
-        triage_feedback_record(source=f"appeals.appeal:{fresh.pk}", text=fresh.content, predicted=before,
-                               corrected=(priority, category), reason=reason, actor=actor)
+        _move(
+            fresh,
+            fresh.status,
+            (
+                "priority",
+                "category",
+                "response_due_at",
+                "resolution_due_at",
+                "resolution_due_original_at",
+            ),
+        )
+        _event(
+            fresh,
+            EventKind.TRIAGE_CORRECTED,
+            actor=actor,
+            message=reason,
+            data={"from": list(before), "to": [priority, category]},
+        )
+        triage_feedback_record(
+            source=f"appeals.appeal:{fresh.pk}",
+            text=fresh.content,
+            predicted=before,
+            corrected=(priority, category),
+            reason=reason,
+            actor=actor,
+        )
     return fresh
 
 
@@ -453,9 +605,21 @@ def appeal_accept(*, appeal: Appeal, actor: Any) -> Appeal:
         if fresh.first_response_at is None:
             fresh.first_response_at = now
         _move(fresh, Status.DISPATCHED, ("assignee", "first_response_at"))
-        _event(fresh, EventKind.ACCEPTED, actor=actor, from_status=Status.DISPATCHED, to_status=Status.ACCEPTED, visible=True)
-        _notify(_reporters(fresh), "accepted", _("Your appeal %(number)s was accepted"),
-                _("A handler has taken it on and will contact you."), fresh)
+        _event(
+            fresh,
+            EventKind.ACCEPTED,
+            actor=actor,
+            from_status=Status.DISPATCHED,
+            to_status=Status.ACCEPTED,
+            visible=True,
+        )
+        _notify(
+            _reporters(fresh),
+            "accepted",
+            _("Your appeal %(number)s was accepted"),
+            _("A handler has taken it on and will contact you."),
+            fresh,
+        )
     return fresh
 
 
@@ -473,7 +637,15 @@ def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
         if old == Status.ACCEPTED:
             fresh.status = Status.IN_PROGRESS
         _move(fresh, old, ("first_response_at",))
-        _event(fresh, EventKind.REPLIED, actor=actor, from_status=old, to_status=fresh.status, message=message, visible=True)
+        _event(
+            fresh,
+            EventKind.REPLIED,
+            actor=actor,
+            from_status=old,
+            to_status=fresh.status,
+            message=message,
+            visible=True,
+        )
         _notify(_reporters(fresh), "replied", _("New reply on appeal %(number)s"), message, fresh)
     return fresh
 
@@ -481,7 +653,11 @@ def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
 def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     """An internal note; residents never see it."""
     message = _require_text(message, _("Please write the note."), code="note_required")
-    if not (policies.may_handle(actor, appeal) or policies.may_dispatch(actor, appeal) or policies.may_supervise(actor, appeal)):
+    if not (
+        policies.may_handle(actor, appeal)
+        or policies.may_dispatch(actor, appeal)
+        or policies.may_supervise(actor, appeal)
+    ):
         raise PermissionDenied(_("You may not add notes to this appeal."))
     with transaction.atomic():
         fresh = _locked(appeal)
@@ -489,13 +665,22 @@ def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
         if old == Status.ACCEPTED and policies.may_handle(actor, fresh):
             fresh.status = Status.IN_PROGRESS
             _move(fresh, old, ())
-        _event(fresh, EventKind.NOTE, actor=actor, from_status=old, to_status=fresh.status, message=message)
+        _event(
+            fresh,
+            EventKind.NOTE,
+            actor=actor,
+            from_status=old,
+            to_status=fresh.status,
+            message=message,
+        )
     return fresh
 
 
 def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """退单: the handler sends it back to the dispatcher (wrong unit, not their matter)."""
-    reason = _require_text(reason, _("Please say why you return it."), code="reason_required", max_length=300)
+    reason = _require_text(
+        reason, _("Please say why you return it."), code="reason_required", max_length=300
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.DISPATCHED, Status.ACCEPTED))
@@ -505,7 +690,14 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         fresh.status, fresh.assignee = Status.SUBMITTED, None
         fresh.return_count += 1
         _move(fresh, old, ("assignee", "return_count"))
-        _event(fresh, EventKind.RETURNED, actor=actor, from_status=old, to_status=Status.SUBMITTED, message=reason)
+        _event(
+            fresh,
+            EventKind.RETURNED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.SUBMITTED,
+            message=reason,
+        )
         _notify(_supervisors(fresh), "returned", _("Appeal %(number)s was returned"), reason, fresh)
     return fresh
 
@@ -513,7 +705,12 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
 def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """转办/上报 one level up: grid → community → street → district → city. The clocks keep
     running; the new unit signs for it again."""
-    reason = _require_text(reason, _("Please say why it needs the level above."), code="reason_required", max_length=300)
+    reason = _require_text(
+        reason,
+        _("Please say why it needs the level above."),
+        code="reason_required",
+        max_length=300,
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.DISPATCHED, *HANDLING_STATUSES))
@@ -522,7 +719,9 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         current = fresh.handling_region or fresh.community
         target = current.parent
         if current.level == RegionLevel.CITY or target is None:
-            raise Conflict(_("The appeal is already handled at city level."), code="cannot_escalate")
+            raise Conflict(
+                _("The appeal is already handled at city level."), code="cannot_escalate"
+            )
         role = policies.ESCALATION_ROLE[current.level]
         old = fresh.status
         fresh.handling_region, fresh.handling_role = target, role
@@ -530,16 +729,38 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         fresh.status = Status.DISPATCHED
         fresh.escalation_count += 1
         fresh.dispatched_at = clock.now()
-        _move(fresh, old, ("handling_region", "handling_role", "assignee", "escalation_count", "dispatched_at"))
-        _event(fresh, EventKind.ESCALATED, actor=actor, from_status=old, to_status=Status.DISPATCHED, visible=True,
-               message=target.name, data={"from": current.code, "to": target.code, "reason": reason})
-        _notify(_handlers(fresh), "escalated", _("Appeal %(number)s escalated to you"), reason, fresh,
-                sms=fresh.priority == Priority.RED)
+        _move(
+            fresh,
+            old,
+            ("handling_region", "handling_role", "assignee", "escalation_count", "dispatched_at"),
+        )
+        _event(
+            fresh,
+            EventKind.ESCALATED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.DISPATCHED,
+            visible=True,
+            message=target.name,
+            data={"from": current.code, "to": target.code, "reason": reason},
+        )
+        _notify(
+            _handlers(fresh),
+            "escalated",
+            _("Appeal %(number)s escalated to you"),
+            reason,
+            fresh,
+            sms=fresh.priority == Priority.RED,
+        )
     return fresh
 
 
-def appeal_extension_request(*, appeal: Appeal, actor: Any, working_days: int, reason: str) -> Extension:
-    reason = _require_text(reason, _("Please say why more time is needed."), code="reason_required", max_length=300)
+def appeal_extension_request(
+    *, appeal: Appeal, actor: Any, working_days: int, reason: str
+) -> Extension:
+    reason = _require_text(
+        reason, _("Please say why more time is needed."), code="reason_required", max_length=300
+    )
     if not 1 <= int(working_days) <= 30:
         raise ValidationFailed(_("An extension is 1 to 30 working days."), code="invalid_days")
     with transaction.atomic():
@@ -548,14 +769,33 @@ def appeal_extension_request(*, appeal: Appeal, actor: Any, working_days: int, r
         if not policies.may_handle(actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         if selectors.pending_extension(appeal=fresh) is not None:
-            raise Conflict(_("An extension request is already waiting for a decision."), code="extension_pending")
-        extension = Extension.objects.create(appeal=fresh, requested_by=actor, reason=reason, working_days=int(working_days))
-        _event(fresh, EventKind.EXTENSION_REQUESTED, actor=actor, message=reason, data={"working_days": int(working_days)})
-        _notify(_supervisors(fresh), "extension_requested", _("Extension requested for %(number)s"), reason, fresh)
+            raise Conflict(
+                _("An extension request is already waiting for a decision."),
+                code="extension_pending",
+            )
+        extension = Extension.objects.create(
+            appeal=fresh, requested_by=actor, reason=reason, working_days=int(working_days)
+        )
+        _event(
+            fresh,
+            EventKind.EXTENSION_REQUESTED,
+            actor=actor,
+            message=reason,
+            data={"working_days": int(working_days)},
+        )
+        _notify(
+            _supervisors(fresh),
+            "extension_requested",
+            _("Extension requested for %(number)s"),
+            reason,
+            fresh,
+        )
     return extension
 
 
-def appeal_extension_decide(*, extension: Extension, actor: Any, approve: bool, note: str = "") -> Extension:
+def appeal_extension_decide(
+    *, extension: Extension, actor: Any, approve: bool, note: str = ""
+) -> Extension:
     """An approved extension sets a new resolution deadline; the original stays for the
     on-time figures."""
     with transaction.atomic():
@@ -565,7 +805,9 @@ def appeal_extension_decide(*, extension: Extension, actor: Any, approve: bool, 
         now = clock.now()
         decided = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
             status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
-            decided_by=actor, decided_at=now, decision_note=note[:300],
+            decided_by=actor,
+            decided_at=now,
+            decision_note=note[:300],
         )
         if decided != 1:
             raise Conflict(_("This request has already been decided."), code="extension_decided")
@@ -574,26 +816,56 @@ def appeal_extension_decide(*, extension: Extension, actor: Any, approve: bool, 
             _require_status(fresh, HANDLING_STATUSES)
             base = max(fresh.resolution_due_at, now)
             new_due = workdays.deadline_working_days(base, extension.working_days)
-            Extension.objects.filter(pk=extension.pk).update(old_due_at=fresh.resolution_due_at, new_due_at=new_due)
+            Extension.objects.filter(pk=extension.pk).update(
+                old_due_at=fresh.resolution_due_at, new_due_at=new_due
+            )
             fresh.resolution_due_at = new_due
             fresh.resolution_urged_at = fresh.resolution_supervised_at = None
             fresh.extension_count += 1
-            _move(fresh, fresh.status, ("resolution_due_at", "resolution_urged_at", "resolution_supervised_at", "extension_count"))
-            _event(fresh, EventKind.EXTENSION_APPROVED, actor=actor, message=note, visible=True,
-                   data={"new_due_at": new_due.isoformat(), "working_days": extension.working_days})
-            _notify(_handlers(fresh) + _reporters(fresh), "extension_approved", _("More time for appeal %(number)s"),
-                    _("The new deadline is %(due)s."), fresh,
-                    due=new_due.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+            _move(
+                fresh,
+                fresh.status,
+                (
+                    "resolution_due_at",
+                    "resolution_urged_at",
+                    "resolution_supervised_at",
+                    "extension_count",
+                ),
+            )
+            _event(
+                fresh,
+                EventKind.EXTENSION_APPROVED,
+                actor=actor,
+                message=note,
+                visible=True,
+                data={"new_due_at": new_due.isoformat(), "working_days": extension.working_days},
+            )
+            _notify(
+                _handlers(fresh) + _reporters(fresh),
+                "extension_approved",
+                _("More time for appeal %(number)s"),
+                _("The new deadline is %(due)s."),
+                fresh,
+                due=new_due.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            )
         else:
             _event(fresh, EventKind.EXTENSION_REFUSED, actor=actor, message=note)
-            _notify(_handlers(fresh), "extension_refused", _("Extension refused for %(number)s"), note or "—", fresh)
+            _notify(
+                _handlers(fresh),
+                "extension_refused",
+                _("Extension refused for %(number)s"),
+                note or "—",
+                fresh,
+            )
     extension.refresh_from_db()
     return extension
 
 
 def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
     """办结, with the answer the resident reads and rates."""
-    reply = _require_text(reply, _("A reply to the resident is required to resolve."), code="reply_required")
+    reply = _require_text(
+        reply, _("A reply to the resident is required to resolve."), code="reply_required"
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, HANDLING_STATUSES)
@@ -604,8 +876,23 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
         if fresh.first_response_at is None:
             fresh.first_response_at = now
         _move(fresh, old, ("reply", "resolved_at", "first_response_at"))
-        _event(fresh, EventKind.RESOLVED, actor=actor, from_status=old, to_status=Status.RESOLVED, message=reply, visible=True)
-        _notify(_reporters(fresh), "resolved", _("Appeal %(number)s is resolved: please rate it"), reply, fresh, sms=True)
+        _event(
+            fresh,
+            EventKind.RESOLVED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.RESOLVED,
+            message=reply,
+            visible=True,
+        )
+        _notify(
+            _reporters(fresh),
+            "resolved",
+            _("Appeal %(number)s is resolved: please rate it"),
+            reply,
+            fresh,
+            sms=True,
+        )
     return fresh
 
 
@@ -615,10 +902,14 @@ def appeal_follow_up(*, appeal: Appeal, actor: Any, note: str, reached: bool) ->
     if not (policies.may_handle(actor, appeal) or policies.may_dispatch(actor, appeal)):
         raise PermissionDenied(_("You may not record follow-ups for this appeal."))
     with transaction.atomic():
-        return _event(appeal, EventKind.FOLLOW_UP, actor=actor, message=note, data={"reached": bool(reached)})
+        return _event(
+            appeal, EventKind.FOLLOW_UP, actor=actor, message=note, data={"reached": bool(reached)}
+        )
 
 
-def appeal_rate(*, appeal: Appeal, actor: Any, level: str, solved: bool, comment: str = "") -> Rating:
+def appeal_rate(
+    *, appeal: Appeal, actor: Any, level: str, solved: bool, comment: str = ""
+) -> Rating:
     """The resident rates the outcome. Satisfied closes it; unsatisfied goes to the
     supervisor, who may reopen it."""
     if appeal.submitter_id != actor.pk:
@@ -626,38 +917,75 @@ def appeal_rate(*, appeal: Appeal, actor: Any, level: str, solved: bool, comment
     if level not in RatingLevel.values:
         raise ValidationFailed(_("Please choose how satisfied you are."), code="invalid_rating")
     if len(comment or "") > 500:
-        raise ValidationFailed(_("The comment is longer than 500 characters."), code="text_too_long")
+        raise ValidationFailed(
+            _("The comment is longer than 500 characters."), code="text_too_long"
+        )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.RESOLVED,))
         now = clock.now()
-        rating = Rating.objects.create(appeal=fresh, rater=actor, level=level, solved=bool(solved),
-                                       comment=(comment or "").strip(), created_at=now)
+        rating = Rating.objects.create(
+            appeal=fresh,
+            rater=actor,
+            level=level,
+            solved=bool(solved),
+            comment=(comment or "").strip(),
+            created_at=now,
+        )
         if level == RatingLevel.UNSATISFIED:
             fresh.status = Status.RATED
             _move(fresh, Status.RESOLVED, ())
-            _event(fresh, EventKind.RATED, actor=actor, from_status=Status.RESOLVED, to_status=Status.RATED, visible=True,
-                   message=rating.comment, data={"level": level, "solved": bool(solved)})
-            _notify(_supervisors(fresh), "unsatisfied", _("Resident unsatisfied with %(number)s"),
-                    rating.comment or _("No comment."), fresh)
+            _event(
+                fresh,
+                EventKind.RATED,
+                actor=actor,
+                from_status=Status.RESOLVED,
+                to_status=Status.RATED,
+                visible=True,
+                message=rating.comment,
+                data={"level": level, "solved": bool(solved)},
+            )
+            _notify(
+                _supervisors(fresh),
+                "unsatisfied",
+                _("Resident unsatisfied with %(number)s"),
+                rating.comment or _("No comment."),
+                fresh,
+            )
         else:
-            fresh.status, fresh.closure_reason, fresh.closed_at = Status.CLOSED, ClosureReason.RATED, now
+            fresh.status, fresh.closure_reason, fresh.closed_at = (
+                Status.CLOSED,
+                ClosureReason.RATED,
+                now,
+            )
             _move(fresh, Status.RESOLVED, ("closure_reason", "closed_at"))
-            _event(fresh, EventKind.RATED, actor=actor, from_status=Status.RESOLVED, to_status=Status.CLOSED, visible=True,
-                   message=rating.comment, data={"level": level, "solved": bool(solved)})
+            _event(
+                fresh,
+                EventKind.RATED,
+                actor=actor,
+                from_status=Status.RESOLVED,
+                to_status=Status.CLOSED,
+                visible=True,
+                message=rating.comment,
+                data={"level": level, "solved": bool(solved)},
+            )
     return rating
 
 
 def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """重办: back to the handling unit with a fresh resolution clock; counts as a repeat."""
-    reason = _require_text(reason, _("Please say why it is reopened."), code="reason_required", max_length=300)
+    reason = _require_text(
+        reason, _("Please say why it is reopened."), code="reason_required", max_length=300
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.RATED, Status.CLOSED, Status.RESOLVED))
         if not policies.may_supervise(actor, fresh):
             raise PermissionDenied(_("Only a supervisor may reopen an appeal."))
         old, now = fresh.status, clock.now()
-        deadlines = clocks.deadlines_for(priority=fresh.priority, category=fresh.category, received_at=now)
+        deadlines = clocks.deadlines_for(
+            priority=fresh.priority, category=fresh.category, received_at=now
+        )
         fresh.status = Status.DISPATCHED
         fresh.closure_reason, fresh.closed_at, fresh.resolved_at = "", None, None
         fresh.resolution_due_at = deadlines.resolution_due_at
@@ -665,30 +993,76 @@ def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         fresh.reopen_count += 1
         fresh.is_repeat = True
         fresh.dispatched_at = now
-        _move(fresh, old, ("closure_reason", "closed_at", "resolved_at", "resolution_due_at", "resolution_urged_at",
-                           "resolution_supervised_at", "reopen_count", "is_repeat", "dispatched_at"))
-        _event(fresh, EventKind.REOPENED, actor=actor, from_status=old, to_status=Status.DISPATCHED, message=reason, visible=True)
+        _move(
+            fresh,
+            old,
+            (
+                "closure_reason",
+                "closed_at",
+                "resolved_at",
+                "resolution_due_at",
+                "resolution_urged_at",
+                "resolution_supervised_at",
+                "reopen_count",
+                "is_repeat",
+                "dispatched_at",
+            ),
+        )
+        _event(
+            fresh,
+            EventKind.REOPENED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.DISPATCHED,
+            message=reason,
+            visible=True,
+        )
         _notify(_handlers(fresh), "reopened", _("Appeal %(number)s reopened"), reason, fresh)
-        _notify(_reporters(fresh), "reopened", _("Your appeal %(number)s is being handled again"), reason, fresh)
+        _notify(
+            _reporters(fresh),
+            "reopened",
+            _("Your appeal %(number)s is being handled again"),
+            reason,
+            fresh,
+        )
     return fresh
 
 
 def appeal_close_after_review(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
-    note = _require_text(note, _("Please record the outcome of the review."), code="note_required", max_length=500)
+    note = _require_text(
+        note, _("Please record the outcome of the review."), code="note_required", max_length=500
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.RATED,))
         if not policies.may_supervise(actor, fresh):
             raise PermissionDenied(_("Only a supervisor may close after review."))
-        fresh.status, fresh.closure_reason, fresh.closed_at = Status.CLOSED, ClosureReason.REVIEWED, clock.now()
+        fresh.status, fresh.closure_reason, fresh.closed_at = (
+            Status.CLOSED,
+            ClosureReason.REVIEWED,
+            clock.now(),
+        )
         _move(fresh, Status.RATED, ("closure_reason", "closed_at"))
-        _event(fresh, EventKind.CLOSED, actor=actor, from_status=Status.RATED, to_status=Status.CLOSED, message=note, visible=True)
+        _event(
+            fresh,
+            EventKind.CLOSED,
+            actor=actor,
+            from_status=Status.RATED,
+            to_status=Status.CLOSED,
+            message=note,
+            visible=True,
+        )
     return fresh
 
 
 def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """Not a valid appeal (spam, not a matter for this platform). The resident sees why."""
-    reason = _require_text(reason, _("Please give the reason the resident will read."), code="reason_required", max_length=300)
+    reason = _require_text(
+        reason,
+        _("Please give the reason the resident will read."),
+        code="reason_required",
+        max_length=300,
+    )
     with transaction.atomic():
         fresh = _locked(appeal)
         _require_status(fresh, (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED))
@@ -697,8 +1071,18 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         old, now = fresh.status, clock.now()
         fresh.status, fresh.rejection_reason, fresh.closed_at = Status.REJECTED, reason, now
         _move(fresh, old, ("rejection_reason", "closed_at"))
-        _event(fresh, EventKind.REJECTED, actor=actor, from_status=old, to_status=Status.REJECTED, message=reason, visible=True)
-        _notify(_reporters(fresh), "rejected", _("Appeal %(number)s was not accepted"), reason, fresh)
+        _event(
+            fresh,
+            EventKind.REJECTED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.REJECTED,
+            message=reason,
+            visible=True,
+        )
+        _notify(
+            _reporters(fresh), "rejected", _("Appeal %(number)s was not accepted"), reason, fresh
+        )
     return fresh
 
 
@@ -714,32 +1098,58 @@ def appeal_merge(*, appeal: Appeal, master: Appeal, actor: Any) -> Appeal:
         _require_status(fresh, OPEN_STATUSES)
         target = _locked(master)
         if target.status in FINAL_STATUSES or target.merged_into_id:
-            raise Conflict(_("Merge into an appeal that is still being handled."), code="invalid_merge")
+            raise Conflict(
+                _("Merge into an appeal that is still being handled."), code="invalid_merge"
+            )
         old, now = fresh.status, clock.now()
         fresh.status, fresh.merged_into, fresh.closed_at = Status.MERGED, target, now
         _move(fresh, old, ("merged_into", "closed_at"))
         Appeal.objects.filter(merged_into=fresh).update(merged_into=target)
-        _event(fresh, EventKind.MERGED, actor=actor, from_status=old, to_status=Status.MERGED, visible=True,
-               message=target.number or "", data={"master": target.number})
+        _event(
+            fresh,
+            EventKind.MERGED,
+            actor=actor,
+            from_status=old,
+            to_status=Status.MERGED,
+            visible=True,
+            message=target.number or "",
+            data={"master": target.number},
+        )
         _event(target, EventKind.MERGED, actor=actor, data={"merged": fresh.number})
-        _notify(_reporters(fresh), "merged", _("Appeal %(number)s joined a matter already being handled"),
-                _("Other residents reported the same matter; you will hear about its progress."), fresh)
+        _notify(
+            _reporters(fresh),
+            "merged",
+            _("Appeal %(number)s joined a matter already being handled"),
+            _("Other residents reported the same matter; you will hear about its progress."),
+            fresh,
+        )
     return fresh
 
 
-def appeal_reveal_submitter(*, appeal: Appeal, actor: Any, reason: str, ip: str | None = None) -> dict[str, str]:
+def appeal_reveal_submitter(
+    *, appeal: Appeal, actor: Any, reason: str, ip: str | None = None
+) -> dict[str, str]:
     """Who filed an anonymous appeal: only for an explicitly privileged role, with a
     reason, written to the sensitive-access log and the appeal's internal history."""
     if not policies.may_reveal_submitter(actor):
-        raise PermissionDenied(_("Your role may not reveal anonymous submitters."), code="reveal_denied")
-    reason = _require_text(reason, _("Please say why you need to know."), code="reason_required", max_length=200)
+        raise PermissionDenied(
+            _("Your role may not reveal anonymous submitters."), code="reveal_denied"
+        )
+    reason = _require_text(
+        reason, _("Please say why you need to know."), code="reason_required", max_length=200
+    )
     if len(reason) < 4:
         raise ValidationFailed(_("Please say why you need to know."), code="reason_required")
     with transaction.atomic():
-        sensitive_access_record(actor=actor, subject=appeal, field="submitter", reason=reason, ip=ip)
+        sensitive_access_record(
+            actor=actor, subject=appeal, field="submitter", reason=reason, ip=ip
+        )
         _event(appeal, EventKind.SUBMITTER_REVEALED, actor=actor, message=reason)
     submitter = appeal.submitter
-    return {"name": submitter.display_name if submitter else "", "phone": submitter.phone if submitter else ""}
+    return {
+        "name": submitter.display_name if submitter else "",
+        "phone": submitter.phone if submitter else "",
+    }
 
 
 # --- the sweep -------------------------------------------------------------------------------------
@@ -787,8 +1197,14 @@ def _sweep_one(appeal: Appeal, now: dt.datetime, report: SweepReport) -> None:
             setattr(appeal, f"{clock_name}_urged_at", now)
             changed.append(f"{clock_name}_urged_at")
             _event(appeal, EventKind.URGED, data=data, at=now)
-            _notify(_handlers(appeal), "urged", _("Reminder: appeal %(number)s is due soon"),
-                    _("Deadline %(due)s."), appeal, due=due_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M"))
+            _notify(
+                _handlers(appeal),
+                "urged",
+                _("Reminder: appeal %(number)s is due soon"),
+                _("Deadline %(due)s."),
+                appeal,
+                due=due_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M"),
+            )
             report.urged += 1
         else:
             setattr(appeal, f"{clock_name}_supervised_at", now)
@@ -797,9 +1213,14 @@ def _sweep_one(appeal: Appeal, now: dt.datetime, report: SweepReport) -> None:
                 setattr(appeal, f"{clock_name}_urged_at", now)
                 changed.append(f"{clock_name}_urged_at")
             _event(appeal, EventKind.SUPERVISED, data=data, at=now)
-            _notify(_supervisors(appeal) + _handlers(appeal), "supervised", _("Overdue: appeal %(number)s"),
-                    _("The deadline %(due)s has passed; please supervise its handling."), appeal,
-                    due=due_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M"))
+            _notify(
+                _supervisors(appeal) + _handlers(appeal),
+                "supervised",
+                _("Overdue: appeal %(number)s"),
+                _("The deadline %(due)s has passed; please supervise its handling."),
+                appeal,
+                due=due_at.astimezone(clock.SHANGHAI).strftime("%m-%d %H:%M"),
+            )
             report.supervised += 1
     old_check = appeal.next_check_at
     clocks.refresh(appeal)
@@ -811,14 +1232,23 @@ def _sweep_one(appeal: Appeal, now: dt.datetime, report: SweepReport) -> None:
 def _close_unrated(now: dt.datetime) -> int:
     cutoff = now - dt.timedelta(days=settings.APPEAL_RATING_DAYS)
     closed = 0
-    for appeal in Appeal.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).order_by("resolved_at")[:1000]:
+    for appeal in Appeal.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff).order_by(
+        "resolved_at"
+    )[:1000]:
         with transaction.atomic():
             updated = Appeal.objects.filter(pk=appeal.pk, status=Status.RESOLVED).update(
                 status=Status.CLOSED, closure_reason=ClosureReason.NOT_RATED, closed_at=now
             )
             if updated:
-                _event(appeal, EventKind.CLOSED, from_status=Status.RESOLVED, to_status=Status.CLOSED, visible=True,
-                       data={"closure": ClosureReason.NOT_RATED}, at=now)
+                _event(
+                    appeal,
+                    EventKind.CLOSED,
+                    from_status=Status.RESOLVED,
+                    to_status=Status.CLOSED,
+                    visible=True,
+                    data={"closure": ClosureReason.NOT_RATED},
+                    at=now,
+                )
                 closed += 1
     return closed
 
@@ -829,47 +1259,85 @@ def _close_unrated(now: dt.datetime) -> int:
 MEDIATION_CATEGORIES = (Category.NEIGHBOR, Category.PROPERTY, Category.GROUP_CONFLICT)
 
 
-def mediation_start(*, appeal: Appeal, actor: Any, mediator: Any, parties: list[tuple[str, str, str]]) -> Mediation:
+def mediation_start(
+    *, appeal: Appeal, actor: Any, mediator: Any, parties: list[tuple[str, str, str]]
+) -> Mediation:
     """Start 调解 with its parties (name, side, phone). The mediator may be staff, a
     volunteer or a professional."""
     if appeal.category not in MEDIATION_CATEGORIES:
-        raise ValidationFailed(_("Mediation is for neighbour, property and collective disputes."), code="not_mediable")
+        raise ValidationFailed(
+            _("Mediation is for neighbour, property and collective disputes."), code="not_mediable"
+        )
     if not (policies.may_handle(actor, appeal) or policies.may_dispatch(actor, appeal)):
         raise PermissionDenied(_("You may not start a mediation for this appeal."))
     if appeal.status not in (*HANDLING_STATUSES, Status.DISPATCHED):
-        raise Conflict(_("Mediation starts while the appeal is being handled."), code="wrong_status")
+        raise Conflict(
+            _("Mediation starts while the appeal is being handled."), code="wrong_status"
+        )
     if len(parties) < 2:
-        raise ValidationFailed(_("A mediation needs at least two parties."), code="parties_required")
+        raise ValidationFailed(
+            _("A mediation needs at least two parties."), code="parties_required"
+        )
     clean = []
     for name, side, phone in parties:
-        name = _require_text(name, _("Each party needs a name."), code="party_name_required", max_length=64)
-        clean.append((name, (side or "").strip()[:64], normalize_mobile(phone) if (phone or "").strip() else ""))
+        name = _require_text(
+            name, _("Each party needs a name."), code="party_name_required", max_length=64
+        )
+        clean.append(
+            (
+                name,
+                (side or "").strip()[:64],
+                normalize_mobile(phone) if (phone or "").strip() else "",
+            )
+        )
     with transaction.atomic():
-        mediation = Mediation.objects.create(appeal=appeal, mediator=mediator, started_by=actor, started_at=clock.now())
+        mediation = Mediation.objects.create(
+            appeal=appeal, mediator=mediator, started_by=actor, started_at=clock.now()
+        )
         for name, side, phone in clean:
             MediationParty.objects.create(mediation=mediation, name=name, side=side, phone=phone)
-        _event(appeal, EventKind.MEDIATION, actor=actor, data={"mediation": mediation.pk, "action": "started",
-                                                               "mediator": mediator.pk})
+        _event(
+            appeal,
+            EventKind.MEDIATION,
+            actor=actor,
+            data={"mediation": mediation.pk, "action": "started", "mediator": mediator.pk},
+        )
     return mediation
 
 
-def mediation_session_add(*, mediation: Mediation, actor: Any, held_at: dt.datetime, place: str, notes: str) -> MediationSession:
+def mediation_session_add(
+    *, mediation: Mediation, actor: Any, held_at: dt.datetime, place: str, notes: str
+) -> MediationSession:
     if mediation.concluded_at is not None:
         raise Conflict(_("This mediation has concluded."), code="mediation_concluded")
     if actor.pk != mediation.mediator_id and not policies.may_dispatch(actor, mediation.appeal):
         raise PermissionDenied(_("Only the mediator may record sessions."))
     with transaction.atomic():
-        session = MediationSession.objects.create(mediation=mediation, held_at=held_at, place=place.strip()[:200],
-                                                  notes=(notes or "").strip(), recorded_by=actor)
-        _event(mediation.appeal, EventKind.MEDIATION, actor=actor, data={"mediation": mediation.pk, "action": "session"})
+        session = MediationSession.objects.create(
+            mediation=mediation,
+            held_at=held_at,
+            place=place.strip()[:200],
+            notes=(notes or "").strip(),
+            recorded_by=actor,
+        )
+        _event(
+            mediation.appeal,
+            EventKind.MEDIATION,
+            actor=actor,
+            data={"mediation": mediation.pk, "action": "session"},
+        )
     return session
 
 
-def mediation_conclude(*, mediation: Mediation, actor: Any, outcome: str, agreement_text: str = "") -> Mediation:
+def mediation_conclude(
+    *, mediation: Mediation, actor: Any, outcome: str, agreement_text: str = ""
+) -> Mediation:
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(_("Unknown outcome."), code="invalid_outcome")
     if outcome == MediationOutcome.AGREEMENT:
-        agreement_text = _require_text(agreement_text, _("Please record the agreement."), code="agreement_required")
+        agreement_text = _require_text(
+            agreement_text, _("Please record the agreement."), code="agreement_required"
+        )
     if actor.pk != mediation.mediator_id and not policies.may_dispatch(actor, mediation.appeal):
         raise PermissionDenied(_("Only the mediator may conclude the mediation."))
     with transaction.atomic():
@@ -879,8 +1347,11 @@ def mediation_conclude(*, mediation: Mediation, actor: Any, outcome: str, agreem
         )
         if updated != 1:
             raise Conflict(_("This mediation has concluded."), code="mediation_concluded")
-        _event(mediation.appeal, EventKind.MEDIATION, actor=actor,
-               data={"mediation": mediation.pk, "action": "concluded", "outcome": outcome})
+        _event(
+            mediation.appeal,
+            EventKind.MEDIATION,
+            actor=actor,
+            data={"mediation": mediation.pk, "action": "concluded", "outcome": outcome},
+        )
     mediation.refresh_from_db()
     return mediation
-

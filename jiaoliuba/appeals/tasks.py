@@ -6,4 +6,8 @@ from jiaoliuba.appeals import services
 @task()
 def sweep() -> dict[str, int]:
     report = services.appeals_sweep()
-    return {"urged": report.urged, "supervised": report.supervised, "closed_unrated": report.closed_unrated}
+    return {
+        "urged": report.urged,
+        "supervised": report.supervised,
+        "closed_unrated": report.closed_unrated,
+    }

@@ -16,7 +16,12 @@ from jiaoliuba.core.errors import ValidationFailed
 
 Image.MAX_IMAGE_PIXELS = 60_000_000  # a decompression bomb is refused, not decoded
 
-IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"), "GIF": ("image/gif", "gif")}
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+}
 
 
 @dataclass
@@ -66,7 +71,9 @@ def _clean_image(data: bytes, name: str) -> CleanFile:
         image: Image.Image = Image.open(io.BytesIO(data))
         fmt = image.format or ""
         if fmt not in IMAGE_FORMATS:
-            raise ValidationFailed(_("Photos must be JPEG, PNG, WebP or GIF."), code="invalid_file_type")
+            raise ValidationFailed(
+                _("Photos must be JPEG, PNG, WebP or GIF."), code="invalid_file_type"
+            )
         if fmt == "GIF":
             # Re-encoding would drop animation; GIF carries no EXIF or GPS, keep it as is.
             cleaned = data
@@ -83,7 +90,9 @@ def _clean_image(data: bytes, name: str) -> CleanFile:
             _("“%(name)s” is not a readable image.") % {"name": name[:60]}, code="invalid_file_type"
         ) from exc
     content_type, ext = IMAGE_FORMATS[fmt]
-    return CleanFile(AttachmentKind.IMAGE, ContentFile(cleaned, name=f"upload.{ext}"), content_type, len(cleaned))
+    return CleanFile(
+        AttachmentKind.IMAGE, ContentFile(cleaned, name=f"upload.{ext}"), content_type, len(cleaned)
+    )
 
 
 def clean_upload(*, name: str, data: bytes, declared_kind: str | None = None) -> CleanFile:
@@ -93,12 +102,16 @@ def clean_upload(*, name: str, data: bytes, declared_kind: str | None = None) ->
     kind = media[0] if media else AttachmentKind.IMAGE
     if declared_kind and declared_kind != kind:
         raise ValidationFailed(
-            _("“%(name)s” does not contain what its field expects (a photo, a voice clip or a video).") % {"name": name[:60]},
+            _(
+                "“%(name)s” does not contain what its field expects (a photo, a voice clip or a video)."
+            )
+            % {"name": name[:60]},
             code="invalid_file_type",
         )
     if len(data) > _limit(kind):
         raise ValidationFailed(
-            _("“%(name)s” is larger than %(mb)s MB.") % {"name": name[:60], "mb": _limit(kind) // (1024 * 1024)},
+            _("“%(name)s” is larger than %(mb)s MB.")
+            % {"name": name[:60], "mb": _limit(kind) // (1024 * 1024)},
             code="file_too_large",
         )
     if media is None:

@@ -9,7 +9,11 @@ urlpatterns = [
     path("appeals/new/", views.appeal_new, name="new"),
     path("appeals/<int:appeal_id>/", views.appeal_detail, name="detail"),
     path("appeals/<int:appeal_id>/reveal/", views.appeal_reveal, name="reveal"),
-    path("appeals/<int:appeal_id>/attachments/<int:attachment_id>", views.appeal_attachment, name="attachment"),
+    path(
+        "appeals/<int:appeal_id>/attachments/<int:attachment_id>",
+        views.appeal_attachment,
+        name="attachment",
+    ),
     path("appeals/<int:appeal_id>/do/<slug:action>/", views.appeal_action, name="action"),
     path("workbench/appeals/", views.queue, name="queue"),
     path("workbench/appeals/new/", views.appeal_desk_new, name="desk_new"),

@@ -61,19 +61,31 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
 @require_http_methods(["GET", "POST"])
 def appeal_new(request: HttpRequest) -> HttpResponse:
     resident = account_selectors.resident_of(request.user)
-    values: dict = {"community": resident.community.code if resident and resident.community else "",
-                    "grid": resident.grid.code if resident and resident.grid else ""}
+    values: dict = {
+        "community": resident.community.code if resident and resident.community else "",
+        "grid": resident.grid.code if resident and resident.grid else "",
+    }
     if request.method == "POST":
         values = request.POST.dict()
         try:
             intake, files = intake_from_data(request.POST, request.FILES)
             appeal, _created = services.appeal_submit(
-                submitter=request.user, intake=intake, files=files, idempotency_key=request.POST.get("idempotency_key", "")
+                submitter=request.user,
+                intake=intake,
+                files=files,
+                idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except ApplicationError as exc:
             # Everything typed stays in the form; only files must be chosen again.
-            return render(request, "appeals/new.html", {**_form_context(request, values, staff=False), "error": exc.message}, status=400)
-        messages.success(request, _("Your appeal %(number)s has been received.") % {"number": appeal.number})
+            return render(
+                request,
+                "appeals/new.html",
+                {**_form_context(request, values, staff=False), "error": exc.message},
+                status=400,
+            )
+        messages.success(
+            request, _("Your appeal %(number)s has been received.") % {"number": appeal.number}
+        )
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=False))
 
@@ -81,7 +93,11 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def appeal_desk_new(request: HttpRequest) -> HttpResponse:
-    values: dict = {"channel": Channel.PATROL if Role.GRID_WORKER in account_selectors.user_roles(request.user) else Channel.WINDOW}
+    values: dict = {
+        "channel": Channel.PATROL
+        if Role.GRID_WORKER in account_selectors.user_roles(request.user)
+        else Channel.WINDOW
+    }
     scope = account_selectors.user_scope_regions(request.user)
     if scope and scope[0].level == "grid":
         values |= {"community": scope[0].parent.code, "grid": scope[0].code}
@@ -92,16 +108,39 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
         try:
             channel = request.POST.get("channel", "")
             if channel not in STAFF_CHANNELS:
-                raise ApplicationError(_("Please choose how the appeal was received."), code="invalid_channel")
-            intake, files = intake_from_data(request.POST, request.FILES, channel=channel,
-                                             received_at=parse_received_at(request.POST.get("received_at", "")))
+                raise ApplicationError(
+                    _("Please choose how the appeal was received."), code="invalid_channel"
+                )
+            intake, files = intake_from_data(
+                request.POST,
+                request.FILES,
+                channel=channel,
+                received_at=parse_received_at(request.POST.get("received_at", "")),
+            )
             phone = request.POST.get("resident_phone", "").strip()
-            submitter = (services.staff_intake_submitter(phone=phone, name=request.POST.get("resident_name", ""),
-                                                         community=intake.community) if phone else None)
-            appeal, _created = services.appeal_submit(submitter=submitter, intake=intake, files=files, created_by=request.user,
-                                                      idempotency_key=request.POST.get("idempotency_key", ""))
+            submitter = (
+                services.staff_intake_submitter(
+                    phone=phone,
+                    name=request.POST.get("resident_name", ""),
+                    community=intake.community,
+                )
+                if phone
+                else None
+            )
+            appeal, _created = services.appeal_submit(
+                submitter=submitter,
+                intake=intake,
+                files=files,
+                created_by=request.user,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
         except ApplicationError as exc:
-            return render(request, "appeals/new.html", {**_form_context(request, values, staff=True), "error": exc.message}, status=400)
+            return render(
+                request,
+                "appeals/new.html",
+                {**_form_context(request, values, staff=True), "error": exc.message},
+                status=400,
+            )
         messages.success(request, _("Appeal %(number)s entered.") % {"number": appeal.number})
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=True))
@@ -118,15 +157,21 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
     ctx = {
         "appeal": appeal,
         "data": appeal_dict(appeal, staff_view=staff),
-        "events": [event_dict(e, staff_view=staff, appeal=appeal) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)],
+        "events": [
+            event_dict(e, staff_view=staff, appeal=appeal)
+            for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)
+        ],
         "staff": staff,
         "rating_levels": RatingLevel.choices,
         "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
     }
     if staff:
         user = request.user
-        handle, dispatch, supervise = (policies.may_handle(user, appeal), policies.may_dispatch(user, appeal),
-                                       policies.may_supervise(user, appeal))
+        handle, dispatch, supervise = (
+            policies.may_handle(user, appeal),
+            policies.may_dispatch(user, appeal),
+            policies.may_supervise(user, appeal),
+        )
         status = appeal.status
         ctx |= {
             "can": {
@@ -134,26 +179,41 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "reply": handle and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "resolve": handle and status in HANDLING_STATUSES,
                 "return": handle and status in (Status.DISPATCHED, Status.ACCEPTED),
-                "escalate": (handle or dispatch) and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "extension": handle and status in HANDLING_STATUSES and selectors.pending_extension(appeal=appeal) is None,
+                "escalate": (handle or dispatch)
+                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
+                "extension": handle
+                and status in HANDLING_STATUSES
+                and selectors.pending_extension(appeal=appeal) is None,
                 "triage": (handle or dispatch) and status in OPEN_STATUSES,
                 "dispatch": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED),
-                "reject": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED),
+                "reject": dispatch
+                and status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED),
                 "merge": dispatch and status in OPEN_STATUSES,
                 "reopen": supervise and status in (Status.RATED, Status.CLOSED, Status.RESOLVED),
                 "close": supervise and status == Status.RATED,
                 "note": handle or dispatch or supervise,
                 "follow_up": handle or dispatch,
-                "mediate": (handle or dispatch) and status in (Status.DISPATCHED, *HANDLING_STATUSES),
+                "mediate": (handle or dispatch)
+                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
             },
             "pending_extension": selectors.pending_extension(appeal=appeal),
             "may_decide_extension": supervise,
             "priorities": Priority.choices,
             "categories": Category.choices,
-            "roles": [(r, Role(r).label) for r in (Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER)],
+            "roles": [
+                (r, Role(r).label)
+                for r in (
+                    Role.GRID_WORKER,
+                    Role.COMMUNITY_STAFF,
+                    Role.COMMUNITY_SECRETARY,
+                    Role.STREET_OFFICER,
+                )
+            ],
             "dispatch_regions": [r for r in [appeal.grid, appeal.community] if r],
-            "mediations": Mediation.objects.filter(appeal=appeal).prefetch_related("parties", "sessions").select_related("mediator"),
+            "mediations": Mediation.objects.filter(appeal=appeal)
+            .prefetch_related("parties", "sessions")
+            .select_related("mediator"),
             "mediation_outcomes": MediationOutcome.choices,
             "now_local": None,
         }
@@ -173,35 +233,90 @@ def _user(pk: str) -> User | None:
 # action name → (service, how to build its keyword arguments from the form)
 ACTIONS = {
     "accept": lambda r, a: services.appeal_accept(appeal=a, actor=r.user),
-    "reply": lambda r, a: services.appeal_reply(appeal=a, actor=r.user, message=r.POST.get("message", "")),
-    "note": lambda r, a: services.appeal_note(appeal=a, actor=r.user, message=r.POST.get("message", "")),
-    "resolve": lambda r, a: services.appeal_resolve(appeal=a, actor=r.user, reply=r.POST.get("reply", "")),
-    "return": lambda r, a: services.appeal_return(appeal=a, actor=r.user, reason=r.POST.get("reason", "")),
-    "escalate": lambda r, a: services.appeal_escalate(appeal=a, actor=r.user, reason=r.POST.get("reason", "")),
-    "reject": lambda r, a: services.appeal_reject(appeal=a, actor=r.user, reason=r.POST.get("reason", "")),
-    "reopen": lambda r, a: services.appeal_reopen(appeal=a, actor=r.user, reason=r.POST.get("reason", "")),
-    "close": lambda r, a: services.appeal_close_after_review(appeal=a, actor=r.user, note=r.POST.get("reason", "")),
-    "triage": lambda r, a: services.appeal_correct_triage(appeal=a, actor=r.user, priority=r.POST.get("priority", ""),
-                                                          category=r.POST.get("category", ""), reason=r.POST.get("reason", "")),
-    "extension": lambda r, a: services.appeal_extension_request(appeal=a, actor=r.user, reason=r.POST.get("reason", ""),
-                                                                working_days=int(r.POST.get("working_days") or 0)),
-    "follow_up": lambda r, a: services.appeal_follow_up(appeal=a, actor=r.user, note=r.POST.get("note", ""),
-                                                        reached=r.POST.get("reached") == "1"),
-    "rate": lambda r, a: services.appeal_rate(appeal=a, actor=r.user, level=r.POST.get("level", ""),
-                                              solved=r.POST.get("solved") == "1", comment=r.POST.get("comment", "")),
+    "reply": lambda r, a: services.appeal_reply(
+        appeal=a, actor=r.user, message=r.POST.get("message", "")
+    ),
+    "note": lambda r, a: services.appeal_note(
+        appeal=a, actor=r.user, message=r.POST.get("message", "")
+    ),
+    "resolve": lambda r, a: services.appeal_resolve(
+        appeal=a, actor=r.user, reply=r.POST.get("reply", "")
+    ),
+    "return": lambda r, a: services.appeal_return(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "escalate": lambda r, a: services.appeal_escalate(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "reject": lambda r, a: services.appeal_reject(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "reopen": lambda r, a: services.appeal_reopen(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
+    ),
+    "close": lambda r, a: services.appeal_close_after_review(
+        appeal=a, actor=r.user, note=r.POST.get("reason", "")
+    ),
+    "triage": lambda r, a: services.appeal_correct_triage(
+        appeal=a,
+        actor=r.user,
+        priority=r.POST.get("priority", ""),
+        category=r.POST.get("category", ""),
+        reason=r.POST.get("reason", ""),
+    ),
+    "extension": lambda r, a: services.appeal_extension_request(
+        appeal=a,
+        actor=r.user,
+        reason=r.POST.get("reason", ""),
+        working_days=int(r.POST.get("working_days") or 0),
+    ),
+    "follow_up": lambda r, a: services.appeal_follow_up(
+        appeal=a, actor=r.user, note=r.POST.get("note", ""), reached=r.POST.get("reached") == "1"
+    ),
+    "rate": lambda r, a: services.appeal_rate(
+        appeal=a,
+        actor=r.user,
+        level=r.POST.get("level", ""),
+        solved=r.POST.get("solved") == "1",
+        comment=r.POST.get("comment", ""),
+    ),
     "merge": lambda r, a: services.appeal_merge(
-        appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user),
+        appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user
+    ),
     "dispatch": lambda r, a: services.appeal_dispatch(
-        appeal=a, actor=r.user, region=region_get(code=r.POST.get("region_code", "")), role=r.POST.get("role", ""),
-        assignee=_user(r.POST.get("assignee_id", "")), reason=r.POST.get("reason", "")),
+        appeal=a,
+        actor=r.user,
+        region=region_get(code=r.POST.get("region_code", "")),
+        role=r.POST.get("role", ""),
+        assignee=_user(r.POST.get("assignee_id", "")),
+        reason=r.POST.get("reason", ""),
+    ),
     "decide_extension": lambda r, a: services.appeal_extension_decide(
-        extension=_extension(r, a), actor=r.user, approve=r.POST.get("approve") == "1", note=r.POST.get("note", "")),
+        extension=_extension(r, a),
+        actor=r.user,
+        approve=r.POST.get("approve") == "1",
+        note=r.POST.get("note", ""),
+    ),
     "mediation_start": lambda r, a: services.mediation_start(
-        appeal=a, actor=r.user, mediator=_user(r.POST.get("mediator_id", "")) or r.user,
-        parties=[(r.POST.get(f"party{i}_name", ""), r.POST.get(f"party{i}_side", ""), r.POST.get(f"party{i}_phone", ""))
-                 for i in (1, 2, 3) if r.POST.get(f"party{i}_name", "").strip()]),
+        appeal=a,
+        actor=r.user,
+        mediator=_user(r.POST.get("mediator_id", "")) or r.user,
+        parties=[
+            (
+                r.POST.get(f"party{i}_name", ""),
+                r.POST.get(f"party{i}_side", ""),
+                r.POST.get(f"party{i}_phone", ""),
+            )
+            for i in (1, 2, 3)
+            if r.POST.get(f"party{i}_name", "").strip()
+        ],
+    ),
     "mediation_conclude": lambda r, a: services.mediation_conclude(
-        mediation=_mediation(r, a), actor=r.user, outcome=r.POST.get("outcome", ""), agreement_text=r.POST.get("agreement_text", "")),
+        mediation=_mediation(r, a),
+        actor=r.user,
+        outcome=r.POST.get("outcome", ""),
+        agreement_text=r.POST.get("agreement_text", ""),
+    ),
 }
 
 
@@ -218,14 +333,18 @@ def _master_id(request: HttpRequest) -> int:
 
 
 def _extension(request: HttpRequest, appeal) -> Extension:
-    extension = Extension.objects.filter(pk=request.POST.get("extension_id") or 0, appeal=appeal).first()
+    extension = Extension.objects.filter(
+        pk=request.POST.get("extension_id") or 0, appeal=appeal
+    ).first()
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")
     return extension
 
 
 def _mediation(request: HttpRequest, appeal) -> Mediation:
-    mediation = Mediation.objects.filter(pk=request.POST.get("mediation_id") or 0, appeal=appeal).first()
+    mediation = Mediation.objects.filter(
+        pk=request.POST.get("mediation_id") or 0, appeal=appeal
+    ).first()
     if mediation is None:
         raise NotFound(_("No such mediation."), code="mediation_not_found")
     return mediation
@@ -256,7 +375,11 @@ def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     context = _detail_context(request, appeal)
     try:
         context["revealed"] = services.appeal_reveal_submitter(
-            appeal=appeal, actor=request.user, reason=request.POST.get("reason", ""), ip=client_ip(request))
+            appeal=appeal,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("appeals:detail", appeal_id=appeal.pk)
@@ -265,7 +388,9 @@ def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @signed_in
 def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> FileResponse:
-    attachment = selectors.access_attachment(user=request.user, appeal_id=appeal_id, attachment_id=attachment_id)
+    attachment = selectors.access_attachment(
+        user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
+    )
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -274,20 +399,35 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "q")}
-    qs = selectors.appeal_queue(user=request.user, status=filters["status"], priority=filters["priority"],
-                                category=filters["category"], query=filters["q"], mine=request.GET.get("mine") == "1",
-                                overdue=request.GET.get("overdue") == "1")
+    qs = selectors.appeal_queue(
+        user=request.user,
+        status=filters["status"],
+        priority=filters["priority"],
+        category=filters["category"],
+        query=filters["q"],
+        mine=request.GET.get("mine") == "1",
+        overdue=request.GET.get("overdue") == "1",
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "appeals/queue.html", {
-        "page": page, "filters": filters, "statuses": [("open", _("Open")), *Status.choices],
-        "priorities": Priority.choices, "categories": Category.choices,
-        "rows": [appeal_dict(a, staff_view=True) for a in page],
-    })
+    return render(
+        request,
+        "appeals/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": [("open", _("Open")), *Status.choices],
+            "priorities": Priority.choices,
+            "categories": Category.choices,
+            "rows": [appeal_dict(a, staff_view=True) for a in page],
+        },
+    )
 
 
 @staff_required
 def supervision(request: HttpRequest) -> HttpResponse:
-    return render(request, "appeals/supervision.html", selectors.supervision_overview(user=request.user))
+    return render(
+        request, "appeals/supervision.html", selectors.supervision_overview(user=request.user)
+    )
 
 
 def public_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -299,8 +439,13 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     if community.level != "community":
         raise NotFound(_("Not found."))
     rows = [
-        {"category": a.get_category_display(), "received": a.received_at, "resolved": a.resolved_at,
-         "status": a.get_status_display(), "reply": scrub(a.reply)}
+        {
+            "category": a.get_category_display(),
+            "received": a.received_at,
+            "resolved": a.resolved_at,
+            "status": a.get_status_display(),
+            "reply": scrub(a.reply),
+        }
         for a in selectors.public_handled_appeals(community=community)
     ]
     return render(request, "appeals/public.html", {"community": community, "rows": rows})

@@ -142,4 +142,3 @@ class CalendarYearAdmin(AuditedAdmin):
         elif "schedule_complete" in form.changed_data:
             obj.confirmed_by, obj.confirmed_at = request.user, clock.now()
         super().save_model(request, obj, form, change)
-

@@ -85,7 +85,9 @@ def normalize_id_number(raw: str) -> str:
         raise error
     if id_number_check_digit(value[:17]) != value[17]:
         raise ValidationFailed(
-            _("The ID number's check digit does not match; please check it."),
+            _(
+                "The last digit of the ID number does not match the others; please check the number."
+            ),
             code="invalid_id_number",
         )
     return value

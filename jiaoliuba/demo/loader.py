@@ -166,7 +166,11 @@ def _load_appeals() -> int:
     created = 0
     for text, hint, days_ago, fate in DEMO_APPEALS:
         intake = appeal_services.Intake(
-            content=text, community=community, grid=grid, type_hint=hint, consent_public=True,
+            content=text,
+            community=community,
+            grid=grid,
+            type_hint=hint,
+            consent_public=True,
             channel="online" if days_ago == 0 else "window",
             received_at=now - dt.timedelta(days=days_ago, hours=1) if days_ago else None,
         )
@@ -182,12 +186,24 @@ def _load_appeals() -> int:
         appeal_services.appeal_accept(appeal=appeal, actor=handler)
         if fate == "accepted":
             continue
-        appeal_services.appeal_reply(appeal=appeal, actor=handler, message="已联系相关单位，正在处理。")
+        appeal_services.appeal_reply(
+            appeal=appeal, actor=handler, message="已联系相关单位，正在处理。"
+        )
         if fate == "in_progress":
             continue
-        appeal_services.appeal_resolve(appeal=appeal, actor=handler, reply="已办理完毕，详情已电话告知。")
+        appeal_services.appeal_resolve(
+            appeal=appeal, actor=handler, reply="已办理完毕，详情已电话告知。"
+        )
         if fate == "closed":
-            appeal_services.appeal_rate(appeal=appeal, actor=resident, level="satisfied", solved=True, comment="很满意")
+            appeal_services.appeal_rate(
+                appeal=appeal, actor=resident, level="satisfied", solved=True, comment="很满意"
+            )
         elif fate == "unsatisfied":
-            appeal_services.appeal_rate(appeal=appeal, actor=resident, level="unsatisfied", solved=False, comment="还是经常坏")
+            appeal_services.appeal_rate(
+                appeal=appeal,
+                actor=resident,
+                level="unsatisfied",
+                solved=False,
+                comment="还是经常坏",
+            )
     return created

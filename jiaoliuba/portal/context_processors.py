@@ -30,7 +30,12 @@ def navigation(request):
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)
-    items.append((reverse("notifications:inbox"), _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")))
+    items.append(
+        (
+            reverse("notifications:inbox"),
+            _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox"),
+        )
+    )
     if user.is_staff:
         items.append((reverse("admin:index"), _("Configuration")))
     return {

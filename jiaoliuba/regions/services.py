@@ -74,7 +74,16 @@ def parse_region_csv(text: str) -> list[RegionRow]:
         raise ValidationFailed(
             _("Line 1: the header must contain the columns code, name, parent_code, level."),
             code="invalid_header",
-            extra={"errors": [f"line 1: missing columns {', '.join(missing)}"]},
+            extra={
+                "errors": [
+                    gettext("line %(line)s: %(error)s")
+                    % {
+                        "line": 1,
+                        "error": gettext("missing columns %(columns)s")
+                        % {"columns": ", ".join(missing)},
+                    }
+                ]
+            },
         )
     rows = []
     for index, record in enumerate(reader, start=2):
@@ -113,81 +122,94 @@ def _validate(rows: list[RegionRow]) -> list[str]:
         )
     }
     for row in rows:
-        prefix = gettext("line %(line)s") % {"line": row.line}
+
+        def at_line(message: str, line: int = row.line) -> str:
+            return gettext("line %(line)s: %(error)s") % {"line": line, "error": message}
+
         if row.level not in RegionLevel.values:
             errors.append(
-                f"{prefix}: "
-                + gettext("unknown level %(level)r (use city, district, street, community or grid)")
-                % {"level": row.level}
+                at_line(
+                    gettext(
+                        "unknown level %(level)r (use city, district, street, community or grid)"
+                    )
+                    % {"level": row.level}
+                )
             )
             continue
         if not row.name:
-            errors.append(f"{prefix}: " + gettext("the name is empty"))
+            errors.append(at_line(gettext("the name is empty")))
         elif len(row.name) > 100:
-            errors.append(f"{prefix}: " + gettext("the name is longer than 100 characters"))
+            errors.append(at_line(gettext("the name is longer than 100 characters")))
         expected = CODE_LENGTH[RegionLevel(row.level)]
         if not (row.code.isdigit() and len(row.code) == expected):
             errors.append(
-                f"{prefix}: "
-                + gettext("code %(code)r must be %(n)s digits for this level")
-                % {"code": row.code, "n": expected}
+                at_line(
+                    gettext("code %(code)r must be %(n)s digits for this level")
+                    % {"code": row.code, "n": expected}
+                )
             )
             continue
         significant = SIGNIFICANT_DIGITS[RegionLevel(row.level)]
         if row.level != RegionLevel.GRID and set(row.code[significant:]) - {"0"}:
             errors.append(
-                f"{prefix}: "
-                + gettext(
-                    "code %(code)s does not fit its level (digits after the first %(n)s must be 0)"
+                at_line(
+                    gettext(
+                        "code %(code)s does not fit its level (digits after the first %(n)s must be 0)"
+                    )
+                    % {"code": row.code, "n": significant}
                 )
-                % {"code": row.code, "n": significant}
             )
         above = parent_level(row.level)
         # The digits a node adds to its parent's (a city adds digits 3-4 to its province).
         own_from = SIGNIFICANT_DIGITS[RegionLevel(above)] if above else 2
         if set(row.code[own_from:significant]) == {"0"}:
             errors.append(
-                f"{prefix}: "
-                + gettext("code %(code)s does not identify a %(level)s")
-                % {"code": row.code, "level": RegionLevel(row.level).label}
+                at_line(
+                    gettext("code %(code)s does not identify a %(level)s")
+                    % {"code": row.code, "level": RegionLevel(row.level).label}
+                )
             )
         if row.code in existing and existing[row.code].level != row.level:
             errors.append(
-                f"{prefix}: "
-                + gettext("code %(code)s already exists with another level") % {"code": row.code}
+                at_line(
+                    gettext("code %(code)s already exists with another level") % {"code": row.code}
+                )
             )
         wanted_parent = parent_level(row.level)
         if wanted_parent is None:
             if row.parent_code:
-                errors.append(f"{prefix}: " + gettext("a city has no parent; leave parent_code empty"))
+                errors.append(at_line(gettext("a city has no parent; leave parent_code empty")))
             continue
         if not row.parent_code:
-            errors.append(f"{prefix}: " + gettext("parent_code is required for this level"))
+            errors.append(at_line(gettext("parent_code is required for this level")))
             continue
         parent = seen.get(row.parent_code) or existing.get(row.parent_code)
         if parent is None:
             errors.append(
-                f"{prefix}: "
-                + gettext("parent %(code)s is neither in the file nor in the database")
-                % {"code": row.parent_code}
+                at_line(
+                    gettext("parent %(code)s is neither in the file nor in the database")
+                    % {"code": row.parent_code}
+                )
             )
             continue
         if parent.level != wanted_parent:
             errors.append(
-                f"{prefix}: "
-                + gettext("the parent of a %(level)s must be a %(parent)s")
-                % {
-                    "level": RegionLevel(row.level).label,
-                    "parent": RegionLevel(wanted_parent).label,
-                }
+                at_line(
+                    gettext("the parent of a %(level)s must be a %(parent)s")
+                    % {
+                        "level": RegionLevel(row.level).label,
+                        "parent": RegionLevel(wanted_parent).label,
+                    }
+                )
             )
             continue
         parent_significant = SIGNIFICANT_DIGITS[RegionLevel(wanted_parent)]
         if row.code[:parent_significant] != row.parent_code[:parent_significant]:
             errors.append(
-                f"{prefix}: "
-                + gettext("code %(code)s does not start with its parent's code %(parent)s")
-                % {"code": row.code, "parent": row.parent_code[:parent_significant]}
+                at_line(
+                    gettext("code %(code)s does not start with its parent's code %(parent)s")
+                    % {"code": row.code, "parent": row.parent_code[:parent_significant]}
+                )
             )
     return errors
 

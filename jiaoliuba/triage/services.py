@@ -6,7 +6,13 @@ from jiaoliuba.triage.models import TriageFeedback
 
 
 def triage_feedback_record(
-    *, source: str, text: str, predicted: tuple[str, str], corrected: tuple[str, str], reason: str, actor: Any
+    *,
+    source: str,
+    text: str,
+    predicted: tuple[str, str],
+    corrected: tuple[str, str],
+    reason: str,
+    actor: Any,
 ) -> TriageFeedback:
     return TriageFeedback.objects.create(
         source=source,

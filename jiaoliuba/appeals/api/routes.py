@@ -51,11 +51,21 @@ def appeal_create(request: HttpRequest):
     from jiaoliuba.accounts.selectors import resident_of
 
     resident = resident_of(request.auth)
-    intake, files = intake_from_data(request.POST, request.FILES, default_community=resident.community if resident else None)
-    if intake.grid is None and resident and resident.grid and intake.community == resident.community:
+    intake, files = intake_from_data(
+        request.POST, request.FILES, default_community=resident.community if resident else None
+    )
+    if (
+        intake.grid is None
+        and resident
+        and resident.grid
+        and intake.community == resident.community
+    ):
         intake.grid = resident.grid
     appeal, created = services.appeal_submit(
-        submitter=request.auth, intake=intake, files=files, idempotency_key=request.headers.get("Idempotency-Key", "")
+        submitter=request.auth,
+        intake=intake,
+        files=files,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201 if created else 200, _out(request, appeal))
 
@@ -69,28 +79,57 @@ def appeal_desk_create(request: HttpRequest):
         raise NotFound(_("Not found."))
     channel = request.POST.get("channel", "")
     if channel not in STAFF_CHANNELS:
-        raise ValidationFailed(_("Please choose how the appeal was received."), code="invalid_channel")
+        raise ValidationFailed(
+            _("Please choose how the appeal was received."), code="invalid_channel"
+        )
     received_at = parse_received_at(request.POST.get("received_at", ""))
-    intake, files = intake_from_data(request.POST, request.FILES, channel=channel, received_at=received_at)
+    intake, files = intake_from_data(
+        request.POST, request.FILES, channel=channel, received_at=received_at
+    )
     phone = request.POST.get("resident_phone", "").strip()
-    submitter = services.staff_intake_submitter(phone=phone, name=request.POST.get("resident_name", ""), community=intake.community) if phone else None
+    submitter = (
+        services.staff_intake_submitter(
+            phone=phone, name=request.POST.get("resident_name", ""), community=intake.community
+        )
+        if phone
+        else None
+    )
     appeal, created = services.appeal_submit(
-        submitter=submitter, intake=intake, files=files, created_by=request.auth,
+        submitter=submitter,
+        intake=intake,
+        files=files,
+        created_by=request.auth,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201 if created else 200, _out(request, appeal))
 
 
 @router.get("/appeals", response=list[AppealOut])
-def appeal_list(request: HttpRequest, mine: bool = False, status: str = "", priority: str = "", category: str = "",
-                q: str = "", overdue: bool = False, limit: int = 50, offset: int = 0):
+def appeal_list(
+    request: HttpRequest,
+    mine: bool = False,
+    status: str = "",
+    priority: str = "",
+    category: str = "",
+    q: str = "",
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
     """Staff: the queue of their scope (overdue first, then the nearest deadline).
     Residents, or `mine=true`: the appeals the caller filed."""
     limit = max(1, min(limit, 200))
     if mine or not user_is_staff_member(request.auth):
         rows = selectors.my_appeals(user=request.auth)[offset : offset + limit]
         return [appeal_dict(a, staff_view=False) for a in rows]
-    rows = selectors.appeal_queue(user=request.auth, status=status, priority=priority, category=category, query=q, overdue=overdue)
+    rows = selectors.appeal_queue(
+        user=request.auth,
+        status=status,
+        priority=priority,
+        category=category,
+        query=q,
+        overdue=overdue,
+    )
     return [appeal_dict(a, staff_view=True) for a in rows[offset : offset + limit]]
 
 
@@ -103,59 +142,110 @@ def appeal_detail(request: HttpRequest, appeal_id: int):
 def appeal_events(request: HttpRequest, appeal_id: int):
     appeal = _get(request, appeal_id)
     staff = selectors.is_staff_view(request.auth, appeal)
-    return [event_dict(e, staff_view=staff, appeal=appeal) for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)]
+    return [
+        event_dict(e, staff_view=staff, appeal=appeal)
+        for e in selectors.appeal_timeline(appeal=appeal, staff_view=staff)
+    ]
 
 
 @router.post("/appeals/{appeal_id}/accept", response=AppealOut)
 def appeal_accept(request: HttpRequest, appeal_id: int):
-    return _out(request, services.appeal_accept(appeal=_get(request, appeal_id), actor=request.auth))
+    return _out(
+        request, services.appeal_accept(appeal=_get(request, appeal_id), actor=request.auth)
+    )
 
 
 @router.post("/appeals/{appeal_id}/reply", response=AppealOut)
 def appeal_reply(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(request, services.appeal_reply(appeal=_get(request, appeal_id), actor=request.auth, message=payload.message))
+    return _out(
+        request,
+        services.appeal_reply(
+            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/note", response=AppealOut)
 def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(request, services.appeal_note(appeal=_get(request, appeal_id), actor=request.auth, message=payload.message))
+    return _out(
+        request,
+        services.appeal_note(
+            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/return", response=AppealOut)
 def appeal_return(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(request, services.appeal_return(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+    return _out(
+        request,
+        services.appeal_return(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/escalate", response=AppealOut)
 def appeal_escalate(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(request, services.appeal_escalate(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+    return _out(
+        request,
+        services.appeal_escalate(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/resolve", response=AppealOut)
 def appeal_resolve(request: HttpRequest, appeal_id: int, payload: ReplyIn):
-    return _out(request, services.appeal_resolve(appeal=_get(request, appeal_id), actor=request.auth, reply=payload.reply))
+    return _out(
+        request,
+        services.appeal_resolve(
+            appeal=_get(request, appeal_id), actor=request.auth, reply=payload.reply
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealOut)
 def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
     appeal = _get(request, appeal_id)
-    services.appeal_rate(appeal=appeal, actor=request.auth, level=payload.level, solved=payload.solved, comment=payload.comment)
+    services.appeal_rate(
+        appeal=appeal,
+        actor=request.auth,
+        level=payload.level,
+        solved=payload.solved,
+        comment=payload.comment,
+    )
     return _out(request, appeal)
 
 
 @router.post("/appeals/{appeal_id}/reopen", response=AppealOut)
 def appeal_reopen(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(request, services.appeal_reopen(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+    return _out(
+        request,
+        services.appeal_reopen(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/close", response=AppealOut)
 def appeal_close(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(request, services.appeal_close_after_review(appeal=_get(request, appeal_id), actor=request.auth, note=payload.reason))
+    return _out(
+        request,
+        services.appeal_close_after_review(
+            appeal=_get(request, appeal_id), actor=request.auth, note=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/reject", response=AppealOut)
 def appeal_reject(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(request, services.appeal_reject(appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason))
+    return _out(
+        request,
+        services.appeal_reject(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/merge", response=AppealOut)
@@ -171,38 +261,66 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
 
     assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     if payload.assignee_id and assignee is None:
-        raise ValidationFailed(_("That person does not hold the role there."), code="invalid_assignee")
-    appeal = services.appeal_dispatch(appeal=_get(request, appeal_id), actor=request.auth,
-                                      region=region_get(code=payload.region_code), role=payload.role,
-                                      assignee=assignee, reason=payload.reason)
+        raise ValidationFailed(
+            _("That person does not hold the role there."), code="invalid_assignee"
+        )
+    appeal = services.appeal_dispatch(
+        appeal=_get(request, appeal_id),
+        actor=request.auth,
+        region=region_get(code=payload.region_code),
+        role=payload.role,
+        assignee=assignee,
+        reason=payload.reason,
+    )
     return _out(request, appeal)
 
 
 @router.post("/appeals/{appeal_id}/triage", response=AppealOut)
 def appeal_triage(request: HttpRequest, appeal_id: int, payload: TriageIn):
-    return _out(request, services.appeal_correct_triage(appeal=_get(request, appeal_id), actor=request.auth,
-                                                        priority=payload.priority, category=payload.category, reason=payload.reason))
+    return _out(
+        request,
+        services.appeal_correct_triage(
+            appeal=_get(request, appeal_id),
+            actor=request.auth,
+            priority=payload.priority,
+            category=payload.category,
+            reason=payload.reason,
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})
 def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: ExtensionIn):
-    ext = services.appeal_extension_request(appeal=_get(request, appeal_id), actor=request.auth,
-                                            working_days=payload.working_days, reason=payload.reason)
+    ext = services.appeal_extension_request(
+        appeal=_get(request, appeal_id),
+        actor=request.auth,
+        working_days=payload.working_days,
+        reason=payload.reason,
+    )
     return Status(201, ext)
 
 
 @router.post("/appeals/{appeal_id}/extensions/{extension_id}/decide", response=ExtensionOut)
-def appeal_extension_decide(request: HttpRequest, appeal_id: int, extension_id: int, payload: DecideIn):
+def appeal_extension_decide(
+    request: HttpRequest, appeal_id: int, extension_id: int, payload: DecideIn
+):
     appeal = _get(request, appeal_id)
     extension = Extension.objects.filter(pk=extension_id, appeal=appeal).first()
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")
-    return services.appeal_extension_decide(extension=extension, actor=request.auth, approve=payload.approve, note=payload.note)
+    return services.appeal_extension_decide(
+        extension=extension, actor=request.auth, approve=payload.approve, note=payload.note
+    )
 
 
 @router.post("/appeals/{appeal_id}/follow-up", response={201: EventOut})
 def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
-    event = services.appeal_follow_up(appeal=_get(request, appeal_id), actor=request.auth, note=payload.note, reached=payload.reached)
+    event = services.appeal_follow_up(
+        appeal=_get(request, appeal_id),
+        actor=request.auth,
+        note=payload.note,
+        reached=payload.reached,
+    )
     return Status(201, event_dict(event, staff_view=True))
 
 
@@ -210,12 +328,18 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
 def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):
-        raise PermissionDenied(_("Your role may not reveal anonymous submitters."), code="reveal_denied")
-    return services.appeal_reveal_submitter(appeal=appeal, actor=request.auth, reason=payload.reason, ip=client_ip(request))
+        raise PermissionDenied(
+            _("Your role may not reveal anonymous submitters."), code="reveal_denied"
+        )
+    return services.appeal_reveal_submitter(
+        appeal=appeal, actor=request.auth, reason=payload.reason, ip=client_ip(request)
+    )
 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}")
 def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
     """The file itself, only to those who may see the appeal (media is never public)."""
-    attachment = selectors.access_attachment(user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id)
+    attachment = selectors.access_attachment(
+        user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
+    )
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

@@ -3,6 +3,15 @@ from .handling import Extension, Mediation, MediationParty, MediationSession, Ra
 from .rules import RoutingRule, TimeLimit
 
 __all__ = [
-    "Appeal", "AppealEvent", "Attachment", "Extension", "IdempotencyRecord", "Mediation",
-    "MediationParty", "MediationSession", "Rating", "RoutingRule", "TimeLimit",
+    "Appeal",
+    "AppealEvent",
+    "Attachment",
+    "Extension",
+    "IdempotencyRecord",
+    "Mediation",
+    "MediationParty",
+    "MediationSession",
+    "Rating",
+    "RoutingRule",
+    "TimeLimit",
 ]

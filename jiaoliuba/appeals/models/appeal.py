@@ -26,25 +26,46 @@ class Appeal(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="appeals", verbose_name=_("submitter"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals",
+        verbose_name=_("submitter"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The staff member who entered an offline appeal.",
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_public = models.BooleanField(_("may be shown publicly, de-identified"), default=False)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
-    type_hint = models.CharField(_("type chosen by the resident"), max_length=32, choices=Category.choices, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
+    type_hint = models.CharField(
+        _("type chosen by the resident"), max_length=32, choices=Category.choices, blank=True
+    )
     content = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     contact_phone = EncryptedTextField(_("contact number"), blank=True, default="")
 
-    community = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
-    grid = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+    community = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    grid = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("grid"),
+    )
     region_path = models.CharField(max_length=PATH_MAX, editable=False)
 
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
@@ -52,15 +73,25 @@ class Appeal(models.Model):
     triage_confidence = models.FloatField(default=0)
     triage_reasons = models.JSONField(default=list, blank=True)
 
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
     closure_reason = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True)
     handling_region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("handled at"),
     )
     handling_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_appeals",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_appeals",
         verbose_name=_("handler"),
     )
     routing_reason = models.CharField(max_length=200, blank=True)
@@ -90,8 +121,12 @@ class Appeal(models.Model):
     reply = models.TextField(_("reply to the resident"), blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     is_repeat = models.BooleanField(_("repeat"), default=False)
-    repeat_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals")
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals"
+    )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     return_count = models.PositiveSmallIntegerField(default=0)
     extension_count = models.PositiveSmallIntegerField(default=0)
@@ -118,7 +153,9 @@ class AppealEvent(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     message = models.TextField(blank=True)

@@ -12,7 +12,9 @@ class Rating(models.Model):
     latest rating is the one that counts."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="ratings")
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     level = models.CharField(_("satisfaction"), max_length=16, choices=RatingLevel.choices)
     solved = models.BooleanField(_("problem solved"))
     comment = models.TextField(_("comment"), blank=True)
@@ -27,11 +29,17 @@ class Rating(models.Model):
 
 class Extension(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=300)
     working_days = models.PositiveSmallIntegerField(_("extra working days"))
-    status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
     old_due_at = models.DateTimeField(null=True, blank=True)
@@ -46,9 +54,18 @@ class Mediation(models.Model):
     """调解 of a neighbour or property dispute, tied to the appeal that raised it."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="mediations")
-    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("mediator"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=16, choices=MediationOutcome.choices, blank=True)
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("mediator"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=MediationOutcome.choices, blank=True
+    )
     agreement_text = models.TextField(_("agreement"), blank=True)
     started_at = models.DateTimeField()
     concluded_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -60,7 +77,9 @@ class Mediation(models.Model):
 class MediationParty(models.Model):
     mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="parties")
     name = models.CharField(_("name"), max_length=64)
-    side = models.CharField(_("side"), max_length=64, help_text=_("e.g. upstairs neighbour, property company"))
+    side = models.CharField(
+        _("side"), max_length=64, help_text=_("e.g. upstairs neighbour, property company")
+    )
     phone = EncryptedTextField(_("contact number"), blank=True, default="")
 
     def __str__(self) -> str:
@@ -72,7 +91,9 @@ class MediationSession(models.Model):
     held_at = models.DateTimeField(_("held at"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["held_at", "id"]

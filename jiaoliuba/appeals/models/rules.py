@@ -14,18 +14,28 @@ class RoutingRule(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         help_text=_("Applies to appeals in this region and below; empty means everywhere."),
     )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
     target_role = models.CharField(_("handled by role"), max_length=32, choices=Role.choices)
     target_level = models.CharField(
-        _("at level"), max_length=16, choices=RegionLevel.choices,
+        _("at level"),
+        max_length=16,
+        choices=RegionLevel.choices,
         help_text=_("The level of the appeal's location where the role is looked up."),
     )
-    notify_role = models.CharField(_("also notify role"), max_length=32, choices=Role.choices, blank=True)
-    notify_level = models.CharField(_("notify at level"), max_length=16, choices=RegionLevel.choices, blank=True)
+    notify_role = models.CharField(
+        _("also notify role"), max_length=32, choices=Role.choices, blank=True
+    )
+    notify_level = models.CharField(
+        _("notify at level"), max_length=16, choices=RegionLevel.choices, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -43,15 +53,22 @@ class TimeLimit(models.Model):
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
     response_hours = models.PositiveSmallIntegerField(
-        _("response: natural hours"), null=True, blank=True, help_text=_("Set this or the working days.")
+        _("response: natural hours"),
+        null=True,
+        blank=True,
+        help_text=_("Set this or the working days."),
     )
-    response_working_days = models.PositiveSmallIntegerField(_("response: working days"), null=True, blank=True)
+    response_working_days = models.PositiveSmallIntegerField(
+        _("response: working days"), null=True, blank=True
+    )
     resolution_working_days = models.PositiveSmallIntegerField(_("resolution: working days"))
 
     class Meta:
         verbose_name = _("time limit")
         verbose_name_plural = _("time limits")
-        constraints = [models.UniqueConstraint(fields=["priority", "category"], name="time_limit_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "category"], name="time_limit_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.priority}/{self.category or '*'}"

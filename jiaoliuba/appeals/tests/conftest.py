@@ -26,7 +26,13 @@ def resident(make_resident):
 
 @pytest.fixture
 def submit(regions, resident):
-    def make(content="楼上邻居每晚11点还在跳绳，严重影响休息，多次沟通无效", *, user=None, grid=JIEFANG_G1, **kwargs):
+    def make(
+        content="楼上邻居每晚11点还在跳绳，严重影响休息，多次沟通无效",
+        *,
+        user=None,
+        grid=JIEFANG_G1,
+        **kwargs,
+    ):
         intake = Intake(content=content, community=None, grid=regions[grid], **kwargs)
         appeal, _created = services.appeal_submit(submitter=user or resident, intake=intake)
         return appeal

@@ -17,8 +17,13 @@ from jiaoliuba.testing.fixtures import JIEFANG
 def test_two_staff_accept_at_once_exactly_one_wins(submit, staff, make_staff, regions):
     second = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="cstaff2")
     appeal = submit("想咨询一下社区老年食堂什么时候开")  # blue → community staff
-    appeal = services.appeal_dispatch(appeal=appeal, actor=staff["secretary"], region=regions[JIEFANG],
-                                      role=Role.COMMUNITY_STAFF, to_unit=True)
+    appeal = services.appeal_dispatch(
+        appeal=appeal,
+        actor=staff["secretary"],
+        region=regions[JIEFANG],
+        role=Role.COMMUNITY_STAFF,
+        to_unit=True,
+    )
     assert appeal.assignee is None
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
@@ -30,7 +35,7 @@ def test_two_staff_accept_at_once_exactly_one_wins(submit, staff, make_staff, re
             outcomes[user.username] = "won"
         except Conflict:
             outcomes[user.username] = "conflict"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes[user.username] = f"error: {exc!r}"
         finally:
             connection.close()

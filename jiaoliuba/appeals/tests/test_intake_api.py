@@ -44,7 +44,12 @@ def test_resident_files_with_photo_and_metadata_is_stripped(api_client, resident
         exif = Image.open(handle).getexif()
     assert 0x8825 not in exif and 0x010F not in exif
     # the file is served only to people who may see the appeal
-    assert client.get(body["attachments"][0]["url"].replace("/appeals/", "/api/v1/appeals/")).status_code == 200
+    assert (
+        client.get(
+            body["attachments"][0]["url"].replace("/appeals/", "/api/v1/appeals/")
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +73,9 @@ def test_bad_input_is_a_clear_4xx_and_stores_nothing(api_client, resident, staff
 
 
 def test_file_that_lies_about_its_type_is_refused(api_client, resident, staff):
-    fake = SimpleUploadedFile("photo.jpg", b"#!/bin/sh\necho not an image\n" * 10, content_type="image/jpeg")
+    fake = SimpleUploadedFile(
+        "photo.jpg", b"#!/bin/sh\necho not an image\n" * 10, content_type="image/jpeg"
+    )
     response = post(api_client(resident), files={"photos": [fake]})
     assert response.status_code == 400 and response.json()["code"] == "invalid_file_type"
     video_as_voice = SimpleUploadedFile("v.mp3", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
@@ -100,7 +107,9 @@ def test_idempotency_key_never_creates_a_second_appeal(api_client, resident, sta
     assert Appeal.objects.count() == 2
 
 
-def test_anonymous_appeal_hides_the_resident_from_handlers(api_client, resident, staff, make_staff, login_client):
+def test_anonymous_appeal_hides_the_resident_from_handlers(
+    api_client, resident, staff, make_staff, login_client
+):
     response = post(api_client(resident), {"is_anonymous": "1"})
     appeal_id = response.json()["id"]
     handler = api_client(staff["grid1"])
@@ -111,28 +120,54 @@ def test_anonymous_appeal_hides_the_resident_from_handlers(api_client, resident,
     # the resident still sees it as theirs
     assert api_client(resident).get(f"{URL}/{appeal_id}").status_code == 200
     # revealing needs an explicit permission and a reason, and is logged
-    assert handler.post(f"{URL}/{appeal_id}/reveal-submitter", {"reason": "涉及安全需联系"}, content_type="application/json").status_code == 403
+    assert (
+        handler.post(
+            f"{URL}/{appeal_id}/reveal-submitter",
+            {"reason": "涉及安全需联系"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     from django.contrib.auth.models import Permission
 
-    staff["secretary"].user_permissions.add(Permission.objects.get(codename="reveal_anonymous_submitter"))
+    staff["secretary"].user_permissions.add(
+        Permission.objects.get(codename="reveal_anonymous_submitter")
+    )
     secretary = api_client(staff["secretary"])
-    revealed = secretary.post(f"{URL}/{appeal_id}/reveal-submitter", {"reason": "涉及安全需联系"}, content_type="application/json")
+    revealed = secretary.post(
+        f"{URL}/{appeal_id}/reveal-submitter",
+        {"reason": "涉及安全需联系"},
+        content_type="application/json",
+    )
     assert revealed.json() == {"name": "张秀兰", "phone": "13800000001"}
-    assert SensitiveAccessLog.objects.filter(field="submitter", subject_id=str(appeal_id)).count() == 1
+    assert (
+        SensitiveAccessLog.objects.filter(field="submitter", subject_id=str(appeal_id)).count() == 1
+    )
 
 
-def test_appeals_are_scoped_like_everything_else(api_client, resident, staff, make_resident, make_staff, submit):
+def test_appeals_are_scoped_like_everything_else(
+    api_client, resident, staff, make_resident, make_staff, submit
+):
     from jiaoliuba.accounts.choices import Role
     from jiaoliuba.testing.fixtures import XIPING_COMMUNITY
 
     ours = submit()
-    theirs = submit("西平这边路灯坏了", user=make_resident(XIPING_COMMUNITY + "001"), grid=XIPING_COMMUNITY + "001")
+    theirs = submit(
+        "西平这边路灯坏了",
+        user=make_resident(XIPING_COMMUNITY + "001"),
+        grid=XIPING_COMMUNITY + "001",
+    )
     photo = SimpleUploadedFile("p.jpg", jpeg_with_gps())
     with_file = post(api_client(resident), files={"photos": [photo]}).json()
     far = api_client(make_staff(Role.COMMUNITY_STAFF, XIPING_COMMUNITY))
     assert far.get(f"{URL}/{ours.pk}").status_code == 404
     assert far.get(f"{URL}/{theirs.pk}").status_code == 200
-    assert far.get(f"/api/v1/appeals/{with_file['id']}/attachments/{with_file['attachments'][0]['id']}").status_code == 404
+    assert (
+        far.get(
+            f"/api/v1/appeals/{with_file['id']}/attachments/{with_file['attachments'][0]['id']}"
+        ).status_code
+        == 404
+    )
     assert far.post(f"{URL}/{ours.pk}/accept").status_code == 404
     other_resident = api_client(make_resident(JIEFANG_G1))
     assert other_resident.get(f"{URL}/{ours.pk}").status_code == 404
@@ -144,10 +179,17 @@ def test_staff_desk_entry_with_past_time_registers_the_resident(api_client, staf
     from jiaoliuba.accounts.selectors import user_by_phone
 
     client = api_client(staff["community"])
-    response = client.post(f"{URL}/desk", {
-        "content": "窗口来访：反映小区电梯经常停运", "community": JIEFANG, "channel": "window",
-        "received_at": "2026-11-27 09:30", "resident_phone": "13911112222", "resident_name": "李大爷",
-    })
+    response = client.post(
+        f"{URL}/desk",
+        {
+            "content": "窗口来访：反映小区电梯经常停运",
+            "community": JIEFANG,
+            "channel": "window",
+            "received_at": "2026-11-27 09:30",
+            "resident_phone": "13911112222",
+            "resident_name": "李大爷",
+        },
+    )
     assert response.status_code == 201, response.content
     appeal = Appeal.objects.get()
     assert appeal.channel == "window" and appeal.created_by == staff["community"]
@@ -159,11 +201,18 @@ def test_staff_desk_entry_with_past_time_registers_the_resident(api_client, staf
 
 def test_resident_page_submit_keeps_text_on_error_and_creates_once(login_client, resident, staff):
     client = login_client(resident)
-    response = client.post("/appeals/new/", {"content": "", "community": JIEFANG, "address": "3号楼东门", "idempotency_key": "k1"})
+    response = client.post(
+        "/appeals/new/",
+        {"content": "", "community": JIEFANG, "address": "3号楼东门", "idempotency_key": "k1"},
+    )
     assert response.status_code == 400
     assert "3号楼东门" in response.content.decode()
-    ok = client.post("/appeals/new/", {"content": TEXT, "community": JIEFANG, "idempotency_key": "k2"})
-    again = client.post("/appeals/new/", {"content": TEXT, "community": JIEFANG, "idempotency_key": "k2"})
+    ok = client.post(
+        "/appeals/new/", {"content": TEXT, "community": JIEFANG, "idempotency_key": "k2"}
+    )
+    again = client.post(
+        "/appeals/new/", {"content": TEXT, "community": JIEFANG, "idempotency_key": "k2"}
+    )
     assert ok.status_code == again.status_code == 302 and ok["Location"] == again["Location"]
     assert Appeal.objects.count() == 1
     detail = client.get(ok["Location"]).content.decode()

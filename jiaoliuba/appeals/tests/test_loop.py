@@ -27,13 +27,21 @@ def test_yellow_appeal_goes_to_grid_worker_and_closes_on_rating(submit, staff, r
     assert appeal.first_response_at is not None
     with pytest.raises(ValidationFailed):
         services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="  ")
-    appeal = services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已上门协调，双方约定晚九点后不再跳绳。")
+    appeal = services.appeal_resolve(
+        appeal=appeal, actor=staff["grid1"], reply="已上门协调，双方约定晚九点后不再跳绳。"
+    )
     assert appeal.status == Status.RESOLVED
     services.appeal_rate(appeal=appeal, actor=resident, level=RatingLevel.SATISFIED, solved=True)
     appeal.refresh_from_db()
     assert (appeal.status, appeal.closure_reason) == (Status.CLOSED, "rated")
-    assert kinds(appeal) == [EventKind.SUBMITTED, EventKind.TRIAGED, EventKind.DISPATCHED, EventKind.ACCEPTED,
-                             EventKind.RESOLVED, EventKind.RATED]
+    assert kinds(appeal) == [
+        EventKind.SUBMITTED,
+        EventKind.TRIAGED,
+        EventKind.DISPATCHED,
+        EventKind.ACCEPTED,
+        EventKind.RESOLVED,
+        EventKind.RATED,
+    ]
 
 
 def test_gas_smell_is_red_and_goes_to_secretary_with_street_told(submit, staff):
@@ -50,13 +58,19 @@ def test_unsatisfied_goes_to_review_and_reopen_marks_repeat(submit, staff, resid
     appeal = submit()
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
     services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已处理")
-    services.appeal_rate(appeal=appeal, actor=resident, level=RatingLevel.UNSATISFIED, solved=False, comment="还在跳")
+    services.appeal_rate(
+        appeal=appeal, actor=resident, level=RatingLevel.UNSATISFIED, solved=False, comment="还在跳"
+    )
     appeal.refresh_from_db()
     assert appeal.status == Status.RATED
-    assert Notification.objects.filter(recipient=staff["secretary"], kind="appeal.unsatisfied").exists()
+    assert Notification.objects.filter(
+        recipient=staff["secretary"], kind="appeal.unsatisfied"
+    ).exists()
     with pytest.raises(PermissionDenied):
         services.appeal_reopen(appeal=appeal, actor=staff["grid1"], reason="再看看")
-    appeal = services.appeal_reopen(appeal=appeal, actor=staff["secretary"], reason="居民不满意，重新办理")
+    appeal = services.appeal_reopen(
+        appeal=appeal, actor=staff["secretary"], reason="居民不满意，重新办理"
+    )
     assert appeal.status == Status.DISPATCHED
     assert appeal.is_repeat and appeal.reopen_count == 1
 
@@ -66,21 +80,28 @@ def test_only_the_submitter_rates_and_only_once(submit, staff, resident, make_re
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
     services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已处理")
     with pytest.raises(PermissionDenied):
-        services.appeal_rate(appeal=appeal, actor=make_resident(), level=RatingLevel.SATISFIED, solved=True)
+        services.appeal_rate(
+            appeal=appeal, actor=make_resident(), level=RatingLevel.SATISFIED, solved=True
+        )
     services.appeal_rate(appeal=appeal, actor=resident, level=RatingLevel.BASIC, solved=True)
     with pytest.raises(Conflict):
-        services.appeal_rate(appeal=appeal, actor=resident, level=RatingLevel.SATISFIED, solved=True)
+        services.appeal_rate(
+            appeal=appeal, actor=resident, level=RatingLevel.SATISFIED, solved=True
+        )
 
 
 def test_return_escalate_and_redispatch(submit, staff, regions):
     appeal = submit()
     appeal = services.appeal_return(appeal=appeal, actor=staff["grid1"], reason="不属于本网格")
     assert (appeal.status, appeal.assignee, appeal.return_count) == (Status.SUBMITTED, None, 1)
-    appeal = services.appeal_dispatch(appeal=appeal, actor=staff["community"], region=regions[JIEFANG],
-                                      role=Role.COMMUNITY_STAFF)
+    appeal = services.appeal_dispatch(
+        appeal=appeal, actor=staff["community"], region=regions[JIEFANG], role=Role.COMMUNITY_STAFF
+    )
     assert appeal.status == Status.DISPATCHED and appeal.assignee == staff["community"]
     services.appeal_accept(appeal=appeal, actor=staff["community"])
-    appeal = services.appeal_escalate(appeal=appeal, actor=staff["community"], reason="需要街道协调")
+    appeal = services.appeal_escalate(
+        appeal=appeal, actor=staff["community"], reason="需要街道协调"
+    )
     assert appeal.handling_region.level == "street"
     assert appeal.assignee == staff["street"]
     appeal = services.appeal_escalate(appeal=appeal, actor=staff["street"], reason="需要区里协调")
@@ -96,7 +117,9 @@ def test_reject_is_visible_to_resident_with_reason(submit, staff, api_client, re
     assert body[-1]["kind"] == "rejected" and body[-1]["message"] == "重复测试信息"
 
 
-def test_merge_follows_master_and_tells_every_reporter(submit, staff, make_resident, api_client, resident):
+def test_merge_follows_master_and_tells_every_reporter(
+    submit, staff, make_resident, api_client, resident
+):
     master = submit("小区东门路灯坏了一个月了，晚上很黑")
     other = make_resident()
     duplicate = submit("东门的路灯一直不亮，晚上看不见路", user=other)
@@ -117,12 +140,18 @@ def test_extension_moves_deadline_and_keeps_the_original(submit, staff):
     appeal = submit()
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
     original = appeal.resolution_due_original_at
-    ext = services.appeal_extension_request(appeal=appeal, actor=staff["grid1"], working_days=3, reason="需要协调物业")
+    ext = services.appeal_extension_request(
+        appeal=appeal, actor=staff["grid1"], working_days=3, reason="需要协调物业"
+    )
     with pytest.raises(Conflict):
-        services.appeal_extension_request(appeal=appeal, actor=staff["grid1"], working_days=2, reason="again")
+        services.appeal_extension_request(
+            appeal=appeal, actor=staff["grid1"], working_days=2, reason="again"
+        )
     with pytest.raises(PermissionDenied):
         services.appeal_extension_decide(extension=ext, actor=staff["grid1"], approve=True)
-    services.appeal_extension_decide(extension=ext, actor=staff["secretary"], approve=True, note="同意")
+    services.appeal_extension_decide(
+        extension=ext, actor=staff["secretary"], approve=True, note="同意"
+    )
     appeal.refresh_from_db()
     assert appeal.resolution_due_at > original
     assert appeal.resolution_due_original_at == original
@@ -134,8 +163,13 @@ def test_triage_correction_recomputes_clock_and_records_training_data(submit, st
 
     appeal = submit("想咨询一下社区老年食堂什么时候开")
     assert appeal.priority == Priority.BLUE
-    services.appeal_correct_triage(appeal=appeal, actor=staff["community"], priority=Priority.YELLOW,
-                                   category="livelihood", reason="老人独居，需要尽快联系")
+    services.appeal_correct_triage(
+        appeal=appeal,
+        actor=staff["community"],
+        priority=Priority.YELLOW,
+        category="livelihood",
+        reason="老人独居，需要尽快联系",
+    )
     appeal.refresh_from_db()
     assert appeal.priority == Priority.YELLOW
     feedback = TriageFeedback.objects.get()
@@ -153,7 +187,8 @@ def test_repeat_within_30_days_is_marked(submit):
 def test_concurrent_accept_has_exactly_one_winner(submit, staff, regions):
     appeal = submit()
     appeal = services.appeal_return(appeal=appeal, actor=staff["grid1"], reason="转社区")
-    appeal = services.appeal_dispatch(appeal=appeal, actor=staff["secretary"], region=regions[JIEFANG],
-                                      role=Role.COMMUNITY_STAFF)
+    appeal = services.appeal_dispatch(
+        appeal=appeal, actor=staff["secretary"], region=regions[JIEFANG], role=Role.COMMUNITY_STAFF
+    )
     assert appeal.assignee == staff["community"]
     assert Appeal.objects.get(pk=appeal.pk).status == Status.DISPATCHED

@@ -45,7 +45,9 @@ def test_urge_then_supervise_once_each(at, submit, staff):
 
     report = services.appeals_sweep(now=at(dt.datetime(2026, 11, 25, 0, 1, tzinfo=SH)))
     assert report.supervised == 1 and events(appeal, EventKind.SUPERVISED) == 1
-    assert Notification.objects.filter(recipient=staff["secretary"], kind="appeal.supervised").exists()
+    assert Notification.objects.filter(
+        recipient=staff["secretary"], kind="appeal.supervised"
+    ).exists()
     again = services.appeals_sweep(now=at(dt.datetime(2026, 11, 25, 0, 5, tzinfo=SH)))
     assert (again.urged, again.supervised) == (0, 0)
     appeal.refresh_from_db()
@@ -88,7 +90,9 @@ def test_resolved_and_not_rated_closes_after_seven_days(at, submit, staff):
     assert not appeal.ratings.exists()  # never counted as satisfied
 
 
-def test_public_page_shows_only_consenting_handled_appeals_scrubbed(at, submit, staff, resident, client):
+def test_public_page_shows_only_consenting_handled_appeals_scrubbed(
+    at, submit, staff, resident, client
+):
     from jiaoliuba.testing.fixtures import JIEFANG
 
     shown = submit("小区东门路灯坏了", consent_public=True)
@@ -96,7 +100,11 @@ def test_public_page_shows_only_consenting_handled_appeals_scrubbed(at, submit, 
     for appeal in (shown, hidden):
         appeal.refresh_from_db()
         services.appeal_accept(appeal=appeal, actor=appeal.assignee)
-        services.appeal_resolve(appeal=appeal, actor=appeal.assignee, reply="已更换路灯，联系电话13912345678，3号楼2单元")
+        services.appeal_resolve(
+            appeal=appeal,
+            actor=appeal.assignee,
+            reply="已更换路灯，联系电话13912345678，3号楼2单元",
+        )
     services.appeal_rate(appeal=shown, actor=resident, level=RatingLevel.SATISFIED, solved=True)
     page = client.get(f"/public/{JIEFANG}/").content.decode()
     assert "已更换路灯" in page

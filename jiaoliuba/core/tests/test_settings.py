@@ -6,9 +6,15 @@ SNIPPET = "import django; django.setup(); print('ok')"
 
 
 def _run(env_extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_HASH_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_HASH_KEY"}
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_extra})
-    return subprocess.run([sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_refuses_to_start_without_secrets():
@@ -18,6 +24,12 @@ def test_production_refuses_to_start_without_secrets():
 
 
 def test_production_starts_with_secrets():
-    result = _run({"SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTE=", "FIELD_HASH_KEY": "k"})
+    result = _run(
+        {
+            "SECRET_KEY": "x" * 50,
+            "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTE=",
+            "FIELD_HASH_KEY": "k",
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

@@ -16,7 +16,9 @@ class TriageFeedback(models.Model):
     corrected_priority = models.CharField(max_length=16, choices=Priority.choices)
     corrected_category = models.CharField(max_length=32, choices=Category.choices)
     reason = models.CharField(_("reason"), max_length=200)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
