@@ -218,6 +218,7 @@ PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
+    "jiaoliuba.triage.tasks.retrain": int(os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))),
 }
 # Absolute address of the site, so SMS and e-mail can carry full links.
 SITE_URL = os.environ.get("SITE_URL", "")
@@ -234,3 +235,7 @@ APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30
 CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
+
+# --- Triage --------------------------------------------------------------------------
+TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))
+TRIAGE_REVIEW_CONFIDENCE = float(os.environ.get("TRIAGE_REVIEW_CONFIDENCE", "0.55"))

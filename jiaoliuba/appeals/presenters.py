@@ -84,6 +84,7 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             "assignee_id": appeal.assignee_id,
             "triage_confidence": appeal.triage_confidence,
             "triage_reasons": appeal.triage_reasons,
+            "triage_needs_review": appeal.triage_needs_review,
             "routing_reason": appeal.routing_reason,
             "return_count": appeal.return_count,
             "reopen_count": appeal.reopen_count,

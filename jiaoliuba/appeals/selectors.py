@@ -47,6 +47,8 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
 def is_staff_view(user: Any, appeal: Appeal) -> bool:
     """Staff see internal events and the handling tools; a resident sees their own view
     even if they also hold a staff role elsewhere."""
+    if appeal.assignee_id is not None and appeal.assignee_id == getattr(user, "pk", None):
+        return True  # e.g. a lawyer or doctor the appeal was routed to
     return user_is_staff_member(user) and appeals_in_scope(user).filter(pk=appeal.pk).exists()
 
 
@@ -88,7 +90,8 @@ def appeal_queue(
         qs = qs.filter(
             Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
         )
-    return qs.order_by(F("current_due_at").asc(nulls_last=True), "-received_at", "-pk")
+    # Appeals waiting for manual triage come first, then the clocks.
+    return qs.order_by("-triage_needs_review", F("current_due_at").asc(nulls_last=True), "-received_at", "-pk")
 
 
 def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:

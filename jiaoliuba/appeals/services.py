@@ -338,6 +338,7 @@ def appeal_submit(
                 category=verdict.category,
                 triage_confidence=verdict.confidence,
                 triage_reasons=verdict.reasons,
+                triage_needs_review=verdict.needs_review,
                 status=Status.SUBMITTED,
                 received_at=received_at,
                 response_due_at=deadlines.response_due_at,
@@ -558,6 +559,7 @@ def appeal_correct_triage(
             priority=priority, category=category, received_at=fresh.received_at
         )
         fresh.priority, fresh.category = priority, category
+        fresh.triage_needs_review = False
         fresh.response_due_at = deadlines.response_due_at
         fresh.resolution_due_at = deadlines.resolution_due_at
         fresh.resolution_due_original_at = deadlines.resolution_due_at
@@ -588,6 +590,20 @@ def appeal_correct_triage(
             actor=actor,
         )
     return fresh
+
+
+def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
+    """Manual triage: a person agrees with a low-confidence verdict."""
+    if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
+        raise PermissionDenied(_("You may not reclassify this appeal."))
+    with transaction.atomic():
+        updated = Appeal.objects.filter(pk=appeal.pk, triage_needs_review=True).update(triage_needs_review=False)
+        if updated != 1:
+            raise Conflict(_("The classification was already confirmed."), code="already_confirmed")
+        _event(appeal, EventKind.TRIAGE_CORRECTED, actor=actor, message=gettext("Classification confirmed"),
+               data={"from": [appeal.priority, appeal.category], "to": [appeal.priority, appeal.category]})
+    appeal.refresh_from_db()
+    return appeal
 
 
 # --- handling ----------------------------------------------------------------------------------

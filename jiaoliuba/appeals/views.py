@@ -185,6 +185,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 and status in HANDLING_STATUSES
                 and selectors.pending_extension(appeal=appeal) is None,
                 "triage": (handle or dispatch) and status in OPEN_STATUSES,
+                "confirm_triage": (handle or dispatch) and appeal.triage_needs_review,
                 "dispatch": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED),
                 "reject": dispatch
                 and status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED),
@@ -233,6 +234,7 @@ def _user(pk: str) -> User | None:
 # action name → (service, how to build its keyword arguments from the form)
 ACTIONS = {
     "accept": lambda r, a: services.appeal_accept(appeal=a, actor=r.user),
+    "confirm_triage": lambda r, a: services.appeal_confirm_triage(appeal=a, actor=r.user),
     "reply": lambda r, a: services.appeal_reply(
         appeal=a, actor=r.user, message=r.POST.get("message", "")
     ),

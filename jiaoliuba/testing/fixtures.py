@@ -90,8 +90,11 @@ def _clear_cache():
 
     from jiaoliuba.core import workdays
 
+    from jiaoliuba.triage import classifier
+
     cache.clear()
     workdays.clear_cache()
+    classifier.clear_caches()
     yield
     cache.clear()
     workdays.clear_cache()

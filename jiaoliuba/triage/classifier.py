@@ -1,156 +1,36 @@
-"""Text in, verdict out. This is the stable interface the appeal loop calls; the rules
-below are the seed's keyword rules widened to cover the dangers the seed misses (a gas
-smell is red even without the words 爆炸 or 火灾). A statistical model replaces the body
-of `classify` later without changing its signature."""
+"""Text in, verdict out: the one triage the intake, the API and `jiaoliuba classify` call.
+
+Hybrid and safety-first: administrators' rules (keywords, patterns, exclusions; edited
+in the admin and effective within seconds) and a statistical model that ships with the
+package. An appeal is red if a red rule fires or the model's P(red) reaches a threshold
+chosen for recall; a verdict without enough confidence is flagged for manual triage."""
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
+import time
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
 
 from jiaoliuba.triage.choices import Category, Priority
+from jiaoliuba.triage.model import SHIPPED_MODEL, StatModel, red_probability
 
-# The seed's default priority for each category.
+logger = logging.getLogger(__name__)
+
+# The seed's default priority per category, used when only rules speak.
 CATEGORY_PRIORITY = {
     Category.NEIGHBOR: Priority.YELLOW,
     Category.PROPERTY: Priority.YELLOW,
     Category.LIVELIHOOD: Priority.BLUE,
     Category.SUGGESTION: Priority.BLUE,
-    Category.SAFETY: Priority.RED,
+    Category.SAFETY: Priority.YELLOW,
     Category.GROUP_CONFLICT: Priority.RED,
 }
-
-# (category, words). Red words describe danger now or a risk of collective conflict.
-RED_RULES: list[tuple[str, tuple[str, ...]]] = [
-    (
-        Category.SAFETY,
-        (
-            "爆炸",
-            "火灾",
-            "着火",
-            "起火",
-            "失火",
-            "冒烟",
-            "浓烟",
-            "燃气味",
-            "煤气味",
-            "天然气味",
-            "漏气",
-            "燃气泄漏",
-            "煤气泄漏",
-            "一股气味",
-            "液化气",
-            "漏电",
-            "电线裸露",
-            "触电",
-            "电线冒火",
-            "坍塌",
-            "塌了",
-            "倒塌",
-            "裂缝很大",
-            "要塌",
-            "掉下来",
-            "坠落",
-            "高空抛物",
-            "溺水",
-            "被困",
-            "晕倒",
-            "昏迷",
-            "中毒",
-            "自杀",
-            "轻生",
-            "跳楼",
-            "危房",
-            "塌方",
-            "井盖丢",
-            "没有井盖",
-            "砸伤",
-        ),
-    ),
-    (
-        Category.GROUP_CONFLICT,
-        (
-            "群体",
-            "上访",
-            "聚集",
-            "围堵",
-            "堵路",
-            "拉横幅",
-            "联名",
-            "集体",
-            "打起来",
-            "打架",
-            "斗殴",
-            "持刀",
-            "砍人",
-            "威胁要",
-            "要闹",
-            "闹事",
-            "罢工",
-            "讨薪",
-            "几十个人",
-            "一群人",
-            "很多业主",
-        ),
-    ),
-]
-
-CATEGORY_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    (
-        Category.NEIGHBOR,
-        (
-            "邻居",
-            "楼上",
-            "楼下",
-            "隔壁",
-            "噪音",
-            "吵",
-            "跳绳",
-            "装修",
-            "宠物",
-            "狗",
-            "猫",
-            "占用",
-            "堆物",
-            "漏水到",
-        ),
-    ),
-    (
-        Category.PROPERTY,
-        (
-            "物业",
-            "电梯",
-            "保安",
-            "物业费",
-            "维修基金",
-            "停车",
-            "门禁",
-            "小区绿化",
-            "车位",
-            "垃圾清运",
-        ),
-    ),
-    (
-        Category.LIVELIHOOD,
-        (
-            "低保",
-            "医保",
-            "社保",
-            "救助",
-            "就业",
-            "养老",
-            "残疾",
-            "补贴",
-            "证明",
-            "办理",
-            "户口",
-            "孩子上学",
-            "体检",
-        ),
-    ),
-    (Category.SUGGESTION, ("建议", "希望", "意见", "能不能", "可否", "表扬", "感谢", "提议")),
-    (Category.SAFETY, ("隐患", "安全", "消防通道", "路灯", "井盖", "积水")),
-]
-YELLOW_WORDS = ("噪音", "宠物", "漏水", "垃圾", "纠纷", "矛盾", "吵架", "投诉", "不管", "坏了")
 
 
 @dataclass(frozen=True)
@@ -159,33 +39,202 @@ class Verdict:
     category: str
     confidence: float
     reasons: list[str] = field(default_factory=list)
+    needs_review: bool = False
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    name: str
+    priority: str
+    category: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    exclude: tuple[str, ...]
+
+    def match(self, text: str) -> list[str]:
+        if any(word in text for word in self.exclude):
+            return []
+        hits = [w for w in self.keywords if w in text]
+        hits += [p.pattern for p in self.patterns if p.search(text)]
+        return hits
+
+
+def split_words(raw: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in re.split(r"[\n,，、;；]+", raw or "") if w.strip())
+
+
+def compile_rule(*, name: str, priority: str, category: str, keywords: str, patterns: str, exclude: str) -> CompiledRule:
+    compiled = []
+    for line in (raw.strip() for raw in (patterns or "").splitlines()):
+        if line:
+            compiled.append(re.compile(line))
+    return CompiledRule(name, priority, category, split_words(keywords), tuple(compiled), split_words(exclude))
+
+
+# --- caches shared by web and worker processes ---------------------------------------------
+
+_lock = threading.Lock()
+_rules: tuple[Any, list[CompiledRule]] | None = None
+_rules_checked = 0.0
+_model: tuple[Any, StatModel | None] | None = None
+_model_checked = 0.0
+
+
+def _rules_version() -> Any:
+    from django.db.models import Count, Max
+
+    from jiaoliuba.triage.models import TriageRule
+
+    row = TriageRule.objects.aggregate(n=Count("pk"), v=Max("version"), t=Max("updated_at"))
+    return (row["n"], row["v"], row["t"])
+
+
+def active_rules() -> list[CompiledRule]:
+    """Rules from the database, re-read when they change (checked every few seconds);
+    the built-in defaults when the database is not there (e.g. `classify` before migrate)."""
+    global _rules, _rules_checked
+    now = time.monotonic()
+    if _rules is not None and now - _rules_checked < settings.TRIAGE_CACHE_SECONDS:
+        return _rules[1]
+    with _lock:
+        try:
+            version = _rules_version()
+            if _rules is None or _rules[0] != version:
+                from jiaoliuba.triage.models import TriageRule
+
+                if version[0] == 0:
+                    # No rule rows at all (a fresh or flushed database): the defaults apply.
+                    # To switch a rule off, administrators deactivate it.
+                    from jiaoliuba.triage.defaults import DEFAULT_RULES
+
+                    compiled = [compile_rule(**r) for r in DEFAULT_RULES]
+                else:
+                    compiled = [
+                        compile_rule(name=r.name, priority=r.priority, category=r.category, keywords=r.keywords,
+                                     patterns=r.patterns, exclude=r.exclude)
+                        for r in TriageRule.objects.filter(active=True).order_by("pk")
+                    ]
+                _rules = (version, compiled)
+        except DatabaseError:
+            from jiaoliuba.triage.defaults import DEFAULT_RULES
+
+            _rules = ("builtin", [compile_rule(**r) for r in DEFAULT_RULES])
+        _rules_checked = now
+        return _rules[1]
+
+
+def _model_version() -> Any:
+    from jiaoliuba.triage.models import TriageModelVersion
+
+    return TriageModelVersion.objects.filter(active=True).values_list("pk", flat=True).first()
+
+
+def active_model() -> StatModel | None:
+    global _model, _model_checked
+    now = time.monotonic()
+    if _model is not None and now - _model_checked < settings.TRIAGE_CACHE_SECONDS * 6:
+        return _model[1]
+    with _lock:
+        try:
+            version = _model_version()
+        except DatabaseError:
+            version = None
+        if _model is None or _model[0] != version:
+            model = None
+            if version is not None:
+                from jiaoliuba.triage.models import TriageModelVersion
+
+                model = StatModel.loads(bytes(TriageModelVersion.objects.get(pk=version).blob))
+            elif SHIPPED_MODEL.exists():
+                model = StatModel.loads(SHIPPED_MODEL.read_bytes())
+            _model = (version, model)
+        _model_checked = now
+        return _model[1]
+
+
+def clear_caches() -> None:
+    global _rules, _model
+    with _lock:
+        _rules, _model = None, None
+
+
+# --- the decision --------------------------------------------------------------------------------
+
+
+def _decide(text: str, hint: str, rules: list[CompiledRule], model: StatModel | None,
+            prio: Any | None, cat: Any | None) -> Verdict:
+    reasons: list[str] = []
+    fired = [(rule, hits) for rule in rules if (hits := rule.match(text))]
+    red_rules = [(r, h) for r, h in fired if r.priority == Priority.RED]
+    for rule, hits in fired[:4]:
+        reasons.append(f"rule:{rule.name}:{'/'.join(hits[:3])}")
+
+    if model is not None and prio is not None and cat is not None:
+        prio_classes = list(model.priority_clf.classes_)
+        cat_classes = list(model.category_clf.classes_)
+        p_red = float(prio[prio_classes.index(Priority.RED)])
+        model_priority = prio_classes[int(prio.argmax())]
+        model_category = cat_classes[int(cat.argmax())]
+        priority_conf = float(prio.max())
+        category_conf = float(cat.max())
+        if p_red >= model.red_threshold and model_priority != Priority.RED:
+            # Safety first: a real chance of danger is enough to call it red.
+            model_priority, priority_conf = Priority.RED, p_red
+        reasons.append(f"model:{model_priority}:{priority_conf:.2f}")
+        reasons += [f"ngram:{g}" for g in model.top_features(text, hint, category=model_category)]
+    else:
+        model_priority, model_category, priority_conf, category_conf = "", "", 0.0, 0.0
+
+    # Priority: a red rule or the model's red; then admin rules that set a priority; then the model.
+    if red_rules:
+        priority, confidence = Priority.RED, max(0.9, priority_conf if model_priority == Priority.RED else 0.9)
+    elif model_priority:
+        priority, confidence = model_priority, priority_conf
+        explicit = [r for r, _h in fired if r.priority and r.priority != Priority.RED]
+        if explicit and priority_conf < 0.6:
+            priority = explicit[0].priority
+    elif fired and fired[0][0].priority:
+        priority, confidence = fired[0][0].priority, 0.6
+    else:
+        priority, confidence = "", 0.0
+
+    # Category: the red rule's category when a rule made it red; else the model; else a rule; else the hint.
+    rule_category = next((r.category for r, _h in (red_rules or fired) if r.category), "")
+    if red_rules and rule_category and (not model_category or category_conf < 0.8):
+        category = rule_category
+    elif model_category and (category_conf >= 0.35 or not rule_category):
+        category = model_category
+    elif rule_category:
+        category = rule_category
+    elif hint in Category.values:
+        category, confidence = hint, min(confidence or 0.4, 0.4)
+        reasons.append(f"hint:{hint}")
+    else:
+        category, confidence = Category.SUGGESTION, 0.3
+    if not priority:
+        priority = CATEGORY_PRIORITY[Category(category)]
+        confidence = min(confidence or 0.4, 0.4)
+    if hint and hint != category:
+        reasons.append(f"hint_overridden:{hint}")
+    review_below = settings.TRIAGE_REVIEW_CONFIDENCE
+    needs_review = confidence < review_below or (bool(model_category) and category_conf < review_below * 0.6)
+    return Verdict(str(priority), str(category), round(float(confidence), 3), reasons, needs_review)
+
+
+def classify_many(items: list[tuple[str, str]]) -> list[Verdict]:
+    """[(text, type hint)] → verdicts, vectorising the batch once (the fast path)."""
+    rules = active_rules()
+    model = active_model()
+    if model is not None and items:
+        prio, cat = model.predict([t or "" for t, _h in items], [h or "" for _t, h in items])
+        return [_decide(t or "", h or "", rules, model, prio[i], cat[i]) for i, (t, h) in enumerate(items)]
+    return [_decide(t or "", h or "", rules, None, None, None) for t, h in items]
 
 
 def classify(*, text: str, type_hint: str = "") -> Verdict:
-    content = text or ""
-    for category, words in RED_RULES:
-        hits = [w for w in words if w in content]
-        if hits:
-            return Verdict(Priority.RED, category, 0.9, [f"red:{w}" for w in hits[:5]])
-    scores: dict[str, list[str]] = {}
-    for category, words in CATEGORY_WORDS:
-        hits = [w for w in words if w in content]
-        if hits:
-            scores[category] = hits
-    if scores:
-        category = max(scores, key=lambda c: len(scores[c]))
-        reasons = [f"{category}:{w}" for w in scores[category][:5]]
-    elif type_hint in Category.values:
-        category, reasons = type_hint, [f"hint:{type_hint}"]
-    else:
-        category, reasons = Category.SUGGESTION, ["default"]
-    priority = CATEGORY_PRIORITY[Category(category)]
-    if priority == Priority.RED:
-        # A category alone (no danger words) is not an emergency; staff can raise it.
-        priority = Priority.YELLOW
-    if priority == Priority.BLUE and any(w in content for w in YELLOW_WORDS):
-        priority = Priority.YELLOW
-    confidence = 0.75 if scores else 0.4
-    if type_hint and type_hint != category:
-        reasons.append(f"hint_overridden:{type_hint}")
-    return Verdict(priority, category, confidence, reasons)
+    return classify_many([(text, type_hint)])[0]
+
+
+def model_red_probability(model: StatModel, texts: list[str], hints: list[str]) -> list[float]:
+    prio, _cat = model.predict(texts, hints)
+    return [float(p) for p in red_probability(model, prio)]

@@ -65,6 +65,7 @@ class AppealOut(Schema):
     assignee_id: int | None = None
     triage_confidence: float | None = None
     triage_reasons: list[str] | None = None
+    triage_needs_review: bool | None = None
     routing_reason: str | None = None
     return_count: int | None = None
     reopen_count: int | None = None

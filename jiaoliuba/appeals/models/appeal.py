@@ -72,6 +72,8 @@ class Appeal(models.Model):
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     triage_confidence = models.FloatField(default=0)
     triage_reasons = models.JSONField(default=list, blank=True)
+    # Low confidence: a person must confirm the classification (manual triage queue).
+    triage_needs_review = models.BooleanField(_("needs manual triage"), default=False)
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED

@@ -21,6 +21,7 @@ the region tree and the people, no appeals.
 from __future__ import annotations
 
 import copy
+import os
 import datetime as dt
 from collections import Counter
 from typing import Any, ClassVar
@@ -650,13 +651,17 @@ class AppealMachine(RuleBasedStateMachine):
 
     @rule(
         i=idx_st,
-        choice=st.integers(min_value=0, max_value=3),
+        choices=st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=4),
         level=st.sampled_from(RatingLevel.values),
     )
-    def progress(self, i, choice, level):
-        """The right person takes a legal next step. Random single moves rarely line up
-        into a whole loop; this keeps every example reaching resolved, rated, closed,
+    def progress(self, i, choices, level):
+        """The right person takes one to four legal next steps. Random single moves rarely
+        line up into a whole loop; this keeps examples reaching resolved, rated, closed,
         reopened and extended appeals, where the other rules then poke at them."""
+        for choice in choices:
+            self._step(i, choice, level)
+
+    def _step(self, i, choice, level):
         appeal = self.appeal(i)
         status = appeal.status
         text = REASONS[choice % 2]
@@ -682,11 +687,10 @@ class AppealMachine(RuleBasedStateMachine):
             else:
                 self.rate(i, "right", level, choice == 1)
         elif status == Status.RATED:
-            (
+            if choice == 3:
                 self.reopen(i, "right", text)
-                if choice % 2
-                else self.close_after_review(i, "right", text)
-            )
+            else:
+                self.close_after_review(i, "right", text)
         elif status == Status.CLOSED and choice == 0:
             self.reopen(i, "right", text)
 
@@ -865,7 +869,7 @@ def test_appeal_state_machine(regions, make_staff, make_resident, monkeypatch):
     run_state_machine_as_test(
         AppealMachine,
         settings=settings(
-            max_examples=40,
+            max_examples=int(os.environ.get("APPEAL_MACHINE_EXAMPLES", "40")),
             stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

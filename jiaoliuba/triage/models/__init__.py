@@ -1,3 +1,4 @@
 from .feedback import TriageFeedback
+from .rule import TriageModelVersion, TriageRule
 
-__all__ = ["TriageFeedback"]
+__all__ = ["TriageFeedback", "TriageModelVersion", "TriageRule"]
