@@ -218,7 +218,9 @@ PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
-    "jiaoliuba.triage.tasks.retrain": int(os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))),
+    "jiaoliuba.triage.tasks.retrain": int(
+        os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))
+    ),
 }
 # Absolute address of the site, so SMS and e-mail can carry full links.
 SITE_URL = os.environ.get("SITE_URL", "")

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts.models import ApiToken, Household, ResidentProfile, RoleAssignment, User
+from jiaoliuba.accounts.models import (
+    ApiToken,
+    DutyShift,
+    Household,
+    ResidentProfile,
+    RoleAssignment,
+    User,
+)
 from jiaoliuba.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
@@ -67,7 +74,7 @@ class HouseholdAdmin(AuditedAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(AuditedAdmin):
-    list_display = ("user", "role", "region", "created_at")
+    list_display = ("user", "role", "region", "skills", "created_at")
     list_filter = ("role",)
     raw_id_fields = ("user", "region", "created_by")
 
@@ -83,3 +90,10 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         "last_used_at",
         "revoked_at",
     )
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(AuditedAdmin):
+    list_display = ("user", "region", "starts_at", "ends_at")
+    raw_id_fields = ("user", "region")
+    date_hierarchy = "starts_at"

@@ -1,4 +1,8 @@
-"""Default dispatch (the seed's rules) and admin-kept routing rules."""
+"""智能派单: who handles a new appeal. Admin routing rules first, then the seed's defaults
+(red → community secretary with the street told; yellow → the grid worker; blue → the
+community staff on duty), refined by skills (a lawyer for legal questions, a doctor for
+health), the duty rota and each person's open workload. Every choice carries a one-line
+reason that staff see and can override."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.models import RoleAssignment
+from jiaoliuba.accounts.models import DutyShift, RoleAssignment
 from jiaoliuba.appeals.choices import OPEN_STATUSES, Priority
 from jiaoliuba.appeals.models import Appeal, RoutingRule
+from jiaoliuba.core import clock
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_ancestors
@@ -35,6 +40,33 @@ DEFAULTS = {
     Priority.YELLOW: (Role.GRID_WORKER, RegionLevel.GRID, "", ""),
     Priority.BLUE: (Role.COMMUNITY_STAFF, RegionLevel.COMMUNITY, "", ""),
 }
+DEFAULT_REASONS = {
+    Priority.RED: "红色诉求：社区书记牵头，街道同步知晓",
+    Priority.YELLOW: "黄色诉求：所在网格的网格员",
+    Priority.BLUE: "蓝色诉求：社区值班工作人员",
+}
+
+# Words that call for a professional's skill, and the skill's name in reasons.
+SKILL_WORDS = {
+    "law": (
+        "律师",
+        "法律",
+        "起诉",
+        "打官司",
+        "合同",
+        "赔偿",
+        "继承",
+        "遗产",
+        "离婚",
+        "借钱不还",
+        "欠钱",
+        "劳动仲裁",
+        "维权",
+    ),
+    "health": ("医生", "看病", "血压", "血糖", "体检", "吃药", "慢性病", "康复", "疫苗"),
+    "psychology": ("心理", "抑郁", "焦虑", "失眠", "想不开", "情绪"),
+}
+SKILL_LABELS = {"law": "律师", "health": "医生", "psychology": "心理咨询师"}
 
 
 def _at_level(appeal: Appeal, level: str) -> Region | None:
@@ -53,17 +85,57 @@ def holders(role: str, region: Region) -> list[Any]:
     ]
 
 
+def workloads(users: list[Any]) -> dict[int, int]:
+    return dict(
+        Appeal.objects.filter(assignee__in=users, status__in=OPEN_STATUSES)
+        .values_list("assignee")
+        .annotate(n=Count("pk"))
+    )
+
+
 def least_busy(users: list[Any]) -> Any | None:
     if not users:
         return None
     if len(users) == 1:
         return users[0]
-    load = dict(
-        Appeal.objects.filter(assignee__in=users, status__in=OPEN_STATUSES)
-        .values_list("assignee")
-        .annotate(n=Count("pk"))
-    )
+    load = workloads(users)
     return min(users, key=lambda u: (load.get(u.pk, 0), u.pk))
+
+
+def on_duty(users: list[Any], region: Region) -> list[Any]:
+    now = clock.now()
+    ids = set(
+        DutyShift.objects.filter(
+            region=region, starts_at__lte=now, ends_at__gt=now, user__in=users
+        ).values_list("user_id", flat=True)
+    )
+    return [u for u in users if u.pk in ids]
+
+
+def needed_skill(appeal: Appeal) -> str:
+    text = appeal.content
+    return next(
+        (skill for skill, words in SKILL_WORDS.items() if any(w in text for w in words)), ""
+    )
+
+
+def professionals_with(skill: str, appeal: Appeal) -> list[Any]:
+    """Professionals holding the skill at the appeal's community, street or district."""
+    place = appeal.grid or appeal.community
+    regions = [r for r in [*region_ancestors(region=place), place] if r.level != RegionLevel.GRID]
+    regions.sort(key=lambda r: -len(r.path))  # nearest first
+    for region in regions:
+        found = [
+            a.user
+            for a in RoleAssignment.objects.filter(
+                role=Role.PROFESSIONAL, region=region, user__is_active=True
+            )
+            .filter(Q(skills__icontains=skill))
+            .select_related("user")
+        ]
+        if found:
+            return found
+    return []
 
 
 def _matching_rule(appeal: Appeal) -> RoutingRule | None:
@@ -90,6 +162,7 @@ def _matching_rule(appeal: Appeal) -> RoutingRule | None:
 
 def route(appeal: Appeal) -> Route:
     rule = _matching_rule(appeal)
+    priority = Priority(appeal.priority)
     if rule is not None:
         role, level, notify_role, notify_level = (
             rule.target_role,
@@ -97,28 +170,47 @@ def route(appeal: Appeal) -> Route:
             rule.notify_role,
             rule.notify_level,
         )
-        why = f"规则“{rule.name}”"
+        why = [f"规则“{rule.name}”"]
     else:
-        role, level, notify_role, notify_level = DEFAULTS[Priority(appeal.priority)]
-        why = {
-            Priority.RED: "红色诉求：社区书记牵头，街道同步知晓",
-            Priority.YELLOW: "黄色诉求：所在网格的网格员",
-            Priority.BLUE: "蓝色诉求：社区工作人员",
-        }[Priority(appeal.priority)]
+        role, level, notify_role, notify_level = DEFAULTS[priority]
+        why = [DEFAULT_REASONS[priority]]
     region = _at_level(appeal, level)
     if region is None or not holders(role, region):
         # Nobody holds the role where the rule points (no grid given, a vacant post):
         # the community's staff take it rather than letting it wait unseen.
-        fallback = appeal.community
-        if region is None or role != Role.COMMUNITY_STAFF:
-            why += "；该岗位无人，转社区工作人员"
-        region, role = fallback, Role.COMMUNITY_STAFF
-    assignee = least_busy(holders(role, region))
-    notify = []
+        why.append("该岗位无人，转社区工作人员")
+        region, role = appeal.community, Role.COMMUNITY_STAFF
+    candidates = holders(role, region)
+    notify: list[Any] = []
     if notify_role and notify_level:
         notify_region = _at_level(appeal, notify_level)
         if notify_region is not None:
             notify = holders(notify_role, notify_region)
-    if assignee is None:
-        why += "；由本单位任一人签收"
-    return Route(region=region, role=role, assignee=assignee, notify=notify, reason=why[:200])
+
+    skill = needed_skill(appeal) if priority != Priority.RED else ""
+    experts = professionals_with(skill, appeal) if skill else []
+    if experts and priority == Priority.BLUE:
+        # A consultation a professional can answer goes straight to them.
+        expert = least_busy(experts)
+        return Route(
+            region=region,
+            role=Role.PROFESSIONAL,
+            assignee=expert,
+            notify=notify,
+            reason=f"咨询涉及{SKILL_LABELS[skill]}专长：{expert}"[:200],
+        )
+    if experts:
+        notify += experts
+        why.append(f"同时告知{SKILL_LABELS[skill]}")
+
+    duty = on_duty(candidates, region)
+    pool = duty or candidates
+    assignee = least_busy(pool)
+    if assignee is not None:
+        load = workloads(pool).get(assignee.pk, 0)
+        why.append(("值班中，" if duty else "") + f"{assignee}（在办{load}件）")
+    else:
+        why.append("由本单位任一人签收")
+    return Route(
+        region=region, role=role, assignee=assignee, notify=notify, reason="；".join(why)[:200]
+    )

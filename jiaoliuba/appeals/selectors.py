@@ -34,7 +34,8 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     appeal = (
         Appeal.objects.filter(
-            Q(pk=appeal_id) & (Q(submitter=user) | scope_q(user, field="region_path"))
+            Q(pk=appeal_id)
+            & (Q(submitter=user) | Q(assignee=user) | scope_q(user, field="region_path"))
         )
         .select_related(*_RELATED)
         .first()
@@ -50,6 +51,15 @@ def is_staff_view(user: Any, appeal: Appeal) -> bool:
     if appeal.assignee_id is not None and appeal.assignee_id == getattr(user, "pk", None):
         return True  # e.g. a lawyer or doctor the appeal was routed to
     return user_is_staff_member(user) and appeals_in_scope(user).filter(pk=appeal.pk).exists()
+
+
+def assigned_to(*, user: Any) -> QuerySet[Appeal]:
+    """Open appeals a person handles (professionals reach theirs from here)."""
+    return (
+        Appeal.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+        .select_related("community")
+        .order_by(F("current_due_at").asc(nulls_last=True))
+    )
 
 
 def my_appeals(*, user: Any) -> QuerySet[Appeal]:
@@ -91,7 +101,9 @@ def appeal_queue(
             Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
         )
     # Appeals waiting for manual triage come first, then the clocks.
-    return qs.order_by("-triage_needs_review", F("current_due_at").asc(nulls_last=True), "-received_at", "-pk")
+    return qs.order_by(
+        "-triage_needs_review", F("current_due_at").asc(nulls_last=True), "-received_at", "-pk"
+    )
 
 
 def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:

@@ -439,6 +439,12 @@ def _dispatch(
     _require_status(fresh, (Status.SUBMITTED, Status.DISPATCHED))
     old = fresh.status
     now = clock.now()
+    previous = {
+        "region": fresh.handling_region.code if fresh.handling_region else None,
+        "role": fresh.handling_role,
+        "assignee": fresh.assignee_id,
+        "reason": fresh.routing_reason,
+    }
     fresh.handling_region, fresh.handling_role, fresh.assignee = region, role, assignee
     fresh.routing_reason = reason[:200]
     fresh.dispatched_at = now
@@ -461,6 +467,9 @@ def _dispatch(
             "role": role,
             "assignee": assignee.pk if assignee else None,
             "reason": reason,
+            # a staff dispatch overrides the routing: keep what it replaced
+            "by": "staff" if actor is not None else "routing",
+            "previous": previous if actor is not None else None,
         },
     )
     title = (
@@ -569,6 +578,7 @@ def appeal_correct_triage(
             (
                 "priority",
                 "category",
+                "triage_needs_review",
                 "response_due_at",
                 "resolution_due_at",
                 "resolution_due_original_at",
@@ -597,11 +607,21 @@ def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
     if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))
     with transaction.atomic():
-        updated = Appeal.objects.filter(pk=appeal.pk, triage_needs_review=True).update(triage_needs_review=False)
+        updated = Appeal.objects.filter(pk=appeal.pk, triage_needs_review=True).update(
+            triage_needs_review=False
+        )
         if updated != 1:
             raise Conflict(_("The classification was already confirmed."), code="already_confirmed")
-        _event(appeal, EventKind.TRIAGE_CORRECTED, actor=actor, message=gettext("Classification confirmed"),
-               data={"from": [appeal.priority, appeal.category], "to": [appeal.priority, appeal.category]})
+        _event(
+            appeal,
+            EventKind.TRIAGE_CORRECTED,
+            actor=actor,
+            message=gettext("Classification confirmed"),
+            data={
+                "from": [appeal.priority, appeal.category],
+                "to": [appeal.priority, appeal.category],
+            },
+        )
     appeal.refresh_from_db()
     return appeal
 

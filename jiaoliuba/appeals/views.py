@@ -149,7 +149,11 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
 @signed_in
 def my_appeals(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_appeals(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "appeals/mine.html", {"page": page})
+    return render(
+        request,
+        "appeals/mine.html",
+        {"page": page, "assigned": selectors.assigned_to(user=request.user)[:50]},
+    )
 
 
 def _detail_context(request: HttpRequest, appeal) -> dict:

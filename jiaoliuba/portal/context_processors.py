@@ -23,6 +23,8 @@ def navigation(request):
             (reverse("appeals:supervision"), _("Supervision")),
             (reverse("accounts:resident_list"), _("Residents")),
         ]
+    if not staff and (Role.PROFESSIONAL in roles or Role.VOLUNTEER in roles):
+        items.append((reverse("appeals:mine"), _("Appeals I handle")))
     if Role.RESIDENT in roles:
         items += [
             (reverse("appeals:new"), _("Raise an appeal")),

@@ -7,7 +7,15 @@ from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRu
 
 @admin.register(TriageFeedback)
 class TriageFeedbackAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "source", "predicted_priority", "corrected_priority", "predicted_category", "corrected_category", "actor")
+    list_display = (
+        "created_at",
+        "source",
+        "predicted_priority",
+        "corrected_priority",
+        "predicted_category",
+        "corrected_category",
+        "actor",
+    )
     list_filter = ("corrected_priority", "corrected_category")
 
 

@@ -63,12 +63,16 @@ def split_words(raw: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in re.split(r"[\n,，、;；]+", raw or "") if w.strip())
 
 
-def compile_rule(*, name: str, priority: str, category: str, keywords: str, patterns: str, exclude: str) -> CompiledRule:
+def compile_rule(
+    *, name: str, priority: str, category: str, keywords: str, patterns: str, exclude: str
+) -> CompiledRule:
     compiled = []
     for line in (raw.strip() for raw in (patterns or "").splitlines()):
         if line:
             compiled.append(re.compile(line))
-    return CompiledRule(name, priority, category, split_words(keywords), tuple(compiled), split_words(exclude))
+    return CompiledRule(
+        name, priority, category, split_words(keywords), tuple(compiled), split_words(exclude)
+    )
 
 
 # --- caches shared by web and worker processes ---------------------------------------------
@@ -110,8 +114,14 @@ def active_rules() -> list[CompiledRule]:
                     compiled = [compile_rule(**r) for r in DEFAULT_RULES]
                 else:
                     compiled = [
-                        compile_rule(name=r.name, priority=r.priority, category=r.category, keywords=r.keywords,
-                                     patterns=r.patterns, exclude=r.exclude)
+                        compile_rule(
+                            name=r.name,
+                            priority=r.priority,
+                            category=r.category,
+                            keywords=r.keywords,
+                            patterns=r.patterns,
+                            exclude=r.exclude,
+                        )
                         for r in TriageRule.objects.filter(active=True).order_by("pk")
                     ]
                 _rules = (version, compiled)
@@ -161,8 +171,14 @@ def clear_caches() -> None:
 # --- the decision --------------------------------------------------------------------------------
 
 
-def _decide(text: str, hint: str, rules: list[CompiledRule], model: StatModel | None,
-            prio: Any | None, cat: Any | None) -> Verdict:
+def _decide(
+    text: str,
+    hint: str,
+    rules: list[CompiledRule],
+    model: StatModel | None,
+    prio: Any | None,
+    cat: Any | None,
+) -> Verdict:
     reasons: list[str] = []
     fired = [(rule, hits) for rule in rules if (hits := rule.match(text))]
     red_rules = [(r, h) for r, h in fired if r.priority == Priority.RED]
@@ -187,7 +203,10 @@ def _decide(text: str, hint: str, rules: list[CompiledRule], model: StatModel | 
 
     # Priority: a red rule or the model's red; then admin rules that set a priority; then the model.
     if red_rules:
-        priority, confidence = Priority.RED, max(0.9, priority_conf if model_priority == Priority.RED else 0.9)
+        priority, confidence = (
+            Priority.RED,
+            max(0.9, priority_conf if model_priority == Priority.RED else 0.9),
+        )
     elif model_priority:
         priority, confidence = model_priority, priority_conf
         explicit = [r for r, _h in fired if r.priority and r.priority != Priority.RED]
@@ -217,7 +236,9 @@ def _decide(text: str, hint: str, rules: list[CompiledRule], model: StatModel | 
     if hint and hint != category:
         reasons.append(f"hint_overridden:{hint}")
     review_below = settings.TRIAGE_REVIEW_CONFIDENCE
-    needs_review = confidence < review_below or (bool(model_category) and category_conf < review_below * 0.6)
+    needs_review = confidence < review_below or (
+        bool(model_category) and category_conf < review_below * 0.6
+    )
     return Verdict(str(priority), str(category), round(float(confidence), 3), reasons, needs_review)
 
 
@@ -227,7 +248,10 @@ def classify_many(items: list[tuple[str, str]]) -> list[Verdict]:
     model = active_model()
     if model is not None and items:
         prio, cat = model.predict([t or "" for t, _h in items], [h or "" for _t, h in items])
-        return [_decide(t or "", h or "", rules, model, prio[i], cat[i]) for i, (t, h) in enumerate(items)]
+        return [
+            _decide(t or "", h or "", rules, model, prio[i], cat[i])
+            for i, (t, h) in enumerate(items)
+        ]
     return [_decide(t or "", h or "", rules, None, None, None) for t, h in items]
 
 

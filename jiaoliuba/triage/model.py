@@ -42,7 +42,13 @@ def load_jsonl(path: Path) -> list[Example]:
         if line.strip():
             item = json.loads(line)
             rows.append(
-                Example(item["content"], item.get("type") or "", item["priority"], item["category"], item.get("id", ""))
+                Example(
+                    item["content"],
+                    item.get("type") or "",
+                    item["priority"],
+                    item["category"],
+                    item.get("id", ""),
+                )
             )
     return rows
 
@@ -77,7 +83,9 @@ class StatModel:
     metrics: dict[str, Any] = field(default_factory=dict)
 
     def predict(self, texts: Sequence[str], hints: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        matrix = self.vectorizer.transform([_document(t, h) for t, h in zip(texts, hints, strict=True)])
+        matrix = self.vectorizer.transform(
+            [_document(t, h) for t, h in zip(texts, hints, strict=True)]
+        )
         return self.priority_clf.predict_proba(matrix), self.category_clf.predict_proba(matrix)
 
     def top_features(self, text: str, hint: str, *, category: str, n: int = 3) -> list[str]:
@@ -107,7 +115,9 @@ class StatModel:
 def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
     rows = list(rows)
     docs = [_document(r.content, r.type_hint) for r in rows]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=200_000)
+    vectorizer = TfidfVectorizer(
+        analyzer="char", ngram_range=(1, 4), min_df=2, sublinear_tf=True, max_features=200_000
+    )
     matrix = vectorizer.fit_transform(docs)
     priority_clf = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
     priority_clf.fit(matrix, [r.priority for r in rows])
@@ -120,7 +130,9 @@ def red_probability(model: StatModel, prio_probs: np.ndarray) -> np.ndarray:
     return prio_probs[:, list(model.priority_clf.classes_).index(Priority.RED.value)]
 
 
-def choose_red_threshold(rows: list[Example], *, folds: int = 5, target_recall: float = 0.985, seed: int = 7) -> float:
+def choose_red_threshold(
+    rows: list[Example], *, folds: int = 5, target_recall: float = 0.985, seed: int = 7
+) -> float:
     """The highest P(red) threshold that keeps red recall at `target_recall` in k-fold
     cross-validation on the training rows. The held-out test set is never used."""
     rng = np.random.default_rng(seed)
@@ -163,18 +175,36 @@ def evaluate(predict, rows: list[Example]) -> Evaluation:
     p_p = [p for p, _c in results]
     p_c = [c for _p, c in results]
     reds = [i for i, y in enumerate(y_p) if y == Priority.RED]
-    red_recall = sum(1 for i in reds if p_p[i] == Priority.RED) / len(reds) if reds else float("nan")
+    red_recall = (
+        sum(1 for i in reds if p_p[i] == Priority.RED) / len(reds) if reds else float("nan")
+    )
     pp, pr, pf, ps = precision_recall_fscore_support(y_p, p_p, labels=PRIORITIES, zero_division=0)
     cp, cr, cf, cs = precision_recall_fscore_support(y_c, p_c, labels=CATEGORIES, zero_division=0)
     return Evaluation(
         n=len(rows),
         red_recall=red_recall,
         priority_accuracy=sum(a == b for a, b in zip(y_p, p_p, strict=True)) / len(rows),
-        category_macro_f1=float(f1_score(y_c, p_c, labels=CATEGORIES, average="macro", zero_division=0)),
-        per_priority={lab: {"precision": float(pp[i]), "recall": float(pr[i]), "f1": float(pf[i]), "n": int(ps[i])}
-                      for i, lab in enumerate(PRIORITIES)},
-        per_category={lab: {"precision": float(cp[i]), "recall": float(cr[i]), "f1": float(cf[i]), "n": int(cs[i])}
-                      for i, lab in enumerate(CATEGORIES)},
+        category_macro_f1=float(
+            f1_score(y_c, p_c, labels=CATEGORIES, average="macro", zero_division=0)
+        ),
+        per_priority={
+            lab: {
+                "precision": float(pp[i]),
+                "recall": float(pr[i]),
+                "f1": float(pf[i]),
+                "n": int(ps[i]),
+            }
+            for i, lab in enumerate(PRIORITIES)
+        },
+        per_category={
+            lab: {
+                "precision": float(cp[i]),
+                "recall": float(cr[i]),
+                "f1": float(cf[i]),
+                "n": int(cs[i]),
+            }
+            for i, lab in enumerate(CATEGORIES)
+        },
         priority_confusion=confusion_matrix(y_p, p_p, labels=PRIORITIES).tolist(),
         category_confusion=confusion_matrix(y_c, p_c, labels=CATEGORIES).tolist(),
     )

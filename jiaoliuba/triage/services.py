@@ -11,12 +11,25 @@ from django.db.models import F
 from django.utils import timezone
 
 from jiaoliuba.triage import classifier
-from jiaoliuba.triage.model import Example, StatModel, choose_red_threshold, evaluate, train, training_corpus
+from jiaoliuba.triage.model import (
+    Example,
+    StatModel,
+    choose_red_threshold,
+    evaluate,
+    train,
+    training_corpus,
+)
 from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRule
 
 
 def triage_feedback_record(
-    *, source: str, text: str, predicted: tuple[str, str], corrected: tuple[str, str], reason: str, actor: Any
+    *,
+    source: str,
+    text: str,
+    predicted: tuple[str, str],
+    corrected: tuple[str, str],
+    reason: str,
+    actor: Any,
 ) -> TriageFeedback:
     return TriageFeedback.objects.create(
         source=source,
@@ -39,10 +52,15 @@ def corrections_as_examples() -> list[Example]:
     latest: dict[str, TriageFeedback] = {}
     for fb in TriageFeedback.objects.order_by("created_at", "pk"):
         latest[fb.source] = fb  # the last correction of an appeal is what counts
-    return [Example(fb.text, "", fb.corrected_priority, fb.corrected_category, id=fb.source) for fb in latest.values()]
+    return [
+        Example(fb.text, "", fb.corrected_priority, fb.corrected_category, id=fb.source)
+        for fb in latest.values()
+    ]
 
 
-def validation_split(rows: list[Example], *, share: float = 0.2, seed: int = 20261128) -> tuple[list[Example], list[Example]]:
+def validation_split(
+    rows: list[Example], *, share: float = 0.2, seed: int = 20261128
+) -> tuple[list[Example], list[Example]]:
     """A fixed split of the training rows (never the test set) used to compare models."""
     shuffled = rows[:]
     random.Random(seed).shuffle(shuffled)
@@ -57,7 +75,10 @@ def _verdicts_with(model: StatModel):
         prio, cat = model.predict(texts, hints)
         return [
             (v.priority, v.category)
-            for v in (classifier._decide(t, h, rules, model, prio[i], cat[i]) for i, (t, h) in enumerate(zip(texts, hints, strict=True)))
+            for v in (
+                classifier._decide(t, h, rules, model, prio[i], cat[i])
+                for i, (t, h) in enumerate(zip(texts, hints, strict=True))
+            )
         ]
 
     return predict
@@ -70,7 +91,9 @@ class RetrainResult:
     reason: str
 
 
-def triage_model_build(*, extra: list[Example] | None = None) -> tuple[StatModel, dict[str, Any], int]:
+def triage_model_build(
+    *, extra: list[Example] | None = None
+) -> tuple[StatModel, dict[str, Any], int]:
     """Train on the shipped corpus plus `extra`, with the red threshold chosen by
     cross-validation, and measure it on the fixed validation split."""
     rows = training_corpus() + (extra or [])
@@ -96,12 +119,19 @@ def triage_model_retrain(*, notes: str = "") -> RetrainResult:
         if better:
             TriageModelVersion.objects.filter(active=True).update(active=False)
         candidate = TriageModelVersion.objects.create(
-            version=model.version, blob=model.dumps(), metrics=metrics, red_threshold=model.red_threshold,
-            trained_on=n, active=better, notes=notes[:300],
+            version=model.version,
+            blob=model.dumps(),
+            metrics=metrics,
+            red_threshold=model.red_threshold,
+            trained_on=n,
+            active=better,
+            notes=notes[:300],
         )
     classifier.clear_caches()
     reason = (
-        f"red recall {metrics['red_recall']:.3f} vs {baseline:.3f}" if baseline is not None else "first model"
+        f"red recall {metrics['red_recall']:.3f} vs {baseline:.3f}"
+        if baseline is not None
+        else "first model"
     )
     return RetrainResult(candidate, better, reason)
 
@@ -123,9 +153,11 @@ def triage_model_activate(*, version: TriageModelVersion | None) -> None:
     classifier.clear_caches()
 
 
-
-
 def corrections_since_last_model() -> int:
-    last = TriageModelVersion.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+    last = (
+        TriageModelVersion.objects.order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     qs = TriageFeedback.objects.all()
     return qs.filter(created_at__gt=last).count() if last else qs.count()

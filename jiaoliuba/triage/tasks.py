@@ -9,4 +9,8 @@ def retrain() -> dict:
     if not services.corrections_since_last_model():
         return {"skipped": "no new corrections"}
     result = services.triage_model_retrain(notes="periodic retrain")
-    return {"version": result.candidate.version, "activated": result.activated, "reason": result.reason}
+    return {
+        "version": result.candidate.version,
+        "activated": result.activated,
+        "reason": result.reason,
+    }

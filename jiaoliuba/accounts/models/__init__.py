@@ -1,6 +1,14 @@
 from .auth import ApiToken, OneTimeCode
 from .resident import Household, ResidentProfile
-from .role import RoleAssignment
+from .role import DutyShift, RoleAssignment
 from .user import User
 
-__all__ = ["ApiToken", "Household", "OneTimeCode", "ResidentProfile", "RoleAssignment", "User"]
+__all__ = [
+    "ApiToken",
+    "DutyShift",
+    "Household",
+    "OneTimeCode",
+    "ResidentProfile",
+    "RoleAssignment",
+    "User",
+]

@@ -21,6 +21,12 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("region"),
     )
+    skills = models.CharField(
+        _("skills"),
+        max_length=200,
+        blank=True,
+        help_text=_("Comma-separated: law, health, psychology, elderly, youth, building."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -37,3 +43,27 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.region}"
+
+
+class DutyShift(models.Model):
+    """Who is on duty at a region node when: the rota routing prefers for walk-in work."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+        verbose_name=_("user"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty rota")
+        indexes = [models.Index(fields=["region", "starts_at", "ends_at"], name="duty_region_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.region}"

@@ -291,7 +291,9 @@ def appeal_triage(request: HttpRequest, appeal_id: int, payload: TriageIn):
 
 @router.post("/appeals/{appeal_id}/triage/confirm", response=AppealOut)
 def appeal_triage_confirm(request: HttpRequest, appeal_id: int):
-    return _out(request, services.appeal_confirm_triage(appeal=_get(request, appeal_id), actor=request.auth))
+    return _out(
+        request, services.appeal_confirm_triage(appeal=_get(request, appeal_id), actor=request.auth)
+    )
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})

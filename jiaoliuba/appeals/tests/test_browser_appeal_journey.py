@@ -126,7 +126,12 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     expect(page.locator(".msg-success")).to_contain_text(appeal.number)
     expect(page.locator("#appeal .attachments img.thumb")).to_have_count(1)
     # The thumbnail really loads (the attachment view serves the stored file).
-    assert page.locator("#appeal .attachments img.thumb").evaluate("img => img.complete && img.naturalWidth") == 320
+    assert (
+        page.locator("#appeal .attachments img.thumb").evaluate(
+            "img => img.complete && img.naturalWidth"
+        )
+        == 320
+    )
 
     # The stored photo has no EXIF, and in particular no GPS position.
     attachment = Attachment.objects.get(appeal=appeal)
@@ -184,11 +189,19 @@ def test_appeal_journey_from_phone_to_desk_and_back(
 
     # The resident's timeline shows the loop, in order, without internal events.
     timeline = page.locator("#timeline li")
-    shown = [c.split("ev-", 1)[1] for c in timeline.evaluate_all("els => els.map(e => e.className)")]
+    shown = [
+        c.split("ev-", 1)[1] for c in timeline.evaluate_all("els => els.map(e => e.className)")
+    ]
     assert shown == [
-        EventKind.SUBMITTED, EventKind.DISPATCHED, EventKind.ACCEPTED, EventKind.RESOLVED, EventKind.RATED,
+        EventKind.SUBMITTED,
+        EventKind.DISPATCHED,
+        EventKind.ACCEPTED,
+        EventKind.RESOLVED,
+        EventKind.RATED,
     ], shown
-    assert EventKind.TRIAGED in AppealEvent.objects.filter(appeal=appeal).values_list("kind", flat=True)
+    assert EventKind.TRIAGED in AppealEvent.objects.filter(appeal=appeal).values_list(
+        "kind", flat=True
+    )
     expect(page.locator("#timeline li.ev-resolved")).to_contain_text(REPLY)
     # The resident never sees the handler's account name, only a masked display name.
     assert worker.username not in page.locator("main").inner_text()
@@ -197,4 +210,6 @@ def test_appeal_journey_from_phone_to_desk_and_back(
 
     viewport = page.viewport_size["width"]
     assert form_width <= viewport, f"the submit form is {form_width}px wide on a {viewport}px phone"
-    assert page_width(page) <= viewport, f"the detail page is {page_width(page)}px wide on a {viewport}px phone"
+    assert page_width(page) <= viewport, (
+        f"the detail page is {page_width(page)}px wide on a {viewport}px phone"
+    )

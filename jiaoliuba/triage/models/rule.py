@@ -11,9 +11,17 @@ class TriageRule(models.Model):
     name = models.CharField(_("name"), max_length=100)
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
-    keywords = models.TextField(_("keywords"), blank=True, help_text=_("Separated by commas or new lines."))
-    patterns = models.TextField(_("patterns"), blank=True, help_text=_("Regular expressions, one per line."))
-    exclude = models.TextField(_("exclusion words"), blank=True, help_text=_("The rule does not fire when one of these appears."))
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("Separated by commas or new lines.")
+    )
+    patterns = models.TextField(
+        _("patterns"), blank=True, help_text=_("Regular expressions, one per line.")
+    )
+    exclude = models.TextField(
+        _("exclusion words"),
+        blank=True,
+        help_text=_("The rule does not fire when one of these appears."),
+    )
     active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -43,7 +51,9 @@ class TriageModelVersion(models.Model):
         verbose_name = _("triage model")
         verbose_name_plural = _("triage models")
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_triage_model")
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_triage_model"
+            )
         ]
 
     def __str__(self) -> str:

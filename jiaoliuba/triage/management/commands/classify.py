@@ -20,10 +20,22 @@ class Command(BaseCommand):
         pending: list[dict] = []
 
         def flush():
-            verdicts = classify_many([(str(i.get("content") or ""), str(i.get("type") or "")) for i in pending])
+            verdicts = classify_many(
+                [(str(i.get("content") or ""), str(i.get("type") or "")) for i in pending]
+            )
             for item, v in zip(pending, verdicts, strict=True):
-                out.write(json.dumps({"id": item.get("id"), "priority": v.priority, "category": v.category,
-                                      "confidence": v.confidence}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "id": item.get("id"),
+                            "priority": v.priority,
+                            "category": v.category,
+                            "confidence": v.confidence,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
             pending.clear()
 
         for number, line in enumerate(sys.stdin, start=1):

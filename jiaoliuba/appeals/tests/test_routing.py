@@ -1,0 +1,83 @@
+import datetime as dt
+
+import pytest
+
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import DutyShift, RoleAssignment
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals.choices import Priority, Status
+from jiaoliuba.appeals.models import AppealEvent, RoutingRule
+from jiaoliuba.core import clock
+from jiaoliuba.notifications.models import Notification
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG
+
+pytestmark = pytest.mark.django_db
+
+
+def test_workload_picks_the_less_busy_grid_worker(submit, staff, make_staff):
+    from jiaoliuba.testing.fixtures import JIEFANG_G1
+
+    second = make_staff(Role.GRID_WORKER, JIEFANG_G1, username="grid1b")
+    first = submit("楼上装修噪音太大")
+    assert first.assignee in (staff["grid1"], second)
+    other = submit("隔壁狗天天叫")
+    assert {first.assignee, other.assignee} == {staff["grid1"], second}
+    assert "在办" in other.routing_reason
+
+
+def test_blue_legal_question_goes_to_the_lawyer(submit, staff, make_staff, login_client):
+    lawyer = make_staff(Role.PROFESSIONAL, DONGFENG, username="lawyer")
+    RoleAssignment.objects.filter(user=lawyer).update(skills="law")
+    appeal = submit("想咨询一下借钱不还怎么起诉，需要准备什么材料")
+    assert appeal.priority == Priority.BLUE
+    assert appeal.assignee == lawyer and appeal.handling_role == Role.PROFESSIONAL
+    assert "律师" in appeal.routing_reason
+    # the lawyer has no staff scope but can open and handle what was routed to them
+    page = login_client(lawyer).get(f"/appeals/{appeal.pk}/")
+    assert page.status_code == 200 and 'id="do-accept"' in page.content.decode()
+    services.appeal_accept(appeal=appeal, actor=lawyer)
+
+
+def test_duty_rota_wins_for_walk_in_work(submit, staff, make_staff, regions):
+    on_duty = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="duty")
+    now = clock.now()
+    DutyShift.objects.create(
+        user=on_duty,
+        region=regions[JIEFANG],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=3),
+    )
+    appeal = submit("想咨询一下社区老年食堂什么时候开")
+    assert appeal.assignee == on_duty and "值班" in appeal.routing_reason
+
+
+def test_admin_rule_overrides_defaults_and_staff_override_is_recorded(submit, staff, regions):
+    RoutingRule.objects.create(
+        name="物业类归社区",
+        category="property",
+        target_role=Role.COMMUNITY_STAFF,
+        target_level="community",
+        region=regions[JIEFANG],
+    )
+    appeal = submit("物业电梯坏了一个星期没人修")
+    assert appeal.category == "property"
+    assert appeal.assignee == staff["community"] and "物业类归社区" in appeal.routing_reason
+    services.appeal_dispatch(
+        appeal=appeal,
+        actor=staff["secretary"],
+        region=regions[JIEFANG + "001"],
+        role=Role.GRID_WORKER,
+        reason="网格员熟悉情况",
+    )
+    event = AppealEvent.objects.filter(appeal=appeal, kind="dispatched").latest("id")
+    assert (
+        event.data["by"] == "staff" and event.data["previous"]["assignee"] == staff["community"].pk
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == Status.DISPATCHED and appeal.assignee == staff["grid1"]
+
+
+def test_red_goes_to_secretary_and_street_gets_sms(submit, staff):
+    appeal = submit("楼道里电线冒火花，还有烧焦的味道")
+    assert appeal.priority == Priority.RED and appeal.assignee == staff["secretary"]
+    assert Notification.objects.filter(recipient=staff["street"], kind="appeal.red_alert").exists()
