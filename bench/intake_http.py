@@ -276,6 +276,9 @@ def main() -> None:
 
     print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
           f" ({URL.split('@')[-1]}); appeals already there: {appeals_before:,}")
+    import jiaoliuba
+
+    print(f"code: {Path(jiaoliuba.__file__).parent.parent}")
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"server: gunicorn {WORKERS} sync workers, settings.production; clients: threads in this process; "

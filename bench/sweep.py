@@ -32,6 +32,7 @@ import platform
 import random
 import time
 from functools import cache
+from pathlib import Path
 
 from _setup import setup
 
@@ -325,6 +326,9 @@ def main() -> None:
     community, grid, handler = bench_place()
     print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
           f" ({URL.split('@')[-1]})")
+    import jiaoliuba
+
+    print(f"code: {Path(jiaoliuba.__file__).parent.parent}")
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     generate(community, grid, handler)

@@ -241,3 +241,12 @@ CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
 # --- Triage --------------------------------------------------------------------------
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))
 TRIAGE_REVIEW_CONFIDENCE = float(os.environ.get("TRIAGE_REVIEW_CONFIDENCE", "0.55"))
+
+# --- Risk warnings -----------------------------------------------------------------
+RISK_SURGE_MIN = int(os.environ.get("RISK_SURGE_MIN", "4"))
+RISK_SURGE_FLOOR = float(os.environ.get("RISK_SURGE_FLOOR", "0.5"))
+RISK_SURGE_P = float(os.environ.get("RISK_SURGE_P", "0.001"))
+RISK_CLUSTER_MIN = int(os.environ.get("RISK_CLUSTER_MIN", "3"))
+RISK_CLUSTER_SIMILARITY = float(os.environ.get("RISK_CLUSTER_SIMILARITY", "0.3"))
+RISK_REPEAT_MIN = int(os.environ.get("RISK_REPEAT_MIN", "3"))
+SIMILAR_MIN_SCORE = float(os.environ.get("SIMILAR_MIN_SCORE", "0.35"))

@@ -207,3 +207,51 @@ def queue_counts(*, user: Any) -> dict[str, int]:
         .count(),
         "mine": scoped.filter(assignee=user).count(),
     }
+
+
+def similar_open_appeals(
+    *, community: Region, text: str, limit: int = 5
+) -> list[tuple[Appeal, float]]:
+    """Open appeals in the same community that read like `text` ("已有居民反映").
+    Residents see them without names: the page shows category, date and the text."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals import similarity
+    from jiaoliuba.appeals.models import AppealBand
+
+    grams = similarity.shingles(text)
+    if len(grams) < 4:
+        return []
+    # Candidates: appeals sharing an LSH band (any age), plus the most recent open ones,
+    # compared exactly; both lookups are index ranges, whatever the table's size.
+    ids = set(
+        AppealBand.objects.filter(band_hash__in=similarity.band_hashes(grams), community_id=community.pk)
+        .values_list("appeal_id", flat=True)[:500]
+    )
+    open_here = Appeal.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True, is_anonymous=False)
+    recent = set(open_here.filter(community=community).order_by("-received_at").values_list("pk", flat=True)[:200])
+    scored = [
+        (a, similarity.score(grams, similarity.shingles(a.content)))
+        for a in open_here.filter(pk__in=ids | recent)
+    ]
+    scored = [(a, s) for a, s in scored if s >= settings.SIMILAR_MIN_SCORE]
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]
+
+
+def risk_alerts_for(*, user: Any, open_only: bool = False) -> QuerySet:
+    from jiaoliuba.appeals.models import RiskAlert
+
+    qs = RiskAlert.objects.filter(scope_q(user, field="region_path")).select_related(
+        "community", "acknowledged_by"
+    )
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.order_by("acknowledged_at", "-created_at")
+
+
+def access_risk_alert(*, user: Any, alert_id: int):
+    alert = risk_alerts_for(user=user).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("No such alert."), code="alert_not_found")
+    return alert

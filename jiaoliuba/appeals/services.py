@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import clocks, policies, routing, selectors
+from jiaoliuba.appeals import clocks, policies, risk, routing, selectors
 from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
     HANDLING_STATUSES,
@@ -387,6 +387,8 @@ def appeal_submit(
             if repeat is not None:
                 _event(appeal, EventKind.REPEAT_MARKED, data={"repeat_of": repeat.number})
             _auto_dispatch(appeal)
+            risk.index_appeal(appeal)
+            transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
     except IntegrityError:
         if key:
             record = (
@@ -399,6 +401,134 @@ def appeal_submit(
         raise
     appeal.refresh_from_db()
     return appeal, True
+
+
+def _enqueue_risk_check(appeal_id: int) -> None:
+    from jiaoliuba.appeals.tasks import risk_check
+
+    risk_check.enqueue(appeal_id)
+
+
+def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
+    """“+1”: a resident who has the same matter as an open appeal joins it instead of
+    filing a new one. Their appeal is recorded merged into the master, so it counts as
+    received, follows the master and brings them its feedback."""
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("The note is longer than 500 characters."), code="text_too_long")
+    if master.status not in OPEN_STATUSES or master.merged_into_id:
+        raise Conflict(
+            _("This matter is no longer open; please raise a new appeal."), code="not_open"
+        )
+    if (
+        master.submitter_id == resident.pk
+        or Appeal.objects.filter(merged_into=master, submitter=resident).exists()
+    ):
+        raise Conflict(_("You have already reported this matter."), code="already_joined")
+    now = clock.now()
+    with transaction.atomic():
+        appeal = Appeal(
+            submitter=resident,
+            content=f"+1 {note}".strip() if note else f"+1 {master.content[:200]}",
+            community=master.community,
+            grid=master.grid,
+            region_path=master.region_path,
+            priority=master.priority,
+            category=master.category,
+            status=Status.MERGED,
+            merged_into=master,
+            received_at=now,
+            closed_at=now,
+            channel=Channel.ONLINE,
+            response_due_at=master.response_due_at,
+            resolution_due_at=master.resolution_due_at,
+            resolution_due_original_at=master.resolution_due_original_at,
+        )
+        clocks.refresh(appeal)
+        appeal.save()
+        appeal.number = f"{now.astimezone(clock.SHANGHAI):%Y%m%d}{appeal.pk:06d}"
+        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+        _event(
+            appeal,
+            EventKind.SUBMITTED,
+            actor=resident,
+            to_status=Status.SUBMITTED,
+            visible=True,
+            at=now,
+        )
+        _event(
+            appeal,
+            EventKind.MERGED,
+            from_status=Status.SUBMITTED,
+            to_status=Status.MERGED,
+            visible=True,
+            message=master.number or "",
+            data={"master": master.number, "joined": True},
+            at=now,
+        )
+        _event(
+            master,
+            EventKind.MERGED,
+            actor=resident,
+            data={"merged": appeal.number, "joined": True},
+            at=now,
+        )
+        transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
+    return appeal
+
+
+def appeal_risk_check(*, appeal_id: int) -> list[Any]:
+    """Run the detectors for a new appeal and tell the street's officers of new alerts."""
+    appeal = (
+        Appeal.objects.select_related("community", "community__parent").filter(pk=appeal_id).first()
+    )
+    if appeal is None:
+        return []
+    created = []
+    labels = {
+        "surge": _("Surge of %(category)s appeals in %(place)s"),
+        "cluster": _("Several residents report the same matter in %(place)s"),
+        "repeat": _("One resident has raised several appeals in 30 days"),
+    }
+    for kind, key, evidence in risk.scan(appeal):
+        summary = _text(
+            labels[kind], category=appeal.get_category_display(), place=appeal.community.name
+        )
+        alert = risk.create_alert(
+            appeal=appeal, kind=kind, key=key, evidence=evidence, summary=summary
+        )
+        if alert is None:
+            continue
+        created.append(alert)
+        street = appeal.community.parent
+        officers = routing.holders(Role.STREET_OFFICER, street) if street else []
+        from jiaoliuba.notifications.services import notify
+
+        if officers:
+            notify(
+                recipients=officers,
+                kind=f"risk.{kind}",
+                title=summary,
+                body=_text(
+                    _("Evidence: %(evidence)s"),
+                    evidence=", ".join(f"{k}={v}" for k, v in evidence.items()),
+                ),
+                link="/workbench/alerts/",
+                channels=("sms",),
+            )
+    return created
+
+
+def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
+    from jiaoliuba.appeals.models import RiskAlert
+
+    updated = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=clock.now()
+    )
+    if updated != 1:
+        raise Conflict(_("This alert was already acknowledged."), code="already_acknowledged")
+    alert.refresh_from_db()
+    return alert
 
 
 def staff_intake_submitter(*, phone: str, name: str = "", community: Region | None = None) -> Any:

@@ -11,3 +11,8 @@ def sweep() -> dict[str, int]:
         "supervised": report.supervised,
         "closed_unrated": report.closed_unrated,
     }
+
+
+@task()
+def risk_check(appeal_id: int) -> int:
+    return len(services.appeal_risk_check(appeal_id=appeal_id))

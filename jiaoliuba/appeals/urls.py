@@ -7,6 +7,8 @@ app_name = "appeals"
 urlpatterns = [
     path("appeals/", views.my_appeals, name="mine"),
     path("appeals/new/", views.appeal_new, name="new"),
+    path("appeals/similar/", views.similar, name="similar"),
+    path("appeals/<int:appeal_id>/join/", views.join, name="join"),
     path("appeals/<int:appeal_id>/", views.appeal_detail, name="detail"),
     path("appeals/<int:appeal_id>/reveal/", views.appeal_reveal, name="reveal"),
     path(
@@ -18,5 +20,6 @@ urlpatterns = [
     path("workbench/appeals/", views.queue, name="queue"),
     path("workbench/appeals/new/", views.appeal_desk_new, name="desk_new"),
     path("workbench/supervision/", views.supervision, name="supervision"),
+    path("workbench/alerts/", views.alerts, name="alerts"),
     path("public/<str:code>/", views.public_page, name="public"),
 ]

@@ -455,3 +455,60 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
         for a in selectors.public_handled_appeals(community=community)
     ]
     return render(request, "appeals/public.html", {"community": community, "rows": rows})
+
+
+@signed_in
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx, while a resident writes: open appeals in the community that read the same."""
+    from jiaoliuba.regions.models import Region
+
+    community = Region.objects.filter(
+        code=request.GET.get("community", ""), level="community"
+    ).first()
+    rows = (
+        selectors.similar_open_appeals(community=community, text=request.GET.get("content", ""))
+        if community
+        else []
+    )
+    return render(request, "appeals/_similar.html", {"rows": rows})
+
+
+@signed_in
+@require_POST
+def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    from jiaoliuba.appeals.models import Appeal
+
+    # Residents may join any open appeal the similar-list showed them, not only their own.
+    master = Appeal.objects.filter(
+        pk=appeal_id, merged_into__isnull=True, is_anonymous=False
+    ).first()
+    if master is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    try:
+        mine = services.appeal_join(
+            master=master, resident=request.user, note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("appeals:new")
+    messages.success(
+        request,
+        _("You joined appeal %(number)s; you will hear about its progress.")
+        % {"number": master.number},
+    )
+    return redirect("appeals:detail", appeal_id=mine.pk)
+
+
+@staff_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        alert = selectors.access_risk_alert(
+            user=request.user, alert_id=int(request.POST.get("alert_id") or 0)
+        )
+        try:
+            services.risk_alert_acknowledge(alert=alert, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("appeals:alerts")
+    rows = selectors.risk_alerts_for(user=request.user)[:200]
+    return render(request, "appeals/alerts.html", {"alerts": rows})

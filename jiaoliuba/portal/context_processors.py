@@ -21,6 +21,7 @@ def navigation(request):
             (reverse("workbench"), _("Workbench")),
             (reverse("appeals:queue"), _("Appeal queue")),
             (reverse("appeals:supervision"), _("Supervision")),
+            (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("accounts:resident_list"), _("Residents")),
         ]
     if not staff and (Role.PROFESSIONAL in roles or Role.VOLUNTEER in roles):

@@ -7,6 +7,7 @@ from ninja import Router, Status
 from jiaoliuba.accounts.selectors import user_is_staff_member
 from jiaoliuba.appeals import selectors, services
 from jiaoliuba.appeals.api.schemas import (
+    AlertOut,
     AppealOut,
     DecideIn,
     DispatchIn,
@@ -20,6 +21,7 @@ from jiaoliuba.appeals.api.schemas import (
     ReasonIn,
     ReplyIn,
     RevealOut,
+    SimilarOut,
     TriageIn,
 )
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
@@ -131,6 +133,64 @@ def appeal_list(
         overdue=overdue,
     )
     return [appeal_dict(a, staff_view=True) for a in rows[offset : offset + limit]]
+
+
+@router.get("/appeals/similar", response=list[SimilarOut])
+def appeal_similar(request: HttpRequest, community: str, content: str):
+    """Open appeals in the community that read like `content` (for "已有居民反映")."""
+    region = region_get(code=community)
+    return [
+        SimilarOut(
+            id=a.pk,
+            number=a.number or "",
+            category=a.category,
+            category_label=a.get_category_display(),
+            received_at=a.received_at,
+            content=a.content[:120],
+            score=round(score, 3),
+        )
+        for a, score in selectors.similar_open_appeals(community=region, text=content)
+    ]
+
+
+@router.get("/alerts", response=list[AlertOut])
+def alert_list(request: HttpRequest, open_only: bool = False):
+    return [
+        _alert(a) for a in selectors.risk_alerts_for(user=request.auth, open_only=open_only)[:200]
+    ]
+
+
+@router.post("/alerts/{alert_id}/ack", response=AlertOut)
+def alert_ack(request: HttpRequest, alert_id: int):
+    alert = selectors.access_risk_alert(user=request.auth, alert_id=alert_id)
+    return _alert(services.risk_alert_acknowledge(alert=alert, actor=request.auth))
+
+
+def _alert(alert) -> AlertOut:
+    return AlertOut(
+        id=alert.pk,
+        kind=alert.kind,
+        community=alert.community.code,
+        category=alert.category,
+        summary=alert.summary,
+        evidence=alert.evidence,
+        created_at=alert.created_at,
+        acknowledged_at=alert.acknowledged_at,
+    )
+
+
+@router.post("/appeals/{appeal_id}/join", response={201: AppealOut})
+def appeal_join(request: HttpRequest, appeal_id: int):
+    """ "+1": join an open appeal instead of filing the same matter again."""
+    from jiaoliuba.appeals.models import Appeal as AppealModel
+
+    master = AppealModel.objects.filter(
+        pk=appeal_id, merged_into__isnull=True, is_anonymous=False
+    ).first()
+    if master is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    mine = services.appeal_join(master=master, resident=request.auth)
+    return Status(201, _out(request, mine))
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)

@@ -149,3 +149,24 @@ class FollowUpIn(Schema):
 class RevealOut(Schema):
     name: str
     phone: str
+
+
+class SimilarOut(Schema):
+    id: int
+    number: str
+    category: str
+    category_label: str
+    received_at: dt.datetime
+    content: str
+    score: float
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    community: str
+    category: str
+    summary: str
+    evidence: dict[str, Any]
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None

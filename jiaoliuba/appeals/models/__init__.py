@@ -1,9 +1,11 @@
 from .appeal import Appeal, AppealEvent, Attachment, IdempotencyRecord
 from .handling import Extension, Mediation, MediationParty, MediationSession, Rating
 from .rules import RoutingRule, TimeLimit
+from .similarity import AppealBand, RiskAlert
 
 __all__ = [
     "Appeal",
+    "AppealBand",
     "AppealEvent",
     "Attachment",
     "Extension",
@@ -12,6 +14,7 @@ __all__ = [
     "MediationParty",
     "MediationSession",
     "Rating",
+    "RiskAlert",
     "RoutingRule",
     "TimeLimit",
 ]

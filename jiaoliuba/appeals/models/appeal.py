@@ -143,6 +143,7 @@ class Appeal(models.Model):
             models.Index(fields=["next_check_at"], name="appeal_next_check"),
             models.Index(fields=["submitter", "received_at"], name="appeal_submitter"),
             models.Index(fields=["status", "resolved_at"], name="appeal_status_resolved"),
+            models.Index(fields=["community", "category", "received_at"], name="appeal_surge"),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]
 

@@ -81,6 +81,13 @@ def staff_sign_in(page: Page, username: str) -> None:
     page.wait_for_url("**/workbench/")
 
 
+def top_screenshot(screenshot, page: Page, name: str) -> Path:
+    """A full-page screenshot taken from the top: scrolled down, the sticky top bar would
+    be painted across the middle of the picture."""
+    page.evaluate("window.scrollTo(0, 0)")
+    return screenshot(page, name)
+
+
 def page_width(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -112,7 +119,7 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     page.select_option("#type_hint", "neighbor")
     page.set_input_files("#photos", str(photo))
     page.fill("#address", "3号楼2单元")
-    screenshot(page, "appeal-01-submit-form-phone")
+    top_screenshot(screenshot, page, "appeal-01-submit-form-phone")
     form_width = page_width(page)
 
     page.click("#submit-appeal")
@@ -151,7 +158,7 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     row_link = desk.locator(f"#queue a[href='/appeals/{appeal.pk}/']")
     expect(row_link).to_have_text(appeal.number)
     expect(desk.locator("#queue tbody tr")).to_have_count(1)
-    screenshot(desk, "appeal-02-queue-desktop")
+    top_screenshot(screenshot, desk, "appeal-02-queue-desktop")
 
     row_link.click()
     desk.wait_for_url(f"{live_url}/appeals/{appeal.pk}/")
@@ -163,7 +170,7 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ACCEPTED
 
     desk.fill("#resolve-reply", REPLY)
-    screenshot(desk, "appeal-03-staff-detail-desktop")
+    top_screenshot(screenshot, desk, "appeal-03-staff-detail-desktop")
     desk.click("#do-resolve")
     expect(desk.locator("#timeline li.ev-resolved")).to_have_count(1)
     expect(desk.locator("#do-resolve")).to_have_count(0)
@@ -206,7 +213,7 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     # The resident never sees the handler's account name, only a masked display name.
     assert worker.username not in page.locator("main").inner_text()
     expect(page.locator("#appeal .badge.status-closed")).to_have_count(1)
-    screenshot(page, "appeal-04-resident-detail-after-rating-phone")
+    top_screenshot(screenshot, page, "appeal-04-resident-detail-after-rating-phone")
 
     viewport = page.viewport_size["width"]
     assert form_width <= viewport, f"the submit form is {form_width}px wide on a {viewport}px phone"

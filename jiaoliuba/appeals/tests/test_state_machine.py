@@ -21,8 +21,8 @@ the region tree and the people, no appeals.
 from __future__ import annotations
 
 import copy
-import os
 import datetime as dt
+import os
 from collections import Counter
 from typing import Any, ClassVar
 
