@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from jiaoliuba.appeals import similarity
 from jiaoliuba.appeals.choices import Status
-from jiaoliuba.appeals.models import Appeal, AppealBand, RiskAlert  # noqa: F401
+from jiaoliuba.appeals.models import Appeal, AppealBand, RiskAlert
 from jiaoliuba.core import clock
 
 EXCLUDED = (Status.REJECTED, Status.MERGED)
@@ -51,14 +51,20 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
     return {"count_24h": recent, "baseline_per_day": round(baseline, 2), "p_value": p}
 
 
-def similar_recent(appeal: Appeal, since: dt.datetime, min_score: float, until: dt.datetime | None = None) -> list[tuple[Appeal, float]]:
+def similar_recent(
+    appeal: Appeal, since: dt.datetime, min_score: float, until: dt.datetime | None = None
+) -> list[tuple[Appeal, float]]:
     """Appeals of the same community and category within the window that read alike.
     The window is short, so an exact comparison with each is cheap (indexed range)."""
     grams = similarity.shingles(appeal.content)
     found = []
     recent = (
-        Appeal.objects.filter(community_id=appeal.community_id, category=appeal.category, received_at__gte=since,
-                              received_at__lte=until or appeal.received_at)
+        Appeal.objects.filter(
+            community_id=appeal.community_id,
+            category=appeal.category,
+            received_at__gte=since,
+            received_at__lte=until or appeal.received_at,
+        )
         .exclude(pk=appeal.pk)
         .exclude(status=Status.REJECTED)
         .order_by("-received_at")[:300]
@@ -81,7 +87,10 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
     while frontier:
         current = frontier.pop()
         for other in window:
-            if other.pk not in group and similarity.score(grams[current], grams[other.pk]) >= threshold:
+            if (
+                other.pk not in group
+                and similarity.score(grams[current], grams[other.pk]) >= threshold
+            ):
                 group.add(other.pk)
                 frontier.append(other.pk)
     members = [a for a in window if a.pk in group]

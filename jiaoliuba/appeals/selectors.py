@@ -225,11 +225,18 @@ def similar_open_appeals(
     # Candidates: appeals sharing an LSH band (any age), plus the most recent open ones,
     # compared exactly; both lookups are index ranges, whatever the table's size.
     ids = set(
-        AppealBand.objects.filter(band_hash__in=similarity.band_hashes(grams), community_id=community.pk)
-        .values_list("appeal_id", flat=True)[:500]
+        AppealBand.objects.filter(
+            band_hash__in=similarity.band_hashes(grams), community_id=community.pk
+        ).values_list("appeal_id", flat=True)[:500]
     )
-    open_here = Appeal.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True, is_anonymous=False)
-    recent = set(open_here.filter(community=community).order_by("-received_at").values_list("pk", flat=True)[:200])
+    open_here = Appeal.objects.filter(
+        status__in=OPEN_STATUSES, merged_into__isnull=True, is_anonymous=False
+    )
+    recent = set(
+        open_here.filter(community=community)
+        .order_by("-received_at")
+        .values_list("pk", flat=True)[:200]
+    )
     scored = [
         (a, similarity.score(grams, similarity.shingles(a.content)))
         for a in open_here.filter(pk__in=ids | recent)

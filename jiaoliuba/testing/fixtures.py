@@ -89,7 +89,6 @@ def _clear_cache():
     from django.core.cache import cache
 
     from jiaoliuba.core import workdays
-
     from jiaoliuba.triage import classifier
 
     cache.clear()

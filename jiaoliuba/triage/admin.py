@@ -1,4 +1,8 @@
+import re
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.admin import AuditedAdmin, ReadOnlyAdmin
 from jiaoliuba.triage import services
@@ -19,8 +23,28 @@ class TriageFeedbackAdmin(ReadOnlyAdmin):
     list_filter = ("corrected_priority", "corrected_category")
 
 
+class TriageRuleForm(forms.ModelForm):
+    class Meta:
+        model = TriageRule
+        fields = ["name", "priority", "category", "keywords", "patterns", "exclude", "active"]
+
+    def clean_patterns(self):
+        value = self.cleaned_data["patterns"]
+        for number, line in enumerate(value.splitlines(), start=1):
+            if line.strip():
+                try:
+                    re.compile(line.strip())
+                except re.error as exc:
+                    raise forms.ValidationError(
+                        _("Pattern on line %(n)s is not a valid regular expression: %(error)s")
+                        % {"n": number, "error": exc}
+                    ) from exc
+        return value
+
+
 @admin.register(TriageRule)
 class TriageRuleAdmin(AuditedAdmin):
+    form = TriageRuleForm
     list_display = ("name", "priority", "category", "active", "version", "updated_at")
     list_filter = ("active", "priority", "category")
     readonly_fields = ("version",)

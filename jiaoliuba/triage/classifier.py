@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from jiaoliuba.triage.choices import Category, Priority
-from jiaoliuba.triage.model import SHIPPED_MODEL, StatModel, red_probability
+from jiaoliuba.triage.model import SHIPPED_MODEL, StatModel
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +176,10 @@ def _decide(
     hint: str,
     rules: list[CompiledRule],
     model: StatModel | None,
+    p_red: float | None,
     prio: Any | None,
     cat: Any | None,
+    explain: bool = True,
 ) -> Verdict:
     reasons: list[str] = []
     fired = [(rule, hits) for rule in rules if (hits := rule.match(text))]
@@ -185,19 +187,23 @@ def _decide(
     for rule, hits in fired[:4]:
         reasons.append(f"rule:{rule.name}:{'/'.join(hits[:3])}")
 
-    if model is not None and prio is not None and cat is not None:
+    if model is not None and p_red is not None and prio is not None and cat is not None:
         prio_classes = list(model.priority_clf.classes_)
         cat_classes = list(model.category_clf.classes_)
-        p_red = float(prio[prio_classes.index(Priority.RED)])
-        model_priority = prio_classes[int(prio.argmax())]
         model_category = cat_classes[int(cat.argmax())]
-        priority_conf = float(prio.max())
         category_conf = float(cat.max())
-        if p_red >= model.red_threshold and model_priority != Priority.RED:
+        if p_red >= model.red_threshold:
             # Safety first: a real chance of danger is enough to call it red.
-            model_priority, priority_conf = Priority.RED, p_red
+            model_priority, priority_conf = Priority.RED, max(float(p_red), 0.5)
+        else:
+            others = [(float(prio[i]), c) for i, c in enumerate(prio_classes) if c != Priority.RED]
+            best, model_priority = max(others)
+            priority_conf = best / max(sum(p for p, _c in others), 1e-9)
         reasons.append(f"model:{model_priority}:{priority_conf:.2f}")
-        reasons += [f"ngram:{g}" for g in model.top_features(text, hint, category=model_category)]
+        if explain:
+            reasons += [
+                f"ngram:{g}" for g in model.top_features(text, hint, category=model_category)
+            ]
     else:
         model_priority, model_category, priority_conf, category_conf = "", "", 0.0, 0.0
 
@@ -219,7 +225,8 @@ def _decide(
 
     # Category: the red rule's category when a rule made it red; else the model; else a rule; else the hint.
     rule_category = next((r.category for r, _h in (red_rules or fired) if r.category), "")
-    if red_rules and rule_category and (not model_category or category_conf < 0.8):
+    if red_rules and rule_category:
+        # An administrator's red rule names the kind of danger; it wins over the model.
         category = rule_category
     elif model_category and (category_conf >= 0.35 or not rule_category):
         category = model_category
@@ -242,23 +249,19 @@ def _decide(
     return Verdict(str(priority), str(category), round(float(confidence), 3), reasons, needs_review)
 
 
-def classify_many(items: list[tuple[str, str]]) -> list[Verdict]:
-    """[(text, type hint)] → verdicts, vectorising the batch once (the fast path)."""
+def classify_many(items: list[tuple[str, str]], *, explain: bool = True) -> list[Verdict]:
+    """[(text, type hint)] → verdicts, vectorising the batch once (the fast path).
+    `explain=False` skips the strongest-n-gram reasons (for bulk scoring)."""
     rules = active_rules()
     model = active_model()
     if model is not None and items:
-        prio, cat = model.predict([t or "" for t, _h in items], [h or "" for _t, h in items])
+        p_red, prio, cat = model.predict([t or "" for t, _h in items], [h or "" for _t, h in items])
         return [
-            _decide(t or "", h or "", rules, model, prio[i], cat[i])
+            _decide(t or "", h or "", rules, model, float(p_red[i]), prio[i], cat[i], explain)
             for i, (t, h) in enumerate(items)
         ]
-    return [_decide(t or "", h or "", rules, None, None, None) for t, h in items]
+    return [_decide(t or "", h or "", rules, None, None, None, None) for t, h in items]
 
 
 def classify(*, text: str, type_hint: str = "") -> Verdict:
     return classify_many([(text, type_hint)])[0]
-
-
-def model_red_probability(model: StatModel, texts: list[str], hints: list[str]) -> list[float]:
-    prio, _cat = model.predict(texts, hints)
-    return [float(p) for p in red_probability(model, prio)]

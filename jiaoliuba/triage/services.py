@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -72,11 +73,11 @@ def _verdicts_with(model: StatModel):
     rules = classifier.active_rules()
 
     def predict(texts: list[str], hints: list[str]) -> list[tuple[str, str]]:
-        prio, cat = model.predict(texts, hints)
+        p_red, prio, cat = model.predict(texts, hints)
         return [
             (v.priority, v.category)
             for v in (
-                classifier._decide(t, h, rules, model, prio[i], cat[i])
+                classifier._decide(t, h, rules, model, float(p_red[i]), prio[i], cat[i])
                 for i, (t, h) in enumerate(zip(texts, hints, strict=True))
             )
         ]
@@ -98,7 +99,12 @@ def triage_model_build(
     cross-validation, and measure it on the fixed validation split."""
     rows = training_corpus() + (extra or [])
     fit, val = validation_split(rows)
-    threshold = choose_red_threshold(fit)
+    red_rules = [r for r in classifier.active_rules() if r.priority == "red"]
+    threshold = choose_red_threshold(
+        fit,
+        folds=settings.TRIAGE_CV_FOLDS,
+        rule_red=lambda text: any(r.match(text) for r in red_rules),
+    )
     probe = train(fit)
     probe.red_threshold = threshold
     metrics = evaluate(_verdicts_with(probe), val).as_dict()

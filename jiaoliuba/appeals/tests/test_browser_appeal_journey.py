@@ -184,6 +184,7 @@ def test_appeal_journey_from_phone_to_desk_and_back(
     page.check("input[name=level][value=satisfied]")
     page.check("input[name=solved][value='1']")
     page.fill("#comment", "处理得很及时，谢谢网格员！")
+    top_screenshot(screenshot, page, "appeal-03b-resident-rating-form-phone")
     page.click("#submit-rating")
     expect(page.locator("#rate")).to_have_count(0)
     expect(page.locator("#timeline li.ev-rated")).to_have_count(1)
@@ -196,9 +197,8 @@ def test_appeal_journey_from_phone_to_desk_and_back(
 
     # The resident's timeline shows the loop, in order, without internal events.
     timeline = page.locator("#timeline li")
-    shown = [
-        c.split("ev-", 1)[1] for c in timeline.evaluate_all("els => els.map(e => e.className)")
-    ]
+    classes = timeline.evaluate_all("els => els.map(e => e.className)")
+    shown = [m.group(1) for c in classes if (m := re.search(r"\bev-(\S+)", c))]
     assert shown == [
         EventKind.SUBMITTED,
         EventKind.DISPATCHED,

@@ -31,21 +31,34 @@ def at(monkeypatch):
 
 def file(regions, user, text, hint=""):
     appeal, _ = services.appeal_submit(
-        submitter=user, intake=Intake(content=text, community=regions[JIEFANG], grid=regions[JIEFANG_G1], type_hint=hint)
+        submitter=user,
+        intake=Intake(
+            content=text, community=regions[JIEFANG], grid=regions[JIEFANG_G1], type_hint=hint
+        ),
     )
     return appeal
 
 
-def test_similar_open_appeals_are_found_and_plus_one_joins(regions, resident, make_resident, staff, api_client):
+def test_similar_open_appeals_are_found_and_plus_one_joins(
+    regions, resident, make_resident, staff, api_client
+):
     master = file(regions, resident, "小区东门的路灯坏了快一个月了，晚上特别黑，老人走路容易摔")
     file(regions, resident, "想咨询社区老年食堂怎么报名")
-    found = selectors.similar_open_appeals(community=regions[JIEFANG], text="东门路灯坏了一个月了晚上特别黑")
+    found = selectors.similar_open_appeals(
+        community=regions[JIEFANG], text="东门路灯坏了一个月了晚上特别黑"
+    )
     assert [a.pk for a, _s in found] == [master.pk]
-    assert selectors.similar_open_appeals(community=regions[JIEFANG], text="物业费为什么涨这么多") == []
+    assert (
+        selectors.similar_open_appeals(community=regions[JIEFANG], text="物业费为什么涨这么多")
+        == []
+    )
 
     neighbour = make_resident(JIEFANG_G1)
     client = api_client(neighbour)
-    hits = client.get("/api/v1/appeals/similar", {"community": JIEFANG, "content": "东门路灯坏了一个月了晚上特别黑"}).json()
+    hits = client.get(
+        "/api/v1/appeals/similar",
+        {"community": JIEFANG, "content": "东门路灯坏了一个月了晚上特别黑"},
+    ).json()
     assert hits[0]["id"] == master.pk and "张秀兰" not in str(hits)
     joined = client.post(f"/api/v1/appeals/{master.pk}/join")
     assert joined.status_code == 201 and joined.json()["status"] == Status.MERGED
@@ -61,14 +74,18 @@ def test_joining_a_closed_matter_is_refused(regions, resident, make_resident, st
     master = file(regions, resident, "小区东门的路灯坏了快一个月了")
     services.appeal_reject(appeal=master, actor=staff["community"], reason="重复")
     with pytest.raises(Conflict):
-        services.appeal_join(master=Appeal.objects.get(pk=master.pk), resident=make_resident(JIEFANG_G1))
+        services.appeal_join(
+            master=Appeal.objects.get(pk=master.pk), resident=make_resident(JIEFANG_G1)
+        )
 
 
 def test_cluster_alert_goes_to_street_with_evidence(at, regions, make_resident, staff):
     at(dt.datetime(2026, 11, 20, 9, 0, tzinfo=SH))
-    texts = ["工地晚上十一点还在打桩，吵得睡不着，孩子明天还要考试",
-             "旁边工地半夜还在打桩吵得根本睡不着",
-             "工地晚上打桩到半夜十一二点，吵得睡不着觉"]
+    texts = [
+        "工地晚上十一点还在打桩，吵得睡不着，孩子明天还要考试",
+        "旁边工地半夜还在打桩吵得根本睡不着",
+        "工地晚上打桩到半夜十一二点，吵得睡不着觉",
+    ]
     appeals, created = [], []
     for hour, text in enumerate(texts):
         at(dt.datetime(2026, 11, 20, 9 + hour, 0, tzinfo=SH))
@@ -94,7 +111,9 @@ def test_repeat_alert_for_one_person(at, regions, resident, staff):
     assert alert.evidence["count_30d"] == 3
 
 
-def test_alerts_are_scoped_and_acknowledged_once(at, regions, make_resident, staff, api_client, make_staff):
+def test_alerts_are_scoped_and_acknowledged_once(
+    at, regions, make_resident, staff, api_client, make_staff
+):
     at(dt.datetime(2026, 11, 20, 9, 0, tzinfo=SH))
     for t in ["工地半夜打桩吵得睡不着", "工地半夜还在打桩吵得睡不着", "工地半夜打桩吵死了睡不着"]:
         services.appeal_risk_check(appeal_id=file(regions, make_resident(JIEFANG_G1), t).pk)
@@ -110,12 +129,53 @@ def test_alerts_are_scoped_and_acknowledged_once(at, regions, make_resident, sta
 
 # --- generated streams: planted events are found, quiet streams stay quiet -------------------
 
-PLACES = ["3号楼", "5号楼东门", "小区北门", "菜市场旁边", "幼儿园门口", "2单元楼道", "地下车库", "健身广场", "老年活动室", "12号楼后面"]
+PLACES = [
+    "3号楼",
+    "5号楼东门",
+    "小区北门",
+    "菜市场旁边",
+    "幼儿园门口",
+    "2单元楼道",
+    "地下车库",
+    "健身广场",
+    "老年活动室",
+    "12号楼后面",
+]
 MATTERS = [
-    ("neighbor", ["邻居装修电钻声太大", "楼上晚上跳绳", "对门把鞋柜放楼道里", "隔壁狗一直叫", "楼上卫生间漏水到我家"]),
-    ("property", ["电梯按钮失灵", "物业保洁不到位", "门禁卡刷不开", "车位被外来车占了", "绿化带没人修剪"]),
-    ("livelihood", ["想问低保怎么申请", "医保报销流程不清楚", "想预约老年体检", "孩子上学需要开证明", "暖气不太热"]),
-    ("suggestion", ["建议增加健身器材", "希望多组织读书活动", "表扬网格员很负责", "建议晚上多开一小时", "提议设个共享工具箱"]),
+    (
+        "neighbor",
+        [
+            "邻居装修电钻声太大",
+            "楼上晚上跳绳",
+            "对门把鞋柜放楼道里",
+            "隔壁狗一直叫",
+            "楼上卫生间漏水到我家",
+        ],
+    ),
+    (
+        "property",
+        ["电梯按钮失灵", "物业保洁不到位", "门禁卡刷不开", "车位被外来车占了", "绿化带没人修剪"],
+    ),
+    (
+        "livelihood",
+        [
+            "想问低保怎么申请",
+            "医保报销流程不清楚",
+            "想预约老年体检",
+            "孩子上学需要开证明",
+            "暖气不太热",
+        ],
+    ),
+    (
+        "suggestion",
+        [
+            "建议增加健身器材",
+            "希望多组织读书活动",
+            "表扬网格员很负责",
+            "建议晚上多开一小时",
+            "提议设个共享工具箱",
+        ],
+    ),
 ]
 
 
@@ -130,8 +190,10 @@ def _background(regions, people, days, rng, start):
             category, matter, place = next(x for x in pool if day - last_seen.get(x[1], -99) > 3)
             pool.remove((category, matter, place))
             last_seen[matter] = day
-            at_time = start + dt.timedelta(days=day, hours=rng.randint(8, 20), minutes=rng.randint(0, 59))
-            clock.now = lambda t=at_time: t  # noqa: B023
+            at_time = start + dt.timedelta(
+                days=day, hours=rng.randint(8, 20), minutes=rng.randint(0, 59)
+            )
+            clock.now = lambda t=at_time: t
             text = f"{place}{matter}，{rng.choice(['麻烦看看', '请尽快处理', '谢谢', '怎么办'])}"
             file(regions, rng.choice(people), text, hint=category)
 
@@ -151,7 +213,7 @@ def test_quiet_streams_raise_no_surge_or_cluster(regions, make_resident, staff, 
     _background(regions, people, 40, rng, start)
     fired = set()
     for appeal in Appeal.objects.order_by("received_at"):
-        clock.now = lambda a=appeal: a.received_at + dt.timedelta(minutes=1)  # noqa: B023
+        clock.now = lambda a=appeal: a.received_at + dt.timedelta(minutes=1)
         fired |= {kind for kind, _k, _e in risk.scan(appeal) if kind != "repeat"}
     assert fired == set()
 
@@ -166,7 +228,7 @@ def test_planted_surge_is_detected(regions, make_resident, staff, monkeypatch):
     burst = []
     for i in range(6):
         t = burst_day + dt.timedelta(hours=i)
-        clock.now = lambda t=t: t  # noqa: B023
+        clock.now = lambda t=t: t
         burst.append(file(regions, people[i], f"楼上邻居半夜吵闹第{i}次", hint="neighbor"))
     kinds = _alerts_during(regions, burst)
     assert "surge" in kinds

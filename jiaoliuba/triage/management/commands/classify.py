@@ -21,7 +21,8 @@ class Command(BaseCommand):
 
         def flush():
             verdicts = classify_many(
-                [(str(i.get("content") or ""), str(i.get("type") or "")) for i in pending]
+                [(str(i.get("content") or ""), str(i.get("type") or "")) for i in pending],
+                explain=False,
             )
             for item, v in zip(pending, verdicts, strict=True):
                 out.write(

@@ -1,0 +1,84 @@
+import pytest
+
+from jiaoliuba.triage import classifier, model, services
+from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_shipped_model_loads_offline_and_catches_danger_without_keywords():
+    assert model.SHIPPED_MODEL.exists()
+    loaded = classifier.active_model()
+    assert loaded is not None and 0.05 <= loaded.red_threshold <= 0.5
+    verdict = classifier.classify(
+        text="楼下那户老人好几天没见出门了，敲门也没人应，门口有股怪味", type_hint="suggestion"
+    )
+    assert verdict.priority == "red"
+    assert verdict.category != "suggestion"  # the resident's hint is only a hint
+    assert any(r.startswith("model:") for r in verdict.reasons)
+
+
+def test_consultation_is_blue_and_explained():
+    verdict = classifier.classify(text="请问社区的老年食堂怎么报名，每个月多少钱", type_hint="")
+    assert verdict.priority == "blue" and verdict.category == "livelihood"
+    assert any(r.startswith("ngram:") for r in verdict.reasons)
+
+
+def test_batch_and_single_agree():
+    items = [
+        ("楼道里一股煤气味", "property"),
+        ("建议多办读书会", ""),
+        ("楼上天天跳绳吵死了", "neighbor"),
+    ]
+    batch = classifier.classify_many(items)
+    single = [classifier.classify(text=t, type_hint=h) for t, h in items]
+    assert [(v.priority, v.category) for v in batch] == [(v.priority, v.category) for v in single]
+
+
+@pytest.fixture
+def small_corpus(monkeypatch, settings):
+    """Retraining on the whole corpus takes a minute; a slice exercises the same code."""
+    settings.TRIAGE_CV_FOLDS = 2
+    rows = model.training_corpus()[::5]
+    monkeypatch.setattr("jiaoliuba.triage.services.training_corpus", lambda: rows)
+    return rows
+
+
+def test_retrain_uses_corrections_and_keeps_the_better_model(small_corpus, staff_user, monkeypatch):
+    # Compare against no baseline first (the full shipped model would beat a slice).
+    monkeypatch.setattr(services, "_shipped_red_recall", lambda: None)
+    TriageFeedback.objects.create(
+        source="appeals.appeal:1",
+        text="小区池塘边护栏断了小孩在旁边玩",
+        predicted_priority="yellow",
+        predicted_category="livelihood",
+        corrected_priority="red",
+        corrected_category="safety",
+        reason="溺水风险",
+        actor=staff_user,
+    )
+    assert services.corrections_since_last_model() == 1
+    first = services.triage_model_retrain()
+    assert first.activated and first.candidate.trained_on == len(small_corpus) + 1
+    assert set(first.candidate.metrics) >= {
+        "red_recall",
+        "priority_accuracy",
+        "category_macro_f1",
+        "priority_confusion",
+    }
+    assert services.corrections_since_last_model() == 0
+    assert classifier.active_model().version == first.candidate.version
+    # a candidate worse on red recall is stored but not activated
+    TriageModelVersion.objects.filter(pk=first.candidate.pk).update(
+        metrics={**first.candidate.metrics, "red_recall": 1.01}
+    )
+    second = services.triage_model_retrain()
+    assert not second.activated
+    assert TriageModelVersion.objects.get(active=True).pk == first.candidate.pk
+    services.triage_model_activate(version=None)
+    assert classifier.active_model().version != first.candidate.version  # back to the shipped model
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(username="triager", password="x" * 12)

@@ -1,0 +1,104 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from jiaoliuba.triage import classifier
+from jiaoliuba.triage.models import TriageRule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_gas_smell_with_property_hint_is_red_safety():
+    verdict = classifier.classify(
+        text="物业那边楼道里一股燃气味，好几个小时了", type_hint="property"
+    )
+    assert (verdict.priority, verdict.category) == ("red", "safety")
+    assert any(r.startswith("rule:") for r in verdict.reasons)
+
+
+def test_exclusion_words_keep_harmless_text_from_firing():
+    verdict = classifier.classify(text="想问一下燃气费在哪里交", type_hint="")
+    assert verdict.priority != "red"
+
+
+def test_admin_rule_edit_takes_effect_at_once(settings):
+    settings.TRIAGE_CACHE_SECONDS = 0
+    text = "社区宣传栏的海报旧了，该换新的了"
+    assert classifier.classify(text=text).priority != "red"
+    rule = TriageRule.objects.create(
+        name="宣传栏", priority="red", category="safety", keywords="宣传栏"
+    )
+    assert classifier.classify(text=text).priority == "red"
+    rule.active = False
+    rule.save()
+    assert classifier.classify(text=text).priority != "red"
+
+
+def test_admin_save_bumps_version(admin_client, settings):
+    rule = TriageRule.objects.create(
+        name="测试", priority="red", category="safety", keywords="护栏断了"
+    )
+    response = admin_client.post(
+        f"/admin/triage/triagerule/{rule.pk}/change/",
+        {
+            "name": rule.name,
+            "priority": rule.priority,
+            "category": rule.category,
+            "keywords": rule.keywords + ",新词",
+            "patterns": rule.patterns,
+            "exclude": rule.exclude,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.version == 2 and "新词" in rule.keywords
+
+
+def test_bad_regex_is_refused_in_admin(admin_client):
+    response = admin_client.post(
+        "/admin/triage/triagerule/add/",
+        {
+            "name": "坏",
+            "priority": "red",
+            "category": "safety",
+            "keywords": "",
+            "patterns": "(unclosed",
+            "exclude": "",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert not TriageRule.objects.filter(name="坏").exists()
+
+
+def test_classify_command_reads_and_writes_json_lines(tmp_path):
+    lines = [
+        {"id": 1, "type": "property", "content": "楼道里一股煤气味"},
+        {"id": "b", "type": "", "content": "建议社区多办读书会"},
+        {"id": 3, "content": ""},
+    ]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
+        "JIAOLIUBA_VAR_DIR": str(tmp_path),
+    }
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "jiaoliuba", "classify"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out[:3]] == [1, "b", 3]
+    assert out[0]["priority"] == "red" and out[0]["category"] == "safety"
+    assert set(out[1]) == {"id", "priority", "category", "confidence"}
+    assert out[3]["error"].startswith("line 4")
