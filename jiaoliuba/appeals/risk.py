@@ -80,7 +80,7 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
     """The new appeal's group: appeals linked to it, directly or through each other, by
     similar wording within 48 hours (people tell the same matter in different words)."""
     since = now - dt.timedelta(hours=48)
-    window = [appeal] + [a for a, _s in similar_recent(appeal, since, 0.0, until=now)][:60]
+    window = [appeal, *[a for a, _s in similar_recent(appeal, since, 0.0, until=now)][:60]]
     grams = {a.pk: similarity.shingles(a.content) for a in window}
     threshold = settings.RISK_CLUSTER_SIMILARITY
     group, frontier = {appeal.pk}, [appeal.pk]
@@ -130,7 +130,7 @@ def _key(kind: str, appeal: Appeal, evidence: dict[str, Any], now: dt.datetime) 
 def scan(appeal: Appeal, now: dt.datetime | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """(kind, key, evidence) of every detector that fires for this appeal."""
     now = now or clock.now()
-    found = []
+    found: list[tuple[str, str, dict[str, Any]]] = []
     for kind, detect in (
         (RiskAlert.Kind.SURGE, detect_surge),
         (RiskAlert.Kind.CLUSTER, detect_cluster),
@@ -138,7 +138,7 @@ def scan(appeal: Appeal, now: dt.datetime | None = None) -> list[tuple[str, str,
     ):
         evidence = detect(appeal, now)
         if evidence is not None:
-            found.append((kind, _key(kind, appeal, evidence, now), evidence))
+            found.append((str(kind), _key(kind, appeal, evidence, now), evidence))
     return found
 
 

@@ -187,6 +187,10 @@ def _decide(
     for rule, hits in fired[:4]:
         reasons.append(f"rule:{rule.name}:{'/'.join(hits[:3])}")
 
+    model_priority: str
+    model_category: str
+    priority: str
+    category: str
     if model is not None and p_red is not None and prio is not None and cat is not None:
         prio_classes = list(model.priority_clf.classes_)
         cat_classes = list(model.category_clf.classes_)
@@ -194,7 +198,7 @@ def _decide(
         category_conf = float(cat.max())
         if p_red >= model.red_threshold:
             # Safety first: a real chance of danger is enough to call it red.
-            model_priority, priority_conf = Priority.RED, max(float(p_red), 0.5)
+            model_priority, priority_conf = Priority.RED.value, max(float(p_red), 0.5)
         else:
             others = [(float(prio[i]), c) for i, c in enumerate(prio_classes) if c != Priority.RED]
             best, model_priority = max(others)
@@ -210,7 +214,7 @@ def _decide(
     # Priority: a red rule or the model's red; then admin rules that set a priority; then the model.
     if red_rules:
         priority, confidence = (
-            Priority.RED,
+            Priority.RED.value,
             max(0.9, priority_conf if model_priority == Priority.RED else 0.9),
         )
     elif model_priority:

@@ -64,7 +64,7 @@ def validation_split(
 ) -> tuple[list[Example], list[Example]]:
     """A fixed split of the training rows (never the test set) used to compare models."""
     shuffled = rows[:]
-    random.Random(seed).shuffle(shuffled)
+    random.Random(seed).shuffle(shuffled)  # noqa: S311  (a reproducible split, not a secret)
     cut = int(len(shuffled) * share)
     return shuffled[cut:], shuffled[:cut]
 
