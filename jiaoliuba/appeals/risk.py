@@ -54,14 +54,14 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
 def similar_recent(
     appeal: Appeal, since: dt.datetime, min_score: float, until: dt.datetime | None = None
 ) -> list[tuple[Appeal, float]]:
-    """Appeals of the same community and category within the window that read alike.
+    """Appeals of the same community within the window that read alike (any category:
+    the classifier may file paraphrases of one matter under different ones).
     The window is short, so an exact comparison with each is cheap (indexed range)."""
     grams = similarity.shingles(appeal.content)
     found = []
     recent = (
         Appeal.objects.filter(
             community_id=appeal.community_id,
-            category=appeal.category,
             received_at__gte=since,
             received_at__lte=until or appeal.received_at,
         )

@@ -79,6 +79,7 @@ def appeal_queue(
     query: str = "",
     mine: bool = False,
     overdue: bool = False,
+    to_triage: bool = False,
 ) -> QuerySet[Appeal]:
     """The workbench queue: open appeals first, overdue ones at the top, then the nearest
     deadline; finished ones after, newest first."""
@@ -95,6 +96,8 @@ def appeal_queue(
         qs = qs.filter(assignee=user)
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, current_due_at__lt=clock.now())
+    if to_triage:
+        qs = qs.filter(triage_needs_review=True)
     query = query.strip()
     if query:
         qs = qs.filter(
@@ -206,6 +209,8 @@ def queue_counts(*, user: Any) -> dict[str, int]:
         .filter(Q(assignee=user) | Q(assignee__isnull=True))
         .count(),
         "mine": scoped.filter(assignee=user).count(),
+        "to_triage": scoped.filter(triage_needs_review=True).count(),
+        "alerts": risk_alerts_for(user=user, open_only=True).count(),
     }
 
 

@@ -413,6 +413,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         query=filters["q"],
         mine=request.GET.get("mine") == "1",
         overdue=request.GET.get("overdue") == "1",
+        to_triage=request.GET.get("triage") == "1",
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(

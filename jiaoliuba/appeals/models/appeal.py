@@ -144,6 +144,7 @@ class Appeal(models.Model):
             models.Index(fields=["submitter", "received_at"], name="appeal_submitter"),
             models.Index(fields=["status", "resolved_at"], name="appeal_status_resolved"),
             models.Index(fields=["community", "category", "received_at"], name="appeal_surge"),
+            models.Index(fields=["community", "received_at"], name="appeal_community_recent"),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]
 
