@@ -178,6 +178,8 @@ def _load_appeals() -> int:
             submitter=resident, intake=intake, created_by=desk if days_ago else None
         )
         created += 1
+        # The worker would run this after each intake; the demo runs it at once.
+        appeal_services.appeal_risk_check(appeal_id=appeal.pk)
         handler = appeal.assignee
         if fate == "new" or handler is None:
             continue
