@@ -1,21 +1,28 @@
 """A stateful property test of the appeal loop.
 
-Hypothesis drives random sequences of every service that moves an appeal (submit, accept,
-reply, note, resolve, return, escalate, extensions, reject, merge, rate, reopen, close
-after review, triage correction, dispatch) and the sweep under a moving clock. Each step
-picks an actor: often the right one, sometimes a wrong one (a grid worker of another
-grid, a community worker of another community, a resident).
+Hypothesis drives random sequences of the services that move an appeal (submit, accept,
+reply, note, resolve, return, escalate, extension request/approve/refuse, reject, merge,
+"+1" join, rate, reopen, close after review, triage correction and confirmation,
+dispatch, follow-up) and the sweep under a clock that moves in steps. Each step picks an
+actor: often the right one, sometimes a wrong one (a grid worker of another grid, a
+community worker of another community, a resident).
 
 For every attempt:
 - an ApplicationError is a fine answer to an illegal move, but then nothing at all may
-  have changed (appeal rows, events, ratings, extensions, notifications, triage feedback);
+  have changed (appeal and extension rows, event, rating, notification and triage
+  feedback counts);
 - a move that is plainly illegal (wrong status, a resident acting as staff, an outsider,
   an empty reason) must be refused;
 - a legal move by the right person must succeed and land in the expected status.
 
-After every step the invariants below hold for every appeal. Each example runs inside a
-savepoint that is rolled back at its end, so every example starts from the same database:
-the region tree and the people, no appeals.
+After every step the invariants in `appeals_are_consistent` hold for every appeal. Each
+example runs inside a savepoint that is rolled back at its end, so every example starts
+from the same database: the region tree and the people, no appeals. Every example starts
+with three appeals already driven deep into the loop (see `first_appeals`).
+
+Bugs the machine ran into are pinned as strict xfails at the end of the file.
+`APPEAL_MACHINE_EXAMPLES=300` runs a longer search; `-s` prints how often each move was
+made and refused.
 """
 
 from __future__ import annotations
@@ -78,13 +85,18 @@ STARTS = [
     dt.datetime(2026, 12, 30, 16, 0, tzinfo=SHANGHAI),
 ]
 
-# text → the priority the classifier must give it
+
+# text → whether it must come out red (red words: a gas smell, a gathering). The others
+# (neighbour noise, a consultation, vague ones the classifier may flag for manual triage)
+# are whatever the classifier says; only missing a red one is an error.
 TEXTS = {
-    "楼道里一股燃气味，已经好几个小时了": Priority.RED,
-    "小区门口几十个人聚集，说要拉横幅讨薪": Priority.RED,
-    "楼上邻居每晚11点还在跳绳，噪音很大，多次沟通无效": Priority.YELLOW,
-    "隔壁装修天天电钻声，周末一早就开始吵": Priority.YELLOW,
-    "想咨询一下社区老年食堂什么时候开": Priority.BLUE,
+    "楼道里一股燃气味，已经好几个小时了": True,
+    "小区门口几十个人聚集，说要拉横幅讨薪": True,
+    "楼上邻居每晚11点还在跳绳，噪音很大，多次沟通无效": False,
+    "隔壁装修天天电钻声，周末一早就开始吵": False,
+    "想咨询一下社区老年食堂什么时候开": False,
+    "你好": False,
+    "那个东西又坏了": False,
 }
 REASONS = ["已上门核实并协调处理", "需要物业配合", "  ", ""]
 STAFF = ("grid1", "grid2", "cstaff", "secretary", "street", "district", "city", "outsider")
@@ -185,6 +197,8 @@ class AppealMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.sid = transaction.savepoint()
+        # The previous example rolled back to its savepoint: nothing of it is left.
+        assert not Appeal.objects.exists() and not Notification.objects.exists()
         self.ids: list[int] = []
         self.events: dict[int, tuple] = {}
         self.original_due: dict[int, dt.datetime] = {}
@@ -308,13 +322,10 @@ class AppealMachine(RuleBasedStateMachine):
         assert created
         appeal.refresh_from_db()
         assert appeal.status == Status.DISPATCHED, appeal.status
-        # Red words always win; otherwise the resident's hint may set the category (and
-        # with it the priority), so only "never red without red words" is certain.
-        assert (appeal.priority == Priority.RED) == (TEXTS[text] == Priority.RED), (
-            text,
-            hint,
-            appeal.priority,
-        )
+        # Missing a red appeal is the worst error: red words always make it red,
+        # whatever type the resident chose.
+        if TEXTS[text]:
+            assert appeal.priority == Priority.RED, (text, hint, appeal.priority)
         assert appeal.received_at == self.now
         assert appeal.assignee is not None or appeal.handling_role, "dispatched to nobody"
         if appeal.priority == Priority.RED:
@@ -1004,8 +1015,8 @@ def test_appeal_state_machine(regions, make_staff, make_resident, monkeypatch):
     run_state_machine_as_test(
         AppealMachine,
         settings=settings(
-            max_examples=int(os.environ.get("APPEAL_MACHINE_EXAMPLES", "40")),
-            stateful_step_count=40,
+            max_examples=int(os.environ.get("APPEAL_MACHINE_EXAMPLES", "30")),
+            stateful_step_count=35,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
