@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -317,8 +318,25 @@ def appeal_submit(
     deadlines = clocks.deadlines_for(
         priority=verdict.priority, category=verdict.category, received_at=received_at
     )
+    stored: list[str] = []
     try:
         with transaction.atomic():
+            if key:
+                # A retry racing its original waits here for it (SQLite's BEGIN IMMEDIATE
+                # already serialises writers; PostgreSQL needs the lock) and then returns
+                # the first appeal instead of redoing the work.
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{owner}:{key}"]
+                        )
+                record = (
+                    IdempotencyRecord.objects.filter(owner=owner, key=key)
+                    .select_related("appeal")
+                    .first()
+                )
+                if record is not None:
+                    return record.appeal, False
             appeal = Appeal(
                 submitter=submitter,
                 created_by=created_by,
@@ -356,13 +374,14 @@ def appeal_submit(
                 number=appeal.number, is_repeat=appeal.is_repeat, repeat_of=repeat
             )
             for clean in files:
-                Attachment.objects.create(
+                attachment = Attachment.objects.create(
                     appeal=appeal,
                     kind=clean.kind,
                     file=clean.content,
                     content_type=clean.content_type,
                     size=clean.size,
                 )
+                stored.append(attachment.file.name)
             if key:
                 IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
             _event(
@@ -389,7 +408,12 @@ def appeal_submit(
             _auto_dispatch(appeal)
             risk.index_appeal(appeal)
             transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
-    except IntegrityError:
+    except BaseException as exc:
+        # The rows rolled back; the files written to storage must go too.
+        for name in stored:
+            default_storage.delete(name)
+        if not isinstance(exc, IntegrityError):
+            raise
         if key:
             record = (
                 IdempotencyRecord.objects.filter(owner=owner, key=key)

@@ -145,6 +145,7 @@ class Appeal(models.Model):
             models.Index(fields=["status", "resolved_at"], name="appeal_status_resolved"),
             models.Index(fields=["community", "category", "received_at"], name="appeal_surge"),
             models.Index(fields=["community", "received_at"], name="appeal_community_recent"),
+            models.Index(fields=["assignee", "status"], name="appeal_assignee_status"),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]
 

@@ -217,3 +217,23 @@ def test_resident_page_submit_keeps_text_on_error_and_creates_once(login_client,
     assert Appeal.objects.count() == 1
     detail = client.get(ok["Location"]).content.decode()
     assert TEXT in detail
+
+
+def test_a_failed_intake_leaves_no_file_behind(
+    api_client, resident, staff, monkeypatch, settings, tmp_path
+):
+    from jiaoliuba.appeals import services as appeal_services
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def boom(appeal):
+        raise RuntimeError("routing exploded")
+
+    monkeypatch.setattr(appeal_services, "_auto_dispatch", boom)
+    client = api_client(resident)
+    client.raise_request_exception = False
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps())
+    response = post(client, files={"photos": [photo]})
+    assert response.status_code == 500
+    assert not Appeal.objects.exists() and not Attachment.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

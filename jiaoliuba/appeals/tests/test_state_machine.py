@@ -332,6 +332,9 @@ class AppealMachine(RuleBasedStateMachine):
             assert appeal.response_due_at - appeal.received_at == dt.timedelta(hours=24)
         self.ids.append(appeal.pk)
         self.original_due[appeal.pk] = appeal.resolution_due_original_at
+        OUTCOMES[
+            f"~filed {appeal.priority}{' for manual triage' * appeal.triage_needs_review}"
+        ] += 1
 
     @initialize(
         start=st.sampled_from(STARTS),
@@ -747,6 +750,13 @@ class AppealMachine(RuleBasedStateMachine):
 
     @rule(i=idx_st, who=who_st)
     def confirm_triage(self, i, who):
+        flagged = list(
+            Appeal.objects.filter(pk__in=self.ids, triage_needs_review=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if flagged and i % 2 == 0:  # mostly aim at one that waits for manual triage
+            i = self.ids.index(flagged[i // 2 % len(flagged)])
         appeal = self.appeal(i)
         user, right = self.actor(who, appeal, "dispatch")
         legal = appeal.triage_needs_review
