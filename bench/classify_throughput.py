@@ -21,29 +21,49 @@ N = int(os.environ.get("BENCH_LINES", "20000"))
 
 
 def main() -> None:
-    rows = [json.loads(line) for path in sorted(DATA.glob("train_*.jsonl")) for line in path.open(encoding="utf-8")]
+    rows = [
+        json.loads(line)
+        for path in sorted(DATA.glob("train_*.jsonl"))
+        for line in path.open(encoding="utf-8")
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.jsonl"
         with source.open("w", encoding="utf-8") as out:
             for i in range(N):
                 row = rows[i % len(rows)]
-                out.write(json.dumps({"id": i, "type": row["type"], "content": row["content"]}, ensure_ascii=False) + "\n")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local",
-               "DATABASE_URL": f"sqlite:///{tmp}/none.sqlite3", "JIAOLIUBA_VAR_DIR": tmp}
+                out.write(
+                    json.dumps(
+                        {"id": i, "type": row["type"], "content": row["content"]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DATABASE_URL": f"sqlite:///{tmp}/none.sqlite3",
+            "JIAOLIUBA_VAR_DIR": tmp,
+        }
         command = [sys.executable, "-m", "jiaoliuba", "classify"]
         if shutil.which("taskset"):
             command = ["taskset", "-c", "0", *command]
         # Start-up alone (Django, the model) is measured separately, then the full run.
         start = time.perf_counter()
-        subprocess.run(command, input="", capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            command, input="", capture_output=True, text=True, env=env, cwd=ROOT, check=True
+        )
         startup = time.perf_counter() - start
         start = time.perf_counter()
         with source.open(encoding="utf-8") as stdin:
-            result = subprocess.run(command, stdin=stdin, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+            result = subprocess.run(
+                command, stdin=stdin, capture_output=True, text=True, env=env, cwd=ROOT, check=True
+            )
         total = time.perf_counter() - start
     lines = result.stdout.count("\n")
     print(f"{lines:,} appeals in {total:.2f}s including {startup:.2f}s start-up on one core")
-    print(f"throughput: {lines / total:,.0f}/s overall, {lines / max(total - startup, 1e-9):,.0f}/s after start-up")
+    print(
+        f"throughput: {lines / total:,.0f}/s overall, {lines / max(total - startup, 1e-9):,.0f}/s after start-up"
+    )
 
 
 if __name__ == "__main__":

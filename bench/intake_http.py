@@ -27,6 +27,7 @@ import os
 import platform
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -103,17 +104,32 @@ def start_server(port: int, workdir: Path) -> subprocess.Popen:
     log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115  (closed with the process)
     proc = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"), "config.wsgi",
-            "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
-            "--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "60",
-            "--log-level", "warning",
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
         ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {workdir / 'gunicorn.log'}")
+            raise SystemExit(
+                f"gunicorn exited with {proc.returncode}; see {workdir / 'gunicorn.log'}"
+            )
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -147,7 +163,13 @@ def jpeg_of_about(size: int) -> bytes:
     side = 300
     while True:
         img = Image.new("RGB", (side, side))
-        img.putdata([((x * 255) // side, (y * 255) // side, rng.randrange(256)) for y in range(side) for x in range(side)])
+        img.putdata(
+            [
+                ((x * 255) // side, (y * 255) // side, rng.randrange(256))
+                for y in range(side)
+                for x in range(side)
+            ]
+        )
         buf = io.BytesIO()
         img.save(buf, format="JPEG", quality=85)
         if buf.tell() >= size * 0.95:
@@ -159,11 +181,15 @@ def multipart(fields: dict[str, str], photo: bytes | None) -> tuple[bytes, str]:
     boundary = "----bench" + secrets.token_hex(8)
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     if photo is not None:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="photo.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n"
+            "Content-Type: image/jpeg\r\n\r\n".encode()
+            + photo
+            + b"\r\n"
         )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -193,9 +219,16 @@ def post(port: int, token: str, body: bytes, ctype: str, key: str) -> Result:
     start = time.perf_counter()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        conn.request("POST", "/api/v1/appeals", body=body, headers={
-            "Authorization": f"Bearer {token}", "Content-Type": ctype, "Idempotency-Key": key,
-        })
+        conn.request(
+            "POST",
+            "/api/v1/appeals",
+            body=body,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": ctype,
+                "Idempotency-Key": key,
+            },
+        )
         resp = conn.getresponse()
         payload = resp.read()
         conn.close()
@@ -211,7 +244,9 @@ def post(port: int, token: str, body: bytes, ctype: str, key: str) -> Result:
     return Result(resp.status, elapsed, appeal_id, key, error)
 
 
-def run_config(cfg: Config, port: int, tokens: list[str], bodies: list[tuple[bytes, str]], tag: str) -> None:
+def run_config(
+    cfg: Config, port: int, tokens: list[str], bodies: list[tuple[bytes, str]], tag: str
+) -> None:
     jobs = []
     for i in range(cfg.requests):
         key = f"bench-{RUN}-{tag}-{i}"
@@ -265,24 +300,34 @@ def verify(tag_prefix: str, results: list[Result]) -> tuple[int, int, bool, str]
 def main() -> None:
     load_demo(residents=50)
     profiles = list(
-        ResidentProfile.objects.filter(grid__isnull=False, community__code__startswith="4117").select_related("user").order_by("pk")[:RESIDENTS]
+        ResidentProfile.objects.filter(grid__isnull=False, community__code__startswith="4117")
+        .select_related("user")
+        .order_by("pk")[:RESIDENTS]
     )
-    tokens = [account_services.api_token_create(user=p.user, name=f"bench {RUN}")[1] for p in profiles]
+    tokens = [
+        account_services.api_token_create(user=p.user, name=f"bench {RUN}")[1] for p in profiles
+    ]
     photo = jpeg_of_about(200 * 1024)
     text_bodies = [multipart({"content": t, "address": "3号楼2单元"}, None) for t in TEXTS]
     photo_bodies = [multipart({"content": t, "address": "3号楼2单元"}, photo) for t in TEXTS]
     appeals_before = Appeal.objects.count()
     attachments_before = Attachment.objects.count()
 
-    print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
-          f" ({URL.split('@')[-1]}); appeals already there: {appeals_before:,}")
+    print(
+        f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
+        f" ({URL.split('@')[-1]}); appeals already there: {appeals_before:,}"
+    )
     import jiaoliuba
 
     print(f"code: {Path(jiaoliuba.__file__).parent.parent}")
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"server: gunicorn {WORKERS} sync workers, settings.production; clients: threads in this process; "
-          f"photo {len(photo) / 1024:.0f} KB; run {RUN}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"server: gunicorn {WORKERS} sync workers, settings.production; clients: threads in this process; "
+        f"photo {len(photo) / 1024:.0f} KB; run {RUN}"
+    )
 
     configs: list[Config] = []
     for level in LEVELS:
@@ -290,7 +335,15 @@ def main() -> None:
     for level in LEVELS:
         configs.append(Config(f"photo c={level}", level, PHOTO_REQUESTS, photo=True))
     configs.append(Config(f"retry x2 c={max(LEVELS)}", max(LEVELS), REQUESTS // 2, duplicate=True))
-    configs.append(Config(f"photo retry x2 c={max(LEVELS)}", max(LEVELS), PHOTO_REQUESTS // 2, photo=True, duplicate=True))
+    configs.append(
+        Config(
+            f"photo retry x2 c={max(LEVELS)}",
+            max(LEVELS),
+            PHOTO_REQUESTS // 2,
+            photo=True,
+            duplicate=True,
+        )
+    )
 
     workdir = Path(tempfile.mkdtemp(prefix="jiaoliuba-intake-"))
     port = free_port()
@@ -298,13 +351,17 @@ def main() -> None:
     try:
         warm = Config("warm-up", 2, 20)
         run_config(warm, port, tokens, text_bodies, "warm")
-        print(f"\n{'configuration':<22}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses")
+        print(
+            f"\n{'configuration':<22}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses"
+        )
         all_results = list(warm.results)
         for n, cfg in enumerate(configs):
             best: Config | None = None
             for rnd in range(ROUNDS):
                 trial = Config(cfg.name, cfg.concurrency, cfg.requests, cfg.photo, cfg.duplicate)
-                run_config(trial, port, tokens, photo_bodies if cfg.photo else text_bodies, f"{n}r{rnd}")
+                run_config(
+                    trial, port, tokens, photo_bodies if cfg.photo else text_bodies, f"{n}r{rnd}"
+                )
                 all_results += trial.results
                 if best is None or len(trial.results) / trial.wall > len(best.results) / best.wall:
                     best = trial
@@ -315,8 +372,10 @@ def main() -> None:
                 label = str(r.status) if r.status else (r.error or "conn-error")
                 statuses[label] = statuses.get(label, 0) + 1
             status_text = " ".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
-            print(f"{best.name:<22}{len(best.results):>9}{len(best.results) / best.wall:>8.1f}"
-                  f"{pct(lat, 0.50):>9.0f}{pct(lat, 0.99):>9.0f}{max(lat) * 1000:>9.0f}  {status_text}")
+            print(
+                f"{best.name:<22}{len(best.results):>9}{len(best.results) / best.wall:>8.1f}"
+                f"{pct(lat, 0.50):>9.0f}{pct(lat, 0.99):>9.0f}{max(lat) * 1000:>9.0f}  {status_text}"
+            )
             errors = [r for r in best.results if r.status not in (200, 201)]
             for r in errors[:3]:
                 print(f"    e.g. {r.status or r.error}: {r.error[:160]}")
@@ -326,18 +385,27 @@ def main() -> None:
     in_db, n201, ok, note = verify(f"bench-{RUN}-", all_results)
     replays = sum(1 for r in all_results if r.status == 200)
     failed = sum(1 for r in all_results if r.status not in (200, 201))
-    print(f"\nconsistency: {n201} answered 201, {in_db} appeals in the database for this run's keys, "
-          f"{replays} replays answered 200, {failed} failed requests -> {'OK' if ok else 'MISMATCH'} ({note})")
+    print(
+        f"\nconsistency: {n201} answered 201, {in_db} appeals in the database for this run's keys, "
+        f"{replays} replays answered 200, {failed} failed requests -> {'OK' if ok else 'MISMATCH'} ({note})"
+    )
     made = Appeal.objects.count() - appeals_before
     attached = Attachment.objects.count() - attachments_before
     files = sum(1 for p in (workdir / "media").rglob("*") if p.is_file())
-    print(f"appeals table grew by {made} (201s: {n201}); attachments grew by {attached}; "
-          f"files written to MEDIA_ROOT: {files}" + (f" ({files - attached} with no Attachment row)" if files != attached else ""))
-    log = (workdir / "gunicorn.log").read_text(errors="replace")
-    if log.strip():
-        lines = log.strip().splitlines()
-        print(f"server log ({len(lines)} lines, {workdir / 'gunicorn.log'}), last lines:")
-        for line in lines[-5:]:
+    print(
+        f"appeals table grew by {made} (201s: {n201}); attachments grew by {attached}; "
+        f"files written to MEDIA_ROOT: {files}"
+        + (f" ({files - attached} with no Attachment row)" if files != attached else "")
+    )
+    shutil.rmtree(workdir / "media", ignore_errors=True)  # counted above; ~140 MB a run
+    log_lines = [
+        line
+        for line in (workdir / "gunicorn.log").read_text(errors="replace").splitlines()
+        if line.strip() and "was sent SIGTERM" not in line  # that one is our own stop
+    ]
+    if log_lines:
+        print(f"server log ({len(log_lines)} lines, {workdir / 'gunicorn.log'}), last lines:")
+        for line in log_lines[-5:]:
             print("   ", line[:200])
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

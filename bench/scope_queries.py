@@ -50,18 +50,28 @@ def build_residents() -> None:
     have = ResidentProfile.objects.filter(community__code__startswith="4199").count()
     if have >= RESIDENTS:
         return
-    grids = list(Region.objects.filter(level="grid", code__startswith="4199").select_related("parent"))
+    grids = list(
+        Region.objects.filter(level="grid", code__startswith="4199").select_related("parent")
+    )
     start = time.perf_counter()
     batch_users, batch_profiles = [], []
     token = crypto.encrypt("13900000000")  # the same ciphertext is fine for timing reads
     for i in range(have, RESIDENTS):
         phone = f"15{i:09d}"
-        batch_users.append(User(display_name=f"居民{i}", phone=token, phone_hash=crypto.lookup_hash(phone, purpose="phone")))
+        batch_users.append(
+            User(
+                display_name=f"居民{i}",
+                phone=token,
+                phone_hash=crypto.lookup_hash(phone, purpose="phone"),
+            )
+        )
         if len(batch_users) == 5000 or i == RESIDENTS - 1:
             with transaction.atomic():
                 users = User.objects.bulk_create(batch_users)
                 if users[0].pk is None:  # backends that do not return ids
-                    users = list(User.objects.filter(phone_hash__in=[u.phone_hash for u in batch_users]))
+                    users = list(
+                        User.objects.filter(phone_hash__in=[u.phone_hash for u in batch_users])
+                    )
                 for n, user in enumerate(users):
                     grid = grids[(i + n) % len(grids)]
                     profile = ResidentProfile(user=user, address="1号楼")
@@ -74,7 +84,9 @@ def build_residents() -> None:
 
 def staff(role: str, code: str) -> User:
     username = f"bench-{role}"
-    user = User.objects.filter(username=username).first() or services.user_create_staff(username=username, password="x" * 12)
+    user = User.objects.filter(username=username).first() or services.user_create_staff(
+        username=username, password="x" * 12
+    )
     services.role_assign(actor=None, user=user, role=role, region=Region.objects.get(code=code))
     return User.objects.get(pk=user.pk)
 
@@ -83,9 +95,13 @@ def main() -> None:
     build_city()
     build_residents()
     print(f"database: {connection.vendor} ({URL.split('@')[-1]})")
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"residents: {ResidentProfile.objects.count():,}  regions: {Region.objects.count():,}")
-    print(f"{'scope':<22}{'in scope':>10}{'count p50':>12}{'count p99':>12}{'page p50':>11}{'page p99':>11}")
+    print(
+        f"{'scope':<22}{'in scope':>10}{'count p50':>12}{'count p99':>12}{'page p50':>11}{'page p99':>11}"
+    )
     for role, code in [
         (Role.GRID_WORKER, "419901001001001"),
         (Role.COMMUNITY_STAFF, "419901001001"),

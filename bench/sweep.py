@@ -46,7 +46,7 @@ from jiaoliuba.accounts import services as account_services  # noqa: E402
 from jiaoliuba.accounts.choices import Role  # noqa: E402
 from jiaoliuba.accounts.models import User  # noqa: E402
 from jiaoliuba.appeals import clocks  # noqa: E402
-from jiaoliuba.appeals.choices import Channel, EventKind, Status  # noqa: E402
+from jiaoliuba.appeals.choices import Channel, Status  # noqa: E402
 from jiaoliuba.appeals.models import Appeal, AppealEvent  # noqa: E402
 from jiaoliuba.appeals.services import appeals_sweep  # noqa: E402
 from jiaoliuba.core import clock, workdays  # noqa: E402
@@ -57,11 +57,15 @@ from jiaoliuba.regions.services import RegionRow, regions_import  # noqa: E402
 from jiaoliuba.triage.choices import Category, Priority  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_APPEALS", "1000000"))
-SHARES = [float(x) for x in os.environ.get("BENCH_DUE_SHARES", "0.001,0.01").split(",") if x.strip()]
+SHARES = [
+    float(x) for x in os.environ.get("BENCH_DUE_SHARES", "0.001,0.01").split(",") if x.strip()
+]
 BREACH_SHARE = float(os.environ.get("BENCH_BREACH_SHARE", "0.3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
-NOW = parse_datetime(os.environ.get("BENCH_SWEEP_NOW", "2026-11-16T10:00:00+08:00")).astimezone(dt.UTC)
-DUE_MAX = int(round(max(SHARES) * TOTAL)) if SHARES else 0
+NOW = parse_datetime(os.environ.get("BENCH_SWEEP_NOW", "2026-11-16T10:00:00+08:00")).astimezone(
+    dt.UTC
+)
+DUE_MAX = round(max(SHARES) * TOTAL) if SHARES else 0
 WINDOW = dt.timedelta(minutes=30)  # the due appeals' next looks lie in (NOW - WINDOW, NOW]
 BATCH = 10_000
 
@@ -118,7 +122,9 @@ def _working(day: dt.date, n: int) -> dt.datetime:
     return workdays.deadline_working_days(noon, n)
 
 
-def deadlines(priority: str, category: str, received_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+def deadlines(
+    priority: str, category: str, received_at: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
     limits = _limits(priority, category)
     day = received_at.astimezone(clock.SHANGHAI).date()
     if limits["response_hours"]:
@@ -152,17 +158,39 @@ def _stamp_past(a: Appeal, upto: dt.datetime) -> None:
 
 
 VARYING = (
-    "id", "number", "content", "priority", "category", "status", "received_at", "created_at", "dispatched_at",
-    "first_response_at", "response_due_at", "resolution_due_at", "resolution_due_original_at", "current_due_at",
-    "next_check_at", "response_urged_at", "response_supervised_at", "resolution_urged_at",
-    "resolution_supervised_at", "extension_count", "routing_reason",
+    "id",
+    "number",
+    "content",
+    "priority",
+    "category",
+    "status",
+    "received_at",
+    "created_at",
+    "dispatched_at",
+    "first_response_at",
+    "response_due_at",
+    "resolution_due_at",
+    "resolution_due_original_at",
+    "current_due_at",
+    "next_check_at",
+    "response_urged_at",
+    "response_supervised_at",
+    "resolution_urged_at",
+    "resolution_supervised_at",
+    "extension_count",
+    "routing_reason",
 )
 
 
 def make_row(a: Appeal, i: int, rng: random.Random, due_count: int) -> None:
     """Fill the probe `a` for row i (0-based). Rows below due_count are the due ones."""
-    for name in ("first_response_at", "response_urged_at", "response_supervised_at", "resolution_urged_at",
-                 "resolution_supervised_at"):
+    for name in (
+        "first_response_at",
+        "response_urged_at",
+        "response_supervised_at",
+        "resolution_urged_at",
+        "resolution_supervised_at",
+    ):
         setattr(a, name, None)
     a.extension_count = 0
     if i < due_count:
@@ -181,13 +209,19 @@ def make_row(a: Appeal, i: int, rng: random.Random, due_count: int) -> None:
         a.routing_reason = MARK_BREACH if breach else MARK_URGE
     else:
         roll = rng.random()
-        a.priority = Priority.RED if roll < 0.05 else Priority.YELLOW if roll < 0.5 else Priority.BLUE
+        a.priority = (
+            Priority.RED if roll < 0.05 else Priority.YELLOW if roll < 0.5 else Priority.BLUE
+        )
         a.category = rng.choice(PRIORITY_CATEGORIES[a.priority])
         a.received_at = NOW - dt.timedelta(seconds=rng.randrange(10 * 86400))
         a.response_due_at, a.resolution_due_at = deadlines(a.priority, a.category, a.received_at)
         if rng.random() < 0.8:
-            window = max(60, int((min(a.response_due_at, NOW) - a.received_at).total_seconds() * 0.8))
-            a.first_response_at = a.received_at + dt.timedelta(seconds=rng.randrange(60, window + 61))
+            window = max(
+                60, int((min(a.response_due_at, NOW) - a.received_at).total_seconds() * 0.8)
+            )
+            a.first_response_at = a.received_at + dt.timedelta(
+                seconds=rng.randrange(60, window + 61)
+            )
             a.status = Status.ACCEPTED if rng.random() < 0.5 else Status.IN_PROGRESS
         else:
             a.status = Status.DISPATCHED
@@ -213,29 +247,57 @@ def generate(community: Region, grid: Region, handler: User) -> None:
         print(f"generation: skipped, {have:,} appeals already in grid {GRID}")
         return
     if have % BATCH:
-        raise SystemExit(f"grid {GRID} holds {have:,} appeals, not a whole number of batches: drop the database")
+        raise SystemExit(
+            f"grid {GRID} holds {have:,} appeals, not a whole number of batches: drop the database"
+        )
     template = Appeal(
-        submitter=None, created_by=None, is_anonymous=False, consent_public=False, channel=Channel.PHONE,
-        type_hint="", address="1号楼", contact_phone="", community=community, grid=grid, region_path=grid.path,
-        triage_confidence=0.8, triage_reasons=["bench"], handling_region=grid, handling_role=Role.GRID_WORKER,
-        assignee=handler, reply="", rejection_reason="", is_repeat=False, reopen_count=0, return_count=0,
-        escalation_count=0, closure_reason="",
+        submitter=None,
+        created_by=None,
+        is_anonymous=False,
+        consent_public=False,
+        channel=Channel.PHONE,
+        type_hint="",
+        address="1号楼",
+        contact_phone="",
+        community=community,
+        grid=grid,
+        region_path=grid.path,
+        triage_confidence=0.8,
+        triage_reasons=["bench"],
+        handling_region=grid,
+        handling_role=Role.GRID_WORKER,
+        assignee=handler,
+        reply="",
+        rejection_reason="",
+        is_repeat=False,
+        reopen_count=0,
+        return_count=0,
+        escalation_count=0,
+        closure_reason="",
     )
     fields = [f for f in Appeal._meta.concrete_fields]
     columns = [f.column for f in fields]
-    constant = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection)
-                for f in fields if f.attname not in VARYING}
+    constant = {
+        f.attname: f.get_db_prep_save(getattr(template, f.attname), connection)
+        for f in fields
+        if f.attname not in VARYING
+    }
     datetime_cols = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
-    adapt = connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v)
+    adapt = (
+        connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v)
+    )
     table = Appeal._meta.db_table
     start_id = (Appeal.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     if have:  # resume: our rows are the newest
         start_id -= have
-    probe = Appeal(**{f.attname: getattr(template, f.attname) for f in fields if f.attname not in VARYING})
+    probe = Appeal(
+        **{f.attname: getattr(template, f.attname) for f in fields if f.attname not in VARYING}
+    )
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB for this connection while loading
+            # 256 MB of page cache for this connection while loading
+            cursor.execute("PRAGMA cache_size = -262144")
     for batch_start in range(have, TOTAL, BATCH):
         rng = random.Random(batch_start)
         rows = []
@@ -249,22 +311,30 @@ def generate(community: Region, grid: Region, handler: User) -> None:
                     row.append(constant[name])
                 else:
                     value = getattr(probe, name)
-                    row.append(adapt(value) if name in datetime_cols and value is not None else value)
+                    row.append(
+                        adapt(value) if name in datetime_cols and value is not None else value
+                    )
             rows.append(row)
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+                with cursor.cursor.copy(
+                    f'COPY "{table}" ({", ".join(columns)}) FROM STDIN'
+                ) as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', rows)
+                cursor.executemany(
+                    f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', rows
+                )
         done = batch_start + len(rows)
         if done % 100_000 == 0 or done == TOTAL:
             print(f"  generated {done:,} ({time.perf_counter() - started:.0f}s)", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))"
+            )
             cursor.execute(f'ANALYZE "{table}"')  # what autovacuum does soon after a bulk load
     print(f"generation: {TOTAL - have:,} appeals in {time.perf_counter() - started:.1f}s")
 
@@ -286,26 +356,36 @@ def reset(urge: list[int], breach: list[int], staff: list[User]) -> None:
     ids = urge + breach
     with transaction.atomic():
         for chunk in range(0, len(ids), 5000):
-            AppealEvent.objects.filter(appeal_id__in=ids[chunk:chunk + 5000]).delete()
+            AppealEvent.objects.filter(appeal_id__in=ids[chunk : chunk + 5000]).delete()
         Notification.objects.filter(recipient__in=staff).delete()
         for chunk in range(0, len(urge), 5000):
-            Appeal.objects.filter(pk__in=urge[chunk:chunk + 5000]).update(
-                response_urged_at=None, response_supervised_at=None, next_check_at=F("response_due_at") - lead,
+            Appeal.objects.filter(pk__in=urge[chunk : chunk + 5000]).update(
+                response_urged_at=None,
+                response_supervised_at=None,
+                next_check_at=F("response_due_at") - lead,
             )
         for chunk in range(0, len(breach), 5000):
-            Appeal.objects.filter(pk__in=breach[chunk:chunk + 5000]).update(
-                response_urged_at=F("response_due_at") - lead, response_supervised_at=None,
+            Appeal.objects.filter(pk__in=breach[chunk : chunk + 5000]).update(
+                response_urged_at=F("response_due_at") - lead,
+                response_supervised_at=None,
                 next_check_at=F("response_due_at"),
             )
 
 
 def sweep_at(moment: dt.datetime, staff: list[User]) -> tuple[float, object, int, int]:
-    events, notes = AppealEvent.objects.count(), Notification.objects.filter(recipient__in=staff).count()
+    events, notes = (
+        AppealEvent.objects.count(),
+        Notification.objects.filter(recipient__in=staff).count(),
+    )
     start = time.perf_counter()
     report = appeals_sweep(now=moment)
     seconds = time.perf_counter() - start
-    return (seconds, report, AppealEvent.objects.count() - events,
-            Notification.objects.filter(recipient__in=staff).count() - notes)
+    return (
+        seconds,
+        report,
+        AppealEvent.objects.count() - events,
+        Notification.objects.filter(recipient__in=staff).count() - notes,
+    )
 
 
 def explain(moment: dt.datetime) -> str:
@@ -324,24 +404,31 @@ def explain(moment: dt.datetime) -> str:
 
 def main() -> None:
     community, grid, handler = bench_place()
-    print(f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
-          f" ({URL.split('@')[-1]})")
+    print(
+        f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
+        f" ({URL.split('@')[-1]})"
+    )
     import jiaoliuba
 
     print(f"code: {Path(jiaoliuba.__file__).parent.parent}")
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     generate(community, grid, handler)
     staff = list(User.objects.filter(username__startswith="bench-sweep-"))
     total = Appeal.objects.filter(region_path=grid.path).count()
     urge, breach = due_rows(grid)
     due_available = len(urge) + len(breach)
-    open_count = Appeal.objects.filter(region_path=grid.path, status__in=[Status.DISPATCHED, Status.ACCEPTED,
-                                                                          Status.IN_PROGRESS]).count()
+    open_count = Appeal.objects.filter(
+        region_path=grid.path, status__in=[Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS]
+    ).count()
     watched = Appeal.objects.filter(region_path=grid.path, next_check_at__isnull=False).count()
-    print(f"appeals in grid {GRID}: {total:,} ({open_count:,} open, {watched:,} with a next check; "
-          f"{due_available:,} due-able: {len(urge):,} reminders, {len(breach):,} breaches); "
-          f"all appeals: {Appeal.objects.count():,}; sweeps run at {NOW.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M} +08")
+    print(
+        f"appeals in grid {GRID}: {total:,} ({open_count:,} open, {watched:,} with a next check; "
+        f"{due_available:,} due-able: {len(urge):,} reminders, {len(breach):,} breaches); "
+        f"all appeals: {Appeal.objects.count():,}; sweeps run at {NOW.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M} +08"
+    )
 
     # The moment at which exactly n are due: the due rows' next looks are evenly spaced.
     def moment_for(n: int) -> dt.datetime:
@@ -350,36 +437,46 @@ def main() -> None:
         return NOW - WINDOW + WINDOW * n / due_available
 
     reset(urge, breach, staff)
-    print(f"\n{'scenario':<34}{'wall s':>9}{'checked':>9}{'urged':>7}{'superv.':>8}{'events':>8}{'notes':>7}"
-          f"{'ms/appeal':>10}")
+    print(
+        f"\n{'scenario':<34}{'wall s':>9}{'checked':>9}{'urged':>7}{'superv.':>8}{'events':>8}{'notes':>7}"
+        f"{'ms/appeal':>10}"
+    )
 
     def line(label: str, result: tuple) -> None:
         seconds, report, events, notes = result
         per = f"{seconds * 1000 / report.checked:.2f}" if report.checked else "-"
-        print(f"{label:<34}{seconds:>9.3f}{report.checked:>9,}{report.urged:>7,}{report.supervised:>8,}"
-              f"{events:>8,}{notes:>7,}{per:>10}", flush=True)
+        print(
+            f"{label:<34}{seconds:>9.3f}{report.checked:>9,}{report.urged:>7,}{report.supervised:>8,}"
+            f"{events:>8,}{notes:>7,}{per:>10}",
+            flush=True,
+        )
 
     nothing = moment_for(0)
     for rnd in range(max(ROUNDS, 3)):
         line(f"(a) nothing due (run {rnd + 1})", sweep_at(nothing, staff))
-    for share in SHARES:
-        n = int(round(share * TOTAL))
+    for index, share in enumerate(SHARES):
+        n = round(share * TOTAL)
         if n > due_available:
-            print(f"    {share:.2%}: {n:,} due wanted but only {due_available:,} generated; regenerate with "
-                  f"these BENCH_DUE_SHARES on a fresh database")
+            print(
+                f"    {share:.2%}: {n:,} due wanted but only {due_available:,} generated; regenerate with "
+                f"these BENCH_DUE_SHARES on a fresh database"
+            )
             continue
         for rnd in range(ROUNDS):
             reset(urge, breach, staff)
             moment = moment_for(n)
-            line(f"({'b' if n < 5000 else 'c'}) {n:,} due = {share:.1%}" + (f" (round {rnd + 1})" if ROUNDS > 1 else ""),
-                 sweep_at(moment, staff))
+            line(
+                f"({'bc'[min(index, 1)]}) {n:,} due = {share:.1%}"
+                + (f" (round {rnd + 1})" if ROUNDS > 1 else ""),
+                sweep_at(moment, staff),
+            )
             line("(d)   again right after", sweep_at(moment, staff))
     reset(urge, breach, staff)
 
     print("\nquery plan of the sweep's selection, nothing due:")
     print(explain(nothing))
     print(f"\nquery plan of the sweep's selection, {int(max(SHARES) * TOTAL):,} due:")
-    print(explain(moment_for(min(due_available, int(round(max(SHARES) * TOTAL))))))
+    print(explain(moment_for(min(due_available, round(max(SHARES) * TOTAL)))))
 
 
 if __name__ == "__main__":

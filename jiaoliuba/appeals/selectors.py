@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
 from jiaoliuba.appeals import policies
 from jiaoliuba.appeals.choices import (
+    HANDLING_STATUSES,
     OPEN_STATUSES,
     RESIDENT_VISIBLE_EVENTS,
     ExtensionStatus,
@@ -151,7 +152,9 @@ def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extensio
     ]
     extensions = [
         e
-        for e in Extension.objects.filter(status=ExtensionStatus.PENDING, appeal__in=scoped)
+        for e in Extension.objects.filter(
+            status=ExtensionStatus.PENDING, appeal__in=scoped, appeal__status__in=HANDLING_STATUSES
+        )
         .select_related("appeal", "appeal__handling_region", "requested_by")
         .order_by("created_at")[:200]
         if policies.may_supervise(user, e.appeal)

@@ -180,6 +180,16 @@ def _move(fresh: Appeal, old_status: str, fields: Iterable[str]) -> None:
         )
 
 
+def _settle_pending_extension(appeal: Appeal, actor: Any, why: str) -> None:
+    """Handling ended or moved: a request for more time can no longer be decided."""
+    Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REFUSED,
+        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_at=clock.now(),
+        decision_note=why[:300],
+    )
+
+
 def _require_status(appeal: Appeal, allowed: Iterable[str]) -> None:
     if appeal.status not in allowed:
         raise Conflict(
@@ -440,17 +450,24 @@ def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationFailed(_("The note is longer than 500 characters."), code="text_too_long")
-    if master.status not in OPEN_STATUSES or master.merged_into_id:
-        raise Conflict(
-            _("This matter is no longer open; please raise a new appeal."), code="not_open"
+    resident_profile = account_selectors.resident_of(resident)
+    if resident_profile is None or resident_profile.community_id != master.community_id:
+        # Residents join matters of their own community (the list they were shown).
+        raise PermissionDenied(
+            _("You can only join appeals in your own community."), code="not_your_community"
         )
-    if (
-        master.submitter_id == resident.pk
-        or Appeal.objects.filter(merged_into=master, submitter=resident).exists()
-    ):
-        raise Conflict(_("You have already reported this matter."), code="already_joined")
     now = clock.now()
     with transaction.atomic():
+        master = _locked(master)
+        if master.status not in OPEN_STATUSES or master.merged_into_id:
+            raise Conflict(
+                _("This matter is no longer open; please raise a new appeal."), code="not_open"
+            )
+        if (
+            master.submitter_id == resident.pk
+            or Appeal.objects.filter(merged_into=master, submitter=resident).exists()
+        ):
+            raise Conflict(_("You have already reported this matter."), code="already_joined")
         appeal = Appeal(
             submitter=resident,
             content=f"+1 {note}".strip() if note else f"+1 {master.content[:200]}",
@@ -723,8 +740,17 @@ def appeal_correct_triage(
         )
         fresh.priority, fresh.category = priority, category
         fresh.triage_needs_review = False
-        fresh.response_due_at = deadlines.response_due_at
-        fresh.resolution_due_at = deadlines.resolution_due_at
+        if fresh.response_due_at != deadlines.response_due_at:
+            # A new deadline is watched afresh: the old reminder and breach marks go.
+            fresh.response_due_at = deadlines.response_due_at
+            fresh.response_urged_at = fresh.response_supervised_at = None
+        new_resolution = deadlines.resolution_due_at
+        if fresh.extension_count or fresh.reopen_count:
+            # An approved extension or a reopening set a later deadline on purpose; keep it.
+            new_resolution = max(new_resolution, fresh.resolution_due_at)
+        if fresh.resolution_due_at != new_resolution:
+            fresh.resolution_due_at = new_resolution
+            fresh.resolution_urged_at = fresh.resolution_supervised_at = None
         fresh.resolution_due_original_at = deadlines.resolution_due_at
         _move(
             fresh,
@@ -736,6 +762,10 @@ def appeal_correct_triage(
                 "response_due_at",
                 "resolution_due_at",
                 "resolution_due_original_at",
+                "response_urged_at",
+                "response_supervised_at",
+                "resolution_urged_at",
+                "resolution_supervised_at",
             ),
         )
         _event(
@@ -760,6 +790,7 @@ def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
     """Manual triage: a person agrees with a low-confidence verdict."""
     if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))
+    _require_status(appeal, OPEN_STATUSES)
     with transaction.atomic():
         updated = Appeal.objects.filter(pk=appeal.pk, triage_needs_review=True).update(
             triage_needs_review=False
@@ -880,6 +911,7 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         fresh.status, fresh.assignee = Status.SUBMITTED, None
         fresh.return_count += 1
         _move(fresh, old, ("assignee", "return_count"))
+        _settle_pending_extension(fresh, actor, "returned to the dispatcher")
         _event(
             fresh,
             EventKind.RETURNED,
@@ -924,6 +956,7 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
             old,
             ("handling_region", "handling_role", "assignee", "escalation_count", "dispatched_at"),
         )
+        _settle_pending_extension(fresh, actor, "escalated to another unit")
         _event(
             fresh,
             EventKind.ESCALATED,
@@ -990,7 +1023,7 @@ def appeal_extension_decide(
     on-time figures."""
     with transaction.atomic():
         fresh = _locked(extension.appeal)
-        if not policies.may_supervise(actor, fresh):
+        if not policies.may_supervise(actor, fresh) or extension.requested_by_id == actor.pk:
             raise PermissionDenied(_("Only a supervisor may decide on extensions."))
         now = clock.now()
         decided = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
@@ -1066,6 +1099,7 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
         if fresh.first_response_at is None:
             fresh.first_response_at = now
         _move(fresh, old, ("reply", "resolved_at", "first_response_at"))
+        _settle_pending_extension(fresh, actor, "resolved")
         _event(
             fresh,
             EventKind.RESOLVED,
@@ -1261,6 +1295,7 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         old, now = fresh.status, clock.now()
         fresh.status, fresh.rejection_reason, fresh.closed_at = Status.REJECTED, reason, now
         _move(fresh, old, ("rejection_reason", "closed_at"))
+        _settle_pending_extension(fresh, actor, "rejected")
         _event(
             fresh,
             EventKind.REJECTED,
@@ -1294,6 +1329,7 @@ def appeal_merge(*, appeal: Appeal, master: Appeal, actor: Any) -> Appeal:
         old, now = fresh.status, clock.now()
         fresh.status, fresh.merged_into, fresh.closed_at = Status.MERGED, target, now
         _move(fresh, old, ("merged_into", "closed_at"))
+        _settle_pending_extension(fresh, actor, "merged into another appeal")
         Appeal.objects.filter(merged_into=fresh).update(merged_into=target)
         _event(
             fresh,

@@ -74,17 +74,18 @@ def _clean_image(data: bytes, name: str) -> CleanFile:
             raise ValidationFailed(
                 _("Photos must be JPEG, PNG, WebP or GIF."), code="invalid_file_type"
             )
+        buffer = io.BytesIO()
         if fmt == "GIF":
-            # Re-encoding would drop animation; GIF carries no EXIF or GPS, keep it as is.
-            cleaned = data
+            # Re-encoded frame by frame: animation stays, comments and XMP blocks go.
+            image.info.pop("comment", None)
+            image.save(buffer, format="GIF", save_all=True)
         else:
             image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF gave
-            buffer = io.BytesIO()
             save_kwargs = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             image.save(buffer, format=fmt, **save_kwargs)  # no exif=..., so no metadata
-            cleaned = buffer.getvalue()
+        cleaned = buffer.getvalue()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationFailed(
             _("“%(name)s” is not a readable image.") % {"name": name[:60]}, code="invalid_file_type"

@@ -1,0 +1,1525 @@
+"""Do the risk detectors find planted events, and do quiet streams stay quiet?
+
+Loads the demo region tree (load_demo(residents=200)) plus 300 bench residents in each of
+12 demo communities, then runs simulated appeal streams, each over 3 communities and
+45–60 days: a Poisson background (a community-specific rate of 0.3–2 appeals a day,
+realistic category shares, texts drawn from 161 matter phrasings in 67 topics combined
+with 33 places, openings and closings) and, except in the quiet streams, one planted event:
+
+- surge:   k = 5–8 appeals of one category in one community within 24 hours (different
+           matters, different residents), placed after day 31 so the baseline is full;
+- cluster: 3–5 different residents telling the same matter in their own words (25
+           matters with 5 paraphrases each: three share the matter's key clause, two
+           tell it freely) within 48 hours;
+- repeat:  one resident filing 3–4 appeals about different matters within 30 days (the
+           background of these streams also has natural second-time reporters: at most
+           two appeals per person in 30 days).
+
+In the other streams nobody files twice within 30 days, and no topic comes up more than
+twice in a community within 72 hours, so quiet streams contain none of the three events.
+
+Appeals are fed in time order with core.clock.now set to each appeal's received time:
+services.appeal_submit(...) then services.appeal_risk_check(appeal_id=...) (which runs
+risk.scan and writes RiskAlert rows with their deduplication keys; the script wraps
+risk.scan to also see every firing, deduplicated or not). Each stream runs in one
+transaction that is rolled back, so streams do not see each other and the database
+stays as prepared.
+
+Figures per kind: detection rate (planted events for which the detector fired on
+evidence from the planted appeals during the event or within 24 hours after it),
+the planted appeal that triggered it and the delay, alert rows per event, and false
+alarms (alert rows per quiet stream-month, per community-month, the share of quiet
+streams with any alert), plus stray alerts in all streams outside planted evidence.
+
+    .venv/bin/python bench/risk_streams.py              # SQLite (/tmp file, recreated)
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiaoliuba_risk_bench .venv/bin/python bench/risk_streams.py
+
+Knobs (environment): BENCH_STREAMS (30: streams of each of the four kinds),
+BENCH_WORKERS (2: processes; SQLite workers get a copy of the prepared file each),
+BENCH_SEED (20261129), BENCH_JSON (write per-stream records to this path).
+The RISK_* settings come from the environment as usual (config/settings/base.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_URL = "sqlite:////tmp/jiaoliuba-risk-bench.sqlite3"
+os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_URL)
+WORKER = os.environ.get("BENCH_RISK_WORKER")  # set in the worker processes
+STREAMS = int(os.environ.get("BENCH_STREAMS", "30"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+SEED = int(os.environ.get("BENCH_SEED", "20261129"))
+KINDS = ("quiet", "surge", "cluster", "repeat")
+SETS, PER_SET = 4, 3  # 4 disjoint sets of 3 communities; a worker owns whole sets
+POOL = 300  # bench residents per community
+SH_OFFSET = dt.timezone(dt.timedelta(hours=8))
+
+if WORKERS not in (1, 2, 4):
+    sys.exit("BENCH_WORKERS must be 1, 2 or 4 (workers own whole community sets)")
+
+# --- text pools ---------------------------------------------------------------------------------
+# (topic, phrasing). A topic groups phrasings that are about the same kind of thing; quiet
+# streams never have a topic more than twice in a community within 72 hours.
+
+BACKGROUND: dict[str, list[tuple[str, str]]] = {
+    "property": [
+        ("elevator", "电梯按钮失灵，按了半天没反应"),
+        ("elevator", "电梯经常停在半路，前几天还困过人"),
+        ("elevator", "电梯轿厢里的灯坏了，一直黑着"),
+        ("elevator", "电梯运行的时候异响很大，坐着心里发慌"),
+        ("elevator", "电梯年检合格证过期了还挂着旧的"),
+        ("access", "门禁卡刷不开，进不了单元门"),
+        ("access", "单元门的门禁坏了，谁都能随便进出"),
+        ("access", "人脸识别门禁老是认不出家里老人"),
+        ("access", "小区大门的道闸总是抬不起来，车堵成一排"),
+        ("parking", "车位被外来车辆长期占用"),
+        ("parking", "地库里有辆僵尸车停了大半年没人管"),
+        ("parking", "电动车乱停在楼门口，轮椅都过不去"),
+        ("parking", "地下车库的照明灯坏了一大半"),
+        ("parking", "临时停车收费标准没有公示"),
+        ("cleaning", "楼道好几天没人打扫了"),
+        ("cleaning", "垃圾桶满了没人清运，味道很大"),
+        ("cleaning", "小区路上狗屎到处都是，没人清理"),
+        ("cleaning", "楼梯扶手积了厚厚一层灰"),
+        ("cleaning", "装修垃圾堆在楼下一个多月没拉走"),
+        ("greening", "绿化带的杂草长到半人高，没人修剪"),
+        ("greening", "树枝伸到窗户跟前，屋里挡得很暗"),
+        ("greening", "草坪被人开荒种了菜"),
+        ("greening", "花坛里的树死了也不补种"),
+        ("fee", "物业费涨价没有开业主大会讨论"),
+        ("fee", "物业收停车费不给开发票"),
+        ("fee", "公摊水电费算得不明不白"),
+        ("fee", "维修基金怎么用的从来不公开"),
+        ("water", "二次供水的水箱多久没洗了，水有股怪味"),
+        ("water", "楼顶水箱往下漏水"),
+        ("water", "水压太低，高层早上基本用不上水"),
+        ("water", "自来水放出来是黄的"),
+        ("facility", "单元楼道灯坏了好几盏"),
+        ("facility", "小区主路上塌了一个坑"),
+        ("facility", "楼顶防水层老化，一下雨顶层就渗水"),
+        ("facility", "外墙瓷砖松动，有几块已经掉下来了"),
+        ("facility", "健身器材坏了好久没人修"),
+        ("facility", "小区监控好多都是坏的，摆设一样"),
+        ("facility", "车棚的充电插座用不了"),
+        ("management", "物业客服态度很差，说两句就挂电话"),
+        ("management", "报修了一个星期，维修师傅一直没来"),
+        ("management", "夜班保安在岗亭里睡觉"),
+        ("management", "物业擅自把一块绿地改成了停车位"),
+        ("management", "物业把广告收入装进自己口袋，业主一分没见"),
+    ],
+    "neighbor": [
+        ("noise", "楼上晚上十一点以后还在跳绳"),
+        ("noise", "邻居装修，周末一大早就开电钻"),
+        ("noise", "楼上小孩天天在屋里跑跳，咚咚响到半夜"),
+        ("noise", "隔壁半夜打麻将，洗牌声吵得睡不着"),
+        ("noise", "对门音响开得很大，天天放歌"),
+        ("noise", "楼下有人凌晨在车里放音乐"),
+        ("pet", "邻居家的狗整夜叫个不停"),
+        ("pet", "楼上养鸽子，我家窗台全是鸟粪"),
+        ("pet", "有人遛狗不拴绳，把孩子吓哭了"),
+        ("pet", "有人在楼道里喂流浪猫，猫砂味很重"),
+        ("leak", "楼上卫生间漏水，渗到我家天花板"),
+        ("leak", "楼上空调冷凝水一直滴在我家窗台上"),
+        ("leak", "楼上洗衣机排水管漏到我家厨房"),
+        ("space", "对门把鞋柜和杂物堆在楼道里"),
+        ("space", "邻居在公共走廊装了一道铁门"),
+        ("space", "楼下住户私搭阳光房，挡了我家采光"),
+        ("space", "邻居在楼道里堆满纸箱和废品"),
+        ("space", "一楼住户把公共绿地圈成了自家院子"),
+        ("smell", "楼下饭店的油烟直接排到我家窗户"),
+        ("smell", "邻居在阳台上烧纸，烟呛得不行"),
+        ("smell", "邻居门口的垃圾袋放了好几天发臭"),
+        ("misc", "邻居晾衣服滴水，弄湿了我家被子"),
+        ("misc", "楼上总往下扔烟头"),
+        ("misc", "邻居装的摄像头正对着我家门口"),
+        ("misc", "邻居占了我家车位，说了还不讲理"),
+        ("misc", "和楼上因为漏水赔偿的事吵起来了"),
+        ("misc", "楼上装修把我家墙震出了裂缝"),
+        ("misc", "邻居家的孩子总用石头砸我家玻璃"),
+        ("misc", "隔壁在自家院里养鸡，天不亮就打鸣"),
+        ("misc", "两家为了楼道里一个电动车位闹得很僵"),
+    ],
+    "livelihood": [
+        ("aid", "想问低保怎么申请，需要准备什么材料"),
+        ("health", "医保异地报销的流程不清楚"),
+        ("health", "想给家里老人预约免费体检"),
+        ("school", "孩子上学要开居住证明，去哪里办"),
+        ("heating", "暖气片不怎么热，屋里才十几度"),
+        ("elderly", "老年食堂什么时候开，怎么报名"),
+        ("elderly", "高龄补贴这个月没有到账"),
+        ("disability", "残疾证年审在哪里办理"),
+        ("papers", "想办居住证，需要哪些手续"),
+        ("jobs", "失业了，想问有没有免费的就业培训"),
+        ("elderly", "家里老人行动不便，能不能上门办业务"),
+        ("elderly", "独居老人想申请一个紧急呼叫器"),
+        ("health", "社区什么时候打流感疫苗"),
+        ("housing", "想咨询公租房的申请条件"),
+        ("school", "孩子放暑假，社区有没有托管班"),
+        ("utility", "燃气费的充值点在哪里"),
+        ("utility", "停电了，什么时候能恢复"),
+        ("transport", "小区附近的公交站撤了，出门很不方便"),
+        ("health", "社区卫生站能开的药种类太少"),
+        ("aid", "家里出了变故，想申请临时救助"),
+        ("pension", "退休认证怎么在手机上做"),
+        ("transport", "老年人乘车卡在哪里办"),
+        ("papers", "新生儿落户需要什么材料"),
+        ("pension", "城乡居民养老保险怎么缴费"),
+        ("elderly", "想报名社区的电脑培训班"),
+        ("utility", "家里下水道堵了，不知道找谁疏通"),
+        ("utility", "装宽带说我们小区没有覆盖"),
+        ("market", "菜市场关了，买菜要跑很远"),
+        ("utility", "天然气开通要等多久"),
+        ("papers", "社区能不能开无犯罪记录证明"),
+        ("disability", "想问残疾人就业有什么补贴"),
+        ("health", "孩子打预防针需要提前预约吗"),
+        ("elderly", "想给瘫痪在床的老人申请护理补贴"),
+        ("papers", "社保卡丢了怎么补办"),
+        ("housing", "老旧小区改造什么时候轮到我们"),
+        ("aid", "孩子上大学，想问有没有助学补助"),
+        ("jobs", "灵活就业的社保补贴怎么申请"),
+        ("market", "附近没有早餐点，上班族很不方便"),
+    ],
+    "safety": [
+        ("ebike", "楼道里有人给电动车充电，还拉着飞线"),
+        ("manhole", "路边的下水井盖没了，晚上很危险"),
+        ("gas", "楼道里有一股煤气味"),
+        ("fire", "消防栓打开里面没有水"),
+        ("fire", "消防通道堆满了杂物"),
+        ("falling", "外墙广告牌被风刮得松动了"),
+        ("wall", "小区围墙出现裂缝，往外斜了"),
+        ("falling", "有人高空抛物，砸到了楼下的车"),
+        ("wire", "路灯杆的电线裸露在外面"),
+        ("strangers", "有陌生人在小区里推销来路不明的保健品"),
+        ("water", "河边的护栏坏了，孩子们还在那玩"),
+        ("construction", "工地的塔吊离居民楼太近，心里不踏实"),
+        ("flood", "地库积水很深，车都不敢开进去"),
+        ("fire", "楼里的灭火器过期好几年了"),
+        ("illegal", "楼顶有人私自搭彩钢房"),
+        ("wire", "配电箱的门开着，里面冒火花"),
+        ("tree", "一棵大树倒在路上没人处理"),
+        ("traffic", "小区门口车速太快，差点撞到孩子"),
+        ("gas", "老旧的燃气管道锈得很厉害"),
+        ("manhole", "窨井往外冒臭气，有老人闻了头晕"),
+    ],
+    "suggestion": [
+        ("fitness", "建议小区增加一些健身器材"),
+        ("culture", "希望社区多组织读书活动"),
+        ("praise", "表扬我们的网格员，做事很负责"),
+        ("service", "建议便民服务大厅晚上多开一小时"),
+        ("share", "提议在社区设一个共享工具箱"),
+        ("elderly", "建议在小区空地建一个老年活动中心"),
+        ("ebike", "希望多装几个电动车充电桩"),
+        ("parcel", "建议小区装一个快递柜"),
+        ("kids", "希望社区暑假办一些儿童活动"),
+        ("garbage", "建议垃圾分类点旁边加个洗手池"),
+        ("rest", "希望路边多放几张休息长椅"),
+        ("open", "建议定期公示物业的收支"),
+        ("praise", "表扬物业的维修师傅，修水管很及时"),
+        ("elderly", "建议开一个老年人智能手机课堂"),
+        ("volunteer", "希望组织志愿者多去看看独居老人"),
+        ("traffic", "建议在小区出口装一面反光镜"),
+        ("notice", "希望社区微信群里的通知发得及时些"),
+        ("patrol", "建议晚上增加巡逻"),
+        ("kids", "建议把废弃的花坛改成儿童乐园"),
+        ("culture", "希望开一个社区图书角"),
+        ("praise", "感谢社区帮我们办好了老人的补贴"),
+    ],
+    "group_conflict": [
+        ("wages", "工地拖欠农民工工资，工人们聚在门口讨说法"),
+        ("developer", "业主和开发商因为延期交房发生争执"),
+        ("election", "几十户业主对业委会换届结果不满，准备去上访"),
+        ("vendors", "商户和城管因为占道经营起了冲突"),
+        ("tower", "业主反对在楼顶建基站，和施工方对峙"),
+        ("relocation", "拆迁补偿标准有争议，很多人聚在一起"),
+        ("refund", "培训机构关门跑路，家长们要求退费"),
+        ("banner", "业主群里有人组织去街道拉横幅"),
+        ("parkingfee", "地库车位涨价，车主们堵住了物业办公室"),
+    ],
+}
+SHARES = {
+    "property": 0.30,
+    "livelihood": 0.25,
+    "neighbor": 0.20,
+    "suggestion": 0.12,
+    "safety": 0.09,
+    "group_conflict": 0.04,
+}
+PLACED = {"property", "neighbor", "safety", "group_conflict"}  # matters that happen somewhere
+PLACES = [
+    "3号楼", "5号楼东侧", "7号楼2单元", "12号楼后面", "小区北门", "小区南门口", "东门岗亭旁",
+    "地下车库B区", "1号楼", "健身广场边上", "老年活动室门口", "幼儿园门口", "菜市场旁边",
+    "垃圾站附近", "9号楼", "中心花园", "10号楼西侧", "2号楼一楼", "15号楼", "物业办公室门口",
+    "卫生站旁边", "快递柜那边", "自行车棚", "6号楼4单元", "11号楼架空层", "东侧围墙边",
+    "8号楼对面", "篮球场", "4号楼3单元", "西门外", "14号楼", "南区", "北区18号楼",
+]  # fmt: skip
+OPENERS = [
+    "", "", "", "", "你好，", "您好，", "反映一个问题：", "我是小区住户，", "想反映一下，",
+    "社区领导好，", "投诉：", "网格员你好，", "麻烦问一下，", "再说一下，",
+]  # fmt: skip
+CLOSERS = [
+    "", "", "", "", "麻烦尽快处理。", "请尽快处理，谢谢。", "希望社区管一管。", "谢谢！",
+    "请相关部门来看看。", "已经好几天了。", "希望早点解决。", "给大家带来很多不便。",
+    "辛苦了。", "盼回复。", "请帮忙协调一下。", "这个问题很久了。", "老人孩子都受影响。",
+    "找过物业没用。", "拜托了。", "急！",
+]  # fmt: skip
+
+# One matter, five residents' words: the first three share the matter's key clause (as when
+# neighbours copy a line from the building's chat group), the last two tell it freely.
+CLUSTER_MATTERS: list[tuple[str, list[str]]] = [
+    ("livelihood", [
+        "7号楼从昨天晚上开始停水，到现在还没来",
+        "7号楼停水了，从昨天晚上到现在还没来水",
+        "7号楼从昨晚开始停水，到现在都没来水，做不了饭",
+        "家里水龙头一滴水都没有，问物业也说不清什么时候恢复",
+        "自来水断了快二十个小时，老人孩子没法过",
+    ]),
+    ("neighbor", [
+        "旁边工地晚上十一点还在打桩，吵得睡不着",
+        "工地晚上十一点多还在打桩，吵得根本睡不着",
+        "旁边工地半夜还在打桩，吵得睡不着觉",
+        "夜里十二点了外面还在施工，孩子被吵醒好几次",
+        "建筑工地天天夜间作业，噪音严重扰民",
+    ]),
+    ("property", [
+        "5号楼电梯坏了两天了，没人来修",
+        "5号楼的电梯坏了两天，一直没人修",
+        "5号楼电梯坏了，两天了都没人来修",
+        "我们单元的电梯停运了，八十岁的老人下不了楼",
+        "5号楼两部电梯都不能用，只能爬十几层楼梯",
+    ]),
+    ("property", [
+        "垃圾站的臭味飘得整个小区都是",
+        "垃圾站臭味太大，整个小区都能闻到",
+        "小区垃圾站的臭味飘得到处都是",
+        "北门垃圾中转站太臭了，窗户都不敢开",
+        "垃圾站好几天没清运，苍蝇到处飞",
+    ]),
+    ("safety", [
+        "下大雨地下车库进水了，水快淹到车门",
+        "大雨把地下车库淹了，水快到车门了",
+        "地下车库进水了，好多车被淹到车门",
+        "车库被雨水倒灌，物业也不抽水",
+        "昨晚暴雨，地下停车场成了游泳池",
+    ]),
+    ("neighbor", [
+        "楼下新开的烧烤店油烟太大，家里全是烟味",
+        "楼下烧烤店油烟太大了，家里全是烟味",
+        "新开的烧烤店油烟飘到家里，满屋烟味",
+        "烧烤摊每天烤到凌晨，烟熏得没法开窗",
+        "晚上楼下烤串的油烟顺着窗户往家里灌",
+    ]),
+    ("property", [
+        "物业突然把停车费从一百涨到三百",
+        "停车费突然从一百涨到三百，物业也不解释",
+        "物业把停车费从每月一百涨到三百，太离谱",
+        "停车管理费一下涨了两倍，也没征求业主意见",
+        "地面车位月租突然大涨，业主都很不满",
+    ]),
+    ("livelihood", [
+        "今年的暖气一点都不热，屋里只有十五度",
+        "暖气一点都不热，屋里才十五度",
+        "今年暖气不热，家里只有十五六度",
+        "供暖不达标，家里老人冻得穿棉袄",
+        "暖气片摸着是凉的，已经反映过几次",
+    ]),
+    ("property", [
+        "小区主路的路灯全都不亮了",
+        "小区主路上的路灯都不亮了，晚上很黑",
+        "主路路灯全都不亮，走夜路害怕",
+        "路灯坏了没人修，晚上走路摔了一跤",
+        "天黑以后院子里没有灯，老人不敢出门",
+    ]),
+    ("safety", [
+        "小区里流浪狗越来越多，成群结队的",
+        "小区流浪狗越来越多了，成群结队地跑",
+        "流浪狗越来越多，成群结队在小区里转",
+        "流浪狗咬伤了一个老人，请赶快处理",
+        "小区出现好多无主的狗，孩子上学都不敢自己走",
+    ]),
+    ("safety", [
+        "附近工厂晚上偷偷排废气，味道刺鼻",
+        "工厂晚上偷排废气，味道很刺鼻",
+        "附近的工厂一到晚上就排废气，刺鼻得很",
+        "半夜总能闻到一股化学品的味道，嗓子难受",
+        "夜里空气里有很重的化工味，不敢开窗",
+    ]),
+    ("neighbor", [
+        "广场舞音响开得太大声，吵到晚上十点",
+        "广场舞的音响声音太大，一直吵到晚上十点",
+        "跳广场舞音响开得太大，每天吵到十点",
+        "跳广场舞的放音乐太响，孩子没法写作业",
+        "楼下广场舞噪音扰民，沟通了也不听",
+    ]),
+    ("safety", [
+        "3单元楼道里有很浓的燃气味",
+        "3单元楼道燃气味很浓，怕是漏气了",
+        "我们3单元楼道里燃气味特别浓",
+        "我们单元一进门就是煤气味，怕是哪里漏了",
+        "楼梯间闻到天然气的味道，很担心出事",
+    ]),
+    ("group_conflict", [
+        "开发商延期交房一年多了，业主们要讨个说法",
+        "开发商延期交房一年多，业主们都要讨说法",
+        "延期交房一年多了，开发商不给说法，业主们很气愤",
+        "我们买的房子到现在还不交付，很多业主准备去维权",
+        "新楼盘逾期交房，上百户业主聚集在售楼部",
+    ]),
+    ("group_conflict", [
+        "工地欠了工人三个月工资，工人们堵在门口",
+        "工地拖欠工人三个月工资，工人都堵在门口了",
+        "欠了三个月工资不发，工人们在工地门口堵着",
+        "包工头拖欠工钱，几十个农民工聚集讨薪",
+        "干了半年活拿不到钱，我们一群工人没办法了",
+    ]),
+    ("livelihood", [
+        "门口的公交站突然撤了，老人去医院很不方便",
+        "小区门口公交站突然撤了，去医院很不方便",
+        "公交站撤了以后，老人去医院太不方便了",
+        "23路公交改线了，我们这边没车坐了",
+        "公交车不在小区门口停了，上班要多走二十分钟",
+    ]),
+    ("property", [
+        "快递柜开始收超时费了，放几个小时就要钱",
+        "快递柜收超时费，放几个小时就收钱",
+        "小区快递柜开始收超时费了，很不合理",
+        "丰巢柜子超过十二小时收费，很不合理",
+        "快递被放进柜子还要我们付保管费",
+    ]),
+    ("property", [
+        "10号楼下水道堵了，一楼往上返污水",
+        "10号楼下水道又堵了，一楼返污水",
+        "下水道堵了，10号楼一楼往上冒污水",
+        "楼里的排污管堵住了，一楼卫生间冒脏水",
+        "下水管道返水，一楼家里全是臭水",
+    ]),
+    ("livelihood", [
+        "小区从早上开始停电，冰箱里的东西都坏了",
+        "从早上就停电了，冰箱里东西都坏了",
+        "小区停电一上午了，冰箱里的东西全坏了",
+        "停电快十个小时了，也没有通知",
+        "整个小区没电，电梯也停了",
+    ]),
+    ("property", [
+        "车棚里的充电桩全坏了，电动车充不了电",
+        "车棚充电桩都坏了，电动车没法充电",
+        "充电桩全坏了，车棚里电动车都充不了电",
+        "充电桩扫码没反应，已经好几天了",
+        "电瓶车充电的地方都用不了，只能拿回家充",
+    ]),
+    ("livelihood", [
+        "小区旁边那条河发黑发臭，夏天味道更大",
+        "小区旁边的河又黑又臭，夏天味道更大",
+        "旁边那条河发黑发臭，味道太大了",
+        "河水又黑又臭，还漂着死鱼",
+        "旁边的河道好久没清理了，一股腐臭味",
+    ]),
+    ("neighbor", [
+        "楼上装修队每天七点不到就开始砸墙",
+        "楼上装修每天不到七点就开始砸墙",
+        "装修队每天早上七点不到就砸墙，吵死了",
+        "装修电钻声从早响到晚，中午也不停",
+        "楼上在拆墙，震得我家灯都在晃",
+    ]),
+    ("safety", [
+        "学校门口早晚接孩子的车堵成一片，很危险",
+        "学校门口接孩子的车堵成一片，孩子过马路很危险",
+        "早晚接送孩子的车把学校门口堵成一片",
+        "放学的时候校门口乱停车，孩子在车缝里穿",
+        "小学门口交通太乱，需要有人疏导",
+    ]),
+    ("group_conflict", [
+        "健身房老板跑了，几十个会员的卡钱退不回来",
+        "健身房老板跑路了，会员卡里的钱退不回来",
+        "健身房突然关门老板跑了，我们几十个会员的钱没了",
+        "培训机构突然关门，家长交的学费没了着落",
+        "好多家长被培训班骗了钱，大家在门口等说法",
+    ]),
+    ("property", [
+        "物业把小区的绿地挖了改成停车位",
+        "物业把绿地挖了改停车位，业主都不知道",
+        "小区绿地被物业挖了，要改成停车位",
+        "中心花园的草坪被铲了，说要修停车场",
+        "绿化带被占了修车位，问业主同意了吗",
+    ]),
+]  # fmt: skip
+
+
+def _background_count() -> int:
+    return sum(len(v) for v in BACKGROUND.values())
+
+
+# --- stream generation (pure: no database) ----------------------------------------------------------
+
+
+@dataclass
+class Item:
+    at: dt.datetime
+    community: int  # index into the stream's communities
+    resident: int  # index into that community's resident pool
+    text: str
+    hint: str
+    tag: str = ""  # "" background, "planted", "natural2" (a natural second appeal)
+    topic: str = ""
+    pk: int = 0
+    category: str = ""
+    core: str = ""  # a cluster report without the opening and closing words
+
+
+@dataclass
+class Stream:
+    index: int
+    kind: str
+    seed: int
+    days: int
+    start: dt.datetime
+    rates: list[float]
+    items: list[Item] = field(default_factory=list)
+    event_community: int = -1
+    planted_category: str = ""
+    planted_resident: int = -1
+    matter: int = -1
+    close: int = 0  # cluster: reports worded close to the matter's key clause (paraphrases 0–2)
+    natural_seconds: int = 0
+
+
+def _hour(rng: random.Random) -> float:
+    """Hour of day: mostly 7–22, a few at night."""
+    if rng.random() < 0.06:
+        return rng.uniform(22, 31) % 24
+    return rng.uniform(7, 22)
+
+
+def _decorate(rng: random.Random, core: str) -> str:
+    closer = rng.choice(CLOSERS)
+    return f"{rng.choice(OPENERS)}{core}" + (f"，{closer}" if closer else "")
+
+
+def _background_text(rng: random.Random, category: str, phrase: str) -> str:
+    if category in PLACED and rng.random() < 0.85:
+        place = rng.choice(PLACES)
+        core = rng.choice([f"{place}{phrase}", f"{phrase}，在{place}", f"{place}这边{phrase}"])
+    else:
+        core = phrase
+    return _decorate(rng, core)
+
+
+def _pick_category(rng: random.Random) -> str:
+    return rng.choices(list(SHARES), weights=list(SHARES.values()))[0]
+
+
+def generate(index: int) -> Stream:
+    kind = KINDS[index % len(KINDS)]
+    seed = SEED * 1000 + index
+    rng = random.Random(seed)
+    days = rng.randint(45, 60)
+    start = dt.datetime(2026, 3, 1, tzinfo=SH_OFFSET) + dt.timedelta(days=rng.randint(0, 60))
+    stream = Stream(
+        index, kind, seed, days, start, [round(rng.uniform(0.3, 2.0), 2) for _ in range(PER_SET)]
+    )
+    end = start + dt.timedelta(days=days)
+
+    # Planted events first, so the background can keep their residents out.
+    planted: list[Item] = []
+    reserved: dict[int, set[int]] = defaultdict(set)
+    if kind != "quiet":
+        c = rng.randrange(PER_SET)
+        stream.event_community = c
+        people = rng.sample(range(POOL), 8)
+        reserved[c].update(people)
+        if kind == "surge":
+            category = rng.choices(
+                ["property", "neighbor", "livelihood", "safety"], weights=[0.4, 0.25, 0.25, 0.1]
+            )[0]
+            stream.planted_category = category
+            k = rng.randint(5, 8)
+            first = start + dt.timedelta(days=rng.randint(31, days - 2), hours=rng.uniform(6, 12))
+            span = rng.uniform(4, 22)
+            distinct = len({t for t, _p in BACKGROUND[category]})
+            phrases = rng.sample(BACKGROUND[category], len(BACKGROUND[category]))
+            chosen, used = [], set()
+            for topic, phrase in phrases:  # different matters, topics as varied as the pool allows
+                if len(chosen) < k and (topic not in used or len(used) >= min(k, distinct)):
+                    chosen.append((topic, phrase))
+                    used.add(topic)
+            times = sorted([0.0, span] + [rng.uniform(0, span) for _ in range(k - 2)])
+            for n, (topic, phrase) in enumerate(chosen):
+                planted.append(
+                    Item(
+                        first + dt.timedelta(hours=times[n]),
+                        c,
+                        people[n],
+                        _background_text(rng, category, phrase),
+                        category,
+                        "planted",
+                        f"{category}:{topic}",
+                    )
+                )
+        elif kind == "cluster":
+            stream.matter = rng.randrange(len(CLUSTER_MATTERS))
+            category, texts = CLUSTER_MATTERS[stream.matter]
+            stream.planted_category = category
+            k = rng.randint(3, 5)
+            first = start + dt.timedelta(days=rng.randint(3, days - 3), hours=rng.uniform(7, 20))
+            span = rng.uniform(6, 46)
+            times = sorted([0.0, span] + [rng.uniform(0, span) for _ in range(k - 2)])
+            chosen = rng.sample(range(len(texts)), k)
+            stream.close = sum(1 for j in chosen if j < 3)
+            for n, j in enumerate(chosen):
+                planted.append(
+                    Item(
+                        first + dt.timedelta(hours=times[n]),
+                        c,
+                        people[n],
+                        _decorate(rng, texts[j]),
+                        category,
+                        "planted",
+                        f"cluster{stream.matter}",
+                        core=texts[j],
+                    )
+                )
+        else:  # repeat
+            k = rng.randint(3, 4)
+            span = rng.uniform(7, 29)
+            first = start + dt.timedelta(days=rng.uniform(1, days - span - 2))
+            offsets = sorted([0.0, span] + [rng.uniform(0, span) for _ in range(k - 2)])
+            stream.planted_resident = people[0]
+            seen_topics: set[str] = set()
+            for off in offsets:
+                while True:
+                    category = _pick_category(rng)
+                    topic, phrase = rng.choice(BACKGROUND[category])
+                    if (category, topic) not in seen_topics:
+                        break
+                seen_topics.add((category, topic))
+                day = first + dt.timedelta(days=off)
+                at = day.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
+                    hours=_hour(rng)
+                )
+                at = max(at, start + dt.timedelta(minutes=1))
+                planted.append(
+                    Item(
+                        at,
+                        c,
+                        people[0],
+                        _background_text(rng, category, phrase),
+                        category,
+                        "planted",
+                        f"{category}:{topic}",
+                    )
+                )
+
+    # Background, day by day, community by community.
+    items: list[Item] = []
+    for c, rate in enumerate(stream.rates):
+        last: dict[int, list[dt.datetime]] = defaultdict(list)  # resident → appeal times
+        topics: list[tuple[dt.datetime, str]] = [
+            (p.at, p.topic) for p in planted if p.community == c
+        ]
+        for p in planted:
+            if p.community == c:
+                last[p.resident].append(p.at)
+        arrivals = []
+        for day in range(days):
+            n = _poisson(rng, rate)
+            for _ in range(n):
+                base = start + dt.timedelta(days=day)
+                arrivals.append(base + dt.timedelta(hours=_hour(rng), seconds=rng.randrange(60)))
+        arrivals.sort()
+        for at in arrivals:
+            if at >= end:
+                continue
+            # category and matter, keeping any topic to at most twice in 72 hours
+            for _attempt in range(50):
+                category = _pick_category(rng)
+                topic, phrase = rng.choice(BACKGROUND[category])
+                key = f"{category}:{topic}"
+                near = sum(
+                    1 for t, k in topics if k == key and abs((at - t).total_seconds()) < 72 * 3600
+                )
+                if near < 2:
+                    break
+            topics.append((at, key))
+            # resident: nobody files a third time in 30 days; a second only in repeat streams
+            second = kind == "repeat" and rng.random() < 0.08
+            candidates = []
+            for _attempt in range(200):
+                r = rng.randrange(POOL)
+                if r in reserved[c]:
+                    continue
+                recent = sum(1 for t in last[r] if (at - t).days < 30)
+                if recent == (1 if second else 0):
+                    candidates = [r]
+                    break
+            if not candidates:  # no one with exactly one recent appeal yet: a fresh resident
+                for r in rng.sample(range(POOL), POOL):
+                    if r not in reserved[c] and not [t for t in last[r] if (at - t).days < 30]:
+                        candidates = [r]
+                        second = False
+                        break
+            r = candidates[0]
+            last[r].append(at)
+            stream.natural_seconds += int(second)
+            items.append(
+                Item(
+                    at,
+                    c,
+                    r,
+                    _background_text(rng, category, phrase),
+                    category,
+                    "natural2" if second else "",
+                    key,
+                )
+            )
+    stream.items = sorted(items + planted, key=lambda i: i.at)
+    return stream
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p < limit:
+            return k
+        k += 1
+
+
+# --- running streams against the database -----------------------------------------------------------
+
+URL = ""
+
+
+def _bootstrap() -> None:
+    """Fresh SQLite file in the main process, then Django on it."""
+    global URL
+    url = os.environ["BENCH_DATABASE_URL"]
+    if WORKER is None and url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite://"))
+        for extra in ("", "-journal", "-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+    from _setup import setup
+
+    URL = setup()
+
+
+def _communities():
+    from jiaoliuba.regions.models import Region
+
+    skip = {"411702001001", "411702001002"}  # the demo's appeals; bench/sweep.py's million
+    found = [
+        c
+        for c in Region.objects.filter(level="community").order_by("code")
+        if c.code not in skip and Region.objects.filter(parent=c, level="grid").exists()
+    ]
+    if len(found) < SETS * PER_SET:
+        sys.exit(f"need {SETS * PER_SET} communities with grids, found {len(found)}")
+    return found[: SETS * PER_SET]
+
+
+MARK = "风险基准"
+
+
+def prepare() -> None:
+    from django.db import transaction
+
+    from jiaoliuba.accounts.models import ResidentProfile, User
+    from jiaoliuba.appeals.models import Appeal, RiskAlert
+    from jiaoliuba.core import crypto
+    from jiaoliuba.demo.loader import load_demo
+    from jiaoliuba.regions.models import Region
+
+    load_demo(residents=200)
+    communities = _communities()
+    token = crypto.encrypt("13900000000")  # one ciphertext for all: nobody reads it here
+    for n, community in enumerate(communities):
+        if (
+            ResidentProfile.objects.filter(
+                community=community, user__display_name__startswith=MARK
+            ).count()
+            >= POOL
+        ):
+            continue
+        grids = list(Region.objects.filter(parent=community, level="grid").order_by("code"))
+        with transaction.atomic():
+            users = [
+                User(
+                    display_name=f"{MARK}{n}-{r}",
+                    phone=token,
+                    phone_hash=crypto.lookup_hash(f"1770{n:02d}{r:05d}", purpose="phone"),
+                )
+                for r in range(POOL)
+            ]
+            users = User.objects.bulk_create(users)
+            if users[0].pk is None:
+                users = list(
+                    User.objects.filter(display_name__startswith=f"{MARK}{n}-").order_by("pk")
+                )
+            profiles = []
+            for r, user in enumerate(users):
+                profile = ResidentProfile(user=user, address=f"{r % 18 + 1}号楼{r % 4 + 1}单元")
+                profile.place_at(community=community, grid=grids[r % len(grids)])
+                profiles.append(profile)
+            ResidentProfile.objects.bulk_create(profiles)
+    busy = Appeal.objects.filter(community__in=communities).count()
+    alerts = RiskAlert.objects.filter(community__in=communities).count()
+    if busy or alerts:
+        sys.exit(
+            f"the bench communities already hold {busy} appeals and {alerts} alerts: use a fresh database"
+        )
+
+
+SCANS: list = []
+
+
+def _wrap_scan() -> None:
+    """See every firing, also those whose alert already exists (deduplicated)."""
+    from jiaoliuba.appeals import risk
+
+    original = risk.scan
+
+    def scan(appeal, now=None):
+        found = original(appeal, now)
+        SCANS[:] = found
+        return found
+
+    risk.scan = scan
+
+
+def run_stream(stream: Stream, communities, pools) -> dict:
+    from django.db import transaction
+
+    from jiaoliuba.appeals import services
+    from jiaoliuba.appeals.services import Intake
+    from jiaoliuba.core import clock
+
+    firings = []
+    by_pk: dict[int, int] = {}
+    with transaction.atomic():
+        for i, item in enumerate(stream.items):
+            clock.now = lambda t=item.at: t
+            user, grid = pools[communities[item.community].pk][item.resident]
+            appeal, _created = services.appeal_submit(
+                submitter=user,
+                intake=Intake(
+                    content=item.text,
+                    community=communities[item.community],
+                    grid=grid,
+                    type_hint=item.hint,
+                ),
+            )
+            item.pk, item.category = appeal.pk, appeal.category
+            by_pk[appeal.pk] = i
+            SCANS.clear()
+            created = {a.key for a in services.appeal_risk_check(appeal_id=appeal.pk)}
+            for kind, key, evidence in SCANS:
+                firings.append((i, kind, key in created, evidence))
+        transaction.set_rollback(True)
+    return evaluate(stream, firings, by_pk)
+
+
+def evaluate(stream: Stream, firings, by_pk) -> dict:
+    from django.conf import settings
+
+    from jiaoliuba.appeals import similarity
+
+    items = stream.items
+    planted = [i for i, it in enumerate(items) if it.tag == "planted"]
+    pset = set(planted)
+    first = items[planted[0]].at if planted else None
+    last = items[planted[-1]].at if planted else None
+    pcats = {items[i].category for i in planted}
+    out = {
+        "index": stream.index,
+        "kind": stream.kind,
+        "days": stream.days,
+        "rates": stream.rates,
+        "appeals": len(items),
+        "natural_seconds": stream.natural_seconds,
+        "stray": Counter(),  # new alert rows not tied to planted appeals
+        "stray_firings": Counter(),
+        "stray_warm": Counter(),  # the same, after the first 29 days (a full surge baseline)
+        "incidental": Counter(),  # other kinds firing on the planted appeals' evidence
+        "mixed_cluster": 0,  # cluster groups with 1–2 planted and background members
+        "triage_mismatch": sum(1 for it in items if it.category != it.hint),
+        "planted_mismatch": sum(1 for i in planted if items[i].category != items[i].hint),
+        "planted_n": len(planted),
+        "close": stream.close,
+        "examples": [],
+        "planted_category": stream.planted_category,
+        "planted_categories": sorted(Counter(items[i].category for i in planted).items()),
+    }
+    detected = None
+    event_rows = 0
+    for i, kind, new, evidence in firings:
+        it = items[i]
+        in_window = first is not None and first <= it.at <= last + dt.timedelta(hours=24)
+        near_planted = any(
+            it.at - dt.timedelta(hours=24) < items[p].at <= it.at
+            and items[p].community == it.community
+            and items[p].category == it.category
+            for p in planted
+        )
+        attributable = False
+        if kind == "surge":
+            tied = near_planted and in_window
+            attributable = tied and stream.kind == "surge"
+        elif kind == "cluster":
+            members = {by_pk.get(pk, -1) for pk in evidence["appeals"]}
+            inside = len(members & pset)
+            tied = inside > 0
+            attributable = (
+                stream.kind == "cluster" and inside >= settings.RISK_CLUSTER_MIN and in_window
+            )
+            if stream.kind == "cluster" and 0 < inside < settings.RISK_CLUSTER_MIN:
+                out["mixed_cluster"] += 1
+        else:
+            tied = (
+                stream.kind == "repeat"
+                and it.community == stream.event_community
+                and it.resident == stream.planted_resident
+            )
+            attributable = tied and in_window
+        if attributable:
+            event_rows += int(new)
+            if detected is None:
+                detected = {
+                    "trigger": (planted.index(i) + 1) if i in pset else "after",
+                    "delay_h": round((it.at - first).total_seconds() / 3600, 1),
+                    "evidence": {k: v for k, v in evidence.items() if k != "appeals"},
+                }
+        elif tied:
+            out["incidental"][kind] += int(new)
+        else:
+            out["stray"][kind] += int(new)
+            out["stray_firings"][kind] += 1
+            if it.at >= stream.start + dt.timedelta(days=29):
+                out["stray_warm"][kind] += int(new)
+            if new and len(out["examples"]) < 4:
+                example = {
+                    "kind": kind,
+                    "at": it.at.isoformat(timespec="minutes"),
+                    "category": it.category,
+                }
+                if kind == "cluster":
+                    example["texts"] = [
+                        items[by_pk[pk]].text for pk in evidence["appeals"] if pk in by_pk
+                    ]
+                    example["topics"] = [
+                        items[by_pk[pk]].topic for pk in evidence["appeals"] if pk in by_pk
+                    ]
+                else:
+                    example |= {k: v for k, v in evidence.items() if k != "appeals"}
+                out["examples"].append(example)
+    out["detected"] = detected
+    out["event_rows"] = event_rows
+    if stream.kind in ("surge", "cluster") and detected is None:
+        out["miss"] = _diagnose(stream, planted, settings, similarity)
+    out["stray"] = dict(out["stray"])
+    out["stray_firings"] = dict(out["stray_firings"])
+    out["stray_warm"] = dict(out["stray_warm"])
+    out["incidental"] = dict(out["incidental"])
+    out["pcats"] = sorted(pcats)
+    return out
+
+
+def _components(texts: list[str], threshold: float, similarity) -> int:
+    grams = [similarity.shingles(t) for t in texts]
+    best, seen = 0, set()
+    for s in range(len(texts)):
+        if s in seen:
+            continue
+        group, frontier = {s}, [s]
+        while frontier:
+            a = frontier.pop()
+            for b in range(len(texts)):
+                if b not in group and similarity.score(grams[a], grams[b]) >= threshold:
+                    group.add(b)
+                    frontier.append(b)
+        seen |= group
+        best = max(best, len(group))
+    return best
+
+
+def _diagnose(stream: Stream, planted: list[int], settings, similarity) -> dict:
+    items = stream.items
+    texts = [items[i].text for i in planted]
+    cats = Counter(items[i].category for i in planted)
+    if stream.kind == "cluster":
+        # The detector links appeals of any category, so the question is the wording: do
+        # the reports chain at the threshold as filed, and would they without the
+        # residents' opening and closing words?
+        threshold = settings.RISK_CLUSTER_SIMILARITY
+        linked = _components(texts, threshold, similarity)
+        linked_core = _components([items[i].core for i in planted], threshold, similarity)
+        if linked >= settings.RISK_CLUSTER_MIN:
+            reason = "other"
+        elif linked_core >= settings.RISK_CLUSTER_MIN:
+            reason = "openings/closings dilute the overlap"
+        else:
+            reason = "different wording"
+        return {
+            "reason": reason,
+            "k": len(planted),
+            "close": stream.close,
+            "linked": linked,
+            "linked_without_openings_closings": linked_core,
+            "matter": stream.matter,
+        }
+    # surge: how many of the burst kept the planted category, and the best moment the
+    # detector had (the 24 h count and 28-day baseline it saw at each planted appeal)
+    from jiaoliuba.appeals.risk import poisson_tail
+
+    category = stream.planted_category
+    kept = sum(1 for i in planted if items[i].category == category)
+    same = [
+        it.at for it in items if it.community == stream.event_community and it.category == category
+    ]
+    best = None
+    for i in planted:
+        t = items[i].at
+        count = sum(1 for a in same if t - dt.timedelta(hours=24) < a <= t)
+        history = sum(
+            1 for a in same if t - dt.timedelta(days=29) < a <= t - dt.timedelta(hours=24)
+        )
+        p = poisson_tail(count, max(history / 28, settings.RISK_SURGE_FLOOR))
+        if best is None or p < best[2]:
+            best = (count, round(history / 28, 2), p)
+    reason = "category split" if kept < len(planted) else "baseline too high for the burst"
+    return {
+        "reason": reason,
+        "k": len(planted),
+        "kept_category": kept,
+        "categories": dict(cats),
+        "community_rate": stream.rates[stream.event_community],
+        "best_count_24h": best[0],
+        "baseline": best[1],
+        "p": f"{best[2]:.4f}",
+    }
+
+
+def worker_main(worker: int) -> list[dict]:
+    from jiaoliuba.accounts.models import ResidentProfile
+
+    _wrap_scan()
+    communities = _communities()
+    pools = {}
+    for community in communities:
+        profiles = (
+            ResidentProfile.objects.filter(community=community, user__display_name__startswith=MARK)
+            .select_related("user", "grid")
+            .order_by("user_id")
+        )
+        pools[community.pk] = [(p.user, p.grid) for p in profiles][:POOL]
+    results = []
+    for index in range(len(KINDS) * STREAMS):
+        group = (index // len(KINDS)) % SETS
+        if group % WORKERS != worker:
+            continue
+        stream = generate(index)
+        chosen = communities[group * PER_SET : (group + 1) * PER_SET]
+        started = time.perf_counter()
+        result = run_stream(stream, chosen, pools)
+        result["seconds"] = round(time.perf_counter() - started, 2)
+        results.append(result)
+        print(
+            f"worker {worker}: stream {index:>3} {stream.kind:<8} {len(stream.items):>4} appeals {result['seconds']:>6.1f}s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return results
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 0.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def offline_similarity() -> dict:
+    """Bigram scores of the texts themselves: paraphrase pairs vs different matters."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals import similarity
+
+    threshold = settings.RISK_CLUSTER_SIMILARITY
+    rng = random.Random(SEED)
+    para, close, free = [], [], []
+    for _category, texts in CLUSTER_MATTERS:
+        grams = [similarity.shingles(t) for t in texts]
+        for a in range(len(texts)):
+            for b in range(a + 1, len(texts)):
+                value = similarity.score(grams[a], grams[b])
+                para.append(value)
+                (close if b < 3 else free).append(value)
+    deco = []
+    for _category, texts in CLUSTER_MATTERS:
+        dec = [similarity.shingles(_decorate(rng, t)) for t in texts]
+        deco += [
+            similarity.score(dec[a], dec[b])
+            for a in range(len(dec))
+            for b in range(a + 1, len(dec))
+        ]
+    other, across, shared_closer = [], [], 0
+    for _ in range(4000):
+        category = _pick_category(rng)
+        (t1, p1), (t2, p2) = rng.sample(BACKGROUND[category], 2)
+        if t1 == t2:
+            continue
+        a = similarity.shingles(_background_text(rng, category, p1))
+        b = similarity.shingles(_background_text(rng, category, p2))
+        other.append(similarity.score(a, b))
+    for _ in range(8000):  # the cluster detector compares across categories
+        c1, c2 = _pick_category(rng), _pick_category(rng)
+        (t1, p1), (t2, p2) = rng.choice(BACKGROUND[c1]), rng.choice(BACKGROUND[c2])
+        if (c1, t1) == (c2, t2):
+            continue
+        x, y = _background_text(rng, c1, p1), _background_text(rng, c2, p2)
+        value = similarity.score(similarity.shingles(x), similarity.shingles(y))
+        across.append(value)
+        if value >= threshold and any(c and x.endswith(c) and y.endswith(c) for c in CLOSERS):
+            shared_closer += 1
+    components = [_components(texts, threshold, similarity) for _c, texts in CLUSTER_MATTERS]
+    return {
+        "threshold": threshold,
+        "paraphrase_pairs": len(para),
+        "paraphrase_linked": sum(s >= threshold for s in para) / len(para),
+        "paraphrase_median": statistics.median(para),
+        "close_linked": sum(s >= threshold for s in close) / len(close),
+        "free_linked": sum(s >= threshold for s in free) / len(free),
+        "free_max": max(free),
+        "decorated_linked": sum(s >= threshold for s in deco) / len(deco),
+        "unrelated_pairs": len(other),
+        "unrelated_linked": sum(s >= threshold for s in other) / len(other),
+        "across_pairs": len(across),
+        "across_linked": sum(s >= threshold for s in across) / len(across),
+        "across_linked_closer": shared_closer / max(1, sum(s >= threshold for s in across)),
+        "matters_all5_linked": sum(c == 5 for c in components),
+        "matters_3plus_linked": sum(c >= 3 for c in components),
+        "matters": len(CLUSTER_MATTERS),
+    }
+
+
+def _commit() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "jiaoliuba", "config"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (app files modified)" if dirty else "")
+
+
+def what_if() -> list[str]:
+    """Offline, not the app's code: the same pairs scored with bigrams weighted by inverse
+    document frequency over 5,000 background appeals (boilerplate such as 请尽快处理 or
+    希望社区管一管 is common, so it weighs little), at the same threshold."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals import similarity
+
+    rng = random.Random(SEED + 1)
+    corpus = []
+    for _ in range(5000):
+        category = _pick_category(rng)
+        corpus.append(
+            similarity.shingles(
+                _background_text(rng, category, rng.choice(BACKGROUND[category])[1])
+            )
+        )
+    df = Counter(g for grams in corpus for g in grams)
+    n = len(corpus)
+
+    def weight(g: str) -> float:
+        return math.log((n + 1) / (df.get(g, 0) + 1)) + 1.0
+
+    def score(a: set[str], b: set[str]) -> float:
+        if not a or not b:
+            return 0.0
+        shared = sum(weight(g) for g in a & b)
+        return (
+            shared / sum(weight(g) for g in a | b)
+            + shared / min(sum(weight(g) for g in a), sum(weight(g) for g in b))
+        ) / 2
+
+    threshold = settings.RISK_CLUSTER_SIMILARITY
+    close, free, unrelated = [], [], []  # the same pairs for both scores
+    for _category, texts in CLUSTER_MATTERS:
+        dec = [similarity.shingles(_decorate(rng, t)) for t in texts]
+        for a in range(5):
+            for b in range(a + 1, 5):
+                (close if b < 3 else free).append((dec[a], dec[b]))
+    while len(unrelated) < 6000:
+        c1, c2 = _pick_category(rng), _pick_category(rng)
+        (t1, p1), (t2, p2) = rng.choice(BACKGROUND[c1]), rng.choice(BACKGROUND[c2])
+        if (c1, t1) != (c2, t2):
+            unrelated.append(
+                (
+                    similarity.shingles(_background_text(rng, c1, p1)),
+                    similarity.shingles(_background_text(rng, c2, p2)),
+                )
+            )
+    rows = []
+    for name, fn in (("current score", similarity.score), ("IDF-weighted", score)):
+        share = [
+            sum(fn(x, y) >= threshold for x, y in pairs) / len(pairs)
+            for pairs in (close, free, unrelated)
+        ]
+        rows.append(
+            f"  {name:<14} close paraphrases {share[0]:.0%}, with a freely worded one {share[1]:.0%}, "
+            f"unrelated appeals {share[2]:.2%} (pairs linked at >= {threshold}, with openings/closings)"
+        )
+    return rows
+
+
+def report(results: list[dict], elapsed: float) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    results.sort(key=lambda r: r["index"])
+    by_kind = defaultdict(list)
+    for r in results:
+        by_kind[r["kind"]].append(r)
+    quiet = by_kind["quiet"]
+    q_months = sum(r["days"] for r in quiet) / 30
+    q_cmonths = q_months * PER_SET
+    q_warm_months = max(1e-9, sum(r["days"] - 29 for r in quiet) / 30)
+    all_months = sum(r["days"] for r in results) / 30
+    print(f"database: {connection.vendor} ({URL.split('@')[-1]})")
+    print(f"code: {_commit()}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        "settings: "
+        + " ".join(
+            f"{n}={getattr(settings, n)}"
+            for n in (
+                "RISK_SURGE_MIN",
+                "RISK_SURGE_FLOOR",
+                "RISK_SURGE_P",
+                "RISK_CLUSTER_MIN",
+                "RISK_CLUSTER_SIMILARITY",
+                "RISK_REPEAT_MIN",
+            )
+        )
+    )
+    appeals = sum(r["appeals"] for r in results)
+    print(
+        f"streams: {', '.join(f'{len(by_kind[k])} {k}' for k in KINDS)}; {PER_SET} communities each, 45–60 days "
+        f"({sum(r['days'] for r in results)} stream-days); {appeals:,} appeals; seed {SEED}; "
+        f"{WORKERS} workers, {elapsed:.0f}s"
+    )
+    print(
+        f"background matters: {_background_count()} phrasings in {sum(len({t for t, _p in v}) for v in BACKGROUND.values())} topics; cluster matters: {len(CLUSTER_MATTERS)} x 5 paraphrases"
+    )
+    print()
+    head = f"{'kind':<8}{'planted':>8}{'detected':>9}{'rate':>7}{'95% CI':>13}  {'trigger (planted #)':<24}{'delay h p50/max':>16}{'rows/event':>11}"
+    head += f" |{'quiet alerts':>13}{'/stream-mo':>11}{'/comm-mo':>9}{'streams':>9}{'warm /s-mo':>11} |{'stray/stream-mo':>16}"
+    print(head)
+    print("-" * len(head))
+    for kind in ("surge", "cluster", "repeat"):
+        events = by_kind[kind]
+        hits = [r for r in events if r["detected"]]
+        lo, hi = wilson(len(hits), len(events))
+        triggers = Counter(str(r["detected"]["trigger"]) for r in hits)
+        trig = " ".join(
+            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: (x[0] == "after", x[0]))
+        )
+        delays = [r["detected"]["delay_h"] for r in hits]
+        delay = f"{statistics.median(delays):.1f}/{max(delays):.1f}" if delays else "-"
+        rows = statistics.mean(r["event_rows"] for r in hits) if hits else 0
+        q_alerts = sum(r["stray"].get(kind, 0) for r in quiet)
+        q_streams = sum(1 for r in quiet if r["stray"].get(kind, 0))
+        stray = sum(r["stray"].get(kind, 0) for r in results)
+        warm = sum(r["stray_warm"].get(kind, 0) for r in quiet) / q_warm_months
+        print(
+            f"{kind:<8}{len(events):>8}{len(hits):>9}{len(hits) / max(1, len(events)):>7.0%}{f'{lo:.0%}–{hi:.0%}':>13}  {trig:<24}{delay:>16}{rows:>11.2f}"
+            f" |{q_alerts:>13}{q_alerts / q_months:>11.2f}{q_alerts / q_cmonths:>9.2f}{f'{q_streams}/{len(quiet)}':>9}{warm:>11.2f} |{stray / all_months:>16.2f}"
+        )
+    print()
+    print(
+        f"quiet streams: {q_months:.1f} stream-months ({q_cmonths:.1f} community-months; warm = after day 29, {q_warm_months:.1f} stream-months); stray = alert rows not tied to planted appeals, all {len(results)} streams ({all_months:.1f} stream-months)"
+    )
+    for kind in ("surge", "cluster", "repeat"):
+        inc = Counter()
+        for r in results:
+            inc.update(r["incidental"])
+        if inc.get(kind):
+            print(
+                f"  {kind}: {inc[kind]} alert rows fired on planted evidence of another kind's event (e.g. a cluster that is also a burst)"
+            )
+    cold = {
+        k: sum(r["stray"].get(k, 0) - r["stray_warm"].get(k, 0) for r in results)
+        for k in ("surge", "cluster")
+    }
+    warm_all = {k: sum(r["stray_warm"].get(k, 0) for r in results) for k in ("surge", "cluster")}
+    print(
+        f"  stray alerts, all streams, first 29 days / after: surge {cold['surge']} / {warm_all['surge']}, cluster {cold['cluster']} / {warm_all['cluster']} "
+        f"(the first 29 days are {sum(min(29, r['days']) for r in results) / sum(r['days'] for r in results):.0%} of the stream-days)"
+    )
+    mixed = sum(r["mixed_cluster"] for r in by_kind["cluster"])
+    if mixed:
+        print(
+            f"  cluster: {mixed} firings whose group held 1–2 planted appeals plus background ones"
+        )
+    # surge by burst size and by community rate
+    print()
+    print(
+        "surge detection by burst size k:",
+        "  ".join(
+            f"k={k}: {sum(1 for r in by_kind['surge'] if r['planted_n'] == k and r['detected'])}/{sum(1 for r in by_kind['surge'] if r['planted_n'] == k)}"
+            for k in range(5, 9)
+        ),
+    )
+    print(
+        "cluster detection by reports k:",
+        "  ".join(
+            f"k={k}: {sum(1 for r in by_kind['cluster'] if r['planted_n'] == k and r['detected'])}/{sum(1 for r in by_kind['cluster'] if r['planted_n'] == k)}"
+            for k in range(3, 6)
+        ),
+    )
+    print(
+        "cluster detection by reports worded close to the key clause:",
+        "  ".join(
+            f"{c} close: {sum(1 for r in by_kind['cluster'] if r['close'] == c and r['detected'])}/{sum(1 for r in by_kind['cluster'] if r['close'] == c)}"
+            for c in range(0, 4)
+        ),
+    )
+    for kind in ("surge", "cluster"):
+        misses = [r for r in by_kind[kind] if not r["detected"]]
+        if misses:
+            reasons = Counter(r["miss"]["reason"] for r in misses)
+            print(f"{kind} misses: " + ", ".join(f"{n} {why}" for why, n in reasons.most_common()))
+            for r in misses:
+                print(f"  stream {r['index']}: {json.dumps(r['miss'], ensure_ascii=False)}")
+    examples = [(r["index"], r["kind"], e) for r in results for e in r["examples"]]
+    if examples:
+        print("stray alerts (first of each stream, up to 12):")
+        seen = set()
+        for index, kind, e in examples:
+            if index in seen or len(seen) >= 12:
+                continue
+            seen.add(index)
+            print(f"  stream {index} ({kind}): {json.dumps(e, ensure_ascii=False)}")
+    planted = sum(r["planted_n"] for r in results)
+    print()
+    print(
+        f"triage: {sum(r['triage_mismatch'] for r in results) / appeals:.0%} of all appeals and "
+        f"{sum(r['planted_mismatch'] for r in results) / max(1, planted):.0%} of planted ones were filed under another category than the matter's "
+        f"(the detectors see the classifier's category, not the type hint)"
+    )
+    split = [r for r in by_kind["cluster"] if len(r["pcats"]) > 1]
+    print(
+        f"cluster events whose reports landed in 2+ categories: {len(split)}/{len(by_kind['cluster'])} (the cluster detector compares across categories)"
+    )
+    split = [r for r in by_kind["surge"] if len(r["pcats"]) > 1]
+    print(
+        f"surge bursts whose appeals landed in 2+ categories: {len(split)}/{len(by_kind['surge'])}"
+    )
+    print(
+        f"natural second-time reporters in repeat streams: {sum(r['natural_seconds'] for r in by_kind['repeat'])}"
+    )
+    usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"cpu: {sum(u.ru_utime + u.ru_stime for u in usage):.0f}s user+system over {elapsed:.0f}s wall"
+    )
+    sim = offline_similarity()
+    print()
+    print(
+        f"text similarity (score >= {sim['threshold']}): paraphrase pairs of one matter {sim['paraphrase_linked']:.0%} of {sim['paraphrase_pairs']} "
+        f"(median {sim['paraphrase_median']:.2f}; among the 3 close ones {sim['close_linked']:.0%}, with a freely worded one {sim['free_linked']:.0%}, max {sim['free_max']:.2f}; {sim['decorated_linked']:.0%} of all with openings/closings); pairs of different matters in one category "
+        f"{sim['unrelated_linked']:.1%} of {sim['unrelated_pairs']}, in any two categories {sim['across_linked']:.1%} of {sim['across_pairs']} "
+        f"({sim['across_linked_closer']:.0%} of those links share the closing words); matters whose 5 paraphrases chain into one group: {sim['matters_all5_linked']}/{sim['matters']}, "
+        f"3 or more: {sim['matters_3plus_linked']}/{sim['matters']}"
+    )
+    print(
+        "what if (offline, not the app's code): the same kinds of pairs, scored as now and with IDF-weighted bigrams"
+    )
+    for row in what_if():
+        print(row)
+
+
+def surge_what_if() -> None:
+    """BENCH_WHATIF=1: replay the same streams through the surge rule in memory (the
+    classifier files each appeal exactly as appeal_submit does; nothing is written), for
+    the current settings and a few alternatives. The first row should reproduce the
+    database run's surge figures."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals.risk import poisson_tail
+    from jiaoliuba.triage import classifier
+
+    variants = [
+        (
+            "current",
+            settings.RISK_SURGE_MIN,
+            settings.RISK_SURGE_FLOOR,
+            settings.RISK_SURGE_P,
+            False,
+        ),
+        ("P=0.002", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, False),
+        ("floor=0.4", settings.RISK_SURGE_MIN, 0.4, settings.RISK_SURGE_P, False),
+        (
+            "history/days seen",
+            settings.RISK_SURGE_MIN,
+            settings.RISK_SURGE_FLOOR,
+            settings.RISK_SURGE_P,
+            True,
+        ),
+        ("P=0.002 + days seen", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, True),
+    ]
+    streams = [generate(i) for i in range(len(KINDS) * STREAMS)]
+    for stream in streams:
+        verdicts = classifier.classify_many(
+            [(it.text, it.hint) for it in stream.items], explain=False
+        )
+        for it, verdict in zip(stream.items, verdicts, strict=True):
+            it.category = verdict.category
+    print(f"surge rule replayed in memory over the same {len(streams)} streams (seed {SEED})")
+    print(
+        f"{'variant':<22}{'detected':>10}{'quiet alerts':>14}{'/stream-mo':>11}{'streams':>9}{'stray, all streams':>20}"
+    )
+    for name, minimum, floor, p_limit, seen_days in variants:
+        detected, quiet_alerts, quiet_streams, stray = 0, 0, 0, 0
+        months = 0.0
+        for stream in streams:
+            items = stream.items
+            planted = [i for i, it in enumerate(items) if it.tag == "planted"]
+            last = items[planted[-1]].at if planted else None
+            keys: set[tuple] = set()
+            hit, stray_here = False, 0
+            for i, it in enumerate(items):
+                t = it.at
+                same = [
+                    o.at
+                    for o in items[: i + 1]
+                    if o.community == it.community and o.category == it.category
+                ]
+                recent = sum(1 for a in same if a > t - dt.timedelta(hours=24))
+                if recent < minimum:
+                    continue
+                window = t - dt.timedelta(hours=24)
+                history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
+                days = 28.0
+                if seen_days:  # divide by the days the community has actually been watched
+                    days = min(28.0, max(1.0, (window - stream.start).total_seconds() / 86400))
+                if poisson_tail(recent, max(history / days, floor)) >= p_limit:
+                    continue
+                key = (it.community, it.category, t.astimezone(SH_OFFSET).date())
+                tied = (
+                    stream.kind == "surge"
+                    and t <= last + dt.timedelta(hours=24)
+                    and any(
+                        t - dt.timedelta(hours=24) < items[p].at <= t
+                        and items[p].community == it.community
+                        and items[p].category == it.category
+                        for p in planted
+                    )
+                )
+                near_other = stream.kind == "cluster" and any(
+                    t - dt.timedelta(hours=24) < items[p].at <= t
+                    and items[p].community == it.community
+                    and items[p].category == it.category
+                    for p in planted
+                )
+                if tied:
+                    hit = True
+                elif key not in keys and not near_other:
+                    stray_here += 1
+                keys.add(key)
+            detected += hit
+            stray += stray_here
+            if stream.kind == "quiet":
+                quiet_alerts += stray_here
+                quiet_streams += bool(stray_here)
+                months += stream.days / 30
+        n_surge = sum(1 for st in streams if st.kind == "surge")
+        n_quiet = sum(1 for st in streams if st.kind == "quiet")
+        print(
+            f"{name:<22}{f'{detected}/{n_surge}':>10}{quiet_alerts:>14}{quiet_alerts / max(months, 1e-9):>11.2f}"
+            f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>20}"
+        )
+
+
+def main() -> None:
+    _bootstrap()
+    if os.environ.get("BENCH_WHATIF"):
+        surge_what_if()
+        return
+    if WORKER is not None:
+        results = worker_main(int(WORKER))
+        Path(os.environ["BENCH_RISK_OUT"]).write_text(json.dumps(results, ensure_ascii=False))
+        return
+    started = time.perf_counter()
+    prepare()
+    print(f"prepared in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+    if WORKERS == 1:
+        results = worker_main(0)
+    else:
+        from django.db import connections
+
+        connections.close_all()
+        procs, outs = [], []
+        for w in range(WORKERS):
+            env = dict(
+                os.environ,
+                BENCH_RISK_WORKER=str(w),
+                BENCH_RISK_OUT=f"/tmp/jiaoliuba-risk-worker{w}-{os.getpid()}.json",
+            )
+            if URL.startswith("sqlite:///"):
+                path = URL.removeprefix("sqlite://")
+                copy = f"{path}.worker{w}"
+                shutil.copyfile(path, copy)
+                env["BENCH_DATABASE_URL"] = f"sqlite://{copy}"
+            outs.append(env["BENCH_RISK_OUT"])
+            procs.append(subprocess.Popen([sys.executable, __file__], env=env))
+        failed = [p.wait() for p in procs]
+        if any(failed):
+            sys.exit(f"a worker failed: exit codes {failed}")
+        results = []
+        for out in outs:
+            results += json.loads(Path(out).read_text())
+            Path(out).unlink()
+        if URL.startswith("sqlite:///"):
+            for w in range(WORKERS):
+                Path(f"{URL.removeprefix('sqlite://')}.worker{w}").unlink(missing_ok=True)
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(
+            json.dumps(results, ensure_ascii=False, indent=1, default=str)
+        )
+    report(results, time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    main()
