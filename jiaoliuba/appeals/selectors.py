@@ -235,7 +235,7 @@ def similar_open_appeals(
     ids = set(
         AppealBand.objects.filter(
             band_hash__in=similarity.band_hashes(grams), community_id=community.pk
-        ).values_list("appeal_id", flat=True)[:500]
+        ).values_list("appeal_id", flat=True)[:150]
     )
     open_here = Appeal.objects.filter(
         status__in=OPEN_STATUSES, merged_into__isnull=True, is_anonymous=False
@@ -243,11 +243,11 @@ def similar_open_appeals(
     recent = set(
         open_here.filter(community=community)
         .order_by("-received_at")
-        .values_list("pk", flat=True)[:200]
+        .values_list("pk", flat=True)[:50]
     )
     scored = [
         (a, similarity.score(grams, similarity.shingles(a.content)))
-        for a in open_here.filter(pk__in=ids | recent)
+        for a in open_here.filter(pk__in=ids | recent).only("pk", "number", "content", "category", "received_at")
     ]
     scored = [(a, s) for a, s in scored if s >= settings.SIMILAR_MIN_SCORE]
     scored.sort(key=lambda pair: -pair[1])
