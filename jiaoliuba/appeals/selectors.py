@@ -247,7 +247,9 @@ def similar_open_appeals(
     )
     scored = [
         (a, similarity.score(grams, similarity.shingles(a.content)))
-        for a in open_here.filter(pk__in=ids | recent).only("pk", "number", "content", "category", "received_at")
+        for a in open_here.filter(pk__in=ids | recent).only(
+            "pk", "number", "content", "category", "received_at"
+        )
     ]
     scored = [(a, s) for a, s in scored if s >= settings.SIMILAR_MIN_SCORE]
     scored.sort(key=lambda pair: -pair[1])
