@@ -31,6 +31,7 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -316,6 +317,13 @@ ACTIONS = {
             for i in (1, 2, 3)
             if r.POST.get(f"party{i}_name", "").strip()
         ],
+    ),
+    "mediation_session": lambda r, a: services.mediation_session_add(
+        mediation=_mediation(r, a),
+        actor=r.user,
+        held_at=parse_received_at(r.POST.get("held_at", "")) or clock.now(),
+        place=r.POST.get("place", ""),
+        notes=r.POST.get("notes", ""),
     ),
     "mediation_conclude": lambda r, a: services.mediation_conclude(
         mediation=_mediation(r, a),

@@ -192,3 +192,42 @@ def test_concurrent_accept_has_exactly_one_winner(submit, staff, regions):
     )
     assert appeal.assignee == staff["community"]
     assert Appeal.objects.get(pk=appeal.pk).status == Status.DISPATCHED
+
+
+def test_mediation_with_sessions_through_the_page(submit, staff, login_client):
+    from jiaoliuba.appeals.models import Mediation
+
+    appeal = submit()
+    services.appeal_accept(appeal=appeal, actor=staff["grid1"])
+    client = login_client(staff["grid1"])
+    client.post(
+        f"/appeals/{appeal.pk}/do/mediation_start/",
+        {
+            "party1_name": "王先生",
+            "party1_side": "楼上",
+            "party1_phone": "13900001111",
+            "party2_name": "李女士",
+            "party2_side": "楼下",
+            "party2_phone": "",
+        },
+    )
+    mediation = Mediation.objects.get(appeal=appeal)
+    assert mediation.parties.count() == 2
+    client.post(
+        f"/appeals/{appeal.pk}/do/mediation_session/",
+        {
+            "mediation_id": mediation.pk,
+            "held_at": "2026-11-27 19:00",
+            "place": "交流吧调解区",
+            "notes": "双方陈述",
+        },
+    )
+    assert mediation.sessions.get().place == "交流吧调解区"
+    client.post(
+        f"/appeals/{appeal.pk}/do/mediation_conclude/",
+        {"mediation_id": mediation.pk, "outcome": "agreement", "agreement_text": "晚九点后不跳绳"},
+    )
+    mediation.refresh_from_db()
+    assert mediation.outcome == "agreement" and mediation.concluded_at is not None
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "交流吧调解区" in page and "晚九点后不跳绳" in page
