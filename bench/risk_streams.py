@@ -36,8 +36,10 @@ streams with any alert), plus stray alerts in all streams outside planted eviden
 
 Knobs (environment): BENCH_STREAMS (30: streams of each of the four kinds),
 BENCH_WORKERS (2: processes; SQLite workers get a copy of the prepared file each),
-BENCH_SEED (20261129), BENCH_JSON (write per-stream records to this path).
-The RISK_* settings come from the environment as usual (config/settings/base.py).
+BENCH_SEED (20261129), BENCH_JSON (write per-stream records to this path),
+BENCH_WHATIF=1 (instead: replay the same streams through the surge rule in memory, with the
+current and a few alternative settings; ~10 s). The RISK_* settings come from the
+environment as usual (config/settings/base.py). Results: bench/results-risk.md.
 """
 
 from __future__ import annotations

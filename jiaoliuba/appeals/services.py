@@ -531,7 +531,9 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
         "cluster": _("Several residents report the same matter in %(place)s"),
         "repeat": _("One resident has raised several appeals in 30 days"),
     }
-    for kind, key, evidence in risk.scan(appeal):
+    # Judge the appeal at the time it was received (desk entries may be back-dated, and
+    # the task may run late), not when the worker gets to it.
+    for kind, key, evidence in risk.scan(appeal, now=appeal.received_at):
         summary = _text(
             labels[kind], category=appeal.get_category_display(), place=appeal.community.name
         )
