@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import selectors as account_selectors
@@ -334,6 +335,18 @@ ACTIONS = {
 }
 
 
+DONE_MESSAGES = {
+    "accept": gettext_lazy("Accepted: the appeal is yours now."),
+    "resolve": gettext_lazy("Resolved: the resident has been asked to rate it."),
+    "reply": gettext_lazy("Your reply was sent to the resident."),
+    "rate": gettext_lazy("Thank you for your rating."),
+    "reopen": gettext_lazy("Reopened and sent back for handling."),
+    "escalate": gettext_lazy("Escalated to the level above."),
+    "return": gettext_lazy("Returned to the dispatcher."),
+    "reject": gettext_lazy("Rejected; the resident sees the reason."),
+}
+
+
 def _master_id(request: HttpRequest) -> int:
     raw = request.POST.get("master", "").strip()
     from jiaoliuba.appeals.models import Appeal
@@ -378,7 +391,7 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
     except ValueError:
         messages.error(request, _("Some fields are missing or not valid."))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
     return redirect("appeals:detail", appeal_id=appeal.pk)
 
 

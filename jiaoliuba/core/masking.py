@@ -21,4 +21,5 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     keep = 2 if len(name) >= 4 else 1
-    return name[:keep] + "*" * max(1, len(name) - keep)
+    # Two stars at most: the length of a name is itself a clue.
+    return name[:keep] + "*" * min(2, max(1, len(name) - keep))
