@@ -7,7 +7,6 @@ from jiaoliuba.accounts.choices import Role
 
 # Roles that phone residents back and so may see a full number (each view is logged).
 PHONE_REVEAL_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY})
-ID_NUMBER_REVEAL_ROLES = frozenset({Role.COMMUNITY_SECRETARY})
 VERIFY_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY})
 
 

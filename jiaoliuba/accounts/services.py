@@ -405,20 +405,6 @@ def resident_reveal_phone(
     return resident.user.phone
 
 
-def resident_reveal_id_number(
-    *, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None
-) -> str:
-    _reveal(
-        actor=actor,
-        resident=resident,
-        field="id_number",
-        reason=reason,
-        allowed=policies.ID_NUMBER_REVEAL_ROLES,
-        ip=ip,
-    )
-    return resident.id_number
-
-
 def household_get_or_create(
     *, community: Region, address: str, grid: Region | None = None
 ) -> Household:
@@ -452,16 +438,6 @@ def role_assign(*, actor: Any, user: User, role: str, region: Region) -> RoleAss
             after={"role": role, "region": region.code},
         )
     return assignment
-
-
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
-    audit_record(
-        actor=actor,
-        action="role.revoke",
-        target=assignment.user,
-        before={"role": assignment.role, "region": assignment.region.code},
-    )
-    assignment.delete()
 
 
 # --- API tokens --------------------------------------------------------------------------

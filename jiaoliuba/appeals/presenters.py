@@ -22,7 +22,8 @@ def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
 
 
 def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
-    latest = appeal.ratings.order_by("-created_at", "-pk").first()
+    # .all() so a queue page's prefetch serves every row (no query per appeal).
+    latest = max(appeal.ratings.all(), key=lambda r: (r.created_at, r.pk), default=None)
     data: dict[str, Any] = {
         "id": appeal.pk,
         "number": appeal.number,

@@ -205,10 +205,10 @@ def route(appeal: Appeal) -> Route:
 
     duty = on_duty(candidates, region)
     pool = duty or candidates
-    assignee = least_busy(pool)
+    load = workloads(pool) if pool else {}  # one count serves the choice and the reason
+    assignee = min(pool, key=lambda u: (load.get(u.pk, 0), u.pk)) if pool else None
     if assignee is not None:
-        load = workloads(pool).get(assignee.pk, 0)
-        why.append(("值班中，" if duty else "") + f"{assignee}（在办{load}件）")
+        why.append(("值班中，" if duty else "") + f"{assignee}（在办{load.get(assignee.pk, 0)}件）")
     else:
         why.append("由本单位任一人签收")
     return Route(

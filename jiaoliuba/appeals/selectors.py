@@ -105,7 +105,7 @@ def appeal_queue(
             Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
         )
     # Appeals waiting for manual triage come first, then the clocks.
-    return qs.order_by(
+    return qs.prefetch_related("ratings", "attachments").order_by(
         "-triage_needs_review", F("current_due_at").asc(nulls_last=True), "-received_at", "-pk"
     )
 

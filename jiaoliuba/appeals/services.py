@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import clocks, policies, risk, routing, selectors
+from jiaoliuba.appeals import clocks, policies, risk, routing, selectors, similarity
 from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
     HANDLING_STATUSES,
@@ -274,15 +274,6 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
     return community, grid, phone
 
 
-def _similar(a: str, b: str) -> float:
-    def grams(text: str) -> set[str]:
-        text = "".join(ch for ch in text if not ch.isspace())
-        return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-
-    x, y = grams(a), grams(b)
-    return len(x & y) / len(x | y) if x | y else 0.0
-
-
 def _find_repeat(appeal: Appeal) -> Appeal | None:
     """The same resident and matter within 30 days: same category and similar text."""
     if appeal.submitter_id is None:
@@ -290,8 +281,9 @@ def _find_repeat(appeal: Appeal) -> Appeal | None:
     earlier = selectors.previous_appeals_of(
         submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS
     ).exclude(pk=appeal.pk)
+    grams = similarity.shingles(appeal.content)
     for other in earlier.filter(category=appeal.category).order_by("-received_at")[:20]:
-        if _similar(other.content, appeal.content) >= 0.3:
+        if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
             return other
     return None
 
@@ -1402,7 +1394,9 @@ def appeals_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> SweepR
             due = list(
                 Appeal.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(next_check_at__lte=now)
-                .select_related("community", "handling_region", "assignee", "submitter")
+                .select_related(
+                    "community__parent", "handling_region__parent", "assignee", "submitter"
+                )
                 .order_by("next_check_at")[:batch]
             )
             for appeal in due:

@@ -173,6 +173,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
     }
     if staff:
         user = request.user
+        pending = selectors.pending_extension(appeal=appeal)
         handle, dispatch, supervise = (
             policies.may_handle(user, appeal),
             policies.may_dispatch(user, appeal),
@@ -187,9 +188,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "return": handle and status in (Status.DISPATCHED, Status.ACCEPTED),
                 "escalate": (handle or dispatch)
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "extension": handle
-                and status in HANDLING_STATUSES
-                and selectors.pending_extension(appeal=appeal) is None,
+                "extension": handle and status in HANDLING_STATUSES and pending is None,
                 "triage": (handle or dispatch) and status in OPEN_STATUSES,
                 "confirm_triage": (handle or dispatch) and appeal.triage_needs_review,
                 "dispatch": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED),
@@ -204,7 +203,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
             },
-            "pending_extension": selectors.pending_extension(appeal=appeal),
+            "pending_extension": pending,
             "may_decide_extension": supervise,
             "priorities": Priority.choices,
             "categories": Category.choices,

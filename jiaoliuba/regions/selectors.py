@@ -36,12 +36,3 @@ def region_ancestors(*, region: Region) -> list[Region]:
     codes = region.ancestor_codes
     by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
     return [by_code[c] for c in codes if c in by_code]
-
-
-def regions_within(*, paths: list[str]) -> QuerySet[Region]:
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= subtree_q(path)
-    return Region.objects.filter(condition)
