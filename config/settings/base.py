@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jiaoliuba.appeals",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
+    "jiaoliuba.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
+    # Reads catch up on new events themselves; this pass also picks up stragglers.
+    "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "60")),
     "jiaoliuba.triage.tasks.retrain": int(
         os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))
     ),
@@ -251,3 +254,16 @@ RISK_CLUSTER_SIMILARITY = float(os.environ.get("RISK_CLUSTER_SIMILARITY", "0.3")
 RISK_REPEAT_MIN = int(os.environ.get("RISK_REPEAT_MIN", "3"))
 SIMILAR_MIN_SCORE = float(os.environ.get("SIMILAR_MIN_SCORE", "0.35"))
 TRIAGE_CV_FOLDS = int(os.environ.get("TRIAGE_CV_FOLDS", "5"))
+
+# Figures other modules feed into the dashboards (jiaoliuba/dashboards/sources.py).
+# None marks a source whose module is not installed yet: its figure shows "—".
+DASHBOARD_SOURCES = {
+    "participation": {
+        "appeals": "jiaoliuba.dashboards.sources.appeal_participants",
+        "deliberation": None,
+        "bookings": None,
+        "volunteering": None,
+    },
+    "service_precision": {"bookings": None},
+    "venue_visits": {"venues": None},
+}

@@ -103,7 +103,11 @@ class ResidentProfile(BaseModel):
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        indexes = [models.Index(fields=["region_path", "id"], name="resident_region_path")]
+        indexes = [
+            models.Index(fields=["region_path", "id"], name="resident_region_path"),
+            # Residents registered in a scope by a date: the participation denominator.
+            models.Index(fields=["region_path", "created_at"], name="resident_region_joined"),
+        ]
 
     def place_at(self, *, community: Region | None, grid: Region | None) -> None:
         self.community, self.grid = community, grid

@@ -1,0 +1,146 @@
+"""Rollups of the appeal loop, kept up to date from AppealEvent (see projection.py).
+
+A *fact* is one source object's contribution to the figures: an appeal counts on the day
+it was received, a mediation on the day it concluded. A *rollup* row is the sum of the
+facts of one region node (every level from city to grid), one day and one category, so a
+whole-city month is about 180 rows however many appeals there are."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from jiaoliuba.regions.choices import PATH_MAX
+
+# Counter columns shared by facts and rollups; facts.py computes them, rollups sum them.
+APPEAL_COUNTERS = (
+    "received",
+    "valid",
+    "red",
+    "yellow",
+    "blue",
+    "anonymous",
+    "dispatched",
+    "extended",
+    "returned",
+    "escalated",
+    "responded",
+    "response_seconds",
+    "response_on_time",
+    "response_late",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "rated",
+    "rated_satisfied",
+    "rated_basic",
+    "rated_unsatisfied",
+    "rated_solved",
+    "repeat",
+    "reopened",
+)
+MEDIATION_COUNTERS = ("mediations_concluded", "mediations_agreed")
+COUNTERS = APPEAL_COUNTERS + MEDIATION_COUNTERS
+
+
+def _with_counters(name: str, names: tuple[str, ...]) -> type[models.Model]:
+    """An abstract model keyed by (path, day, category) with one integer column per
+    counter, so facts and rollups cannot drift apart in their columns."""
+    fields: dict[str, object] = {
+        counter: (models.BigIntegerField if counter == "response_seconds" else models.IntegerField)(
+            default=0
+        )
+        for counter in names
+    }
+    meta = type("Meta", (), {"abstract": True})
+    return type(name, (_Keyed,), {"__module__": __name__, "Meta": meta, **fields})
+
+
+class _Keyed(models.Model):
+    path = models.CharField(max_length=PATH_MAX)
+    day = models.DateField()
+    category = models.CharField(max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+AppealFactBase = _with_counters("AppealFactBase", APPEAL_COUNTERS)
+
+
+class AppealFact(AppealFactBase):  # type: ignore[valid-type,misc]
+    """The appeal as the figures see it. Also holds what the time-dependent parts need:
+    the deadlines (an open appeal becomes late while nobody touches it) and the exact
+    response time for the median."""
+
+    appeal = models.OneToOneField(
+        "appeals.Appeal", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where the submitter is registered: participation counts residents of the scope.
+    submitter_path = models.CharField(max_length=PATH_MAX, blank=True, default="")
+    response_due_at = models.DateTimeField()
+    resolution_due_original_at = models.DateTimeField()
+    response_time = models.BigIntegerField(null=True, help_text="seconds")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "path"], name="fact_period_scope"),
+            models.Index(fields=["day", "submitter_path", "submitter"], name="fact_participants"),
+            models.Index(
+                fields=["day", "path", "response_time"],
+                name="fact_response_time",
+                condition=Q(response_time__isnull=False),
+            ),
+            # Open appeals only: the live "late while open" counts read this small index.
+            models.Index(
+                fields=["path", "day", "resolution_due_original_at"],
+                name="fact_open_resolution",
+                condition=Q(valid=1, resolved=0),
+            ),
+            models.Index(
+                fields=["path", "day", "response_due_at"],
+                name="fact_open_response",
+                condition=Q(valid=1, responded=0),
+            ),
+        ]
+
+
+MediationFactBase = _with_counters("MediationFactBase", MEDIATION_COUNTERS)
+
+
+class MediationFact(MediationFactBase):  # type: ignore[valid-type,misc]
+    mediation = models.OneToOneField(
+        "appeals.Mediation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="+")
+
+
+RollupBase = _with_counters("RollupBase", COUNTERS)
+
+
+class Rollup(RollupBase):  # type: ignore[valid-type,misc]
+    """Σ facts per (region node, day, category), for every node on the fact's path."""
+
+    level = models.PositiveSmallIntegerField(help_text="1 = city … 5 = grid")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["path", "day", "category"], name="rollup_key")
+        ]
+        indexes = [models.Index(fields=["level", "path", "day"], name="rollup_children")]
+
+
+class ProjectionState(models.Model):
+    """How far the rollups have read AppealEvent. `seen_id` is the newest event applied;
+    every event up to `safe_id` is known to be applied (see projection.catch_up)."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    seen_id = models.BigIntegerField(default=0)
+    safe_id = models.BigIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.seen_id}"

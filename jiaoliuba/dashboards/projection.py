@@ -1,0 +1,268 @@
+"""Keeps AppealFact, MediationFact and Rollup in step with the appeal loop.
+
+The appeal services append an AppealEvent for every change; this module reads the events
+past its cursor, recomputes the facts of the appeals they name and applies the
+difference to the rollups of every node on the appeal's path. Recomputing from the
+appeal's present state makes applying an event twice harmless, which is what lets the
+cursor be careful (below). `rollups_rebuild` throws everything away and recomputes it
+from the appeals; tests hold the two to the same numbers.
+
+PostgreSQL hands out event ids when rows are inserted, not when they commit, so a slow
+transaction can commit id 100 after id 101 was read. Reads move `seen_id` (cheap: only
+what is new since the last read); the periodic task re-reads everything after `safe_id`
+and moves `safe_id` only past events older than SAFE_HORIZON, so such a straggler is
+picked up on the next periodic run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.db.models.functions import Length, Substr
+
+from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
+from jiaoliuba.core import clock
+from jiaoliuba.dashboards.facts import appeal_fact_values, mediation_fact_values
+from jiaoliuba.dashboards.models import (
+    APPEAL_COUNTERS,
+    COUNTERS,
+    MEDIATION_COUNTERS,
+    AppealFact,
+    MediationFact,
+    ProjectionState,
+    Rollup,
+)
+from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
+
+STATE = "appeals"
+SAFE_HORIZON = dt.timedelta(minutes=5)
+BATCH = 2000
+
+Key = tuple[str, Any, str]  # (path, day, category)
+
+
+def _latest_ratings(appeal_ids: Iterable[int]) -> dict[int, Rating]:
+    latest: dict[int, Rating] = {}
+    # Rule 3: the latest rating counts. Ratings are ordered newest first.
+    for rating in Rating.objects.filter(appeal_id__in=list(appeal_ids)).order_by(
+        "appeal_id", "-created_at", "-id"
+    ):
+        latest.setdefault(rating.appeal_id, rating)
+    return latest
+
+
+def _submitter_paths(appeals: Iterable[Appeal]) -> dict[int, str]:
+    users = {a.submitter_id for a in appeals if a.submitter_id}
+    return dict(
+        ResidentProfile.objects.filter(user_id__in=users).values_list("user_id", "region_path")
+    )
+
+
+def _fact(appeal: Appeal, ratings: dict[int, Rating], homes: dict[int, str]) -> AppealFact:
+    values = appeal_fact_values(
+        appeal, ratings.get(appeal.pk), homes.get(appeal.submitter_id or 0, "")
+    )
+    return AppealFact(appeal_id=appeal.pk, **values)
+
+
+def _ancestors(path: str) -> list[str]:
+    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def _add(deltas: dict[Key, list[int]], values: dict[str, Any], sign: int, names) -> None:
+    for node in _ancestors(values["path"]):
+        row = deltas[(node, values["day"], values["category"])]
+        for i, name in enumerate(COUNTERS):
+            if name in names:
+                row[i] += sign * int(values.get(name, 0) or 0)
+
+
+def _fact_dict(fact: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "path": fact.path,
+        "day": fact.day,
+        "category": fact.category,
+        **{n: getattr(fact, n) for n in names},
+    }
+
+
+def _apply(deltas: dict[Key, list[int]]) -> None:
+    """Add the deltas to the rollups. Callers hold the projection lock, so reading the
+    rows and writing them back cannot race another writer."""
+    deltas = {k: v for k, v in deltas.items() if any(v)}
+    if not deltas:
+        return
+    paths = {k[0] for k in deltas}
+    days = {k[1] for k in deltas}
+    existing = {
+        (r.path, r.day, r.category): r for r in Rollup.objects.filter(path__in=paths, day__in=days)
+    }
+    changed, created = [], []
+    for key, delta in deltas.items():
+        row = existing.get(key)
+        if row is None:
+            row = Rollup(path=key[0], day=key[1], category=key[2], level=len(key[0]) // SEGMENT)
+            created.append(row)
+        else:
+            changed.append(row)
+        for name, amount in zip(COUNTERS, delta, strict=True):
+            setattr(row, name, getattr(row, name) + amount)
+    if changed:
+        Rollup.objects.bulk_update(changed, COUNTERS, batch_size=500)
+    if created:
+        Rollup.objects.bulk_create(created, batch_size=500)
+
+
+def facts_refresh(appeal_ids: Iterable[int]) -> None:
+    """Recompute the facts of these appeals and move the rollups by the difference."""
+    ids = sorted(set(appeal_ids))
+    for start in range(0, len(ids), BATCH):
+        _refresh_batch(ids[start : start + BATCH])
+
+
+def _refresh_batch(ids: list[int]) -> None:
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids)}
+    ratings = _latest_ratings(ids)
+    old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
+    homes = _submitter_paths(appeals.values())
+    new_facts, stale = [], []
+    for appeal_id in ids:
+        old = old_facts.get(appeal_id)
+        if old is not None:
+            _add(deltas, _fact_dict(old, APPEAL_COUNTERS), -1, APPEAL_COUNTERS)
+            stale.append(appeal_id)
+        appeal = appeals.get(appeal_id)
+        if appeal is None:
+            continue
+        fact = _fact(appeal, ratings, homes)
+        _add(deltas, _fact_dict(fact, APPEAL_COUNTERS), +1, APPEAL_COUNTERS)
+        new_facts.append(fact)
+    AppealFact.objects.filter(appeal_id__in=stale).delete()
+    AppealFact.objects.bulk_create(new_facts, batch_size=500)
+
+    old_mediations = list(MediationFact.objects.filter(appeal_id__in=ids))
+    for fact in old_mediations:
+        _add(deltas, _fact_dict(fact, MEDIATION_COUNTERS), -1, MEDIATION_COUNTERS)
+    MediationFact.objects.filter(appeal_id__in=ids).delete()
+    new_mediations = []
+    for mediation in Mediation.objects.filter(appeal_id__in=ids, concluded_at__isnull=False):
+        values = mediation_fact_values(mediation, appeals[mediation.appeal_id])
+        if values is not None:
+            _add(deltas, values, +1, MEDIATION_COUNTERS)
+            new_mediations.append(MediationFact(mediation_id=mediation.pk, **values))
+    MediationFact.objects.bulk_create(new_mediations, batch_size=500)
+    _apply(deltas)
+
+
+def _locked_state() -> ProjectionState:
+    ProjectionState.objects.get_or_create(name=STATE)
+    return ProjectionState.objects.select_for_update().get(name=STATE)
+
+
+def rollups_catch_up(*, thorough: bool = False) -> int:
+    """Apply the events the rollups have not seen; returns how many were read.
+    `thorough` re-reads from `safe_id` (the periodic task); otherwise from `seen_id`."""
+    state = ProjectionState.objects.filter(name=STATE).first()
+    start = 0 if state is None else (state.safe_id if thorough else state.seen_id)
+    if not AppealEvent.objects.filter(id__gt=start).exists():
+        return 0
+    with transaction.atomic():
+        state = _locked_state()
+        start = state.safe_id if thorough else state.seen_id
+        horizon = clock.now() - SAFE_HORIZON
+        read = 0
+        safe = state.safe_id
+        while True:
+            events = list(
+                AppealEvent.objects.filter(id__gt=start)
+                .order_by("id")
+                .values_list("id", "appeal_id", "created_at")[:BATCH]
+            )
+            if not events:
+                break
+            facts_refresh(appeal_id for _, appeal_id, _ in events)
+            read += len(events)
+            for event_id, _, created_at in events:
+                if thorough and created_at < horizon and event_id > safe:
+                    safe = event_id
+            start = events[-1][0]
+        state.seen_id = max(state.seen_id, start)
+        state.safe_id = max(state.safe_id, safe)
+        state.save(update_fields=["seen_id", "safe_id", "updated_at"])
+    return read
+
+
+def rollups_rebuild() -> dict[str, int]:
+    """Recompute every fact and rollup from the appeals, in one transaction."""
+    with transaction.atomic():
+        state = _locked_state()
+        newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
+        horizon = clock.now() - SAFE_HORIZON
+        safe = AppealEvent.objects.filter(created_at__lt=horizon).aggregate(m=Max("id"))["m"] or 0
+        Rollup.objects.all().delete()
+        AppealFact.objects.all().delete()
+        MediationFact.objects.all().delete()
+        appeals = 0
+        last = 0
+        while True:
+            batch = list(Appeal.objects.filter(pk__gt=last).order_by("pk")[:BATCH])
+            if not batch:
+                break
+            last = batch[-1].pk
+            ratings = _latest_ratings(a.pk for a in batch)
+            homes = _submitter_paths(batch)
+            AppealFact.objects.bulk_create(
+                [_fact(a, ratings, homes) for a in batch], batch_size=1000
+            )
+            by_id = {a.pk: a for a in batch}
+            mediation_facts = []
+            for mediation in Mediation.objects.filter(
+                appeal_id__in=by_id, concluded_at__isnull=False
+            ):
+                values = mediation_fact_values(mediation, by_id[mediation.appeal_id])
+                if values is not None:
+                    mediation_facts.append(MediationFact(mediation_id=mediation.pk, **values))
+            MediationFact.objects.bulk_create(mediation_facts, batch_size=1000)
+            appeals += len(batch)
+        rows = _rollups_from_facts()
+        state.seen_id = newest
+        state.safe_id = safe
+        state.rebuilt_at = clock.now()
+        state.save()
+    return {"appeals": appeals, "rollup_rows": rows}
+
+
+def _rollups_from_facts() -> int:
+    """Rollups as Σ facts, one GROUP BY per level of the region tree."""
+    rows = 0
+    for depth in range(1, len(LEVEL_ORDER) + 1):
+        width = depth * SEGMENT
+        sums: dict[Key, dict[str, int]] = defaultdict(dict)
+        for model, names in ((AppealFact, APPEAL_COUNTERS), (MediationFact, MEDIATION_COUNTERS)):
+            grouped = (
+                model.objects.annotate(length=Length("path"), node=Substr("path", 1, width))
+                .filter(length__gte=width)
+                .values("node", "day", "category")
+                .annotate(**{f"s_{n}": Sum(n) for n in names})
+                .order_by()
+            )
+            for row in grouped.iterator(chunk_size=5000):
+                sums[(row["node"], row["day"], row["category"])].update(
+                    {n: row[f"s_{n}"] or 0 for n in names}
+                )
+        batch = []
+        for (node, day, category), values in sums.items():
+            batch.append(Rollup(path=node, day=day, category=category, level=depth, **values))
+            if len(batch) >= 5000:
+                Rollup.objects.bulk_create(batch)
+                rows += len(batch)
+                batch = []
+        Rollup.objects.bulk_create(batch)
+        rows += len(batch)
+    return rows

@@ -1,0 +1,350 @@
+"""Reads for the dashboards, the exports and the API: one set of functions, so the three
+show the same numbers. Every entry point starts from `access_region`, which keeps the
+user inside the subtrees their roles cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.accounts.selectors import user_scope_paths
+from jiaoliuba.appeals.choices import OPEN_STATUSES
+from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import NotFound
+from jiaoliuba.dashboards import sources
+from jiaoliuba.dashboards.choices import KPIS, Unit
+from jiaoliuba.dashboards.kpis import Figure, Inputs, compute, empty_sums, score, with_previous
+from jiaoliuba.dashboards.models import COUNTERS, AppealFact, RankingWeight, Rollup
+from jiaoliuba.dashboards.periods import Period
+from jiaoliuba.regions.choices import SEGMENT, RegionLevel
+from jiaoliuba.regions.models import Region
+from jiaoliuba.regions.models.region import subtree_q
+
+# --- scope ------------------------------------------------------------------------
+
+
+def dashboard_roots(user: Any) -> list[Region]:
+    """The highest nodes the user may look at; empty for someone without a staff role."""
+    return list(Region.objects.filter(path__in=user_scope_paths(user)).order_by("path"))
+
+
+def access_region(*, user: Any, region_id: int | None) -> Region:
+    """The region if it lies inside the user's scope (the user's first scope root when
+    none is asked for); 404 otherwise, as for any object out of scope."""
+    roots = user_scope_paths(user)
+    if not roots:
+        raise NotFound(_("No such region."), code="region_not_found")
+    if region_id is None:
+        return Region.objects.get(path=roots[0])
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None or not any(region.path.startswith(root) for root in roots):
+        raise NotFound(_("No such region."), code="region_not_found")
+    return region
+
+
+def breadcrumbs(*, user: Any, region: Region) -> list[Region]:
+    """The path from the user's scope root down to the region, for drill-up links."""
+    roots = user_scope_paths(user)
+    root = next(r for r in roots if region.path.startswith(r))
+    paths = [region.path[:end] for end in range(len(root), len(region.path) + 1, SEGMENT)]
+    return list(Region.objects.filter(path__in=paths).order_by("path"))
+
+
+# --- counting ---------------------------------------------------------------------
+
+
+def _local_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _in_period(period: Period) -> Q:
+    return Q(day__gte=period.start, day__lte=period.end)
+
+
+def _grouped(queryset: QuerySet, field: str, width: int, **aggregates: Any) -> QuerySet:
+    return (
+        queryset.annotate(node=Substr(field, 1, width))
+        .values("node")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _median(path: str, period: Period, category: str | None) -> float | None:
+    facts = AppealFact.objects.filter(
+        subtree_q(path), _in_period(period), response_time__isnull=False
+    )
+    if category:
+        facts = facts.filter(category=category)
+    count = facts.count()
+    if not count:
+        return None
+    ordered = facts.order_by("response_time").values_list("response_time", flat=True)
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
+
+
+def node_inputs(
+    *, within: str, level: int, period: Period, category: str | None = None, median: bool = False
+) -> dict[str, Inputs]:
+    """Inputs for every node of `level` inside `within` that has any data, keyed by path.
+    With level = the depth of `within` this is just that node."""
+    width = level * SEGMENT
+    rollups = Rollup.objects.filter(subtree_q(within), _in_period(period), level=level)
+    if category:
+        rollups = rollups.filter(category=category)
+    result: dict[str, Inputs] = {}
+    for row in rollups.values("path").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+        result[row["path"]] = Inputs(sums={c: row[c] or 0 for c in COUNTERS})
+
+    def inputs(node: str) -> Inputs:
+        return result.setdefault(node, Inputs(sums=empty_sums()))
+
+    now = clock.now()
+    facts = AppealFact.objects.filter(subtree_q(within), _in_period(period), valid=1)
+    if category:
+        facts = facts.filter(category=category)
+    for row in _grouped(
+        facts.filter(resolved=0, resolution_due_original_at__lt=now), "path", width, n=Count("pk")
+    ):
+        inputs(row["node"]).resolution_overdue_open = row["n"]
+    for row in _grouped(
+        facts.filter(responded=0, response_due_at__lt=now), "path", width, n=Count("pk")
+    ):
+        inputs(row["node"]).response_overdue_open = row["n"]
+
+    _, end = _local_bounds(period)
+    residents = ResidentProfile.objects.filter(
+        subtree_q(within, field="region_path"), created_at__lt=end
+    )
+    for row in _grouped(residents, "region_path", width, n=Count("pk")):
+        if len(row["node"]) == width:
+            inputs(row["node"]).residents = row["n"]
+    for node, item in result.items():
+        # Figures fed by other modules are per node; category has no meaning for them.
+        if category is None:
+            item.participants = sources.participants(node, period.start, period.end)
+            item.service_precision = sources.service_precision(node, period.start, period.end)
+            item.venue_visits = sources.venue_visits(node, period.start, period.end)
+        if median:
+            item.median_response_seconds = _median(node, period, category)
+    return result
+
+
+def _figures(region: Region, period: Period, category: str | None) -> dict[str, Figure]:
+    found = node_inputs(
+        within=region.path, level=region.depth, period=period, category=category, median=True
+    )
+    return compute(found.get(region.path) or Inputs(sums=empty_sums()))
+
+
+# --- figures ----------------------------------------------------------------------
+
+
+def kpi_figures(
+    *, region: Region, period: Period, category: str | None = None
+) -> dict[str, Figure]:
+    """Every KPI of the region for the period, with the previous period and the change."""
+    current = _figures(region, period, category)
+    return with_previous(current, _figures(region, period.previous(), category))
+
+
+def kpi_compare(*, region: Region, baseline: Period, current: Period) -> dict[str, Figure]:
+    """The seed's before/after table: `previous` holds the baseline."""
+    return with_previous(_figures(region, current, None), _figures(region, baseline, None))
+
+
+@dataclass
+class NodeRow:
+    region: Region
+    figures: dict[str, Figure]
+    score: float | None = None
+    rank: int | None = None
+
+
+def children_figures(*, region: Region, period: Period) -> list[NodeRow]:
+    """One row per child node (drill-down), children without data included."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    found = node_inputs(within=region.path, level=region.depth + 1, period=period)
+    return [
+        NodeRow(child, compute(found.get(child.path) or _blank(child.path, period)))
+        for child in children
+    ]
+
+
+def _blank(path: str, period: Period) -> Inputs:
+    """A node with no appeals still has residents and module-fed figures."""
+    inputs = Inputs(sums=empty_sums())
+    inputs.participants = sources.participants(path, period.start, period.end)
+    inputs.service_precision = sources.service_precision(path, period.start, period.end)
+    inputs.venue_visits = sources.venue_visits(path, period.start, period.end)
+    _, end = _local_bounds(period)
+    inputs.residents = ResidentProfile.objects.filter(
+        subtree_q(path, field="region_path"), created_at__lt=end
+    ).count()
+    return inputs
+
+
+def ranking_weights() -> dict[str, float]:
+    return {w.kpi: float(w.weight) for w in RankingWeight.objects.all()}
+
+
+def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
+    """考核排名 of the communities inside the region, best first; communities without a
+    score (nothing weighted could be measured) come last, unranked."""
+    communities = list(
+        Region.objects.filter(subtree_q(region.path), level=RegionLevel.COMMUNITY).order_by("code")
+    )
+    depth = 4  # city, district, street, community
+    found = node_inputs(within=region.path, level=depth, period=period) if communities else {}
+    weights = ranking_weights()
+    rows = []
+    for community in communities:
+        inputs = found.get(community.path) or _blank(community.path, period)
+        figures = compute(inputs)
+        rows.append(NodeRow(community, figures, score(figures, weights)))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.region.code))
+    for position, row in enumerate(rows, start=1):
+        row.rank = position if row.score is not None else None
+    return rows
+
+
+def heat_grid(*, region: Region, period: Period) -> dict[str, Any]:
+    """Communities × rates, for the heat grid (no map needed)."""
+    keys = [spec.key for spec in KPIS if spec.unit == Unit.RATE]
+    rows = community_ranking(region=region, period=period)
+    return {
+        "kpis": [{"key": k, "label": str(next(s.label for s in KPIS if s.key == k))} for k in keys],
+        "communities": [
+            {
+                "id": row.region.pk,
+                "name": row.region.name,
+                "values": [row.figures[k].value for k in keys],
+            }
+            for row in sorted(rows, key=lambda r: r.region.code)
+        ],
+    }
+
+
+def trend(*, region: Region, period: Period) -> list[dict[str, Any]]:
+    """Received, resolved and satisfaction per day (per month for periods over 92 days)."""
+    rows = (
+        Rollup.objects.filter(path=region.path)
+        .filter(_in_period(period))
+        .values("day")
+        .annotate(
+            received=Sum("received"),
+            valid=Sum("valid"),
+            resolved=Sum("resolved"),
+            rated=Sum("rated"),
+            good=Sum("rated_satisfied") + Sum("rated_basic"),
+        )
+        .order_by("day")
+    )
+    monthly = period.days > 92
+    buckets: dict[str, dict[str, int]] = {}
+    day = period.start
+    while day <= period.end:
+        buckets.setdefault(
+            f"{day:%Y-%m}" if monthly else day.isoformat(),
+            dict.fromkeys(("received", "valid", "resolved", "rated", "good"), 0),
+        )
+        day += dt.timedelta(days=1)
+    for row in rows:
+        bucket = buckets[f"{row['day']:%Y-%m}" if monthly else row["day"].isoformat()]
+        for name in bucket:
+            bucket[name] += row[name] or 0
+    return [
+        {
+            "bucket": key,
+            "received": b["received"],
+            "resolved": b["resolved"],
+            "satisfaction_rate": b["good"] / b["rated"] if b["rated"] else None,
+        }
+        for key, b in buckets.items()
+    ]
+
+
+def category_breakdown(*, region: Region, period: Period) -> list[dict[str, Any]]:
+    from jiaoliuba.appeals.choices import Category
+
+    sums = {
+        row["category"]: row
+        for row in Rollup.objects.filter(path=region.path)
+        .filter(_in_period(period))
+        .values("category")
+        .annotate(
+            valid=Sum("valid"),
+            red=Sum("red"),
+            yellow=Sum("yellow"),
+            blue=Sum("blue"),
+            resolved=Sum("resolved"),
+        )
+        .order_by()
+    }
+    return [
+        {
+            "category": value,
+            "label": str(label),
+            **{
+                k: (sums.get(value) or {}).get(k) or 0
+                for k in ("valid", "red", "yellow", "blue", "resolved")
+            },
+        }
+        for value, label in Category.choices
+    ]
+
+
+def overdue_appeals(*, region: Region, limit: int = 50) -> QuerySet[Appeal]:
+    """Open appeals past their current deadline, most overdue first."""
+    return (
+        Appeal.objects.filter(
+            subtree_q(region.path, field="region_path"),
+            status__in=OPEN_STATUSES,
+            current_due_at__lt=clock.now(),
+        )
+        .select_related("community", "grid", "handling_region", "assignee")
+        .order_by("current_due_at")[:limit]
+    )
+
+
+def appeals_for_export(
+    *,
+    region: Region,
+    period: Period,
+    status: str | None = None,
+    category: str | None = None,
+    priority: str | None = None,
+) -> QuerySet[Appeal]:
+    start, end = _local_bounds(period)
+    appeals = Appeal.objects.filter(
+        subtree_q(region.path, field="region_path"), received_at__gte=start, received_at__lt=end
+    )
+    if status:
+        appeals = appeals.filter(status=status)
+    if category:
+        appeals = appeals.filter(category=category)
+    if priority:
+        appeals = appeals.filter(priority=priority)
+    return appeals.select_related("community", "grid", "handling_region").order_by("received_at")
+
+
+def participation_sources() -> list[sources.Source]:
+    return (
+        sources.sources("participation")
+        + sources.sources("service_precision")
+        + sources.sources("venue_visits")
+    )
