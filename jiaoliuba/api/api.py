@@ -15,6 +15,7 @@ from jiaoliuba.accounts.api.routes import auth_router
 from jiaoliuba.accounts.api.routes import router as people_router
 from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
+from jiaoliuba.dashboards.api.routes import router as dashboards_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.regions.api.routes import router as regions_router
 
@@ -39,6 +40,7 @@ api.add_router("/", people_router)
 api.add_router("/", regions_router)
 api.add_router("/", appeals_router)
 api.add_router("/", notifications_router)
+api.add_router("/", dashboards_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

@@ -20,7 +20,7 @@ from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.dashboards import sources
-from jiaoliuba.dashboards.choices import KPIS, Unit
+from jiaoliuba.dashboards.choices import KPI_BY_KEY, KPIS, Unit
 from jiaoliuba.dashboards.kpis import Figure, Inputs, compute, empty_sums, score, with_previous
 from jiaoliuba.dashboards.models import COUNTERS, AppealFact, RankingWeight, Rollup
 from jiaoliuba.dashboards.periods import Period
@@ -227,7 +227,14 @@ def heat_grid(*, region: Region, period: Period) -> dict[str, Any]:
     keys = [spec.key for spec in KPIS if spec.unit == Unit.RATE]
     rows = community_ranking(region=region, period=period)
     return {
-        "kpis": [{"key": k, "label": str(next(s.label for s in KPIS if s.key == k))} for k in keys],
+        "kpis": [
+            {
+                "key": k,
+                "label": str(KPI_BY_KEY[k].label),
+                "higher_is_better": KPI_BY_KEY[k].higher_is_better,
+            }
+            for k in keys
+        ],
         "communities": [
             {
                 "id": row.region.pk,

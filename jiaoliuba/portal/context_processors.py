@@ -23,6 +23,7 @@ def navigation(request):
             (reverse("appeals:supervision"), _("Supervision")),
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("accounts:resident_list"), _("Residents")),
+            (reverse("dashboards:overview"), _("Dashboard")),
         ]
     if not staff and (Role.PROFESSIONAL in roles or Role.VOLUNTEER in roles):
         items.append((reverse("appeals:mine"), _("Appeals I handle")))

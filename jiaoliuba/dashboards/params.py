@@ -1,0 +1,78 @@
+"""What every dashboard request names: a region (in the user's scope), a period and
+optionally a category. Pages, exports and the API read their query string here, so a
+link copied from one works in the others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiaoliuba.appeals.choices import Category
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.dashboards import selectors, services
+from jiaoliuba.dashboards.periods import Period, parse_period
+from jiaoliuba.regions.models import Region
+
+
+@dataclass
+class View:
+    region: Region
+    period: Period
+    category: str | None
+
+    def query(self, **overrides: Any) -> str:
+        from urllib.parse import urlencode
+
+        params = {
+            "region": self.region.pk,
+            "period": self.period.kind,
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat() if self.period.kind == "custom" else "",
+            "category": self.category or "",
+        }
+        params.update(overrides)
+        return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def _int(value: str | None, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("%(field)s must be a number.") % {"field": field}, code="invalid_parameter"
+        ) from None
+
+
+def view_from(user: Any, params: Mapping[str, Any]) -> View:
+    """Check and read the parameters, then bring the rollups up to date so what follows
+    sees every event committed before this request."""
+    category = params.get("category") or None
+    if category and category not in Category.values:
+        raise ValidationFailed(_("Unknown category."), code="invalid_category")
+    region = selectors.access_region(user=user, region_id=_int(params.get("region"), "region"))
+    period = parse_period(
+        params.get("period"), params.get("start"), params.get("end"), today=clock.local_now().date()
+    )
+    services.rollups_sync()
+    return View(region, period, category)
+
+
+def baseline_from(params: Mapping[str, Any], current: Period) -> Period:
+    """The baseline of a before/after comparison: the same span one year earlier unless
+    `baseline_start`/`baseline_end` say otherwise."""
+    start, end = params.get("baseline_start"), params.get("baseline_end")
+    if start or end:
+        return parse_period("custom", start, end, today=current.end)
+    try:
+        first = current.start.replace(year=current.start.year - 1)
+        last = current.end.replace(year=current.end.year - 1)
+    except ValueError:  # 29 February
+        first = current.start.replace(year=current.start.year - 1, day=28)
+        last = current.end.replace(year=current.end.year - 1, day=28)
+    return Period("custom", first, last)
