@@ -31,14 +31,14 @@ def trend_chart(series: list[dict[str, Any]]) -> dict[str, Any]:
         "data": [
             {
                 "type": "bar",
-                "name": _("Received"),
+                "name": _("Appeals received"),
                 "x": x,
                 "y": [p["received"] for p in series],
                 "marker": {"color": BLUE},
             },
             {
                 "type": "bar",
-                "name": _("Resolved"),
+                "name": _("Appeals resolved"),
                 "x": x,
                 "y": [p["resolved"] for p in series],
                 "marker": {"color": GREEN},
@@ -116,7 +116,7 @@ def heat_chart(heat: dict[str, Any]) -> dict[str, Any]:
                 "texttemplate": "%{text}",
                 "zmin": 0,
                 "zmax": 100,
-                "colorscale": [[0, "#fdecec"], [0.6, "#fff4e0"], [1, "#e8f5ec"]],
+                "colorscale": [[0, "#f4a3a3"], [0.5, "#ffe0a3"], [1, "#9fd8ae"]],
                 "hovertemplate": "%{y} · %{x}: %{text}%<extra></extra>",
                 "showscale": False,
             }

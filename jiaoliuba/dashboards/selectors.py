@@ -355,3 +355,12 @@ def participation_sources() -> list[sources.Source]:
         + sources.sources("service_precision")
         + sources.sources("venue_visits")
     )
+
+
+def missing_sources() -> list[Any]:
+    """Labels of the modules not connected yet, each once."""
+    labels: dict[str, Any] = {}
+    for source in participation_sources():
+        if not source.connected:
+            labels.setdefault(source.key, source.label)
+    return list(labels.values())

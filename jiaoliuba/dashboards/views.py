@@ -66,7 +66,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "satisfaction_rate",
             "repeat_rate",
         ],
-        "sources": selectors.participation_sources(),
+        "missing_sources": selectors.missing_sources(),
         "overdue": selectors.overdue_appeals(region=view.region, limit=20),
         "charts": {
             "trend": charts.trend_chart(selectors.trend(region=view.region, period=view.period)),
