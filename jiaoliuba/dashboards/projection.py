@@ -147,8 +147,8 @@ def _refresh_batch(ids: list[int]) -> None:
     AppealFact.objects.bulk_create(new_facts, batch_size=500)
 
     old_mediations = list(MediationFact.objects.filter(appeal_id__in=ids))
-    for fact in old_mediations:
-        _add(deltas, _fact_dict(fact, MEDIATION_COUNTERS), -1, MEDIATION_COUNTERS)
+    for old_mediation in old_mediations:
+        _add(deltas, _fact_dict(old_mediation, MEDIATION_COUNTERS), -1, MEDIATION_COUNTERS)
     MediationFact.objects.filter(appeal_id__in=ids).delete()
     new_mediations = []
     for mediation in Mediation.objects.filter(appeal_id__in=ids, concluded_at__isnull=False):

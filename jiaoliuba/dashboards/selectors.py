@@ -91,7 +91,8 @@ def _median(path: str, period: Period, category: str | None) -> float | None:
     if not count:
         return None
     ordered = facts.order_by("response_time").values_list("response_time", flat=True)
-    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    # The middle value, or the mean of the two middle values for an even count.
+    middle = [int(v or 0) for v in ordered[(count - 1) // 2 : count // 2 + 1]]
     return sum(middle) / len(middle)
 
 

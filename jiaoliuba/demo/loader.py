@@ -16,6 +16,7 @@ from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import HouseholdRelation, Role, VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.core import clock
+from jiaoliuba.demo.history import load_history
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
@@ -43,6 +44,8 @@ STAFF = [
     StaffSpec("community_staff", "解放路社区 陈干事", Role.COMMUNITY_STAFF, "411702001001"),
     StaffSpec("grid_worker", "第1网格 孙网格员", Role.GRID_WORKER, "411702001001001"),
     StaffSpec("grid_worker2", "第2网格 周网格员", Role.GRID_WORKER, "411702001001002"),
+    StaffSpec("jiankang_staff", "健康路社区 王干事", Role.COMMUNITY_STAFF, "411702001002"),
+    StaffSpec("wenhua_staff", "文化路社区 马干事", Role.COMMUNITY_STAFF, "411702001003"),
     StaffSpec("lawyer", "吴律师", Role.PROFESSIONAL, "411702001000"),
     StaffSpec("volunteer", "郑志愿者", Role.VOLUNTEER, "411702001001"),
 ]
@@ -80,11 +83,15 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"residents: created {created_residents}")
     created_appeals = _load_appeals()
     say(f"appeals: created {created_appeals}")
+    demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    created_history = load_history(exclude=demo_resident)
+    say(f"appeal history (13 months): created {created_history}")
     return {
         "regions": report.created,
         "staff": created_staff,
         "residents": created_residents,
         "appeals": created_appeals,
+        "history": created_history,
     }
 
 

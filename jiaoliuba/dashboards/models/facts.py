@@ -42,19 +42,6 @@ MEDIATION_COUNTERS = ("mediations_concluded", "mediations_agreed")
 COUNTERS = APPEAL_COUNTERS + MEDIATION_COUNTERS
 
 
-def _with_counters(name: str, names: tuple[str, ...]) -> type[models.Model]:
-    """An abstract model keyed by (path, day, category) with one integer column per
-    counter, so facts and rollups cannot drift apart in their columns."""
-    fields: dict[str, object] = {
-        counter: (models.BigIntegerField if counter == "response_seconds" else models.IntegerField)(
-            default=0
-        )
-        for counter in names
-    }
-    meta = type("Meta", (), {"abstract": True})
-    return type(name, (_Keyed,), {"__module__": __name__, "Meta": meta, **fields})
-
-
 class _Keyed(models.Model):
     path = models.CharField(max_length=PATH_MAX)
     day = models.DateField()
@@ -64,10 +51,23 @@ class _Keyed(models.Model):
         abstract = True
 
 
-AppealFactBase = _with_counters("AppealFactBase", APPEAL_COUNTERS)
+def _add_counters(model: type[models.Model], names: tuple[str, ...]) -> None:
+    """One integer column per counter on an abstract model, so facts and rollups cannot
+    drift apart in their columns (subclasses copy them when they are declared)."""
+    for counter in names:
+        kind = models.BigIntegerField if counter == "response_seconds" else models.IntegerField
+        model.add_to_class(counter, kind(default=0))
 
 
-class AppealFact(AppealFactBase):  # type: ignore[valid-type,misc]
+class AppealFactBase(_Keyed):
+    class Meta:
+        abstract = True
+
+
+_add_counters(AppealFactBase, APPEAL_COUNTERS)
+
+
+class AppealFact(AppealFactBase):
     """The appeal as the figures see it. Also holds what the time-dependent parts need:
     the deadlines (an open appeal becomes late while nobody touches it) and the exact
     response time for the median."""
@@ -107,20 +107,30 @@ class AppealFact(AppealFactBase):  # type: ignore[valid-type,misc]
         ]
 
 
-MediationFactBase = _with_counters("MediationFactBase", MEDIATION_COUNTERS)
+class MediationFactBase(_Keyed):
+    class Meta:
+        abstract = True
 
 
-class MediationFact(MediationFactBase):  # type: ignore[valid-type,misc]
+_add_counters(MediationFactBase, MEDIATION_COUNTERS)
+
+
+class MediationFact(MediationFactBase):
     mediation = models.OneToOneField(
         "appeals.Mediation", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="+")
 
 
-RollupBase = _with_counters("RollupBase", COUNTERS)
+class RollupBase(_Keyed):
+    class Meta:
+        abstract = True
 
 
-class Rollup(RollupBase):  # type: ignore[valid-type,misc]
+_add_counters(RollupBase, COUNTERS)
+
+
+class Rollup(RollupBase):
     """Σ facts per (region node, day, category), for every node on the fact's path."""
 
     level = models.PositiveSmallIntegerField(help_text="1 = city … 5 = grid")

@@ -52,3 +52,24 @@ def test_demo_grid_worker_sees_only_their_grid():
     assert set(visible.values_list("grid__code", flat=True)) == {"411702001001001"}
     city = User.objects.get(username="city_admin")
     assert selectors.residents_visible_to(city).count() == 120
+
+
+def test_demo_history_gives_the_dashboards_a_year_to_show():
+    import datetime as dt
+
+    from jiaoliuba.appeals.models import Appeal
+    from jiaoliuba.core import clock
+    from jiaoliuba.dashboards import selectors, services
+    from jiaoliuba.dashboards.params import baseline_from
+    from jiaoliuba.dashboards.periods import parse_period
+
+    call_command("load_demo", "--residents", "80", stdout=io.StringIO())
+    assert Appeal.objects.filter(received_at__lt=clock.now() - dt.timedelta(days=300)).exists()
+    services.rollups_sync()
+    street = Region.objects.get(code="411702001000")
+    quarter = parse_period("quarter", None, None, today=clock.local_now().date())
+    figures = selectors.kpi_compare(
+        region=street, baseline=baseline_from({}, quarter), current=quarter
+    )
+    for key in ("received", "satisfaction_rate", "response_hours_mean", "participation_rate"):
+        assert figures[key].value is not None and figures[key].previous is not None, key
