@@ -45,7 +45,7 @@ def load_history(
         return 0
     # 东风街道, where the demo has someone on duty in every community.
     street = Region.objects.get(code=STREET)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - illustrative data, not security
     people = list(
         ResidentProfile.objects.filter(grid__isnull=False, region_path__startswith=street.path)
         .exclude(user=exclude)

@@ -106,6 +106,9 @@ class AppealFact(AppealFactBase):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"fact of appeal {self.appeal_id}"
+
 
 class MediationFactBase(_Keyed):
     class Meta:
@@ -120,6 +123,9 @@ class MediationFact(MediationFactBase):
         "appeals.Mediation", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"fact of mediation {self.mediation_id}"
 
 
 class RollupBase(_Keyed):
@@ -140,6 +146,9 @@ class Rollup(RollupBase):
             models.UniqueConstraint(fields=["path", "day", "category"], name="rollup_key")
         ]
         indexes = [models.Index(fields=["level", "path", "day"], name="rollup_children")]
+
+    def __str__(self) -> str:
+        return f"{self.path}@{self.day}/{self.category}"
 
 
 class ProjectionState(models.Model):
