@@ -97,20 +97,28 @@ def _median(path: str, period: Period, category: str | None) -> float | None:
 
 
 def node_inputs(
-    *, within: str, level: int, period: Period, category: str | None = None, median: bool = False
+    *,
+    within: str,
+    level: int,
+    period: Period,
+    nodes: list[str],
+    category: str | None = None,
+    median: bool = False,
 ) -> dict[str, Inputs]:
-    """Inputs for every node of `level` inside `within` that has any data, keyed by path.
-    With level = the depth of `within` this is just that node."""
+    """Inputs for each of `nodes` (paths of `level` inside `within`), from a handful of
+    grouped queries whatever the number of nodes. With level = the depth of `within`
+    and nodes = [within] this is that one node."""
     width = level * SEGMENT
+    result: dict[str, Inputs] = {node: Inputs(sums=empty_sums()) for node in nodes}
+
+    def inputs(node: str) -> Inputs:
+        return result.get(node) or Inputs(sums=empty_sums())  # outside `nodes`: dropped
+
     rollups = Rollup.objects.filter(subtree_q(within), _in_period(period), level=level)
     if category:
         rollups = rollups.filter(category=category)
-    result: dict[str, Inputs] = {}
     for row in rollups.values("path").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-        result[row["path"]] = Inputs(sums={c: row[c] or 0 for c in COUNTERS})
-
-    def inputs(node: str) -> Inputs:
-        return result.setdefault(node, Inputs(sums=empty_sums()))
+        inputs(row["path"]).sums = {c: row[c] or 0 for c in COUNTERS}
 
     now = clock.now()
     facts = AppealFact.objects.filter(subtree_q(within), _in_period(period), valid=1)
@@ -132,10 +140,14 @@ def node_inputs(
     for row in _grouped(residents, "region_path", width, n=Count("pk")):
         if len(row["node"]) == width:
             inputs(row["node"]).residents = row["n"]
+    participation_connected = any(s.connected for s in sources.sources("participation"))
     for node, item in result.items():
         # Figures fed by other modules are per node; category has no meaning for them.
         if category is None:
-            item.participants = sources.participants(node, period.start, period.end)
+            if item.residents:
+                item.participants = sources.participants(node, period.start, period.end)
+            else:  # only registered residents count: nobody to ask about
+                item.participants = 0 if participation_connected else None
             item.service_precision = sources.service_precision(node, period.start, period.end)
             item.venue_visits = sources.venue_visits(node, period.start, period.end)
         if median:
@@ -145,9 +157,14 @@ def node_inputs(
 
 def _figures(region: Region, period: Period, category: str | None) -> dict[str, Figure]:
     found = node_inputs(
-        within=region.path, level=region.depth, period=period, category=category, median=True
+        within=region.path,
+        level=region.depth,
+        period=period,
+        nodes=[region.path],
+        category=category,
+        median=True,
     )
-    return compute(found.get(region.path) or Inputs(sums=empty_sums()))
+    return compute(found[region.path])
 
 
 # --- figures ----------------------------------------------------------------------
@@ -177,26 +194,13 @@ class NodeRow:
 def children_figures(*, region: Region, period: Period) -> list[NodeRow]:
     """One row per child node (drill-down), children without data included."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    if not children:
-        return []
-    found = node_inputs(within=region.path, level=region.depth + 1, period=period)
-    return [
-        NodeRow(child, compute(found.get(child.path) or _blank(child.path, period)))
-        for child in children
-    ]
-
-
-def _blank(path: str, period: Period) -> Inputs:
-    """A node with no appeals still has residents and module-fed figures."""
-    inputs = Inputs(sums=empty_sums())
-    inputs.participants = sources.participants(path, period.start, period.end)
-    inputs.service_precision = sources.service_precision(path, period.start, period.end)
-    inputs.venue_visits = sources.venue_visits(path, period.start, period.end)
-    _, end = _local_bounds(period)
-    inputs.residents = ResidentProfile.objects.filter(
-        subtree_q(path, field="region_path"), created_at__lt=end
-    ).count()
-    return inputs
+    found = node_inputs(
+        within=region.path,
+        level=region.depth + 1,
+        period=period,
+        nodes=[child.path for child in children],
+    )
+    return [NodeRow(child, compute(found[child.path])) for child in children]
 
 
 def ranking_weights() -> dict[str, float]:
@@ -209,13 +213,16 @@ def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
     communities = list(
         Region.objects.filter(subtree_q(region.path), level=RegionLevel.COMMUNITY).order_by("code")
     )
-    depth = 4  # city, district, street, community
-    found = node_inputs(within=region.path, level=depth, period=period) if communities else {}
+    found = node_inputs(
+        within=region.path,
+        level=4,  # city, district, street, community
+        period=period,
+        nodes=[community.path for community in communities],
+    )
     weights = ranking_weights()
     rows = []
     for community in communities:
-        inputs = found.get(community.path) or _blank(community.path, period)
-        figures = compute(inputs)
+        figures = compute(found[community.path])
         rows.append(NodeRow(community, figures, score(figures, weights)))
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.region.code))
     for position, row in enumerate(rows, start=1):
