@@ -55,7 +55,17 @@ def _ratio(key: str, numerator: float, denominator: float) -> Figure:
 def compute(inputs: Inputs) -> dict[str, Figure]:
     s = inputs.sums
     figures: dict[str, Figure] = {}
-    figures["received"] = Figure("received", s["received"], extra={"valid": s["valid"]})
+    figures["received"] = Figure(
+        "received",
+        s["received"],
+        extra={
+            "valid": s["valid"],
+            "anonymous": s["anonymous"],
+            "red": s["red"],
+            "yellow": s["yellow"],
+            "blue": s["blue"],
+        },
+    )
     if inputs.participants is None:
         figures["participation_rate"] = Figure("participation_rate", None)
     else:

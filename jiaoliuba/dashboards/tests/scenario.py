@@ -73,11 +73,11 @@ def build(at, submit, staff, residents):
 
     sync()
 
-    # A7 — anonymous, received Tue 10 Nov 09:00 (due Fri 13 Nov), answered in 1 h,
+    # A7 — anonymous, by r3 (whose other appeal, A3, was invalid), received Tue 10 Nov 09:00 (due Fri 13 Nov), answered in 1 h,
     # resolved, rated unsatisfied, reopened (a repeat), resolved again on 20 Nov (late)
     # and rated satisfied: the latest rating counts.
     at(2026, 11, 10, 9, 0)
-    a[7] = submit(r[0], LIGHT, is_anonymous=True)
+    a[7] = submit(r[2], LIGHT, is_anonymous=True)
     at(2026, 11, 10, 10, 0)
     services.appeal_accept(appeal=a[7], actor=staff["grid1"])
     # Mediation with the property company; it concludes on 1 Dec: December's figure.
@@ -86,13 +86,13 @@ def build(at, submit, staff, residents):
     )
     at(2026, 11, 11, 10, 0)
     services.appeal_resolve(appeal=a[7], actor=staff["grid1"], reply="已报修")
-    services.appeal_rate(appeal=a[7], actor=r[0], level=RatingLevel.UNSATISFIED, solved=False)
+    services.appeal_rate(appeal=a[7], actor=r[2], level=RatingLevel.UNSATISFIED, solved=False)
     at(2026, 11, 12, 10, 0)
     services.appeal_reopen(appeal=a[7], actor=staff["secretary"], reason="灯还是不亮")
     services.appeal_accept(appeal=a[7], actor=staff["grid1"])
     at(2026, 11, 20, 10, 0)
     services.appeal_resolve(appeal=a[7], actor=staff["grid1"], reply="已更换灯具")
-    services.appeal_rate(appeal=a[7], actor=r[0], level=RatingLevel.SATISFIED, solved=True)
+    services.appeal_rate(appeal=a[7], actor=r[2], level=RatingLevel.SATISFIED, solved=True)
     sync()
 
     # A8 — received Mon 16 Nov, returned before anyone signed: no first response, and

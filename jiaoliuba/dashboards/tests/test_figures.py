@@ -37,7 +37,8 @@ def values(figures):
 # Worked out by hand (see the comments in scenario.py).
 NOVEMBER_JIEFANG = {
     "received": 8,  # A1–A5, A7–A9; A6 arrived at 00:30 on 1 Dec
-    "participation_rate": 4 / 8,  # r1, r2, r5, r7 of the 8 registered
+    # r1, r2, r3 (only through the anonymous A7), r5, r7 of the 8 registered
+    "participation_rate": 5 / 8,
     "response_hours_mean": (2 + 46 + 1 + 0.5) / 4,
     "response_hours_median": (1 + 2) / 2,
     "response_rate": 3 / 6,  # A1, A7, A9 on time; A2 late; A5, A8 past due unanswered
@@ -74,7 +75,14 @@ def test_the_story_is_the_one_the_figures_assume(story):
 def test_november_in_the_community_by_hand(story):
     figures = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)
     assert_figures(values(figures), NOVEMBER_JIEFANG)
-    assert figures["received"].extra == {"valid": 6}
+    # A7 is anonymous to its handlers but still counts everywhere, and A5 is red.
+    assert figures["received"].extra == {
+        "valid": 6,
+        "anonymous": 1,
+        "red": 1,
+        "yellow": 5,
+        "blue": 0,
+    }
     assert figures["response_rate"].numerator == 3 and figures["response_rate"].denominator == 6
 
 
@@ -92,7 +100,7 @@ def test_previous_period_without_data_is_a_dash_not_zero(story):
     for key in ("response_rate", "on_time_rate", "satisfaction_rate", "response_hours_mean"):
         assert previous[key] is None
         assert figures[key].change_percent is None
-    assert figures["participation_rate"].change_points == pytest.approx(50)
+    assert figures["participation_rate"].change_points == pytest.approx(62.5)
     assert figures["participation_rate"].change_percent is None  # from 0: no relative change
 
 
