@@ -55,8 +55,9 @@ def figure_row(figure: Figure) -> dict[str, Any]:
         "previous_shown": fmt(figure.previous, spec.unit),
         "change_shown": fmt_change(figure),
         "trend": trend_class(figure),
-        "numerator": figure.numerator,
-        "denominator": figure.denominator,
+        # "3/6" beside a rate says what it rests on; for counts and hours it would confuse.
+        "numerator": figure.numerator if spec.unit == Unit.RATE else None,
+        "denominator": figure.denominator if spec.unit == Unit.RATE else None,
     }
 
 
