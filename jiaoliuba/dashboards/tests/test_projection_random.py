@@ -1,0 +1,131 @@
+"""Random walks through the appeal loop, with the rollups caught up at random moments:
+whatever happens, the live rollups equal a rebuild from the appeals, row for row."""
+
+import contextlib
+import datetime as dt
+import random
+
+import pytest
+
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals.choices import MediationOutcome, RatingLevel, Status
+from jiaoliuba.appeals.models import Appeal, Mediation
+from jiaoliuba.core.errors import ApplicationError
+from jiaoliuba.dashboards import selectors
+from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.periods import Period
+from jiaoliuba.dashboards.tests.conftest import local
+from jiaoliuba.dashboards.tests.scenario import DOG, LIGHT, NOISE, PARKING, RUBBISH, TWO
+from jiaoliuba.dashboards.tests.test_figures import snapshot
+from jiaoliuba.regions.models import Region
+from jiaoliuba.testing.fixtures import CITY, JIEFANG_G1, JIEFANG_G2
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [NOISE, DOG, LIGHT, PARKING, RUBBISH]
+
+
+def _step(rng, staff, residents, submit):
+    appeals = list(Appeal.objects.order_by("pk"))
+    open_ = [
+        a for a in appeals if a.status in (Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS)
+    ]
+    roll = rng.random()
+    if roll < 0.25 or not appeals:
+        who = rng.randrange(len(residents))
+        submit(
+            residents[who],
+            rng.choice(TEXTS) + f"（第{len(appeals) + 1}次）",
+            grid=rng.choice([JIEFANG_G1, JIEFANG_G2]),
+            is_anonymous=rng.random() < 0.2,
+        )
+        return
+    appeal = rng.choice(appeals)
+    handler = appeal.assignee or staff["secretary"]
+    action = rng.choice(
+        [
+            "accept",
+            "resolve",
+            "rate",
+            "reopen",
+            "reject",
+            "merge",
+            "return",
+            "extend",
+            "mediate",
+            "conclude",
+            "dispatch",
+        ]
+    )
+    if action == "accept":
+        services.appeal_accept(appeal=appeal, actor=handler)
+    elif action == "resolve":
+        services.appeal_resolve(appeal=appeal, actor=handler, reply="已处理")
+    elif action == "rate":
+        services.appeal_rate(
+            appeal=appeal,
+            actor=appeal.submitter,
+            level=rng.choice(RatingLevel.values),
+            solved=rng.random() < 0.6,
+        )
+    elif action == "reopen":
+        services.appeal_reopen(appeal=appeal, actor=staff["secretary"], reason="居民仍不满意")
+    elif action == "reject":
+        services.appeal_reject(appeal=appeal, actor=staff["community"], reason="无效")
+    elif action == "merge" and open_:
+        services.appeal_merge(appeal=appeal, master=rng.choice(open_), actor=staff["community"])
+    elif action == "return":
+        services.appeal_return(appeal=appeal, actor=handler, reason="不属于本网格")
+    elif action == "dispatch":
+        services.appeal_dispatch(
+            appeal=appeal,
+            actor=staff["community"],
+            region=appeal.grid or appeal.community,
+            role="grid_worker",
+        )
+    elif action == "extend":
+        extension = services.appeal_extension_request(
+            appeal=appeal, actor=handler, working_days=2, reason="需要时间"
+        )
+        services.appeal_extension_decide(
+            extension=extension, actor=staff["secretary"], approve=rng.random() < 0.7
+        )
+    elif action == "mediate":
+        services.mediation_start(appeal=appeal, actor=handler, mediator=handler, parties=TWO)
+    elif action == "conclude":
+        mediation = Mediation.objects.filter(concluded_at__isnull=True).first()
+        if mediation:
+            services.mediation_conclude(
+                mediation=mediation,
+                actor=staff["secretary"],
+                outcome=rng.choice([MediationOutcome.NO_AGREEMENT, MediationOutcome.REFERRED]),
+            )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_live_rollups_equal_a_rebuild_after_a_random_walk(seed, at, submit, staff, residents):
+    rng = random.Random(seed)
+    moment = local(2026, 11, 2, 8, 0)
+    for _ in range(70):
+        moment += dt.timedelta(hours=rng.uniform(0.5, 30))
+        at(*moment.timetuple()[:5])
+        # A move the state machine refuses changes nothing; the walk goes on.
+        with contextlib.suppress(ApplicationError):
+            _step(rng, staff, residents, submit)
+        if rng.random() < 0.3:
+            dashboard_services.rollups_sync()
+    dashboard_services.rollups_sync()
+    assert Appeal.objects.count() > 10
+    assert len(set(Appeal.objects.values_list("status", flat=True))) >= 4  # a varied walk
+
+    city = Region.objects.get(code=CITY)
+    everything = Period("custom", dt.date(2026, 10, 1), dt.date(2027, 3, 1))
+    live_rows = snapshot()
+    live_figures = {
+        k: f.value for k, f in selectors.kpi_figures(region=city, period=everything).items()
+    }
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live_rows
+    rebuilt = {k: f.value for k, f in selectors.kpi_figures(region=city, period=everything).items()}
+    assert rebuilt == live_figures
+    assert live_figures["received"] == Appeal.objects.count()
