@@ -12,6 +12,18 @@ from ninja import Router
 
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.dashboards import selectors
+from jiaoliuba.dashboards.api.schemas import (
+    CategoriesOut,
+    ChildrenOut,
+    CompareOut,
+    HeatOut,
+    KpiOut,
+    KpisOut,
+    OverdueOut,
+    RankingOut,
+    SourcesOut,
+    TrendOut,
+)
 from jiaoliuba.dashboards.choices import KPI_BY_KEY
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_json
@@ -37,7 +49,7 @@ def _view(request: HttpRequest) -> View:
     return view_from(request.auth, request.GET)
 
 
-@router.get("/dashboards/kpis", response=dict)
+@router.get("/dashboards/kpis", response=KpisOut)
 def kpis(request: HttpRequest):
     """Every KPI of the region for the period, with the previous period and the change.
     A value of null is shown as "—": nothing to divide by, or a module not installed."""
@@ -46,7 +58,7 @@ def kpis(request: HttpRequest):
     return {**_head(view), "figures": [figure_json(f) for f in figures.values()]}
 
 
-@router.get("/dashboards/kpis/{key}", response=dict)
+@router.get("/dashboards/kpis/{key}", response=KpiOut)
 def kpi(request: HttpRequest, key: str):
     """One KPI (see /dashboards/kpis for the keys)."""
     if key not in KPI_BY_KEY:
@@ -68,7 +80,7 @@ def _rows(rows: list[selectors.NodeRow]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/dashboards/children", response=dict)
+@router.get("/dashboards/children", response=ChildrenOut)
 def children(request: HttpRequest):
     """Drill-down: the figures of each child of the region."""
     view = _view(request)
@@ -78,7 +90,7 @@ def children(request: HttpRequest):
     }
 
 
-@router.get("/dashboards/ranking", response=dict)
+@router.get("/dashboards/ranking", response=RankingOut)
 def ranking(request: HttpRequest):
     """考核排名 of the communities in the region by the weighted score (0–100)."""
     view = _view(request)
@@ -89,7 +101,7 @@ def ranking(request: HttpRequest):
     }
 
 
-@router.get("/dashboards/compare", response=dict)
+@router.get("/dashboards/compare", response=CompareOut)
 def compare(request: HttpRequest):
     """Baseline against now: `baseline_start`/`baseline_end` (default: a year earlier)
     against the period; change in percent as the seed's table shows it."""
@@ -103,13 +115,13 @@ def compare(request: HttpRequest):
     }
 
 
-@router.get("/dashboards/trend", response=dict)
+@router.get("/dashboards/trend", response=TrendOut)
 def trend(request: HttpRequest):
     view = _view(request)
     return {**_head(view), "series": selectors.trend(region=view.region, period=view.period)}
 
 
-@router.get("/dashboards/categories", response=dict)
+@router.get("/dashboards/categories", response=CategoriesOut)
 def categories(request: HttpRequest):
     view = _view(request)
     return {
@@ -118,13 +130,13 @@ def categories(request: HttpRequest):
     }
 
 
-@router.get("/dashboards/heat", response=dict)
+@router.get("/dashboards/heat", response=HeatOut)
 def heat(request: HttpRequest):
     view = _view(request)
     return {**_head(view), **selectors.heat_grid(region=view.region, period=view.period)}
 
 
-@router.get("/dashboards/overdue", response=dict)
+@router.get("/dashboards/overdue", response=OverdueOut)
 def overdue(request: HttpRequest):
     """Open appeals past their deadline in the region, most overdue first."""
     view = _view(request)
@@ -145,7 +157,7 @@ def overdue(request: HttpRequest):
     }
 
 
-@router.get("/dashboards/sources", response=dict)
+@router.get("/dashboards/sources", response=SourcesOut)
 def figure_sources(request: HttpRequest):
     """Which modules feed the module-fed figures; unconnected ones show "—"."""
     view = _view(request)
