@@ -24,7 +24,7 @@ from jiaoliuba.dashboards.choices import KPI_BY_KEY, KPIS, Unit
 from jiaoliuba.dashboards.kpis import Figure, Inputs, compute, empty_sums, score, with_previous
 from jiaoliuba.dashboards.models import COUNTERS, AppealFact, RankingWeight, Rollup
 from jiaoliuba.dashboards.periods import Period
-from jiaoliuba.regions.choices import SEGMENT, RegionLevel
+from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT, RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
@@ -215,7 +215,7 @@ def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
     )
     found = node_inputs(
         within=region.path,
-        level=4,  # city, district, street, community
+        level=LEVEL_ORDER.index(RegionLevel.COMMUNITY) + 1,
         period=period,
         nodes=[community.path for community in communities],
     )
@@ -230,10 +230,9 @@ def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
     return rows
 
 
-def heat_grid(*, region: Region, period: Period) -> dict[str, Any]:
-    """Communities × rates, for the heat grid (no map needed)."""
+def heat_grid(*, rows: list[NodeRow]) -> dict[str, Any]:
+    """Communities × rates, for the heat grid (no map needed), from the ranking's rows."""
     keys = [spec.key for spec in KPIS if spec.unit == Unit.RATE]
-    rows = community_ranking(region=region, period=period)
     return {
         "kpis": [
             {

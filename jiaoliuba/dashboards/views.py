@@ -85,7 +85,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     if error:
         return _error_page(request, error)
     rows = selectors.community_ranking(region=view.region, period=view.period)
-    heat = selectors.heat_grid(region=view.region, period=view.period)
+    heat = selectors.heat_grid(rows=rows)
     weights = selectors.ranking_weights()
     context = _base(request, view) | {
         "ranking": rows,

@@ -133,7 +133,12 @@ def categories(request: HttpRequest):
 @router.get("/dashboards/heat", response=HeatOut)
 def heat(request: HttpRequest):
     view = _view(request)
-    return {**_head(view), **selectors.heat_grid(region=view.region, period=view.period)}
+    return {
+        **_head(view),
+        **selectors.heat_grid(
+            rows=selectors.community_ranking(region=view.region, period=view.period)
+        ),
+    }
 
 
 @router.get("/dashboards/overdue", response=OverdueOut)
