@@ -27,7 +27,12 @@ from django.db.models.functions import Length, Substr
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
 from jiaoliuba.core import clock
-from jiaoliuba.dashboards.facts import appeal_fact_values, mediation_fact_values
+from jiaoliuba.dashboards.facts import (
+    APPEAL_FIELDS,
+    RATING_FIELDS,
+    appeal_fact_values,
+    mediation_fact_values,
+)
 from jiaoliuba.dashboards.models import (
     APPEAL_COUNTERS,
     COUNTERS,
@@ -49,9 +54,12 @@ Key = tuple[str, Any, str]  # (path, day, category)
 def _latest_ratings(appeal_ids: Iterable[int]) -> dict[int, Rating]:
     latest: dict[int, Rating] = {}
     # Rule 3: the latest rating counts. Ratings are ordered newest first.
-    for rating in Rating.objects.filter(appeal_id__in=list(appeal_ids)).order_by(
-        "appeal_id", "-created_at", "-id"
-    ):
+    ratings = (
+        Rating.objects.filter(appeal_id__in=list(appeal_ids))
+        .only(*RATING_FIELDS)
+        .order_by("appeal_id", "-created_at", "-id")
+    )
+    for rating in ratings:
         latest.setdefault(rating.appeal_id, rating)
     return latest
 
@@ -127,7 +135,7 @@ def facts_refresh(appeal_ids: Iterable[int]) -> None:
 
 def _refresh_batch(ids: list[int]) -> None:
     deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
-    appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids)}
+    appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids).only(*APPEAL_FIELDS)}
     ratings = _latest_ratings(ids)
     old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
     homes = _submitter_paths(appeals.values())
@@ -211,7 +219,9 @@ def rollups_rebuild() -> dict[str, int]:
         appeals = 0
         last = 0
         while True:
-            batch = list(Appeal.objects.filter(pk__gt=last).order_by("pk")[:BATCH])
+            batch = list(
+                Appeal.objects.filter(pk__gt=last).only(*APPEAL_FIELDS).order_by("pk")[:BATCH]
+            )
             if not batch:
                 break
             last = batch[-1].pk
