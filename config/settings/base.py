@@ -259,7 +259,7 @@ TRIAGE_CV_FOLDS = int(os.environ.get("TRIAGE_CV_FOLDS", "5"))
 # None marks a source whose module is not installed yet: its figure shows "—".
 DASHBOARD_SOURCES = {
     "participation": {
-        "appeals": "jiaoliuba.dashboards.sources.appeal_participants",
+        "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
         "deliberation": None,
         "bookings": None,
         "volunteering": None,

@@ -6,12 +6,19 @@ the time of the question, so selectors count those live from AppealFact's deadli
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
 
 from jiaoliuba.appeals.choices import MediationOutcome, Priority, RatingLevel, Status
 from jiaoliuba.appeals.models import Appeal, Mediation, Rating
+from jiaoliuba.dashboards.models.facts import (
+    APPEAL_COUNTERS,
+    BAND_COUNTERS,
+    RESPONSE_BAND_BOUNDS,
+)
 
 # The appeal columns the rules read: loading only these keeps a rebuild of a million
 # appeals from decrypting phone numbers and carrying texts it never looks at.
@@ -101,6 +108,19 @@ def appeal_fact_values(
             rated_solved=int(latest_rating.solved),
         )
     return values
+
+
+def response_band(seconds: int) -> int:
+    """The index of the band holding a response time (see RESPONSE_BANDS_HOURS)."""
+    return bisect_right(RESPONSE_BAND_BOUNDS, seconds)
+
+
+def appeal_counters(values: Mapping[str, Any]) -> dict[str, int]:
+    """What one appeal fact adds to its rollups: its counters and its response band."""
+    counters = {name: int(values.get(name) or 0) for name in APPEAL_COUNTERS}
+    if values.get("response_time") is not None:
+        counters[BAND_COUNTERS[response_band(values["response_time"])]] = 1
+    return counters
 
 
 def mediation_fact_values(mediation: Mediation, appeal: Appeal) -> dict[str, Any] | None:

@@ -20,8 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import connection, transaction
+from django.db.models import Case, Max, Sum, When
 from django.db.models.functions import Length, Substr
 
 from jiaoliuba.accounts.models import ResidentProfile
@@ -30,13 +30,16 @@ from jiaoliuba.core import clock
 from jiaoliuba.dashboards.facts import (
     APPEAL_FIELDS,
     RATING_FIELDS,
+    appeal_counters,
     appeal_fact_values,
     mediation_fact_values,
 )
 from jiaoliuba.dashboards.models import (
     APPEAL_COUNTERS,
+    BAND_COUNTERS,
     COUNTERS,
     MEDIATION_COUNTERS,
+    RESPONSE_BAND_BOUNDS,
     AppealFact,
     MediationFact,
     ProjectionState,
@@ -82,21 +85,26 @@ def _ancestors(path: str) -> list[str]:
     return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
 
 
-def _add(deltas: dict[Key, list[int]], values: dict[str, Any], sign: int, names) -> None:
-    for node in _ancestors(values["path"]):
-        row = deltas[(node, values["day"], values["category"])]
-        for i, name in enumerate(COUNTERS):
-            if name in names:
-                row[i] += sign * int(values.get(name, 0) or 0)
+INDEX = {name: i for i, name in enumerate(COUNTERS)}
 
 
-def _fact_dict(fact: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "path": fact.path,
-        "day": fact.day,
-        "category": fact.category,
-        **{n: getattr(fact, n) for n in names},
-    }
+def _add(deltas: dict[Key, list[int]], key: Key, counters: dict[str, int], sign: int) -> None:
+    """Add (sign=+1) or take away (-1) one fact's counters at every node of its path."""
+    path, day, category = key
+    for node in _ancestors(path):
+        row = deltas[(node, day, category)]
+        for name, amount in counters.items():
+            row[INDEX[name]] += sign * amount
+
+
+def _appeal_key_counters(fact: AppealFact) -> tuple[Key, dict[str, int]]:
+    values = {name: getattr(fact, name) for name in (*APPEAL_COUNTERS, "response_time")}
+    return (fact.path, fact.day, fact.category), appeal_counters(values)
+
+
+def _mediation_key_counters(fact: MediationFact) -> tuple[Key, dict[str, int]]:
+    counters = {name: getattr(fact, name) for name in MEDIATION_COUNTERS}
+    return (fact.path, fact.day, fact.category), counters
 
 
 def _apply(deltas: dict[Key, list[int]]) -> None:
@@ -137,35 +145,55 @@ def _refresh_batch(ids: list[int]) -> None:
     deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids).only(*APPEAL_FIELDS)}
     ratings = _latest_ratings(ids)
-    old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
     homes = _submitter_paths(appeals.values())
-    new_facts, stale = [], []
-    for appeal_id in ids:
-        old = old_facts.get(appeal_id)
-        if old is not None:
-            _add(deltas, _fact_dict(old, APPEAL_COUNTERS), -1, APPEAL_COUNTERS)
-            stale.append(appeal_id)
-        appeal = appeals.get(appeal_id)
-        if appeal is None:
-            continue
-        fact = _fact(appeal, ratings, homes)
-        _add(deltas, _fact_dict(fact, APPEAL_COUNTERS), +1, APPEAL_COUNTERS)
-        new_facts.append(fact)
-    AppealFact.objects.filter(appeal_id__in=stale).delete()
+    old_facts = list(AppealFact.objects.filter(appeal_id__in=ids))
+    submitters = {f.submitter_id for f in old_facts if f.submitter_id}
+    for old in old_facts:
+        _add(deltas, *_appeal_key_counters(old), -1)
+    new_facts = [_fact(appeals[i], ratings, homes) for i in ids if i in appeals]
+    for fact in new_facts:
+        _add(deltas, *_appeal_key_counters(fact), +1)
+        if fact.submitter_id:
+            submitters.add(fact.submitter_id)
+    AppealFact.objects.filter(appeal_id__in=ids).delete()
     AppealFact.objects.bulk_create(new_facts, batch_size=500)
+    submitter_chains_refresh(sorted(submitters))
 
     old_mediations = list(MediationFact.objects.filter(appeal_id__in=ids))
     for old_mediation in old_mediations:
-        _add(deltas, _fact_dict(old_mediation, MEDIATION_COUNTERS), -1, MEDIATION_COUNTERS)
+        _add(deltas, *_mediation_key_counters(old_mediation), -1)
     MediationFact.objects.filter(appeal_id__in=ids).delete()
     new_mediations = []
     for mediation in Mediation.objects.filter(appeal_id__in=ids, concluded_at__isnull=False):
         values = mediation_fact_values(mediation, appeals[mediation.appeal_id])
         if values is not None:
-            _add(deltas, values, +1, MEDIATION_COUNTERS)
             new_mediations.append(MediationFact(mediation_id=mediation.pk, **values))
+    for new_mediation in new_mediations:
+        _add(deltas, *_mediation_key_counters(new_mediation), +1)
     MediationFact.objects.bulk_create(new_mediations, batch_size=500)
     _apply(deltas)
+
+
+def submitter_chains_refresh(submitter_ids: list[int] | None) -> None:
+    """Set each fact's submitter_prev_day: the day of the same submitter's previous valid
+    appeal (ties broken by appeal id). For the given submitters, or for all (rebuild)."""
+    # Only our own table name is formatted in; the ids go in as parameters.
+    table = connection.ops.quote_name(AppealFact._meta.db_table)
+    statement = (
+        f"UPDATE {table} SET submitter_prev_day = ("  # noqa: S608
+        f" SELECT MAX(p.day) FROM {table} p"
+        f" WHERE p.submitter_id = {table}.submitter_id AND p.valid = 1"
+        f" AND (p.day < {table}.day OR (p.day = {table}.day AND p.appeal_id < {table}.appeal_id))"
+        f") WHERE submitter_id IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        if submitter_ids is None:
+            cursor.execute(statement)
+            return
+        for start in range(0, len(submitter_ids), 500):
+            chunk = submitter_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{statement} AND submitter_id IN ({marks})", chunk)
 
 
 def _locked_state() -> ProjectionState:
@@ -240,6 +268,7 @@ def rollups_rebuild() -> dict[str, int]:
                     mediation_facts.append(MediationFact(mediation_id=mediation.pk, **values))
             MediationFact.objects.bulk_create(mediation_facts, batch_size=1000)
             appeals += len(batch)
+        submitter_chains_refresh(None)
         rows = _rollups_from_facts()
         state.seen_id = newest
         state.safe_id = safe
@@ -248,23 +277,40 @@ def rollups_rebuild() -> dict[str, int]:
     return {"appeals": appeals, "rollup_rows": rows}
 
 
+def _band_sum(index: int) -> Sum:
+    """SQL for the number of facts whose response time falls in band `index`; the same
+    bands as facts.response_band."""
+    low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
+    condition = {"response_time__gte": low}
+    if index < len(RESPONSE_BAND_BOUNDS):
+        condition["response_time__lt"] = RESPONSE_BAND_BOUNDS[index]
+    return Sum(Case(When(then=1, **condition), default=0))
+
+
+APPEAL_SUMS = {
+    **{name: Sum(name) for name in APPEAL_COUNTERS},
+    **{name: _band_sum(i) for i, name in enumerate(BAND_COUNTERS)},
+}
+MEDIATION_SUMS = {name: Sum(name) for name in MEDIATION_COUNTERS}
+
+
 def _rollups_from_facts() -> int:
     """Rollups as Σ facts, one GROUP BY per level of the region tree."""
     rows = 0
     for depth in range(1, len(LEVEL_ORDER) + 1):
         width = depth * SEGMENT
         sums: dict[Key, dict[str, int]] = defaultdict(dict)
-        for model, names in ((AppealFact, APPEAL_COUNTERS), (MediationFact, MEDIATION_COUNTERS)):
+        for model, sources in ((AppealFact, APPEAL_SUMS), (MediationFact, MEDIATION_SUMS)):
             grouped = (
                 model.objects.annotate(length=Length("path"), node=Substr("path", 1, width))
                 .filter(length__gte=width)
                 .values("node", "day", "category")
-                .annotate(**{f"s_{n}": Sum(n) for n in names})
+                .annotate(**{f"s_{n}": expression for n, expression in sources.items()})
                 .order_by()
             )
             for row in grouped.iterator(chunk_size=5000):
                 sums[(row["node"], row["day"], row["category"])].update(
-                    {n: row[f"s_{n}"] or 0 for n in names}
+                    {n: row[f"s_{n}"] or 0 for n in sources}
                 )
         batch = []
         for (node, day, category), values in sums.items():

@@ -22,7 +22,14 @@ from jiaoliuba.core.errors import NotFound
 from jiaoliuba.dashboards import sources
 from jiaoliuba.dashboards.choices import KPI_BY_KEY, KPIS, Unit
 from jiaoliuba.dashboards.kpis import Figure, Inputs, compute, empty_sums, score, with_previous
-from jiaoliuba.dashboards.models import COUNTERS, AppealFact, RankingWeight, Rollup
+from jiaoliuba.dashboards.models import (
+    BAND_COUNTERS,
+    COUNTERS,
+    RESPONSE_BAND_BOUNDS,
+    AppealFact,
+    RankingWeight,
+    Rollup,
+)
 from jiaoliuba.dashboards.periods import Period
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT, RegionLevel
 from jiaoliuba.regions.models import Region
@@ -81,19 +88,35 @@ def _grouped(queryset: QuerySet, field: str, width: int, **aggregates: Any) -> Q
     )
 
 
-def _median(path: str, period: Period, category: str | None) -> float | None:
-    facts = AppealFact.objects.filter(
-        subtree_q(path), _in_period(period), response_time__isnull=False
-    )
+def _kth_response(path: str, period: Period, category: str | None, bands: list[int], k: int) -> int:
+    """The k-th smallest (0-based) response time in the scope and period. The rollups'
+    band counts say which band holds it and how many come before, so only that band's
+    facts are read, through the (response_time, day, path) index."""
+    below, band = 0, 0
+    while k >= below + bands[band]:
+        below += bands[band]
+        band += 1
+    low = RESPONSE_BAND_BOUNDS[band - 1] if band else 0
+    facts = AppealFact.objects.filter(subtree_q(path), _in_period(period), response_time__gte=low)
+    if band < len(RESPONSE_BAND_BOUNDS):
+        facts = facts.filter(response_time__lt=RESPONSE_BAND_BOUNDS[band])
     if category:
         facts = facts.filter(category=category)
-    count = facts.count()
+    ordered = facts.order_by("response_time").values_list("response_time", flat=True)
+    return int(ordered[k - below] or 0)  # never null: the filter keeps timed facts only
+
+
+def median_response_seconds(
+    path: str, period: Period, category: str | None, sums: dict[str, int]
+) -> float | None:
+    """Exact median of the response times: the middle one, or the mean of the two."""
+    bands = [sums[name] for name in BAND_COUNTERS]
+    count = sum(bands)
     if not count:
         return None
-    ordered = facts.order_by("response_time").values_list("response_time", flat=True)
-    # The middle value, or the mean of the two middle values for an even count.
-    middle = [int(v or 0) for v in ordered[(count - 1) // 2 : count // 2 + 1]]
-    return sum(middle) / len(middle)
+    middle = {(count - 1) // 2, count // 2}
+    values = [_kth_response(path, period, category, bands, k) for k in sorted(middle)]
+    return sum(values) / len(values)
 
 
 def node_inputs(
@@ -134,24 +157,27 @@ def node_inputs(
         inputs(row["node"]).response_overdue_open = row["n"]
 
     _, end = _local_bounds(period)
-    residents = ResidentProfile.objects.filter(
-        subtree_q(within, field="region_path"), created_at__lt=end
-    )
+    residents = ResidentProfile.objects.filter(subtree_q(within, field="region_path"))
+    if end <= now:  # a period still running counts everyone registered so far
+        residents = residents.filter(created_at__lt=end)
     for row in _grouped(residents, "region_path", width, n=Count("pk")):
         if len(row["node"]) == width:
             inputs(row["node"]).residents = row["n"]
-    participation_connected = any(s.connected for s in sources.sources("participation"))
+
+    # Figures fed by other modules; a category means nothing to them.
+    participants = None
+    if category is None:
+        participants = sources.participants(within, width, period.start, period.end)
     for node, item in result.items():
-        # Figures fed by other modules are per node; category has no meaning for them.
+        if participants is not None:
+            item.participants = participants.get(node, 0)
         if category is None:
-            if item.residents:
-                item.participants = sources.participants(node, period.start, period.end)
-            else:  # only registered residents count: nobody to ask about
-                item.participants = 0 if participation_connected else None
             item.service_precision = sources.service_precision(node, period.start, period.end)
             item.venue_visits = sources.venue_visits(node, period.start, period.end)
         if median:
-            item.median_response_seconds = _median(node, period, category)
+            item.median_response_seconds = median_response_seconds(
+                node, period, category, item.sums
+            )
     return result
 
 

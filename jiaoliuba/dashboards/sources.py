@@ -5,16 +5,21 @@
      "venue_visits": {"venues": None}}
 
 A source named with None is expected but not installed yet: its part shows "—", and a
-figure with no installed source at all is "—", never a made-up number. Providers are
-plain functions taking (path, start, end) (a region subtree and local dates):
+figure with no installed source at all is "—", never a made-up number. Nodes are region
+paths; `within` is a subtree and `width` the length of the node paths wanted inside it
+(the subtree's own path length for the subtree itself). Dates are local and inclusive.
 
-- participation: a QuerySet of the user ids of residents registered in the subtree who
-  took part in the period (values_list(…, flat=True)); the KPI counts the distinct
-  union of all sources;
-- service_precision: (attended, capacity) over sessions held in the period;
-- venue_visits: a count.
+- participation: an object with
+    count(within, width, start, end) -> {node: distinct residents registered in the node
+        who took part in the period}, answered for many nodes at once;
+    acts(within, start, end) -> QuerySet of (resident_id, resident_path) rows, used only
+        when several sources are connected and their residents must be counted once;
+- service_precision: a function (path, start, end) -> (attended, capacity) over the
+  sessions held in the period;
+- venue_visits: a function (path, start, end) -> a count.
 
-The new module adds its provider here; dashboards never has to change."""
+A new module adds its provider here; dashboards never has to change.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -61,15 +67,19 @@ def sources(figure: str) -> list[Source]:
     ]
 
 
-def participants(path: str, start: dt.date, end: dt.date) -> int | None:
+def participants(within: str, width: int, start: dt.date, end: dt.date) -> dict[str, int] | None:
+    """Distinct residents who took part, per node; None when no source is connected."""
     providers = [s.provider for s in sources("participation") if s.connected]
     if not providers:
         return None
-    querysets = [provider(path, start, end) for provider in providers]
-    union = querysets[0] if len(querysets) == 1 else querysets[0].union(*querysets[1:])
-    if len(querysets) == 1:
-        return union.order_by().distinct().count()
-    return union.count()  # UNION already removes duplicates
+    if len(providers) == 1:
+        return providers[0].count(within, width, start, end)
+    # Several sources: one resident may act in more than one, so count the union.
+    seen: dict[str, set[int]] = {}
+    for provider in providers:
+        for resident_id, resident_path in provider.acts(within, start, end).iterator():
+            seen.setdefault(resident_path[:width], set()).add(resident_id)
+    return {node: len(ids) for node, ids in seen.items()}
 
 
 def service_precision(path: str, start: dt.date, end: dt.date) -> tuple[int, int] | None:
@@ -84,20 +94,39 @@ def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:
     return sum(parts) if parts else None
 
 
-def appeal_participants(path: str, start: dt.date, end: dt.date) -> QuerySet:
-    """Residents registered in the subtree who filed (or had entered for them) an appeal
-    received in the period. Anonymous appeals count (the filer is still a resident);
-    appeals rejected as invalid or merged do not (DESIGN.md rule 2)."""
-    from jiaoliuba.dashboards.models import AppealFact
+class AppealParticipation:
+    """Residents registered in the subtree with a valid appeal (filed by them or entered
+    for them) received in the period. Anonymous appeals count: the filer is still a
+    resident. Appeals rejected as invalid or merged do not (DESIGN.md rule 2)."""
 
-    return (
-        AppealFact.objects.filter(
-            subtree_q(path, field="submitter_path"),
+    @staticmethod
+    def _facts(within: str, start: dt.date, end: dt.date) -> QuerySet:
+        from jiaoliuba.dashboards.models import AppealFact
+
+        return AppealFact.objects.filter(
+            subtree_q(within, field="submitter_path"),
             day__gte=start,
             day__lte=end,
-            submitter__isnull=False,
             valid=1,
+            submitter__isnull=False,
         )
-        .exclude(submitter_path="")
-        .values_list("submitter_id", flat=True)
-    )
+
+    def count(self, within: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
+        # Each resident's first appeal inside the range is the one whose previous appeal
+        # lies before it, so a plain count is a distinct count (see AppealFact).
+        firsts = self._facts(within, start, end).filter(
+            Q(submitter_prev_day__isnull=True) | Q(submitter_prev_day__lt=start)
+        )
+        rows = (
+            firsts.annotate(node=Substr("submitter_path", 1, width))
+            .values("node")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}
+
+    def acts(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
+        return self._facts(within, start, end).values_list("submitter_id", "submitter_path")
+
+
+appeal_participation = AppealParticipation()

@@ -1,7 +1,9 @@
 from jiaoliuba.dashboards.models.facts import (
     APPEAL_COUNTERS,
+    BAND_COUNTERS,
     COUNTERS,
     MEDIATION_COUNTERS,
+    RESPONSE_BAND_BOUNDS,
     AppealFact,
     MediationFact,
     ProjectionState,
@@ -11,8 +13,10 @@ from jiaoliuba.dashboards.models.ranking import RankingWeight
 
 __all__ = [
     "APPEAL_COUNTERS",
+    "BAND_COUNTERS",
     "COUNTERS",
     "MEDIATION_COUNTERS",
+    "RESPONSE_BAND_BOUNDS",
     "AppealFact",
     "MediationFact",
     "ProjectionState",

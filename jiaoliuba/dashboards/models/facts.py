@@ -39,7 +39,18 @@ APPEAL_COUNTERS = (
     "reopened",
 )
 MEDIATION_COUNTERS = ("mediations_concluded", "mediations_agreed")
-COUNTERS = APPEAL_COUNTERS + MEDIATION_COUNTERS
+
+# Response times in bands (upper bounds in hours; the last is open). The rollups count
+# appeals per band, so the exact median is found by reading the one band that holds it
+# (selectors.median_response_seconds) instead of sorting every response of the period.
+RESPONSE_BANDS_HOURS = (
+    *(0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 18, 20, 22, 24),
+    *(27, 30, 33, 36, 42, 48, 60, 72, 96, 120, 168, 240, 336),
+)
+RESPONSE_BAND_BOUNDS = tuple(int(h * 3600) for h in RESPONSE_BANDS_HOURS)
+BAND_COUNTERS = tuple(f"rt_{i:02d}" for i in range(len(RESPONSE_BAND_BOUNDS) + 1))
+
+COUNTERS = APPEAL_COUNTERS + MEDIATION_COUNTERS + BAND_COUNTERS
 
 
 class _Keyed(models.Model):
@@ -83,24 +94,33 @@ class AppealFact(AppealFactBase):
     response_due_at = models.DateTimeField()
     resolution_due_original_at = models.DateTimeField()
     response_time = models.BigIntegerField(null=True, help_text="seconds")
+    # The day of the same submitter's previous valid appeal (null for their first). A
+    # resident took part in [start, end] exactly once as "an act in the range whose
+    # previous act is before start", so distinct participants are a plain count.
+    submitter_prev_day = models.DateField(null=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["day", "path"], name="fact_period_scope"),
-            models.Index(fields=["day", "submitter_path", "submitter"], name="fact_participants"),
             models.Index(
-                fields=["day", "path", "response_time"],
-                name="fact_response_time",
+                fields=["day", "submitter_path", "submitter_prev_day"],
+                name="fact_participants",
+                condition=Q(valid=1, submitter__isnull=False),
+            ),
+            models.Index(fields=["submitter", "day", "appeal"], name="fact_submitter_chain"),
+            # Response time first: the median reads one band of it (see RESPONSE_BANDS).
+            models.Index(
+                fields=["response_time", "day", "path"],
+                name="fact_response_band",
                 condition=Q(response_time__isnull=False),
             ),
-            # Open appeals only: the live "late while open" counts read this small index.
+            # Open appeals only: the live "late while open" counts read these small indexes.
             models.Index(
-                fields=["path", "day", "resolution_due_original_at"],
+                fields=["day", "path", "resolution_due_original_at"],
                 name="fact_open_resolution",
                 condition=Q(valid=1, resolved=0),
             ),
             models.Index(
-                fields=["path", "day", "response_due_at"],
+                fields=["day", "path", "response_due_at"],
                 name="fact_open_response",
                 condition=Q(valid=1, responded=0),
             ),

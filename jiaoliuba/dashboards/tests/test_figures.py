@@ -196,3 +196,31 @@ def snapshot():
         for r in Rollup.objects.all()
         if any(getattr(r, c) for c in COUNTERS)
     }
+
+
+class AnonymousOnly:
+    """A stand-in second participation source whose residents all also appear in the
+    appeals source: counted as a union, nobody may be counted twice."""
+
+    def count(self, within, width, start, end):  # pragma: no cover - union path only
+        raise AssertionError("with two sources the union must be used")
+
+    def acts(self, within, start, end):
+        from jiaoliuba.dashboards.sources import appeal_participation
+
+        return appeal_participation.acts(within, start, end).filter(anonymous=1)
+
+
+anonymous_only = AnonymousOnly()
+
+
+def test_two_participation_sources_count_each_resident_once(story, settings):
+    settings.DASHBOARD_SOURCES = {
+        **settings.DASHBOARD_SOURCES,
+        "participation": {
+            "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
+            "extra": "jiaoliuba.dashboards.tests.test_figures.anonymous_only",
+        },
+    }
+    figures = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)
+    assert figures["participation_rate"].value == pytest.approx(5 / 8)
