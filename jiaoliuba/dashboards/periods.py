@@ -23,6 +23,13 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def calendar_unit(self) -> str | None:
+        """ "week", "month", "quarter" or "year" when the period is exactly one."""
+        if self.kind in (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+            return str(self.kind)
+        return None
+
     def previous(self) -> Period:
         """The period just before: the previous calendar unit, or for a custom range
         the same number of days before it."""

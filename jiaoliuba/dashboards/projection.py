@@ -37,6 +37,7 @@ from jiaoliuba.dashboards.facts import (
 from jiaoliuba.dashboards.models import (
     APPEAL_COUNTERS,
     BAND_COUNTERS,
+    CALENDAR_UNITS,
     COUNTERS,
     MEDIATION_COUNTERS,
     RESPONSE_BAND_BOUNDS,
@@ -174,26 +175,47 @@ def _refresh_batch(ids: list[int]) -> None:
     _apply(deltas)
 
 
+def _unit_start(unit: str, column: str) -> str:
+    """SQL for the first day of the calendar unit holding the date in `column`."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('{unit}', {column}) AS date)"
+    if unit == "week":  # the Monday on or before
+        return f"date({column}, '-6 days', 'weekday 1')"
+    if unit == "quarter":
+        months = f"((CAST(strftime('%m', {column}) AS integer) - 1) % 3)"
+        return f"date({column}, 'start of month', '-' || {months} || ' months')"
+    return f"date({column}, 'start of {unit}')"
+
+
 def submitter_chains_refresh(submitter_ids: list[int] | None) -> None:
-    """Set each fact's submitter_prev_day: the day of the same submitter's previous valid
-    appeal (ties broken by appeal id). For the given submitters, or for all (rebuild)."""
-    # Only our own table name is formatted in; the ids go in as parameters.
+    """Set each fact's submitter_prev_day (the day of the same submitter's previous
+    valid appeal, ties broken by appeal id) and its first-in-week/month/quarter/year
+    flags, for the given submitters or for all of them (rebuild)."""
+    # Only our own table and column names are formatted in; ids go in as parameters.
     table = connection.ops.quote_name(AppealFact._meta.db_table)
-    statement = (
+    chain = (
         f"UPDATE {table} SET submitter_prev_day = ("  # noqa: S608
         f" SELECT MAX(p.day) FROM {table} p"
         f" WHERE p.submitter_id = {table}.submitter_id AND p.valid = 1"
         f" AND (p.day < {table}.day OR (p.day = {table}.day AND p.appeal_id < {table}.appeal_id))"
         f") WHERE submitter_id IS NOT NULL"
     )
+    flags = ", ".join(
+        f"first_in_{unit} = (submitter_prev_day IS NULL"
+        f" OR submitter_prev_day < {_unit_start(unit, 'day')})"
+        for unit in CALENDAR_UNITS
+    )
+    firsts = f"UPDATE {table} SET {flags} WHERE submitter_id IS NOT NULL"  # noqa: S608
     with connection.cursor() as cursor:
         if submitter_ids is None:
-            cursor.execute(statement)
+            cursor.execute(chain)
+            cursor.execute(firsts)
             return
         for start in range(0, len(submitter_ids), 500):
             chunk = submitter_ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{statement} AND submitter_id IN ({marks})", chunk)
+            cursor.execute(f"{chain} AND submitter_id IN ({marks})", chunk)
+            cursor.execute(f"{firsts} AND submitter_id IN ({marks})", chunk)
 
 
 def _locked_state() -> ProjectionState:

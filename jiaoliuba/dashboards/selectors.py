@@ -167,7 +167,9 @@ def node_inputs(
     # Figures fed by other modules; a category means nothing to them.
     participants = None
     if category is None:
-        participants = sources.participants(within, width, period.start, period.end)
+        participants = sources.participants(
+            within, width, period.start, period.end, period.calendar_unit
+        )
     for node, item in result.items():
         if participants is not None:
             item.participants = participants.get(node, 0)

@@ -10,8 +10,10 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
 (the subtree's own path length for the subtree itself). Dates are local and inclusive.
 
 - participation: an object with
-    count(within, width, start, end) -> {node: distinct residents registered in the node
-        who took part in the period}, answered for many nodes at once;
+    count(within, width, start, end, unit) -> {node: distinct residents registered in
+        the node who took part in the period}, answered for many nodes at once; `unit`
+        is "week", "month", "quarter" or "year" when the period is exactly that calendar
+        unit (a provider may keep faster answers for those), else None;
     acts(within, start, end) -> QuerySet of (resident_id, resident_path) rows, used only
         when several sources are connected and their residents must be counted once;
 - service_precision: a function (path, start, end) -> (attended, capacity) over the
@@ -33,6 +35,7 @@ from django.db.models.functions import Substr
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.dashboards.models import CALENDAR_UNITS, AppealFact
 from jiaoliuba.regions.models.region import subtree_q
 
 SOURCE_LABELS = {
@@ -67,13 +70,15 @@ def sources(figure: str) -> list[Source]:
     ]
 
 
-def participants(within: str, width: int, start: dt.date, end: dt.date) -> dict[str, int] | None:
+def participants(
+    within: str, width: int, start: dt.date, end: dt.date, unit: str | None = None
+) -> dict[str, int] | None:
     """Distinct residents who took part, per node; None when no source is connected."""
     providers = [s.provider for s in sources("participation") if s.connected]
     if not providers:
         return None
     if len(providers) == 1:
-        return providers[0].count(within, width, start, end)
+        return providers[0].count(within, width, start, end, unit)
     # Several sources: one resident may act in more than one, so count the union.
     seen: dict[str, set[int]] = {}
     for provider in providers:
@@ -101,7 +106,6 @@ class AppealParticipation:
 
     @staticmethod
     def _facts(within: str, start: dt.date, end: dt.date) -> QuerySet:
-        from jiaoliuba.dashboards.models import AppealFact
 
         return AppealFact.objects.filter(
             subtree_q(within, field="submitter_path"),
@@ -111,12 +115,18 @@ class AppealParticipation:
             submitter__isnull=False,
         )
 
-    def count(self, within: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    def count(
+        self, within: str, width: int, start: dt.date, end: dt.date, unit: str | None = None
+    ) -> dict[str, int]:
         # Each resident's first appeal inside the range is the one whose previous appeal
-        # lies before it, so a plain count is a distinct count (see AppealFact).
-        firsts = self._facts(within, start, end).filter(
-            Q(submitter_prev_day__isnull=True) | Q(submitter_prev_day__lt=start)
-        )
+        # lies before it, so a plain count is a distinct count (see AppealFact). For a
+        # calendar unit that is a precomputed flag with its own small index.
+        if unit in CALENDAR_UNITS:
+            firsts = self._facts(within, start, end).filter(**{f"first_in_{unit}": True})
+        else:
+            firsts = self._facts(within, start, end).filter(
+                Q(submitter_prev_day__isnull=True) | Q(submitter_prev_day__lt=start)
+            )
         rows = (
             firsts.annotate(node=Substr("submitter_path", 1, width))
             .values("node")

@@ -52,6 +52,9 @@ BAND_COUNTERS = tuple(f"rt_{i:02d}" for i in range(len(RESPONSE_BAND_BOUNDS) + 1
 
 COUNTERS = APPEAL_COUNTERS + MEDIATION_COUNTERS + BAND_COUNTERS
 
+# Calendar periods with a precomputed "first act" flag on each fact (see AppealFact).
+CALENDAR_UNITS = ("week", "month", "quarter", "year")
+
 
 class _Keyed(models.Model):
     path = models.CharField(max_length=PATH_MAX)
@@ -98,6 +101,13 @@ class AppealFact(AppealFactBase):
     # resident took part in [start, end] exactly once as "an act in the range whose
     # previous act is before start", so distinct participants are a plain count.
     submitter_prev_day = models.DateField(null=True)
+    # Whether this is the submitter's first valid appeal of its calendar week, month,
+    # quarter and year: participants of such a period are a count over a small partial
+    # index (null when there is no submitter).
+    first_in_week = models.BooleanField(null=True)
+    first_in_month = models.BooleanField(null=True)
+    first_in_quarter = models.BooleanField(null=True)
+    first_in_year = models.BooleanField(null=True)
 
     class Meta:
         indexes = [
@@ -105,6 +115,14 @@ class AppealFact(AppealFactBase):
                 fields=["day", "submitter_path", "submitter_prev_day"],
                 name="fact_participants",
                 condition=Q(valid=1, submitter__isnull=False),
+            ),
+            *(
+                models.Index(
+                    fields=["day", "submitter_path"],
+                    name=f"fact_first_in_{unit}",
+                    condition=Q(valid=1, submitter__isnull=False, **{f"first_in_{unit}": True}),
+                )
+                for unit in CALENDAR_UNITS
             ),
             models.Index(fields=["submitter", "day", "appeal"], name="fact_submitter_chain"),
             # Response time first: the median reads one band of it (see RESPONSE_BANDS).

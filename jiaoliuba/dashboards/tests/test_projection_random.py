@@ -12,10 +12,10 @@ from jiaoliuba.appeals import services
 from jiaoliuba.appeals.choices import MediationOutcome, RatingLevel, Status
 from jiaoliuba.appeals.models import Appeal, Mediation
 from jiaoliuba.core.errors import ApplicationError
-from jiaoliuba.dashboards import selectors
+from jiaoliuba.dashboards import selectors, sources
 from jiaoliuba.dashboards import services as dashboard_services
 from jiaoliuba.dashboards.models import AppealFact
-from jiaoliuba.dashboards.periods import Period
+from jiaoliuba.dashboards.periods import Period, period_containing
 from jiaoliuba.dashboards.tests.conftest import local
 from jiaoliuba.dashboards.tests.scenario import DOG, LIGHT, NOISE, PARKING, RUBBISH, TWO
 from jiaoliuba.dashboards.tests.test_figures import snapshot
@@ -155,3 +155,15 @@ def test_live_rollups_equal_a_rebuild_after_a_random_walk(seed, at, submit, staf
     )
     figure = selectors.kpi_figures(region=city, period=later)["participation_rate"]
     assert figure.numerator == len(in_later)
+    # Calendar periods read the first-act flags instead; same answer as brute force,
+    # for the period and for the one before it.
+    for kind in ("week", "month", "quarter", "year"):
+        period = period_containing(kind, dt.date(2026, 11, 20))
+        for span in (period, period.previous()):
+            people = set(
+                AppealFact.objects.filter(
+                    valid=1, day__gte=span.start, day__lte=span.end, submitter__isnull=False
+                ).values_list("submitter_id", flat=True)
+            )
+            counted = sources.participants(city.path, len(city.path), span.start, span.end, kind)
+            assert counted.get(city.path, 0) == len(people), (kind, span)
