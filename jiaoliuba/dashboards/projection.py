@@ -201,8 +201,8 @@ def submitter_chains_refresh(submitter_ids: list[int] | None) -> None:
         f") WHERE submitter_id IS NOT NULL"
     )
     flags = ", ".join(
-        f"first_in_{unit} = (submitter_prev_day IS NULL"
-        f" OR submitter_prev_day < {_unit_start(unit, 'day')})"
+        f"first_in_{unit} = CASE WHEN valid = 1 THEN (submitter_prev_day IS NULL"
+        f" OR submitter_prev_day < {_unit_start(unit, 'day')}) END"
         for unit in CALENDAR_UNITS
     )
     firsts = f"UPDATE {table} SET {flags} WHERE submitter_id IS NOT NULL"  # noqa: S608

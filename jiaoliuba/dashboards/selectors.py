@@ -148,11 +148,11 @@ def node_inputs(
     if category:
         facts = facts.filter(category=category)
     for row in _grouped(
-        facts.filter(resolved=0, resolution_due_original_at__lt=now), "path", width, n=Count("pk")
+        facts.filter(resolved=0, resolution_due_original_at__lt=now), "path", width, n=Count("*")
     ):
         inputs(row["node"]).resolution_overdue_open = row["n"]
     for row in _grouped(
-        facts.filter(responded=0, response_due_at__lt=now), "path", width, n=Count("pk")
+        facts.filter(responded=0, response_due_at__lt=now), "path", width, n=Count("*")
     ):
         inputs(row["node"]).response_overdue_open = row["n"]
 
@@ -160,9 +160,12 @@ def node_inputs(
     residents = ResidentProfile.objects.filter(subtree_q(within, field="region_path"))
     if end <= now:  # a period still running counts everyone registered so far
         residents = residents.filter(created_at__lt=end)
-    for row in _grouped(residents, "region_path", width, n=Count("pk")):
-        if len(row["node"]) == width:
-            inputs(row["node"]).residents = row["n"]
+    if width == len(within):  # the subtree itself: a plain count over the index range
+        inputs(within).residents = residents.count()
+    else:
+        for row in _grouped(residents, "region_path", width, n=Count("*")):
+            if len(row["node"]) == width:
+                inputs(row["node"]).residents = row["n"]
 
     # Figures fed by other modules; a category means nothing to them.
     participants = None

@@ -120,17 +120,24 @@ class AppealParticipation:
     ) -> dict[str, int]:
         # Each resident's first appeal inside the range is the one whose previous appeal
         # lies before it, so a plain count is a distinct count (see AppealFact). For a
-        # calendar unit that is a precomputed flag with its own small index.
+        # calendar unit that is a precomputed flag with its own small covering index.
         if unit in CALENDAR_UNITS:
-            firsts = self._facts(within, start, end).filter(**{f"first_in_{unit}": True})
+            firsts = AppealFact.objects.filter(
+                subtree_q(within, field="submitter_path"),
+                day__gte=start,
+                day__lte=end,
+                **{f"first_in_{unit}": True},
+            )
         else:
             firsts = self._facts(within, start, end).filter(
                 Q(submitter_prev_day__isnull=True) | Q(submitter_prev_day__lt=start)
             )
+        if width == len(within):  # the subtree itself: no grouping needed
+            return {within: firsts.count()}
         rows = (
             firsts.annotate(node=Substr("submitter_path", 1, width))
             .values("node")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}

@@ -103,7 +103,8 @@ class AppealFact(AppealFactBase):
     submitter_prev_day = models.DateField(null=True)
     # Whether this is the submitter's first valid appeal of its calendar week, month,
     # quarter and year: participants of such a period are a count over a small partial
-    # index (null when there is no submitter).
+    # index that holds every column the count reads. Null for an invalid appeal or one
+    # without a submitter.
     first_in_week = models.BooleanField(null=True)
     first_in_month = models.BooleanField(null=True)
     first_in_quarter = models.BooleanField(null=True)
@@ -118,9 +119,9 @@ class AppealFact(AppealFactBase):
             ),
             *(
                 models.Index(
-                    fields=["day", "submitter_path"],
+                    fields=["day", "submitter_path", f"first_in_{unit}"],
                     name=f"fact_first_in_{unit}",
-                    condition=Q(valid=1, submitter__isnull=False, **{f"first_in_{unit}": True}),
+                    condition=Q(**{f"first_in_{unit}": True}),
                 )
                 for unit in CALENDAR_UNITS
             ),
