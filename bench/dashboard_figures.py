@@ -12,7 +12,8 @@ run with their query plans.
 Flags: --repeat N (20; entries whose warm-up takes longer than --slow seconds run
 --slow-repeat times instead), --budget MS (300), --only SUBSTRING (run the matching
 entries only), --no-explain, --sync-writes (also time a sync after 1 and after 100 new
-events; this appends AppealEvent rows to the bench database).
+events; this appends AppealEvent rows to the bench database). Runs with DEBUG off, as in
+production, unless DEBUG=1 is in the environment.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_URL)
+# As in production: DEBUG logs every query, and it changes how Django formats SQL.
+os.environ.setdefault("DEBUG", "0")
 
 from _setup import setup  # noqa: E402
 

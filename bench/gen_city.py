@@ -61,6 +61,8 @@ def parse_args() -> argparse.Namespace:
 
 ARGS = parse_args()
 os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_URL)
+# As in production: DEBUG logs every query, and it changes how Django formats SQL.
+os.environ.setdefault("DEBUG", "0")
 URL = os.environ["BENCH_DATABASE_URL"]
 
 
