@@ -4,6 +4,7 @@ link copied from one works in the others."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,8 @@ from jiaoliuba.appeals.choices import Category
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ValidationFailed
 from jiaoliuba.dashboards import selectors, services
-from jiaoliuba.dashboards.periods import Period, parse_period
+from jiaoliuba.dashboards.choices import PeriodKind
+from jiaoliuba.dashboards.periods import Period, parse_period, period_containing
 from jiaoliuba.regions.models import Region
 
 
@@ -69,10 +71,14 @@ def baseline_from(params: Mapping[str, Any], current: Period) -> Period:
     start, end = params.get("baseline_start"), params.get("baseline_end")
     if start or end:
         return parse_period("custom", start, end, today=current.end)
+    if current.calendar_unit or current.kind == PeriodKind.DAY:
+        # The same calendar unit a year earlier: all of February, leap year or not.
+        return period_containing(current.kind, _year_earlier(current.start))
+    return Period(current.kind, _year_earlier(current.start), _year_earlier(current.end))
+
+
+def _year_earlier(day: dt.date) -> dt.date:
     try:
-        first = current.start.replace(year=current.start.year - 1)
-        last = current.end.replace(year=current.end.year - 1)
+        return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
-        first = current.start.replace(year=current.start.year - 1, day=28)
-        last = current.end.replace(year=current.end.year - 1, day=28)
-    return Period("custom", first, last)
+        return day.replace(year=day.year - 1, day=28)

@@ -88,7 +88,9 @@ def _grouped(queryset: QuerySet, field: str, width: int, **aggregates: Any) -> Q
     )
 
 
-def _kth_response(path: str, period: Period, category: str | None, bands: list[int], k: int) -> int:
+def _kth_response(
+    path: str, period: Period, category: str | None, bands: list[int], k: int
+) -> int | None:
     """The k-th smallest (0-based) response time in the scope and period. The rollups'
     band counts say which band holds it and how many come before, so only that band's
     facts are read, through the (response_time, day, path) index."""
@@ -103,7 +105,18 @@ def _kth_response(path: str, period: Period, category: str | None, bands: list[i
     if category:
         facts = facts.filter(category=category)
     ordered = facts.order_by("response_time").values_list("response_time", flat=True)
-    return int(ordered[k - below] or 0)  # never null: the filter keeps timed facts only
+    found = list(ordered[k - below : k - below + 1])
+    if not found:
+        # The projection committed between reading the counts and reading the band:
+        # fall back to ranking every response of the period.
+        everything = AppealFact.objects.filter(
+            subtree_q(path), _in_period(period), response_time__isnull=False
+        )
+        if category:
+            everything = everything.filter(category=category)
+        ranked = everything.order_by("response_time").values_list("response_time", flat=True)
+        found = list(ranked[k : k + 1]) or list(ranked.reverse()[:1])
+    return int(found[0] or 0) if found else None
 
 
 def median_response_seconds(
@@ -116,7 +129,9 @@ def median_response_seconds(
         return None
     middle = {(count - 1) // 2, count // 2}
     values = [_kth_response(path, period, category, bands, k) for k in sorted(middle)]
-    return sum(values) / len(values)
+    if any(value is None for value in values):
+        return None
+    return sum(v for v in values if v is not None) / len(values)
 
 
 def node_inputs(
