@@ -236,27 +236,33 @@ def rollups_catch_up(*, thorough: bool = False) -> int:
     with transaction.atomic():
         state = _locked_state()
         start = state.safe_id if thorough else state.seen_id
-        horizon = clock.now() - SAFE_HORIZON
         read = 0
-        safe = state.safe_id
         while True:
             events = list(
                 AppealEvent.objects.filter(id__gt=start)
                 .order_by("id")
-                .values_list("id", "appeal_id", "created_at")[:BATCH]
+                .values_list("id", "appeal_id")[:BATCH]
             )
             if not events:
                 break
-            facts_refresh(appeal_id for _, appeal_id, _ in events)
+            facts_refresh(appeal_id for _, appeal_id in events)
             read += len(events)
-            for event_id, _, created_at in events:
-                if thorough and created_at < horizon and event_id > safe:
-                    safe = event_id
             start = events[-1][0]
         state.seen_id = max(state.seen_id, start)
-        state.safe_id = max(state.safe_id, safe)
-        state.save(update_fields=["seen_id", "safe_id", "updated_at"])
+        if thorough:
+            _checkpoint(state, clock.now())
+        state.save()
     return read
+
+
+def _checkpoint(state: ProjectionState, now: dt.datetime) -> None:
+    """After a full re-read from safe_id: a checkpoint older than SAFE_HORIZON has had
+    every event up to it committed, and this pass applied them, so it becomes safe."""
+    if state.checkpoint_at is not None and state.checkpoint_at > now - SAFE_HORIZON:
+        return  # too recent to trust yet; keep it
+    if state.checkpoint_at is not None:
+        state.safe_id = max(state.safe_id, state.checkpoint_id)
+    state.checkpoint_id, state.checkpoint_at = state.seen_id, now
 
 
 def rollups_rebuild() -> dict[str, int]:
@@ -264,8 +270,6 @@ def rollups_rebuild() -> dict[str, int]:
     with transaction.atomic():
         state = _locked_state()
         newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
-        horizon = clock.now() - SAFE_HORIZON
-        safe = AppealEvent.objects.filter(created_at__lt=horizon).aggregate(m=Max("id"))["m"] or 0
         Rollup.objects.all().delete()
         AppealFact.objects.all().delete()
         MediationFact.objects.all().delete()
@@ -295,9 +299,10 @@ def rollups_rebuild() -> dict[str, int]:
             appeals += len(batch)
         submitter_chains_refresh(None)
         rows = _rollups_from_facts()
-        state.seen_id = newest
-        state.safe_id = safe
-        state.rebuilt_at = clock.now()
+        # Everything committed before this transaction began is in. On PostgreSQL a
+        # change committing in that very instant is caught by its appeal's next event.
+        state.seen_id = state.safe_id = state.checkpoint_id = newest
+        state.rebuilt_at = state.checkpoint_at = clock.now()
         state.save()
     return {"appeals": appeals, "rollup_rows": rows}
 

@@ -197,6 +197,10 @@ class ProjectionState(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     seen_id = models.BigIntegerField(default=0)
     safe_id = models.BigIntegerField(default=0)
+    # The newest event id seen by a periodic pass, and when: once that moment is older
+    # than the longest transaction, every event up to it has committed (see projection).
+    checkpoint_id = models.BigIntegerField(default=0)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

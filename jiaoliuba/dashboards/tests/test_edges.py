@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards import services as dashboard_services
-from jiaoliuba.dashboards.models import BAND_COUNTERS, AppealFact
+from jiaoliuba.dashboards.models import BAND_COUNTERS, AppealFact, ProjectionState
 from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import Period, period_containing
 from jiaoliuba.dashboards.projection import submitter_chains_refresh
+from jiaoliuba.dashboards.tests.conftest import local
 from jiaoliuba.dashboards.tests.scenario import build
 from jiaoliuba.regions.models import Region
 from jiaoliuba.testing.fixtures import JIEFANG
@@ -55,3 +56,42 @@ def test_a_median_read_against_stale_band_counts_does_not_fail(at, submit, staff
     assert selectors.median_response_seconds(path, november, None, stale) is not None
     empty = Period("custom", dt.date(2020, 1, 1), dt.date(2020, 1, 2))
     assert selectors.median_response_seconds(path, empty, None, stale) is None
+
+
+@pytest.mark.django_db
+def test_an_event_committed_late_with_a_backdated_time_is_still_applied(
+    at, submit, staff, residents
+):
+    from jiaoliuba.appeals.models import Appeal, AppealEvent
+    from jiaoliuba.dashboards.tests.scenario import DOG, NOISE
+    from jiaoliuba.dashboards.tests.test_figures import snapshot
+
+    at(2026, 11, 2, 9, 0)
+    first = submit(residents[0], NOISE)
+    # An id handed out to a transaction that has not committed yet.
+    gap = AppealEvent.objects.create(appeal=first, kind="note", created_at=first.received_at)
+    gap_id = gap.pk
+    gap.delete()
+    submit(residents[1], DOG)
+    # The later events carry an earlier time, as an offline intake's received time does;
+    # trusting event times would declare everything up to them safe right away.
+    AppealEvent.objects.filter(pk__gt=gap_id).update(created_at=local(2026, 10, 30, 9, 0))
+    dashboard_services.rollups_sync(thorough=True)  # checkpoint at 09:00, past the gap
+    at(2026, 11, 2, 9, 3)
+
+    # The slow transaction commits within the horizon: its event has the smaller id and,
+    # like an offline intake's, a time long past.
+    Appeal.objects.filter(pk=first.pk).update(is_repeat=True)
+    AppealEvent.objects.create(
+        pk=gap_id, appeal=first, kind="repeat_marked", created_at=first.received_at
+    )
+    dashboard_services.rollups_sync()  # a read: only looks past seen_id
+    assert AppealFact.objects.get(appeal=first).repeat == 0
+    at(2026, 11, 2, 9, 6)
+    dashboard_services.rollups_sync(thorough=True)  # re-reads from safe_id, then trusts 09:00
+    assert AppealFact.objects.get(appeal=first).repeat == 1
+    state = ProjectionState.objects.get()
+    assert state.safe_id >= gap_id
+    live = snapshot()
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live
