@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.accounts.selectors import user_scope_paths
-from jiaoliuba.appeals.choices import OPEN_STATUSES
+from jiaoliuba.appeals.choices import OPEN_STATUSES, Category
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
@@ -36,11 +36,6 @@ from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
 # --- scope ------------------------------------------------------------------------
-
-
-def dashboard_roots(user: Any) -> list[Region]:
-    """The highest nodes the user may look at; empty for someone without a staff role."""
-    return list(Region.objects.filter(path__in=user_scope_paths(user)).order_by("path"))
 
 
 def access_region(*, user: Any, region_id: int | None) -> Region:
@@ -339,8 +334,6 @@ def trend(*, region: Region, period: Period) -> list[dict[str, Any]]:
 
 
 def category_breakdown(*, region: Region, period: Period) -> list[dict[str, Any]]:
-    from jiaoliuba.appeals.choices import Category
-
     sums = {
         row["category"]: row
         for row in Rollup.objects.filter(path=region.path)

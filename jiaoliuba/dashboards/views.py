@@ -3,6 +3,8 @@ period, selectors count, presenters format."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 
 import plotly
@@ -14,28 +16,56 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from jiaoliuba.appeals.choices import Category, Priority, Status
-from jiaoliuba.core.errors import ApplicationError
+from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, selectors
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_row
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# The columns of the by-area tables (overview and monthly report).
+CHILD_KEYS = (
+    "received",
+    "response_rate",
+    "on_time_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "repeat_rate",
+)
+
+Page = Callable[[HttpRequest, View], HttpResponse]
 
 
-def _view_or_error(request: HttpRequest):
-    try:
-        return view_from(request.user, request.GET), None
-    except ApplicationError as error:
-        if error.status == 404:
-            raise Http404(str(error)) from error
-        return None, error
+def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], Callable]:
+    """Signed-in GET pages that read a View from the query string (with `fixed`
+    parameters forced). Out of scope is a 404; any other refused request renders the
+    error page with its status, and nothing is changed."""
+
+    def decorate(page: Page) -> Callable:
+        @login_required
+        @require_GET
+        @wraps(page)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            params = request.GET.copy()
+            for key, value in (fixed or {}).items():
+                params[key] = value
+            try:
+                return page(request, view_from(request.user, params))
+            except ApplicationError as error:
+                if error.status == 404:
+                    raise Http404(str(error)) from error
+                return render(
+                    request, "dashboards/error.html", {"error": error}, status=error.status
+                )
+
+        return wrapper
+
+    return decorate
 
 
 def _base(request: HttpRequest, view: View) -> dict:
     return {
         "view": view,
-        "roots": selectors.dashboard_roots(request.user),
         "crumbs": selectors.breadcrumbs(user=request.user, region=view.region),
         "period_kinds": PeriodKind.choices,
         "categories": Category.choices,
@@ -43,77 +73,50 @@ def _base(request: HttpRequest, view: View) -> dict:
     }
 
 
-def _error_page(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    return render(request, "dashboards/error.html", {"error": error}, status=error.status)
+def _activity_charts(view: View) -> dict:
+    return {
+        "trend": charts.trend_chart(selectors.trend(region=view.region, period=view.period)),
+        "categories": charts.category_chart(
+            selectors.category_breakdown(region=view.region, period=view.period)
+        ),
+    }
 
 
-@login_required
-@require_GET
-def overview(request: HttpRequest) -> HttpResponse:
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
+@dashboard_page()
+def overview(request: HttpRequest, view: View) -> HttpResponse:
     figures = selectors.kpi_figures(region=view.region, period=view.period, category=view.category)
-    children = selectors.children_figures(region=view.region, period=view.period)
     context = _base(request, view) | {
         "rows": [figure_row(f) for f in figures.values()],
-        "children": children,
-        "child_keys": [
-            "received",
-            "response_rate",
-            "on_time_rate",
-            "resolution_rate",
-            "satisfaction_rate",
-            "repeat_rate",
-        ],
+        "children": selectors.children_figures(region=view.region, period=view.period),
+        "child_keys": CHILD_KEYS,
         "missing_sources": selectors.missing_sources(),
         "overdue": selectors.overdue_appeals(region=view.region, limit=20),
-        "charts": {
-            "trend": charts.trend_chart(selectors.trend(region=view.region, period=view.period)),
-            "categories": charts.category_chart(
-                selectors.category_breakdown(region=view.region, period=view.period)
-            ),
-        },
+        "charts": _activity_charts(view),
     }
     return render(request, "dashboards/overview.html", context)
 
 
-@login_required
-@require_GET
-def ranking(request: HttpRequest) -> HttpResponse:
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
+@dashboard_page()
+def ranking(request: HttpRequest, view: View) -> HttpResponse:
     rows = selectors.community_ranking(region=view.region, period=view.period)
-    heat = selectors.heat_grid(rows=rows)
     weights = selectors.ranking_weights()
+    weighted = [spec for spec in KPIS if weights.get(spec.key)]
     context = _base(request, view) | {
         "ranking": rows,
-        "weights": [(spec.label, weights[spec.key]) for spec in KPIS if weights.get(spec.key)],
-        "weight_keys": [spec.key for spec in KPIS if weights.get(spec.key)],
-        "charts": {"heat": charts.heat_chart(heat)},
+        "weights": [(spec.label, weights[spec.key]) for spec in weighted],
+        "weight_keys": [spec.key for spec in weighted],
+        "charts": {"heat": charts.heat_chart(selectors.heat_grid(rows=rows))},
     }
     return render(request, "dashboards/ranking.html", context)
 
 
-@login_required
-@require_GET
-def compare(request: HttpRequest) -> HttpResponse:
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
-    try:
-        baseline = baseline_from(request.GET, view.period)
-    except ApplicationError as exc:
-        return _error_page(request, exc)
+@dashboard_page()
+def compare(request: HttpRequest, view: View) -> HttpResponse:
+    baseline = baseline_from(request.GET, view.period)
     figures = selectors.kpi_compare(region=view.region, baseline=baseline, current=view.period)
-    seed_first = sorted(
-        figures.values(),
-        key=lambda f: (
-            f.key not in SEED_TABLE_KEYS,
-            SEED_TABLE_KEYS.index(f.key) if f.key in SEED_TABLE_KEYS else 0,
-        ),
-    )
+    # The seed's six figures first, in its order; the rest after.
+    order = {key: i for i, key in enumerate(SEED_TABLE_KEYS)}
+    seed_first = sorted(figures.values(), key=lambda f: order.get(f.key, len(order)))
     context = _base(request, view) | {
         "baseline": baseline,
         "rows": [figure_row(f) for f in seed_first],
@@ -121,53 +124,28 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/compare.html", context)
 
 
-@login_required
-@require_GET
-def screen(request: HttpRequest) -> HttpResponse:
+@dashboard_page()
+def screen(request: HttpRequest, view: View) -> HttpResponse:
     """数据大屏: full screen, dark, refreshes its figures every minute by itself."""
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
     figures = selectors.kpi_figures(region=view.region, period=view.period)
     context = _base(request, view) | {
         "rows": [figure_row(f) for f in figures.values()],
         "overdue": selectors.overdue_appeals(region=view.region, limit=12),
-        "charts": {
-            "trend": charts.trend_chart(selectors.trend(region=view.region, period=view.period)),
-            "categories": charts.category_chart(
-                selectors.category_breakdown(region=view.region, period=view.period)
-            ),
-        },
+        "charts": _activity_charts(view),
     }
     template = "dashboards/_screen_body.html" if request.htmx else "dashboards/screen.html"
     return render(request, template, context)
 
 
-@login_required
-@require_GET
-def report(request: HttpRequest) -> HttpResponse:
+@dashboard_page(fixed={"period": PeriodKind.MONTH})
+def report(request: HttpRequest, view: View) -> HttpResponse:
     """The printable monthly report: the month's figures against the month before, by
     area, the ranking and the overdue list, laid out for A4 by the print stylesheet."""
-    params = request.GET.copy()
-    params["period"] = PeriodKind.MONTH
-    try:
-        view = view_from(request.user, params)
-    except ApplicationError as error:
-        if error.status == 404:
-            raise Http404(str(error)) from error
-        return _error_page(request, error)
     figures = selectors.kpi_figures(region=view.region, period=view.period)
     context = _base(request, view) | {
         "rows": [figure_row(f) for f in figures.values()],
         "children": selectors.children_figures(region=view.region, period=view.period),
-        "child_keys": [
-            "received",
-            "response_rate",
-            "on_time_rate",
-            "resolution_rate",
-            "satisfaction_rate",
-            "repeat_rate",
-        ],
+        "child_keys": CHILD_KEYS,
         "ranking": selectors.community_ranking(region=view.region, period=view.period)[:10],
         "categories": selectors.category_breakdown(region=view.region, period=view.period),
         "overdue": selectors.overdue_appeals(region=view.region, limit=30),
@@ -183,12 +161,8 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def export_kpis(request: HttpRequest) -> HttpResponse:
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
+@dashboard_page()
+def export_kpis(request: HttpRequest, view: View) -> HttpResponse:
     figures = selectors.kpi_figures(region=view.region, period=view.period, category=view.category)
     content = exports.kpi_workbook(
         region=view.region,
@@ -200,17 +174,11 @@ def export_kpis(request: HttpRequest) -> HttpResponse:
     return _xlsx(content, f"kpis-{view.region.code}-{view.period.start}.xlsx")
 
 
-@login_required
-@require_GET
-def export_appeals(request: HttpRequest) -> HttpResponse:
-    view, error = _view_or_error(request)
-    if error:
-        return _error_page(request, error)
+@dashboard_page()
+def export_appeals(request: HttpRequest, view: View) -> HttpResponse:
     status, priority = request.GET.get("status") or None, request.GET.get("priority") or None
     if (status and status not in Status.values) or (priority and priority not in Priority.values):
-        return _error_page(
-            request, ApplicationError(_("Unknown status or priority."), code="invalid_filter")
-        )
+        raise ValidationFailed(_("Unknown status or priority."), code="invalid_filter")
     appeals = selectors.appeals_for_export(
         region=view.region,
         period=view.period,
