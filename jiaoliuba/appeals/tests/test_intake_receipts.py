@@ -401,6 +401,42 @@ def test_resident_tools_show_only_while_they_apply(submit, resident, staff, logi
     html = client.get(f"/appeals/{appeal.pk}/").content.decode()
     assert 'id="withdraw"' in html and 'id="add-material"' in html
     assert re.search(r"appeals/photo-preview\.js", html)
+    new_form = client.get("/appeals/new/").content.decode()
+    assert 'data-preview-for="photos"' in new_form and "appeals/photo-preview.js" in new_form
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
     html = client.get(f"/appeals/{appeal.pk}/").content.decode()
     assert 'id="withdraw"' not in html and 'id="add-material"' in html
+
+
+def test_api_withdraw_and_material(submit, resident, staff, api_client):
+    client = api_client(resident)
+    accepted = submit()
+    services.appeal_accept(appeal=accepted, actor=staff["grid1"])
+    refused = client.post(
+        f"/api/v1/appeals/{accepted.pk}/withdraw", {"reason": "算了"}, "application/json"
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "not_withdrawable"
+    assert refused.json()["message_zh"].startswith("该诉求已被签收")
+    accepted.refresh_from_db()
+    assert accepted.status == Status.ACCEPTED
+
+    added = client.post(
+        f"/api/v1/appeals/{accepted.pk}/material", {"text": "补充照片", "photos": [jpeg()]}
+    )
+    assert added.status_code == 201 and added.json()["kind"] == EventKind.MATERIAL_ADDED
+
+    fresh = submit("楼下路灯不亮了，晚上走路看不见")
+    done = client.post(f"/api/v1/appeals/{fresh.pk}/withdraw", {}, "application/json")
+    assert done.status_code == 200 and done.json()["status"] == Status.WITHDRAWN
+    closed = client.post(f"/api/v1/appeals/{fresh.pk}/material", {"text": "还有"})
+    assert closed.status_code == 409 and closed.json()["code"] == "appeal_not_open"
+
+
+def test_staff_see_a_guest_appeal_as_filed_without_account(regions, staff, login_client):
+    appeal, _ = services.appeal_submit(
+        submitter=None,
+        intake=services.Intake(content="东门路灯坏了一个多星期", community=regions[JIEFANG]),
+    )
+    html = login_client(staff["community"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "未登录" in html
