@@ -15,7 +15,9 @@ from jiaoliuba.core.masking import mask_name, mask_phone
 
 def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
     if appeal.submitter is None:
-        return "—"
+        # Filed on the public form without an account (a desk entry without a number
+        # stays "—": staff know who came to the window).
+        return _("Visitor without an account") if appeal.created_by_id is None else "—"
     if appeal.is_anonymous and staff_view:
         return _("Anonymous resident")
     return appeal.submitter.display_name or mask_phone(appeal.submitter.phone)

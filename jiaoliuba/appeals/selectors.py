@@ -63,12 +63,49 @@ def assigned_to(*, user: Any) -> QuerySet[Appeal]:
     )
 
 
-def my_appeals(*, user: Any) -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(submitter=user)
-        .select_related("community", "merged_into")
-        .order_by("-received_at", "-pk")
+MY_PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+# 我的诉求 filters: what a resident means by “open” and “finished”.
+MY_STATUS_GROUPS = {
+    "open": OPEN_STATUSES,
+    "to_rate": (Status.RESOLVED,),
+    "finished": (Status.RATED, Status.CLOSED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN),
+}
+
+
+def my_appeals(
+    *, user: Any, query: str = "", status: str = "", period: str = ""
+) -> QuerySet[Appeal]:
+    """The appeals a resident filed, newest first; `query` matches the number or the
+    text, `status` a group of MY_STATUS_GROUPS or one status, `period` received within
+    the last 7/30/90/365 days."""
+    qs = Appeal.objects.filter(submitter=user)
+    if status in MY_STATUS_GROUPS:
+        qs = qs.filter(status__in=MY_STATUS_GROUPS[status])
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if period in MY_PERIOD_DAYS:
+        qs = qs.filter(received_at__gte=clock.now() - dt.timedelta(days=MY_PERIOD_DAYS[period]))
+    query = (query or "").strip()[:100]
+    if query:
+        qs = qs.filter(
+            Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
+        )
+    return qs.select_related("community", "merged_into").order_by("-received_at", "-pk")
+
+
+def tracked_appeal(*, code: str) -> Appeal:
+    """The appeal behind a tracking code, for whoever holds the code; 404 otherwise."""
+    from jiaoliuba.appeals import tracking
+
+    wanted = tracking.normalize(code)
+    appeal = (
+        Appeal.objects.filter(tracking_code=wanted).select_related(*_RELATED).first()
+        if wanted
+        else None
     )
+    if appeal is None:
+        raise NotFound(_("No appeal has this tracking code."), code="tracking_code_not_found")
+    return appeal
 
 
 def appeal_queue(
@@ -185,7 +222,7 @@ def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> Qu
         submitter=submitter,
         received_at__gte=before - dt.timedelta(days=days),
         received_at__lte=before,
-    ).exclude(status__in=(Status.REJECTED, Status.MERGED))
+    ).exclude(status__in=(Status.REJECTED, Status.MERGED, Status.WITHDRAWN))
 
 
 def pending_extension(*, appeal: Appeal) -> Extension | None:

@@ -4,6 +4,7 @@ selector, render."""
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     STAFF_CHANNELS,
+    AttachmentKind,
     Category,
     Channel,
     MediationOutcome,
@@ -32,6 +34,7 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.uploads import clean_upload
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -143,18 +146,52 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
                 {**_form_context(request, values, staff=True), "error": exc.message},
                 status=400,
             )
-        messages.success(request, _("Appeal %(number)s entered.") % {"number": appeal.number})
+        messages.success(
+            request,
+            _("Appeal %(number)s entered. Tracking code for the resident: %(code)s")
+            % {"number": appeal.number, "code": appeal.tracking_code},
+        )
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=True))
 
 
+MY_STATUS_FILTERS = (
+    ("", gettext_lazy("All")),
+    ("open", gettext_lazy("Being handled")),
+    ("to_rate", gettext_lazy("To rate")),
+    ("finished", gettext_lazy("Finished")),
+)
+MY_PERIOD_FILTERS = (
+    ("", gettext_lazy("Any time")),
+    ("7d", gettext_lazy("Last 7 days")),
+    ("30d", gettext_lazy("Last 30 days")),
+    ("90d", gettext_lazy("Last 3 months")),
+    ("365d", gettext_lazy("Last year")),
+)
+
+
 @signed_in
 def my_appeals(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_appeals(user=request.user), 20).get_page(request.GET.get("page"))
+    filters = {
+        k: request.GET.get(k, "")[:100].replace("\x00", "") for k in ("q", "status", "period")
+    }
+    qs = selectors.my_appeals(
+        user=request.user, query=filters["q"], status=filters["status"], period=filters["period"]
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "appeals/mine.html",
-        {"page": page, "assigned": selectors.assigned_to(user=request.user)[:50]},
+        {
+            "page": page,
+            "assigned": selectors.assigned_to(user=request.user)[:50],
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "query": query,
+            "status_filters": MY_STATUS_FILTERS,
+            "period_filters": MY_PERIOD_FILTERS,
+        },
     )
 
 
@@ -170,6 +207,9 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         "staff": staff,
         "rating_levels": RatingLevel.choices,
         "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
+        "own": appeal.submitter_id is not None and appeal.submitter_id == request.user.pk,
+        "may_withdraw": appeal.status in services.WITHDRAWABLE_STATUSES,
+        "may_add_material": appeal.status in OPEN_STATUSES,
     }
     if staff:
         user = request.user
@@ -391,6 +431,46 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
         messages.error(request, _("Some fields are missing or not valid."))
     else:
         messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@signed_in
+@require_POST
+def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """撤回. A refusal renders the page with the error and its status (409 once accepted)."""
+    appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
+    try:
+        services.appeal_withdraw(
+            appeal=appeal, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return render(
+            request, "appeals/detail.html", _detail_context(request, appeal), status=exc.status
+        )
+    messages.success(request, _("Your appeal has been withdrawn."))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@signed_in
+@require_POST
+def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """补充材料: text and photos for an open appeal; the handler is told."""
+    appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
+    try:
+        files = [
+            clean_upload(name=f.name or "photo", data=f.read(), declared_kind=AttachmentKind.IMAGE)
+            for f in request.FILES.getlist("photos")
+        ]
+        services.appeal_add_material(
+            appeal=appeal, actor=request.user, text=request.POST.get("text", ""), files=files
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return render(
+            request, "appeals/detail.html", _detail_context(request, appeal), status=exc.status
+        )
+    messages.success(request, _("Your material was added; the handler has been told."))
     return redirect("appeals:detail", appeal_id=appeal.pk)
 
 
