@@ -32,6 +32,7 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -170,6 +171,9 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         "staff": staff,
         "rating_levels": RatingLevel.choices,
         "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
+        # appeals/_progress.html: the loop's five steps for everyone, deadlines for residents.
+        "progress": progress_steps(appeal),
+        "deadlines": None if staff else resident_deadlines(appeal),
     }
     if staff:
         user = request.user
