@@ -24,10 +24,11 @@ STREETLIGHT = "小区3号楼东侧的路灯坏了一个多星期，晚上很黑�
 MIN_TARGET = 44
 MIN_CONTRAST = 4.5
 
-# Every visible tap target in <main>: its height, and what it is, for the failure message.
+# Every visible tap target in the top bar and <main>: its height, and what it is, for the failure message.
 TARGETS_JS = """
 () => [...document.querySelectorAll(
-    'main a, main button, main summary, main select, main input:not([type=hidden]), main label.check'
+    'header a, header button, main a, main button, main summary, main select, ' +
+    'main input:not([type=hidden]), main label.check'
   )].filter(e => e.offsetParent !== null && !e.closest('noscript'))
    .map(e => ({h: e.getBoundingClientRect().height,
                what: e.tagName + '#' + e.id + ' ' + (e.textContent || e.name || '').trim().slice(0, 20)}))
@@ -68,7 +69,7 @@ def contrast(fg: str, bg: str) -> float:
 def measure(page: Page) -> tuple[list[dict], list[dict]]:
     """(tap targets under 44 px, badges under 4.5:1) on the current page."""
     targets, badges = page.evaluate(TARGETS_JS), page.evaluate(BADGES_JS)
-    assert len(targets) >= 2, "nothing measured: is the selector still right?"
+    assert len(targets) >= 5, "nothing measured: is the selector still right?"
     small = [t for t in targets if t["h"] < MIN_TARGET - 0.5]
     faint = [
         {**b, "ratio": round(contrast(b["fg"], b["bg"]), 2)}
