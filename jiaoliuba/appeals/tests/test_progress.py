@@ -60,6 +60,27 @@ def test_rejected_appeal_stops_at_classify(submit, staff):
     assert resident_deadlines(appeal) is None
 
 
+def test_merged_appeal_follows_its_master(submit, staff, make_resident):
+    master = submit()
+    duplicate = submit("楼上每天晚上十一点以后还在跳绳，吵得老人睡不着", user=make_resident())
+    services.appeal_merge(appeal=duplicate, master=master, actor=staff["community"])
+    services.appeal_accept(appeal=master, actor=staff["grid1"])
+    services.appeal_resolve(appeal=master, actor=staff["grid1"], reply="已协调。")
+    assert states(duplicate) == ["done", "done", "done", "done", "current"]
+    assert resident_deadlines(duplicate) is None  # the master's clocks are what count
+
+
+def test_closed_without_rating_says_so(submit, staff):
+    appeal = submit()
+    services.appeal_accept(appeal=appeal, actor=staff["grid1"])
+    services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已处理。")
+    services.appeals_sweep(now=appeal.resolved_at + dt.timedelta(days=30))
+    appeal.refresh_from_db()
+    assert appeal.status == "closed"
+    rate = progress_steps(appeal)[-1]
+    assert (rate["state"], str(rate["note"])) == ("done", "未评价")
+
+
 def test_resident_and_staff_pages_show_the_progress_bar(client, submit, staff, resident):
     appeal = submit()
     for user in (resident, staff["grid1"]):
