@@ -73,7 +73,7 @@ def test_merged_appeal_follows_its_master(submit, staff, make_resident):
 def test_closed_without_rating_says_so(submit, staff):
     appeal = submit()
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
-    services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已处理。")
+    appeal = services.appeal_resolve(appeal=appeal, actor=staff["grid1"], reply="已处理。")
     services.appeals_sweep(now=appeal.resolved_at + dt.timedelta(days=30))
     appeal.refresh_from_db()
     assert appeal.status == "closed"
