@@ -30,6 +30,15 @@ def test_signed_out_visitor_is_sent_to_staff_sign_in(client, path):
     assert path in response["Location"].replace("%2F", "/")
 
 
+def test_shared_page_sign_in_offers_staff_the_way_back(client):
+    # /appeals/<id>/ serves residents and staff: the SMS page links the staff sign-in
+    # with the same destination, so a handler following a notification gets there.
+    response = client.get("/appeals/42/")
+    assert response["Location"] == "/login/?next=/appeals/42/"
+    body = client.get(response["Location"]).content.decode()
+    assert 'href="/staff/login/?next=/appeals/42/"' in body
+
+
 def test_landing_promises_nothing_unbuilt_and_links_the_board(client, regions):
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     # 议事协商, 服务预约 and 积分 are not built: only a "coming soon" note, never a link.
