@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member, user_roles_at
 from jiaoliuba.appeals import policies
 from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
@@ -20,13 +21,26 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models import Region
 
 _RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
 
 
+def _scope_q(user: Any) -> Q:
+    """The user's staff scope, plus for a grid worker the appeals of their community that
+    name no grid: nobody knows yet whose grid they belong to, and the grid workers who
+    walk the community are the ones likely to recognise the place."""
+    condition = scope_q(user, field="region_path")
+    communities = {path[:-SEGMENT] for path in user_roles_at(user).get(Role.GRID_WORKER, [])}
+    if communities:
+        # Exact match: an appeal without a grid carries its community's own path.
+        condition |= Q(region_path__in=sorted(communities))
+    return condition
+
+
 def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(scope_q(user, field="region_path")).select_related(*_RELATED)
+    return Appeal.objects.filter(_scope_q(user)).select_related(*_RELATED)
 
 
 def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
@@ -35,8 +49,7 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     appeal = (
         Appeal.objects.filter(
-            Q(pk=appeal_id)
-            & (Q(submitter=user) | Q(assignee=user) | scope_q(user, field="region_path"))
+            Q(pk=appeal_id) & (Q(submitter=user) | Q(assignee=user) | _scope_q(user))
         )
         .select_related(*_RELATED)
         .first()

@@ -35,6 +35,7 @@ from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.appeals.uploads import clean_upload
+from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -210,6 +211,9 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         "own": appeal.submitter_id is not None and appeal.submitter_id == request.user.pk,
         "may_withdraw": appeal.status in services.WITHDRAWABLE_STATUSES,
         "may_add_material": appeal.status in OPEN_STATUSES,
+        # appeals/_progress.html: the loop's five steps for everyone, deadlines for residents.
+        "progress": progress_steps(appeal),
+        "deadlines": None if staff else resident_deadlines(appeal),
     }
     if staff:
         user = request.user
