@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jiaoliuba.core.uploads.UploadLimitMiddleware",  # before CSRF, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -238,8 +239,38 @@ APPEAL_MAX_IMAGES = int(os.environ.get("APPEAL_MAX_IMAGES", "9"))
 APPEAL_MAX_IMAGE_BYTES = int(os.environ.get("APPEAL_MAX_IMAGE_MB", "10")) * 1024 * 1024
 APPEAL_MAX_AUDIO_BYTES = int(os.environ.get("APPEAL_MAX_AUDIO_MB", "10")) * 1024 * 1024
 APPEAL_MAX_VIDEO_BYTES = int(os.environ.get("APPEAL_MAX_VIDEO_MB", "50")) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Pixels Pillow may decode for one photo, and over all frames of an animation: a 392 KB
+# GIF of 100 frames of 2000×2000 would otherwise cost a minute of CPU.
+APPEAL_MAX_IMAGE_PIXELS = int(os.environ.get("APPEAL_MAX_IMAGE_PIXELS", "50000000"))
+APPEAL_MAX_ANIMATION_PIXELS = int(os.environ.get("APPEAL_MAX_ANIMATION_PIXELS", "10000000"))
+APPEAL_MAX_IMAGE_FRAMES = int(os.environ.get("APPEAL_MAX_IMAGE_FRAMES", "200"))
+# Uploads stream to temporary files and are counted as they arrive (core.uploads): a
+# file past its field's limit, or a body past the total, stops the upload with a 413.
+FILE_UPLOAD_HANDLERS = ["jiaoliuba.core.uploads.LimitedTemporaryFileUploadHandler"]
+UPLOAD_FIELD_LIMITS = {
+    "photos": "APPEAL_MAX_IMAGE_BYTES",
+    "voice": "APPEAL_MAX_AUDIO_BYTES",
+    "video": "APPEAL_MAX_VIDEO_BYTES",
+}
+UPLOAD_MAX_FILE_BYTES = max(APPEAL_MAX_IMAGE_BYTES, APPEAL_MAX_AUDIO_BYTES, APPEAL_MAX_VIDEO_BYTES)
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "UPLOAD_MAX_REQUEST_BYTES",
+        str(
+            APPEAL_MAX_IMAGES * APPEAL_MAX_IMAGE_BYTES
+            + APPEAL_MAX_AUDIO_BYTES
+            + APPEAL_MAX_VIDEO_BYTES
+            + 1024 * 1024  # the text fields and multipart framing
+        ),
+    )
+)
+# Text fields of a form or a JSON body: an appeal is 2,000 characters; 1 MB is plenty.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Only the temporary-file handler is installed, so no file is ever held in memory;
+# the setting is kept at 0 to say so should someone add the memory handler back.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+# 9 photos, a voice clip and a video, with room for a retry of one.
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
 APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30

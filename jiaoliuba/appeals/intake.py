@@ -77,9 +77,7 @@ def intake_from_data(
     cleaned: list[CleanFile] = []
     for field, kind in FILE_FIELDS.items():
         for upload in files.getlist(field) if hasattr(files, "getlist") else files.get(field, []):
-            cleaned.append(
-                clean_upload(name=upload.name or field, data=upload.read(), declared_kind=kind)
-            )
+            cleaned.append(clean_upload(name=upload.name or field, file=upload, declared_kind=kind))
     intake = Intake(
         content=str(data.get("content", "")),
         community=_region(data.get("community", ""), "community") or default_community,

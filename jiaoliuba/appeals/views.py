@@ -32,6 +32,7 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -417,9 +418,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
     attachment = selectors.access_attachment(
         user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(attachment)
 
 
 @staff_required

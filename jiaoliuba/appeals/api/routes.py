@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
@@ -28,6 +28,7 @@ from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -409,4 +410,4 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
     attachment = selectors.access_attachment(
         user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)
