@@ -1,11 +1,13 @@
 """Settings shared by every environment. Everything secret or site-specific comes
 from the environment; see README "Environment variables"."""
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -275,6 +277,39 @@ APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30
 CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
+
+# --- Map ---------------------------------------------------------------------------
+# Tiles are the deployment's choice (an intranet tile server, or 天地图 with its key); with
+# none, the appeal form keeps the address and the browser's location and loads no map.
+# MAP_TILE_URL is a Leaflet template, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png;
+# coordinates are stored as WGS-84, so tiles must be WGS-84/CGCS2000 (天地图 is; GCJ-02
+# tiles such as 高德's would put markers a few hundred metres off).
+TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+    "&TILECOL={x}&tk=" + TIANDITU_KEY
+)
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "") or (
+    _TIANDITU % ("vec", "vec") if TIANDITU_KEY else ""
+)
+# A second layer drawn over the first (天地图's place names come as their own layer).
+MAP_TILE_OVERLAY_URL = os.environ.get("MAP_TILE_OVERLAY_URL", "") or (
+    _TIANDITU % ("cva", "cva") if TIANDITU_KEY and not os.environ.get("MAP_TILE_URL") else ""
+)
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "01234567" if TIANDITU_KEY else "abc")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "天地图" if TIANDITU_KEY else "")
+MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "18"))
+# Where a map opens before anything is marked (驻马店市 by default).
+MAP_CENTER = tuple(float(x) for x in os.environ.get("MAP_CENTER", "33.0114,114.0220").split(","))
+MAP_ZOOM = int(os.environ.get("MAP_ZOOM", "13"))
+# Leaflet's JS/CSS come from the django-leaflet package (static/leaflet/...), served by us,
+# never a CDN. The package is not an installed app: its admin module needs GDAL, and its
+# template tags emit inline scripts a strict CSP would block; only its files are used.
+_LEAFLET_SPEC = importlib.util.find_spec("leaflet")
+if _LEAFLET_SPEC is None or _LEAFLET_SPEC.origin is None:
+    raise ImproperlyConfigured("django-leaflet is not installed (pip install -e .)")
+STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
 
 # --- Triage --------------------------------------------------------------------------
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))

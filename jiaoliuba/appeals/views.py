@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +31,7 @@ from jiaoliuba.appeals.choices import (
     Status,
 )
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.appeals.uploads import attachment_response
@@ -57,6 +59,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
         "channels": [(c, Channel(c).label) for c in STAFF_CHANNELS],
         "staff": staff,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
+        "map_tiles": tile_source(),
     }
 
 
@@ -445,6 +448,55 @@ def queue(request: HttpRequest) -> HttpResponse:
             "priorities": Priority.choices,
             "categories": Category.choices,
             "rows": [appeal_dict(a, staff_view=True) for a in page],
+        },
+    )
+
+
+@staff_required
+def appeal_map(request: HttpRequest) -> HttpResponse:
+    """Appeals with a map point in the user's scope, as markers (when the deployment has
+    tiles) and always as a list, so the page is useful without a map."""
+    filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "period")}
+    filters["period"] = filters["period"] if filters["period"] in selectors.MAP_PERIODS else "30"
+    appeals, truncated = selectors.appeal_map_points(
+        user=request.user,
+        status=filters["status"],
+        priority=filters["priority"],
+        category=filters["category"],
+        period=filters["period"],
+    )
+    points = [
+        {
+            "id": a.pk,
+            "number": a.number,
+            "lat": float(a.latitude),
+            "lng": float(a.longitude),
+            "priority": a.priority,
+            "label": f"{a.get_category_display()} · {a.get_status_display()}",
+            "url": reverse("appeals:detail", args=[a.pk]),
+        }
+        for a in appeals
+        if a.latitude is not None and a.longitude is not None
+    ]
+    return render(
+        request,
+        "appeals/map.html",
+        {
+            "appeals": appeals,
+            "points": points,
+            "truncated": truncated,
+            "filters": filters,
+            "statuses": [("open", _("Open")), *Status.choices],
+            "priorities": Priority.choices,
+            "categories": Category.choices,
+            "periods": [
+                ("7", _("Last 7 days")),
+                ("30", _("Last 30 days")),
+                ("90", _("Last 90 days")),
+                ("365", _("Last 12 months")),
+                ("all", _("All time")),
+            ],
+            "map_tiles": tile_source(),
         },
     )
 
