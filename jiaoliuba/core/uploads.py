@@ -31,10 +31,10 @@ def _mb(limit: int) -> str:
     return f"{limit / (1024 * 1024):g}"
 
 
-def request_too_large() -> PayloadTooLarge:
-    limit = settings.UPLOAD_MAX_REQUEST_BYTES
+def request_too_large(limit: int | None = None) -> PayloadTooLarge:
+    limit = limit or settings.UPLOAD_MAX_REQUEST_BYTES
     return PayloadTooLarge(
-        _("The files sent together are larger than %(mb)s MB.") % {"mb": _mb(limit)},
+        _("What was sent is larger than %(mb)s MB.") % {"mb": _mb(limit)},
         code="request_too_large",
     )
 
@@ -113,14 +113,21 @@ class UploadLimitMiddleware:
             declared = 0
         if declared > settings.UPLOAD_MAX_REQUEST_BYTES:
             return error_response(request, request_too_large())
-        if request.method != "POST" or request.content_type != "multipart/form-data":
+        if request.content_type != "multipart/form-data":
+            # Form and JSON bodies are read whole into memory: Django refuses them past
+            # DATA_UPLOAD_MAX_MEMORY_SIZE, here with the project's answer, not a bare 400.
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is not None and declared > limit:
+                return error_response(request, request_too_large(limit))
+            return None
+        if request.method != "POST":
             return None
         try:
             request.FILES  # noqa: B018 - parse now, with the limits above
         except ApplicationError as exc:
             return error_response(request, exc)
-        except RequestDataTooBig:
-            return error_response(request, request_too_large())
+        except RequestDataTooBig:  # the text fields of the form
+            return error_response(request, request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
         except (TooManyFilesSent, TooManyFieldsSent):
             return error_response(
                 request,

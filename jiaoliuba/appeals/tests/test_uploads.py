@@ -342,3 +342,14 @@ def test_attachments_are_downloads_and_out_of_scope_is_404(
         )
     stored = Attachment.objects.filter(kind="image").get()
     assert login_client(staff["grid1"]).get(f"/media/{stored.file.name}").status_code == 404
+
+
+def test_a_large_json_or_form_body_is_a_clear_413(api_client, login_client, resident, staff):
+    big = "字" * (1024 * 1024)  # 3 MB of UTF-8, past DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = api_client(resident).post(
+        "/api/v1/appeals/1/reply", {"message": big}, content_type="application/json"
+    )
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    page = login_client(resident).post("/appeals/new/", {"content": big, "community": JIEFANG})
+    assert page.status_code == 413
+    assert not Appeal.objects.exists()
