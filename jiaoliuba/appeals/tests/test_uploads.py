@@ -118,6 +118,12 @@ def test_gif_bomb_is_refused_before_decoding(api_client, resident, staff):
     assert not Appeal.objects.exists()
 
 
+def test_too_many_frames_are_refused_even_when_small(api_client, resident, staff, settings):
+    many = gif_bomb(frames=settings.APPEAL_MAX_IMAGE_FRAMES + 1, side=8)
+    response = post(api_client(resident), {"photos": [SimpleUploadedFile("m.gif", many)]})
+    assert response.status_code == 400 and response.json()["code"] == "image_too_large"
+
+
 def test_a_short_animation_keeps_its_frames(api_client, resident, staff):
     frames = [Image.new("RGB", (40, 30), color) for color in ("red", "green", "blue")]
     buffer = io.BytesIO()
