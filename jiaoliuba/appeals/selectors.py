@@ -160,6 +160,36 @@ def appeal_queue(
     )
 
 
+MAP_PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "all": None}
+MAP_MAX_POINTS = 2000
+
+
+def appeal_map_points(
+    *,
+    user: Any,
+    status: str = "",
+    priority: str = "",
+    category: str = "",
+    period: str = "30",
+) -> tuple[list[Appeal], bool]:
+    """Appeals in the user's scope that carry a map point, newest first, and whether the
+    list was cut at MAP_MAX_POINTS. `period` is a key of MAP_PERIODS (days received)."""
+    qs = appeals_in_scope(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if category:
+        qs = qs.filter(category=category)
+    days = MAP_PERIODS.get(period, MAP_PERIODS["30"])
+    if days is not None:
+        qs = qs.filter(received_at__gte=clock.now() - dt.timedelta(days=days))
+    rows = list(qs.order_by("-received_at", "-pk")[: MAP_MAX_POINTS + 1])
+    return rows[:MAP_MAX_POINTS], len(rows) > MAP_MAX_POINTS
+
+
 def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
     events = AppealEvent.objects.filter(appeal=appeal).select_related("actor")
     if not staff_view:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("workbench/appeals/", views.queue, name="queue"),
     path("workbench/appeals/new/", views.appeal_desk_new, name="desk_new"),
     path("workbench/supervision/", views.supervision, name="supervision"),
+    path("workbench/map/", views.appeal_map, name="map"),
     path("workbench/alerts/", views.alerts, name="alerts"),
     path("public/<str:code>/", views.public_page, name="public"),
     # Without an account: the guest form and the short tracking link of the receipt.

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +24,6 @@ from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     STAFF_CHANNELS,
-    AttachmentKind,
     Category,
     Channel,
     MediationOutcome,
@@ -31,11 +31,12 @@ from jiaoliuba.appeals.choices import (
     RatingLevel,
     Status,
 )
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
-from jiaoliuba.appeals.uploads import clean_upload
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -60,6 +61,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
         "channels": [(c, Channel(c).label) for c in STAFF_CHANNELS],
         "staff": staff,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
+        "map_tiles": tile_source(),
     }
 
 
@@ -462,10 +464,7 @@ def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
     """补充材料: text and photos for an open appeal; the handler is told."""
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     try:
-        files = [
-            clean_upload(name=f.name or "photo", data=f.read(), declared_kind=AttachmentKind.IMAGE)
-            for f in request.FILES.getlist("photos")
-        ]
+        files = photos_from(request.FILES)
         services.appeal_add_material(
             appeal=appeal, actor=request.user, text=request.POST.get("text", ""), files=files
         )
@@ -501,9 +500,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
     attachment = selectors.access_attachment(
         user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(attachment)
 
 
 @staff_required
@@ -530,6 +527,55 @@ def queue(request: HttpRequest) -> HttpResponse:
             "priorities": Priority.choices,
             "categories": Category.choices,
             "rows": [appeal_dict(a, staff_view=True) for a in page],
+        },
+    )
+
+
+@staff_required
+def appeal_map(request: HttpRequest) -> HttpResponse:
+    """Appeals with a map point in the user's scope, as markers (when the deployment has
+    tiles) and always as a list, so the page is useful without a map."""
+    filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "period")}
+    filters["period"] = filters["period"] if filters["period"] in selectors.MAP_PERIODS else "30"
+    appeals, truncated = selectors.appeal_map_points(
+        user=request.user,
+        status=filters["status"],
+        priority=filters["priority"],
+        category=filters["category"],
+        period=filters["period"],
+    )
+    points = [
+        {
+            "id": a.pk,
+            "number": a.number,
+            "lat": float(a.latitude),
+            "lng": float(a.longitude),
+            "priority": a.priority,
+            "label": f"{a.get_category_display()} · {a.get_status_display()}",
+            "url": reverse("appeals:detail", args=[a.pk]),
+        }
+        for a in appeals
+        if a.latitude is not None and a.longitude is not None
+    ]
+    return render(
+        request,
+        "appeals/map.html",
+        {
+            "appeals": appeals,
+            "points": points,
+            "truncated": truncated,
+            "filters": filters,
+            "statuses": [("open", _("Open")), *Status.choices],
+            "priorities": Priority.choices,
+            "categories": Category.choices,
+            "periods": [
+                ("7", _("Last 7 days")),
+                ("30", _("Last 30 days")),
+                ("90", _("Last 90 days")),
+                ("365", _("Last 12 months")),
+                ("all", _("All time")),
+            ],
+            "map_tiles": tile_source(),
         },
     )
 

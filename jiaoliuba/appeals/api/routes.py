@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
@@ -26,9 +26,10 @@ from jiaoliuba.appeals.api.schemas import (
     WithdrawIn,
 )
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -410,7 +411,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
     attachment = selectors.access_attachment(
         user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)
 
 
 @router.post("/appeals/{appeal_id}/withdraw", response=AppealOut)
@@ -430,14 +431,8 @@ def appeal_add_material(request: HttpRequest, appeal_id: int):
     """补充材料 (multipart form): `text` and/or files `photos`, by the resident who filed
     the appeal, while it is open; the handler is told. A finished appeal: 409
     `appeal_not_open`."""
-    from jiaoliuba.appeals.choices import AttachmentKind
-    from jiaoliuba.appeals.uploads import clean_upload
-
     appeal = _get(request, appeal_id)
-    files = [
-        clean_upload(name=f.name or "photo", data=f.read(), declared_kind=AttachmentKind.IMAGE)
-        for f in request.FILES.getlist("photos")
-    ]
+    files = photos_from(request.FILES)
     event = services.appeal_add_material(
         appeal=appeal, actor=request.auth, text=request.POST.get("text", ""), files=files
     )
