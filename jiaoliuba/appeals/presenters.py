@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jiaoliuba.appeals.choices import OPEN_STATUSES
+from jiaoliuba.appeals.choices import OPEN_STATUSES, EventKind
 from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.core import clock
 from jiaoliuba.core.masking import mask_name, mask_phone
@@ -94,6 +94,17 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
     return data
 
 
+def event_label(event: AppealEvent) -> str:
+    """The sweep's reminders are named after the deadline; one pressed by a person is 催办
+    or 督办 plain and simple."""
+    if (event.data or {}).get("manual"):
+        if event.kind == EventKind.URGED:
+            return _("Urged by a superior")
+        if event.kind == EventKind.SUPERVISED:
+            return _("Supervised by a superior")
+    return event.get_kind_display()
+
+
 def event_dict(
     event: AppealEvent, *, staff_view: bool, appeal: Appeal | None = None
 ) -> dict[str, Any]:
@@ -114,7 +125,7 @@ def event_dict(
     return {
         "id": event.pk,
         "kind": event.kind,
-        "kind_label": event.get_kind_display(),
+        "kind_label": event_label(event),
         "at": event.created_at,
         "actor": actor,
         "message": event.message,

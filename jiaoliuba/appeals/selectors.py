@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
@@ -14,6 +14,7 @@ from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     RESIDENT_VISIBLE_EVENTS,
+    EventKind,
     ExtensionStatus,
     Status,
 )
@@ -129,7 +130,25 @@ def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
     return rows
 
 
-def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extension]]:
+def urge_supervise_counts(*, user: Any, since: dt.datetime | None = None) -> dict[str, int]:
+    """催办 and 督办 on appeals in scope, the sweep's and those pressed by hand alike (the
+    same event kinds), with the manual ones also on their own."""
+    events = AppealEvent.objects.filter(
+        appeal__in=appeals_in_scope(user).values("pk"),
+        kind__in=(EventKind.URGED, EventKind.SUPERVISED),
+    )
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    manual = Q(actor__isnull=False)
+    return events.aggregate(
+        urged=Count("pk", filter=Q(kind=EventKind.URGED)),
+        supervised=Count("pk", filter=Q(kind=EventKind.SUPERVISED)),
+        urged_manual=Count("pk", filter=Q(kind=EventKind.URGED) & manual),
+        supervised_manual=Count("pk", filter=Q(kind=EventKind.SUPERVISED) & manual),
+    )
+
+
+def supervision_overview(*, user: Any) -> dict[str, Any]:
     now = clock.now()
     scoped = appeals_in_scope(user)
     overdue = [
@@ -141,9 +160,18 @@ def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extensio
     supervised = [
         a
         for a in scoped.filter(status__in=OPEN_STATUSES)
-        .filter(Q(response_supervised_at__isnull=False) | Q(resolution_supervised_at__isnull=False))
+        .filter(
+            Q(response_supervised_at__isnull=False)
+            | Q(resolution_supervised_at__isnull=False)
+            # 督办 raised by hand (the sweep's own leave a stamp above)
+            | Q(
+                pk__in=AppealEvent.objects.filter(
+                    kind=EventKind.SUPERVISED, actor__isnull=False
+                ).values("appeal_id")
+            )
+        )
         .order_by("current_due_at")[:200]
-        if policies.may_supervise(user, a)
+        if policies.may_supervise(user, a) or policies.may_urge(user, a)
     ]
     review = [
         a
@@ -162,6 +190,7 @@ def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extensio
     return {
         "overdue": overdue,
         "supervised": supervised,
+        "pressure": urge_supervise_counts(user=user),
         "review": review,
         "extensions": extensions,
     }

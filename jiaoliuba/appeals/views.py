@@ -202,6 +202,8 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "mediate": (handle or dispatch)
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
+                "urge": policies.may_urge(user, appeal)
+                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
             },
             "pending_extension": pending,
             "may_decide_extension": supervise,
@@ -245,6 +247,10 @@ ACTIONS = {
     ),
     "note": lambda r, a: services.appeal_note(
         appeal=a, actor=r.user, message=r.POST.get("message", "")
+    ),
+    "urge": lambda r, a: services.appeal_urge(appeal=a, actor=r.user, note=r.POST.get("note", "")),
+    "supervise": lambda r, a: services.appeal_supervise(
+        appeal=a, actor=r.user, note=r.POST.get("note", "")
     ),
     "resolve": lambda r, a: services.appeal_resolve(
         appeal=a, actor=r.user, reply=r.POST.get("reply", "")
@@ -343,6 +349,8 @@ DONE_MESSAGES = {
     "escalate": gettext_lazy("Escalated to the level above."),
     "return": gettext_lazy("Returned to the dispatcher."),
     "reject": gettext_lazy("Rejected; the resident sees the reason."),
+    "urge": gettext_lazy("The handler has been urged."),
+    "supervise": gettext_lazy("The appeal is now under supervision."),
 }
 
 

@@ -17,6 +17,7 @@ from jiaoliuba.appeals.api.schemas import (
     FollowUpIn,
     MergeIn,
     MessageIn,
+    NoteIn,
     RateIn,
     ReasonIn,
     ReplyIn,
@@ -231,6 +232,28 @@ def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
         request,
         services.appeal_note(
             appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/urge", response=AppealOut)
+def appeal_urge(request: HttpRequest, appeal_id: int, payload: NoteIn):
+    """催办: staff above the handler ask them to hurry (403 for anyone else)."""
+    return _out(
+        request,
+        services.appeal_urge(
+            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/supervise", response=AppealOut)
+def appeal_supervise(request: HttpRequest, appeal_id: int, payload: NoteIn):
+    """督办 by hand: staff above the handler put the appeal under supervision."""
+    return _out(
+        request,
+        services.appeal_supervise(
+            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
         ),
     )
 
