@@ -301,3 +301,10 @@ def access_risk_alert(*, user: Any, alert_id: int):
     if alert is None:
         raise NotFound(_("No such alert."), code="alert_not_found")
     return alert
+
+
+def appeal_numbers(*, user: Any, ids: list[int]) -> dict[int, str]:
+    """{id: number} of the appeals among `ids` the user may open (alerts link by number)."""
+    if not ids:
+        return {}
+    return dict(appeals_in_scope(user).filter(pk__in=ids).values_list("pk", "number"))

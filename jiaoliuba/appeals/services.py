@@ -546,12 +546,19 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
                 title=summary,
                 body=_text(
                     _("Evidence: %(evidence)s"),
-                    evidence=", ".join(f"{k}={v}" for k, v in evidence.items()),
+                    evidence=_evidence_words(kind, evidence),
                 ),
                 link="/workbench/alerts/",
                 channels=("sms",),
             )
     return created
+
+
+def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
+    from jiaoliuba.appeals.presenters import risk_evidence_text
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(risk_evidence_text(kind, evidence)) or "—"
 
 
 def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
@@ -1008,13 +1015,21 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         old = fresh.status
         fresh.handling_region, fresh.handling_role = target, role
         fresh.assignee = routing.least_busy(routing.holders(role, target))
+        fresh.routing_reason = routing.escalation_reason(target, role, fresh.assignee, reason)
         fresh.status = Status.DISPATCHED
         fresh.escalation_count += 1
         fresh.dispatched_at = clock.now()
         _move(
             fresh,
             old,
-            ("handling_region", "handling_role", "assignee", "escalation_count", "dispatched_at"),
+            (
+                "handling_region",
+                "handling_role",
+                "assignee",
+                "routing_reason",
+                "escalation_count",
+                "dispatched_at",
+            ),
         )
         _settle_pending_extension(fresh, actor, "escalated to another unit")
         _event(

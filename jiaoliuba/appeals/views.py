@@ -31,7 +31,7 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, risk_alert_dict
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -539,5 +539,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         return redirect("appeals:alerts")
-    rows = selectors.risk_alerts_for(user=request.user)[:200]
-    return render(request, "appeals/alerts.html", {"alerts": rows})
+    alerts = list(selectors.risk_alerts_for(user=request.user)[:200])
+    ids = [i for a in alerts for i in (a.evidence or {}).get("appeals", []) if isinstance(i, int)]
+    numbers = selectors.appeal_numbers(user=request.user, ids=ids)
+    return render(
+        request,
+        "appeals/alerts.html",
+        {"alerts": [risk_alert_dict(a, numbers) for a in alerts]},
+    )

@@ -28,7 +28,7 @@ from jiaoliuba.appeals.api.schemas import (
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Appeal, Extension
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, risk_evidence_text
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -175,6 +175,7 @@ def _alert(alert) -> AlertOut:
         category=alert.category,
         summary=alert.summary,
         evidence=alert.evidence,
+        evidence_text=risk_evidence_text(alert.kind, alert.evidence or {}),
         created_at=alert.created_at,
         acknowledged_at=alert.acknowledged_at,
     )
