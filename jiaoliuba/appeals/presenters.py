@@ -182,6 +182,8 @@ def triage_explained(appeal: Appeal) -> list[str]:
             )
         else:
             lines.append(str(reason))
+    # Single characters and pieces of a longer word shown beside them say nothing.
+    words = [w for w in words if len(w) > 1 and not any(w != o and w in o for o in words)]
     if words:
         lines.append(
             _("Telling words: %(words)s") % {"words": "、".join(f"“{w}”" for w in words[:5])}

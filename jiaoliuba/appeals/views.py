@@ -453,7 +453,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": [("open", _("Open")), *Status.choices],
             "priorities": Priority.choices,
             "categories": Category.choices,
-            "rows": [appeal_dict(a, staff_view=True) for a in page],
+            "rows": [
+                appeal_dict(a, staff_view=True)
+                | {
+                    # the phone card's 签收 button
+                    "may_accept": a.status == Status.DISPATCHED
+                    and policies.may_handle(request.user, a)
+                }
+                for a in page
+            ],
         },
     )
 
