@@ -22,6 +22,7 @@ from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.models import Region
+from jiaoliuba.regions.models.region import subtree_q
 
 _RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
 
@@ -196,17 +197,29 @@ def supervision_overview(*, user: Any) -> dict[str, Any]:
     }
 
 
-def public_handled_appeals(*, community: Region, limit: int = 100) -> QuerySet[Appeal]:
-    """Handled appeals whose residents agreed to show them, de-identified by the page."""
+def public_handled_appeals(*, region: Region, limit: int = 100) -> QuerySet[Appeal]:
+    """Appeals in the region's subtree (a community, or every community of a street or
+    district) whose handling is finished and whose residents agreed to show them. One
+    under review after an unsatisfied rating is not finished, nor is a merged or rejected
+    one (the master carries the matter). The page de-identifies what it shows."""
     return (
         Appeal.objects.filter(
-            community=community,
+            subtree_q(region.path, field="region_path"),
             consent_public=True,
-            status__in=(Status.RESOLVED, Status.RATED, Status.CLOSED),
+            status__in=(Status.RESOLVED, Status.CLOSED),
+            resolved_at__isnull=False,
         )
-        .exclude(closure_reason="", status=Status.CLOSED, resolved_at__isnull=True)
+        .select_related("community", "submitter")
         .order_by("-resolved_at", "-pk")[:limit]
     )
+
+
+def public_regions(*, under: Region | None = None) -> QuerySet[Region]:
+    """The boards one can open: districts and streets (everywhere), or the communities of
+    a street or district."""
+    if under is None:
+        return Region.objects.filter(level__in=("district", "street")).order_by("path")
+    return Region.objects.filter(subtree_q(under.path), level="community").order_by("path")
 
 
 def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:

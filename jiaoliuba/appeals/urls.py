@@ -21,5 +21,6 @@ urlpatterns = [
     path("workbench/appeals/new/", views.appeal_desk_new, name="desk_new"),
     path("workbench/supervision/", views.supervision, name="supervision"),
     path("workbench/alerts/", views.alerts, name="alerts"),
+    path("public/", views.public_index, name="public_index"),
     path("public/<str:code>/", views.public_page, name="public"),
 ]

@@ -473,25 +473,46 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
-def public_page(request: HttpRequest, code: str) -> HttpResponse:
-    """透明性: handled appeals of a community whose residents agreed to show them. Shows
-    category, dates, status and the reply, with numbers scrubbed; no names or addresses."""
-    from jiaoliuba.appeals.public import scrub
+def public_index(request: HttpRequest) -> HttpResponse:
+    """公开栏: every district and street; each lists its communities' handled appeals."""
+    return render(request, "appeals/public_index.html", {"regions": selectors.public_regions()})
 
-    community = region_get(code=code)
-    if community.level != "community":
+
+def public_page(request: HttpRequest, code: str) -> HttpResponse:
+    """透明性: handled appeals of a community, street or district whose residents agreed
+    to show them: category, dates, status, the description and the reply, with numbers
+    and the filer's name scrubbed; no addresses, no people."""
+    from jiaoliuba.appeals.public import public_description, scrub
+
+    region = region_get(code=code)
+    if region.level not in ("community", "street", "district", "city"):
         raise NotFound(_("Not found."))
     rows = [
         {
             "category": a.get_category_display(),
+            "community": a.community.name,
             "received": a.received_at,
             "resolved": a.resolved_at,
             "status": a.get_status_display(),
+            "description": public_description(
+                a.content, names=[a.submitter.display_name] if a.submitter else []
+            ),
             "reply": scrub(a.reply),
         }
-        for a in selectors.public_handled_appeals(community=community)
+        for a in selectors.public_handled_appeals(region=region)
     ]
-    return render(request, "appeals/public.html", {"community": community, "rows": rows})
+    return render(
+        request,
+        "appeals/public.html",
+        {
+            "community": region,
+            "rows": rows,
+            "several": region.level != "community",
+            "communities": selectors.public_regions(under=region)
+            if region.level in ("street", "district")
+            else [],
+        },
+    )
 
 
 @signed_in
