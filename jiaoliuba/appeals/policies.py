@@ -64,7 +64,7 @@ def may_reveal_submitter(user: Any) -> bool:
 
 
 # Seniority of the staff posts, for 催办/督办: only someone above the handler may press them.
-_RANK = {
+_RANK: dict[str, int] = {
     Role.PROFESSIONAL: 0,
     Role.VOLUNTEER: 0,
     Role.GRID_WORKER: 1,

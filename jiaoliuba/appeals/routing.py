@@ -68,7 +68,7 @@ SKILL_WORDS = {
 }
 SKILL_LABELS = {"law": "律师", "health": "医生", "psychology": "心理咨询师"}
 # Reasons are stored text read by Chinese-speaking staff, like DEFAULT_REASONS above.
-ROLE_NAMES = {
+ROLE_NAMES: dict[str, str] = {
     Role.GRID_WORKER: "网格员",
     Role.COMMUNITY_STAFF: "社区工作人员",
     Role.COMMUNITY_SECRETARY: "社区书记",
@@ -78,7 +78,7 @@ ROLE_NAMES = {
     Role.PROFESSIONAL: "专业人士",
     Role.VOLUNTEER: "志愿者",
 }
-LEVEL_NAMES = {
+LEVEL_NAMES: dict[str, str] = {
     RegionLevel.GRID: "网格",
     RegionLevel.COMMUNITY: "社区",
     RegionLevel.STREET: "街道",

@@ -320,4 +320,5 @@ def appeal_numbers(*, user: Any, ids: list[int]) -> dict[int, str]:
     """{id: number} of the appeals among `ids` the user may open (alerts link by number)."""
     if not ids:
         return {}
-    return dict(appeals_in_scope(user).filter(pk__in=ids).values_list("pk", "number"))
+    rows = appeals_in_scope(user).filter(pk__in=ids).values_list("pk", "number")
+    return {pk: number or "" for pk, number in rows}

@@ -555,7 +555,7 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
 
 
 def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
-    from jiaoliuba.appeals.presenters import risk_evidence_text
+    from jiaoliuba.appeals.plain import risk_evidence_text
 
     with translation.override(settings.LANGUAGE_CODE):
         return "；".join(risk_evidence_text(kind, evidence)) or "—"

@@ -31,7 +31,8 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Extension, Mediation
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict, risk_alert_dict
+from jiaoliuba.appeals.plain import risk_alert_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip

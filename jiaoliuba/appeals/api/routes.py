@@ -28,7 +28,8 @@ from jiaoliuba.appeals.api.schemas import (
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Appeal, Extension
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict, risk_evidence_text
+from jiaoliuba.appeals.plain import risk_evidence_text
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get

@@ -10,7 +10,7 @@ import pytest
 from jiaoliuba.accounts.models import RoleAssignment
 from jiaoliuba.appeals import services
 from jiaoliuba.appeals.models import Appeal, RiskAlert
-from jiaoliuba.appeals.presenters import risk_evidence_text, triage_explained
+from jiaoliuba.appeals.plain import risk_evidence_text, triage_explained
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
