@@ -90,13 +90,12 @@ LEVEL_NAMES: dict[str, str] = {
 def escalation_reason(target: Region, role: str, assignee: Any | None, why: str) -> str:
     """The routing line after 上报: where it went, to whom, and why, replacing the intake
     route's line (which named the unit it has left)."""
+    # The escalation picks the least busy holder, so no assignee means nobody holds it.
     who = (
         f"{assignee}（在办{workloads([assignee]).get(assignee.pk, 0)}件）"
         if assignee
-        else "由本单位任一人签收"
+        else f"{target.name}{ROLE_NAMES.get(role, role)}岗位无人，请上级派单"
     )
-    if assignee is None and not holders(role, target):
-        who = f"{target.name}{ROLE_NAMES.get(role, role)}岗位无人，请上级派单"
     return f"上报{target.name}{ROLE_NAMES.get(role, role)}：{why}；{who}"[:200]
 
 
@@ -245,7 +244,8 @@ def route(appeal: Appeal) -> Route:
     if assignee is not None:
         why.append(("值班中，" if duty else "") + f"{assignee}（在办{load.get(assignee.pk, 0)}件）")
     else:
-        why.append("由本单位任一人签收")
+        # Only when even the fallback post is empty: say so, so that a dispatcher acts.
+        why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位也无人，请派单")
     return Route(
         region=region, role=role, assignee=assignee, notify=notify, reason="；".join(why)[:200]
     )

@@ -137,3 +137,21 @@ def test_vacant_post_is_only_claimed_when_vacant(submit, staff, regions, residen
         "第一网格网格员岗位无人" in vacant.routing_reason
         or "网格员岗位无人" in vacant.routing_reason
     )
+
+
+def test_no_one_left_is_not_told_to_sign(submit, staff, regions):
+    RoleAssignment.objects.filter(user__in=[staff["grid1"], staff["community"]]).delete()
+    appeal = submit("楼道里堆满杂物没人清理，影响通行")
+    assert appeal.assignee is None
+    assert "由本单位任一人签收" not in appeal.routing_reason
+    assert f"{regions[JIEFANG].name}社区工作人员岗位也无人" in appeal.routing_reason
+
+
+def test_escalation_to_an_empty_post_says_so(submit, staff):
+    RoleAssignment.objects.filter(user=staff["community"]).delete()
+    appeal = submit()
+    services.appeal_accept(appeal=appeal, actor=staff["grid1"])
+    appeal = services.appeal_escalate(appeal=appeal, actor=staff["grid1"], reason="需社区协调")
+    appeal.refresh_from_db()
+    assert appeal.assignee is None
+    assert "社区工作人员岗位无人，请上级派单" in appeal.routing_reason
