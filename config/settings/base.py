@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "jiaoliuba.core.apps.TasksDbConfig",  # django_tasks_db, named in Chinese
     "jiaoliuba.core",
     "jiaoliuba.regions",
     "jiaoliuba.accounts",

@@ -17,7 +17,7 @@ class RoleInline(admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
     extra = 0
-    raw_id_fields = ("region",)
+    autocomplete_fields = ("region",)  # search regions by name, not by id
     readonly_fields = ("created_by", "created_at")
 
 
@@ -69,14 +69,15 @@ class ResidentProfileAdmin(AuditedAdmin):
 class HouseholdAdmin(AuditedAdmin):
     list_display = ("address", "community", "grid")
     search_fields = ("address",)
-    raw_id_fields = ("community", "grid")
+    autocomplete_fields = ("community", "grid")
 
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(AuditedAdmin):
     list_display = ("user", "role", "region", "skills", "created_at")
     list_filter = ("role",)
-    raw_id_fields = ("user", "region", "created_by")
+    raw_id_fields = ("user", "created_by")
+    autocomplete_fields = ("region",)
 
 
 @admin.register(ApiToken)
@@ -95,5 +96,6 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 @admin.register(DutyShift)
 class DutyShiftAdmin(AuditedAdmin):
     list_display = ("user", "region", "starts_at", "ends_at")
-    raw_id_fields = ("user", "region")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ("region",)
     date_hierarchy = "starts_at"

@@ -1,15 +1,34 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, AppealEvent, RoutingRule, TimeLimit
+from jiaoliuba.appeals.plain import triage_explained
 from jiaoliuba.core.admin import AuditedAdmin, ReadOnlyAdmin
+
+NOT_HANDLER_ROLES = frozenset({Role.RESIDENT, Role.VOLUNTEER})
+
+
+def _status_label(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else (code or "—")
 
 
 class EventInline(admin.TabularInline):
     model = AppealEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "actor", "from_status", "to_status", "message")
+    fields = ("created_at", "kind", "actor", "from_label", "to_label", "message")
     readonly_fields = fields
+
+    # The status columns hold codes; administrators read the names.
+    @admin.display(description=_("from status"))
+    def from_label(self, obj):
+        return _status_label(obj.from_status)
+
+    @admin.display(description=_("to status"))
+    def to_label(self, obj):
+        return _status_label(obj.to_status)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -32,8 +51,13 @@ class AppealAdmin(ReadOnlyAdmin):
     list_filter = ("status", "priority", "category", "channel")
     search_fields = ("number",)
     date_hierarchy = "received_at"
-    exclude = ("contact_phone",)
+    exclude = ("contact_phone", "triage_reasons")
+    readonly_fields = ("triage_explained",)
     inlines = [EventInline]
+
+    @admin.display(description=_("classification reasons"))
+    def triage_explained(self, obj):
+        return "；".join(triage_explained(obj)) or "—"
 
 
 @admin.register(RoutingRule)
@@ -49,7 +73,18 @@ class RoutingRuleAdmin(AuditedAdmin):
         "active",
     )
     list_filter = ("active", "priority", "category", "target_role")
-    raw_id_fields = ("region",)
+    autocomplete_fields = ("region",)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name in ("target_role", "notify_role"):
+            # Appeals are handled (and red ones watched) by staff and professionals,
+            # never by a resident or a volunteer.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.get_choices(include_blank=db_field.blank)
+                if value not in NOT_HANDLER_ROLES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(TimeLimit)

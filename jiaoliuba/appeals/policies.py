@@ -61,3 +61,36 @@ def may_supervise(user: Any, appeal: Appeal) -> bool:
 
 def may_reveal_submitter(user: Any) -> bool:
     return bool(user.has_perm("appeals.reveal_anonymous_submitter"))
+
+
+# Seniority of the staff posts, for 催办/督办: only someone above the handler may press them.
+_RANK: dict[str, int] = {
+    Role.PROFESSIONAL: 0,
+    Role.VOLUNTEER: 0,
+    Role.GRID_WORKER: 1,
+    Role.COMMUNITY_STAFF: 2,
+    Role.COMMUNITY_SECRETARY: 3,
+    Role.STREET_OFFICER: 4,
+    Role.DISTRICT_OFFICER: 5,
+    Role.CITY_ADMIN: 6,
+}
+
+
+def may_urge(user: Any, appeal: Appeal) -> bool:
+    """催办 and manual 督办: staff whose scope covers the handling unit and who stand above
+    the handler, either at a higher level of the tree or in a more senior post of the same
+    unit (a secretary urging community staff). Nobody urges themselves or a peer, and
+    grid workers urge nobody."""
+    region = appeal.handling_region
+    if region is None or not appeal.handling_role or appeal.assignee_id == user.pk:
+        return False
+    handler_rank = _RANK.get(appeal.handling_role, 0)
+    for role, paths in user_roles_at(user).items():
+        if role not in SUPERVISE_ROLES:
+            continue
+        for path in paths:
+            if not region.path.startswith(path):
+                continue
+            if len(path) < len(region.path) or _RANK[role] > handler_rank:
+                return True
+    return False

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jiaoliuba.appeals.choices import OPEN_STATUSES
+from jiaoliuba.appeals.choices import OPEN_STATUSES, EventKind
 from jiaoliuba.appeals.models import Appeal, AppealEvent
+from jiaoliuba.appeals.plain import first_response_state, triage_explained
 from jiaoliuba.appeals.progress import staff_post_label
 from jiaoliuba.core import clock
 from jiaoliuba.core.masking import mask_phone
@@ -88,6 +89,8 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             "assignee_id": appeal.assignee_id,
             "triage_confidence": appeal.triage_confidence,
             "triage_reasons": appeal.triage_reasons,
+            "triage_explained": triage_explained(appeal),
+            "first_response_state": first_response_state(appeal),
             "triage_needs_review": appeal.triage_needs_review,
             "routing_reason": appeal.routing_reason,
             "return_count": appeal.return_count,
@@ -95,6 +98,17 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             "extension_count": appeal.extension_count,
         }
     return data
+
+
+def event_label(event: AppealEvent) -> str:
+    """The sweep's reminders are named after the deadline; one pressed by a person is 催办
+    or 督办 plain and simple."""
+    if (event.data or {}).get("manual"):
+        if event.kind == EventKind.URGED:
+            return _("Urged by a superior")
+        if event.kind == EventKind.SUPERVISED:
+            return _("Supervised by a superior")
+    return event.get_kind_display()
 
 
 def event_dict(
@@ -113,7 +127,7 @@ def event_dict(
     return {
         "id": event.pk,
         "kind": event.kind,
-        "kind_label": event.get_kind_display(),
+        "kind_label": event_label(event),
         "at": event.created_at,
         "actor": actor,
         "message": event.message,

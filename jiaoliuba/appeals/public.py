@@ -14,3 +14,16 @@ def scrub(text: str) -> str:
     text = _PHONE.sub("[电话已隐去]", text)
     text = _LANDLINE.sub("[电话已隐去]", text)
     return _ROOM.sub("[门牌已隐去]", text)
+
+
+def public_description(
+    content: str, *, names: list[str] | tuple[str, ...] = (), limit: int = 300
+) -> str:
+    """The resident's description as the public board shows it: numbers scrubbed, the
+    filer's own name (when it appears in the text) hidden, and cut to a summary."""
+    text = scrub(content)
+    for name in names:
+        if name and len(name) >= 2:
+            text = text.replace(name, "[姓名已隐去]")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

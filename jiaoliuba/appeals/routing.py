@@ -67,6 +67,36 @@ SKILL_WORDS = {
     "psychology": ("心理", "抑郁", "焦虑", "失眠", "想不开", "情绪"),
 }
 SKILL_LABELS = {"law": "律师", "health": "医生", "psychology": "心理咨询师"}
+# Reasons are stored text read by Chinese-speaking staff, like DEFAULT_REASONS above.
+ROLE_NAMES: dict[str, str] = {
+    Role.GRID_WORKER: "网格员",
+    Role.COMMUNITY_STAFF: "社区工作人员",
+    Role.COMMUNITY_SECRETARY: "社区书记",
+    Role.STREET_OFFICER: "街道干部",
+    Role.DISTRICT_OFFICER: "区县干部",
+    Role.CITY_ADMIN: "市级管理员",
+    Role.PROFESSIONAL: "专业人士",
+    Role.VOLUNTEER: "志愿者",
+}
+LEVEL_NAMES: dict[str, str] = {
+    RegionLevel.GRID: "网格",
+    RegionLevel.COMMUNITY: "社区",
+    RegionLevel.STREET: "街道",
+    RegionLevel.DISTRICT: "区县",
+    RegionLevel.CITY: "市",
+}
+
+
+def escalation_reason(target: Region, role: str, assignee: Any | None, why: str) -> str:
+    """The routing line after 上报: where it went, to whom, and why, replacing the intake
+    route's line (which named the unit it has left)."""
+    # The escalation picks the least busy holder, so no assignee means nobody holds it.
+    who = (
+        f"{assignee}（在办{workloads([assignee]).get(assignee.pk, 0)}件）"
+        if assignee
+        else f"{target.name}{ROLE_NAMES.get(role, role)}岗位无人，请上级派单"
+    )
+    return f"上报{target.name}{ROLE_NAMES.get(role, role)}：{why}；{who}"[:200]
 
 
 def _at_level(appeal: Appeal, level: str) -> Region | None:
@@ -177,8 +207,12 @@ def route(appeal: Appeal) -> Route:
     region = _at_level(appeal, level)
     if region is None or not holders(role, region):
         # Nobody holds the role where the rule points (no grid given, a vacant post):
-        # the community's staff take it rather than letting it wait unseen.
-        why.append("该岗位无人，转社区工作人员")
+        # the community's staff take it rather than letting it wait unseen. The reason
+        # says which of the two it was: a post is called vacant only when it is.
+        if region is None:
+            why.append(f"未指定{LEVEL_NAMES.get(level, level)}，转社区工作人员")
+        else:
+            why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位无人，转社区工作人员")
         region, role = appeal.community, Role.COMMUNITY_STAFF
     candidates = holders(role, region)
     notify: list[Any] = []
@@ -210,7 +244,8 @@ def route(appeal: Appeal) -> Route:
     if assignee is not None:
         why.append(("值班中，" if duty else "") + f"{assignee}（在办{load.get(assignee.pk, 0)}件）")
     else:
-        why.append("由本单位任一人签收")
+        # Only when even the fallback post is empty: say so, so that a dispatcher acts.
+        why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位也无人，请派单")
     return Route(
         region=region, role=role, assignee=assignee, notify=notify, reason="；".join(why)[:200]
     )

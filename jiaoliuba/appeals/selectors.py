@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
@@ -15,6 +15,7 @@ from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     RESIDENT_VISIBLE_EVENTS,
+    EventKind,
     ExtensionStatus,
     Status,
 )
@@ -23,6 +24,7 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models import Region
+from jiaoliuba.regions.models.region import subtree_q
 
 _RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
 
@@ -209,7 +211,25 @@ def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
     return rows
 
 
-def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extension]]:
+def urge_supervise_counts(*, user: Any, since: dt.datetime | None = None) -> dict[str, int]:
+    """催办 and 督办 on appeals in scope, the sweep's and those pressed by hand alike (the
+    same event kinds), with the manual ones also on their own."""
+    events = AppealEvent.objects.filter(
+        appeal__in=appeals_in_scope(user).values("pk"),
+        kind__in=(EventKind.URGED, EventKind.SUPERVISED),
+    )
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    manual = Q(actor__isnull=False)
+    return events.aggregate(
+        urged=Count("pk", filter=Q(kind=EventKind.URGED)),
+        supervised=Count("pk", filter=Q(kind=EventKind.SUPERVISED)),
+        urged_manual=Count("pk", filter=Q(kind=EventKind.URGED) & manual),
+        supervised_manual=Count("pk", filter=Q(kind=EventKind.SUPERVISED) & manual),
+    )
+
+
+def supervision_overview(*, user: Any) -> dict[str, Any]:
     now = clock.now()
     scoped = appeals_in_scope(user)
     overdue = [
@@ -221,9 +241,18 @@ def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extensio
     supervised = [
         a
         for a in scoped.filter(status__in=OPEN_STATUSES)
-        .filter(Q(response_supervised_at__isnull=False) | Q(resolution_supervised_at__isnull=False))
+        .filter(
+            Q(response_supervised_at__isnull=False)
+            | Q(resolution_supervised_at__isnull=False)
+            # 督办 raised by hand (the sweep's own leave a stamp above)
+            | Q(
+                pk__in=AppealEvent.objects.filter(
+                    kind=EventKind.SUPERVISED, actor__isnull=False
+                ).values("appeal_id")
+            )
+        )
         .order_by("current_due_at")[:200]
-        if policies.may_supervise(user, a)
+        if policies.may_supervise(user, a) or policies.may_urge(user, a)
     ]
     review = [
         a
@@ -242,22 +271,35 @@ def supervision_overview(*, user: Any) -> dict[str, list[Appeal] | list[Extensio
     return {
         "overdue": overdue,
         "supervised": supervised,
+        "pressure": urge_supervise_counts(user=user),
         "review": review,
         "extensions": extensions,
     }
 
 
-def public_handled_appeals(*, community: Region, limit: int = 100) -> QuerySet[Appeal]:
-    """Handled appeals whose residents agreed to show them, de-identified by the page."""
+def public_handled_appeals(*, region: Region, limit: int = 100) -> QuerySet[Appeal]:
+    """Appeals in the region's subtree (a community, or every community of a street or
+    district) whose handling is finished and whose residents agreed to show them. One
+    under review after an unsatisfied rating is not finished, nor is a merged or rejected
+    one (the master carries the matter). The page de-identifies what it shows."""
     return (
         Appeal.objects.filter(
-            community=community,
+            subtree_q(region.path, field="region_path"),
             consent_public=True,
-            status__in=(Status.RESOLVED, Status.RATED, Status.CLOSED),
+            status__in=(Status.RESOLVED, Status.CLOSED),
+            resolved_at__isnull=False,
         )
-        .exclude(closure_reason="", status=Status.CLOSED, resolved_at__isnull=True)
+        .select_related("community", "submitter")
         .order_by("-resolved_at", "-pk")[:limit]
     )
+
+
+def public_regions(*, under: Region | None = None) -> QuerySet[Region]:
+    """The boards one can open: districts and streets (everywhere), or the communities of
+    a street or district."""
+    if under is None:
+        return Region.objects.filter(level__in=("district", "street")).order_by("path")
+    return Region.objects.filter(subtree_q(under.path), level="community").order_by("path")
 
 
 def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:
@@ -352,3 +394,11 @@ def access_risk_alert(*, user: Any, alert_id: int):
     if alert is None:
         raise NotFound(_("No such alert."), code="alert_not_found")
     return alert
+
+
+def appeal_numbers(*, user: Any, ids: list[int]) -> dict[int, str]:
+    """{id: number} of the appeals among `ids` the user may open (alerts link by number)."""
+    if not ids:
+        return {}
+    rows = appeals_in_scope(user).filter(pk__in=ids).values_list("pk", "number")
+    return {pk: number or "" for pk, number in rows}

@@ -798,12 +798,19 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
                 title=summary,
                 body=_text(
                     _("Evidence: %(evidence)s"),
-                    evidence=", ".join(f"{k}={v}" for k, v in evidence.items()),
+                    evidence=_evidence_words(kind, evidence),
                 ),
                 link="/workbench/alerts/",
                 channels=("sms",),
             )
     return created
+
+
+def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
+    from jiaoliuba.appeals.plain import risk_evidence_text
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(risk_evidence_text(kind, evidence)) or "—"
 
 
 def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
@@ -1143,6 +1150,72 @@ def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     return fresh
 
 
+def _press(*, appeal: Appeal, actor: Any, note: str, kind: str) -> Appeal:
+    """催办/督办 by hand: an event with the note, counted with the sweep's automatic ones
+    (same kinds; `manual` tells them apart), and the handler is told."""
+    note = _require_text(
+        note,
+        _("Please write what you expect of the handler."),
+        code="note_required",
+        max_length=500,
+    )
+    with transaction.atomic():
+        fresh = _locked(appeal)
+        _require_status(fresh, (Status.DISPATCHED, *HANDLING_STATUSES))
+        if not policies.may_urge(actor, fresh):
+            raise PermissionDenied(
+                _("Only staff above the handler may urge or supervise this appeal."),
+                code="urge_denied",
+            )
+        due_at = fresh.current_due_at or fresh.resolution_due_at
+        _event(
+            fresh,
+            kind,
+            actor=actor,
+            message=note,
+            data={
+                "manual": True,
+                "clock": "response" if fresh.first_response_at is None else "resolution",
+                "due_at": due_at.isoformat() if due_at else None,
+            },
+        )
+        by = getattr(actor, "display_name", "") or str(actor)
+        if kind == EventKind.URGED:
+            _notify(
+                _handlers(fresh),
+                "urged",
+                _("Urged: appeal %(number)s"),
+                _("%(by)s asks you to speed up: %(note)s"),
+                fresh,
+                by=by,
+                note=note,
+            )
+        else:
+            people = [p for p in _handlers(fresh) + _supervisors(fresh) if p.pk != actor.pk]
+            _notify(
+                people,
+                "supervised",
+                _("Under supervision: appeal %(number)s"),
+                _("%(by)s is supervising its handling: %(note)s"),
+                fresh,
+                sms=True,
+                by=by,
+                note=note,
+            )
+    return fresh
+
+
+def appeal_urge(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+    """催办: someone above the handler asks them to hurry, with a note."""
+    return _press(appeal=appeal, actor=actor, note=note, kind=EventKind.URGED)
+
+
+def appeal_supervise(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+    """督办 by hand: someone above the handler puts the appeal under supervision before
+    (or without) the sweep's breach; it is listed under 督办 until it is handled."""
+    return _press(appeal=appeal, actor=actor, note=note, kind=EventKind.SUPERVISED)
+
+
 def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     """退单: the handler sends it back to the dispatcher (wrong unit, not their matter)."""
     reason = _require_text(
@@ -1194,13 +1267,21 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
         old = fresh.status
         fresh.handling_region, fresh.handling_role = target, role
         fresh.assignee = routing.least_busy(routing.holders(role, target))
+        fresh.routing_reason = routing.escalation_reason(target, role, fresh.assignee, reason)
         fresh.status = Status.DISPATCHED
         fresh.escalation_count += 1
         fresh.dispatched_at = clock.now()
         _move(
             fresh,
             old,
-            ("handling_region", "handling_role", "assignee", "escalation_count", "dispatched_at"),
+            (
+                "handling_region",
+                "handling_role",
+                "assignee",
+                "routing_reason",
+                "escalation_count",
+                "dispatched_at",
+            ),
         )
         _settle_pending_extension(fresh, actor, "escalated to another unit")
         _event(

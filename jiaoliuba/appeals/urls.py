@@ -22,6 +22,7 @@ urlpatterns = [
     path("workbench/supervision/", views.supervision, name="supervision"),
     path("workbench/map/", views.appeal_map, name="map"),
     path("workbench/alerts/", views.alerts, name="alerts"),
+    path("public/", views.public_index, name="public_index"),
     path("public/<str:code>/", views.public_page, name="public"),
     # Without an account: the guest form and the short tracking link of the receipt.
     path("appeals/guest/", views_guest.guest_new, name="guest_new"),

@@ -34,6 +34,7 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
+from jiaoliuba.appeals.plain import risk_alert_dict
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
 from jiaoliuba.appeals.uploads import attachment_response
@@ -248,6 +249,8 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "mediate": (handle or dispatch)
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
+                "urge": policies.may_urge(user, appeal)
+                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
             },
             "pending_extension": pending,
             "may_decide_extension": supervise,
@@ -291,6 +294,10 @@ ACTIONS = {
     ),
     "note": lambda r, a: services.appeal_note(
         appeal=a, actor=r.user, message=r.POST.get("message", "")
+    ),
+    "urge": lambda r, a: services.appeal_urge(appeal=a, actor=r.user, note=r.POST.get("note", "")),
+    "supervise": lambda r, a: services.appeal_supervise(
+        appeal=a, actor=r.user, note=r.POST.get("note", "")
     ),
     "resolve": lambda r, a: services.appeal_resolve(
         appeal=a, actor=r.user, reply=r.POST.get("reply", "")
@@ -389,6 +396,8 @@ DONE_MESSAGES = {
     "escalate": gettext_lazy("Escalated to the level above."),
     "return": gettext_lazy("Returned to the dispatcher."),
     "reject": gettext_lazy("Rejected; the resident sees the reason."),
+    "urge": gettext_lazy("The handler has been urged."),
+    "supervise": gettext_lazy("The appeal is now under supervision."),
 }
 
 
@@ -526,7 +535,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": [("open", _("Open")), *Status.choices],
             "priorities": Priority.choices,
             "categories": Category.choices,
-            "rows": [appeal_dict(a, staff_view=True) for a in page],
+            "rows": [
+                appeal_dict(a, staff_view=True)
+                | {
+                    # the phone card's 签收 button
+                    "may_accept": a.status == Status.DISPATCHED
+                    and policies.may_handle(request.user, a)
+                }
+                for a in page
+            ],
         },
     )
 
@@ -587,25 +604,46 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
-def public_page(request: HttpRequest, code: str) -> HttpResponse:
-    """透明性: handled appeals of a community whose residents agreed to show them. Shows
-    category, dates, status and the reply, with numbers scrubbed; no names or addresses."""
-    from jiaoliuba.appeals.public import scrub
+def public_index(request: HttpRequest) -> HttpResponse:
+    """公开栏: every district and street; each lists its communities' handled appeals."""
+    return render(request, "appeals/public_index.html", {"regions": selectors.public_regions()})
 
-    community = region_get(code=code)
-    if community.level != "community":
+
+def public_page(request: HttpRequest, code: str) -> HttpResponse:
+    """透明性: handled appeals of a community, street or district whose residents agreed
+    to show them: category, dates, status, the description and the reply, with numbers
+    and the filer's name scrubbed; no addresses, no people."""
+    from jiaoliuba.appeals.public import public_description, scrub
+
+    region = region_get(code=code)
+    if region.level not in ("community", "street", "district", "city"):
         raise NotFound(_("Not found."))
     rows = [
         {
             "category": a.get_category_display(),
+            "community": a.community.name,
             "received": a.received_at,
             "resolved": a.resolved_at,
             "status": a.get_status_display(),
+            "description": public_description(
+                a.content, names=[a.submitter.display_name] if a.submitter else []
+            ),
             "reply": scrub(a.reply),
         }
-        for a in selectors.public_handled_appeals(community=community)
+        for a in selectors.public_handled_appeals(region=region)
     ]
-    return render(request, "appeals/public.html", {"community": community, "rows": rows})
+    return render(
+        request,
+        "appeals/public.html",
+        {
+            "community": region,
+            "rows": rows,
+            "several": region.level != "community",
+            "communities": selectors.public_regions(under=region)
+            if region.level in ("street", "district")
+            else [],
+        },
+    )
 
 
 @signed_in
@@ -661,5 +699,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         return redirect("appeals:alerts")
-    rows = selectors.risk_alerts_for(user=request.user)[:200]
-    return render(request, "appeals/alerts.html", {"alerts": rows})
+    alerts = list(selectors.risk_alerts_for(user=request.user)[:200])
+    ids = [i for a in alerts for i in (a.evidence or {}).get("appeals", []) if isinstance(i, int)]
+    numbers = selectors.appeal_numbers(user=request.user, ids=ids)
+    return render(
+        request,
+        "appeals/alerts.html",
+        {"alerts": [risk_alert_dict(a, numbers) for a in alerts]},
+    )

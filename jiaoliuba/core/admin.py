@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.core import clock, workdays
 from jiaoliuba.core.models import (
@@ -142,3 +144,35 @@ class CalendarYearAdmin(AuditedAdmin):
         elif "schedule_complete" in form.changed_data:
             obj.confirmed_by, obj.confirmed_at = request.user, clock.now()
         super().save_model(request, obj, form, change)
+
+
+# --- django-tasks in Chinese (issue 9, item 21) ------------------------------------------------
+# The package's admin names a property and two methods in English that no catalog can
+# reach (pretty_name of "task_name", plain-string descriptions); the same admin, labelled.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = (
+        "id",
+        "task_label",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+
+    @admin.display(description=_("task"))
+    def task_label(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("traceback"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("run after"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)

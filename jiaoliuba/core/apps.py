@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -16,3 +17,11 @@ class CoreConfig(AppConfig):
 class AdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "jiaoliuba.core.admin_site.JiaoliubaAdminSite"
+
+
+class TasksDbConfig(TasksAppConfig):
+    """django-tasks' database backend under a name administrators read ("Tasks Database
+    Backend" is a plain string the package never translates)."""
+
+    default = False
+    verbose_name = _("Background tasks")

@@ -10,7 +10,7 @@ class RegionAdmin(AuditedAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     readonly_fields = ("path",)
-    raw_id_fields = ("parent",)
+    autocomplete_fields = ("parent",)
 
     def has_add_permission(self, request):
         # The tree is kept consistent (codes, paths) by `jiaoliuba import_regions`.

@@ -28,9 +28,14 @@ class RoleAssignment(models.Model):
         help_text=_("Comma-separated: law, health, psychology, elderly, youth, building."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")

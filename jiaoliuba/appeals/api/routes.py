@@ -17,6 +17,7 @@ from jiaoliuba.appeals.api.schemas import (
     FollowUpIn,
     MergeIn,
     MessageIn,
+    NoteIn,
     RateIn,
     ReasonIn,
     ReplyIn,
@@ -28,6 +29,7 @@ from jiaoliuba.appeals.api.schemas import (
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
+from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -176,6 +178,7 @@ def _alert(alert) -> AlertOut:
         category=alert.category,
         summary=alert.summary,
         evidence=alert.evidence,
+        evidence_text=risk_evidence_text(alert.kind, alert.evidence or {}),
         created_at=alert.created_at,
         acknowledged_at=alert.acknowledged_at,
     )
@@ -233,6 +236,28 @@ def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
         request,
         services.appeal_note(
             appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/urge", response=AppealOut)
+def appeal_urge(request: HttpRequest, appeal_id: int, payload: NoteIn):
+    """催办: staff above the handler ask them to hurry (403 for anyone else)."""
+    return _out(
+        request,
+        services.appeal_urge(
+            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/supervise", response=AppealOut)
+def appeal_supervise(request: HttpRequest, appeal_id: int, payload: NoteIn):
+    """督办 by hand: staff above the handler put the appeal under supervision."""
+    return _out(
+        request,
+        services.appeal_supervise(
+            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
         ),
     )
 

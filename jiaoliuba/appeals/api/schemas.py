@@ -168,6 +168,8 @@ class AlertOut(Schema):
     category: str
     summary: str
     evidence: dict[str, Any]
+    # The evidence in words, as the alert page shows it.
+    evidence_text: list[str] = []
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
 

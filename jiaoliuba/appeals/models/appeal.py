@@ -39,7 +39,8 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The staff member who entered an offline appeal.",
+        help_text=_("The staff member who entered an offline appeal."),
+        verbose_name=_("entered by"),
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_public = models.BooleanField(_("may be shown publicly, de-identified"), default=False)
@@ -51,8 +52,12 @@ class Appeal(models.Model):
     )
     content = models.TextField(_("description"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     contact_phone = EncryptedTextField(_("contact number"), blank=True, default="")
 
     community = models.ForeignKey(
@@ -70,15 +75,17 @@ class Appeal(models.Model):
 
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    triage_confidence = models.FloatField(default=0)
-    triage_reasons = models.JSONField(default=list, blank=True)
+    triage_confidence = models.FloatField(_("classification confidence"), default=0)
+    triage_reasons = models.JSONField(_("classification reasons"), default=list, blank=True)
     # Low confidence: a person must confirm the classification (manual triage queue).
     triage_needs_review = models.BooleanField(_("needs manual triage"), default=False)
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
-    closure_reason = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=16, choices=ClosureReason.choices, blank=True
+    )
     handling_region = models.ForeignKey(
         "regions.Region",
         null=True,
@@ -87,7 +94,9 @@ class Appeal(models.Model):
         related_name="+",
         verbose_name=_("handled at"),
     )
-    handling_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    handling_role = models.CharField(
+        _("handling role"), max_length=32, choices=Role.choices, blank=True
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -96,48 +105,66 @@ class Appeal(models.Model):
         related_name="assigned_appeals",
         verbose_name=_("handler"),
     )
-    routing_reason = models.CharField(max_length=200, blank=True)
+    routing_reason = models.CharField(_("routing reason"), max_length=200, blank=True)
 
     received_at = models.DateTimeField(_("received"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     response_due_at = models.DateTimeField(_("response due"))
     resolution_due_at = models.DateTimeField(_("resolution due"))
     # Kept for the on-time figures: an approved extension moves resolution_due_at only.
-    resolution_due_original_at = models.DateTimeField()
+    resolution_due_original_at = models.DateTimeField(
+        _("original resolution deadline"),
+    )
     # The deadline that matters now (response until first response, then resolution);
     # the queue sorts on it, so overdue work comes first.
-    current_due_at = models.DateTimeField(null=True, blank=True)
+    current_due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     # When the sweep must next look at this appeal (a reminder or a breach); null when
     # nothing is pending. One indexed column keeps the sweep cheap at any size.
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    response_urged_at = models.DateTimeField(null=True, blank=True)
-    response_supervised_at = models.DateTimeField(null=True, blank=True)
-    resolution_urged_at = models.DateTimeField(null=True, blank=True)
-    resolution_supervised_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
+    response_urged_at = models.DateTimeField(_("response reminder sent at"), null=True, blank=True)
+    response_supervised_at = models.DateTimeField(
+        _("response supervision raised at"), null=True, blank=True
+    )
+    resolution_urged_at = models.DateTimeField(
+        _("resolution reminder sent at"), null=True, blank=True
+    )
+    resolution_supervised_at = models.DateTimeField(
+        _("resolution supervision raised at"), null=True, blank=True
+    )
 
     reply = models.TextField(_("reply to the resident"), blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     is_repeat = models.BooleanField(_("repeat"), default=False)
     repeat_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("repeat of"),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_appeals",
+        verbose_name=_("merged into"),
     )
     # The bearer code of the short tracking link /t/<code>/: whoever holds it sees the
     # public progress and may rate. Random, never derived from the number.
     tracking_code = models.CharField(
-        max_length=16, unique=True, null=True, blank=True, editable=False
+        _("tracking code"), max_length=16, unique=True, null=True, blank=True, editable=False
     )
-    reopen_count = models.PositiveSmallIntegerField(default=0)
-    return_count = models.PositiveSmallIntegerField(default=0)
-    extension_count = models.PositiveSmallIntegerField(default=0)
-    escalation_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
 
     class Meta:
         verbose_name = _("appeal")
@@ -162,23 +189,31 @@ class AppealEvent(models.Model):
     """Append-only history of an appeal: one row per state change or action."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    message = models.TextField(blank=True)
-    visible_to_resident = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    from_status = models.CharField(_("from status"), max_length=16, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    visible_to_resident = models.BooleanField(_("visible to the resident"), default=False)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
 
     class Meta:
+        verbose_name = _("appeal event")
+        verbose_name_plural = _("appeal events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_event_timeline")]
 
     def __str__(self) -> str:
-        return f"{self.appeal_id}:{self.kind}"
+        # Shown atop each row of the admin's event list: the name, not the code.
+        return str(self.get_kind_display())
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -20,6 +20,7 @@ class RoutingRule(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         help_text=_("Applies to appeals in this region and below; empty means everywhere."),
+        verbose_name=_("region"),
     )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)

@@ -110,4 +110,5 @@ def test_public_page_shows_only_consenting_handled_appeals_scrubbed(
     assert "已更换路灯" in page
     assert "13912345678" not in page and "3号楼2单元" not in page
     assert page.count("已更换路灯") == 1  # the non-consenting one is absent
-    assert "张秀兰" not in page and "路灯坏了" not in page  # no names, no resident text
+    assert "张秀兰" not in page  # no names
+    assert "小区东门路灯坏了" in page  # the matter itself, scrubbed (issue 9, item 22)

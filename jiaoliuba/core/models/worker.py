@@ -3,11 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    hostname = models.CharField(max_length=200)
-    pid = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("host"), max_length=200)
+    pid = models.PositiveIntegerField(
+        _("process id"),
+    )
+    started_at = models.DateTimeField(
+        _("started at"),
+    )
+    last_seen_at = models.DateTimeField(_("last seen at"), db_index=True)
 
     class Meta:
         verbose_name = _("worker heartbeat")

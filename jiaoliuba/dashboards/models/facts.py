@@ -8,6 +8,7 @@ whole-city month is about 180 rows however many appeals there are."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.regions.choices import PATH_MAX
 
@@ -194,15 +195,19 @@ class ProjectionState(models.Model):
     """How far the rollups have read AppealEvent. `seen_id` is the newest event applied;
     every event up to `safe_id` is known to be applied (see projection.catch_up)."""
 
-    name = models.CharField(max_length=32, primary_key=True)
-    seen_id = models.BigIntegerField(default=0)
-    safe_id = models.BigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=32, primary_key=True)
+    seen_id = models.BigIntegerField(_("newest event applied"), default=0)
+    safe_id = models.BigIntegerField(_("all events applied up to"), default=0)
     # The newest event id seen by a periodic pass, and when: once that moment is older
     # than the longest transaction, every event up to it has committed (see projection).
-    checkpoint_id = models.BigIntegerField(default=0)
-    checkpoint_at = models.DateTimeField(null=True, blank=True)
-    rebuilt_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    checkpoint_id = models.BigIntegerField(_("checkpoint event"), default=0)
+    checkpoint_at = models.DateTimeField(_("checkpoint at"), null=True, blank=True)
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("projection state")
+        verbose_name_plural = _("projection states")
 
     def __str__(self) -> str:
         return f"{self.name}@{self.seen_id}"

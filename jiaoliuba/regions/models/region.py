@@ -30,8 +30,8 @@ class Region(models.Model):
         verbose_name=_("parent"),
     )
     path = models.CharField(_("path"), max_length=PATH_MAX, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("region")

@@ -24,7 +24,7 @@ class TriageRule(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("triage rule")
@@ -39,13 +39,17 @@ class TriageModelVersion(models.Model):
     At most one is active; none active means the model shipped with the package."""
 
     version = models.CharField(_("version"), max_length=64, unique=True)
-    blob = models.BinaryField()
+    blob = models.BinaryField(
+        _("model file"),
+    )
     metrics = models.JSONField(_("metrics"), default=dict)
-    red_threshold = models.FloatField()
+    red_threshold = models.FloatField(
+        _("red threshold"),
+    )
     trained_on = models.PositiveIntegerField(_("training examples"))
     active = models.BooleanField(_("active"), default=False)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("triage model")
