@@ -1,5 +1,5 @@
 """Plotly figure specs as plain dicts (data + layout); the page hands them to the
-plotly.js that the plotly Python package ships, served by views.plotly_js. Building the
+plotly.js that the plotly Python package ships, collected by finders.PlotlyFinder. Building the
 dicts directly keeps a request free of plotly's Python import cost."""
 
 from __future__ import annotations
