@@ -38,6 +38,7 @@ def test_api_gives_every_figure_as_computed_by_hand(story, staff, api_client):
         "start": "2026-11-01",
         "end": "2026-11-30",
         "label": "2026-11",
+        "to_date": False,
     }
     assert body["previous_period"]["label"] == "2026-10"
     one = client.get(f"/api/v1/dashboards/kpis/on_time_rate?region={pk(JIEFANG)}&{QUERY}").json()
