@@ -9,3 +9,6 @@ FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEY or "bG9jYWwtZGV2LW9ubHktZmllbGQta2V5
 FIELD_HASH_KEY = FIELD_HASH_KEY or "local-dev-only-hash-key"  # noqa: F405
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when it is missing)
+# `make run` serves the collected, precompressed files (WHITENOISE_USE_FINDERS=0) like
+# production; a bare `jiaoliuba runserver` serves the app directories as they are edited.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)

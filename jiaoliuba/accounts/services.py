@@ -189,7 +189,7 @@ def otp_verify(*, phone: str, code: str) -> User:
         elif not user.is_active:
             raise NotAuthenticated(_("This account is disabled."), code="account_disabled")
         elif not ResidentProfile.objects.filter(user=user).exists():
-            ResidentProfile.objects.create(user=user)
+            _registered_now(ResidentProfile.objects.create(user=user))
     return user
 
 
@@ -219,6 +219,14 @@ def _community_and_grid(
     return community, grid
 
 
+def _registered_now(profile: ResidentProfile) -> None:
+    # created_at is the registration date the participation rate divides by; it must
+    # follow the project clock (pinned scenarios, offline imports), which auto_now_add
+    # ignores.
+    profile.created_at = clock.now()
+    ResidentProfile.objects.filter(pk=profile.pk).update(created_at=profile.created_at)
+
+
 def resident_register(
     *,
     phone: str,
@@ -238,6 +246,7 @@ def resident_register(
             profile = ResidentProfile(user=user, address=address.strip()[:200])
             profile.place_at(community=community, grid=grid)
             profile.save()
+            _registered_now(profile)
     except IntegrityError as exc:
         raise Conflict(_("That mobile number is already registered."), code="phone_taken") from exc
     audit_record(

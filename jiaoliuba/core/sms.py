@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import unicodedata
 import urllib.error
 import urllib.request
 from functools import cache
@@ -39,10 +40,23 @@ class OutboxBackend(BaseSmsBackend):
             phone=phone, phone_hash=crypto.lookup_hash(phone, purpose="phone"), body=message
         )
         if settings.DEBUG:
-            # Development only: show the message so a developer can sign in without a phone.
-            logger.warning("SMS outbox → %s****%s: %s", phone[:3], phone[-4:], message)
+            # Development only: show the message so a developer can sign in without a
+            # phone, framed so the code stands out among the server's request lines.
+            logger.warning("%s", framed(f"短信 SMS → {phone[:3]}****{phone[-4:]}: {message}"))
         else:
             logger.info("SMS to %s****%s stored in the outbox", phone[:3], phone[-4:])
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def framed(text: str) -> str:
+    """`text` in a box of terminal line-drawing characters (three lines)."""
+    text = " ".join(text.split())
+    inner = _width(text) + 2
+    return "\n".join(("╔" + "═" * inner + "╗", f"║ {text} ║", "╚" + "═" * inner + "╝"))
 
 
 class HttpGatewayBackend(BaseSmsBackend):

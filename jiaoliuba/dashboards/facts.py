@@ -69,6 +69,9 @@ def appeal_fact_values(
         "response_time": None,
         "received": 1,
         "valid": int(valid),
+        # Rule 2 is about matters, not people: a merged appeal or a "+1" is still the
+        # resident taking part; only an appeal rejected as invalid is not.
+        "participates": int(appeal.submitter_id is not None and appeal.status != Status.REJECTED),
     }
     if not valid:
         return values

@@ -74,7 +74,12 @@ def baseline_from(params: Mapping[str, Any], current: Period) -> Period:
     if current.calendar_unit or current.kind == PeriodKind.DAY:
         # The same calendar unit a year earlier: all of February, leap year or not.
         return period_containing(current.kind, _year_earlier(current.start))
-    return Period(current.kind, _year_earlier(current.start), _year_earlier(current.end))
+    return Period(
+        current.kind,
+        _year_earlier(current.start),
+        _year_earlier(current.end),
+        to_date=current.to_date,
+    )
 
 
 def _year_earlier(day: dt.date) -> dt.date:

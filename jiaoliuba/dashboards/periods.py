@@ -18,6 +18,10 @@ class Period:
     kind: str
     start: dt.date
     end: dt.date
+    # A calendar unit counted from its start to `end` only: the unit still running (to
+    # today), or the same days of an earlier unit, so that a partial month is compared
+    # with the same days of the month before and not with a whole month.
+    to_date: bool = False
 
     @property
     def days(self) -> int:
@@ -26,6 +30,8 @@ class Period:
     @property
     def calendar_unit(self) -> str | None:
         """ "week", "month", "quarter" or "year" when the period is exactly one."""
+        if self.to_date:
+            return None
         if self.kind in (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
             return str(self.kind)
         return None
@@ -34,11 +40,20 @@ class Period:
         """The period just before: the previous calendar unit, or for a custom range
         the same number of days before it."""
         day_before = self.start - dt.timedelta(days=1)
+        if self.to_date:
+            unit = period_containing(self.kind, day_before)
+            end = min(unit.start + (self.end - self.start), unit.end)
+            return Period(self.kind, unit.start, end, to_date=True)
         if self.kind == PeriodKind.CUSTOM or self.kind == PeriodKind.DAY:
             return Period(self.kind, self.start - dt.timedelta(days=self.days), day_before)
         return period_containing(self.kind, day_before)
 
     def label(self) -> str:
+        if self.to_date:
+            return f"{self.unit_label()} ({self.start:%m-%d} ~ {self.end:%m-%d})"
+        return self.unit_label()
+
+    def unit_label(self) -> str:
         if self.kind == PeriodKind.DAY:
             return self.start.isoformat()
         if self.kind == PeriodKind.MONTH:
@@ -49,12 +64,13 @@ class Period:
             return str(self.start.year)
         return f"{self.start.isoformat()} ~ {self.end.isoformat()}"
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | bool]:
         return {
             "kind": self.kind,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "label": self.label(),
+            "to_date": self.to_date,
         }
 
 
@@ -103,7 +119,11 @@ def parse_period(kind: str | None, start: str | None, end: str | None, *, today:
         raise ValidationFailed(_("Unknown period."), code="invalid_period")
     first = _date(start, "start")
     if kind != PeriodKind.CUSTOM:
-        return period_containing(kind, first or today)
+        period = period_containing(kind, first or today)
+        if period.start <= today < period.end:
+            # Still running: count to today, and compare with the same days before.
+            return Period(kind, period.start, today, to_date=True)
+        return period
     last = _date(end, "end")
     if first is None or last is None:
         raise ValidationFailed(

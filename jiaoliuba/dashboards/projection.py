@@ -190,19 +190,19 @@ def _unit_start(unit: str, column: str) -> str:
 
 def submitter_chains_refresh(submitter_ids: list[int] | None) -> None:
     """Set each fact's submitter_prev_day (the day of the same submitter's previous
-    valid appeal, ties broken by appeal id) and its first-in-week/month/quarter/year
+    participating appeal, ties broken by appeal id) and its first-in-week/month/quarter/year
     flags, for the given submitters or for all of them (rebuild)."""
     # Only our own table and column names are formatted in; ids go in as parameters.
     table = connection.ops.quote_name(AppealFact._meta.db_table)
     chain = (
         f"UPDATE {table} SET submitter_prev_day = ("  # noqa: S608
         f" SELECT MAX(p.day) FROM {table} p"
-        f" WHERE p.submitter_id = {table}.submitter_id AND p.valid = 1"
+        f" WHERE p.submitter_id = {table}.submitter_id AND p.participates = 1"
         f" AND (p.day < {table}.day OR (p.day = {table}.day AND p.appeal_id < {table}.appeal_id))"
         f") WHERE submitter_id IS NOT NULL"
     )
     flags = ", ".join(
-        f"first_in_{unit} = CASE WHEN valid = 1 THEN (submitter_prev_day IS NULL"
+        f"first_in_{unit} = CASE WHEN participates = 1 THEN (submitter_prev_day IS NULL"
         f" OR submitter_prev_day < {_unit_start(unit, 'day')}) END"
         for unit in CALENDAR_UNITS
     )

@@ -250,7 +250,8 @@ def ranking_weights() -> dict[str, float]:
 
 def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
     """考核排名 of the communities inside the region, best first; communities without a
-    score (nothing weighted could be measured) come last, unranked."""
+    score (no activity in the period, or nothing weighted could be measured) come last,
+    unranked."""
     communities = list(
         Region.objects.filter(subtree_q(region.path), level=RegionLevel.COMMUNITY).order_by("code")
     )
@@ -264,7 +265,14 @@ def community_ranking(*, region: Region, period: Period) -> list[NodeRow]:
     rows = []
     for community in communities:
         figures = compute(found[community.path])
-        rows.append(NodeRow(community, figures, score(figures, weights)))
+        # A community where nothing happened (no appeal, nobody took part, no mediation)
+        # has no score: "—" and last, not a participation rate of 0 read as a score of 0.
+        active = (
+            figures["received"].value
+            or figures["participation_rate"].numerator
+            or figures["mediation_success_rate"].denominator
+        )
+        rows.append(NodeRow(community, figures, score(figures, weights) if active else None))
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.region.code))
     for position, row in enumerate(rows, start=1):
         row.rank = position if row.score is not None else None

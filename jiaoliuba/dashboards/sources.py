@@ -100,9 +100,10 @@ def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:
 
 
 class AppealParticipation:
-    """Residents registered in the subtree with a valid appeal (filed by them or entered
-    for them) received in the period. Anonymous appeals count: the filer is still a
-    resident. Appeals rejected as invalid or merged do not (DESIGN.md rule 2)."""
+    """Residents registered in the subtree with an appeal (filed by them or entered for
+    them) received in the period. Anonymous appeals count: the filer is still a resident.
+    So do appeals merged into another and "+1" joins: rule 2 of DESIGN.md keeps those out
+    of the appeal figures, not out of participation. Appeals rejected as invalid do not."""
 
     @staticmethod
     def _facts(within: str, start: dt.date, end: dt.date) -> QuerySet:
@@ -111,8 +112,7 @@ class AppealParticipation:
             subtree_q(within, field="submitter_path"),
             day__gte=start,
             day__lte=end,
-            valid=1,
-            submitter__isnull=False,
+            participates=1,
         )
 
     def count(

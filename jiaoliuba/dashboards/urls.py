@@ -12,5 +12,4 @@ urlpatterns = [
     path("dashboards/report", views.report, name="report"),
     path("dashboards/export/kpis.xlsx", views.export_kpis, name="export_kpis"),
     path("dashboards/export/appeals.xlsx", views.export_appeals, name="export_appeals"),
-    path("dashboards/assets/plotly.min.js", views.plotly_js, name="plotly_js"),
 ]

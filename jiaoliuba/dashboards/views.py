@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 
-import plotly
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from jiaoliuba.appeals.choices import Category, Priority, Status
@@ -22,7 +19,6 @@ from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_row
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # The columns of the by-area tables (overview and monthly report).
 CHILD_KEYS = (
     "received",
@@ -70,7 +66,6 @@ def _base(request: HttpRequest, view: View) -> dict:
         "crumbs": selectors.breadcrumbs(user=request.user, region=view.region),
         "period_kinds": PeriodKind.choices,
         "categories": Category.choices,
-        "plotly_version": plotly.__version__,
     }
 
 
@@ -190,11 +185,3 @@ def export_appeals(request: HttpRequest, view: View) -> HttpResponse:
     return _xlsx(
         exports.appeal_workbook(appeals), f"appeals-{view.region.code}-{view.period.start}.xlsx"
     )
-
-
-@require_GET
-@cache_control(max_age=365 * 24 * 3600, public=True, immutable=True)
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """plotly.js from the installed plotly package: nothing fetched from a CDN, nothing
-    vendored into the repository. The URL carries the version, so it caches for a year."""
-    return FileResponse(PLOTLY_JS.open("rb"), content_type="text/javascript")

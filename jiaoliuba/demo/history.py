@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from jiaoliuba.accounts.models import ResidentProfile
@@ -32,10 +33,16 @@ TEXTS = [
 
 
 def load_history(
-    *, months: int = 13, per_month: int = 18, seed: int = 2026, exclude: Any = None
+    *,
+    months: int = 13,
+    per_month: int = 18,
+    seed: int = 2026,
+    exclude: Any = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> int:
     """Returns how many appeals it filed; files none if history is already there. The
-    dashboards pick the new events up on their next read."""
+    dashboards pick the new events up on their next read. `progress(done_months, months,
+    appeals_so_far)` is called after each month, since the whole replay takes a minute."""
     from jiaoliuba.appeals import services
     from jiaoliuba.appeals.models import Appeal
 
@@ -62,7 +69,7 @@ def load_history(
     created = 0
     for month in range(months):
         # Month 0 is a year ago; later months answer faster and please more people.
-        progress = month / max(1, months - 1)
+        share = month / max(1, months - 1)
         for _ in range(per_month):
             received = first + dt.timedelta(
                 days=30 * month + rng.uniform(0, 29), hours=rng.uniform(8, 19)
@@ -77,7 +84,9 @@ def load_history(
                 )
                 appeal, _new = services.appeal_submit(submitter=person.user, intake=intake)
             created += 1
-            _handle(appeal, person.user, received, progress, rng, now)
+            _handle(appeal, person.user, received, share, rng, now)
+        if progress is not None:
+            progress(month + 1, months, created)
     return created
 
 

@@ -60,9 +60,15 @@ def _name(rng: random.Random) -> str:
 
 
 def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
-    say = stdout.write if stdout else (lambda _msg: None)
+    def say(message: str) -> None:
+        # `make run` is silent for a minute otherwise: show each step as it happens.
+        if stdout is not None:
+            stdout.write(message)
+            stdout.flush()
+
+    say("[1/5] regions …")
     report = regions_import(rows=parse_region_csv(REGIONS_CSV.read_text(encoding="utf-8")))
-    say(f"regions: created {report.created}, unchanged {report.unchanged}")
+    say(f"[1/5] regions: created {report.created}, unchanged {report.unchanged}")
     regions = {r.code: r for r in Region.objects.all()}
     created_staff = 0
     with transaction.atomic():
@@ -78,14 +84,18 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
             account_services.role_assign(
                 actor=None, user=user, role=spec.role, region=regions[spec.region_code]
             )
-    say(f"staff accounts: created {created_staff} of {len(STAFF)}")
+    say(f"[2/5] staff accounts: created {created_staff} of {len(STAFF)}")
     created_residents = _load_residents(regions, residents)
-    say(f"residents: created {created_residents}")
+    say(f"[3/5] residents: created {created_residents}")
     created_appeals = _load_appeals()
-    say(f"appeals: created {created_appeals}")
+    say(f"[4/5] appeals: created {created_appeals}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
-    created_history = load_history(exclude=demo_resident)
-    say(f"appeal history (13 months): created {created_history}")
+
+    def month_done(done: int, months: int, filed: int) -> None:
+        say(f"[5/5] appeal history: month {done}/{months}, {filed} appeals filed")
+
+    created_history = load_history(exclude=demo_resident, progress=month_done)
+    say(f"[5/5] appeal history (13 months): created {created_history}")
     return {
         "regions": report.created,
         "staff": created_staff,

@@ -21,6 +21,9 @@ class PeriodOut(Schema):
     start: str
     end: str
     label: str
+    # True while the unit is still running (counted to `end`, today) and for the same
+    # days of the unit it is compared with.
+    to_date: bool = False
 
 
 class Head(Schema):

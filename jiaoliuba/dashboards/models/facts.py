@@ -98,14 +98,17 @@ class AppealFact(AppealFactBase):
     response_due_at = models.DateTimeField()
     resolution_due_original_at = models.DateTimeField()
     response_time = models.BigIntegerField(null=True, help_text="seconds")
-    # The day of the same submitter's previous valid appeal (null for their first). A
+    # 1 when the appeal is an act of participation by its submitter: any appeal with a
+    # submitter except one rejected as invalid (merged ones and "+1" joins count).
+    participates = models.SmallIntegerField(default=0)
+    # The day of the same submitter's previous participating appeal (null for their first). A
     # resident took part in [start, end] exactly once as "an act in the range whose
     # previous act is before start", so distinct participants are a plain count.
     submitter_prev_day = models.DateField(null=True)
-    # Whether this is the submitter's first valid appeal of its calendar week, month,
+    # Whether this is the submitter's first participating appeal of its calendar week, month,
     # quarter and year: participants of such a period are a count over a small partial
-    # index that holds every column the count reads. Null for an invalid appeal or one
-    # without a submitter.
+    # index that holds every column the count reads. Null for an appeal that is not an
+    # act of participation.
     first_in_week = models.BooleanField(null=True)
     first_in_month = models.BooleanField(null=True)
     first_in_quarter = models.BooleanField(null=True)
@@ -116,7 +119,7 @@ class AppealFact(AppealFactBase):
             models.Index(
                 fields=["day", "submitter_path", "submitter_prev_day"],
                 name="fact_participants",
-                condition=Q(valid=1, submitter__isnull=False),
+                condition=Q(participates=1),
             ),
             *(
                 models.Index(

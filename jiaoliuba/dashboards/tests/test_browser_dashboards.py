@@ -38,6 +38,8 @@ def test_a_street_officer_reads_drills_down_and_prints(
     expect(page.locator('#kpi-table tr[data-kpi="service_precision"] b')).to_have_text("—")
     expect(page.locator('[data-chart="trend"] .main-svg').first).to_be_visible()
     expect(page.locator('[data-chart="categories"] .main-svg').first).to_be_visible()
+    # Chinese dates on the axis (11月2日), not plotly's "Nov 2".
+    expect(page.locator('[data-chart="trend"] .xtick text').first).to_have_text("11月1日")
     screenshot(page, "dashboard-overview-street")
 
     # Drill down into 解放路社区 from the by-area table.

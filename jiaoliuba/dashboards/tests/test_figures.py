@@ -37,8 +37,9 @@ def values(figures):
 # Worked out by hand (see the comments in scenario.py).
 NOVEMBER_JIEFANG = {
     "received": 8,  # A1–A5, A7–A9; A6 arrived at 00:30 on 1 Dec
-    # r1, r2, r3 (only through the anonymous A7), r5, r7 of the 8 registered
-    "participation_rate": 5 / 8,
+    # r1, r2, r3 (only through the anonymous A7: A3 was invalid), r4 (through A4, merged
+    # into A2: a person who took part), r5, r7 of the 8 registered
+    "participation_rate": 6 / 8,
     "response_hours_mean": (2 + 46 + 1 + 0.5) / 4,
     "response_hours_median": (1 + 2) / 2,
     "response_rate": 3 / 6,  # A1, A7, A9 on time; A2 late; A5, A8 past due unanswered
@@ -100,7 +101,7 @@ def test_previous_period_without_data_is_a_dash_not_zero(story):
     for key in ("response_rate", "on_time_rate", "satisfaction_rate", "response_hours_mean"):
         assert previous[key] is None
         assert figures[key].change_percent is None
-    assert figures["participation_rate"].change_points == pytest.approx(62.5)
+    assert figures["participation_rate"].change_points == pytest.approx(75.0)
     assert figures["participation_rate"].change_percent is None  # from 0: no relative change
 
 
@@ -118,6 +119,80 @@ def test_the_appeal_after_midnight_belongs_to_december(story):
     assert figures["mediation_success_rate"] == 1  # M3, concluded 1 Dec
     assert figures["response_rate"] is None  # A6 is not due until the end of 2 Dec
     assert figures["resolution_rate"] == 0
+
+
+def test_a_plus_one_counts_as_taking_part_and_an_invalid_appeal_does_not(
+    story, at, submit, residents, staff
+):
+    from jiaoliuba.appeals import services
+
+    december = parse_period("month", "2026-12-01", None, today=dt.date(2026, 12, 2))
+    at(2026, 12, 2, 9, 0)
+    # r8 has the same matter as A6 and joins it with "+1" instead of filing again.
+    joined = services.appeal_join(master=story[6], resident=residents[7])
+    assert joined.status == Status.MERGED
+    # r7's only December appeal is rejected as invalid: not taking part.
+    at(2026, 12, 2, 10, 0)
+    spam = submit(residents[6], "测试测试")
+    services.appeal_reject(appeal=spam, actor=staff["community"], reason="无效内容")
+    dashboard_services.rollups_sync()
+
+    figures = selectors.kpi_figures(region=region(JIEFANG), period=december)
+    assert figures["received"].value == 3  # A6, r8's +1, r7's invalid appeal
+    assert figures["received"].extra["valid"] == 1  # the +1 and the invalid count as received only
+    # r6 (A6) and r8 (+1) of the 8 registered; r7 is not a participant.
+    assert figures["participation_rate"].value == pytest.approx(2 / 8)
+    assert figures["participation_rate"].numerator == 2
+
+
+def test_registration_date_follows_the_project_clock(story, at, make_resident):
+    from jiaoliuba.dashboards.tests.conftest import local
+
+    # Registered on 1 Jun 2025 by the project clock (a pinned scenario or an import),
+    # whatever the wall clock says: counted among November's residents.
+    at(2025, 6, 1, 9, 0)
+    early = make_resident(JIEFANG_G1, name="老住户", phone="13900000099")
+    assert early.resident.created_at == local(2025, 6, 1, 9, 0)
+    figures = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)
+    assert figures["participation_rate"].value == pytest.approx(6 / 9)
+    # Registered on 15 Dec: not one of November's residents.
+    at(2026, 12, 15, 9, 0)
+    make_resident(JIEFANG_G1, name="新住户", phone="13900000098")
+    figures = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)
+    assert figures["participation_rate"].value == pytest.approx(6 / 9)
+
+
+def test_a_running_month_is_compared_with_the_same_days_before(story):
+    # "Today" is 2 Dec: December so far holds A6; 1–2 Nov held A1 and A2 (not the 8 of
+    # all November).
+    december = parse_period("month", None, None, today=dt.date(2026, 12, 2))
+    figures = selectors.kpi_figures(region=region(JIEFANG), period=december)
+    assert figures["received"].value == 1
+    assert figures["received"].previous == 2
+    assert figures["received"].change_percent == pytest.approx(-50.0)
+    # 1–2 Nov: r1 and r2 took part; 1–2 Dec: r6.
+    assert figures["participation_rate"].previous == pytest.approx(2 / 8)
+    assert figures["participation_rate"].value == pytest.approx(1 / 8)
+
+
+def test_a_community_with_no_activity_ranks_last_with_a_dash(story, at, make_resident):
+    from jiaoliuba.testing.fixtures import JIANKANG_G1
+
+    # 健康路社区 has a resident but nothing happened there in November: no score, not 0.
+    at(2026, 10, 1, 8, 0)
+    make_resident(JIANKANG_G1, name="健康路居民", phone="13900000097")
+    at(2026, 12, 2, 12, 0)  # the story's "now"
+    rows = selectors.community_ranking(region=region(DONGFENG), period=NOVEMBER)
+    by_code = {row.region.code: row for row in rows}
+    quiet = by_code[JIANKANG]
+    assert quiet.figures["participation_rate"].value == 0  # a real 0 of 1 resident
+    assert quiet.score is None and quiet.rank is None
+    assert rows[0].region.code == JIEFANG and rows[0].rank == 1
+    assert all(row.score is None for row in rows[rows.index(quiet) :])
+    # By hand with the default weights (satisfaction 30, on time 25, response 15, repeat
+    # 10, mediation 10, participation 10), JIEFANG's rates from NOVEMBER_JIEFANG:
+    expected = (30 * 2 / 3 + 25 * 2 / 5 + 15 * 3 / 6 + 10 * 5 / 6 + 10 * 1 / 2 + 10 * 6 / 8) / 100
+    assert rows[0].score == pytest.approx(100 * expected)  # 58.33
 
 
 def test_an_open_appeal_counts_as_late_once_its_original_deadline_passes(story, at):
@@ -223,4 +298,4 @@ def test_two_participation_sources_count_each_resident_once(story, settings):
         },
     }
     figures = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)
-    assert figures["participation_rate"].value == pytest.approx(5 / 8)
+    assert figures["participation_rate"].value == pytest.approx(6 / 8)

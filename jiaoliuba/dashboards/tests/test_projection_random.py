@@ -38,8 +38,9 @@ ACTIONS = [
     "mediate",
     "conclude",
     "dispatch",
+    "join",
 ]
-WEIGHTS = [6, 4, 3, 1, 1, 1, 1, 1, 1, 1, 1]
+WEIGHTS = [6, 4, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 
 
 def _step(rng, staff, residents, submit):
@@ -79,6 +80,9 @@ def _step(rng, staff, residents, submit):
         services.appeal_reject(appeal=appeal, actor=staff["community"], reason="无效")
     elif action == "merge" and open_:
         services.appeal_merge(appeal=appeal, master=rng.choice(open_), actor=staff["community"])
+    elif action == "join":
+        # "+1": a merged appeal that still makes its resident a participant.
+        services.appeal_join(master=appeal, resident=rng.choice(residents))
     elif action == "return":
         services.appeal_return(appeal=appeal, actor=handler, reason="不属于本网格")
     elif action == "dispatch":
@@ -141,18 +145,16 @@ def test_live_rollups_equal_a_rebuild_after_a_random_walk(seed, at, submit, staf
     )
     assert len(times) > 10, times
     assert live_figures["response_hours_median"] * 3600 == pytest.approx(statistics.median(times))
-    people = set(
-        AppealFact.objects.filter(valid=1, submitter__isnull=False).values_list(
-            "submitter_id", flat=True
-        )
+    # Participants straight from the rule: everyone with an appeal not rejected as
+    # invalid, merged ones and "+1" joins included.
+    acts = AppealFact.objects.filter(submitter__isnull=False).exclude(
+        appeal__status=Status.REJECTED
     )
+    assert acts.filter(appeal__status=Status.MERGED).exists()
+    people = set(acts.values_list("submitter_id", flat=True))
     assert live_figures["participation_rate"] == pytest.approx(len(people) / len(residents))
     later = Period("custom", dt.date(2026, 11, 20), dt.date(2027, 3, 1))
-    in_later = set(
-        AppealFact.objects.filter(
-            valid=1, day__gte=later.start, submitter__isnull=False
-        ).values_list("submitter_id", flat=True)
-    )
+    in_later = set(acts.filter(day__gte=later.start).values_list("submitter_id", flat=True))
     figure = selectors.kpi_figures(region=city, period=later)["participation_rate"]
     assert figure.numerator == len(in_later)
     # Calendar periods read the first-act flags instead; same answer as brute force,
@@ -161,9 +163,9 @@ def test_live_rollups_equal_a_rebuild_after_a_random_walk(seed, at, submit, staf
         period = period_containing(kind, dt.date(2026, 11, 20))
         for span in (period, period.previous()):
             people = set(
-                AppealFact.objects.filter(
-                    valid=1, day__gte=span.start, day__lte=span.end, submitter__isnull=False
-                ).values_list("submitter_id", flat=True)
+                acts.filter(day__gte=span.start, day__lte=span.end).values_list(
+                    "submitter_id", flat=True
+                )
             )
             counted = sources.participants(city.path, len(city.path), span.start, span.end, kind)
             assert counted.get(city.path, 0) == len(people), (kind, span)

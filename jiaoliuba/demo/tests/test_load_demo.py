@@ -63,7 +63,17 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
     from jiaoliuba.dashboards.params import baseline_from
     from jiaoliuba.dashboards.periods import parse_period
 
-    call_command("load_demo", "--residents", "80", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_demo", "--residents", "80", stdout=out)
+    lines = out.getvalue().splitlines()
+    # `make run` shows each step and each month of the replayed history as it goes.
+    for step in ("[1/5] regions", "[2/5] staff", "[3/5] residents", "[4/5] appeals"):
+        assert any(line.startswith(step) for line in lines), step
+    months = [line for line in lines if line.startswith("[5/5] appeal history: month ")]
+    assert [line.split("month ")[1].split(",")[0] for line in months] == [
+        f"{n}/13" for n in range(1, 14)
+    ]
+    assert lines[-1].startswith("[5/5] appeal history (13 months): created ")
     assert Appeal.objects.filter(received_at__lt=clock.now() - dt.timedelta(days=300)).exists()
     services.rollups_sync()
     street = Region.objects.get(code="411702001000")

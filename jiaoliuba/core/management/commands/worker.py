@@ -15,6 +15,17 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from jiaoliuba.core import clock, periodic, services
 
+QUIET_LOGGERS = ("django_tasks", "django_tasks_db", "jiaoliuba.core.periodic")
+
+
+def quiet_task_logs(verbosity: int) -> None:
+    """The batch runner logs "no more tasks" on every idle cycle and each task's start and
+    end at INFO: beside `make run`'s server they bury the framed SMS code. Keep only
+    warnings from them unless asked for more."""
+    if verbosity < 2:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
 
 class Command(BaseCommand):
     help = "Run the background worker (tasks, periodic sweeps, heartbeat)."
@@ -29,10 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run one cycle and exit (tests).")
 
     def handle(self, *, interval: float, batch_size: int, once: bool, **options):
-        # The batch runner logs "no more tasks" on every idle cycle; keep only warnings
-        # from it unless asked for more.
-        if options.get("verbosity", 1) < 2:
-            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        quiet_task_logs(options.get("verbosity", 1))
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"
         started_at = clock.now()
         self.stdout.write(f"worker {worker_id} started")

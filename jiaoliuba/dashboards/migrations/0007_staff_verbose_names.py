@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0005_projection_checkpoint'),
+        ('dashboards', '0006_dash_participation_acts'),
     ]
 
     operations = [
