@@ -61,3 +61,12 @@ def may_supervise(user: Any, appeal: Appeal) -> bool:
 
 def may_reveal_submitter(user: Any) -> bool:
     return bool(user.has_perm("appeals.reveal_anonymous_submitter"))
+
+
+def person_linkable(appeal: Appeal) -> bool:
+    """Whether an appeal may be tied to its filer's other appeals where staff can see it
+    (repeat links, the one-person risk alert). An anonymous appeal never is: a link to a
+    named appeal of the same person names the filer, and only reveal_submitter (a
+    privileged role, with a logged reason) may do that. The price is that anonymous
+    appeals are never counted as person-based repeats (a reopened one still is)."""
+    return not appeal.is_anonymous and appeal.submitter_id is not None

@@ -122,3 +122,21 @@ def event_dict(
         "to_status": event.to_status,
         "data": event.data if staff_view else {},
     }
+
+
+def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
+    """What another resident may see of an appeal in the similar-appeal list: only what
+    the public board shows (category, status, a scrubbed summary), never names."""
+    from jiaoliuba.appeals.public import summary
+
+    return {
+        "id": appeal.pk,
+        "number": appeal.number or "",
+        "category": appeal.category,
+        "category_label": appeal.get_category_display(),
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "received_at": appeal.received_at,
+        "summary": summary(appeal.content),
+        "score": round(score, 3),
+    }

@@ -14,3 +14,14 @@ def scrub(text: str) -> str:
     text = _PHONE.sub("[电话已隐去]", text)
     text = _LANDLINE.sub("[电话已隐去]", text)
     return _ROOM.sub("[门牌已隐去]", text)
+
+
+_DIGITS = re.compile(r"\d{3,}")
+
+
+def summary(text: str, limit: int = 60) -> str:
+    """A short de-identified line for other residents: scrubbed as on the public page,
+    and any run of three or more digits the patterns missed (a bare "502", a number
+    written with spaces) hidden too."""
+    clean = _DIGITS.sub("…", scrub(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

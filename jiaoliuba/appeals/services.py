@@ -276,7 +276,7 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
 
 def _find_repeat(appeal: Appeal) -> Appeal | None:
     """The same resident and matter within 30 days: same category and similar text."""
-    if appeal.submitter_id is None:
+    if not policies.person_linkable(appeal):
         return None
     earlier = selectors.previous_appeals_of(
         submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS

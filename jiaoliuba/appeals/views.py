@@ -480,17 +480,21 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @signed_in
 def similar(request: HttpRequest) -> HttpResponse:
-    """htmx, while a resident writes: open appeals in the community that read the same."""
+    """htmx, while a resident writes: open appeals in their community that read the same.
+    Another community, or none chosen yet, shows nothing (the form must not fail)."""
+    from jiaoliuba.appeals.presenters import similar_dict
     from jiaoliuba.regions.models import Region
 
     community = Region.objects.filter(
         code=request.GET.get("community", ""), level="community"
     ).first()
-    rows = (
-        selectors.similar_open_appeals(community=community, text=request.GET.get("content", ""))
-        if community
-        else []
-    )
+    try:
+        found = selectors.similar_open_appeals(
+            user=request.user, community=community, text=request.GET.get("content", "")
+        )
+    except NotFound:
+        found = []
+    rows = [similar_dict(a, score) for a, score in found]
     return render(request, "appeals/_similar.html", {"rows": rows})
 
 

@@ -27,7 +27,7 @@ from jiaoliuba.appeals.api.schemas import (
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Appeal, Extension
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -137,19 +137,18 @@ def appeal_list(
 
 @router.get("/appeals/similar", response=list[SimilarOut])
 def appeal_similar(request: HttpRequest, community: str, content: str):
-    """Open appeals in the community that read like `content` (for "已有居民反映")."""
-    region = region_get(code=community)
+    """Open appeals in the caller's community (staff: in their scope) that read like
+    `content`, for "其他居民已反映": category, status and a de-identified summary, never
+    the text itself; the caller's own and anonymous appeals are left out. Another
+    community answers 404."""
+    from jiaoliuba.regions.models import Region
+
+    region = Region.objects.filter(code=community).first()
     return [
-        SimilarOut(
-            id=a.pk,
-            number=a.number or "",
-            category=a.category,
-            category_label=a.get_category_display(),
-            received_at=a.received_at,
-            content=a.content[:120],
-            score=round(score, 3),
+        similar_dict(a, score)
+        for a, score in selectors.similar_open_appeals(
+            user=request.auth, community=region, text=content
         )
-        for a, score in selectors.similar_open_appeals(community=region, text=content)
     ]
 
 

@@ -156,8 +156,10 @@ class SimilarOut(Schema):
     number: str
     category: str
     category_label: str
+    status: str
+    status_label: str
     received_at: dt.datetime
-    content: str
+    summary: str  # scrubbed as on the public board: no phone, ID or room numbers
     score: float
 
 
