@@ -21,6 +21,15 @@ def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
     return appeal.submitter.display_name or mask_phone(appeal.submitter.phone)
 
 
+def _repeat_of(appeal: Appeal) -> str | None:
+    """The earlier appeal's number; never across an anonymous appeal, even for a link
+    made before rule 1 (issue 9) kept them out."""
+    earlier = appeal.repeat_of if appeal.repeat_of_id else None
+    if earlier is None or appeal.is_anonymous or earlier.is_anonymous:
+        return None
+    return earlier.number
+
+
 def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
     # .all() so a queue page's prefetch serves every row (no query per appeal).
     latest = max(appeal.ratings.all(), key=lambda r: (r.created_at, r.pk), default=None)
@@ -80,6 +89,7 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             else mask_phone(
                 appeal.contact_phone or (appeal.submitter.phone if appeal.submitter else "")
             ),
+            "repeat_of": _repeat_of(appeal),
             "handling_role": appeal.handling_role,
             "assignee": str(appeal.assignee) if appeal.assignee_id else None,
             "assignee_id": appeal.assignee_id,
@@ -92,6 +102,13 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             "extension_count": appeal.extension_count,
         }
     return data
+
+
+def _event_data(event: AppealEvent, appeal: Appeal | None) -> dict[str, Any]:
+    # Links written before rule 1 (issue 9) must not show either.
+    if appeal is not None and appeal.is_anonymous and "repeat_of" in event.data:
+        return {k: v for k, v in event.data.items() if k != "repeat_of"}
+    return event.data
 
 
 def event_dict(
@@ -120,7 +137,7 @@ def event_dict(
         "message": event.message,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "data": event.data if staff_view else {},
+        "data": _event_data(event, appeal) if staff_view else {},
     }
 
 

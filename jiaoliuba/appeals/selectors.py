@@ -22,7 +22,15 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.models import Region
 
-_RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
+_RELATED = (
+    "community",
+    "grid",
+    "handling_region",
+    "assignee",
+    "submitter",
+    "merged_into",
+    "repeat_of",
+)
 
 
 def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
@@ -44,6 +52,19 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
     if appeal is None:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     return appeal
+
+
+def appeal_in_scope_by_reference(*, user: Any, reference: str | int) -> Appeal:
+    """An appeal in the user's staff scope by its number (or id), as staff type it into a
+    form; anything else answers 404."""
+    raw = str(reference).strip()
+    scoped = appeals_in_scope(user)
+    found = scoped.filter(number=raw).first() if raw else None
+    if found is None and raw.isdigit() and len(raw) < 12:
+        found = scoped.filter(pk=int(raw)).first()
+    if found is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return found
 
 
 def is_staff_view(user: Any, appeal: Appeal) -> bool:

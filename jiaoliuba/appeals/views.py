@@ -180,6 +180,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
             policies.may_supervise(user, appeal),
         )
         status = appeal.status
+        in_scope = selectors.appeals_in_scope(user).filter(pk=appeal.pk).exists()
         ctx |= {
             "can": {
                 "accept": handle and status == Status.DISPATCHED,
@@ -202,6 +203,12 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "mediate": (handle or dispatch)
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
+                # Rule 1: an anonymous appeal is never linked to its filer's appeals.
+                "mark_repeat": in_scope
+                and not appeal.is_anonymous
+                and appeal.repeat_of_id is None
+                and status not in (Status.REJECTED, Status.MERGED),
+                "unmark_repeat": in_scope and appeal.repeat_of_id is not None,
             },
             "pending_extension": pending,
             "may_decide_extension": supervise,
@@ -289,6 +296,17 @@ ACTIONS = {
     ),
     "merge": lambda r, a: services.appeal_merge(
         appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user
+    ),
+    "mark_repeat": lambda r, a: services.appeal_mark_repeat(
+        appeal=a,
+        earlier=selectors.appeal_in_scope_by_reference(
+            user=r.user, reference=r.POST.get("earlier", "")
+        ),
+        actor=r.user,
+        note=r.POST.get("note", ""),
+    ),
+    "unmark_repeat": lambda r, a: services.appeal_unmark_repeat(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "dispatch": lambda r, a: services.appeal_dispatch(
         appeal=a,

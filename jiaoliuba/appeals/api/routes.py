@@ -19,6 +19,7 @@ from jiaoliuba.appeals.api.schemas import (
     MessageIn,
     RateIn,
     ReasonIn,
+    RepeatIn,
     ReplyIn,
     RevealOut,
     SimilarOut,
@@ -312,6 +313,30 @@ def appeal_merge(request: HttpRequest, appeal_id: int, payload: MergeIn):
     appeal = _get(request, appeal_id)
     master = _get(request, payload.master_id)
     return _out(request, services.appeal_merge(appeal=appeal, master=master, actor=request.auth))
+
+
+@router.post("/appeals/{appeal_id}/repeat", response=AppealOut)
+def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
+    """Mark the appeal as a repeat of the same person's earlier appeal (its number); an
+    earlier appeal outside the caller's scope answers 404, an anonymous one 400."""
+    appeal = _get(request, appeal_id)
+    earlier = selectors.appeal_in_scope_by_reference(user=request.auth, reference=payload.earlier)
+    return _out(
+        request,
+        services.appeal_mark_repeat(
+            appeal=appeal, earlier=earlier, actor=request.auth, note=payload.note
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/repeat/remove", response=AppealOut)
+def appeal_unmark_repeat(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(
+        request,
+        services.appeal_unmark_repeat(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)

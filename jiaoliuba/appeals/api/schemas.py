@@ -60,6 +60,7 @@ class AppealOut(Schema):
     # staff only
     submitter: str | None = None
     contact_phone_masked: str | None = None
+    repeat_of: str | None = None
     handling_role: str | None = None
     assignee: str | None = None
     assignee_id: int | None = None
@@ -121,6 +122,11 @@ class DispatchIn(Schema):
 
 class MergeIn(Schema):
     master_id: int
+
+
+class RepeatIn(Schema):
+    earlier: str  # the earlier appeal's number (or id)
+    note: str = ""
 
 
 class ExtensionIn(Schema):
