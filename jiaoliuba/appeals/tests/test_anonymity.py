@@ -219,3 +219,26 @@ def test_residents_are_never_offered_their_own_appeal(private, login_client, api
         .content.decode()
     )
     assert "similar-item" not in html
+
+
+def test_admin_without_the_reveal_permission_does_not_see_the_filer(pair, login_client, resident):
+    from django.contrib.auth.models import Permission
+
+    from jiaoliuba.accounts.models import User
+
+    _named, anonymous = pair
+    clerk = User.objects.create_user(username="clerk", password="x-pass-12345", is_staff=True)
+    clerk.user_permissions.add(
+        Permission.objects.get(codename="view_appeal"),
+        Permission.objects.get(codename="view_appealevent"),
+    )
+    page = login_client(clerk).get(f"/admin/appeals/appeal/{anonymous.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert anonymous.number in html
+    assert resident.display_name not in html and str(resident) not in html
+    # With the permission, the admin shows who filed it.
+    clerk.user_permissions.add(Permission.objects.get(codename="reveal_anonymous_submitter"))
+    clerk = User.objects.get(pk=clerk.pk)
+    html = login_client(clerk).get(f"/admin/appeals/appeal/{anonymous.pk}/change/").content.decode()
+    assert str(resident) in html
