@@ -498,8 +498,9 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @signed_in
 def similar(request: HttpRequest) -> HttpResponse:
-    """htmx, while a resident writes: open appeals in their community that read the same.
-    Another community, or none chosen yet, shows nothing (the form must not fail)."""
+    """The panel similar.js fills while a resident writes: open appeals in their community
+    that read the same. Another community, or none chosen yet, shows nothing (the form
+    must not fail)."""
     from jiaoliuba.appeals.presenters import similar_dict
     from jiaoliuba.regions.models import Region
 
