@@ -105,8 +105,13 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
 
 
 def _event_data(event: AppealEvent, appeal: Appeal | None) -> dict[str, Any]:
-    # Links written before rule 1 (issue 9) must not show either.
-    if appeal is not None and appeal.is_anonymous and "repeat_of" in event.data:
+    # Repeat links recorded before anonymous appeals were kept out of them (issue 9)
+    # must not show either, from the anonymous appeal's side or the named one's.
+    linked = event.data.get("repeat_of") if isinstance(event.data, dict) else None
+    if linked and (
+        (appeal is not None and appeal.is_anonymous)
+        or Appeal.objects.filter(number=linked, is_anonymous=True).exists()
+    ):
         return {k: v for k, v in event.data.items() if k != "repeat_of"}
     return event.data
 

@@ -242,3 +242,49 @@ def test_admin_without_the_reveal_permission_does_not_see_the_filer(pair, login_
     clerk = User.objects.get(pk=clerk.pk)
     html = login_client(clerk).get(f"/admin/appeals/appeal/{anonymous.pk}/change/").content.decode()
     assert str(resident) in html
+
+
+def test_links_made_before_the_rule_are_hidden_and_removed(pair, api_client, staff):
+    """Data from before the fix: the anonymous appeal was linked to the named one."""
+    import importlib
+
+    from django.apps import apps
+
+    named, anonymous = pair
+    Appeal.objects.filter(pk=anonymous.pk).update(is_repeat=True, repeat_of=named)
+    AppealEvent.objects.create(
+        appeal=anonymous,
+        kind="repeat_marked",
+        data={"repeat_of": named.number},
+        created_at=clock.now(),
+    )
+    later = Appeal.objects.create(
+        **{
+            f.attname: getattr(named, f.attname)
+            for f in Appeal._meta.concrete_fields
+            if f.attname not in ("id", "number")
+        }
+    )
+    Appeal.objects.filter(pk=later.pk).update(number="L1", is_repeat=True, repeat_of=anonymous)
+    AppealEvent.objects.create(
+        appeal=later,
+        kind="repeat_marked",
+        data={"repeat_of": anonymous.number},
+        created_at=clock.now(),
+    )
+    api = api_client(staff["secretary"])
+    shown = str(api.get(f"/api/v1/appeals/{anonymous.pk}/events").json())
+    shown += str(api.get(f"/api/v1/appeals/{anonymous.pk}").json())
+    assert named.number not in shown
+    shown = str(api.get(f"/api/v1/appeals/{later.pk}/events").json())
+    shown += str(api.get(f"/api/v1/appeals/{later.pk}").json())
+    assert anonymous.number not in shown
+
+    migration = importlib.import_module("jiaoliuba.appeals.migrations.0006_anon_repeat_unmarked")
+    migration.unlink_anonymous_repeats(apps, None)
+    for appeal in (anonymous, later):
+        appeal.refresh_from_db()
+        assert not appeal.is_repeat and appeal.repeat_of_id is None
+        assert AppealEvent.objects.filter(appeal=appeal, kind="repeat_unmarked").exists()
+    named.refresh_from_db()
+    assert named.repeat_of_id is None
