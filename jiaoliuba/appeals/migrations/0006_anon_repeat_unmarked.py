@@ -27,6 +27,17 @@ def unlink_anonymous_repeats(apps, schema_editor):
             visible_to_resident=False,
             created_at=now,
         )
+    # The one-person alert listed anonymous appeals beside the filer's named ones.
+    RiskAlert = apps.get_model("appeals", "RiskAlert")
+    for alert in RiskAlert.objects.filter(kind="repeat"):
+        listed = list(alert.evidence.get("appeals") or [])
+        hidden = set(
+            Appeal.objects.filter(pk__in=listed, is_anonymous=True).values_list("pk", flat=True)
+        )
+        if hidden:
+            kept = [pk for pk in listed if pk not in hidden]
+            alert.evidence = {**alert.evidence, "appeals": kept, "count_30d": len(kept)}
+            alert.save(update_fields=["evidence"])
 
 
 class Migration(migrations.Migration):

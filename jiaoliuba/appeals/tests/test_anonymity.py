@@ -280,8 +280,20 @@ def test_links_made_before_the_rule_are_hidden_and_removed(pair, api_client, sta
     shown += str(api.get(f"/api/v1/appeals/{later.pk}").json())
     assert anonymous.number not in shown
 
+    alert = RiskAlert.objects.create(
+        kind="repeat",
+        key="repeat:legacy",
+        community=named.community,
+        region_path=named.community.path,
+        category=named.category,
+        summary="legacy",
+        evidence={"appeals": [named.pk, anonymous.pk, later.pk], "count_30d": 3},
+        created_at=clock.now(),
+    )
     migration = importlib.import_module("jiaoliuba.appeals.migrations.0006_anon_repeat_unmarked")
     migration.unlink_anonymous_repeats(apps, None)
+    alert.refresh_from_db()
+    assert alert.evidence == {"appeals": [named.pk, later.pk], "count_30d": 2}
     for appeal in (anonymous, later):
         appeal.refresh_from_db()
         assert not appeal.is_repeat and appeal.repeat_of_id is None
