@@ -178,3 +178,7 @@ class AlertOut(Schema):
     evidence: dict[str, Any]
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
+
+
+class WithdrawIn(Schema):
+    reason: str = ""

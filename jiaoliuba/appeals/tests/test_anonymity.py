@@ -290,7 +290,7 @@ def test_links_made_before_the_rule_are_hidden_and_removed(pair, api_client, sta
         evidence={"appeals": [named.pk, anonymous.pk, later.pk], "count_30d": 3},
         created_at=clock.now(),
     )
-    migration = importlib.import_module("jiaoliuba.appeals.migrations.0006_anon_repeat_unmarked")
+    migration = importlib.import_module("jiaoliuba.appeals.migrations.0007_anon_repeat_unmarked")
     migration.unlink_anonymous_repeats(apps, None)
     alert.refresh_from_db()
     assert alert.evidence == {"appeals": [named.pk, later.pk], "count_30d": 2}

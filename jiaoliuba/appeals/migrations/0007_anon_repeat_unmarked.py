@@ -43,14 +43,14 @@ def unlink_anonymous_repeats(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0005_assignee_status_index'),
+        ('appeals', '0006_intake_tracking_withdraw'),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='appealevent',
             name='kind',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('triaged', 'Classified'), ('triage_corrected', 'Classification corrected'), ('dispatched', 'Dispatched'), ('accepted', 'Accepted'), ('replied', 'Reply to the resident'), ('note', 'Internal note'), ('progress', 'Progress'), ('returned', 'Returned to the dispatcher'), ('escalated', 'Escalated'), ('extension_requested', 'Extension requested'), ('extension_approved', 'Extension approved'), ('extension_refused', 'Extension refused'), ('resolved', 'Resolved'), ('follow_up', 'Follow-up call'), ('rated', 'Rated'), ('reopened', 'Reopened'), ('closed', 'Closed'), ('rejected', 'Rejected as invalid'), ('merged', 'Merged'), ('urged', 'Reminder before the deadline'), ('supervised', 'Overdue: supervision'), ('repeat_marked', 'Marked as repeat'), ('repeat_unmarked', 'Repeat mark removed'), ('submitter_revealed', 'Anonymous submitter revealed'), ('mediation', 'Mediation')], max_length=32),
+            field=models.CharField(choices=[('submitted', 'Submitted'), ('triaged', 'Classified'), ('triage_corrected', 'Classification corrected'), ('dispatched', 'Dispatched'), ('accepted', 'Accepted'), ('replied', 'Reply to the resident'), ('note', 'Internal note'), ('progress', 'Progress'), ('returned', 'Returned to the dispatcher'), ('escalated', 'Escalated'), ('extension_requested', 'Extension requested'), ('extension_approved', 'Extension approved'), ('extension_refused', 'Extension refused'), ('resolved', 'Resolved'), ('follow_up', 'Follow-up call'), ('rated', 'Rated'), ('reopened', 'Reopened'), ('closed', 'Closed'), ('rejected', 'Rejected as invalid'), ('merged', 'Merged'), ('urged', 'Reminder before the deadline'), ('supervised', 'Overdue: supervision'), ('repeat_marked', 'Marked as repeat'), ('repeat_unmarked', 'Repeat mark removed'), ('submitter_revealed', 'Anonymous submitter revealed'), ('mediation', 'Mediation'), ('withdrawn', 'Withdrawn by the resident'), ('material_added', 'Material added by the resident')], max_length=32),
         ),
         migrations.RunPython(unlink_anonymous_repeats, migrations.RunPython.noop),
     ]
