@@ -244,7 +244,9 @@ def test_admin_without_the_reveal_permission_does_not_see_the_filer(pair, login_
     assert str(resident) in html
 
 
-def test_links_made_before_the_rule_are_hidden_and_removed(pair, api_client, staff):
+def test_links_made_before_the_rule_are_hidden_and_removed(
+    pair, at, regions, resident, api_client, staff
+):
     """Data from before the fix: the anonymous appeal was linked to the named one."""
     import importlib
 
@@ -258,14 +260,9 @@ def test_links_made_before_the_rule_are_hidden_and_removed(pair, api_client, sta
         data={"repeat_of": named.number},
         created_at=clock.now(),
     )
-    later = Appeal.objects.create(
-        **{
-            f.attname: getattr(named, f.attname)
-            for f in Appeal._meta.concrete_fields
-            if f.attname not in ("id", "number")
-        }
-    )
-    Appeal.objects.filter(pk=later.pk).update(number="L1", is_repeat=True, repeat_of=anonymous)
+    at(2026, 11, 8, 9, 0)
+    later = file(regions, resident, "想咨询社区老年食堂怎么报名")
+    Appeal.objects.filter(pk=later.pk).update(is_repeat=True, repeat_of=anonymous)
     AppealEvent.objects.create(
         appeal=later,
         kind="repeat_marked",
