@@ -14,6 +14,16 @@ def _status_label(code: str) -> str:
     return str(Status(code).label) if code in Status.values else (code or "—")
 
 
+def _hides_filer(request, obj) -> bool:
+    """An anonymous appeal's filer (and its repeat link, which would name them) stays
+    hidden from admin users without the reveal permission, as everywhere else."""
+    return bool(
+        obj is not None
+        and obj.is_anonymous
+        and not request.user.has_perm("appeals.reveal_anonymous_submitter")
+    )
+
+
 class EventInline(admin.TabularInline):
     model = AppealEvent
     extra = 0
@@ -32,6 +42,11 @@ class EventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # The actor of the filing and rating events is the filer.
+        return [f for f in fields if f != "actor"] if _hides_filer(request, obj) else fields
 
 
 @admin.register(Appeal)
@@ -58,6 +73,12 @@ class AppealAdmin(ReadOnlyAdmin):
     @admin.display(description=_("classification reasons"))
     def triage_explained(self, obj):
         return "；".join(triage_explained(obj)) or "—"
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        if _hides_filer(request, obj):
+            exclude += ["submitter", "repeat_of"]
+        return exclude
 
 
 @admin.register(RoutingRule)

@@ -103,6 +103,7 @@ class EventKind(models.TextChoices):
     URGED = "urged", _("Reminder before the deadline")
     SUPERVISED = "supervised", _("Overdue: supervision")
     REPEAT_MARKED = "repeat_marked", _("Marked as repeat")
+    REPEAT_UNMARKED = "repeat_unmarked", _("Repeat mark removed")
     SUBMITTER_REVEALED = "submitter_revealed", _("Anonymous submitter revealed")
     MEDIATION = "mediation", _("Mediation")
     WITHDRAWN = "withdrawn", _("Withdrawn by the resident")

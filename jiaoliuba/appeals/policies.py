@@ -94,3 +94,12 @@ def may_urge(user: Any, appeal: Appeal) -> bool:
             if len(path) < len(region.path) or _RANK[role] > handler_rank:
                 return True
     return False
+
+
+def person_linkable(appeal: Appeal) -> bool:
+    """Whether an appeal may be tied to its filer's other appeals where staff can see it
+    (repeat links, the one-person risk alert). An anonymous appeal never is: a link to a
+    named appeal of the same person names the filer, and only reveal_submitter (a
+    privileged role, with a logged reason) may do that. The price is that anonymous
+    appeals are never counted as person-based repeats (a reopened one still is)."""
+    return not appeal.is_anonymous and appeal.submitter_id is not None

@@ -25,6 +25,15 @@ def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
     return appeal.submitter.display_name or mask_phone(appeal.submitter.phone)
 
 
+def _repeat_of(appeal: Appeal) -> str | None:
+    """The earlier appeal's number; never across an anonymous appeal, even for a link
+    made before rule 1 (issue 9) kept them out."""
+    earlier = appeal.repeat_of if appeal.repeat_of_id else None
+    if earlier is None or appeal.is_anonymous or earlier.is_anonymous:
+        return None
+    return earlier.number
+
+
 def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
     # .all() so a queue page's prefetch serves every row (no query per appeal).
     latest = max(appeal.ratings.all(), key=lambda r: (r.created_at, r.pk), default=None)
@@ -84,6 +93,7 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
             else mask_phone(
                 appeal.contact_phone or (appeal.submitter.phone if appeal.submitter else "")
             ),
+            "repeat_of": _repeat_of(appeal),
             "handling_role": appeal.handling_role,
             "assignee": str(appeal.assignee) if appeal.assignee_id else None,
             "assignee_id": appeal.assignee_id,
@@ -111,6 +121,18 @@ def event_label(event: AppealEvent) -> str:
     return event.get_kind_display()
 
 
+def _event_data(event: AppealEvent, appeal: Appeal | None) -> dict[str, Any]:
+    # Repeat links recorded before anonymous appeals were kept out of them (issue 9)
+    # must not show either, from the anonymous appeal's side or the named one's.
+    linked = event.data.get("repeat_of") if isinstance(event.data, dict) else None
+    if linked and (
+        (appeal is not None and appeal.is_anonymous)
+        or Appeal.objects.filter(number=linked, is_anonymous=True).exists()
+    ):
+        return {k: v for k, v in event.data.items() if k != "repeat_of"}
+    return event.data
+
+
 def event_dict(
     event: AppealEvent, *, staff_view: bool, appeal: Appeal | None = None
 ) -> dict[str, Any]:
@@ -133,5 +155,23 @@ def event_dict(
         "message": event.message,
         "from_status": event.from_status,
         "to_status": event.to_status,
-        "data": event.data if staff_view else {},
+        "data": _event_data(event, appeal) if staff_view else {},
+    }
+
+
+def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
+    """What another resident may see of an appeal in the similar-appeal list: only what
+    the public board shows (category, status, a scrubbed summary), never names."""
+    from jiaoliuba.appeals.public import summary
+
+    return {
+        "id": appeal.pk,
+        "number": appeal.number or "",
+        "category": appeal.category,
+        "category_label": appeal.get_category_display(),
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "received_at": appeal.received_at,
+        "summary": summary(appeal.content),
+        "score": round(score, 3),
     }

@@ -27,3 +27,14 @@ def public_description(
             text = text.replace(name, "[姓名已隐去]")
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_DIGITS = re.compile(r"\d{3,}")
+
+
+def summary(text: str, limit: int = 60) -> str:
+    """A short de-identified line for other residents: scrubbed as on the public page,
+    and any run of three or more digits the patterns missed (a bare "502", a number
+    written with spaces) hidden too."""
+    clean = _DIGITS.sub("…", scrub(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from jiaoliuba.appeals import similarity
+from jiaoliuba.appeals import policies, similarity
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, AppealBand, RiskAlert
 from jiaoliuba.core import clock
@@ -101,11 +101,14 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
 
 
 def detect_repeat(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
-    if appeal.submitter_id is None:
+    # A person-based signal: anonymous appeals neither raise it nor appear in it, or the
+    # alert would list them beside their filer's named ones.
+    if not policies.person_linkable(appeal):
         return None
     recent = list(
         Appeal.objects.filter(
             submitter_id=appeal.submitter_id,
+            is_anonymous=False,
             received_at__gt=now - dt.timedelta(days=30),
             received_at__lte=now,
         )

@@ -26,7 +26,15 @@ from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
-_RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
+_RELATED = (
+    "community",
+    "grid",
+    "handling_region",
+    "assignee",
+    "submitter",
+    "merged_into",
+    "repeat_of",
+)
 
 
 def _scope_q(user: Any) -> Q:
@@ -59,6 +67,19 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
     if appeal is None:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     return appeal
+
+
+def appeal_in_scope_by_reference(*, user: Any, reference: str | int) -> Appeal:
+    """An appeal in the user's staff scope by its number (or id), as staff type it into a
+    form; anything else answers 404."""
+    raw = str(reference).strip()
+    scoped = appeals_in_scope(user)
+    found = scoped.filter(number=raw).first() if raw else None
+    if found is None and raw.isdigit() and len(raw) < 12:
+        found = scoped.filter(pk=int(raw)).first()
+    if found is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return found
 
 
 def is_staff_view(user: Any, appeal: Appeal) -> bool:
@@ -303,8 +324,11 @@ def public_regions(*, under: Region | None = None) -> QuerySet[Region]:
 
 
 def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:
+    """A person's earlier named appeals: anonymous ones are never linked to them
+    (policies.person_linkable)."""
     return Appeal.objects.filter(
         submitter=submitter,
+        is_anonymous=False,
         received_at__gte=before - dt.timedelta(days=days),
         received_at__lte=before,
     ).exclude(status__in=(Status.REJECTED, Status.MERGED, Status.WITHDRAWN))
@@ -340,15 +364,29 @@ def queue_counts(*, user: Any) -> dict[str, int]:
 
 
 def similar_open_appeals(
-    *, community: Region, text: str, limit: int = 5
+    *, user: Any, community: Region | None, text: str, limit: int = 5
 ) -> list[tuple[Appeal, float]]:
-    """Open appeals in the same community that read like `text` ("已有居民反映").
-    Residents see them without names: the page shows category, date and the text."""
+    """Open appeals that read like `text` ("其他居民已反映"), for a resident of that
+    community (staff: within their scope); another community answers 404. Never the
+    user's own appeals and never anonymous ones. Callers show only what the public board
+    may (presenters.similar_dict), not the text itself."""
     from django.conf import settings
 
+    from jiaoliuba.accounts.selectors import resident_of, user_scope_paths
     from jiaoliuba.appeals import similarity
     from jiaoliuba.appeals.models import AppealBand
 
+    if community is None or community.level != "community":
+        raise NotFound(_("No such community."), code="community_not_found")
+    resident = resident_of(user)
+    own_community = resident is not None and resident.community_id == community.pk
+    staff_paths = [
+        p
+        for p in user_scope_paths(user)
+        if community.path.startswith(p) or p.startswith(community.path)
+    ]
+    if not own_community and not staff_paths:
+        raise NotFound(_("No such community."), code="community_not_found")
     grams = similarity.shingles(text)
     if len(grams) < 4:
         return []
@@ -360,17 +398,19 @@ def similar_open_appeals(
         ).values_list("appeal_id", flat=True)[:150]
     )
     open_here = Appeal.objects.filter(
-        status__in=OPEN_STATUSES, merged_into__isnull=True, is_anonymous=False
-    )
-    recent = set(
-        open_here.filter(community=community)
-        .order_by("-received_at")
-        .values_list("pk", flat=True)[:50]
-    )
+        status__in=OPEN_STATUSES,
+        merged_into__isnull=True,
+        is_anonymous=False,
+        community=community,
+    ).exclude(submitter=user)
+    if not own_community:
+        # A grid worker's scope is their grid, not the whole community.
+        open_here = open_here.filter(scope_q(user, field="region_path"))
+    recent = set(open_here.order_by("-received_at").values_list("pk", flat=True)[:50])
     scored = [
         (a, similarity.score(grams, similarity.shingles(a.content)))
         for a in open_here.filter(pk__in=ids | recent).only(
-            "pk", "number", "content", "category", "received_at"
+            "pk", "number", "content", "category", "status", "received_at"
         )
     ]
     scored = [(a, s) for a, s in scored if s >= settings.SIMILAR_MIN_SCORE]

@@ -227,6 +227,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
             policies.may_supervise(user, appeal),
         )
         status = appeal.status
+        in_scope = selectors.appeals_in_scope(user).filter(pk=appeal.pk).exists()
         ctx |= {
             "can": {
                 "accept": handle and status == Status.DISPATCHED,
@@ -251,6 +252,12 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
                 "urge": policies.may_urge(user, appeal)
                 and status in (Status.DISPATCHED, *HANDLING_STATUSES),
+                # Rule 1: an anonymous appeal is never linked to its filer's appeals.
+                "mark_repeat": in_scope
+                and not appeal.is_anonymous
+                and appeal.repeat_of_id is None
+                and status not in (Status.REJECTED, Status.MERGED),
+                "unmark_repeat": in_scope and appeal.repeat_of_id is not None,
             },
             "pending_extension": pending,
             "may_decide_extension": supervise,
@@ -342,6 +349,17 @@ ACTIONS = {
     ),
     "merge": lambda r, a: services.appeal_merge(
         appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user
+    ),
+    "mark_repeat": lambda r, a: services.appeal_mark_repeat(
+        appeal=a,
+        earlier=selectors.appeal_in_scope_by_reference(
+            user=r.user, reference=r.POST.get("earlier", "")
+        ),
+        actor=r.user,
+        note=r.POST.get("note", ""),
+    ),
+    "unmark_repeat": lambda r, a: services.appeal_unmark_repeat(
+        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "dispatch": lambda r, a: services.appeal_dispatch(
         appeal=a,
@@ -648,17 +666,22 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @signed_in
 def similar(request: HttpRequest) -> HttpResponse:
-    """htmx, while a resident writes: open appeals in the community that read the same."""
+    """The panel similar.js fills while a resident writes: open appeals in their community
+    that read the same. Another community, or none chosen yet, shows nothing (the form
+    must not fail)."""
+    from jiaoliuba.appeals.presenters import similar_dict
     from jiaoliuba.regions.models import Region
 
     community = Region.objects.filter(
         code=request.GET.get("community", ""), level="community"
     ).first()
-    rows = (
-        selectors.similar_open_appeals(community=community, text=request.GET.get("content", ""))
-        if community
-        else []
-    )
+    try:
+        found = selectors.similar_open_appeals(
+            user=request.user, community=community, text=request.GET.get("content", "")
+        )
+    except NotFound:
+        found = []
+    rows = [similar_dict(a, score) for a, score in found]
     return render(request, "appeals/_similar.html", {"rows": rows})
 
 

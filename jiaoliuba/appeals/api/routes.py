@@ -20,6 +20,7 @@ from jiaoliuba.appeals.api.schemas import (
     NoteIn,
     RateIn,
     ReasonIn,
+    RepeatIn,
     ReplyIn,
     RevealOut,
     SimilarOut,
@@ -30,7 +31,7 @@ from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.plain import risk_evidence_text
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
@@ -141,19 +142,18 @@ def appeal_list(
 
 @router.get("/appeals/similar", response=list[SimilarOut])
 def appeal_similar(request: HttpRequest, community: str, content: str):
-    """Open appeals in the community that read like `content` (for "已有居民反映")."""
-    region = region_get(code=community)
+    """Open appeals in the caller's community (staff: in their scope) that read like
+    `content`, for "其他居民已反映": category, status and a de-identified summary, never
+    the text itself; the caller's own and anonymous appeals are left out. Another
+    community answers 404."""
+    from jiaoliuba.regions.models import Region
+
+    region = Region.objects.filter(code=community).first()
     return [
-        SimilarOut(
-            id=a.pk,
-            number=a.number or "",
-            category=a.category,
-            category_label=a.get_category_display(),
-            received_at=a.received_at,
-            content=a.content[:120],
-            score=round(score, 3),
+        similar_dict(a, score)
+        for a, score in selectors.similar_open_appeals(
+            user=request.auth, community=region, text=content
         )
-        for a, score in selectors.similar_open_appeals(community=region, text=content)
     ]
 
 
@@ -340,6 +340,30 @@ def appeal_merge(request: HttpRequest, appeal_id: int, payload: MergeIn):
     appeal = _get(request, appeal_id)
     master = _get(request, payload.master_id)
     return _out(request, services.appeal_merge(appeal=appeal, master=master, actor=request.auth))
+
+
+@router.post("/appeals/{appeal_id}/repeat", response=AppealOut)
+def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
+    """Mark the appeal as a repeat of the same person's earlier appeal (its number); an
+    earlier appeal outside the caller's scope answers 404, an anonymous one 400."""
+    appeal = _get(request, appeal_id)
+    earlier = selectors.appeal_in_scope_by_reference(user=request.auth, reference=payload.earlier)
+    return _out(
+        request,
+        services.appeal_mark_repeat(
+            appeal=appeal, earlier=earlier, actor=request.auth, note=payload.note
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/repeat/remove", response=AppealOut)
+def appeal_unmark_repeat(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+    return _out(
+        request,
+        services.appeal_unmark_repeat(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)

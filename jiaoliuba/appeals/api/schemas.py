@@ -60,6 +60,7 @@ class AppealOut(Schema):
     # staff only
     submitter: str | None = None
     contact_phone_masked: str | None = None
+    repeat_of: str | None = None
     handling_role: str | None = None
     assignee: str | None = None
     assignee_id: int | None = None
@@ -123,6 +124,11 @@ class MergeIn(Schema):
     master_id: int
 
 
+class RepeatIn(Schema):
+    earlier: str  # the earlier appeal's number (or id)
+    note: str = ""
+
+
 class ExtensionIn(Schema):
     working_days: int
     reason: str
@@ -156,8 +162,10 @@ class SimilarOut(Schema):
     number: str
     category: str
     category_label: str
+    status: str
+    status_label: str
     received_at: dt.datetime
-    content: str
+    summary: str  # scrubbed as on the public board: no phone, ID or room numbers
     score: float
 
 

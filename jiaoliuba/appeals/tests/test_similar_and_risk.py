@@ -44,16 +44,18 @@ def test_similar_open_appeals_are_found_and_plus_one_joins(
 ):
     master = file(regions, resident, "小区东门的路灯坏了快一个月了，晚上特别黑，老人走路容易摔")
     file(regions, resident, "想咨询社区老年食堂怎么报名")
+    neighbour = make_resident(JIEFANG_G1)
     found = selectors.similar_open_appeals(
-        community=regions[JIEFANG], text="东门路灯坏了一个月了晚上特别黑"
+        user=neighbour, community=regions[JIEFANG], text="东门路灯坏了一个月了晚上特别黑"
     )
     assert [a.pk for a, _s in found] == [master.pk]
     assert (
-        selectors.similar_open_appeals(community=regions[JIEFANG], text="物业费为什么涨这么多")
+        selectors.similar_open_appeals(
+            user=neighbour, community=regions[JIEFANG], text="物业费为什么涨这么多"
+        )
         == []
     )
 
-    neighbour = make_resident(JIEFANG_G1)
     client = api_client(neighbour)
     hits = client.get(
         "/api/v1/appeals/similar",

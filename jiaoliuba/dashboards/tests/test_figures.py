@@ -235,6 +235,32 @@ def test_live_rollups_equal_a_rebuild(story):
     assert snapshot() == live
 
 
+def test_marking_a_repeat_by_hand_moves_the_repeat_rate_exactly(story, staff):
+    from jiaoliuba.appeals import services as appeal_services
+
+    def repeat_rate():
+        dashboard_services.rollups_sync()
+        figure = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)["repeat_rate"]
+        return figure.numerator, figure.denominator
+
+    assert repeat_rate() == (1, 6)  # A7 reopened
+    # A8 (16 Nov) tells the matter of r2's A2 (2 Nov) in other words: by hand.
+    appeal_services.appeal_mark_repeat(
+        appeal=story[8], earlier=story[2], actor=staff["community"], note="同一件事"
+    )
+    assert repeat_rate() == (2, 6)
+    live = snapshot()
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live
+    appeal_services.appeal_unmark_repeat(
+        appeal=story[8], actor=staff["community"], reason="不是同一件事"
+    )
+    assert repeat_rate() == (1, 6)
+    live = snapshot()
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live
+
+
 def test_category_filter(story):
     figures = values(
         selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER, category="neighbor")

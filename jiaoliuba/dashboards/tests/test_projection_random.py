@@ -39,8 +39,10 @@ ACTIONS = [
     "conclude",
     "dispatch",
     "join",
+    "mark_repeat",
+    "unmark_repeat",
 ]
-WEIGHTS = [6, 4, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+WEIGHTS = [6, 4, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 
 
 def _step(rng, staff, residents, submit):
@@ -91,6 +93,17 @@ def _step(rng, staff, residents, submit):
             actor=staff["community"],
             region=appeal.grid or appeal.community,
             role="grid_worker",
+        )
+    elif action == "mark_repeat":
+        earlier = [a for a in appeals if a.submitter_id == appeal.submitter_id and a.pk < appeal.pk]
+        if earlier:
+            services.appeal_mark_repeat(
+                appeal=appeal, earlier=rng.choice(earlier), actor=staff["community"]
+            )
+    elif action == "unmark_repeat":
+        linked = [a for a in appeals if a.repeat_of_id] or appeals
+        services.appeal_unmark_repeat(
+            appeal=rng.choice(linked), actor=staff["community"], reason="不是同一件事"
         )
     elif action == "extend":
         extension = services.appeal_extension_request(
