@@ -4,20 +4,45 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from ninja.types import DictStrAny
 
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.api.routes import auth_router
 from jiaoliuba.accounts.api.routes import router as people_router
 from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
+from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.regions.api.routes import router as regions_router
+
+
+class NulCheckingParser(Parser):
+    """Multipart fields reach the API only through this parser (the NUL middleware leaves
+    multipart bodies to the view); JSON and query strings are checked here again."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if contains_nul(data):
+            raise nul_error()
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        if contains_nul(list(result.keys())) or contains_nul(
+            [v for v in result.values() if isinstance(v, str | list)]
+        ):
+            raise nul_error()
+        return result
 
 
 class BearerToken(HttpBearer):
@@ -34,6 +59,7 @@ api = NinjaAPI(
     description="Grassroots community governance. 中文优先; errors carry message_zh and message_en.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=NulCheckingParser(),
 )
 api.add_router("/auth/", auth_router)
 api.add_router("/", people_router)

@@ -20,6 +20,7 @@ from jiaoliuba.accounts.api.schemas import (
 )
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotAuthenticated
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.models import Region
@@ -111,7 +112,7 @@ def resident_list(
     status: str = "",
     region: str = "",
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     limit = max(1, min(limit, 200))
     qs = selectors.resident_list(user=request.auth, query=q, status=status, region_code=region)

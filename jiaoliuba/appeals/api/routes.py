@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Status
+from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
 from jiaoliuba.appeals import selectors, services
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
+    AppealForm,
     AppealOut,
     DecideIn,
+    DeskAppealForm,
     DispatchIn,
     EventOut,
     ExtensionIn,
@@ -28,11 +30,16 @@ from jiaoliuba.appeals.choices import STAFF_CHANNELS
 from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
 
 router = Router(tags=["appeals"])
+# Documented so generated clients send it; the handlers read it from request.headers.
+IDEMPOTENCY_KEY = Header(
+    "", alias="Idempotency-Key", description="Makes retries safe: a replay answers 200"
+)
 
 
 def _out(request: HttpRequest, appeal: Appeal) -> dict:
@@ -45,7 +52,14 @@ def _get(request: HttpRequest, appeal_id: int) -> Appeal:
 
 
 @router.post("/appeals", response={200: AppealOut, 201: AppealOut})
-def appeal_create(request: HttpRequest):
+def appeal_create(
+    request: HttpRequest,
+    form: Form[AppealForm],
+    photos: File[list[UploadedFile]] = None,
+    voice: File[UploadedFile] = None,
+    video: File[UploadedFile] = None,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+):
     """File an appeal (multipart form): content, type_hint, community, grid, address,
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
     (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
@@ -73,7 +87,14 @@ def appeal_create(request: HttpRequest):
 
 
 @router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})
-def appeal_desk_create(request: HttpRequest):
+def appeal_desk_create(
+    request: HttpRequest,
+    form: Form[DeskAppealForm],
+    photos: File[list[UploadedFile]] = None,
+    voice: File[UploadedFile] = None,
+    video: File[UploadedFile] = None,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+):
     """Staff enter an appeal received offline (window, phone, home visit, venue, grid
     patrol): the same fields plus `channel`, `received_at` (may be in the past) and the
     resident's `resident_phone` and `resident_name`."""
@@ -116,7 +137,7 @@ def appeal_list(
     q: str = "",
     overdue: bool = False,
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     """Staff: the queue of their scope (overdue first, then the nearest deadline).
     Residents, or `mine=true`: the appeals the caller filed."""
