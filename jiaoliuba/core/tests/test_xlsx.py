@@ -15,7 +15,7 @@ def test_text_is_text_whatever_it_starts_with():
     book.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
-    cells = list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows())[0]
+    cells = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows())
     got = [(c.value, c.data_type, bool(c.quotePrefix)) for c in cells]
     assert got[:7] == [
         ("=1+1", "s", True),
