@@ -7,11 +7,11 @@ from ninja import Router, Status
 from jiaoliuba.accounts import selectors, services
 from jiaoliuba.accounts.api.schemas import (
     MeOut,
+    PhoneRevealOut,
     RegionRef,
     ResidentOut,
     ResidentUpdateIn,
     RevealIn,
-    RevealOut,
     RoleOut,
     SmsRequestIn,
     SmsVerifyIn,
@@ -148,11 +148,11 @@ def resident_verify(request: HttpRequest, resident_id: int):
     )
 
 
-@router.post("/residents/{resident_id}/reveal-phone", response=RevealOut)
+@router.post("/residents/{resident_id}/reveal-phone", response=PhoneRevealOut)
 def resident_reveal_phone(request: HttpRequest, resident_id: int, payload: RevealIn):
     """The full number, for calling the resident back; every call is logged."""
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
-    return RevealOut(
+    return PhoneRevealOut(
         value=services.resident_reveal_phone(
             actor=request.auth, resident=resident, reason=payload.reason, ip=client_ip(request)
         )

@@ -22,8 +22,8 @@ from jiaoliuba.appeals.api.schemas import (
     RateIn,
     ReasonIn,
     ReplyIn,
-    RevealOut,
     SimilarOut,
+    SubmitterRevealOut,
     TriageIn,
 )
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
@@ -412,7 +412,7 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
     return Status(201, event_dict(event, staff_view=True))
 
 
-@router.post("/appeals/{appeal_id}/reveal-submitter", response=RevealOut)
+@router.post("/appeals/{appeal_id}/reveal-submitter", response=SubmitterRevealOut)
 def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):

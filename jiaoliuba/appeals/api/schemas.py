@@ -6,10 +6,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-
-class RegionRef(Schema):
-    code: str
-    name: str
+from jiaoliuba.regions.api.schemas import RegionRef
 
 
 class AttachmentOut(Schema):
@@ -147,7 +144,7 @@ class FollowUpIn(Schema):
     reached: bool
 
 
-class RevealOut(Schema):
+class SubmitterRevealOut(Schema):
     name: str
     phone: str
 
