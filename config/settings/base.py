@@ -161,7 +161,9 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # A database cache keeps rate-limit counters shared between the web and worker processes.
+    # Shared by the web and worker processes. Rate-limit counters do not live here: the
+    # database cache cannot count atomically, so jiaoliuba.core.ratelimit keeps its own
+    # table (and uses Redis when REDIS_URL is set).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -6,10 +6,12 @@ requests see N different counts. Run on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections import Counter
 
 import pytest
@@ -131,3 +133,51 @@ def test_window_ends_and_release_gives_back_one(settings):
     assert ratelimit.count("t:w") == 1
     ratelimit.reset("t:w")
     assert ratelimit.count("t:w") == 0
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache, if a Redis server answers (REDIS_TEST_URL, default the local
+    one, database 15); counters under a prefix of their own."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()
+
+
+def test_redis_counter_is_exact_under_threads(redis_cache):
+    results: list[bool] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(30)
+
+    def go() -> None:
+        barrier.wait(timeout=30)
+        allowed = ratelimit.hit("t:redis", limit=7, window_seconds=60)
+        with lock:
+            results.append(allowed)
+
+    threads = [threading.Thread(target=go) for _ in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert Counter(results) == Counter({True: 7, False: 23})
+    assert ratelimit.count("t:redis") == 30
+    ratelimit.release("t:redis")
+    assert ratelimit.count("t:redis") == 29
+    from jiaoliuba.core.models import RateCounter
+
+    assert not RateCounter.objects.exists()  # Redis counted, not the table
