@@ -1,11 +1,13 @@
 """Settings shared by every environment. Everything secret or site-specific comes
 from the environment; see README "Environment variables"."""
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,8 +58,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jiaoliuba.core.uploads.UploadLimitMiddleware",  # before CSRF, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
-    # after the CSRF check, which has parsed page forms by the time this looks at them
+    # after the body has been parsed (with the upload limits) by the two above
     "jiaoliuba.core.middleware.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -242,12 +245,75 @@ APPEAL_MAX_IMAGES = int(os.environ.get("APPEAL_MAX_IMAGES", "9"))
 APPEAL_MAX_IMAGE_BYTES = int(os.environ.get("APPEAL_MAX_IMAGE_MB", "10")) * 1024 * 1024
 APPEAL_MAX_AUDIO_BYTES = int(os.environ.get("APPEAL_MAX_AUDIO_MB", "10")) * 1024 * 1024
 APPEAL_MAX_VIDEO_BYTES = int(os.environ.get("APPEAL_MAX_VIDEO_MB", "50")) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Pixels Pillow may decode for one photo, and over all frames of an animation: a 392 KB
+# GIF of 100 frames of 2000×2000 would otherwise cost a minute of CPU.
+APPEAL_MAX_IMAGE_PIXELS = int(os.environ.get("APPEAL_MAX_IMAGE_PIXELS", "50000000"))
+APPEAL_MAX_ANIMATION_PIXELS = int(os.environ.get("APPEAL_MAX_ANIMATION_PIXELS", "10000000"))
+APPEAL_MAX_IMAGE_FRAMES = int(os.environ.get("APPEAL_MAX_IMAGE_FRAMES", "200"))
+# Uploads stream to temporary files and are counted as they arrive (core.uploads): a
+# file past its field's limit, or a body past the total, stops the upload with a 413.
+FILE_UPLOAD_HANDLERS = ["jiaoliuba.core.uploads.LimitedTemporaryFileUploadHandler"]
+UPLOAD_FIELD_LIMITS = {
+    "photos": "APPEAL_MAX_IMAGE_BYTES",
+    "voice": "APPEAL_MAX_AUDIO_BYTES",
+    "video": "APPEAL_MAX_VIDEO_BYTES",
+}
+UPLOAD_MAX_FILE_BYTES = max(APPEAL_MAX_IMAGE_BYTES, APPEAL_MAX_AUDIO_BYTES, APPEAL_MAX_VIDEO_BYTES)
+UPLOAD_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "UPLOAD_MAX_REQUEST_BYTES",
+        str(
+            APPEAL_MAX_IMAGES * APPEAL_MAX_IMAGE_BYTES
+            + APPEAL_MAX_AUDIO_BYTES
+            + APPEAL_MAX_VIDEO_BYTES
+            + 1024 * 1024  # the text fields and multipart framing
+        ),
+    )
+)
+# Text fields of a form or a JSON body: an appeal is 2,000 characters; 1 MB is plenty.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Only the temporary-file handler is installed, so no file is ever held in memory;
+# the setting is kept at 0 to say so should someone add the memory handler back.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+# 9 photos, a voice clip and a video, with room for a retry of one.
+DATA_UPLOAD_MAX_NUMBER_FILES = 12
 APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30
 CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
+
+# --- Map ---------------------------------------------------------------------------
+# Tiles are the deployment's choice (an intranet tile server, or 天地图 with its key); with
+# none, the appeal form keeps the address and the browser's location and loads no map.
+# MAP_TILE_URL is a Leaflet template, e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png;
+# coordinates are stored as WGS-84, so tiles must be WGS-84/CGCS2000 (天地图 is; GCJ-02
+# tiles such as 高德's would put markers a few hundred metres off).
+TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+    "&TILECOL={x}&tk=" + TIANDITU_KEY
+)
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "") or (
+    _TIANDITU % ("vec", "vec") if TIANDITU_KEY else ""
+)
+# A second layer drawn over the first (天地图's place names come as their own layer).
+MAP_TILE_OVERLAY_URL = os.environ.get("MAP_TILE_OVERLAY_URL", "") or (
+    _TIANDITU % ("cva", "cva") if TIANDITU_KEY and not os.environ.get("MAP_TILE_URL") else ""
+)
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "01234567" if TIANDITU_KEY else "abc")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "天地图" if TIANDITU_KEY else "")
+MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "18"))
+# Where a map opens before anything is marked (驻马店市 by default).
+MAP_CENTER = tuple(float(x) for x in os.environ.get("MAP_CENTER", "33.0114,114.0220").split(","))
+MAP_ZOOM = int(os.environ.get("MAP_ZOOM", "13"))
+# Leaflet's JS/CSS come from the django-leaflet package (static/leaflet/...), served by us,
+# never a CDN. The package is not an installed app: its admin module needs GDAL, and its
+# template tags emit inline scripts a strict CSP would block; only its files are used.
+_LEAFLET_SPEC = importlib.util.find_spec("leaflet")
+if _LEAFLET_SPEC is None or _LEAFLET_SPEC.origin is None:
+    raise ImproperlyConfigured("django-leaflet is not installed (pip install -e .)")
+STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
 
 # --- Triage --------------------------------------------------------------------------
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))

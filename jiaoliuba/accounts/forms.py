@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors
@@ -41,7 +42,19 @@ class StaffLoginForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=64)
-    community = forms.ChoiceField(label=_("Community"))
+    # Choosing a community fills the grid list at once (htmx); without JavaScript the
+    # page's "show its grids" button re-renders the form instead.
+    community = forms.ChoiceField(
+        label=_("Community"),
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("accounts:grid_options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_grid",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
     grid = forms.ChoiceField(label=_("Grid"), required=False)
     address = forms.CharField(
         label=_("Address"),

@@ -275,6 +275,13 @@ _PROFILE_FIELDS = [
 ]
 
 
+def user_set_large_text(*, user: User, on: bool) -> None:
+    """Remember the large-text (适老化) choice on the account, so it follows the person
+    to another phone."""
+    User.objects.filter(pk=user.pk).update(large_text=on)
+    user.large_text = on
+
+
 def resident_profile_update(
     *,
     actor: Any,

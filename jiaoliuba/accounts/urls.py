@@ -9,8 +9,10 @@ urlpatterns = [
     path("login/send-code/", views.send_code, name="send_code"),
     path("staff/login/", views.staff_login, name="staff_login"),
     path("logout/", views.sign_out, name="logout"),
+    path("prefs/large-text/", views.large_text, name="large_text"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.me_profile, name="me_profile"),
+    path("me/profile/grids/", views.grid_options, name="grid_options"),
     path("workbench/residents/", views.resident_list, name="resident_list"),
     path("workbench/residents/<int:resident_id>/", views.resident_detail, name="resident_detail"),
     path(

@@ -127,6 +127,28 @@ def staff_login(request: HttpRequest) -> HttpResponse:
     )
 
 
+LARGE_TEXT_COOKIE = "jlb_large_text"
+
+
+@require_POST
+def large_text(request: HttpRequest) -> HttpResponse:
+    """Switch the large-text mode: on the account when signed in, and in a cookie so a
+    visitor (or the next sign-in on this phone) keeps it. A plain form, no JavaScript."""
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated:
+        services.user_set_large_text(user=request.user, on=on)
+    response = redirect(_next_url(request, "/"))
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "1" if on else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure(),
+    )
+    return response
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -150,6 +172,14 @@ def me_profile(request: HttpRequest) -> HttpResponse:
         "grid": resident.grid.code if resident.grid else "",
         "address": resident.address,
     }
+    if request.method == "POST" and request.POST.get("show_grids"):
+        # The no-JavaScript way to see a community's grids: show the form again with what
+        # was typed, the new community's grids offered, nothing saved and no errors yet.
+        return render(
+            request,
+            "accounts/me_profile.html",
+            {"form": ProfileForm(initial={**initial, **request.POST.dict()})},
+        )
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,6 +199,15 @@ def me_profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:me")
     return render(request, "accounts/me_profile.html", {"form": form})
+
+
+@resident_required
+def grid_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the <option>s of the grid list for the community just chosen."""
+    code = request.GET.get("community", "")
+    community = next((c for c in selectors.communities_for_choice() if c.code == code), None)
+    grids = list(selectors.grids_of(community=community)) if community else []
+    return render(request, "accounts/_grid_options.html", {"grids": grids})
 
 
 @staff_required

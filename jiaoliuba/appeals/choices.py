@@ -27,12 +27,14 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected as invalid")
     MERGED = "merged", _("Merged into another appeal")
+    # The resident took it back before anyone accepted it. Final; counts in 受理量 only.
+    WITHDRAWN = "withdrawn", _("Withdrawn by the resident")
 
 
 # Waiting for or under handling: the clocks run and the sweep watches them.
 OPEN_STATUSES = (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS)
 HANDLING_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
-FINAL_STATUSES = (Status.CLOSED, Status.REJECTED, Status.MERGED)
+FINAL_STATUSES = (Status.CLOSED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN)
 
 
 class ClosureReason(models.TextChoices):
@@ -103,6 +105,8 @@ class EventKind(models.TextChoices):
     REPEAT_MARKED = "repeat_marked", _("Marked as repeat")
     SUBMITTER_REVEALED = "submitter_revealed", _("Anonymous submitter revealed")
     MEDIATION = "mediation", _("Mediation")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the resident")
+    MATERIAL_ADDED = "material_added", _("Material added by the resident")
 
 
 # What the resident sees on their timeline; everything else is internal.
@@ -120,5 +124,7 @@ RESIDENT_VISIBLE_EVENTS = frozenset(
         EventKind.CLOSED,
         EventKind.REJECTED,
         EventKind.MERGED,
+        EventKind.WITHDRAWN,
+        EventKind.MATERIAL_ADDED,
     }
 )

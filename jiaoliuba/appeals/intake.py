@@ -66,6 +66,14 @@ def parse_received_at(value: str) -> dt.datetime | None:
     return parsed
 
 
+def photos_from(files: Any, field: str = "photos") -> list[CleanFile]:
+    """Photos of one form field, each checked by content (the page and the API share it)."""
+    return [
+        clean_upload(name=upload.name or field, file=upload, declared_kind=AttachmentKind.IMAGE)
+        for upload in files.getlist(field)
+    ]
+
+
 def intake_from_data(
     data: Any,
     files: Any,
@@ -77,9 +85,7 @@ def intake_from_data(
     cleaned: list[CleanFile] = []
     for field, kind in FILE_FIELDS.items():
         for upload in files.getlist(field) if hasattr(files, "getlist") else files.get(field, []):
-            cleaned.append(
-                clean_upload(name=upload.name or field, data=upload.read(), declared_kind=kind)
-            )
+            cleaned.append(clean_upload(name=upload.name or field, file=upload, declared_kind=kind))
     intake = Intake(
         content=str(data.get("content", "")),
         community=_region(data.get("community", ""), "community") or default_community,

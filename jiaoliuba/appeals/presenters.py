@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 
 from jiaoliuba.appeals.choices import OPEN_STATUSES
 from jiaoliuba.appeals.models import Appeal, AppealEvent
+from jiaoliuba.appeals.progress import staff_post_label
 from jiaoliuba.core import clock
-from jiaoliuba.core.masking import mask_name, mask_phone
+from jiaoliuba.core.masking import mask_phone
 
 
 def submitter_label(appeal: Appeal, *, staff_view: bool) -> str:
     if appeal.submitter is None:
-        return "—"
+        # Filed on the public form without an account (a desk entry without a number
+        # stays "—": staff know who came to the window).
+        return _("Visitor without an account") if appeal.created_by_id is None else "—"
     if appeal.is_anonymous and staff_view:
         return _("Anonymous resident")
     return appeal.submitter.display_name or mask_phone(appeal.submitter.phone)
@@ -106,11 +109,7 @@ def event_dict(
                 _("Anonymous resident") if (appeal.is_anonymous and staff_view) else _("Resident")
             )
         else:
-            actor = (
-                str(event.actor)
-                if staff_view
-                else mask_name(event.actor.display_name) or _("Staff")
-            )
+            actor = str(event.actor) if staff_view else staff_post_label(event.actor, appeal)
     return {
         "id": event.pk,
         "kind": event.kind,

@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member, user_roles_at
 from jiaoliuba.appeals import policies
 from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
@@ -20,13 +21,26 @@ from jiaoliuba.appeals.choices import (
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models import Region
 
 _RELATED = ("community", "grid", "handling_region", "assignee", "submitter", "merged_into")
 
 
+def _scope_q(user: Any) -> Q:
+    """The user's staff scope, plus for a grid worker the appeals of their community that
+    name no grid: nobody knows yet whose grid they belong to, and the grid workers who
+    walk the community are the ones likely to recognise the place."""
+    condition = scope_q(user, field="region_path")
+    communities = {path[:-SEGMENT] for path in user_roles_at(user).get(Role.GRID_WORKER, [])}
+    if communities:
+        # Exact match: an appeal without a grid carries its community's own path.
+        condition |= Q(region_path__in=sorted(communities))
+    return condition
+
+
 def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(scope_q(user, field="region_path")).select_related(*_RELATED)
+    return Appeal.objects.filter(_scope_q(user)).select_related(*_RELATED)
 
 
 def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
@@ -35,8 +49,7 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     appeal = (
         Appeal.objects.filter(
-            Q(pk=appeal_id)
-            & (Q(submitter=user) | Q(assignee=user) | scope_q(user, field="region_path"))
+            Q(pk=appeal_id) & (Q(submitter=user) | Q(assignee=user) | _scope_q(user))
         )
         .select_related(*_RELATED)
         .first()
@@ -63,12 +76,49 @@ def assigned_to(*, user: Any) -> QuerySet[Appeal]:
     )
 
 
-def my_appeals(*, user: Any) -> QuerySet[Appeal]:
-    return (
-        Appeal.objects.filter(submitter=user)
-        .select_related("community", "merged_into")
-        .order_by("-received_at", "-pk")
+MY_PERIOD_DAYS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+# 我的诉求 filters: what a resident means by “open” and “finished”.
+MY_STATUS_GROUPS = {
+    "open": OPEN_STATUSES,
+    "to_rate": (Status.RESOLVED,),
+    "finished": (Status.RATED, Status.CLOSED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN),
+}
+
+
+def my_appeals(
+    *, user: Any, query: str = "", status: str = "", period: str = ""
+) -> QuerySet[Appeal]:
+    """The appeals a resident filed, newest first; `query` matches the number or the
+    text, `status` a group of MY_STATUS_GROUPS or one status, `period` received within
+    the last 7/30/90/365 days."""
+    qs = Appeal.objects.filter(submitter=user)
+    if status in MY_STATUS_GROUPS:
+        qs = qs.filter(status__in=MY_STATUS_GROUPS[status])
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if period in MY_PERIOD_DAYS:
+        qs = qs.filter(received_at__gte=clock.now() - dt.timedelta(days=MY_PERIOD_DAYS[period]))
+    query = (query or "").strip()[:100]
+    if query:
+        qs = qs.filter(
+            Q(number__icontains=query) | Q(content__icontains=query) | Q(address__icontains=query)
+        )
+    return qs.select_related("community", "merged_into").order_by("-received_at", "-pk")
+
+
+def tracked_appeal(*, code: str) -> Appeal:
+    """The appeal behind a tracking code, for whoever holds the code; 404 otherwise."""
+    from jiaoliuba.appeals import tracking
+
+    wanted = tracking.normalize(code)
+    appeal = (
+        Appeal.objects.filter(tracking_code=wanted).select_related(*_RELATED).first()
+        if wanted
+        else None
     )
+    if appeal is None:
+        raise NotFound(_("No appeal has this tracking code."), code="tracking_code_not_found")
+    return appeal
 
 
 def appeal_queue(
@@ -108,6 +158,36 @@ def appeal_queue(
     return qs.prefetch_related("ratings", "attachments").order_by(
         "-triage_needs_review", F("current_due_at").asc(nulls_last=True), "-received_at", "-pk"
     )
+
+
+MAP_PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365, "all": None}
+MAP_MAX_POINTS = 2000
+
+
+def appeal_map_points(
+    *,
+    user: Any,
+    status: str = "",
+    priority: str = "",
+    category: str = "",
+    period: str = "30",
+) -> tuple[list[Appeal], bool]:
+    """Appeals in the user's scope that carry a map point, newest first, and whether the
+    list was cut at MAP_MAX_POINTS. `period` is a key of MAP_PERIODS (days received)."""
+    qs = appeals_in_scope(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if category:
+        qs = qs.filter(category=category)
+    days = MAP_PERIODS.get(period, MAP_PERIODS["30"])
+    if days is not None:
+        qs = qs.filter(received_at__gte=clock.now() - dt.timedelta(days=days))
+    rows = list(qs.order_by("-received_at", "-pk")[: MAP_MAX_POINTS + 1])
+    return rows[:MAP_MAX_POINTS], len(rows) > MAP_MAX_POINTS
 
 
 def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
@@ -185,7 +265,7 @@ def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> Qu
         submitter=submitter,
         received_at__gte=before - dt.timedelta(days=days),
         received_at__lte=before,
-    ).exclude(status__in=(Status.REJECTED, Status.MERGED))
+    ).exclude(status__in=(Status.REJECTED, Status.MERGED, Status.WITHDRAWN))
 
 
 def pending_extension(*, appeal: Appeal) -> Extension | None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import clocks, policies, risk, routing, selectors, similarity
+from jiaoliuba.appeals import clocks, policies, risk, routing, selectors, similarity, tracking
 from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
     HANDLING_STATUSES,
@@ -50,7 +50,7 @@ from jiaoliuba.appeals.models import (
 )
 from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock, workdays
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.services import sensitive_access_record
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
@@ -372,6 +372,7 @@ def appeal_submit(
                 response_due_at=deadlines.response_due_at,
                 resolution_due_at=deadlines.resolution_due_at,
                 resolution_due_original_at=deadlines.resolution_due_at,
+                tracking_code=tracking.new_code(),
             )
             clocks.refresh(appeal)
             appeal.save()
@@ -416,6 +417,7 @@ def appeal_submit(
             if repeat is not None:
                 _event(appeal, EventKind.REPEAT_MARKED, data={"repeat_of": repeat.number})
             _auto_dispatch(appeal)
+            _send_receipt(appeal)
             risk.index_appeal(appeal)
             transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
     except BaseException as exc:
@@ -484,6 +486,7 @@ def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
             response_due_at=master.response_due_at,
             resolution_due_at=master.resolution_due_at,
             resolution_due_original_at=master.resolution_due_original_at,
+            tracking_code=tracking.new_code(),
         )
         clocks.refresh(appeal)
         appeal.save()
@@ -516,6 +519,255 @@ def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
         )
         transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
     return appeal
+
+
+# --- receipts, tracking, withdrawal and added material (issue 9: 9, 10, 13) ----------------
+
+
+def _local_time(moment: dt.datetime) -> str:
+    """A deadline as residents read it: Asia/Shanghai, in the site's language."""
+    from django.utils import formats
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return formats.date_format(moment.astimezone(clock.SHANGHAI), "DATETIME_FORMAT")
+
+
+def tracking_link(appeal: Appeal) -> str:
+    """The short link of the receipt (relative; SMS make it absolute with SITE_URL)."""
+    return f"/t/{appeal.tracking_code}/" if appeal.tracking_code else f"/appeals/{appeal.pk}/"
+
+
+def _tracking_code_matches(appeal: Appeal, code: str) -> bool:
+    import secrets
+
+    wanted = tracking.normalize(code)
+    return bool(wanted and appeal.tracking_code) and secrets.compare_digest(
+        wanted, appeal.tracking_code or ""
+    )
+
+
+def receipt_message(appeal: Appeal) -> tuple[str, str, str]:
+    """受理回执: (title, body, link). User text never enters a format string here: only
+    our own templates are formatted, with the number, deadline and code as data."""
+    title = _text(_("Your appeal %(number)s has been received"), number=appeal.number or "")
+    body = _text(
+        _("We will reply by %(due)s. Tracking code %(code)s: use it to follow the progress."),
+        due=_local_time(appeal.resolution_due_at),
+        code=appeal.tracking_code or "",
+    )
+    return title, body, tracking_link(appeal)
+
+
+def resolved_message(appeal: Appeal, reply: str) -> tuple[str, str, str]:
+    """The resolution message: the reply (as data) and the link where it is rated."""
+    title = _text(_("Appeal %(number)s is resolved: please rate it"), number=appeal.number or "")
+    return title, reply, tracking_link(appeal)
+
+
+def _send_receipt(appeal: Appeal) -> None:
+    """Every new appeal, online or entered at the desk, gets a receipt: the resident's
+    inbox and SMS, or an SMS to the contact number of an appeal filed without account."""
+    from jiaoliuba.notifications.services import notify
+
+    title, body, link = receipt_message(appeal)
+    if appeal.submitter is not None:
+        notify(
+            recipients=[appeal.submitter],
+            kind="appeal.received",
+            title=title,
+            body=body,
+            link=link,
+            channels=("sms",),
+            payload={"appeal": appeal.number, "status": appeal.status},
+        )
+    elif appeal.contact_phone:
+        _enqueue_contact_sms(appeal.pk, "receipt")
+
+
+def _notify_resolved(appeal: Appeal, reply: str) -> None:
+    from jiaoliuba.notifications.services import notify
+
+    title, body, link = resolved_message(appeal, reply)
+    if appeal.submitter is not None:
+        notify(
+            recipients=[appeal.submitter],
+            kind="appeal.resolved",
+            title=title,
+            body=body,
+            link=link,
+            channels=("sms",),
+            payload={"appeal": appeal.number, "status": appeal.status},
+        )
+    elif appeal.contact_phone:
+        _enqueue_contact_sms(appeal.pk, "resolved")
+    # Residents whose appeals were merged into this one follow it from their own appeal.
+    for merged in Appeal.objects.filter(merged_into=appeal, submitter__isnull=False).exclude(
+        submitter_id=appeal.submitter_id
+    ):
+        notify(
+            recipients=[u for u in (merged.submitter,) if u is not None],
+            kind="appeal.resolved",
+            title=title,
+            body=body,
+            link=tracking_link(merged),
+            channels=("sms",),
+            payload={"appeal": merged.number, "status": appeal.status},
+        )
+
+
+def _enqueue_contact_sms(appeal_id: int, what: str) -> None:
+    """The number is read (decrypted) by the task, so it never sits in the task queue."""
+    from jiaoliuba.appeals.tasks import contact_sms
+
+    transaction.on_commit(lambda: contact_sms.enqueue(appeal_id, what))
+
+
+def appeal_contact_sms_send(*, appeal_id: int, what: str) -> bool:
+    """Send the receipt or resolution SMS of an appeal filed without an account to the
+    contact number given on the form. Returns whether a message went out."""
+    from jiaoliuba.core.sms import get_sms_backend
+    from jiaoliuba.notifications.channels import sms_text
+    from jiaoliuba.notifications.models import Notification
+
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None or not appeal.contact_phone:
+        return False
+    if what == "receipt":
+        title, body, link = receipt_message(appeal)
+    elif what == "resolved":
+        title, body, link = resolved_message(appeal, appeal.reply)
+    else:
+        return False
+    # An unsaved Notification only to reuse the one SMS layout (signature, clipping, link).
+    message = sms_text(Notification(title=title, body=body, link=link))
+    get_sms_backend().send(phone=appeal.contact_phone, message=message)
+    return True
+
+
+WITHDRAWABLE_STATUSES = (Status.SUBMITTED, Status.DISPATCHED)
+
+
+def appeal_withdraw(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
+    """撤回: the resident takes back an appeal nobody has accepted yet. The appeal ends as
+    “withdrawn”: it stays in 受理量 but in no other figure (not resolved, not late), and
+    its handlers are told. Once accepted it is being worked on: refused with a conflict."""
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise ValidationFailed(_("The text is longer than %(n)s characters.") % {"n": 300})
+    with transaction.atomic():
+        fresh = _locked(appeal)
+        if fresh.submitter_id is None or fresh.submitter_id != getattr(actor, "pk", None):
+            raise PermissionDenied(_("Only the resident who filed the appeal may withdraw it."))
+        if fresh.status not in WITHDRAWABLE_STATUSES:
+            raise Conflict(
+                _(
+                    "This appeal has already been accepted or finished and can no longer be "
+                    "withdrawn. You can add material or wait for the reply."
+                ),
+                code="not_withdrawable",
+                extra={"status": fresh.status},
+            )
+        if Appeal.objects.filter(merged_into=fresh).exists():
+            raise Conflict(
+                _("Other residents joined this appeal, so it cannot be withdrawn."),
+                code="has_joiners",
+            )
+        old, now = fresh.status, clock.now()
+        handlers = _handlers(fresh)
+        fresh.status, fresh.closed_at = Status.WITHDRAWN, now
+        _move(fresh, old, ("closed_at",))
+        _event(
+            fresh,
+            EventKind.WITHDRAWN,
+            actor=actor,
+            from_status=old,
+            to_status=Status.WITHDRAWN,
+            message=reason,
+            visible=True,
+        )
+        _notify(
+            handlers,
+            "withdrawn",
+            _("Appeal %(number)s was withdrawn by the resident"),
+            _("Reason: %(reason)s") if reason else _("No reason was given."),
+            fresh,
+            reason=reason,
+        )
+    return fresh
+
+
+def appeal_add_material(
+    *, appeal: Appeal, actor: Any, text: str = "", files: list[CleanFile] | None = None
+) -> AppealEvent:
+    """补充材料: the resident adds text or photos to an appeal still open; the handler is
+    told. A finished appeal takes no more material (a new appeal carries a new matter)."""
+    files = files or []
+    text = (text or "").strip()
+    if not text and not files:
+        raise ValidationFailed(
+            _("Please write something or choose photos to add."), code="material_required"
+        )
+    if len(text) > 1000:
+        raise ValidationFailed(_("The text is longer than %(n)s characters.") % {"n": 1000})
+    if any(f.kind != AttachmentKind.IMAGE for f in files):
+        raise ValidationFailed(_("Only photos can be added."), code="invalid_file")
+    if len(files) > settings.APPEAL_MAX_IMAGES:
+        raise ValidationFailed(
+            _("At most %(n)s photos.") % {"n": settings.APPEAL_MAX_IMAGES}, code="too_many_files"
+        )
+    if appeal.submitter_id is None or appeal.submitter_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the resident who filed the appeal may add material."))
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            fresh = _locked(appeal)
+            if fresh.status not in OPEN_STATUSES:
+                raise Conflict(
+                    _(
+                        "This appeal is finished and takes no more material; please raise a "
+                        "new appeal if the matter continues."
+                    ),
+                    code="appeal_not_open",
+                    extra={"status": fresh.status},
+                )
+            ids = []
+            for clean in files:
+                attachment = Attachment.objects.create(
+                    appeal=fresh,
+                    kind=clean.kind,
+                    file=clean.content,
+                    content_type=clean.content_type,
+                    size=clean.size,
+                )
+                stored.append(attachment.file.name)
+                ids.append(attachment.pk)
+            event = _event(
+                fresh,
+                EventKind.MATERIAL_ADDED,
+                actor=actor,
+                message=text,
+                visible=True,
+                data={"attachments": ids},
+            )
+            body = (
+                _("The resident wrote: %(text)s (%(photos)s photos)")
+                if text
+                else _("The resident added %(photos)s photos.")
+            )
+            _notify(
+                _handlers(fresh),
+                "material_added",
+                _("Appeal %(number)s: the resident added material"),
+                body,
+                fresh,
+                text=text,
+                photos=len(ids),
+            )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return event
 
 
 def appeal_risk_check(*, appeal_id: int) -> list[Any]:
@@ -1111,14 +1363,7 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
             message=reply,
             visible=True,
         )
-        _notify(
-            _reporters(fresh),
-            "resolved",
-            _("Appeal %(number)s is resolved: please rate it"),
-            reply,
-            fresh,
-            sms=True,
-        )
+        _notify_resolved(fresh, reply)
     return fresh
 
 
@@ -1134,11 +1379,22 @@ def appeal_follow_up(*, appeal: Appeal, actor: Any, note: str, reached: bool) ->
 
 
 def appeal_rate(
-    *, appeal: Appeal, actor: Any, level: str, solved: bool, comment: str = ""
+    *,
+    appeal: Appeal,
+    actor: Any,
+    level: str,
+    solved: bool,
+    comment: str = "",
+    tracking_code: str = "",
 ) -> Rating:
     """The resident rates the outcome. Satisfied closes it; unsatisfied goes to the
-    supervisor, who may reopen it."""
-    if appeal.submitter_id != actor.pk:
+    supervisor, who may reopen it. With `tracking_code` (the link of the receipt) whoever
+    holds the code rates for the resident, account or not."""
+    if tracking_code:
+        if not _tracking_code_matches(appeal, tracking_code):
+            raise NotFound(_("No such appeal."), code="appeal_not_found")
+        actor = appeal.submitter
+    elif appeal.submitter_id != actor.pk:
         raise PermissionDenied(_("Only the resident who filed the appeal may rate it."))
     if level not in RatingLevel.values:
         raise ValidationFailed(_("Please choose how satisfied you are."), code="invalid_rating")

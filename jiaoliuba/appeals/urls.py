@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiaoliuba.appeals import views
+from jiaoliuba.appeals import views, views_guest
 
 app_name = "appeals"
 
@@ -20,6 +20,14 @@ urlpatterns = [
     path("workbench/appeals/", views.queue, name="queue"),
     path("workbench/appeals/new/", views.appeal_desk_new, name="desk_new"),
     path("workbench/supervision/", views.supervision, name="supervision"),
+    path("workbench/map/", views.appeal_map, name="map"),
     path("workbench/alerts/", views.alerts, name="alerts"),
     path("public/<str:code>/", views.public_page, name="public"),
+    # Without an account: the guest form and the short tracking link of the receipt.
+    path("appeals/guest/", views_guest.guest_new, name="guest_new"),
+    path("appeals/<int:appeal_id>/withdraw/", views.appeal_withdraw, name="withdraw"),
+    path("appeals/<int:appeal_id>/material/", views.appeal_material, name="material"),
+    path("t/", views_guest.track_lookup, name="track_lookup"),
+    path("t/<str:code>/", views_guest.track, name="track"),
+    path("t/<str:code>/rate/", views_guest.track_rate, name="track_rate"),
 ]

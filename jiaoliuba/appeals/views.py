@@ -4,11 +4,13 @@ selector, render."""
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,9 +31,12 @@ from jiaoliuba.appeals.choices import (
     RatingLevel,
     Status,
 )
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
@@ -56,6 +61,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
         "channels": [(c, Channel(c).label) for c in STAFF_CHANNELS],
         "staff": staff,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
+        "map_tiles": tile_source(),
     }
 
 
@@ -143,18 +149,52 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
                 {**_form_context(request, values, staff=True), "error": exc.message},
                 status=400,
             )
-        messages.success(request, _("Appeal %(number)s entered.") % {"number": appeal.number})
+        messages.success(
+            request,
+            _("Appeal %(number)s entered. Tracking code for the resident: %(code)s")
+            % {"number": appeal.number, "code": appeal.tracking_code},
+        )
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=True))
 
 
+MY_STATUS_FILTERS = (
+    ("", gettext_lazy("All")),
+    ("open", gettext_lazy("Being handled")),
+    ("to_rate", gettext_lazy("To rate")),
+    ("finished", gettext_lazy("Finished")),
+)
+MY_PERIOD_FILTERS = (
+    ("", gettext_lazy("Any time")),
+    ("7d", gettext_lazy("Last 7 days")),
+    ("30d", gettext_lazy("Last 30 days")),
+    ("90d", gettext_lazy("Last 3 months")),
+    ("365d", gettext_lazy("Last year")),
+)
+
+
 @signed_in
 def my_appeals(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_appeals(user=request.user), 20).get_page(request.GET.get("page"))
+    filters = {
+        k: request.GET.get(k, "")[:100].replace("\x00", "") for k in ("q", "status", "period")
+    }
+    qs = selectors.my_appeals(
+        user=request.user, query=filters["q"], status=filters["status"], period=filters["period"]
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "appeals/mine.html",
-        {"page": page, "assigned": selectors.assigned_to(user=request.user)[:50]},
+        {
+            "page": page,
+            "assigned": selectors.assigned_to(user=request.user)[:50],
+            "filters": filters,
+            "filtered": any(filters.values()),
+            "query": query,
+            "status_filters": MY_STATUS_FILTERS,
+            "period_filters": MY_PERIOD_FILTERS,
+        },
     )
 
 
@@ -170,6 +210,12 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         "staff": staff,
         "rating_levels": RatingLevel.choices,
         "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
+        "own": appeal.submitter_id is not None and appeal.submitter_id == request.user.pk,
+        "may_withdraw": appeal.status in services.WITHDRAWABLE_STATUSES,
+        "may_add_material": appeal.status in OPEN_STATUSES,
+        # appeals/_progress.html: the loop's five steps for everyone, deadlines for residents.
+        "progress": progress_steps(appeal),
+        "deadlines": None if staff else resident_deadlines(appeal),
     }
     if staff:
         user = request.user
@@ -396,6 +442,43 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
 
 @signed_in
 @require_POST
+def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """撤回. A refusal renders the page with the error and its status (409 once accepted)."""
+    appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
+    try:
+        services.appeal_withdraw(
+            appeal=appeal, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return render(
+            request, "appeals/detail.html", _detail_context(request, appeal), status=exc.status
+        )
+    messages.success(request, _("Your appeal has been withdrawn."))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@signed_in
+@require_POST
+def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """补充材料: text and photos for an open appeal; the handler is told."""
+    appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
+    try:
+        files = photos_from(request.FILES)
+        services.appeal_add_material(
+            appeal=appeal, actor=request.user, text=request.POST.get("text", ""), files=files
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return render(
+            request, "appeals/detail.html", _detail_context(request, appeal), status=exc.status
+        )
+    messages.success(request, _("Your material was added; the handler has been told."))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@signed_in
+@require_POST
 def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     context = _detail_context(request, appeal)
@@ -417,9 +500,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
     attachment = selectors.access_attachment(
         user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachment_response(attachment)
 
 
 @staff_required
@@ -446,6 +527,55 @@ def queue(request: HttpRequest) -> HttpResponse:
             "priorities": Priority.choices,
             "categories": Category.choices,
             "rows": [appeal_dict(a, staff_view=True) for a in page],
+        },
+    )
+
+
+@staff_required
+def appeal_map(request: HttpRequest) -> HttpResponse:
+    """Appeals with a map point in the user's scope, as markers (when the deployment has
+    tiles) and always as a list, so the page is useful without a map."""
+    filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "period")}
+    filters["period"] = filters["period"] if filters["period"] in selectors.MAP_PERIODS else "30"
+    appeals, truncated = selectors.appeal_map_points(
+        user=request.user,
+        status=filters["status"],
+        priority=filters["priority"],
+        category=filters["category"],
+        period=filters["period"],
+    )
+    points = [
+        {
+            "id": a.pk,
+            "number": a.number,
+            "lat": float(a.latitude),
+            "lng": float(a.longitude),
+            "priority": a.priority,
+            "label": f"{a.get_category_display()} · {a.get_status_display()}",
+            "url": reverse("appeals:detail", args=[a.pk]),
+        }
+        for a in appeals
+        if a.latitude is not None and a.longitude is not None
+    ]
+    return render(
+        request,
+        "appeals/map.html",
+        {
+            "appeals": appeals,
+            "points": points,
+            "truncated": truncated,
+            "filters": filters,
+            "statuses": [("open", _("Open")), *Status.choices],
+            "priorities": Priority.choices,
+            "categories": Category.choices,
+            "periods": [
+                ("7", _("Last 7 days")),
+                ("30", _("Last 30 days")),
+                ("90", _("Last 90 days")),
+                ("365", _("Last 12 months")),
+                ("all", _("All time")),
+            ],
+            "map_tiles": tile_source(),
         },
     )
 

@@ -4,11 +4,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
+from jiaoliuba.core.uploads import error_response
 
 
 class ApplicationErrorMiddleware:
@@ -46,13 +47,6 @@ def nul_error() -> ValidationFailed:
     )
 
 
-def error_response(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    """The API's error shape under /api/, the friendly error page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(error.as_payload(), status=error.status)
-    return render(request, "core/error.html", {"error": error}, status=error.status)
-
-
 class RejectNulMiddleware:
     """One guard for every page and API operation: a NUL character in the path, the query,
     a header or a form/JSON body answers 400 before any view runs, instead of a 500 from
@@ -67,9 +61,9 @@ class RejectNulMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        # Views exempt from CSRF may set their own upload handlers, so their multipart
-        # bodies stay unread here (the API checks them in its parser); the CSRF check
-        # reads every other view's form anyway.
+        # Multipart bodies were parsed by UploadLimitMiddleware (with the upload limits)
+        # before this runs; should a view ever be left unparsed, the API's parser still
+        # checks the fields of its operations.
         read_multipart = not getattr(view_func, "csrf_exempt", False)
         if self._has_nul(request, read_multipart=read_multipart):
             return error_response(request, nul_error())

@@ -44,8 +44,9 @@ APPEAL_FIELDS = (
 )
 RATING_FIELDS = ("id", "appeal_id", "level", "solved", "created_at")
 
-# Rule 2: these count in 受理量 (received) only.
-NOT_COUNTED = (Status.REJECTED, Status.MERGED)
+# Rule 2: these count in 受理量 (received) only. A withdrawn appeal too: nobody handled it
+# to an outcome, so it must neither count as resolved nor as late.
+NOT_COUNTED = (Status.REJECTED, Status.MERGED, Status.WITHDRAWN)
 
 
 def local_day(moment):

@@ -42,7 +42,8 @@ def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], C
     error page with its status, and nothing is changed."""
 
     def decorate(page: Page) -> Callable:
-        @login_required
+        # Dashboards are for staff: a signed-out visitor belongs on the staff sign-in.
+        @login_required(login_url="accounts:staff_login")
         @require_GET
         @wraps(page)
         def wrapper(request: HttpRequest) -> HttpResponse:

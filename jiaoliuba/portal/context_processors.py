@@ -20,6 +20,7 @@ def navigation(request):
         items += [
             (reverse("workbench"), _("Workbench")),
             (reverse("appeals:queue"), _("Appeal queue")),
+            (reverse("appeals:map"), _("Appeals map")),
             (reverse("appeals:supervision"), _("Supervision")),
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("accounts:resident_list"), _("Residents")),

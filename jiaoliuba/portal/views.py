@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
@@ -8,14 +9,37 @@ from jiaoliuba.appeals import selectors as appeal_selectors
 from jiaoliuba.core import workdays
 
 
+def _landing(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/landing.html",
+        {"board_communities": account_selectors.communities_for_choice()},
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "portal/landing.html")
+        return _landing(request)
     if account_selectors.user_is_staff_member(request.user):
         return redirect("workbench")
     if account_selectors.resident_of(request.user) is not None:
         return redirect("accounts:me")
-    return render(request, "portal/landing.html")
+    return _landing(request)
+
+
+def public_board(request: HttpRequest) -> HttpResponse:
+    """The landing page's community picker: a plain GET form, so no JavaScript is needed
+    to reach a community's public page."""
+    code = request.GET.get("code", "").strip()
+    if code.isdigit():
+        return redirect("appeals:public", code=code)
+    return redirect("home")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico whatever the page says; send them to the SVG icon
+    # (resolved per request, so a hashed static name is found once collectstatic ran).
+    return redirect(static("jiaoliuba/favicon.svg"), permanent=True)
 
 
 @staff_required

@@ -42,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # 适老化: larger type, stronger contrast, bigger buttons. Null until the person
+    # chooses, so a choice made before signing in (kept in a cookie) still applies.
+    large_text = models.BooleanField(_("large text"), null=True, blank=True, default=None)
 
     objects = UserManager()
 

@@ -131,6 +131,10 @@ def test_nul_in_a_filed_appeal_field_through_the_api(world, api_client, field):
         me.post("/api/v1/appeals", {"content": "楼道灯坏了"}, HTTP_IDEMPOTENCY_KEY="k\x00"),
         code="nul_character",
     )
+    appeal = world["appeal"]
+    _assert_clear_error(
+        me.post(f"/api/v1/appeals/{appeal.pk}/material", {"text": NUL}), code="nul_character"
+    )
 
 
 def test_nul_in_username_and_pages(world, client, login_client):

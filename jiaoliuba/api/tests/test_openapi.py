@@ -145,6 +145,10 @@ def test_post_appeals_documents_its_multipart_body(spec):
         assert properties["voice"]["format"] == "binary"
         assert set(body["required"]) == fields
         assert any(p["name"] == "Idempotency-Key" for p in op["parameters"])
+    material = spec["paths"]["/api/v1/appeals/{appeal_id}/material"]["post"]
+    body = _resolve(spec, material["requestBody"]["content"]["multipart/form-data"]["schema"])
+    assert body["properties"]["photos"]["items"]["format"] == "binary"
+    assert "text" in body["properties"]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
@@ -17,6 +17,7 @@ from jiaoliuba.appeals.api.schemas import (
     ExtensionIn,
     ExtensionOut,
     FollowUpIn,
+    MaterialForm,
     MergeIn,
     MessageIn,
     RateIn,
@@ -25,11 +26,13 @@ from jiaoliuba.appeals.api.schemas import (
     SimilarOut,
     SubmitterRevealOut,
     TriageIn,
+    WithdrawIn,
 )
 from jiaoliuba.appeals.choices import STAFF_CHANNELS
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at
+from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
@@ -430,4 +433,34 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
     attachment = selectors.access_attachment(
         user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
     )
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return attachment_response(attachment)
+
+
+@router.post("/appeals/{appeal_id}/withdraw", response=AppealOut)
+def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
+    """撤回 by the resident who filed it, while nobody has accepted it (submitted or
+    dispatched). Afterwards: 409 `not_withdrawable`; with residents joined: 409 `has_joiners`."""
+    return _out(
+        request,
+        services.appeal_withdraw(
+            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
+        ),
+    )
+
+
+@router.post("/appeals/{appeal_id}/material", response={201: EventOut})
+def appeal_add_material(
+    request: HttpRequest,
+    appeal_id: int,
+    form: Form[MaterialForm],
+    photos: File[list[UploadedFile]] = None,
+):
+    """补充材料 (multipart form): `text` and/or files `photos`, by the resident who filed
+    the appeal, while it is open; the handler is told. A finished appeal: 409
+    `appeal_not_open`."""
+    appeal = _get(request, appeal_id)
+    files = photos_from(request.FILES)
+    event = services.appeal_add_material(
+        appeal=appeal, actor=request.auth, text=request.POST.get("text", ""), files=files
+    )
+    return Status(201, event_dict(event, staff_view=False, appeal=appeal))

@@ -170,6 +170,16 @@ class AlertOut(Schema):
     acknowledged_at: dt.datetime | None
 
 
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class MaterialForm(Schema):
+    """The text field of `POST /appeals/{id}/material` (multipart, beside `photos`)."""
+
+    text: str = Field("", description="What the resident adds (text, photos or both)")
+
+
 class AppealForm(Schema):
     """The text fields of `POST /appeals` (multipart/form-data). The handler reads the
     form itself; this schema documents it and routes it through the API's parser.

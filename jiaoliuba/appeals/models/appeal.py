@@ -129,6 +129,11 @@ class Appeal(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals"
     )
+    # The bearer code of the short tracking link /t/<code>/: whoever holds it sees the
+    # public progress and may rate. Random, never derived from the number.
+    tracking_code = models.CharField(
+        max_length=16, unique=True, null=True, blank=True, editable=False
+    )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     return_count = models.PositiveSmallIntegerField(default=0)
     extension_count = models.PositiveSmallIntegerField(default=0)
