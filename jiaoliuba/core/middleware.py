@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,16 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+def _without_nul(query: QueryDict) -> QueryDict:
+    if not any(contains_nul(k) or contains_nul(query.getlist(k)) for k in query):
+        return query
+    clean = QueryDict(mutable=True)
+    for key in query:
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in query.getlist(key)])
+    clean._mutable = False
+    return clean
+
+
 def nul_error() -> ValidationFailed:
     return ValidationFailed(
         _("The request contains a NUL character (\\x00), which is not allowed."),
@@ -50,7 +60,8 @@ def nul_error() -> ValidationFailed:
 class RejectNulMiddleware:
     """One guard for every page and API operation: a NUL character in the path, the query,
     a header or a form/JSON body answers 400 before any view runs, instead of a 500 from
-    PostgreSQL ("text fields cannot contain NUL")."""
+    PostgreSQL ("text fields cannot contain NUL"). Only a page's query string is cleaned
+    instead of refused."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -65,6 +76,10 @@ class RejectNulMiddleware:
         # before this runs; should a view ever be left unparsed, the API's parser still
         # checks the fields of its operations.
         read_multipart = not getattr(view_func, "csrf_exempt", False)
+        if not request.path.startswith("/api/") and request.method in ("GET", "HEAD"):
+            # A page's search box: a pasted NUL means nothing, so it is dropped and the
+            # search goes on (an API client gets the 400 and can fix its request).
+            request.GET = _without_nul(request.GET)
         if self._has_nul(request, read_multipart=read_multipart):
             return error_response(request, nul_error())
         return None
