@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "jiaoliuba.core.uploads.UploadLimitMiddleware",  # before CSRF, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
+    # after the body has been parsed (with the upload limits) by the two above
+    "jiaoliuba.core.middleware.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,7 +171,9 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # A database cache keeps rate-limit counters shared between the web and worker processes.
+    # Shared by the web and worker processes. Rate-limit counters do not live here: the
+    # database cache cannot count atomically, so jiaoliuba.core.ratelimit keeps its own
+    # table (and uses Redis when REDIS_URL is set).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

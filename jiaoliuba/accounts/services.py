@@ -72,13 +72,21 @@ def user_create_staff(
 
 def staff_authenticate(*, username: str, password: str, ip: str | None) -> User:
     """Username and password sign-in with a lockout after repeated failures, counted per
-    username and per address so neither guessing passwords nor spraying usernames works."""
-    keys = [f"login:user:{username.strip().lower()}", f"login:ip:{ip or '-'}"]
+    username and per address so neither guessing passwords nor spraying usernames works.
+
+    Each attempt is counted before the password is checked, so parallel guesses cannot
+    all pass a check made before any of them was counted. The address is counted first
+    and the username only for attempts the address may still make: then exactly the
+    limit of parallel guesses reaches the password check."""
     limit = settings.LOGIN_MAX_FAILURES
-    if any(ratelimit.count(k) >= limit for k in keys[:1]) or ratelimit.count(keys[1]) >= limit * 4:
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    user_key, ip_key = f"login:user:{username.strip().lower()}", f"login:ip:{ip or '-'}"
+    if not ratelimit.hit(ip_key, limit=limit * 4, window_seconds=window) or not ratelimit.hit(
+        user_key, limit=limit, window_seconds=window
+    ):
         raise RateLimited(
             _("Too many failed sign-ins. Please wait %(minutes)s minutes and try again.")
-            % {"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+            % {"minutes": max(1, window // 60)},
             code="locked_out",
         )
     user = User.objects.filter(username=username.strip()).first()
@@ -86,10 +94,11 @@ def staff_authenticate(*, username: str, password: str, ip: str | None) -> User:
     if not ok:
         if user is None:
             make_password(password)  # same work as a real check, so timing tells nothing
-        for key in keys:
-            ratelimit.hit(key, limit=10**9, window_seconds=settings.LOGIN_LOCKOUT_SECONDS)
         raise NotAuthenticated(_("Wrong username or password."), code="bad_credentials")
-    ratelimit.reset(keys[0])
+    # Only failures count: a colleague signing in from the same office address must not
+    # use up its budget.
+    ratelimit.reset(user_key)
+    ratelimit.release(ip_key)
     assert user is not None
     return user
 
@@ -110,7 +119,14 @@ def otp_request(*, phone: str, ip: str | None) -> None:
     recent = OneTimeCode.objects.filter(
         phone_hash=digest, created_at__gt=now - dt.timedelta(seconds=settings.OTP_RESEND_SECONDS)
     )
-    if recent.exists():
+    # The resend slot is reserved atomically first: parallel requests for one number all
+    # saw no recent code and each sent one. The stored codes stay the second word.
+    if (
+        not ratelimit.hit(
+            f"otp:resend:{digest}", limit=1, window_seconds=settings.OTP_RESEND_SECONDS
+        )
+        or recent.exists()
+    ):
         raise RateLimited(
             _("A code was just sent. Please wait %(seconds)s seconds before asking again.")
             % {"seconds": settings.OTP_RESEND_SECONDS},

@@ -3,21 +3,49 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from ninja.types import DictStrAny
 
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.api.routes import auth_router
 from jiaoliuba.accounts.api.routes import router as people_router
 from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
+from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.regions.api.routes import router as regions_router
+
+
+class NulCheckingParser(Parser):
+    """Multipart fields reach the API only through this parser (the NUL middleware leaves
+    multipart bodies to the view); JSON and query strings are checked here again."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if contains_nul(data):
+            raise nul_error()
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        if contains_nul(list(result.keys())) or contains_nul(
+            [v for v in result.values() if isinstance(v, str | list)]
+        ):
+            raise nul_error()
+        return result
 
 
 class BearerToken(HttpBearer):
@@ -28,12 +56,75 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    """Every 4xx answer of the API (jiaoliuba.core.errors.ApplicationError.as_payload)."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. appeal_not_found")
+    message: str = Field(description="In the request's language")
+    message_zh: str
+    message_en: str
+    detail: dict[str, Any] | None = Field(
+        None, description="Extra facts; for 422, `errors` lists the fields that failed"
+    )
+
+
+ERROR_ANSWERS = {
+    400: "The request is wrong (a rule of the service, a NUL character, a bad value)",
+    401: "Not signed in, or the token is not valid",
+    403: "Signed in, but this role may not do that to an object it can see",
+    404: "No such object, or it is outside the caller's scope",
+    409: "The object changed meanwhile (its status no longer allows this), or a duplicate",
+    422: "A field is missing or of the wrong type",
+    429: "Too many attempts; try again later",
+}
+
+
+class JiaoliubaAPI(NinjaAPI):
+    """Adds the error answers to every operation of the OpenAPI document. They come from
+    exception handlers, not from the handlers' return values, so Ninja cannot see them;
+    without them a generated client treats each 4xx as an unknown failure."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
+        ref = {"$ref": REF_TEMPLATE.format(model="ErrorOut")}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in self._error_statuses(path, method, operation):
+                    if status in responses:  # an operation that declares its own wins
+                        continue
+                    responses[status] = {
+                        "description": ERROR_ANSWERS[status],
+                        "content": {"application/json": {"schema": ref}},
+                    }
+        return schema
+
+    @staticmethod
+    def _error_statuses(path: str, method: str, operation: dict) -> list[int]:
+        """Ninja keys responses by int status; so do we, or a status would appear twice."""
+        statuses = {400, 422}
+        if operation.get("security"):
+            statuses |= {401, 403, 404}
+        elif "{" in path:
+            statuses.add(404)
+        if method in ("post", "put", "patch", "delete"):
+            statuses.add(409)
+        if method == "post" and path.rstrip("/").endswith(
+            ("/auth/token", "/auth/sms/request", "/auth/sms/verify")
+        ):
+            statuses |= {401, 429}
+        return sorted(statuses)
+
+
+api = JiaoliubaAPI(
     title="交流吧 Jiaoliuba API",
     version="1",
     description="Grassroots community governance. 中文优先; errors carry message_zh and message_en.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=NulCheckingParser(),
 )
 api.add_router("/auth/", auth_router)
 api.add_router("/", people_router)

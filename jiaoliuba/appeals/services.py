@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,14 @@ def _event(
 
 
 def _text(message: Any, **params: Any) -> str:
-    """Notification text in the site's default language (residents read Chinese)."""
+    """Notification text in the site's default language (residents read Chinese).
+
+    Only our own translatable templates (lazy gettext) are filled in with `params`.
+    Anything else is text a person typed (a reply, a reason, a rating comment) and is
+    returned as data: used as a format string, "涨了30%，" raised, "{% debug %}" raised
+    a TypeError, and "%(number)s" was replaced."""
+    if not isinstance(message, Promise):
+        return str(message)
     with translation.override(settings.LANGUAGE_CODE):
         return str(message) % params if params else str(message)
 

@@ -1,6 +1,7 @@
 """Excel files of the KPI table and of a filtered appeal list (openpyxl, write-only so a
 large list streams instead of filling memory). Numbers go in as numbers, with the same
-"—" as the page where there is none."""
+"—" as the page where there is none; every cell goes through jiaoliuba.core.xlsx, which
+keeps text that looks like a formula text."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.core import xlsx
 from jiaoliuba.dashboards.choices import KPI_BY_KEY, Unit
 from jiaoliuba.dashboards.kpis import Figure
 from jiaoliuba.dashboards.presenters import DASH
@@ -24,14 +24,13 @@ MAX_APPEAL_ROWS = 200_000
 
 
 def _cell(sheet, value, *, unit: str | None = None, bold: bool = False):
-    cell = WriteOnlyCell(sheet, value=DASH if value is None and unit else value)
+    number_format = None
     if unit == Unit.RATE and value is not None:
-        cell.number_format = "0.0%"
+        number_format = "0.0%"
     elif unit == Unit.HOURS and value is not None:
-        cell.number_format = "0.0"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+        number_format = "0.0"
+    value = DASH if value is None and unit else value
+    return xlsx.cell(sheet, value, number_format=number_format, bold=bold)
 
 
 def _header(sheet, titles: Iterable[str]):
@@ -132,27 +131,33 @@ def appeal_workbook(appeals: Iterable[Appeal]) -> bytes:
     ):
         if count >= MAX_APPEAL_ROWS:
             sheet.append(
-                [
-                    _("Only the first %(n)d rows are included; narrow the filter.")
-                    % {"n": MAX_APPEAL_ROWS}
-                ]
+                xlsx.row(
+                    sheet,
+                    [
+                        _("Only the first %(n)d rows are included; narrow the filter.")
+                        % {"n": MAX_APPEAL_ROWS}
+                    ],
+                )
             )
             break
         sheet.append(
-            [
-                appeal.number,
-                when(appeal.received_at),
-                appeal.community.name,
-                appeal.grid.name if appeal.grid else "",
-                appeal.get_priority_display(),
-                appeal.get_category_display(),
-                appeal.get_status_display(),
-                _("yes") if appeal.is_anonymous else "",
-                when(appeal.first_response_at),
-                when(appeal.resolved_at),
-                when(appeal.resolution_due_original_at),
-                _("yes") if appeal.is_repeat or appeal.reopen_count else "",
-                appeal.handling_region.name if appeal.handling_region else "",
-            ]
+            xlsx.row(
+                sheet,
+                [
+                    appeal.number,
+                    when(appeal.received_at),
+                    appeal.community.name,
+                    appeal.grid.name if appeal.grid else "",
+                    appeal.get_priority_display(),
+                    appeal.get_category_display(),
+                    appeal.get_status_display(),
+                    _("yes") if appeal.is_anonymous else "",
+                    when(appeal.first_response_at),
+                    when(appeal.resolved_at),
+                    when(appeal.resolution_due_original_at),
+                    _("yes") if appeal.is_repeat or appeal.reopen_count else "",
+                    appeal.handling_region.name if appeal.handling_region else "",
+                ],
+            )
         )
     return _save(book)

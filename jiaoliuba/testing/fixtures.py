@@ -86,7 +86,8 @@ def api_client():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Each test starts with an empty cache (rate-limit counters are in the database, or
+    in Redis when a test configures it)."""
     from django.core.cache import cache
 
     from jiaoliuba.core import workdays

@@ -7,11 +7,11 @@ from ninja import Router, Status
 from jiaoliuba.accounts import selectors, services
 from jiaoliuba.accounts.api.schemas import (
     MeOut,
+    PhoneRevealOut,
     RegionRef,
     ResidentOut,
     ResidentUpdateIn,
     RevealIn,
-    RevealOut,
     RoleOut,
     SmsRequestIn,
     SmsVerifyIn,
@@ -20,6 +20,7 @@ from jiaoliuba.accounts.api.schemas import (
 )
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotAuthenticated
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.models import Region
@@ -111,7 +112,7 @@ def resident_list(
     status: str = "",
     region: str = "",
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     limit = max(1, min(limit, 200))
     qs = selectors.resident_list(user=request.auth, query=q, status=status, region_code=region)
@@ -147,11 +148,11 @@ def resident_verify(request: HttpRequest, resident_id: int):
     )
 
 
-@router.post("/residents/{resident_id}/reveal-phone", response=RevealOut)
+@router.post("/residents/{resident_id}/reveal-phone", response=PhoneRevealOut)
 def resident_reveal_phone(request: HttpRequest, resident_id: int, payload: RevealIn):
     """The full number, for calling the resident back; every call is logged."""
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
-    return RevealOut(
+    return PhoneRevealOut(
         value=services.resident_reveal_phone(
             actor=request.auth, resident=resident, reason=payload.reason, ip=client_ip(request)
         )

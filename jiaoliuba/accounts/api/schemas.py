@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from jiaoliuba.regions.api.schemas import RegionRef
+
 
 class TokenIn(Schema):
     username: str
@@ -43,11 +45,6 @@ class MeOut(Schema):
     resident_id: int | None
 
 
-class RegionRef(Schema):
-    code: str
-    name: str
-
-
 class ResidentOut(Schema):
     id: int
     display_name: str
@@ -72,5 +69,5 @@ class RevealIn(Schema):
     reason: str
 
 
-class RevealOut(Schema):
+class PhoneRevealOut(Schema):
     value: str

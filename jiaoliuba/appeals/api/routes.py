@@ -2,19 +2,22 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Status
+from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
 from jiaoliuba.appeals import selectors, services
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
+    AppealForm,
     AppealOut,
     DecideIn,
+    DeskAppealForm,
     DispatchIn,
     EventOut,
     ExtensionIn,
     ExtensionOut,
     FollowUpIn,
+    MaterialForm,
     MergeIn,
     MessageIn,
     NoteIn,
@@ -22,8 +25,8 @@ from jiaoliuba.appeals.api.schemas import (
     ReasonIn,
     RepeatIn,
     ReplyIn,
-    RevealOut,
     SimilarOut,
+    SubmitterRevealOut,
     TriageIn,
     WithdrawIn,
 )
@@ -33,11 +36,16 @@ from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.uploads import attachment_response
+from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
 
 router = Router(tags=["appeals"])
+# Documented so generated clients send it; the handlers read it from request.headers.
+IDEMPOTENCY_KEY = Header(
+    "", alias="Idempotency-Key", description="Makes retries safe: a replay answers 200"
+)
 
 
 def _out(request: HttpRequest, appeal: Appeal) -> dict:
@@ -50,7 +58,14 @@ def _get(request: HttpRequest, appeal_id: int) -> Appeal:
 
 
 @router.post("/appeals", response={200: AppealOut, 201: AppealOut})
-def appeal_create(request: HttpRequest):
+def appeal_create(
+    request: HttpRequest,
+    form: Form[AppealForm],
+    photos: File[list[UploadedFile]] = None,
+    voice: File[UploadedFile] = None,
+    video: File[UploadedFile] = None,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+):
     """File an appeal (multipart form): content, type_hint, community, grid, address,
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
     (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
@@ -78,7 +93,14 @@ def appeal_create(request: HttpRequest):
 
 
 @router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})
-def appeal_desk_create(request: HttpRequest):
+def appeal_desk_create(
+    request: HttpRequest,
+    form: Form[DeskAppealForm],
+    photos: File[list[UploadedFile]] = None,
+    voice: File[UploadedFile] = None,
+    video: File[UploadedFile] = None,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+):
     """Staff enter an appeal received offline (window, phone, home visit, venue, grid
     patrol): the same fields plus `channel`, `received_at` (may be in the past) and the
     resident's `resident_phone` and `resident_name`."""
@@ -121,7 +143,7 @@ def appeal_list(
     q: str = "",
     overdue: bool = False,
     limit: int = 50,
-    offset: int = 0,
+    offset: Offset = 0,
 ):
     """Staff: the queue of their scope (overdue first, then the nearest deadline).
     Residents, or `mine=true`: the appeals the caller filed."""
@@ -442,7 +464,7 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
     return Status(201, event_dict(event, staff_view=True))
 
 
-@router.post("/appeals/{appeal_id}/reveal-submitter", response=RevealOut)
+@router.post("/appeals/{appeal_id}/reveal-submitter", response=SubmitterRevealOut)
 def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):
@@ -476,7 +498,12 @@ def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
 
 
 @router.post("/appeals/{appeal_id}/material", response={201: EventOut})
-def appeal_add_material(request: HttpRequest, appeal_id: int):
+def appeal_add_material(
+    request: HttpRequest,
+    appeal_id: int,
+    form: Form[MaterialForm],
+    photos: File[list[UploadedFile]] = None,
+):
     """补充材料 (multipart form): `text` and/or files `photos`, by the resident who filed
     the appeal, while it is open; the handler is told. A finished appeal: 409
     `appeal_not_open`."""

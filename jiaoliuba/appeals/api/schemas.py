@@ -3,12 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import ConfigDict
 
-
-class RegionRef(Schema):
-    code: str
-    name: str
+from jiaoliuba.regions.api.schemas import RegionRef
 
 
 class AttachmentOut(Schema):
@@ -152,7 +150,7 @@ class FollowUpIn(Schema):
     reached: bool
 
 
-class RevealOut(Schema):
+class SubmitterRevealOut(Schema):
     name: str
     phone: str
 
@@ -184,3 +182,40 @@ class AlertOut(Schema):
 
 class WithdrawIn(Schema):
     reason: str = ""
+
+
+class MaterialForm(Schema):
+    """The text field of `POST /appeals/{id}/material` (multipart, beside `photos`)."""
+
+    text: str = Field("", description="What the resident adds (text, photos or both)")
+
+
+class AppealForm(Schema):
+    """The text fields of `POST /appeals` (multipart/form-data). The handler reads the
+    form itself; this schema documents it and routes it through the API's parser.
+    Missing fields are the service's to refuse, with its own message, so they default to
+    "" here and are listed as required only in the spec."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["content"]})
+
+    content: str = Field("", description="What happened")
+    type_hint: str = Field("", description="The resident's guess of the category")
+    community: str = Field("", description="Community code (default: the caller's)")
+    grid: str = Field("", description="Grid code")
+    address: str = ""
+    latitude: str = ""
+    longitude: str = ""
+    contact_phone: str = ""
+    is_anonymous: str = Field("", description='"1", "true" or "on" for anonymous')
+    consent_public: str = Field("", description='"1" to allow a scrubbed public summary')
+
+
+class DeskAppealForm(AppealForm):
+    model_config = ConfigDict(json_schema_extra={"required": ["content", "channel"]})
+
+    channel: str = Field(
+        "", description="How it was received (window, phone, visit, venue, patrol)"
+    )
+    received_at: str = Field("", description="ISO 8601 time it was received (may be past)")
+    resident_phone: str = ""
+    resident_name: str = ""

@@ -2,6 +2,7 @@ from .audit import AuditLog, SensitiveAccessLog
 from .base import BaseModel
 from .calendar import CalendarDay, CalendarYear
 from .outbox import SmsOutbox
+from .ratelimit import RateCounter
 from .worker import PeriodicTaskRun, WorkerHeartbeat
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "PeriodicTaskRun",
+    "RateCounter",
     "SensitiveAccessLog",
     "SmsOutbox",
     "WorkerHeartbeat",

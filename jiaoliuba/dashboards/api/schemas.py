@@ -9,7 +9,9 @@ from typing import Any
 from ninja import Schema
 
 
-class RegionRef(Schema):
+class DashboardRegion(Schema):
+    """The region a figure is about; its id is what the dashboards' `region` filter takes."""
+
     id: int
     code: str
     name: str
@@ -27,7 +29,7 @@ class PeriodOut(Schema):
 
 
 class Head(Schema):
-    region: RegionRef
+    region: DashboardRegion
     period: PeriodOut
     previous_period: PeriodOut
     category: str | None
@@ -58,7 +60,7 @@ class KpiOut(Head):
 
 
 class NodeOut(Schema):
-    region: RegionRef
+    region: DashboardRegion
     score: float | None
     rank: int | None
     figures: dict[str, float | None]

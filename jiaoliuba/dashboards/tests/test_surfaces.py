@@ -1,6 +1,7 @@
 """The page, the Excel file and the API show the same numbers, inside the same scope."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +11,13 @@ from jiaoliuba.dashboards.models import RankingWeight
 from jiaoliuba.dashboards.tests.scenario import build
 from jiaoliuba.dashboards.tests.test_figures import NOVEMBER_JIEFANG, assert_figures
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.fixtures import JIANKANG, JIEFANG, XIYUAN_COMMUNITY
+from jiaoliuba.testing.fixtures import (
+    DONGFENG,
+    JIANKANG,
+    JIEFANG,
+    JIEFANG_G1,
+    XIYUAN_COMMUNITY,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +195,46 @@ def test_plotly_is_a_static_file_from_the_installed_package():
 def test_no_new_events_means_no_work(story):
     dashboard_services.rollups_sync()
     assert dashboard_services.rollups_sync() == 0
+
+
+def _text_cells(content: bytes):
+    """Every string cell of every sheet, and whether the file holds any formula."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        has_formula = any(
+            b"<f>" in archive.read(n) or b"<f " in archive.read(n)
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/")
+        )
+    book = load_workbook(io.BytesIO(content))
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
+    return [c for c in cells if isinstance(c.value, str)], has_formula
+
+
+def test_region_names_that_look_like_formulas_are_exported_as_text(story, staff, login_client):
+    evil = {
+        JIEFANG: '=HYPERLINK("http://evil.example/x","点击查看")',
+        JIEFANG_G1: "+1+cmd|' /C calc'!A0",
+        DONGFENG: "@SUM(1,1)",
+    }
+    for code, name in evil.items():
+        Region.objects.filter(code=code).update(name=name)
+    web = login_client(staff["district"])
+    exports = [
+        f"/dashboards/export/appeals.xlsx?region={pk(JIEFANG)}&{QUERY}",
+        f"/dashboards/export/kpis.xlsx?region={pk(JIEFANG)}&{QUERY}",
+        f"/dashboards/export/kpis.xlsx?region={pk(DONGFENG)}&{QUERY}",
+    ]
+    seen = set()
+    for url in exports:
+        response = web.get(url)
+        assert response.status_code == 200, url
+        cells, has_formula = _text_cells(response.content)
+        assert not has_formula, url
+        for c in cells:
+            assert c.data_type == "s", (url, c.coordinate, c.value)
+            if c.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                assert c.quotePrefix, (url, c.coordinate, c.value)
+        seen |= {c.value for c in cells}
+    # the names arrive unchanged, as text (the KPI sheet's title starts with the name)
+    assert evil[JIEFANG] in seen and evil[JIEFANG_G1] in seen
+    assert any(v.startswith(evil[DONGFENG]) for v in seen)

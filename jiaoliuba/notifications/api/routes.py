@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from jiaoliuba.core.api_params import Offset
 from jiaoliuba.notifications import selectors, services
 from jiaoliuba.notifications.api.schemas import MarkedOut, NotificationOut, UnreadCountOut
 from jiaoliuba.notifications.models import Notification
@@ -24,10 +25,11 @@ def notification_out(n: Notification) -> NotificationOut:
 
 
 @router.get("/notifications", response=list[NotificationOut])
-def notification_list(request: HttpRequest, unread: bool = False, limit: int = 50, offset: int = 0):
+def notification_list(
+    request: HttpRequest, unread: bool = False, limit: int = 50, offset: Offset = 0
+):
     """The caller's own notifications, unread first, then newest first."""
     limit = max(1, min(limit, 200))
-    offset = max(0, offset)
     qs = selectors.inbox_for(user=request.auth, unread_only=unread)
     return [notification_out(n) for n in qs[offset : offset + limit]]
 
