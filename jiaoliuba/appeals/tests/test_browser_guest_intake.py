@@ -75,4 +75,4 @@ def test_visitor_files_without_account_and_follows_it_by_code(
     desk.click("main form button[type=submit]")
     desk.wait_for_url("**/workbench/")
     desk.goto("/workbench/appeals/")
-    expect(desk.locator(f"text={appeal.number}").first).to_be_visible()
+    expect(desk.locator(f"text={appeal.number} >> visible=true").first).to_be_visible()
