@@ -245,6 +245,11 @@ PERIODIC_TASKS = {
 }
 # Absolute address of the site, so SMS and e-mail can carry full links.
 SITE_URL = os.environ.get("SITE_URL", "")
+# The public form for appeals without an account, and look-ups by tracking code.
+APPEAL_GUEST_MAX_PER_IP_PER_HOUR = int(os.environ.get("APPEAL_GUEST_MAX_PER_IP_PER_HOUR", "10"))
+APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR = int(
+    os.environ.get("APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR", "20")
+)
 
 # --- Appeals -----------------------------------------------------------------------
 APPEAL_MAX_TEXT = 2000
