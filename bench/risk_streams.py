@@ -1372,35 +1372,28 @@ def report(results: list[dict], elapsed: float) -> None:
         print(row)
 
 
+SURGE_VARIANTS = [
+    ("before (24 h, category)", {"RISK_SURGE_WINDOWS": (24.0,), "RISK_SURGE_BY_HINT": False}),
+    ("current", {}),
+    ("category only", {"RISK_SURGE_BY_HINT": False}),
+    ("24 h window only", {"RISK_SURGE_WINDOWS": (24.0,)}),
+    ("windows 3,6,12,24", {"RISK_SURGE_WINDOWS": (3.0, 6.0, 12.0, 24.0)}),
+    ("P=0.0005", {"RISK_SURGE_P": 0.0005}),
+    ("P=0.002", {"RISK_SURGE_P": 0.002}),
+]
+
+
 def surge_what_if() -> None:
     """BENCH_WHATIF=1: replay the same streams through the surge rule in memory (the
-    classifier files each appeal exactly as appeal_submit does; nothing is written), for
-    the current settings and a few alternatives. The first row should reproduce the
-    database run's surge figures."""
+    classifier files each appeal exactly as appeal_submit does; nothing is written), with
+    the app's own `risk.surge_test` under the current and a few alternative settings. The
+    "current" row should reproduce the database run's surge figures (except alert rows:
+    here one alert per community, category and 24 h, as `risk.create_alert` keeps)."""
     from django.conf import settings
 
-    from jiaoliuba.appeals.risk import poisson_tail
+    from jiaoliuba.appeals import risk
     from jiaoliuba.triage import classifier
 
-    variants = [
-        (
-            "current",
-            settings.RISK_SURGE_MIN,
-            settings.RISK_SURGE_FLOOR,
-            settings.RISK_SURGE_P,
-            False,
-        ),
-        ("P=0.002", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, False),
-        ("floor=0.4", settings.RISK_SURGE_MIN, 0.4, settings.RISK_SURGE_P, False),
-        (
-            "history/days seen",
-            settings.RISK_SURGE_MIN,
-            settings.RISK_SURGE_FLOOR,
-            settings.RISK_SURGE_P,
-            True,
-        ),
-        ("P=0.002 + days seen", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, True),
-    ]
     streams = [generate(i) for i in range(len(KINDS) * STREAMS)]
     for stream in streams:
         verdicts = classifier.classify_many(
@@ -1410,42 +1403,57 @@ def surge_what_if() -> None:
             it.category = verdict.category
     print(f"surge rule replayed in memory over the same {len(streams)} streams (seed {SEED})")
     print(
-        f"{'variant':<22}{'detected':>10}{'quiet alerts':>14}{'/stream-mo':>11}{'streams':>9}{'stray, all streams':>20}"
+        f"{'variant':<22}{'detected':>10}{'by 4th':>8}  {'trigger':<34}{'quiet alerts':>13}{'/stream-mo':>11}{'streams':>9}{'stray':>7}"
     )
-    for name, minimum, floor, p_limit, seen_days in variants:
-        detected, quiet_alerts, quiet_streams, stray = 0, 0, 0, 0
+    for name, overrides in SURGE_VARIANTS:
+        saved = {k: getattr(settings, k) for k in overrides}
+        for k, v in overrides.items():
+            setattr(settings, k, v)
+        detected, by4, quiet_alerts, quiet_streams, stray = 0, 0, 0, 0, 0
+        triggers: Counter = Counter()
         months = 0.0
         for stream in streams:
             items = stream.items
             planted = [i for i, it in enumerate(items) if it.tag == "planted"]
             last = items[planted[-1]].at if planted else None
-            keys: set[tuple] = set()
-            hit, stray_here = False, 0
+            standing: dict[tuple, dt.datetime] = {}
+            hit, stray_here = None, 0
             for i, it in enumerate(items):
                 t = it.at
-                same = [
-                    o.at
-                    for o in items[: i + 1]
-                    if o.community == it.community and o.category == it.category
-                ]
-                recent = sum(1 for a in same if a > t - dt.timedelta(hours=24))
-                if recent < minimum:
+                scopes = [it.category]
+                if settings.RISK_SURGE_BY_HINT and it.hint and it.hint != it.category:
+                    scopes.append(it.hint)
+                fired = None
+                for cat in scopes:
+                    same = [
+                        o.at
+                        for o in items[: i + 1]
+                        if o.community == it.community
+                        and (o.category == cat or (settings.RISK_SURGE_BY_HINT and o.hint == cat))
+                    ]
+                    recent = [a for a in same if a > t - dt.timedelta(hours=24)]
+                    if len(recent) < settings.RISK_SURGE_MIN:
+                        continue
+                    window = t - dt.timedelta(hours=24)
+                    history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
+                    found = risk.surge_test(recent, t, history / 28)
+                    if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
+                        continue
+                    fired = cat
+                    break
+                if fired is None:
                     continue
-                window = t - dt.timedelta(hours=24)
-                history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
-                days = 28.0
-                if seen_days:  # divide by the days the community has actually been watched
-                    days = min(28.0, max(1.0, (window - stream.start).total_seconds() / 86400))
-                if poisson_tail(recent, max(history / days, floor)) >= p_limit:
-                    continue
-                key = (it.community, it.category, t.astimezone(SH_OFFSET).date())
+                scope = (it.community, fired)
+                new_alert = not (scope in standing and standing[scope] > t - dt.timedelta(hours=24))
+                if new_alert:
+                    standing[scope] = t
                 tied = (
                     stream.kind == "surge"
                     and t <= last + dt.timedelta(hours=24)
                     and any(
                         t - dt.timedelta(hours=24) < items[p].at <= t
                         and items[p].community == it.community
-                        and items[p].category == it.category
+                        and fired in (items[p].category, items[p].hint)
                         for p in planted
                     )
                 )
@@ -1456,26 +1464,116 @@ def surge_what_if() -> None:
                     for p in planted
                 )
                 if tied:
-                    hit = True
-                elif key not in keys and not near_other:
+                    if hit is None:
+                        hit = planted.index(i) + 1 if i in planted else "after"
+                elif new_alert and not near_other:
                     stray_here += 1
-                keys.add(key)
-            detected += hit
+            if stream.kind == "surge":
+                detected += hit is not None
+                by4 += isinstance(hit, int) and hit <= 4
+                if hit is not None:
+                    triggers[hit] += 1
             stray += stray_here
             if stream.kind == "quiet":
                 quiet_alerts += stray_here
                 quiet_streams += bool(stray_here)
                 months += stream.days / 30
+        for k, v in saved.items():
+            setattr(settings, k, v)
         n_surge = sum(1 for st in streams if st.kind == "surge")
         n_quiet = sum(1 for st in streams if st.kind == "quiet")
-        print(
-            f"{name:<22}{f'{detected}/{n_surge}':>10}{quiet_alerts:>14}{quiet_alerts / max(months, 1e-9):>11.2f}"
-            f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>20}"
+        trig = " ".join(
+            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: (x[0] == "after", x[0]))
         )
+        print(
+            f"{name:<22}{f'{detected}/{n_surge}':>10}{f'{by4}/{n_surge}':>8}  {trig:<34}{quiet_alerts:>13}{quiet_alerts / max(months, 1e-9):>11.2f}"
+            f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>7}"
+        )
+
+
+def cluster_what_if() -> None:
+    """BENCH_WHATIF=cluster: replay the streams through the cluster grouping in memory (no
+    database, no classifier: clusters compare across categories), for fast iteration on
+    `matching`. The corpus is the stream's own appeals of the previous 60 days, as the
+    district's would be."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals import matching
+
+    threshold = settings.RISK_CLUSTER_SIMILARITY
+    n_streams = len(KINDS) * STREAMS
+    detected, quiet_keys, stray, months, trig = 0, 0, 0, 0.0, Counter()
+    free_hit = free_n = 0
+    misses = []
+    for index in range(n_streams):
+        stream = generate(index)
+        items = stream.items
+        planted = {i for i, it in enumerate(items) if it.tag == "planted"}
+        last = max((items[i].at for i in planted), default=None)
+        keys: set[tuple[int, int]] = set()
+        corpus_day, corpus = None, matching.learn([])
+        hit = None
+        for i, it in enumerate(items):
+            day = it.at.astimezone(SH_OFFSET).date()
+            if day != corpus_day:
+                corpus_day = day
+                midnight = dt.datetime.combine(day, dt.time(), SH_OFFSET)
+                corpus = matching.learn(
+                    (o.text, o.community)
+                    for o in items[:i]
+                    if midnight - dt.timedelta(days=60) <= o.at < midnight
+                )
+            window = [
+                j
+                for j in range(i - 1, -1, -1)
+                if items[j].community == it.community
+                and items[j].at >= it.at - dt.timedelta(hours=48)
+            ][:60]
+            tellings = {j: matching.telling(items[j].text, corpus) for j in [i, *window]}
+            group = matching.group_of(i, tellings, corpus, threshold)
+            people = {items[j].resident for j in group}
+            if len(group) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:
+                continue
+            in_event = len(group & planted) >= 3 and stream.kind == "cluster"
+            if in_event and last is not None and it.at <= last + dt.timedelta(hours=24):
+                if hit is None:
+                    order = sorted(planted, key=lambda j: items[j].at)
+                    hit = order.index(i) + 1 if i in planted else "after"
+                continue
+            key = (it.community, min(group))
+            if key in keys or in_event:
+                continue
+            keys.add(key)
+            stray += 1
+            if stream.kind == "quiet":
+                quiet_keys += 1
+                if len(misses) < 8:
+                    misses.append(["QUIET"] + [items[j].text for j in sorted(group)])
+        if stream.kind == "quiet":
+            months += stream.days / 30
+        if stream.kind == "cluster":
+            detected += hit is not None
+            trig[str(hit)] += 1
+            if hit is None:
+                misses.append([items[j].text for j in sorted(planted)])
+            if stream.close <= 2:
+                free_n += 1
+                free_hit += hit is not None
+    n_cluster = n_streams // len(KINDS)
+    print(
+        f"cluster replay, seed {SEED}, {n_streams} streams: detected {detected}/{n_cluster} "
+        f"(events with 2 or fewer close wordings: {free_hit}/{free_n}); trigger {dict(trig)}; "
+        f"quiet alerts {quiet_keys} = {quiet_keys / max(months, 1e-9):.2f}/stream-month; stray {stray}"
+    )
+    for group in misses:
+        print("  ", " | ".join(group))
 
 
 def main() -> None:
     _bootstrap()
+    if os.environ.get("BENCH_WHATIF") == "cluster":
+        cluster_what_if()
+        return
     if os.environ.get("BENCH_WHATIF"):
         surge_what_if()
         return
