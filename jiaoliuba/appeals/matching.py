@@ -103,12 +103,12 @@ def learn(texts: Iterable[tuple[str, object]]) -> Corpus:
 # order). Written from the kinds of matters 12345 hotlines and community workers group as
 # one event (utilities out, shared equipment down, nuisance from one source, collective
 # money disputes), not from any test set; keep each matter narrow, since two unrelated
-# appeals that share one still link.
+# appeals that share one still link. "name/variant" is another way to tell the same matter.
 MATTERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "water_out": (
         ("停水", "断水", "没水", "没有水", "不来水", "没来水", "一滴水", "不出水", "供水中断"),
     ),
-    "water_out_tap": (("自来水", "水龙头", "供水"), ("断了", "停了", "没了", "不出", "中断")),
+    "water_out/tap": (("自来水", "水龙头", "供水"), ("断了", "停了", "没了", "不出", "中断")),
     "power_out": (("停电", "断电", "没电", "没有电", "不来电", "没来电", "供电中断"),),
     "gas_smell": (
         ("燃气", "煤气", "天然气", "液化气"),
@@ -118,7 +118,7 @@ MATTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("电梯", "升降梯"),
         ("坏", "停运", "故障", "不能用", "用不了", "停了", "困人", "关人", "不动", "停用"),
     ),
-    "lift_stairs": (("爬", "走"), ("十几层", "几十层", "楼梯"), ("电梯",)),
+    "lift_down/stairs": (("爬", "走"), ("十几层", "几十层", "楼梯"), ("电梯",)),
     "night_works": (
         ("工地", "施工", "打桩", "夜间作业", "渣土车", "搅拌"),
         ("夜", "晚上", "凌晨", "十一点", "十二点", "吵", "噪音", "扰民", "睡不着"),
@@ -128,7 +128,7 @@ MATTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("吵", "噪音", "声", "震", "一大早", "中午", "周末", "从早", "半夜"),
     ),
     # Tools that are a nuisance by themselves, whatever else is said.
-    "renovation_tools": (("砸墙", "拆墙", "敲墙", "电钻", "电锤", "切割机", "冲击钻"),),
+    "renovation/tools": (("砸墙", "拆墙", "敲墙", "电钻", "电锤", "切割机", "冲击钻"),),
     "dance_music": (("广场舞", "跳舞", "坝坝舞"), ("音响", "音乐", "吵", "噪音", "声", "扰民")),
     "cooking_fumes": (("油烟", "烧烤", "烤串", "烤肉", "炭火"),),
     "refuse": (
@@ -145,7 +145,7 @@ MATTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("不亮", "没亮", "坏", "黑", "摔"),
         ("路", "院子", "小区", "出门", "走路", "夜路"),
     ),
-    "dark_yard": (("没有灯", "没灯", "黑灯瞎火", "一片漆黑"),),
+    "lights_out/dark": (("没有灯", "没灯", "黑灯瞎火", "一片漆黑"),),
     "stray_dogs": (("流浪狗", "野狗", "无主的狗", "流浪犬", "狗群"),),
     "fumes": (
         ("废气", "化工", "化学", "刺鼻", "毒气", "焚烧", "烧塑料"),
@@ -155,7 +155,7 @@ MATTERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("下水道", "下水管", "排污管", "污水管", "化粪池", "管道"),
         ("堵", "返", "冒", "溢", "臭"),
     ),
-    "sewage_backflow": (("返水", "返污水", "冒污水", "冒脏水", "臭水", "污水横流"),),
+    "sewage/backflow": (("返水", "返污水", "冒污水", "冒脏水", "臭水", "污水横流"),),
     "parking_fee": (("停车", "车位", "停车管理费", "车位月租"), ("涨", "收费", "费")),
     "property_fee": (("物业费", "公摊", "维修基金"), ("涨", "多收", "不明不白", "公开")),
     "wage_arrears": (("工资", "工钱", "讨薪", "拿不到钱", "欠薪", "血汗钱"),),
@@ -198,7 +198,9 @@ _MATTERS = tuple(
 
 def matters(text: str) -> frozenset[str]:
     return frozenset(
-        name for name, groups in _MATTERS if all(any(w in text for w in g) for g in groups)
+        name.split("/")[0]
+        for name, groups in _MATTERS
+        if all(any(w in text for w in g) for g in groups)
     )
 
 
