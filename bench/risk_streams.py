@@ -832,9 +832,8 @@ def _bootstrap() -> None:
 
 
 def _communities():
-    from jiaoliuba.regions.models import Region
-
     from jiaoliuba.appeals.models import Appeal
+    from jiaoliuba.regions.models import Region
 
     skip = {"411702001001", "411702001002"}  # the demo's appeals; bench/sweep.py's million
     # ...and any other community the demo has since filled with appeals of its own.
