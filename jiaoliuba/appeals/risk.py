@@ -121,8 +121,8 @@ def district_corpus(appeal: Appeal, now: dt.datetime) -> matching.Corpus:
         received_at__gte=today - dt.timedelta(days=settings.RISK_CORPUS_DAYS),
         received_at__lt=today,
     ).exclude(status=Status.REJECTED)
-    stamp = rows.aggregate(n=Count("pk"), last=Max("pk"))
-    key = (district, today, stamp["n"], stamp["last"], settings.RISK_CORPUS_SIZE)
+    stamp = rows.aggregate(n=Count("pk"), last=Max("pk"), latest=Max("received_at"))
+    key = (district, today, *stamp.values(), settings.RISK_CORPUS_SIZE)
     corpus = _CORPORA.get(key)
     if corpus is None:
         latest = rows.order_by("-received_at").values_list("content", "community_id")
