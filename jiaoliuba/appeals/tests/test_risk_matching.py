@@ -228,12 +228,22 @@ def test_a_tight_burst_raises_a_surge_on_its_fourth_appeal(at, regions, make_res
 
 @pytest.mark.django_db
 def test_a_burst_across_midnight_is_one_surge_alert(at, regions, make_resident, staff):
-    times = [(20, 22, 0), (20, 22, 20), (20, 22, 40), (20, 23, 0), (21, 0, 10), (21, 0, 30)]
-    for (day, hour, minute), matter in zip(times, [*NOISE, "楼上又在跺脚"], strict=False):
+    # Enough before midnight to alarm under any window, and more after it.
+    times = [
+        (20, 22, 0),
+        (20, 22, 10),
+        (20, 22, 20),
+        (20, 22, 30),
+        (20, 22, 40),
+        (21, 0, 10),
+        (21, 0, 20),
+    ]
+    texts = [*NOISE, "楼上又在跺脚", "楼下半夜放音乐"]
+    for (day, hour, minute), matter in zip(times, texts, strict=True):
         at(dt.datetime(2026, 11, day, hour, minute, tzinfo=SH))
         file(regions, make_resident(JIEFANG_G1), matter, hint="neighbor")
     alert = RiskAlert.objects.get(kind="surge")
-    assert alert.evidence["count_24h"] == 6
+    assert alert.evidence["count_24h"] == 7
 
 
 @pytest.mark.django_db
