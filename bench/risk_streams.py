@@ -460,6 +460,119 @@ CLUSTER_MATTERS: list[tuple[str, list[str]]] = [
     ]),
 ]  # fmt: skip
 
+# A second set, written after the matching code and its lexicon were settled and never
+# used to change them (BENCH_CLUSTER_SET=fresh): how the cluster detector fares on matters
+# and words it was not written around. Some matters are outside the lexicon on purpose.
+FRESH_CLUSTER_MATTERS: list[tuple[str, list[str]]] = [
+    ("property", [
+        "小区东门被物业锁了，进出都要绕到北门",
+        "物业把东门锁了，我们进出要绕到北门去",
+        "东门被锁了，每天要绕到北门进出",
+        "早上送孩子出不去，那个门不让走了，得多绕一大圈",
+        "好好的出入口说封就封，老人买菜多走十几分钟",
+    ]),
+    ("property", [
+        "8号楼水压特别低，六楼以上基本放不出水",
+        "8号楼的水压太低了，六楼以上放不出水",
+        "我们8号楼水压低，楼上几层几乎没水",
+        "洗澡洗到一半水就变小了，热水器都打不着火",
+        "住高层的一到晚上做饭时间水就细得像线",
+    ]),
+    ("property", [
+        "小区里老鼠越来越多，晚上在垃圾桶边乱窜",
+        "最近小区老鼠特别多，晚上到处乱窜",
+        "老鼠越来越多了，晚上垃圾桶边全是",
+        "家里车库的电线被咬断了，物业也不灭鼠",
+        "一楼厨房半夜有东西咬塑料袋，吓得不敢睡",
+    ]),
+    ("livelihood", [
+        "今天一早开始停气了，没法做饭",
+        "从早上开始停气，家里做不了饭",
+        "小区停气了，早饭午饭都没法做",
+        "燃气灶打不着火，问了邻居也一样",
+        "天然气一整天不来，孩子只能吃泡面",
+    ]),
+    ("livelihood", [
+        "12号楼晚上突然停电了，楼道一片漆黑",
+        "12号楼晚上停电了，整栋楼黑漆漆的",
+        "晚上12号楼突然停电，一直没来电",
+        "家里跳闸了推上去也没用，邻居家也都黑着",
+        "空调冰箱全停了，电力公司电话打不通",
+    ]),
+    ("property", [
+        "3号楼电梯又困人了，里面的人喊了半小时",
+        "3号楼电梯困人，被关在里面半个小时",
+        "3号楼的电梯又把人困住了，等了半小时才救出来",
+        "刚才轿厢卡在两层中间，按警铃没人应",
+        "老人被关在电梯里吓坏了，维保的人迟迟不到",
+    ]),
+    ("safety", [
+        "小区门口的路面塌了一个大坑，车差点掉进去",
+        "门口路面塌了个大坑，差点有车掉进去",
+        "小区门口的马路塌陷了，坑很大",
+        "出门那段路陷下去一块，晚上看不见很危险",
+        "路中间突然下沉，骑电动车的人摔倒了",
+    ]),
+    ("property", [
+        "6号楼顶有人私搭了一间房，还在施工",
+        "6号楼楼顶有人私自盖房子，正在施工",
+        "有人在6号楼顶违规搭建，天天敲敲打打",
+        "顶楼住户在天台上砌墙盖屋，楼板受得了吗",
+        "楼顶多出一个铁皮屋，物业说管不了",
+    ]),
+    ("neighbor", [
+        "楼下KTV每天唱到凌晨两点，根本睡不着",
+        "楼下的KTV唱到凌晨两点，吵得睡不着",
+        "KTV每天晚上唱到两点多，实在受不了",
+        "底商那家唱歌的店低音炮震得床都在抖",
+        "半夜还有人在街边店里鬼哭狼嚎地唱歌",
+    ]),
+    ("safety", [
+        "有条大黑狗不拴绳，昨天咬了一个小孩",
+        "小区有条黑狗不拴绳，昨天把小孩咬了",
+        "那条不拴绳的大黑狗昨天咬伤了孩子",
+        "孩子在楼下玩被狗咬了一口，打了狂犬疫苗",
+        "养狗的不牵绳，我家孩子腿上被咬出血",
+    ]),
+    ("livelihood", [
+        "暖气到现在还没来，屋里冷得待不住",
+        "到现在还没来暖气，家里冷得受不了",
+        "都这个时候了暖气还不来，屋里太冷了",
+        "晚上睡觉要盖两床被子，还是冻得睡不着",
+        "家里老人冻感冒了，说好的十五号开始也没动静",
+    ]),
+    ("property", [
+        "消防通道被私家车堵死了，救护车进不来",
+        "私家车把消防通道堵死了，救护车都进不来",
+        "消防通道停满了车，昨天救护车进不来",
+        "昨晚急救车在门口掉不了头，耽误了好几分钟",
+        "车都停在那条黄线上，真着火了消防车怎么进",
+    ]),
+    ("suggestion", [
+        "小区对面要建信号基站，大家担心辐射",
+        "对面要建基站，大家担心有辐射",
+        "小区对面准备建信号塔，居民担心辐射问题",
+        "听说楼对面要立个铁塔，家里有孕妇很害怕",
+        "那个通讯铁塔离幼儿园太近，对孩子健康有没有影响",
+    ]),
+    ("property", [
+        "垃圾分类点三天没人收了，堆得满地都是",
+        "垃圾分类点三天没收了，垃圾堆了一地",
+        "分类垃圾点已经三天没人收，满地都是垃圾",
+        "楼下的桶都溢出来了，野猫把袋子扒得到处是",
+        "这几天清洁车一直没来，一出门就是一股酸臭",
+    ]),
+    ("group_conflict", [
+        "物业要撤场了，业主们今晚在广场上开会",
+        "物业说月底撤场，业主今晚在广场聚集开会",
+        "物业公司要撤了，好多业主晚上聚在广场商量",
+        "物业贴通知说不干了，下个月没人管我们小区",
+        "几百户业主群里吵翻了，准备一起去找开发商",
+    ]),
+]  # fmt: skip
+if os.environ.get("BENCH_CLUSTER_SET") == "fresh":
+    CLUSTER_MATTERS = FRESH_CLUSTER_MATTERS
+
 
 def _background_count() -> int:
     return sum(len(v) for v in BACKGROUND.values())
@@ -719,13 +832,16 @@ def _bootstrap() -> None:
 
 
 def _communities():
+    from jiaoliuba.appeals.models import Appeal
     from jiaoliuba.regions.models import Region
 
     skip = {"411702001001", "411702001002"}  # the demo's appeals; bench/sweep.py's million
+    # ...and any other community the demo has since filled with appeals of its own.
+    busy = set(Appeal.objects.exclude(content="").values_list("community__code", flat=True))
     found = [
         c
         for c in Region.objects.filter(level="community").order_by("code")
-        if c.code not in skip and Region.objects.filter(parent=c, level="grid").exists()
+        if c.code not in skip | busy and Region.objects.filter(parent=c, level="grid").exists()
     ]
     if len(found) < SETS * PER_SET:
         sys.exit(f"need {SETS * PER_SET} communities with grids, found {len(found)}")
@@ -1372,35 +1488,28 @@ def report(results: list[dict], elapsed: float) -> None:
         print(row)
 
 
+SURGE_VARIANTS = [
+    ("before (24 h, category)", {"RISK_SURGE_WINDOWS": (24.0,), "RISK_SURGE_BY_HINT": False}),
+    ("current", {}),
+    ("category only", {"RISK_SURGE_BY_HINT": False}),
+    ("24 h window only", {"RISK_SURGE_WINDOWS": (24.0,)}),
+    ("windows 3,6,12,24", {"RISK_SURGE_WINDOWS": (3.0, 6.0, 12.0, 24.0)}),
+    ("P=0.0005", {"RISK_SURGE_P": 0.0005}),
+    ("P=0.002", {"RISK_SURGE_P": 0.002}),
+]
+
+
 def surge_what_if() -> None:
     """BENCH_WHATIF=1: replay the same streams through the surge rule in memory (the
-    classifier files each appeal exactly as appeal_submit does; nothing is written), for
-    the current settings and a few alternatives. The first row should reproduce the
-    database run's surge figures."""
+    classifier files each appeal exactly as appeal_submit does; nothing is written), with
+    the app's own `risk.surge_test` under the current and a few alternative settings. The
+    "current" row should reproduce the database run's surge figures (except alert rows:
+    here one alert per community, category and 24 h, as `risk.create_alert` keeps)."""
     from django.conf import settings
 
-    from jiaoliuba.appeals.risk import poisson_tail
+    from jiaoliuba.appeals import risk
     from jiaoliuba.triage import classifier
 
-    variants = [
-        (
-            "current",
-            settings.RISK_SURGE_MIN,
-            settings.RISK_SURGE_FLOOR,
-            settings.RISK_SURGE_P,
-            False,
-        ),
-        ("P=0.002", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, False),
-        ("floor=0.4", settings.RISK_SURGE_MIN, 0.4, settings.RISK_SURGE_P, False),
-        (
-            "history/days seen",
-            settings.RISK_SURGE_MIN,
-            settings.RISK_SURGE_FLOOR,
-            settings.RISK_SURGE_P,
-            True,
-        ),
-        ("P=0.002 + days seen", settings.RISK_SURGE_MIN, settings.RISK_SURGE_FLOOR, 0.002, True),
-    ]
     streams = [generate(i) for i in range(len(KINDS) * STREAMS)]
     for stream in streams:
         verdicts = classifier.classify_many(
@@ -1410,42 +1519,57 @@ def surge_what_if() -> None:
             it.category = verdict.category
     print(f"surge rule replayed in memory over the same {len(streams)} streams (seed {SEED})")
     print(
-        f"{'variant':<22}{'detected':>10}{'quiet alerts':>14}{'/stream-mo':>11}{'streams':>9}{'stray, all streams':>20}"
+        f"{'variant':<22}{'detected':>10}{'by 4th':>8}  {'trigger':<34}{'quiet alerts':>13}{'/stream-mo':>11}{'streams':>9}{'stray':>7}"
     )
-    for name, minimum, floor, p_limit, seen_days in variants:
-        detected, quiet_alerts, quiet_streams, stray = 0, 0, 0, 0
+    for name, overrides in SURGE_VARIANTS:
+        saved = {k: getattr(settings, k) for k in overrides}
+        for k, v in overrides.items():
+            setattr(settings, k, v)
+        detected, by4, quiet_alerts, quiet_streams, stray = 0, 0, 0, 0, 0
+        triggers: Counter = Counter()
         months = 0.0
         for stream in streams:
             items = stream.items
             planted = [i for i, it in enumerate(items) if it.tag == "planted"]
             last = items[planted[-1]].at if planted else None
-            keys: set[tuple] = set()
-            hit, stray_here = False, 0
+            standing: dict[tuple, dt.datetime] = {}
+            hit, stray_here = None, 0
             for i, it in enumerate(items):
                 t = it.at
-                same = [
-                    o.at
-                    for o in items[: i + 1]
-                    if o.community == it.community and o.category == it.category
-                ]
-                recent = sum(1 for a in same if a > t - dt.timedelta(hours=24))
-                if recent < minimum:
+                scopes = [it.category]
+                if settings.RISK_SURGE_BY_HINT and it.hint and it.hint != it.category:
+                    scopes.append(it.hint)
+                fired = None
+                for cat in scopes:
+                    same = [
+                        o.at
+                        for o in items[: i + 1]
+                        if o.community == it.community
+                        and (o.category == cat or (settings.RISK_SURGE_BY_HINT and o.hint == cat))
+                    ]
+                    recent = [a for a in same if a > t - dt.timedelta(hours=24)]
+                    if len(recent) < settings.RISK_SURGE_MIN:
+                        continue
+                    window = t - dt.timedelta(hours=24)
+                    history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
+                    found = risk.surge_test(recent, t, history / 28)
+                    if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
+                        continue
+                    fired = cat
+                    break
+                if fired is None:
                     continue
-                window = t - dt.timedelta(hours=24)
-                history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
-                days = 28.0
-                if seen_days:  # divide by the days the community has actually been watched
-                    days = min(28.0, max(1.0, (window - stream.start).total_seconds() / 86400))
-                if poisson_tail(recent, max(history / days, floor)) >= p_limit:
-                    continue
-                key = (it.community, it.category, t.astimezone(SH_OFFSET).date())
+                scope = (it.community, fired)
+                new_alert = not (scope in standing and standing[scope] > t - dt.timedelta(hours=24))
+                if new_alert:
+                    standing[scope] = t
                 tied = (
                     stream.kind == "surge"
                     and t <= last + dt.timedelta(hours=24)
                     and any(
                         t - dt.timedelta(hours=24) < items[p].at <= t
                         and items[p].community == it.community
-                        and items[p].category == it.category
+                        and fired in (items[p].category, items[p].hint)
                         for p in planted
                     )
                 )
@@ -1456,26 +1580,116 @@ def surge_what_if() -> None:
                     for p in planted
                 )
                 if tied:
-                    hit = True
-                elif key not in keys and not near_other:
+                    if hit is None:
+                        hit = planted.index(i) + 1 if i in planted else "after"
+                elif new_alert and not near_other:
                     stray_here += 1
-                keys.add(key)
-            detected += hit
+            if stream.kind == "surge":
+                detected += hit is not None
+                by4 += isinstance(hit, int) and hit <= 4
+                if hit is not None:
+                    triggers[hit] += 1
             stray += stray_here
             if stream.kind == "quiet":
                 quiet_alerts += stray_here
                 quiet_streams += bool(stray_here)
                 months += stream.days / 30
+        for k, v in saved.items():
+            setattr(settings, k, v)
         n_surge = sum(1 for st in streams if st.kind == "surge")
         n_quiet = sum(1 for st in streams if st.kind == "quiet")
-        print(
-            f"{name:<22}{f'{detected}/{n_surge}':>10}{quiet_alerts:>14}{quiet_alerts / max(months, 1e-9):>11.2f}"
-            f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>20}"
+        trig = " ".join(
+            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: (x[0] == "after", x[0]))
         )
+        print(
+            f"{name:<22}{f'{detected}/{n_surge}':>10}{f'{by4}/{n_surge}':>8}  {trig:<34}{quiet_alerts:>13}{quiet_alerts / max(months, 1e-9):>11.2f}"
+            f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>7}"
+        )
+
+
+def cluster_what_if() -> None:
+    """BENCH_WHATIF=cluster: replay the streams through the cluster grouping in memory (no
+    database, no classifier: clusters compare across categories), for fast iteration on
+    `matching`. The corpus is the stream's own appeals of the previous 60 days, as the
+    district's would be."""
+    from django.conf import settings
+
+    from jiaoliuba.appeals import matching
+
+    threshold = settings.RISK_CLUSTER_SIMILARITY
+    n_streams = len(KINDS) * STREAMS
+    detected, quiet_keys, stray, months, trig = 0, 0, 0, 0.0, Counter()
+    free_hit = free_n = 0
+    misses = []
+    for index in range(n_streams):
+        stream = generate(index)
+        items = stream.items
+        planted = {i for i, it in enumerate(items) if it.tag == "planted"}
+        last = max((items[i].at for i in planted), default=None)
+        keys: set[tuple[int, int]] = set()
+        corpus_day, corpus = None, matching.learn([])
+        hit = None
+        for i, it in enumerate(items):
+            day = it.at.astimezone(SH_OFFSET).date()
+            if day != corpus_day:
+                corpus_day = day
+                midnight = dt.datetime.combine(day, dt.time(), SH_OFFSET)
+                corpus = matching.learn(
+                    (o.text, o.community)
+                    for o in items[:i]
+                    if midnight - dt.timedelta(days=60) <= o.at < midnight
+                )
+            window = [
+                j
+                for j in range(i - 1, -1, -1)
+                if items[j].community == it.community
+                and items[j].at >= it.at - dt.timedelta(hours=48)
+            ][:60]
+            tellings = {j: matching.telling(items[j].text, corpus) for j in [i, *window]}
+            group = matching.group_of(i, tellings, corpus, threshold)
+            people = {items[j].resident for j in group}
+            if len(group) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:
+                continue
+            in_event = len(group & planted) >= 3 and stream.kind == "cluster"
+            if in_event and last is not None and it.at <= last + dt.timedelta(hours=24):
+                if hit is None:
+                    order = sorted(planted, key=lambda j: items[j].at)
+                    hit = order.index(i) + 1 if i in planted else "after"
+                continue
+            key = (it.community, min(group))
+            if key in keys or in_event:
+                continue
+            keys.add(key)
+            stray += 1
+            if stream.kind == "quiet":
+                quiet_keys += 1
+                if len(misses) < 8:
+                    misses.append(["QUIET"] + [items[j].text for j in sorted(group)])
+        if stream.kind == "quiet":
+            months += stream.days / 30
+        if stream.kind == "cluster":
+            detected += hit is not None
+            trig[str(hit)] += 1
+            if hit is None:
+                misses.append([items[j].text for j in sorted(planted)])
+            if stream.close <= 2:
+                free_n += 1
+                free_hit += hit is not None
+    n_cluster = n_streams // len(KINDS)
+    print(
+        f"cluster replay, seed {SEED}, {n_streams} streams: detected {detected}/{n_cluster} "
+        f"(events with 2 or fewer close wordings: {free_hit}/{free_n}); trigger {dict(trig)}; "
+        f"quiet alerts {quiet_keys} = {quiet_keys / max(months, 1e-9):.2f}/stream-month; stray {stray}"
+    )
+    for group in misses:
+        print("  ", " | ".join(group))
 
 
 def main() -> None:
     _bootstrap()
+    if os.environ.get("BENCH_WHATIF") == "cluster":
+        cluster_what_if()
+        return
     if os.environ.get("BENCH_WHATIF"):
         surge_what_if()
         return

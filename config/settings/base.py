@@ -335,8 +335,22 @@ TRIAGE_REVIEW_CONFIDENCE = float(os.environ.get("TRIAGE_REVIEW_CONFIDENCE", "0.5
 RISK_SURGE_MIN = int(os.environ.get("RISK_SURGE_MIN", "4"))
 RISK_SURGE_FLOOR = float(os.environ.get("RISK_SURGE_FLOOR", "0.5"))
 RISK_SURGE_P = float(os.environ.get("RISK_SURGE_P", "0.001"))
+# Windows (hours, ending at the new appeal) in which the surge test counts, so a tight burst
+# is seen by its 4th appeal rather than only once a whole day's count stands out; and the
+# hours of the day in which appeals mostly come (a window's expected count is the daily
+# baseline times its share of these hours).
+RISK_SURGE_WINDOWS = tuple(
+    float(h) for h in os.environ.get("RISK_SURGE_WINDOWS", "2,4,8,24").split(",")
+)
+RISK_SURGE_ACTIVE_HOURS = float(os.environ.get("RISK_SURGE_ACTIVE_HOURS", "16"))
+# Count an appeal in the category the resident chose as well as the classifier's, so a
+# burst the classifier splits over two categories still adds up.
+RISK_SURGE_BY_HINT = os.environ.get("RISK_SURGE_BY_HINT", "1") == "1"
 RISK_CLUSTER_MIN = int(os.environ.get("RISK_CLUSTER_MIN", "3"))
 RISK_CLUSTER_SIMILARITY = float(os.environ.get("RISK_CLUSTER_SIMILARITY", "0.3"))
+# Recent appeals of the district from which stock phrases and word rarity are learned.
+RISK_CORPUS_DAYS = int(os.environ.get("RISK_CORPUS_DAYS", "60"))
+RISK_CORPUS_SIZE = int(os.environ.get("RISK_CORPUS_SIZE", "800"))
 RISK_REPEAT_MIN = int(os.environ.get("RISK_REPEAT_MIN", "3"))
 SIMILAR_MIN_SCORE = float(os.environ.get("SIMILAR_MIN_SCORE", "0.35"))
 TRIAGE_CV_FOLDS = int(os.environ.get("TRIAGE_CV_FOLDS", "5"))

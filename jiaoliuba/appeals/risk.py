@@ -1,23 +1,31 @@
 """风险预警. Three detectors run when an appeal arrives:
-- surge: appeals of one category in one community over the last 24 hours against that
-  community's own daily baseline of the previous 28 days (Poisson tail);
-- cluster: N or more similar appeals from different residents within 48 hours;
+- surge: appeals of one category in one community over the last 3, 6, 12 and 24 hours
+  against that community's own daily baseline of the previous 28 days (Poisson tail, the
+  most surprising window, corrected for trying several);
+- cluster: N or more appeals telling one matter, from different residents within 48 hours
+  (`matching`: stock phrases dropped, rare words weighted, a lexicon of matters, building
+  numbers);
 - repeat: one person with 3 or more appeals in 30 days.
-Each alert is written once (a deduplication key) and sent to the street's officers."""
+Each alert is written once (a deduplication key, and for surge and repeat one alert per
+window rather than per calendar day or month) and sent to the street's officers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 
-from jiaoliuba.appeals import policies, similarity
+from jiaoliuba.appeals import matching, policies, similarity
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, AppealBand, RiskAlert
 from jiaoliuba.core import clock
+from jiaoliuba.regions.choices import SEGMENT
+from jiaoliuba.regions.models.region import subtree_q
 
 EXCLUDED = (Status.REJECTED, Status.MERGED)
 
@@ -33,66 +41,117 @@ def poisson_tail(count: int, mean: float) -> float:
     return max(0.0, 1.0 - below)
 
 
-def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
-    window = now - dt.timedelta(hours=24)
-    same = Appeal.objects.filter(
-        community_id=appeal.community_id, category=appeal.category
-    ).exclude(status__in=EXCLUDED)
-    recent = same.filter(received_at__gt=window, received_at__lte=now).count()
-    if recent < settings.RISK_SURGE_MIN:
-        return None
-    history_start = window - dt.timedelta(days=28)
-    history = same.filter(received_at__gt=history_start, received_at__lte=window).count()
-    baseline = history / 28
+def surge_test(
+    times: Sequence[dt.datetime], now: dt.datetime, baseline: float
+) -> tuple[float, int, float] | None:
+    """(p, count, hours) of the most surprising window ending at `now`, or None when no
+    window holds RISK_SURGE_MIN appeals. A burst told within a few hours stands out in a
+    short window long before the whole day's count does; p is multiplied by the number of
+    windows tried, so looking more often does not raise more false alarms."""
+    windows = settings.RISK_SURGE_WINDOWS
     # A floor on the baseline keeps a quiet community's first few appeals from alarming.
-    p = poisson_tail(recent, max(baseline, settings.RISK_SURGE_FLOOR))
-    if p >= settings.RISK_SURGE_P:
-        return None
-    return {"count_24h": recent, "baseline_per_day": round(baseline, 2), "p_value": p}
+    rate = max(baseline, settings.RISK_SURGE_FLOOR)
+    best: tuple[float, int, float] | None = None
+    for hours in windows:
+        start = now - dt.timedelta(hours=hours)
+        count = sum(1 for t in times if start < t <= now)
+        if count < settings.RISK_SURGE_MIN:
+            continue
+        # Appeals come in the waking hours: a short window expects its share of those.
+        mean = rate * min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
+        p = min(1.0, poisson_tail(count, mean) * len(windows))
+        if best is None or p < best[0]:
+            best = (p, count, hours)
+    return best
 
 
-def similar_recent(
-    appeal: Appeal, since: dt.datetime, min_score: float, until: dt.datetime | None = None
-) -> list[tuple[Appeal, float]]:
-    """Appeals of the same community within the window that read alike (any category:
-    the classifier may file paraphrases of one matter under different ones).
-    The window is short, so an exact comparison with each is cheap (indexed range)."""
-    grams = similarity.shingles(appeal.content)
-    found = []
-    recent = (
-        Appeal.objects.filter(
-            community_id=appeal.community_id,
-            received_at__gte=since,
-            received_at__lte=until or appeal.received_at,
+def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
+    """The classifier's category, and (RISK_SURGE_BY_HINT) the type the resident chose:
+    a burst the classifier splits over two categories still adds up in the residents'
+    own. Each scope is tested at RISK_SURGE_P divided by the number of scopes."""
+    by_hint = settings.RISK_SURGE_BY_HINT
+    scopes = [appeal.category]
+    if by_hint and appeal.type_hint and appeal.type_hint != appeal.category:
+        scopes.append(appeal.type_hint)
+    window = now - dt.timedelta(hours=24)
+    for category in scopes:
+        same = (
+            Appeal.objects.filter(community_id=appeal.community_id)
+            .filter(
+                Q(category=category) | Q(type_hint=category) if by_hint else Q(category=category)
+            )
+            .exclude(status__in=EXCLUDED)
         )
-        .exclude(pk=appeal.pk)
-        .exclude(status=Status.REJECTED)
-        .order_by("-received_at")[:300]
-    )
-    for other in recent:
-        value = similarity.score(grams, similarity.shingles(other.content))
-        if value >= min_score:
-            found.append((other, value))
-    return found
+        times = list(
+            same.filter(received_at__gt=window, received_at__lte=now).values_list(
+                "received_at", flat=True
+            )
+        )
+        if len(times) < settings.RISK_SURGE_MIN:
+            continue
+        history_start = window - dt.timedelta(days=28)
+        history = same.filter(received_at__gt=history_start, received_at__lte=window).count()
+        baseline = history / 28
+        found = surge_test(times, now, baseline)
+        if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
+            continue
+        p, count, hours = found
+        return {
+            "category": category,
+            "count_24h": len(times),
+            "baseline_per_day": round(baseline, 2),
+            "p_value": p,
+            "window_hours": hours,
+            "count_window": count,
+        }
+    return None
+
+
+_CORPORA: dict[tuple[Any, ...], matching.Corpus] = {}
+
+
+def district_corpus(appeal: Appeal, now: dt.datetime) -> matching.Corpus:
+    """What is common in the appeal's district: its appeals of the RISK_CORPUS_DAYS before
+    today (at most RISK_CORPUS_SIZE, the latest). Learned once a day per district and kept
+    while the rows it came from are unchanged."""
+    district = appeal.region_path[: 2 * SEGMENT]
+    today = now.astimezone(clock.SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = Appeal.objects.filter(
+        subtree_q(district, field="region_path"),
+        received_at__gte=today - dt.timedelta(days=settings.RISK_CORPUS_DAYS),
+        received_at__lt=today,
+    ).exclude(status=Status.REJECTED)
+    stamp = rows.aggregate(n=Count("pk"), last=Max("pk"), latest=Max("received_at"))
+    key = (district, today, *stamp.values(), settings.RISK_CORPUS_SIZE)
+    corpus = _CORPORA.get(key)
+    if corpus is None:
+        latest = rows.order_by("-received_at").values_list("content", "community_id")
+        corpus = matching.learn(latest[: settings.RISK_CORPUS_SIZE])
+        if len(_CORPORA) > 64:
+            _CORPORA.clear()
+        _CORPORA[key] = corpus
+    return corpus
 
 
 def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
-    """The new appeal's group: appeals linked to it, directly or through each other, by
-    similar wording within 48 hours (people tell the same matter in different words)."""
+    """The new appeal's group: appeals of the last 48 hours that tell the same matter
+    (`matching.linked`), directly, or through at least two members of the group."""
     since = now - dt.timedelta(hours=48)
-    window = [appeal, *[a for a, _s in similar_recent(appeal, since, 0.0, until=now)][:60]]
-    grams = {a.pk: similarity.shingles(a.content) for a in window}
-    threshold = settings.RISK_CLUSTER_SIMILARITY
-    group, frontier = {appeal.pk}, [appeal.pk]
-    while frontier:
-        current = frontier.pop()
-        for other in window:
-            if (
-                other.pk not in group
-                and similarity.score(grams[current], grams[other.pk]) >= threshold
-            ):
-                group.add(other.pk)
-                frontier.append(other.pk)
+    window = [
+        appeal,
+        *Appeal.objects.filter(
+            community_id=appeal.community_id, received_at__gte=since, received_at__lte=now
+        )
+        .exclude(pk=appeal.pk)
+        .exclude(status=Status.REJECTED)
+        .order_by("-received_at")
+        .only("pk", "content", "submitter_id", "received_at")[:60],
+    ]
+    if len(window) < settings.RISK_CLUSTER_MIN:
+        return None
+    corpus = district_corpus(appeal, now)
+    tellings = {a.pk: matching.telling(a.content, corpus) for a in window}
+    group = matching.group_of(appeal.pk, tellings, corpus, settings.RISK_CLUSTER_SIMILARITY)
     members = [a for a in window if a.pk in group]
     people = {a.submitter_id for a in members if a.submitter_id}
     if len(members) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:
@@ -124,7 +183,8 @@ def detect_repeat(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
 def _key(kind: str, appeal: Appeal, evidence: dict[str, Any], now: dt.datetime) -> str:
     local = now.astimezone(clock.SHANGHAI).date()
     if kind == RiskAlert.Kind.SURGE:
-        return f"surge:{appeal.community_id}:{appeal.category}:{local:%Y%m%d}"
+        category = evidence.get("category", appeal.category)
+        return f"surge:{appeal.community_id}:{category}:{local:%Y%m%d}"
     if kind == RiskAlert.Kind.CLUSTER:
         return f"cluster:{appeal.community_id}:{evidence['anchor']}"
     return f"repeat:{appeal.submitter_id}:{local:%Y%m}"
@@ -145,9 +205,36 @@ def scan(appeal: Appeal, now: dt.datetime | None = None) -> list[tuple[str, str,
     return found
 
 
+# How long a surge or repeat alert stands for its scope: a later firing within this span is
+# the same event (the old calendar-day and calendar-month keys raised a second alert when a
+# burst crossed midnight or a resident's third and fourth appeals fell in two months).
+_SPANS = {
+    RiskAlert.Kind.SURGE: dt.timedelta(hours=24),
+    RiskAlert.Kind.REPEAT: dt.timedelta(days=30),
+}
+
+
+def _standing(kind: str, key: str) -> RiskAlert | None:
+    span = _SPANS.get(RiskAlert.Kind(kind))
+    if span is None:
+        return None
+    scope = key.rsplit(":", 1)[0] + ":"
+    return (
+        RiskAlert.objects.filter(
+            kind=kind, key__startswith=scope, created_at__gt=clock.now() - span
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def create_alert(
     *, appeal: Appeal, kind: str, key: str, evidence: dict[str, Any], summary: str
 ) -> RiskAlert | None:
+    standing = _standing(kind, key)
+    if standing is not None:
+        RiskAlert.objects.filter(pk=standing.pk).update(evidence=evidence)
+        return None
     try:
         with transaction.atomic():
             return RiskAlert.objects.create(
@@ -155,7 +242,9 @@ def create_alert(
                 key=key,
                 community_id=appeal.community_id,
                 region_path=appeal.community.path,
-                category=appeal.category,
+                category=evidence.get("category", appeal.category)
+                if kind == RiskAlert.Kind.SURGE
+                else appeal.category,
                 summary=summary[:300],
                 evidence=evidence,
                 created_at=clock.now(),

@@ -1,0 +1,260 @@
+"""Cluster matching (stock phrases, free wordings, building numbers, no chaining) and the
+surge and repeat alerts' windows (issue 11, risk warnings)."""
+
+import datetime as dt
+
+import pytest
+
+from jiaoliuba.appeals import matching, services, similarity
+from jiaoliuba.appeals.models import RiskAlert
+from jiaoliuba.appeals.services import Intake
+from jiaoliuba.core import clock
+from jiaoliuba.testing.fixtures import JIANKANG, JIANKANG_G1, JIEFANG, JIEFANG_G1
+
+SH = clock.SHANGHAI
+
+# Greetings and closings residents add to any matter.
+OPENINGS = ["社区领导好，", "你好，", "反映一个问题：", "网格员你好，"]
+CLOSINGS = ["请相关部门来看看。", "麻烦尽快处理。", "老人孩子都受影响。", "谢谢！"]
+# Unrelated matters (none of them in the lexicon of matters).
+MATTERS = [
+    "小区门口有辆车开得太快",
+    "卫生站的药品种类太少",
+    "想问图书角几点开门",
+    "单元门口的台阶缺了一块",
+    "健身器材的螺丝松了",
+    "楼道墙上贴满了小广告",
+    "想报名社区的书法班",
+    "停车场出口的栏杆反应慢",
+    "老年活动室的椅子坏了",
+    "想问居住证怎么续签",
+]
+
+
+def district_corpus() -> matching.Corpus:
+    """A district's recent appeals: every matter in two communities, each told with the
+    usual greetings and closings."""
+    texts = []
+    for n, matter in enumerate(MATTERS * 2):
+        texts.append(
+            (
+                f"{OPENINGS[n % len(OPENINGS)]}{matter}，{CLOSINGS[n % len(CLOSINGS)]}",
+                "jiefang" if n < len(MATTERS) else "jiankang",
+            )
+        )
+    return matching.learn(texts)
+
+
+def tell(texts: list[str], corpus: matching.Corpus) -> dict[int, matching.Telling]:
+    return {n: matching.telling(t, corpus) for n, t in enumerate(texts)}
+
+
+def test_stock_phrases_are_learned_from_how_often_they_recur_across_communities():
+    corpus = district_corpus()
+    assert {"请相关部门来看看", "社区领导好", "麻烦尽快处理"} <= corpus.stock
+    assert not {matching.normalize(m) for m in MATTERS} & corpus.stock
+    # Neighbours copying one message in one community: their words are not stock phrases.
+    copied = [("7号楼停水了，到现在还没来水", "jiefang")] * 6
+    assert "7号楼停水了" not in matching.learn(copied + [("你好", "x")] * 3).stock
+
+
+def test_stock_phrases_do_not_link_unrelated_appeals():
+    corpus = district_corpus()
+    texts = [
+        "社区领导好，小区门口有辆车开得太快，请相关部门来看看。",
+        "社区领导好，卫生站的药品种类太少，请相关部门来看看。",
+        "社区领导好，想问图书角几点开门，请相关部门来看看。",
+    ]
+    # As filed, the old bigram score links them through the greeting and the closing.
+    old = [
+        similarity.score(similarity.shingles(a), similarity.shingles(b))
+        for a in texts
+        for b in texts
+        if a < b
+    ]
+    assert max(old) >= 0.3
+    tellings = tell(texts, corpus)
+    assert not any(
+        matching.linked(tellings[a], tellings[b], corpus, 0.3)
+        for a in tellings
+        for b in tellings
+        if a < b
+    )
+    assert matching.group_of(2, tellings, corpus, 0.3) == {2}
+
+
+def test_a_matter_told_in_free_words_is_linked():
+    corpus = district_corpus()
+    texts = [
+        "你好，家里水龙头拧开一滴水都没有，谢谢！",
+        "自来水停了一整天了，饭都做不成，麻烦尽快处理。",
+        "我们这栋楼断水了，什么时候能恢复，老人孩子都受影响。",
+    ]
+    old = [
+        similarity.score(similarity.shingles(a), similarity.shingles(b))
+        for a in texts
+        for b in texts
+        if a < b
+    ]
+    assert max(old) < 0.3  # no shared wording to speak of
+    tellings = tell(texts, corpus)
+    assert matching.group_of(2, tellings, corpus, 0.3) == {0, 1, 2}
+
+
+def test_building_numbers_keep_two_matters_apart():
+    corpus = district_corpus()
+    a, b, c = (
+        matching.telling(t, corpus)
+        for t in ("3号楼电梯坏了，老人下不了楼", "7号楼的电梯坏了两天", "三号楼电梯停运了")
+    )
+    assert not matching.linked(a, b, corpus, 0.3)
+    assert matching.linked(a, c, corpus, 0.3)  # 三号楼 is 3号楼
+
+
+def test_one_chance_link_cannot_chain_an_unrelated_appeal_into_a_group():
+    corpus = district_corpus()
+    texts = [
+        "楼下烧烤店油烟太大，窗户都不敢开",
+        "烧烤的油烟飘进家里，满屋都是味",  # the new appeal
+        "烧烤摊一直开到凌晨，烟熏火燎",
+        "楼下那家店门口堆满了纸箱，窗户都不敢开",  # shares a clause with the first only
+    ]
+    tellings = tell(texts, corpus)
+    assert matching.linked(tellings[0], tellings[3], corpus, 0.3)
+    assert not matching.linked(tellings[1], tellings[3], corpus, 0.3)
+    assert not matching.linked(tellings[2], tellings[3], corpus, 0.3)
+    # Single-link grouping would have pulled the fourth in through the first.
+    assert matching.group_of(1, tellings, corpus, 0.3) == {0, 1, 2}
+
+
+# --- through intake and the risk check ---------------------------------------------------
+
+
+@pytest.fixture
+def at(monkeypatch):
+    state = {}
+
+    def move(when):
+        state["now"] = when
+        monkeypatch.setattr(clock, "now", lambda: state["now"])
+        return when
+
+    return move
+
+
+def file(regions, user, text, hint="", community=JIEFANG, grid=JIEFANG_G1):
+    appeal, _ = services.appeal_submit(
+        submitter=user,
+        intake=Intake(
+            content=text, community=regions[community], grid=regions[grid], type_hint=hint
+        ),
+    )
+    services.appeal_risk_check(appeal_id=appeal.pk)
+    return appeal
+
+
+def _district_history(at, regions, make_resident, start):
+    """Two weeks of unrelated appeals in two communities of the district, with the usual
+    greetings and closings: what the detector learns its stock phrases from."""
+    people = {
+        JIEFANG: [make_resident(JIEFANG_G1) for _ in range(4)],
+        JIANKANG: [make_resident(JIANKANG_G1) for _ in range(4)],
+    }
+    for n, matter in enumerate(MATTERS * 2):
+        community = JIEFANG if n < len(MATTERS) else JIANKANG
+        grid = JIEFANG_G1 if n < len(MATTERS) else JIANKANG_G1
+        at(start + dt.timedelta(days=n % 14, hours=9 + n % 8))
+        file(
+            regions,
+            people[community][n % 4],
+            f"{OPENINGS[n % len(OPENINGS)]}{matter}，{CLOSINGS[n % len(CLOSINGS)]}",
+            community=community,
+            grid=grid,
+        )
+
+
+@pytest.mark.django_db
+def test_unrelated_appeals_with_one_closing_raise_no_cluster(at, regions, make_resident, staff):
+    start = dt.datetime(2026, 11, 1, 9, 0, tzinfo=SH)
+    _district_history(at, regions, make_resident, start)
+    for hour, matter in enumerate(["电动车棚顶漏雨了", "社区食堂的菜太咸", "想问疫苗几点能打"]):
+        at(dt.datetime(2026, 11, 20, 9 + hour, 0, tzinfo=SH))
+        file(regions, make_resident(JIEFANG_G1), f"社区领导好，{matter}，请相关部门来看看。")
+    assert not RiskAlert.objects.filter(kind="cluster").exists()
+
+
+@pytest.mark.django_db
+def test_neighbours_telling_one_outage_in_their_own_words_raise_a_cluster(
+    at, regions, make_resident, staff
+):
+    start = dt.datetime(2026, 11, 1, 9, 0, tzinfo=SH)
+    _district_history(at, regions, make_resident, start)
+    texts = [
+        "你好，家里水龙头拧开一滴水都没有，谢谢！",
+        "自来水停了一整天了，饭都做不成，麻烦尽快处理。",
+        "我们这栋楼断水了，什么时候能恢复，老人孩子都受影响。",
+    ]
+    appeals = []
+    for hour, text in enumerate(texts):
+        at(dt.datetime(2026, 11, 20, 8 + 3 * hour, 0, tzinfo=SH))
+        appeals.append(file(regions, make_resident(JIEFANG_G1), text))
+    alert = RiskAlert.objects.get(kind="cluster")
+    assert sorted(alert.evidence["appeals"]) == sorted(a.pk for a in appeals)
+    assert alert.evidence["residents"] == 3
+
+
+NOISE = [
+    "楼上半夜拖椅子",
+    "隔壁打麻将到两点",
+    "楼下狗叫了一夜",
+    "对门装修电钻响个不停",
+    "楼上小孩蹦跳",
+]
+
+
+@pytest.mark.django_db
+def test_a_tight_burst_raises_a_surge_on_its_fourth_appeal(at, regions, make_resident, staff):
+    raised = []
+    for n, matter in enumerate(NOISE[:4]):
+        at(dt.datetime(2026, 11, 20, 19, 15 * n, tzinfo=SH))
+        file(regions, make_resident(JIEFANG_G1), matter, hint="neighbor")
+        raised.append(RiskAlert.objects.filter(kind="surge").count())
+    # A whole day's count of 4 is not unusual against the floor of 0.5 a day (p = 0.0018):
+    # four in an hour is.
+    assert raised == [0, 0, 0, 1]
+    alert = RiskAlert.objects.get(kind="surge")
+    assert alert.evidence["count_window"] == 4 and alert.evidence["window_hours"] <= 2
+
+
+@pytest.mark.django_db
+def test_a_burst_across_midnight_is_one_surge_alert(at, regions, make_resident, staff):
+    # Enough before midnight to alarm under any window, and more after it.
+    times = [
+        (20, 22, 0),
+        (20, 22, 10),
+        (20, 22, 20),
+        (20, 22, 30),
+        (20, 22, 40),
+        (21, 0, 10),
+        (21, 0, 20),
+    ]
+    texts = [*NOISE, "楼上又在跺脚", "楼下半夜放音乐"]
+    for (day, hour, minute), matter in zip(times, texts, strict=True):
+        at(dt.datetime(2026, 11, day, hour, minute, tzinfo=SH))
+        file(regions, make_resident(JIEFANG_G1), matter, hint="neighbor")
+    alert = RiskAlert.objects.get(kind="surge")
+    assert alert.evidence["count_24h"] == 7
+
+
+@pytest.mark.django_db
+def test_a_resident_whose_appeals_straddle_a_month_gets_one_repeat_alert(
+    at, regions, resident, staff
+):
+    days = [(11, 24), (11, 27), (11, 30), (12, 2)]
+    for (month, day), text in zip(
+        days, ["楼上漏水", "电梯坏了", "门口垃圾没清", "路灯不亮"], strict=True
+    ):
+        at(dt.datetime(2026, month, day, 9, 0, tzinfo=SH))
+        file(regions, resident, text)
+    alert = RiskAlert.objects.get(kind="repeat")
+    assert alert.evidence["count_30d"] == 4
