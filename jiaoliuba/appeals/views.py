@@ -19,10 +19,8 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.views import staff_required
-from jiaoliuba.appeals import policies, selectors, services
+from jiaoliuba.appeals import selectors, services, transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
-    OPEN_STATUSES,
     STAFF_CHANNELS,
     Category,
     Channel,
@@ -199,8 +197,38 @@ def my_appeals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, appeal) -> dict:
+# The staff page's buttons: each is offered iff the transition table allows it.
+STAFF_BUTTONS = (
+    "accept",
+    "reply",
+    "resolve",
+    "return",
+    "escalate",
+    "extension",
+    "triage",
+    "confirm_triage",
+    "dispatch",
+    "reject",
+    "merge",
+    "reopen",
+    "close",
+    "note",
+    "follow_up",
+    "mediation_start",
+    "reveal",
+    "urge",
+    "supervise",
+    "mark_repeat",
+    "unmark_repeat",
+)
+
+
+def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) -> dict:
+    """`typed`: after a refused action, {action: the form as posted}, so the page shows
+    the error with the text the person typed still in its field."""
     staff = selectors.is_staff_view(request.user, appeal)
+    user = request.user
+    resident_tools = transitions.offered(user, appeal, ("rate", "withdraw", "add_material"))
     ctx = {
         "appeal": appeal,
         "data": appeal_dict(appeal, staff_view=staff),
@@ -210,57 +238,29 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         ],
         "staff": staff,
         "rating_levels": RatingLevel.choices,
-        "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
-        "own": appeal.submitter_id is not None and appeal.submitter_id == request.user.pk,
-        "may_withdraw": appeal.status in services.WITHDRAWABLE_STATUSES,
-        "may_add_material": appeal.status in OPEN_STATUSES,
+        "may_rate": resident_tools["rate"],
+        "own": appeal.submitter_id is not None and appeal.submitter_id == user.pk,
+        "may_withdraw": resident_tools["withdraw"],
+        "may_add_material": resident_tools["add_material"],
         # appeals/_progress.html: the loop's five steps for everyone, deadlines for residents.
         "progress": progress_steps(appeal),
         "deadlines": None if staff else resident_deadlines(appeal),
+        "typed": typed or {},
     }
     if staff:
-        user = request.user
         pending = selectors.pending_extension(appeal=appeal)
-        handle, dispatch, supervise = (
-            policies.may_handle(user, appeal),
-            policies.may_dispatch(user, appeal),
-            policies.may_supervise(user, appeal),
-        )
-        status = appeal.status
-        in_scope = selectors.appeals_in_scope(user).filter(pk=appeal.pk).exists()
+        can = transitions.offered(user, appeal, STAFF_BUTTONS)
         ctx |= {
-            "can": {
-                "accept": handle and status == Status.DISPATCHED,
-                "reply": handle and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "resolve": handle and status in HANDLING_STATUSES,
-                "return": handle and status in (Status.DISPATCHED, Status.ACCEPTED),
-                "escalate": (handle or dispatch)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "extension": handle and status in HANDLING_STATUSES and pending is None,
-                "triage": (handle or dispatch) and status in OPEN_STATUSES,
-                "confirm_triage": (handle or dispatch) and appeal.triage_needs_review,
-                "dispatch": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED),
-                "reject": dispatch
-                and status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED),
-                "merge": dispatch and status in OPEN_STATUSES,
-                "reopen": supervise and status in (Status.RATED, Status.CLOSED, Status.RESOLVED),
-                "close": supervise and status == Status.RATED,
-                "note": handle or dispatch or supervise,
-                "follow_up": handle or dispatch,
-                "mediate": (handle or dispatch)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
-                "urge": policies.may_urge(user, appeal)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                # Rule 1: an anonymous appeal is never linked to its filer's appeals.
-                "mark_repeat": in_scope
-                and not appeal.is_anonymous
-                and appeal.repeat_of_id is None
-                and status not in (Status.REJECTED, Status.MERGED),
-                "unmark_repeat": in_scope and appeal.repeat_of_id is not None,
+            "can": can,
+            # A refused action whose form is no longer offered (the appeal moved on
+            # meanwhile): its text is shown apart so that nothing typed is lost.
+            "unsent": {
+                action: form
+                for action, form in (typed or {}).items()
+                if not can.get(action) and any(str(v).strip() for v in form.values())
             },
             "pending_extension": pending,
-            "may_decide_extension": supervise,
+            "may_decide_extension": transitions.permits("decide_extension", user, appeal),
             "priorities": Priority.choices,
             "categories": Category.choices,
             "roles": [
@@ -458,12 +458,23 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
         raise NotFound(_("Not found."))
     try:
         handler(request, appeal)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    except ValueError:
-        messages.error(request, _("Some fields are missing or not valid."))
-    else:
-        messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
+    except (ApplicationError, ValueError) as exc:
+        # Render, not redirect: the error shows with what the person typed still in
+        # the form (nothing a user wrote is ever lost).
+        if isinstance(exc, ApplicationError):
+            message, status = str(exc.message), exc.status
+        else:
+            message, status = _("Some fields are missing or not valid."), 400
+        messages.error(request, message)
+        appeal = selectors.access_appeal(user=request.user, appeal_id=appeal.pk)
+        typed = {action: request.POST.dict()}
+        return render(
+            request,
+            "appeals/detail.html",
+            _detail_context(request, appeal, typed=typed),
+            status=status,
+        )
+    messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
     return redirect("appeals:detail", appeal_id=appeal.pk)
 
 
@@ -557,8 +568,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 appeal_dict(a, staff_view=True)
                 | {
                     # the phone card's 签收 button
-                    "may_accept": a.status == Status.DISPATCHED
-                    and policies.may_handle(request.user, a)
+                    "may_accept": transitions.TRANSITIONS["accept"].offered(request.user, a)
                 }
                 for a in page
             ],

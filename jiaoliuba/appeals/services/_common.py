@@ -165,15 +165,6 @@ def _settle_pending_extension(appeal: Appeal, actor: Any, why: str) -> None:
     )
 
 
-def _require_status(appeal: Appeal, allowed: Iterable[str]) -> None:
-    if appeal.status not in allowed:
-        raise Conflict(
-            _("This cannot be done while the appeal is “%(status)s”.")
-            % {"status": appeal.get_status_display()},
-            code="wrong_status",
-        )
-
-
 def _require_text(value: str, message: Any, *, code: str, max_length: int = 2000) -> str:
     value = (value or "").strip()
     if not value:

@@ -9,9 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import clocks, policies, routing, selectors
+from jiaoliuba.appeals import clocks, routing, selectors, transitions
 from jiaoliuba.appeals.choices import (
-    OPEN_STATUSES,
     Category,
     EventKind,
     Priority,
@@ -26,7 +25,6 @@ from jiaoliuba.appeals.services._common import (
     _locked,
     _move,
     _notify,
-    _require_status,
     _require_text,
 )
 from jiaoliuba.core import clock
@@ -59,7 +57,7 @@ def _dispatch(
     extra_notify: list[Any] | None = None,
 ) -> None:
     fresh = _locked(appeal)
-    _require_status(fresh, (Status.SUBMITTED, Status.DISPATCHED))
+    transitions.require(fresh, "dispatch")
     old = fresh.status
     now = clock.now()
     previous = {
@@ -136,7 +134,7 @@ def appeal_dispatch(
     """Manual (re)dispatch by a dispatcher, e.g. after a return or to override routing.
     Without a named person the least busy holder of the role gets it; `to_unit` leaves
     it to the whole unit, and whoever signs first takes it."""
-    if not policies.may_dispatch(actor, appeal):
+    if not transitions.permits("dispatch", actor, appeal):
         raise PermissionDenied(_("You may not dispatch this appeal."))
     if role not in Role.values or role in (Role.RESIDENT,):
         raise ValidationFailed(_("Unknown role."), code="invalid_role")
@@ -171,7 +169,7 @@ def appeal_correct_triage(
 ) -> Appeal:
     """Staff correct the classification; the deadlines follow the new priority and the
     correction is kept as training data."""
-    if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
+    if not transitions.permits("triage", actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))
     if priority not in Priority.values or category not in Category.values:
         raise ValidationFailed(_("Unknown priority or category."), code="invalid_category")
@@ -183,7 +181,7 @@ def appeal_correct_triage(
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, OPEN_STATUSES)
+        transitions.require(fresh, "triage")
         before = (fresh.priority, fresh.category)
         if before == (priority, category):
             raise ValidationFailed(_("That is the current classification."), code="no_change")
@@ -240,9 +238,9 @@ def appeal_correct_triage(
 
 def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
     """Manual triage: a person agrees with a low-confidence verdict."""
-    if not policies.may_dispatch(actor, appeal) and not policies.may_handle(actor, appeal):
+    if not transitions.permits("confirm_triage", actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))
-    _require_status(appeal, OPEN_STATUSES)
+    transitions.require(appeal, "confirm_triage")
     with transaction.atomic():
         updated = Appeal.objects.filter(pk=appeal.pk, triage_needs_review=True).update(
             triage_needs_review=False

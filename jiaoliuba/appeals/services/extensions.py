@@ -7,9 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals import policies, selectors
+from jiaoliuba.appeals import selectors, transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
     EventKind,
     ExtensionStatus,
 )
@@ -24,7 +23,6 @@ from jiaoliuba.appeals.services._common import (
     _move,
     _notify,
     _reporters,
-    _require_status,
     _require_text,
     _supervisors,
 )
@@ -42,8 +40,8 @@ def appeal_extension_request(
         raise ValidationFailed(_("An extension is 1 to 30 working days."), code="invalid_days")
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, HANDLING_STATUSES)
-        if not policies.may_handle(actor, fresh):
+        transitions.require(fresh, "extension")
+        if not transitions.permits("extension", actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         if selectors.pending_extension(appeal=fresh) is not None:
             raise Conflict(
@@ -77,7 +75,10 @@ def appeal_extension_decide(
     on-time figures."""
     with transaction.atomic():
         fresh = _locked(extension.appeal)
-        if not policies.may_supervise(actor, fresh) or extension.requested_by_id == actor.pk:
+        if (
+            not transitions.permits("decide_extension", actor, fresh)
+            or extension.requested_by_id == actor.pk
+        ):
             raise PermissionDenied(_("Only a supervisor may decide on extensions."))
         now = clock.now()
         decided = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
@@ -90,7 +91,7 @@ def appeal_extension_decide(
             raise Conflict(_("This request has already been decided."), code="extension_decided")
         extension.refresh_from_db()
         if approve:
-            _require_status(fresh, HANDLING_STATUSES)
+            transitions.require(fresh, "decide_extension")
             base = max(fresh.resolution_due_at, now)
             new_due = workdays.deadline_working_days(base, extension.working_days)
             Extension.objects.filter(pk=extension.pk).update(

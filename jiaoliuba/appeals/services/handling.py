@@ -8,9 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals import clocks, policies, routing
+from jiaoliuba.appeals import clocks, policies, routing, transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
     ClosureReason,
     EventKind,
     Priority,
@@ -29,7 +28,6 @@ from jiaoliuba.appeals.services._common import (
     _move,
     _notify,
     _reporters,
-    _require_status,
     _require_text,
     _settle_pending_extension,
     _supervisors,
@@ -44,8 +42,8 @@ def appeal_accept(*, appeal: Appeal, actor: Any) -> Appeal:
     """签收. Two people pressing it at once: exactly one wins, the other gets a conflict."""
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.DISPATCHED,))
-        if not policies.may_handle(actor, fresh):
+        transitions.require(fresh, "accept")
+        if not transitions.permits("accept", actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         now = clock.now()
         fresh.status, fresh.assignee = Status.ACCEPTED, actor
@@ -75,8 +73,8 @@ def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     message = _require_text(message, _("Please write the reply."), code="reply_required")
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.DISPATCHED, *HANDLING_STATUSES))
-        if not policies.may_handle(actor, fresh):
+        transitions.require(fresh, "reply")
+        if not transitions.permits("reply", actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         old = fresh.status
         if fresh.first_response_at is None:
@@ -100,11 +98,7 @@ def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
 def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     """An internal note; residents never see it."""
     message = _require_text(message, _("Please write the note."), code="note_required")
-    if not (
-        policies.may_handle(actor, appeal)
-        or policies.may_dispatch(actor, appeal)
-        or policies.may_supervise(actor, appeal)
-    ):
+    if not transitions.permits("note", actor, appeal):
         raise PermissionDenied(_("You may not add notes to this appeal."))
     with transaction.atomic():
         fresh = _locked(appeal)
@@ -130,8 +124,8 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.DISPATCHED, Status.ACCEPTED))
-        if not policies.may_handle(actor, fresh):
+        transitions.require(fresh, "return")
+        if not transitions.permits("return", actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         old = fresh.status
         fresh.status, fresh.assignee = Status.SUBMITTED, None
@@ -161,8 +155,8 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.DISPATCHED, *HANDLING_STATUSES))
-        if not (policies.may_handle(actor, fresh) or policies.may_dispatch(actor, fresh)):
+        transitions.require(fresh, "escalate")
+        if not transitions.permits("escalate", actor, fresh):
             raise PermissionDenied(_("You may not escalate this appeal."))
         current = fresh.handling_region or fresh.community
         target = current.parent
@@ -219,8 +213,8 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, HANDLING_STATUSES)
-        if not policies.may_handle(actor, fresh):
+        transitions.require(fresh, "resolve")
+        if not transitions.permits("resolve", actor, fresh):
             raise PermissionDenied(_("This appeal is not assigned to you."))
         old, now = fresh.status, clock.now()
         fresh.status, fresh.reply, fresh.resolved_at = Status.RESOLVED, reply, now
@@ -244,7 +238,7 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
 def appeal_follow_up(*, appeal: Appeal, actor: Any, note: str, reached: bool) -> AppealEvent:
     """回访: staff called or visited the resident after handling."""
     note = _require_text(note, _("Please note what the resident said."), code="note_required")
-    if not (policies.may_handle(actor, appeal) or policies.may_dispatch(actor, appeal)):
+    if not transitions.permits("follow_up", actor, appeal):
         raise PermissionDenied(_("You may not record follow-ups for this appeal."))
     with transaction.atomic():
         return _event(
@@ -278,7 +272,7 @@ def appeal_rate(
         )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.RESOLVED,))
+        transitions.require(fresh, "rate")
         now = clock.now()
         rating = Rating.objects.create(
             appeal=fresh,
@@ -335,8 +329,8 @@ def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.RATED, Status.CLOSED, Status.RESOLVED))
-        if not policies.may_supervise(actor, fresh):
+        transitions.require(fresh, "reopen")
+        if not transitions.permits("reopen", actor, fresh):
             raise PermissionDenied(_("Only a supervisor may reopen an appeal."))
         old, now = fresh.status, clock.now()
         deadlines = clocks.deadlines_for(
@@ -390,8 +384,8 @@ def appeal_close_after_review(*, appeal: Appeal, actor: Any, note: str) -> Appea
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.RATED,))
-        if not policies.may_supervise(actor, fresh):
+        transitions.require(fresh, "close")
+        if not transitions.permits("close", actor, fresh):
             raise PermissionDenied(_("Only a supervisor may close after review."))
         fresh.status, fresh.closure_reason, fresh.closed_at = (
             Status.CLOSED,
@@ -421,8 +415,8 @@ def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED))
-        if not policies.may_dispatch(actor, fresh):
+        transitions.require(fresh, "reject")
+        if not transitions.permits("reject", actor, fresh):
             raise PermissionDenied(_("You may not reject this appeal."))
         old, now = fresh.status, clock.now()
         fresh.status, fresh.rejection_reason, fresh.closed_at = Status.REJECTED, reason, now

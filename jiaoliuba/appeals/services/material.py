@@ -9,8 +9,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
-    OPEN_STATUSES,
     AttachmentKind,
     EventKind,
     Status,
@@ -25,7 +25,7 @@ from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 
-WITHDRAWABLE_STATUSES = (Status.SUBMITTED, Status.DISPATCHED)
+WITHDRAWABLE_STATUSES = transitions.sources("withdraw")
 
 
 def appeal_withdraw(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
@@ -39,7 +39,7 @@ def appeal_withdraw(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
         fresh = _locked(appeal)
         if fresh.submitter_id is None or fresh.submitter_id != getattr(actor, "pk", None):
             raise PermissionDenied(_("Only the resident who filed the appeal may withdraw it."))
-        if fresh.status not in WITHDRAWABLE_STATUSES:
+        if not transitions.TRANSITIONS["withdraw"].status_allows(fresh.status):
             raise Conflict(
                 _(
                     "This appeal has already been accepted or finished and can no longer be "
@@ -102,7 +102,7 @@ def appeal_add_material(
     try:
         with transaction.atomic():
             fresh = _locked(appeal)
-            if fresh.status not in OPEN_STATUSES:
+            if not transitions.TRANSITIONS["add_material"].status_allows(fresh.status):
                 raise Conflict(
                     _(
                         "This appeal is finished and takes no more material; please raise a "

@@ -8,13 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals import policies
+from jiaoliuba.appeals import policies, transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
-    Category,
     EventKind,
     MediationOutcome,
-    Status,
 )
 from jiaoliuba.appeals.models import (
     Appeal,
@@ -27,7 +24,7 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.core.validators import normalize_mobile
 
-MEDIATION_CATEGORIES = (Category.NEIGHBOR, Category.PROPERTY, Category.GROUP_CONFLICT)
+MEDIATION_CATEGORIES = transitions.MEDIATION_CATEGORIES
 
 
 def mediation_start(
@@ -39,9 +36,9 @@ def mediation_start(
         raise ValidationFailed(
             _("Mediation is for neighbour, property and collective disputes."), code="not_mediable"
         )
-    if not (policies.may_handle(actor, appeal) or policies.may_dispatch(actor, appeal)):
+    if not transitions.permits("mediation_start", actor, appeal):
         raise PermissionDenied(_("You may not start a mediation for this appeal."))
-    if appeal.status not in (*HANDLING_STATUSES, Status.DISPATCHED):
+    if not transitions.TRANSITIONS["mediation_start"].status_allows(appeal.status):
         raise Conflict(
             _("Mediation starts while the appeal is being handled."), code="wrong_status"
         )

@@ -7,11 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals import policies
+from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
     EventKind,
-    Status,
 )
 from jiaoliuba.appeals.models import (
     Appeal,
@@ -21,7 +19,6 @@ from jiaoliuba.appeals.services._common import (
     _handlers,
     _locked,
     _notify,
-    _require_status,
     _require_text,
     _supervisors,
 )
@@ -39,8 +36,9 @@ def _press(*, appeal: Appeal, actor: Any, note: str, kind: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, (Status.DISPATCHED, *HANDLING_STATUSES))
-        if not policies.may_urge(actor, fresh):
+        action = "urge" if kind == EventKind.URGED else "supervise"
+        transitions.require(fresh, action)
+        if not transitions.permits(action, actor, fresh):
             raise PermissionDenied(
                 _("Only staff above the handler may urge or supervise this appeal."),
                 code="urge_denied",

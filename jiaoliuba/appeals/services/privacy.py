@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals import policies
+from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
     EventKind,
 )
@@ -24,7 +24,7 @@ def appeal_reveal_submitter(
 ) -> dict[str, str]:
     """Who filed an anonymous appeal: only for an explicitly privileged role, with a
     reason, written to the sensitive-access log and the appeal's internal history."""
-    if not policies.may_reveal_submitter(actor):
+    if not transitions.permits("reveal", actor, appeal):
         raise PermissionDenied(
             _("Your role may not reveal anonymous submitters."), code="reveal_denied"
         )

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
-from jiaoliuba.appeals import policies, selectors
+from jiaoliuba.appeals import policies, selectors, transitions
 from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
-    OPEN_STATUSES,
     EventKind,
     Status,
 )
@@ -26,7 +25,6 @@ from jiaoliuba.appeals.services._common import (
     _move,
     _notify,
     _reporters,
-    _require_status,
     _require_text,
     _settle_pending_extension,
 )
@@ -39,11 +37,13 @@ def appeal_merge(*, appeal: Appeal, master: Appeal, actor: Any) -> Appeal:
     gets the master's feedback."""
     if appeal.pk == master.pk:
         raise ValidationFailed(_("An appeal cannot be merged into itself."), code="invalid_merge")
-    if not (policies.may_dispatch(actor, appeal) and policies.may_dispatch(actor, master)):
+    if not (
+        transitions.permits("merge", actor, appeal) and transitions.permits("merge", actor, master)
+    ):
         raise PermissionDenied(_("You may not merge these appeals."))
     with transaction.atomic():
         fresh = _locked(appeal)
-        _require_status(fresh, OPEN_STATUSES)
+        transitions.require(fresh, "merge")
         target = _locked(master)
         if target.status in FINAL_STATUSES or target.merged_into_id:
             raise Conflict(
