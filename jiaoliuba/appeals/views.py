@@ -246,6 +246,9 @@ def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) 
         "progress": progress_steps(appeal),
         "deadlines": None if staff else resident_deadlines(appeal),
         "typed": typed or {},
+        # A page rendered in answer to a POST (a refused action) is still this page:
+        # the language and text-size switches come back here, not to the POST address.
+        "page_path": reverse("appeals:detail", kwargs={"appeal_id": appeal.pk}),
     }
     if staff:
         pending = selectors.pending_extension(appeal=appeal)
