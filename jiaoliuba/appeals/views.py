@@ -29,7 +29,12 @@ from jiaoliuba.appeals.choices import (
     RatingLevel,
     Status,
 )
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.intake import (
+    desk_intake,
+    intake_from_data,
+    parse_received_at,
+    photos_from,
+)
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.plain import risk_alert_dict
@@ -113,32 +118,10 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = request.POST.dict()
         try:
-            channel = request.POST.get("channel", "")
-            if channel not in STAFF_CHANNELS:
-                raise ApplicationError(
-                    _("Please choose how the appeal was received."), code="invalid_channel"
-                )
-            intake, files = intake_from_data(
-                request.POST,
-                request.FILES,
-                channel=channel,
-                received_at=parse_received_at(request.POST.get("received_at", "")),
-            )
-            phone = request.POST.get("resident_phone", "").strip()
-            submitter = (
-                services.staff_intake_submitter(
-                    phone=phone,
-                    name=request.POST.get("resident_name", ""),
-                    community=intake.community,
-                )
-                if phone
-                else None
-            )
-            appeal, _created = services.appeal_submit(
-                submitter=submitter,
-                intake=intake,
-                files=files,
-                created_by=request.user,
+            appeal, _created = desk_intake(
+                data=request.POST,
+                files=request.FILES,
+                actor=request.user,
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except ApplicationError as exc:
@@ -276,9 +259,7 @@ def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) 
                 )
             ],
             "dispatch_regions": [r for r in [appeal.grid, appeal.community] if r],
-            "mediations": Mediation.objects.filter(appeal=appeal)
-            .prefetch_related("parties", "sessions")
-            .select_related("mediator"),
+            "mediations": selectors.appeal_mediations(appeal=appeal),
             "mediation_outcomes": MediationOutcome.choices,
             "now_local": None,
         }
@@ -292,7 +273,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 def _user(pk: str) -> User | None:
-    return User.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    return account_selectors.user_by_id(user_id=pk)
 
 
 # action name → (service, how to build its keyword arguments from the form)
@@ -351,7 +332,11 @@ ACTIONS = {
         comment=r.POST.get("comment", ""),
     ),
     "merge": lambda r, a: services.appeal_merge(
-        appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user
+        appeal=a,
+        master=selectors.access_appeal_by_reference(
+            user=r.user, reference=r.POST.get("master", "")
+        ),
+        actor=r.user,
     ),
     "mark_repeat": lambda r, a: services.appeal_mark_repeat(
         appeal=a,
@@ -422,34 +407,12 @@ DONE_MESSAGES = {
 }
 
 
-def _master_id(request: HttpRequest) -> int:
-    raw = request.POST.get("master", "").strip()
-    from jiaoliuba.appeals.models import Appeal
-
-    found = Appeal.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
-    if found is None and raw.isdigit():
-        found = int(raw)
-    if found is None:
-        raise NotFound(_("No such appeal."), code="appeal_not_found")
-    return found
-
-
 def _extension(request: HttpRequest, appeal) -> Extension:
-    extension = Extension.objects.filter(
-        pk=request.POST.get("extension_id") or 0, appeal=appeal
-    ).first()
-    if extension is None:
-        raise NotFound(_("No such extension request."), code="extension_not_found")
-    return extension
+    return selectors.access_extension(appeal=appeal, extension_id=request.POST.get("extension_id"))
 
 
 def _mediation(request: HttpRequest, appeal) -> Mediation:
-    mediation = Mediation.objects.filter(
-        pk=request.POST.get("mediation_id") or 0, appeal=appeal
-    ).first()
-    if mediation is None:
-        raise NotFound(_("No such mediation."), code="mediation_not_found")
-    return mediation
+    return selectors.access_mediation(appeal=appeal, mediation_id=request.POST.get("mediation_id"))
 
 
 @signed_in
@@ -683,11 +646,13 @@ def similar(request: HttpRequest) -> HttpResponse:
     that read the same. Another community, or none chosen yet, shows nothing (the form
     must not fail)."""
     from jiaoliuba.appeals.presenters import similar_dict
-    from jiaoliuba.regions.models import Region
 
-    community = Region.objects.filter(
-        code=request.GET.get("community", ""), level="community"
-    ).first()
+    try:
+        community = region_get(code=request.GET.get("community", ""))
+    except NotFound:
+        community = None
+    if community is not None and community.level != "community":
+        community = None
     try:
         found = selectors.similar_open_appeals(
             user=request.user, community=community, text=request.GET.get("content", "")
@@ -701,14 +666,8 @@ def similar(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_POST
 def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    from jiaoliuba.appeals.models import Appeal
-
     # Residents may join any open appeal the similar-list showed them, not only their own.
-    master = Appeal.objects.filter(
-        pk=appeal_id, merged_into__isnull=True, is_anonymous=False
-    ).first()
-    if master is None:
-        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    master = selectors.access_joinable_appeal(appeal_id=appeal_id)
     try:
         mine = services.appeal_join(
             master=master, resident=request.user, note=request.POST.get("note", "")

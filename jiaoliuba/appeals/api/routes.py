@@ -30,8 +30,7 @@ from jiaoliuba.appeals.api.schemas import (
     TriageIn,
     WithdrawIn,
 )
-from jiaoliuba.appeals.choices import STAFF_CHANNELS
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.intake import desk_intake, intake_from_data, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
@@ -106,28 +105,10 @@ def appeal_desk_create(
     resident's `resident_phone` and `resident_name`."""
     if not user_is_staff_member(request.auth):
         raise NotFound(_("Not found."))
-    channel = request.POST.get("channel", "")
-    if channel not in STAFF_CHANNELS:
-        raise ValidationFailed(
-            _("Please choose how the appeal was received."), code="invalid_channel"
-        )
-    received_at = parse_received_at(request.POST.get("received_at", ""))
-    intake, files = intake_from_data(
-        request.POST, request.FILES, channel=channel, received_at=received_at
-    )
-    phone = request.POST.get("resident_phone", "").strip()
-    submitter = (
-        services.staff_intake_submitter(
-            phone=phone, name=request.POST.get("resident_name", ""), community=intake.community
-        )
-        if phone
-        else None
-    )
-    appeal, created = services.appeal_submit(
-        submitter=submitter,
-        intake=intake,
-        files=files,
-        created_by=request.auth,
+    appeal, created = desk_intake(
+        data=request.POST,
+        files=request.FILES,
+        actor=request.auth,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201 if created else 200, _out(request, appeal))
