@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
-from jiaoliuba.appeals import selectors, services
+from jiaoliuba.appeals import selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
     AppealForm,
@@ -203,7 +203,11 @@ def appeal_join(request: HttpRequest, appeal_id: int):
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def appeal_detail(request: HttpRequest, appeal_id: int):
-    return _out(request, _get(request, appeal_id))
+    """The appeal; `actions` lists what the caller may do to it now (the transition
+    table's answer, the same as the appeal page's buttons)."""
+    appeal = _get(request, appeal_id)
+    offered = transitions.offered(request.auth, appeal)
+    return _out(request, appeal) | {"actions": [a for a, ok in offered.items() if ok]}
 
 
 @router.get("/appeals/{appeal_id}/events", response=list[EventOut])

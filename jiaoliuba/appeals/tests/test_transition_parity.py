@@ -4,7 +4,8 @@ For an appeal in every status and for people in every post around it, the page i
 rendered and each action is tried on the real service (inside a savepoint that is
 rolled back), with valid input. A button on the page that the service then refuses
 (a closed appeal offered "分类正确") or an action the service takes that the page
-hides is a failure. The page's answer is read from the HTML: the form's address."""
+hides is a failure. The page's answer is read from the HTML (the form's address), the
+API's from the `actions` of `GET /api/v1/appeals/{id}`: all three must agree."""
 
 from __future__ import annotations
 
@@ -165,11 +166,12 @@ def appeals_by_status(submit, staff, resident):
 
 
 def test_every_button_on_the_page_is_an_action_the_service_takes(
-    client, regions, staff, resident, submit, appeals_by_status
+    client, api_client, regions, staff, resident, submit, appeals_by_status
 ):
     earlier = Appeal.objects.order_by("received_at", "pk").first()
     attempts = _attempts(regions, earlier)
     people = {**staff, "resident": resident}
+    api = {who: api_client(user) for who, user in people.items()}
     mismatches = []
     offered = Counter()
     for status, appeal in appeals_by_status.items():
@@ -178,12 +180,14 @@ def test_every_button_on_the_page_is_an_action_the_service_takes(
             response = client.get(f"/appeals/{appeal.pk}/")
             html = response.content.decode() if response.status_code == 200 else ""
             assert response.status_code in (200, 404), (status, who, response.status_code)
+            answer = api[who].get(f"/api/v1/appeals/{appeal.pk}")
+            in_api = set(answer.json()["actions"]) if answer.status_code == 200 else set()
             for action, attempt in attempts.items():
                 on_page = _form_path(action, appeal.pk) in html
                 by_service = _accepted(attempt, appeal.pk, user)
                 offered[on_page] += 1
-                if on_page != by_service:
-                    mismatches.append((status, who, action, on_page, by_service))
+                if not on_page == by_service == (action in in_api):
+                    mismatches.append((status, who, action, on_page, by_service, action in in_api))
     assert mismatches == [], "\n".join(map(str, mismatches))
     # The product of statuses × people × actions was tried, and both answers occurred.
     assert sum(offered.values()) == 10 * len(people) * len(attempts)
