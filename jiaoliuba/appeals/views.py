@@ -19,7 +19,7 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.views import staff_required
-from jiaoliuba.appeals import selectors, services, transitions
+from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.choices import (
     STAFF_CHANNELS,
     Category,
@@ -276,45 +276,14 @@ def _user(pk: str) -> User | None:
     return account_selectors.user_by_id(user_id=pk)
 
 
-# action name → (service, how to build its keyword arguments from the form)
+def _registered(action: actions.Action):
+    return lambda r, a: action.run(appeal=a, actor=r.user, data=r.POST)
+
+
+# action name → the service with its keyword arguments from the form: the registry's
+# same-shaped actions (shared with the API's routes), then the page's own.
 ACTIONS = {
-    "accept": lambda r, a: services.appeal_accept(appeal=a, actor=r.user),
-    "confirm_triage": lambda r, a: services.appeal_confirm_triage(appeal=a, actor=r.user),
-    "reply": lambda r, a: services.appeal_reply(
-        appeal=a, actor=r.user, message=r.POST.get("message", "")
-    ),
-    "note": lambda r, a: services.appeal_note(
-        appeal=a, actor=r.user, message=r.POST.get("message", "")
-    ),
-    "urge": lambda r, a: services.appeal_urge(appeal=a, actor=r.user, note=r.POST.get("note", "")),
-    "supervise": lambda r, a: services.appeal_supervise(
-        appeal=a, actor=r.user, note=r.POST.get("note", "")
-    ),
-    "resolve": lambda r, a: services.appeal_resolve(
-        appeal=a, actor=r.user, reply=r.POST.get("reply", "")
-    ),
-    "return": lambda r, a: services.appeal_return(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "escalate": lambda r, a: services.appeal_escalate(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "reject": lambda r, a: services.appeal_reject(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "reopen": lambda r, a: services.appeal_reopen(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "close": lambda r, a: services.appeal_close_after_review(
-        appeal=a, actor=r.user, note=r.POST.get("reason", "")
-    ),
-    "triage": lambda r, a: services.appeal_correct_triage(
-        appeal=a,
-        actor=r.user,
-        priority=r.POST.get("priority", ""),
-        category=r.POST.get("category", ""),
-        reason=r.POST.get("reason", ""),
-    ),
+    **{name: _registered(action) for name, action in actions.REGISTRY.items()},
     "extension": lambda r, a: services.appeal_extension_request(
         appeal=a,
         actor=r.user,
@@ -345,9 +314,6 @@ ACTIONS = {
         ),
         actor=r.user,
         note=r.POST.get("note", ""),
-    ),
-    "unmark_repeat": lambda r, a: services.appeal_unmark_repeat(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "dispatch": lambda r, a: services.appeal_dispatch(
         appeal=a,

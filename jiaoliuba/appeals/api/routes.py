@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
-from jiaoliuba.appeals import selectors, services, transitions
+from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
     AppealForm,
@@ -220,83 +220,56 @@ def appeal_events(request: HttpRequest, appeal_id: int):
     ]
 
 
-@router.post("/appeals/{appeal_id}/accept", response=AppealOut)
-def appeal_accept(request: HttpRequest, appeal_id: int):
-    return _out(
-        request, services.appeal_accept(appeal=_get(request, appeal_id), actor=request.auth)
+# The same-shaped actions (appeal, person, a few text fields → the appeal): one route
+# each, built from the registry the staff page's forms use too.
+PAYLOADS: dict[str, type] = {
+    "reply": MessageIn,
+    "note": MessageIn,
+    "urge": NoteIn,
+    "supervise": NoteIn,
+    "resolve": ReplyIn,
+    "return": ReasonIn,
+    "escalate": ReasonIn,
+    "reject": ReasonIn,
+    "reopen": ReasonIn,
+    "close": ReasonIn,
+    "unmark_repeat": ReasonIn,
+    "triage": TriageIn,
+}
+# Function names (and so OpenAPI operation ids) as they were when written by hand.
+OPERATION_NAMES = {"confirm_triage": "appeal_triage_confirm"}
+
+
+def _action_route(action: actions.Action) -> None:
+    payload_type = PAYLOADS.get(action.name)
+    if payload_type is None:
+
+        def handler(request: HttpRequest, appeal_id: int):
+            appeal = _get(request, appeal_id)
+            return _out(request, action.run(appeal=appeal, actor=request.auth, data={}))
+
+        handler.__annotations__ = {"request": HttpRequest, "appeal_id": int}
+    else:
+
+        def handler(request: HttpRequest, appeal_id: int, payload):  # type: ignore[misc]
+            appeal = _get(request, appeal_id)
+            data = payload.dict()
+            return _out(request, action.run(appeal=appeal, actor=request.auth, data=data))
+
+        handler.__annotations__ = {
+            "request": HttpRequest,
+            "appeal_id": int,
+            "payload": payload_type,
+        }
+    handler.__name__ = handler.__qualname__ = OPERATION_NAMES.get(
+        action.name, f"appeal_{action.name}"
     )
+    handler.__doc__ = action.doc or None
+    router.post(f"/appeals/{{appeal_id}}/{action.api_path}", response=AppealOut)(handler)
 
 
-@router.post("/appeals/{appeal_id}/reply", response=AppealOut)
-def appeal_reply(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(
-        request,
-        services.appeal_reply(
-            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/note", response=AppealOut)
-def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(
-        request,
-        services.appeal_note(
-            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/urge", response=AppealOut)
-def appeal_urge(request: HttpRequest, appeal_id: int, payload: NoteIn):
-    """催办: staff above the handler ask them to hurry (403 for anyone else)."""
-    return _out(
-        request,
-        services.appeal_urge(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/supervise", response=AppealOut)
-def appeal_supervise(request: HttpRequest, appeal_id: int, payload: NoteIn):
-    """督办 by hand: staff above the handler put the appeal under supervision."""
-    return _out(
-        request,
-        services.appeal_supervise(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/return", response=AppealOut)
-def appeal_return(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_return(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/escalate", response=AppealOut)
-def appeal_escalate(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_escalate(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/resolve", response=AppealOut)
-def appeal_resolve(request: HttpRequest, appeal_id: int, payload: ReplyIn):
-    return _out(
-        request,
-        services.appeal_resolve(
-            appeal=_get(request, appeal_id), actor=request.auth, reply=payload.reply
-        ),
-    )
+for _action in actions.REGISTRY.values():
+    _action_route(_action)
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealOut)
@@ -310,36 +283,6 @@ def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
         comment=payload.comment,
     )
     return _out(request, appeal)
-
-
-@router.post("/appeals/{appeal_id}/reopen", response=AppealOut)
-def appeal_reopen(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_reopen(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/close", response=AppealOut)
-def appeal_close(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_close_after_review(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/reject", response=AppealOut)
-def appeal_reject(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_reject(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
 
 
 @router.post("/appeals/{appeal_id}/merge", response=AppealOut)
@@ -363,16 +306,6 @@ def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
     )
 
 
-@router.post("/appeals/{appeal_id}/repeat/remove", response=AppealOut)
-def appeal_unmark_repeat(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_unmark_repeat(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
 def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
     from jiaoliuba.accounts.models import User
@@ -391,27 +324,6 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
         reason=payload.reason,
     )
     return _out(request, appeal)
-
-
-@router.post("/appeals/{appeal_id}/triage", response=AppealOut)
-def appeal_triage(request: HttpRequest, appeal_id: int, payload: TriageIn):
-    return _out(
-        request,
-        services.appeal_correct_triage(
-            appeal=_get(request, appeal_id),
-            actor=request.auth,
-            priority=payload.priority,
-            category=payload.category,
-            reason=payload.reason,
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/triage/confirm", response=AppealOut)
-def appeal_triage_confirm(request: HttpRequest, appeal_id: int):
-    return _out(
-        request, services.appeal_confirm_triage(appeal=_get(request, appeal_id), actor=request.auth)
-    )
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})

@@ -203,3 +203,25 @@ def test_a_closed_appeal_no_longer_offers_confirm_triage(client, staff, appeals_
     open_one = appeals_by_status[Status.DISPATCHED]
     html = client.get(f"/appeals/{open_one.pk}/").content.decode()
     assert f"/appeals/{open_one.pk}/do/confirm_triage/" in html
+
+
+def test_page_forms_and_api_routes_come_from_one_registry():
+    from jiaoliuba.api.api import api
+    from jiaoliuba.appeals import actions, transitions, views
+
+    paths = api.get_openapi_schema()["paths"]
+    assert len(actions.REGISTRY) >= 14
+    for name, action in actions.REGISTRY.items():
+        assert name in transitions.TRANSITIONS, name
+        assert name in views.ACTIONS, name
+        assert "post" in paths[f"/api/v1/appeals/{{appeal_id}}/{action.api_path}"], name
+        # Every field the service is given is one the page's form and the API's body send.
+        schema = paths[f"/api/v1/appeals/{{appeal_id}}/{action.api_path}"]["post"]
+        body = schema.get("requestBody", {}).get("content", {}).get("application/json", {})
+        ref = body.get("schema", {}).get("$ref", "")
+        props = (
+            api.get_openapi_schema()["components"]["schemas"][ref.split("/")[-1]]["properties"]
+            if ref
+            else {}
+        )
+        assert set(props) == set(action.fields), (name, set(props), action.fields)
