@@ -19,7 +19,7 @@ from jiaoliuba.appeals.choices import (
     ExtensionStatus,
     Status,
 )
-from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension, Mediation
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.choices import SEGMENT
@@ -106,11 +106,9 @@ def access_extension(*, appeal: Appeal, extension_id: Any) -> Extension:
     return extension
 
 
-def access_mediation(*, appeal: Appeal, mediation_id: Any):
+def access_mediation(*, appeal: Appeal, mediation_id: Any) -> Mediation:
     """A mediation of an appeal the user already reached through `access_appeal`;
     otherwise 404."""
-    from jiaoliuba.appeals.models import Mediation
-
     raw = str(mediation_id or "")
     mediation = (
         Mediation.objects.filter(pk=int(raw), appeal=appeal).first() if raw.isdigit() else None
@@ -120,9 +118,7 @@ def access_mediation(*, appeal: Appeal, mediation_id: Any):
     return mediation
 
 
-def appeal_mediations(*, appeal: Appeal):
-    from jiaoliuba.appeals.models import Mediation
-
+def appeal_mediations(*, appeal: Appeal) -> QuerySet[Mediation]:
     return (
         Mediation.objects.filter(appeal=appeal)
         .prefetch_related("parties", "sessions")
