@@ -134,6 +134,12 @@ def resident_counts(*, user: Any) -> dict[str, int]:
     }
 
 
+def user_by_id(*, user_id: Any) -> User | None:
+    """A person picked in a form (an assignee, a mediator), or None for no valid id."""
+    raw = str(user_id or "")
+    return User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
 def user_by_phone(*, phone: str) -> User | None:
     return User.objects.filter(phone_hash=crypto.lookup_hash(phone, purpose="phone")).first()
 

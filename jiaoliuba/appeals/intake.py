@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.appeals.choices import AttachmentKind, Channel
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals.choices import STAFF_CHANNELS, AttachmentKind, Channel
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.appeals.uploads import CleanFile, clean_upload
 from jiaoliuba.core import clock
@@ -101,3 +102,35 @@ def intake_from_data(
         received_at=received_at,
     )
     return intake, cleaned
+
+
+def desk_intake(
+    *, data: Any, files: Any, actor: Any, idempotency_key: str = ""
+) -> tuple[Any, bool]:
+    """Staff enter an appeal received offline (window, phone, home visit, venue, grid
+    patrol): the form's fields plus `channel`, `received_at` (may be in the past) and the
+    resident's `resident_phone` and `resident_name`. The one path for the desk page and
+    `POST /api/v1/appeals/desk`; returns (appeal, created)."""
+    channel = data.get("channel", "")
+    if channel not in STAFF_CHANNELS:
+        raise ValidationFailed(
+            _("Please choose how the appeal was received."), code="invalid_channel"
+        )
+    intake, cleaned = intake_from_data(
+        data, files, channel=channel, received_at=parse_received_at(data.get("received_at", ""))
+    )
+    phone = data.get("resident_phone", "").strip()
+    submitter = (
+        services.staff_intake_submitter(
+            phone=phone, name=data.get("resident_name", ""), community=intake.community
+        )
+        if phone
+        else None
+    )
+    return services.appeal_submit(
+        submitter=submitter,
+        intake=intake,
+        files=cleaned,
+        created_by=actor,
+        idempotency_key=idempotency_key,
+    )

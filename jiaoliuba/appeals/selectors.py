@@ -19,7 +19,7 @@ from jiaoliuba.appeals.choices import (
     ExtensionStatus,
     Status,
 )
-from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension, Mediation
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.choices import SEGMENT
@@ -80,6 +80,61 @@ def appeal_in_scope_by_reference(*, user: Any, reference: str | int) -> Appeal:
     if found is None:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     return found
+
+
+def access_appeal_by_reference(*, user: Any, reference: str) -> Appeal:
+    """An appeal by the number (or id) a person typed into a form, if `access_appeal`
+    lets them see it; otherwise 404."""
+    raw = str(reference).strip()
+    found = Appeal.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
+    if found is None and raw.isdigit():
+        found = int(raw)
+    if found is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return access_appeal(user=user, appeal_id=found)
+
+
+def access_extension(*, appeal: Appeal, extension_id: Any) -> Extension:
+    """An extension request of an appeal the user already reached through
+    `access_appeal`; otherwise 404."""
+    raw = str(extension_id or "")
+    extension = (
+        Extension.objects.filter(pk=int(raw), appeal=appeal).first() if raw.isdigit() else None
+    )
+    if extension is None:
+        raise NotFound(_("No such extension request."), code="extension_not_found")
+    return extension
+
+
+def access_mediation(*, appeal: Appeal, mediation_id: Any) -> Mediation:
+    """A mediation of an appeal the user already reached through `access_appeal`;
+    otherwise 404."""
+    raw = str(mediation_id or "")
+    mediation = (
+        Mediation.objects.filter(pk=int(raw), appeal=appeal).first() if raw.isdigit() else None
+    )
+    if mediation is None:
+        raise NotFound(_("No such mediation."), code="mediation_not_found")
+    return mediation
+
+
+def appeal_mediations(*, appeal: Appeal) -> QuerySet[Mediation]:
+    return (
+        Mediation.objects.filter(appeal=appeal)
+        .prefetch_related("parties", "sessions")
+        .select_related("mediator")
+    )
+
+
+def access_joinable_appeal(*, appeal_id: int) -> Appeal:
+    """An appeal a resident may "+1": any one the similar-list showed them, not only
+    their own, but never an anonymous or merged one."""
+    master = Appeal.objects.filter(
+        pk=appeal_id, merged_into__isnull=True, is_anonymous=False
+    ).first()
+    if master is None:
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return master
 
 
 def is_staff_view(user: Any, appeal: Appeal) -> bool:

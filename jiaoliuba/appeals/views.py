@@ -19,10 +19,8 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.views import staff_required
-from jiaoliuba.appeals import policies, selectors, services
+from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.choices import (
-    HANDLING_STATUSES,
-    OPEN_STATUSES,
     STAFF_CHANNELS,
     Category,
     Channel,
@@ -31,7 +29,12 @@ from jiaoliuba.appeals.choices import (
     RatingLevel,
     Status,
 )
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.intake import (
+    desk_intake,
+    intake_from_data,
+    parse_received_at,
+    photos_from,
+)
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.plain import risk_alert_dict
@@ -115,32 +118,10 @@ def appeal_desk_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = request.POST.dict()
         try:
-            channel = request.POST.get("channel", "")
-            if channel not in STAFF_CHANNELS:
-                raise ApplicationError(
-                    _("Please choose how the appeal was received."), code="invalid_channel"
-                )
-            intake, files = intake_from_data(
-                request.POST,
-                request.FILES,
-                channel=channel,
-                received_at=parse_received_at(request.POST.get("received_at", "")),
-            )
-            phone = request.POST.get("resident_phone", "").strip()
-            submitter = (
-                services.staff_intake_submitter(
-                    phone=phone,
-                    name=request.POST.get("resident_name", ""),
-                    community=intake.community,
-                )
-                if phone
-                else None
-            )
-            appeal, _created = services.appeal_submit(
-                submitter=submitter,
-                intake=intake,
-                files=files,
-                created_by=request.user,
+            appeal, _created = desk_intake(
+                data=request.POST,
+                files=request.FILES,
+                actor=request.user,
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except ApplicationError as exc:
@@ -199,8 +180,38 @@ def my_appeals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, appeal) -> dict:
+# The staff page's buttons: each is offered iff the transition table allows it.
+STAFF_BUTTONS = (
+    "accept",
+    "reply",
+    "resolve",
+    "return",
+    "escalate",
+    "extension",
+    "triage",
+    "confirm_triage",
+    "dispatch",
+    "reject",
+    "merge",
+    "reopen",
+    "close",
+    "note",
+    "follow_up",
+    "mediation_start",
+    "reveal",
+    "urge",
+    "supervise",
+    "mark_repeat",
+    "unmark_repeat",
+)
+
+
+def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) -> dict:
+    """`typed`: after a refused action, {action: the form as posted}, so the page shows
+    the error with the text the person typed still in its field."""
     staff = selectors.is_staff_view(request.user, appeal)
+    user = request.user
+    resident_tools = transitions.offered(user, appeal, ("rate", "withdraw", "add_material"))
     ctx = {
         "appeal": appeal,
         "data": appeal_dict(appeal, staff_view=staff),
@@ -210,57 +221,32 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
         ],
         "staff": staff,
         "rating_levels": RatingLevel.choices,
-        "may_rate": appeal.submitter_id == request.user.pk and appeal.status == Status.RESOLVED,
-        "own": appeal.submitter_id is not None and appeal.submitter_id == request.user.pk,
-        "may_withdraw": appeal.status in services.WITHDRAWABLE_STATUSES,
-        "may_add_material": appeal.status in OPEN_STATUSES,
+        "may_rate": resident_tools["rate"],
+        "own": appeal.submitter_id is not None and appeal.submitter_id == user.pk,
+        "may_withdraw": resident_tools["withdraw"],
+        "may_add_material": resident_tools["add_material"],
         # appeals/_progress.html: the loop's five steps for everyone, deadlines for residents.
         "progress": progress_steps(appeal),
         "deadlines": None if staff else resident_deadlines(appeal),
+        "typed": typed or {},
+        # A page rendered in answer to a POST (a refused action) is still this page:
+        # the language and text-size switches come back here, not to the POST address.
+        "page_path": reverse("appeals:detail", kwargs={"appeal_id": appeal.pk}),
     }
     if staff:
-        user = request.user
         pending = selectors.pending_extension(appeal=appeal)
-        handle, dispatch, supervise = (
-            policies.may_handle(user, appeal),
-            policies.may_dispatch(user, appeal),
-            policies.may_supervise(user, appeal),
-        )
-        status = appeal.status
-        in_scope = selectors.appeals_in_scope(user).filter(pk=appeal.pk).exists()
+        can = transitions.offered(user, appeal, STAFF_BUTTONS)
         ctx |= {
-            "can": {
-                "accept": handle and status == Status.DISPATCHED,
-                "reply": handle and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "resolve": handle and status in HANDLING_STATUSES,
-                "return": handle and status in (Status.DISPATCHED, Status.ACCEPTED),
-                "escalate": (handle or dispatch)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "extension": handle and status in HANDLING_STATUSES and pending is None,
-                "triage": (handle or dispatch) and status in OPEN_STATUSES,
-                "confirm_triage": (handle or dispatch) and appeal.triage_needs_review,
-                "dispatch": dispatch and status in (Status.SUBMITTED, Status.DISPATCHED),
-                "reject": dispatch
-                and status in (Status.SUBMITTED, Status.DISPATCHED, Status.ACCEPTED),
-                "merge": dispatch and status in OPEN_STATUSES,
-                "reopen": supervise and status in (Status.RATED, Status.CLOSED, Status.RESOLVED),
-                "close": supervise and status == Status.RATED,
-                "note": handle or dispatch or supervise,
-                "follow_up": handle or dispatch,
-                "mediate": (handle or dispatch)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                "reveal": appeal.is_anonymous and policies.may_reveal_submitter(user),
-                "urge": policies.may_urge(user, appeal)
-                and status in (Status.DISPATCHED, *HANDLING_STATUSES),
-                # Rule 1: an anonymous appeal is never linked to its filer's appeals.
-                "mark_repeat": in_scope
-                and not appeal.is_anonymous
-                and appeal.repeat_of_id is None
-                and status not in (Status.REJECTED, Status.MERGED),
-                "unmark_repeat": in_scope and appeal.repeat_of_id is not None,
+            "can": can,
+            # A refused action whose form is no longer offered (the appeal moved on
+            # meanwhile): its text is shown apart so that nothing typed is lost.
+            "unsent": {
+                action: form
+                for action, form in (typed or {}).items()
+                if not can.get(action) and any(str(v).strip() for v in form.values())
             },
             "pending_extension": pending,
-            "may_decide_extension": supervise,
+            "may_decide_extension": transitions.permits("decide_extension", user, appeal),
             "priorities": Priority.choices,
             "categories": Category.choices,
             "roles": [
@@ -273,9 +259,7 @@ def _detail_context(request: HttpRequest, appeal) -> dict:
                 )
             ],
             "dispatch_regions": [r for r in [appeal.grid, appeal.community] if r],
-            "mediations": Mediation.objects.filter(appeal=appeal)
-            .prefetch_related("parties", "sessions")
-            .select_related("mediator"),
+            "mediations": selectors.appeal_mediations(appeal=appeal),
             "mediation_outcomes": MediationOutcome.choices,
             "now_local": None,
         }
@@ -289,48 +273,17 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 def _user(pk: str) -> User | None:
-    return User.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    return account_selectors.user_by_id(user_id=pk)
 
 
-# action name → (service, how to build its keyword arguments from the form)
+def _registered(action: actions.Action):
+    return lambda r, a: action.run(appeal=a, actor=r.user, data=r.POST)
+
+
+# action name → the service with its keyword arguments from the form: the registry's
+# same-shaped actions (shared with the API's routes), then the page's own.
 ACTIONS = {
-    "accept": lambda r, a: services.appeal_accept(appeal=a, actor=r.user),
-    "confirm_triage": lambda r, a: services.appeal_confirm_triage(appeal=a, actor=r.user),
-    "reply": lambda r, a: services.appeal_reply(
-        appeal=a, actor=r.user, message=r.POST.get("message", "")
-    ),
-    "note": lambda r, a: services.appeal_note(
-        appeal=a, actor=r.user, message=r.POST.get("message", "")
-    ),
-    "urge": lambda r, a: services.appeal_urge(appeal=a, actor=r.user, note=r.POST.get("note", "")),
-    "supervise": lambda r, a: services.appeal_supervise(
-        appeal=a, actor=r.user, note=r.POST.get("note", "")
-    ),
-    "resolve": lambda r, a: services.appeal_resolve(
-        appeal=a, actor=r.user, reply=r.POST.get("reply", "")
-    ),
-    "return": lambda r, a: services.appeal_return(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "escalate": lambda r, a: services.appeal_escalate(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "reject": lambda r, a: services.appeal_reject(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "reopen": lambda r, a: services.appeal_reopen(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
-    ),
-    "close": lambda r, a: services.appeal_close_after_review(
-        appeal=a, actor=r.user, note=r.POST.get("reason", "")
-    ),
-    "triage": lambda r, a: services.appeal_correct_triage(
-        appeal=a,
-        actor=r.user,
-        priority=r.POST.get("priority", ""),
-        category=r.POST.get("category", ""),
-        reason=r.POST.get("reason", ""),
-    ),
+    **{name: _registered(action) for name, action in actions.REGISTRY.items()},
     "extension": lambda r, a: services.appeal_extension_request(
         appeal=a,
         actor=r.user,
@@ -348,7 +301,11 @@ ACTIONS = {
         comment=r.POST.get("comment", ""),
     ),
     "merge": lambda r, a: services.appeal_merge(
-        appeal=a, master=selectors.access_appeal(user=r.user, appeal_id=_master_id(r)), actor=r.user
+        appeal=a,
+        master=selectors.access_appeal_by_reference(
+            user=r.user, reference=r.POST.get("master", "")
+        ),
+        actor=r.user,
     ),
     "mark_repeat": lambda r, a: services.appeal_mark_repeat(
         appeal=a,
@@ -357,9 +314,6 @@ ACTIONS = {
         ),
         actor=r.user,
         note=r.POST.get("note", ""),
-    ),
-    "unmark_repeat": lambda r, a: services.appeal_unmark_repeat(
-        appeal=a, actor=r.user, reason=r.POST.get("reason", "")
     ),
     "dispatch": lambda r, a: services.appeal_dispatch(
         appeal=a,
@@ -419,34 +373,12 @@ DONE_MESSAGES = {
 }
 
 
-def _master_id(request: HttpRequest) -> int:
-    raw = request.POST.get("master", "").strip()
-    from jiaoliuba.appeals.models import Appeal
-
-    found = Appeal.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
-    if found is None and raw.isdigit():
-        found = int(raw)
-    if found is None:
-        raise NotFound(_("No such appeal."), code="appeal_not_found")
-    return found
-
-
 def _extension(request: HttpRequest, appeal) -> Extension:
-    extension = Extension.objects.filter(
-        pk=request.POST.get("extension_id") or 0, appeal=appeal
-    ).first()
-    if extension is None:
-        raise NotFound(_("No such extension request."), code="extension_not_found")
-    return extension
+    return selectors.access_extension(appeal=appeal, extension_id=request.POST.get("extension_id"))
 
 
 def _mediation(request: HttpRequest, appeal) -> Mediation:
-    mediation = Mediation.objects.filter(
-        pk=request.POST.get("mediation_id") or 0, appeal=appeal
-    ).first()
-    if mediation is None:
-        raise NotFound(_("No such mediation."), code="mediation_not_found")
-    return mediation
+    return selectors.access_mediation(appeal=appeal, mediation_id=request.POST.get("mediation_id"))
 
 
 @signed_in
@@ -458,12 +390,23 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
         raise NotFound(_("Not found."))
     try:
         handler(request, appeal)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    except ValueError:
-        messages.error(request, _("Some fields are missing or not valid."))
-    else:
-        messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
+    except (ApplicationError, ValueError) as exc:
+        # Render, not redirect: the error shows with what the person typed still in
+        # the form (nothing a user wrote is ever lost).
+        if isinstance(exc, ApplicationError):
+            message, status = str(exc.message), exc.status
+        else:
+            message, status = _("Some fields are missing or not valid."), 400
+        messages.error(request, message)
+        appeal = selectors.access_appeal(user=request.user, appeal_id=appeal.pk)
+        typed = {action: request.POST.dict()}
+        return render(
+            request,
+            "appeals/detail.html",
+            _detail_context(request, appeal, typed=typed),
+            status=status,
+        )
+    messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
     return redirect("appeals:detail", appeal_id=appeal.pk)
 
 
@@ -557,8 +500,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 appeal_dict(a, staff_view=True)
                 | {
                     # the phone card's 签收 button
-                    "may_accept": a.status == Status.DISPATCHED
-                    and policies.may_handle(request.user, a)
+                    "may_accept": transitions.TRANSITIONS["accept"].offered(request.user, a)
                 }
                 for a in page
             ],
@@ -670,11 +612,13 @@ def similar(request: HttpRequest) -> HttpResponse:
     that read the same. Another community, or none chosen yet, shows nothing (the form
     must not fail)."""
     from jiaoliuba.appeals.presenters import similar_dict
-    from jiaoliuba.regions.models import Region
 
-    community = Region.objects.filter(
-        code=request.GET.get("community", ""), level="community"
-    ).first()
+    try:
+        community = region_get(code=request.GET.get("community", ""))
+    except NotFound:
+        community = None
+    if community is not None and community.level != "community":
+        community = None
     try:
         found = selectors.similar_open_appeals(
             user=request.user, community=community, text=request.GET.get("content", "")
@@ -688,14 +632,8 @@ def similar(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_POST
 def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    from jiaoliuba.appeals.models import Appeal
-
     # Residents may join any open appeal the similar-list showed them, not only their own.
-    master = Appeal.objects.filter(
-        pk=appeal_id, merged_into__isnull=True, is_anonymous=False
-    ).first()
-    if master is None:
-        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    master = selectors.access_joinable_appeal(appeal_id=appeal_id)
     try:
         mine = services.appeal_join(
             master=master, resident=request.user, note=request.POST.get("note", "")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.selectors import user_is_staff_member
-from jiaoliuba.appeals import selectors, services
+from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
     AppealForm,
@@ -30,8 +30,7 @@ from jiaoliuba.appeals.api.schemas import (
     TriageIn,
     WithdrawIn,
 )
-from jiaoliuba.appeals.choices import STAFF_CHANNELS
-from jiaoliuba.appeals.intake import intake_from_data, parse_received_at, photos_from
+from jiaoliuba.appeals.intake import desk_intake, intake_from_data, photos_from
 from jiaoliuba.appeals.models import Appeal, Extension
 from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
@@ -106,28 +105,10 @@ def appeal_desk_create(
     resident's `resident_phone` and `resident_name`."""
     if not user_is_staff_member(request.auth):
         raise NotFound(_("Not found."))
-    channel = request.POST.get("channel", "")
-    if channel not in STAFF_CHANNELS:
-        raise ValidationFailed(
-            _("Please choose how the appeal was received."), code="invalid_channel"
-        )
-    received_at = parse_received_at(request.POST.get("received_at", ""))
-    intake, files = intake_from_data(
-        request.POST, request.FILES, channel=channel, received_at=received_at
-    )
-    phone = request.POST.get("resident_phone", "").strip()
-    submitter = (
-        services.staff_intake_submitter(
-            phone=phone, name=request.POST.get("resident_name", ""), community=intake.community
-        )
-        if phone
-        else None
-    )
-    appeal, created = services.appeal_submit(
-        submitter=submitter,
-        intake=intake,
-        files=files,
-        created_by=request.auth,
+    appeal, created = desk_intake(
+        data=request.POST,
+        files=request.FILES,
+        actor=request.auth,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201 if created else 200, _out(request, appeal))
@@ -222,7 +203,11 @@ def appeal_join(request: HttpRequest, appeal_id: int):
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def appeal_detail(request: HttpRequest, appeal_id: int):
-    return _out(request, _get(request, appeal_id))
+    """The appeal; `actions` lists what the caller may do to it now (the transition
+    table's answer, the same as the appeal page's buttons)."""
+    appeal = _get(request, appeal_id)
+    offered = transitions.offered(request.auth, appeal)
+    return _out(request, appeal) | {"actions": [a for a, ok in offered.items() if ok]}
 
 
 @router.get("/appeals/{appeal_id}/events", response=list[EventOut])
@@ -235,83 +220,56 @@ def appeal_events(request: HttpRequest, appeal_id: int):
     ]
 
 
-@router.post("/appeals/{appeal_id}/accept", response=AppealOut)
-def appeal_accept(request: HttpRequest, appeal_id: int):
-    return _out(
-        request, services.appeal_accept(appeal=_get(request, appeal_id), actor=request.auth)
+# The same-shaped actions (appeal, person, a few text fields → the appeal): one route
+# each, built from the registry the staff page's forms use too.
+PAYLOADS: dict[str, type] = {
+    "reply": MessageIn,
+    "note": MessageIn,
+    "urge": NoteIn,
+    "supervise": NoteIn,
+    "resolve": ReplyIn,
+    "return": ReasonIn,
+    "escalate": ReasonIn,
+    "reject": ReasonIn,
+    "reopen": ReasonIn,
+    "close": ReasonIn,
+    "unmark_repeat": ReasonIn,
+    "triage": TriageIn,
+}
+# Function names (and so OpenAPI operation ids) as they were when written by hand.
+OPERATION_NAMES = {"confirm_triage": "appeal_triage_confirm"}
+
+
+def _action_route(action: actions.Action) -> None:
+    payload_type = PAYLOADS.get(action.name)
+    if payload_type is None:
+
+        def handler(request: HttpRequest, appeal_id: int):
+            appeal = _get(request, appeal_id)
+            return _out(request, action.run(appeal=appeal, actor=request.auth, data={}))
+
+        handler.__annotations__ = {"request": HttpRequest, "appeal_id": int}
+    else:
+
+        def handler(request: HttpRequest, appeal_id: int, payload):  # type: ignore[misc]
+            appeal = _get(request, appeal_id)
+            data = payload.dict()
+            return _out(request, action.run(appeal=appeal, actor=request.auth, data=data))
+
+        handler.__annotations__ = {
+            "request": HttpRequest,
+            "appeal_id": int,
+            "payload": payload_type,
+        }
+    handler.__name__ = handler.__qualname__ = OPERATION_NAMES.get(
+        action.name, f"appeal_{action.name}"
     )
+    handler.__doc__ = action.doc or None
+    router.post(f"/appeals/{{appeal_id}}/{action.api_path}", response=AppealOut)(handler)
 
 
-@router.post("/appeals/{appeal_id}/reply", response=AppealOut)
-def appeal_reply(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(
-        request,
-        services.appeal_reply(
-            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/note", response=AppealOut)
-def appeal_note(request: HttpRequest, appeal_id: int, payload: MessageIn):
-    return _out(
-        request,
-        services.appeal_note(
-            appeal=_get(request, appeal_id), actor=request.auth, message=payload.message
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/urge", response=AppealOut)
-def appeal_urge(request: HttpRequest, appeal_id: int, payload: NoteIn):
-    """催办: staff above the handler ask them to hurry (403 for anyone else)."""
-    return _out(
-        request,
-        services.appeal_urge(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/supervise", response=AppealOut)
-def appeal_supervise(request: HttpRequest, appeal_id: int, payload: NoteIn):
-    """督办 by hand: staff above the handler put the appeal under supervision."""
-    return _out(
-        request,
-        services.appeal_supervise(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.note
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/return", response=AppealOut)
-def appeal_return(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_return(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/escalate", response=AppealOut)
-def appeal_escalate(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_escalate(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/resolve", response=AppealOut)
-def appeal_resolve(request: HttpRequest, appeal_id: int, payload: ReplyIn):
-    return _out(
-        request,
-        services.appeal_resolve(
-            appeal=_get(request, appeal_id), actor=request.auth, reply=payload.reply
-        ),
-    )
+for _action in actions.REGISTRY.values():
+    _action_route(_action)
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealOut)
@@ -325,36 +283,6 @@ def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
         comment=payload.comment,
     )
     return _out(request, appeal)
-
-
-@router.post("/appeals/{appeal_id}/reopen", response=AppealOut)
-def appeal_reopen(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_reopen(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/close", response=AppealOut)
-def appeal_close(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_close_after_review(
-            appeal=_get(request, appeal_id), actor=request.auth, note=payload.reason
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/reject", response=AppealOut)
-def appeal_reject(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_reject(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
 
 
 @router.post("/appeals/{appeal_id}/merge", response=AppealOut)
@@ -378,16 +306,6 @@ def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
     )
 
 
-@router.post("/appeals/{appeal_id}/repeat/remove", response=AppealOut)
-def appeal_unmark_repeat(request: HttpRequest, appeal_id: int, payload: ReasonIn):
-    return _out(
-        request,
-        services.appeal_unmark_repeat(
-            appeal=_get(request, appeal_id), actor=request.auth, reason=payload.reason
-        ),
-    )
-
-
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
 def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
     from jiaoliuba.accounts.models import User
@@ -406,27 +324,6 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
         reason=payload.reason,
     )
     return _out(request, appeal)
-
-
-@router.post("/appeals/{appeal_id}/triage", response=AppealOut)
-def appeal_triage(request: HttpRequest, appeal_id: int, payload: TriageIn):
-    return _out(
-        request,
-        services.appeal_correct_triage(
-            appeal=_get(request, appeal_id),
-            actor=request.auth,
-            priority=payload.priority,
-            category=payload.category,
-            reason=payload.reason,
-        ),
-    )
-
-
-@router.post("/appeals/{appeal_id}/triage/confirm", response=AppealOut)
-def appeal_triage_confirm(request: HttpRequest, appeal_id: int):
-    return _out(
-        request, services.appeal_confirm_triage(appeal=_get(request, appeal_id), actor=request.auth)
-    )
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})

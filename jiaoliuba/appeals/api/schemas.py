@@ -64,6 +64,9 @@ class AppealOut(Schema):
     assignee_id: int | None = None
     triage_confidence: float | None = None
     triage_reasons: list[str] | None = None
+    # Only on GET /appeals/{id}: what the caller may do now, from the transition table
+    # (the same answer as the buttons of the appeal page).
+    actions: list[str] | None = None
     triage_needs_review: bool | None = None
     routing_reason: str | None = None
     return_count: int | None = None

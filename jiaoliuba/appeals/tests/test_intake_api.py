@@ -222,7 +222,7 @@ def test_resident_page_submit_keeps_text_on_error_and_creates_once(login_client,
 def test_a_failed_intake_leaves_no_file_behind(
     api_client, resident, staff, monkeypatch, settings, tmp_path
 ):
-    from jiaoliuba.appeals import services as appeal_services
+    from jiaoliuba.appeals.services import intake as appeal_services
 
     settings.MEDIA_ROOT = tmp_path
 

@@ -1,0 +1,352 @@
+"""Intake: a new appeal (web, app, desk, guest), joining an existing one, and the
+resident a desk worker enters on someone's behalf."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.accounts import selectors as account_selectors
+from jiaoliuba.accounts import services as account_services
+from jiaoliuba.appeals import clocks, policies, risk, selectors, similarity, tracking
+from jiaoliuba.appeals.choices import (
+    OPEN_STATUSES,
+    AttachmentKind,
+    Category,
+    Channel,
+    EventKind,
+    Status,
+)
+from jiaoliuba.appeals.models import (
+    Appeal,
+    Attachment,
+    IdempotencyRecord,
+)
+from jiaoliuba.appeals.services._common import _event, _locked
+from jiaoliuba.appeals.services.dispatch import _auto_dispatch
+from jiaoliuba.appeals.services.notices import _send_receipt
+from jiaoliuba.appeals.uploads import CleanFile
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.validators import normalize_mobile
+from jiaoliuba.regions.choices import RegionLevel
+from jiaoliuba.regions.models import Region
+from jiaoliuba.triage import classifier
+
+
+@dataclass
+class Intake:
+    content: str
+    community: Region | None
+    grid: Region | None = None
+    type_hint: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    contact_phone: str = ""
+    is_anonymous: bool = False
+    consent_public: bool = False
+    channel: str = Channel.ONLINE
+    received_at: dt.datetime | None = None
+
+
+def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Region | None, str]:
+    content = (intake.content or "").strip()
+    if not content:
+        raise ValidationFailed(_("Please describe the matter."), code="content_required")
+    if len(content) > settings.APPEAL_MAX_TEXT:
+        raise ValidationFailed(
+            _("The description is longer than %(n)s characters.") % {"n": settings.APPEAL_MAX_TEXT},
+            code="content_too_long",
+        )
+    if intake.type_hint and intake.type_hint not in Category.values:
+        raise ValidationFailed(_("Unknown category."), code="invalid_category")
+    if intake.channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="invalid_channel")
+    community, grid = intake.community, intake.grid
+    if grid is not None:
+        if grid.level != RegionLevel.GRID:
+            raise ValidationFailed(_("Please choose a grid."), code="invalid_grid")
+        if community is None:
+            community = grid.parent
+        elif grid.parent_id != community.pk:
+            raise ValidationFailed(
+                _("That grid is not in the chosen community."), code="invalid_grid"
+            )
+    if community is None or community.level != RegionLevel.COMMUNITY:
+        raise ValidationFailed(
+            _("Please choose the community where this happens."), code="community_required"
+        )
+    if len(intake.address) > 200:
+        raise ValidationFailed(
+            _("The address is longer than 200 characters."), code="invalid_address"
+        )
+    for value, low, high in ((intake.latitude, -90, 90), (intake.longitude, -180, 180)):
+        if value is not None and not (low <= value <= high):
+            raise ValidationFailed(_("The map point is not valid."), code="invalid_location")
+    kinds = [f.kind for f in files]
+    if kinds.count(AttachmentKind.IMAGE) > settings.APPEAL_MAX_IMAGES:
+        raise ValidationFailed(
+            _("At most %(n)s photos.") % {"n": settings.APPEAL_MAX_IMAGES}, code="too_many_files"
+        )
+    if kinds.count(AttachmentKind.AUDIO) > 1 or kinds.count(AttachmentKind.VIDEO) > 1:
+        raise ValidationFailed(_("At most one voice clip and one video."), code="too_many_files")
+    phone = normalize_mobile(intake.contact_phone) if intake.contact_phone.strip() else ""
+    return community, grid, phone
+
+
+def _find_repeat(appeal: Appeal) -> Appeal | None:
+    """The same resident and matter within 30 days: same category and similar text."""
+    if not policies.person_linkable(appeal):
+        return None
+    earlier = selectors.previous_appeals_of(
+        submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS
+    ).exclude(pk=appeal.pk)
+    grams = similarity.shingles(appeal.content)
+    for other in earlier.filter(category=appeal.category).order_by("-received_at")[:20]:
+        if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
+            return other
+    return None
+
+
+def appeal_submit(
+    *,
+    submitter: Any,
+    intake: Intake,
+    files: list[CleanFile] | None = None,
+    created_by: Any = None,
+    idempotency_key: str = "",
+) -> tuple[Appeal, bool]:
+    """File an appeal (online by a resident, or offline by staff for one). Returns
+    (appeal, created); a retry with the same Idempotency-Key returns the first appeal."""
+    files = files or []
+    owner = str(submitter.pk) if submitter is not None else ""
+    if created_by is not None:
+        owner = f"staff:{created_by.pk}"
+    key = (idempotency_key or "").strip()[:100]
+    if key:
+        record = (
+            IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
+        )
+        if record is not None:
+            return record.appeal, False
+    community, grid, phone = _validate_intake(intake, files)
+    now = clock.now()
+    received_at = intake.received_at or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise ValidationFailed(
+            _("The time received cannot be in the future."), code="invalid_received_at"
+        )
+    verdict = classifier.classify(text=intake.content, type_hint=intake.type_hint)
+    deadlines = clocks.deadlines_for(
+        priority=verdict.priority, category=verdict.category, received_at=received_at
+    )
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            if key:
+                # A retry racing its original waits here for it (SQLite's BEGIN IMMEDIATE
+                # already serialises writers; PostgreSQL needs the lock) and then returns
+                # the first appeal instead of redoing the work.
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{owner}:{key}"]
+                        )
+                record = (
+                    IdempotencyRecord.objects.filter(owner=owner, key=key)
+                    .select_related("appeal")
+                    .first()
+                )
+                if record is not None:
+                    return record.appeal, False
+            appeal = Appeal(
+                submitter=submitter,
+                created_by=created_by,
+                is_anonymous=intake.is_anonymous,
+                consent_public=intake.consent_public,
+                channel=intake.channel,
+                type_hint=intake.type_hint,
+                content=intake.content.strip(),
+                address=intake.address.strip(),
+                latitude=intake.latitude,
+                longitude=intake.longitude,
+                contact_phone=phone,
+                community=community,
+                grid=grid,
+                region_path=(grid or community).path,
+                priority=verdict.priority,
+                category=verdict.category,
+                triage_confidence=verdict.confidence,
+                triage_reasons=verdict.reasons,
+                triage_needs_review=verdict.needs_review,
+                status=Status.SUBMITTED,
+                received_at=received_at,
+                response_due_at=deadlines.response_due_at,
+                resolution_due_at=deadlines.resolution_due_at,
+                resolution_due_original_at=deadlines.resolution_due_at,
+                tracking_code=tracking.new_code(),
+            )
+            clocks.refresh(appeal)
+            appeal.save()
+            local = received_at.astimezone(clock.SHANGHAI)
+            appeal.number = f"{local:%Y%m%d}{appeal.pk:06d}"
+            repeat = _find_repeat(appeal)
+            if repeat is not None:
+                appeal.is_repeat, appeal.repeat_of = True, repeat
+            Appeal.objects.filter(pk=appeal.pk).update(
+                number=appeal.number, is_repeat=appeal.is_repeat, repeat_of=repeat
+            )
+            for clean in files:
+                attachment = Attachment.objects.create(
+                    appeal=appeal,
+                    kind=clean.kind,
+                    file=clean.content,
+                    content_type=clean.content_type,
+                    size=clean.size,
+                )
+                stored.append(attachment.file.name)
+            if key:
+                IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
+            _event(
+                appeal,
+                EventKind.SUBMITTED,
+                actor=created_by or submitter,
+                to_status=Status.SUBMITTED,
+                visible=True,
+                at=received_at,
+                data={"channel": appeal.channel},
+            )
+            _event(
+                appeal,
+                EventKind.TRIAGED,
+                data={
+                    "priority": verdict.priority,
+                    "category": verdict.category,
+                    "confidence": verdict.confidence,
+                    "reasons": verdict.reasons,
+                },
+            )
+            if repeat is not None:
+                _event(appeal, EventKind.REPEAT_MARKED, data={"repeat_of": repeat.number})
+            _auto_dispatch(appeal)
+            _send_receipt(appeal)
+            risk.index_appeal(appeal)
+            transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
+    except BaseException as exc:
+        # The rows rolled back; the files written to storage must go too.
+        for name in stored:
+            default_storage.delete(name)
+        if not isinstance(exc, IntegrityError):
+            raise
+        if key:
+            record = (
+                IdempotencyRecord.objects.filter(owner=owner, key=key)
+                .select_related("appeal")
+                .first()
+            )
+            if record is not None:  # a concurrent retry won the race
+                return record.appeal, False
+        raise
+    appeal.refresh_from_db()
+    return appeal, True
+
+
+def _enqueue_risk_check(appeal_id: int) -> None:
+    from jiaoliuba.appeals.tasks import risk_check
+
+    risk_check.enqueue(appeal_id)
+
+
+def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
+    """“+1”: a resident who has the same matter as an open appeal joins it instead of
+    filing a new one. Their appeal is recorded merged into the master, so it counts as
+    received, follows the master and brings them its feedback."""
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationFailed(_("The note is longer than 500 characters."), code="text_too_long")
+    resident_profile = account_selectors.resident_of(resident)
+    if resident_profile is None or resident_profile.community_id != master.community_id:
+        # Residents join matters of their own community (the list they were shown).
+        raise PermissionDenied(
+            _("You can only join appeals in your own community."), code="not_your_community"
+        )
+    now = clock.now()
+    with transaction.atomic():
+        master = _locked(master)
+        if master.status not in OPEN_STATUSES or master.merged_into_id:
+            raise Conflict(
+                _("This matter is no longer open; please raise a new appeal."), code="not_open"
+            )
+        if (
+            master.submitter_id == resident.pk
+            or Appeal.objects.filter(merged_into=master, submitter=resident).exists()
+        ):
+            raise Conflict(_("You have already reported this matter."), code="already_joined")
+        appeal = Appeal(
+            submitter=resident,
+            content=f"+1 {note}".strip() if note else f"+1 {master.content[:200]}",
+            community=master.community,
+            grid=master.grid,
+            region_path=master.region_path,
+            priority=master.priority,
+            category=master.category,
+            status=Status.MERGED,
+            merged_into=master,
+            received_at=now,
+            closed_at=now,
+            channel=Channel.ONLINE,
+            response_due_at=master.response_due_at,
+            resolution_due_at=master.resolution_due_at,
+            resolution_due_original_at=master.resolution_due_original_at,
+            tracking_code=tracking.new_code(),
+        )
+        clocks.refresh(appeal)
+        appeal.save()
+        appeal.number = f"{now.astimezone(clock.SHANGHAI):%Y%m%d}{appeal.pk:06d}"
+        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+        _event(
+            appeal,
+            EventKind.SUBMITTED,
+            actor=resident,
+            to_status=Status.SUBMITTED,
+            visible=True,
+            at=now,
+        )
+        _event(
+            appeal,
+            EventKind.MERGED,
+            from_status=Status.SUBMITTED,
+            to_status=Status.MERGED,
+            visible=True,
+            message=master.number or "",
+            data={"master": master.number, "joined": True},
+            at=now,
+        )
+        _event(
+            master,
+            EventKind.MERGED,
+            actor=resident,
+            data={"merged": appeal.number, "joined": True},
+            at=now,
+        )
+        transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
+    return appeal
+
+
+def staff_intake_submitter(*, phone: str, name: str = "", community: Region | None = None) -> Any:
+    """For desk entry: the resident with this number, registered now if new."""
+    phone = normalize_mobile(phone)
+    user = account_selectors.user_by_phone(phone=phone)
+    if user is None:
+        user = account_services.resident_register(
+            phone=phone, display_name=name, community=community
+        )
+    return user

@@ -1,0 +1,81 @@
+"""Risk detectors run after intake, and acknowledging their alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import risk, routing
+from jiaoliuba.appeals.models import (
+    Appeal,
+)
+from jiaoliuba.appeals.services._common import _text
+from jiaoliuba.core import clock
+from jiaoliuba.core.errors import Conflict
+
+
+def appeal_risk_check(*, appeal_id: int) -> list[Any]:
+    """Run the detectors for a new appeal and tell the street's officers of new alerts."""
+    appeal = (
+        Appeal.objects.select_related("community", "community__parent").filter(pk=appeal_id).first()
+    )
+    if appeal is None:
+        return []
+    created = []
+    labels = {
+        "surge": _("Surge of %(category)s appeals in %(place)s"),
+        "cluster": _("Several residents report the same matter in %(place)s"),
+        "repeat": _("One resident has raised several appeals in 30 days"),
+    }
+    # Judge the appeal at the time it was received (desk entries may be back-dated, and
+    # the task may run late), not when the worker gets to it.
+    for kind, key, evidence in risk.scan(appeal, now=appeal.received_at):
+        summary = _text(
+            labels[kind], category=appeal.get_category_display(), place=appeal.community.name
+        )
+        alert = risk.create_alert(
+            appeal=appeal, kind=kind, key=key, evidence=evidence, summary=summary
+        )
+        if alert is None:
+            continue
+        created.append(alert)
+        street = appeal.community.parent
+        officers = routing.holders(Role.STREET_OFFICER, street) if street else []
+        from jiaoliuba.notifications.services import notify
+
+        if officers:
+            notify(
+                recipients=officers,
+                kind=f"risk.{kind}",
+                title=summary,
+                body=_text(
+                    _("Evidence: %(evidence)s"),
+                    evidence=_evidence_words(kind, evidence),
+                ),
+                link="/workbench/alerts/",
+                channels=("sms",),
+            )
+    return created
+
+
+def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
+    from jiaoliuba.appeals.plain import risk_evidence_text
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return "；".join(risk_evidence_text(kind, evidence)) or "—"
+
+
+def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
+    from jiaoliuba.appeals.models import RiskAlert
+
+    updated = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=actor, acknowledged_at=clock.now()
+    )
+    if updated != 1:
+        raise Conflict(_("This alert was already acknowledged."), code="already_acknowledged")
+    alert.refresh_from_db()
+    return alert
