@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals import risk, routing
+from jiaoliuba.appeals.choices import Category
 from jiaoliuba.appeals.models import (
     Appeal,
 )
@@ -34,8 +35,12 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
     # Judge the appeal at the time it was received (desk entries may be back-dated, and
     # the task may run late), not when the worker gets to it.
     for kind, key, evidence in risk.scan(appeal, now=appeal.received_at):
+        # A surge may fire under the resident's chosen type rather than the classifier's.
+        category = evidence.get("category", appeal.category)
         summary = _text(
-            labels[kind], category=appeal.get_category_display(), place=appeal.community.name
+            labels[kind],
+            category=Category(category).label if category in Category.values else category,
+            place=appeal.community.name,
         )
         alert = risk.create_alert(
             appeal=appeal, kind=kind, key=key, evidence=evidence, summary=summary
