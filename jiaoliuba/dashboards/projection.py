@@ -229,12 +229,17 @@ def _locked_state() -> ProjectionState:
 def rollups_catch_up(*, thorough: bool = False) -> int:
     """Apply the events the rollups have not seen; returns how many were read.
     `thorough` re-reads from `safe_id` (the periodic task); otherwise from `seen_id`."""
+    began = clock.now()
     state = ProjectionState.objects.filter(name=STATE).first()
     start = 0 if state is None else (state.safe_id if thorough else state.seen_id)
     if not AppealEvent.objects.filter(id__gt=start).exists():
+        # Nothing new: the rollups are current as of now, which dashboards show.
+        if not ProjectionState.objects.filter(name=STATE).update(as_of=began):
+            ProjectionState.objects.get_or_create(name=STATE, defaults={"as_of": began})
         return 0
     with transaction.atomic():
         state = _locked_state()
+        state.as_of = began
         start = state.safe_id if thorough else state.seen_id
         read = 0
         while True:
@@ -302,7 +307,7 @@ def rollups_rebuild() -> dict[str, int]:
         # Everything committed before this transaction began is in. On PostgreSQL a
         # change committing in that very instant is caught by its appeal's next event.
         state.seen_id = state.safe_id = state.checkpoint_id = newest
-        state.rebuilt_at = state.checkpoint_at = clock.now()
+        state.rebuilt_at = state.checkpoint_at = state.as_of = clock.now()
         state.save()
     return {"appeals": appeals, "rollup_rows": rows}
 
