@@ -108,31 +108,35 @@ def _mediation_key_counters(fact: MediationFact) -> tuple[Key, dict[str, int]]:
     return (fact.path, fact.day, fact.category), counters
 
 
+def _upsert_sql(rows: int) -> str:
+    """INSERT … ON CONFLICT DO UPDATE adding the deltas to the rollup rows (both
+    databases), so applying them reads nothing back."""
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    q = connection.ops.quote_name
+    columns = ["path", "day", "category", "level", *COUNTERS]
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS)
+    return (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([marks] * rows)} "
+        f"ON CONFLICT (path, day, category) DO UPDATE SET {sets}"
+    )
+
+
+UPSERT_ROWS = 200  # × 70 parameters: under SQLite's and PostgreSQL's limits
+
+
 def _apply(deltas: dict[Key, list[int]]) -> None:
-    """Add the deltas to the rollups. Callers hold the projection lock, so reading the
-    rows and writing them back cannot race another writer."""
-    deltas = {k: v for k, v in deltas.items() if any(v)}
-    if not deltas:
-        return
-    paths = {k[0] for k in deltas}
-    days = {k[1] for k in deltas}
-    existing = {
-        (r.path, r.day, r.category): r for r in Rollup.objects.filter(path__in=paths, day__in=days)
-    }
-    changed, created = [], []
-    for key, delta in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            row = Rollup(path=key[0], day=key[1], category=key[2], level=len(key[0]) // SEGMENT)
-            created.append(row)
-        else:
-            changed.append(row)
-        for name, amount in zip(COUNTERS, delta, strict=True):
-            setattr(row, name, getattr(row, name) + amount)
-    if changed:
-        Rollup.objects.bulk_update(changed, COUNTERS, batch_size=500)
-    if created:
-        Rollup.objects.bulk_create(created, batch_size=500)
+    """Add the deltas to the rollups: only keys that moved, one upsert per batch."""
+    rows = [
+        [path, day, category, len(path) // SEGMENT, *delta]
+        for (path, day, category), delta in deltas.items()
+        if any(delta)
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            cursor.execute(_upsert_sql(len(batch)), [v for row in batch for v in row])
 
 
 def facts_refresh(appeal_ids: Iterable[int]) -> None:
@@ -142,36 +146,78 @@ def facts_refresh(appeal_ids: Iterable[int]) -> None:
         _refresh_batch(ids[start : start + BATCH])
 
 
+# What a fact's participation chain is computed from, and the columns computed (in SQL).
+CHAIN_INPUTS = ("submitter_id", "day", "participates")
+CHAIN_OUTPUTS = ("submitter_prev_day", *(f"first_in_{unit}" for unit in CALENDAR_UNITS))
+APPEAL_FACT_COMPARED = tuple(
+    f.attname for f in AppealFact._meta.concrete_fields if f.attname not in CHAIN_OUTPUTS
+)
+MEDIATION_FACT_COMPARED = tuple(f.attname for f in MediationFact._meta.concrete_fields)
+
+
+def _differs(old: Any, new: Any, columns: tuple[str, ...]) -> bool:
+    return any(getattr(old, c) != getattr(new, c) for c in columns)
+
+
 def _refresh_batch(ids: list[int]) -> None:
+    """Only facts that changed are written: most events (a note, an urge, a reply before
+    the first response was counted) leave the appeal's fact as it was, and a re-read of
+    events already applied (the worker's straggler pass) writes nothing at all."""
     deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids).only(*APPEAL_FIELDS)}
     ratings = _latest_ratings(ids)
     homes = _submitter_paths(appeals.values())
-    old_facts = list(AppealFact.objects.filter(appeal_id__in=ids))
-    submitters = {f.submitter_id for f in old_facts if f.submitter_id}
-    for old in old_facts:
-        _add(deltas, *_appeal_key_counters(old), -1)
-    new_facts = [_fact(appeals[i], ratings, homes) for i in ids if i in appeals]
-    for fact in new_facts:
+    old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
+    new_facts = {i: _fact(appeals[i], ratings, homes) for i in ids if i in appeals}
+    gone = [i for i in old_facts if i not in new_facts]
+    written, chains = [], set()
+    for appeal_id, fact in new_facts.items():
+        old = old_facts.get(appeal_id)
+        if old is not None and not _differs(old, fact, APPEAL_FACT_COMPARED):
+            continue
+        if old is None or _differs(old, fact, CHAIN_INPUTS):
+            chains.update(x.submitter_id for x in (old, fact) if x and x.submitter_id)
+        else:  # the chain is unchanged: keep its computed columns
+            for column in CHAIN_OUTPUTS:
+                setattr(fact, column, getattr(old, column))
+        if old is not None:
+            _add(deltas, *_appeal_key_counters(old), -1)
         _add(deltas, *_appeal_key_counters(fact), +1)
-        if fact.submitter_id:
-            submitters.add(fact.submitter_id)
-    AppealFact.objects.filter(appeal_id__in=ids).delete()
-    AppealFact.objects.bulk_create(new_facts, batch_size=500)
-    submitter_chains_refresh(sorted(submitters))
+        written.append(fact)
+    for appeal_id in gone:
+        old = old_facts[appeal_id]
+        _add(deltas, *_appeal_key_counters(old), -1)
+        if old.submitter_id:
+            chains.add(old.submitter_id)
+    replaced = [f.appeal_id for f in written if f.appeal_id in old_facts] + gone
+    if replaced:
+        AppealFact.objects.filter(appeal_id__in=replaced).delete()
+    if written:
+        AppealFact.objects.bulk_create(written, batch_size=500)
+    if chains:
+        submitter_chains_refresh(sorted(chains))
 
-    old_mediations = list(MediationFact.objects.filter(appeal_id__in=ids))
-    for old_mediation in old_mediations:
-        _add(deltas, *_mediation_key_counters(old_mediation), -1)
-    MediationFact.objects.filter(appeal_id__in=ids).delete()
-    new_mediations = []
+    old_mediations = {m.mediation_id: m for m in MediationFact.objects.filter(appeal_id__in=ids)}
+    new_mediations = {}
     for mediation in Mediation.objects.filter(appeal_id__in=ids, concluded_at__isnull=False):
         values = mediation_fact_values(mediation, appeals[mediation.appeal_id])
         if values is not None:
-            new_mediations.append(MediationFact(mediation_id=mediation.pk, **values))
-    for new_mediation in new_mediations:
+            new_mediations[mediation.pk] = MediationFact(mediation_id=mediation.pk, **values)
+    stale = [
+        pk
+        for pk, old_mediation in old_mediations.items()
+        if pk not in new_mediations
+        or _differs(old_mediation, new_mediations[pk], MEDIATION_FACT_COMPARED)
+    ]
+    fresh = [m for pk, m in new_mediations.items() if pk not in old_mediations or pk in stale]
+    for pk in stale:
+        _add(deltas, *_mediation_key_counters(old_mediations[pk]), -1)
+    for new_mediation in fresh:
         _add(deltas, *_mediation_key_counters(new_mediation), +1)
-    MediationFact.objects.bulk_create(new_mediations, batch_size=500)
+    if stale:
+        MediationFact.objects.filter(mediation_id__in=stale).delete()
+    if fresh:
+        MediationFact.objects.bulk_create(fresh, batch_size=500)
     _apply(deltas)
 
 
@@ -188,37 +234,42 @@ def _unit_start(unit: str, column: str) -> str:
     return f"date({column}, 'start of {unit}')"
 
 
-def submitter_chains_refresh(submitter_ids: list[int] | None) -> None:
+def submitter_chains_refresh(submitter_ids: list[int] | None, *, table: str = "") -> None:
     """Set each fact's submitter_prev_day (the day of the same submitter's previous
     participating appeal, ties broken by appeal id) and its first-in-week/month/quarter/year
-    flags, for the given submitters or for all of them (rebuild)."""
+    flags, for the given submitters or for all of them (rebuild). One window function
+    over each submitter's facts in (day, appeal id) order, instead of a subquery per fact;
+    only rows whose value moves are written."""
     # Only our own table and column names are formatted in; ids go in as parameters.
-    table = connection.ops.quote_name(AppealFact._meta.db_table)
+    table = connection.ops.quote_name(table or AppealFact._meta.db_table)
+    where = "submitter_id IS NOT NULL"
     chain = (
-        f"UPDATE {table} SET submitter_prev_day = ("  # noqa: S608
-        f" SELECT MAX(p.day) FROM {table} p"
-        f" WHERE p.submitter_id = {table}.submitter_id AND p.participates = 1"
-        f" AND (p.day < {table}.day OR (p.day = {table}.day AND p.appeal_id < {table}.appeal_id))"
-        f") WHERE submitter_id IS NOT NULL"
+        f"UPDATE {table} SET submitter_prev_day = w.prev FROM ("  # noqa: S608
+        f" SELECT appeal_id, MAX(CASE WHEN participates = 1 THEN day END) OVER ("
+        f" PARTITION BY submitter_id ORDER BY day, appeal_id"
+        f" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
+        f" FROM {table} WHERE {where} {{only}}) w"
+        f" WHERE {table}.appeal_id = w.appeal_id"
+        f" AND {table}.submitter_prev_day IS DISTINCT FROM w.prev"
     )
     flags = ", ".join(
         f"first_in_{unit} = CASE WHEN participates = 1 THEN (submitter_prev_day IS NULL"
         f" OR submitter_prev_day < {_unit_start(unit, 'day')}) END"
         for unit in CALENDAR_UNITS
     )
-    firsts = f"UPDATE {table} SET {flags} WHERE submitter_id IS NOT NULL"  # noqa: S608
+    firsts = f"UPDATE {table} SET {flags} WHERE {where} {{only}}"  # noqa: S608
     with connection.cursor() as cursor:
         if submitter_ids is None:
             # An empty parameter list, so the literal %% read the same way on both paths
             # and in the query log DEBUG keeps.
-            cursor.execute(chain, [])
-            cursor.execute(firsts, [])
+            cursor.execute(chain.format(only=""), [])
+            cursor.execute(firsts.format(only=""), [])
             return
         for start in range(0, len(submitter_ids), 500):
             chunk = submitter_ids[start : start + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{chain} AND submitter_id IN ({marks})", chunk)
-            cursor.execute(f"{firsts} AND submitter_id IN ({marks})", chunk)
+            only = f"AND submitter_id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(chain.format(only=only), chunk)
+            cursor.execute(firsts.format(only=only), chunk)
 
 
 def _locked_state() -> ProjectionState:
