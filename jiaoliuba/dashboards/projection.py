@@ -21,8 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Max, Sum, When
-from django.db.models.functions import Length, Substr
+from django.db.models import Max
 
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
@@ -159,15 +158,15 @@ def _differs(old: Any, new: Any, columns: tuple[str, ...]) -> bool:
     return any(getattr(old, c) != getattr(new, c) for c in columns)
 
 
-def _insert(model: type[Any], objects: list[Any]) -> None:
+def _insert(model: type[Any], objects: list[Any], table: str = "", fields: Any = None) -> None:
     """executemany of plain INSERTs: the ORM's bulk_create spends most of a catch-up
     compiling SQL for a hundred rows of seventy columns."""
     if not objects:
         return
-    fields = model._meta.concrete_fields
+    fields = fields or model._meta.concrete_fields
     q = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"  # noqa: S608
+        f"INSERT INTO {q(table or model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"  # noqa: S608
         f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
     rows = [
@@ -275,7 +274,9 @@ def _unit_start(unit: str, column: str) -> str:
     return f"date({column}, 'start of {unit}')"
 
 
-def submitter_chains_refresh(submitter_ids: list[int] | None, *, table: str = "") -> None:
+def submitter_chains_refresh(
+    submitter_ids: list[int] | None, *, table: str = "", between: tuple[int, int] | None = None
+) -> None:
     """Set each fact's submitter_prev_day (the day of the same submitter's previous
     participating appeal, ties broken by appeal id) and its first-in-week/month/quarter/year
     flags, for the given submitters or for all of them (rebuild). One window function
@@ -305,8 +306,9 @@ def submitter_chains_refresh(submitter_ids: list[int] | None, *, table: str = ""
         if submitter_ids is None:
             # An empty parameter list, so the literal %% read the same way on both paths
             # and in the query log DEBUG keeps.
-            cursor.execute(chain.format(only=""), [])
-            cursor.execute(firsts.format(only=""), [])
+            only = "AND submitter_id >= %s AND submitter_id < %s" if between else ""
+            cursor.execute(chain.format(only=only), list(between or []))
+            cursor.execute(firsts.format(only=only), list(between or []))
             return
         for start in range(0, len(submitter_ids), 500):
             chunk = submitter_ids[start : start + 500]
@@ -364,90 +366,198 @@ def _checkpoint(state: ProjectionState, now: dt.datetime) -> None:
     state.checkpoint_id, state.checkpoint_at = state.seen_id, now
 
 
+SHADOW = "_shadow"
+CHAIN_INDEX = "dash_shadow_chain"  # helps the batched chain pass; dropped at the swap
+SUBMITTER_BATCH = 2000
+
+
+def _progress(phase: str) -> None:
+    """Called between the rebuild's batches (each its own short transaction). A no-op;
+    tests hook it to act while a rebuild is half-way."""
+
+
+def _shadow_ddl(model: type[Any]) -> tuple[list[str], list[str]]:
+    """(CREATE TABLE of the model's shadow, the model's own index statements). The shadow
+    starts without secondary indexes, which makes filling it cheap; the model's indexes are
+    created under their own names after the swap."""
+    table = model._meta.db_table
+    # Not entered as a context manager: nothing runs, the statements are only collected
+    # (and SQLite's editor refuses to enter inside a transaction).
+    editor = connection.schema_editor(collect_sql=True)
+    editor.deferred_sql = []
+    editor.create_model(model)
+    create = list(editor.collected_sql)
+    deferred = [str(statement) for statement in editor.deferred_sql]
+    q = connection.ops.quote_name
+    create = [sql.replace(q(table), q(table + SHADOW)) for sql in create]
+    if connection.vendor == "postgresql":  # constraint names are per schema there
+        for name in _constraint_names(model):
+            create = [sql.replace(q(name), q(name + SHADOW)) for sql in create]
+    return create, deferred
+
+
+def _constraint_names(model: type[Any]) -> list[str]:
+    return [c.name for c in model._meta.constraints]
+
+
+def _execute(sql: str, params: list[Any] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
 def rollups_rebuild() -> dict[str, int]:
-    """Recompute every fact and rollup from the appeals, in one transaction."""
+    """Recompute every fact and rollup from the appeals into shadow tables, in batches
+    that each commit on their own (so intake, sign-in, the worker and dashboards go on
+    meanwhile: on SQLite no write lock is held for long), and swap them in at the end in
+    one short transaction. Appeals that change meanwhile are caught up after the swap:
+    the cursor goes back to where the rebuild began."""
+    q = connection.ops.quote_name
+    models = (AppealFact, MediationFact, Rollup)
+    ddl = {model: _shadow_ddl(model) for model in models}
+    for model in models:
+        _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
+        for sql in ddl[model][0]:
+            _execute(sql)
+    began = clock.now()
+    newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    fact_table = AppealFact._meta.db_table + SHADOW
+    appeals = _shadow_facts(fact_table, MediationFact._meta.db_table + SHADOW)
+    _execute(f"CREATE INDEX {q(CHAIN_INDEX)} ON {q(fact_table)} (submitter_id, day, appeal_id)")
+    _shadow_chains(fact_table)
+    rows = _shadow_rollups(fact_table, MediationFact._meta.db_table + SHADOW)
     with transaction.atomic():
-        state = _locked_state()
-        newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
-        Rollup.objects.all().delete()
-        AppealFact.objects.all().delete()
-        MediationFact.objects.all().delete()
-        appeals = 0
-        last = 0
-        while True:
-            batch = list(
-                Appeal.objects.filter(pk__gt=last).only(*APPEAL_FIELDS).order_by("pk")[:BATCH]
-            )
-            if not batch:
-                break
-            last = batch[-1].pk
-            ratings = _latest_ratings(a.pk for a in batch)
-            homes = _submitter_paths(batch)
-            AppealFact.objects.bulk_create(
-                [_fact(a, ratings, homes) for a in batch], batch_size=1000
-            )
-            by_id = {a.pk: a for a in batch}
-            mediation_facts = []
-            for mediation in Mediation.objects.filter(
-                appeal_id__in=by_id, concluded_at__isnull=False
-            ):
-                values = mediation_fact_values(mediation, by_id[mediation.appeal_id])
-                if values is not None:
-                    mediation_facts.append(MediationFact(mediation_id=mediation.pk, **values))
-            MediationFact.objects.bulk_create(mediation_facts, batch_size=1000)
-            appeals += len(batch)
-        submitter_chains_refresh(None)
-        rows = _rollups_from_facts()
-        # Everything committed before this transaction began is in. On PostgreSQL a
-        # change committing in that very instant is caught by its appeal's next event.
+        state = _locked_state()  # no catch-up writes the old tables meanwhile
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            # Deferred foreign-key checks still pending on the old facts (an enclosing
+            # transaction wrote them) would forbid dropping the table: run them now.
+            _execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _execute(f"DROP INDEX {q(CHAIN_INDEX)}")
+        for model in models:
+            table = model._meta.db_table
+            _execute(f"DROP TABLE {q(table)}")
+            _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
+            if postgres:
+                for name in [table + "_pkey", *_constraint_names(model)]:
+                    shadow = (
+                        name.replace(table, table + SHADOW)
+                        if name.startswith(table)
+                        else name + SHADOW
+                    )
+                    _execute(f"ALTER TABLE {q(table)} RENAME CONSTRAINT {q(shadow)} TO {q(name)}")
+            for sql in ddl[model][1]:
+                _execute(sql)
+        # Everything committed before the rebuild began is in; what changed since is
+        # re-read from there by the next catch-up (refreshing a fact is idempotent).
         state.seen_id = state.safe_id = state.checkpoint_id = newest
-        state.rebuilt_at = state.checkpoint_at = state.as_of = clock.now()
+        state.rebuilt_at = state.checkpoint_at = clock.now()
+        state.as_of = began
         state.save()
+        if postgres:
+            _execute("SET CONSTRAINTS ALL DEFERRED")
+    _progress("swapped")
     return {"appeals": appeals, "rollup_rows": rows}
 
 
-def _band_sum(index: int) -> Sum:
-    """SQL for the number of facts whose response time falls in band `index`; the same
-    bands as facts.response_band."""
-    low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
-    condition = {"response_time__gte": low}
-    if index < len(RESPONSE_BAND_BOUNDS):
-        condition["response_time__lt"] = RESPONSE_BAND_BOUNDS[index]
-    return Sum(Case(When(then=1, **condition), default=0))
+def _shadow_facts(fact_table: str, mediation_table: str) -> int:
+    """The facts, computed by the rules in facts.py, a batch of appeals per transaction."""
+    appeals = 0
+    last = 0
+    fact_fields = AppealFact._meta.concrete_fields
+    mediation_fields = MediationFact._meta.concrete_fields
+    while True:
+        batch = list(Appeal.objects.filter(pk__gt=last).only(*APPEAL_FIELDS).order_by("pk")[:BATCH])
+        if not batch:
+            break
+        last = batch[-1].pk
+        ratings = _latest_ratings(a.pk for a in batch)
+        homes = _submitter_paths(batch)
+        by_id = {a.pk: a for a in batch}
+        mediations = []
+        for mediation in Mediation.objects.filter(appeal_id__in=by_id, concluded_at__isnull=False):
+            values = mediation_fact_values(mediation, by_id[mediation.appeal_id])
+            if values is not None:
+                mediations.append(MediationFact(mediation_id=mediation.pk, **values))
+        with transaction.atomic():
+            _insert(AppealFact, [_fact(a, ratings, homes) for a in batch], fact_table, fact_fields)
+            _insert(MediationFact, mediations, mediation_table, mediation_fields)
+        appeals += len(batch)
+        _progress("facts")
+    return appeals
 
 
-APPEAL_SUMS = {
-    **{name: Sum(name) for name in APPEAL_COUNTERS},
-    **{name: _band_sum(i) for i, name in enumerate(BAND_COUNTERS)},
-}
-MEDIATION_SUMS = {name: Sum(name) for name in MEDIATION_COUNTERS}
+def _shadow_chains(fact_table: str) -> None:
+    """Participation chains, a range of submitters per transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(submitter_id), MAX(submitter_id) FROM {connection.ops.quote_name(fact_table)}"  # noqa: S608
+        )
+        low, high = cursor.fetchone()
+    if low is None:
+        return
+    for start in range(low, high + 1, SUBMITTER_BATCH):
+        with transaction.atomic():
+            submitter_chains_refresh(
+                None, table=fact_table, between=(start, start + SUBMITTER_BATCH)
+            )
+        _progress("chains")
 
 
-def _rollups_from_facts() -> int:
-    """Rollups as Σ facts, one GROUP BY per level of the region tree."""
+def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
+    """Rollups as Σ facts: one INSERT … SELECT … GROUP BY per level of the region tree and
+    month of days, so each statement (and on SQLite its write lock) stays short."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(day), MAX(day) FROM (SELECT day FROM {q(fact_table)}"  # noqa: S608
+            f" UNION ALL SELECT day FROM {q(mediation_table)}) d"
+        )
+        first, last = cursor.fetchone()
+    if first is None:
+        return 0
+    first, last = (dt.date.fromisoformat(str(d)[:10]) for d in (first, last))
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        months.append((month, following))
+        month = following
+    bands = []
+    for index, name in enumerate(BAND_COUNTERS):
+        low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
+        condition = f"response_time >= {low}"
+        if index < len(RESPONSE_BAND_BOUNDS):
+            condition += f" AND response_time < {RESPONSE_BAND_BOUNDS[index]}"
+        bands.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {q(name)}")
+    appeal_columns = ", ".join(
+        [*(q(c) for c in APPEAL_COUNTERS), *(f"0 AS {q(c)}" for c in MEDIATION_COUNTERS), *bands]
+    )
+    mediation_columns = ", ".join(
+        [
+            *(f"0 AS {q(c)}" for c in APPEAL_COUNTERS),
+            *(q(c) for c in MEDIATION_COUNTERS),
+            *(f"0 AS {q(c)}" for c in BAND_COUNTERS),
+        ]
+    )
+    names = ", ".join(q(c) for c in COUNTERS)
+    sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     rows = 0
     for depth in range(1, len(LEVEL_ORDER) + 1):
         width = depth * SEGMENT
-        sums: dict[Key, dict[str, int]] = defaultdict(dict)
-        for model, sources in ((AppealFact, APPEAL_SUMS), (MediationFact, MEDIATION_SUMS)):
-            grouped = (
-                model.objects.annotate(length=Length("path"), node=Substr("path", 1, width))
-                .filter(length__gte=width)
-                .values("node", "day", "category")
-                .annotate(**{f"s_{n}": expression for n, expression in sources.items()})
-                .order_by()
+        for start, end in months:
+            sql = (
+                f"INSERT INTO {q(Rollup._meta.db_table + SHADOW)}"  # noqa: S608
+                f" (path, day, category, level, {names})"
+                f" SELECT SUBSTR(path, 1, {width}), day, category, {depth}, {sums} FROM ("
+                f" SELECT path, day, category, {appeal_columns} FROM {q(fact_table)}"
+                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
+                f" UNION ALL SELECT path, day, category, {mediation_columns}"
+                f" FROM {q(mediation_table)}"
+                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
+                f") f GROUP BY SUBSTR(path, 1, {width}), day, category"
             )
-            for row in grouped.iterator(chunk_size=5000):
-                sums[(row["node"], row["day"], row["category"])].update(
-                    {n: row[f"s_{n}"] or 0 for n in sources}
-                )
-        batch = []
-        for (node, day, category), values in sums.items():
-            batch.append(Rollup(path=node, day=day, category=category, level=depth, **values))
-            if len(batch) >= 5000:
-                Rollup.objects.bulk_create(batch)
-                rows += len(batch)
-                batch = []
-        Rollup.objects.bulk_create(batch)
-        rows += len(batch)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [start, end, start, end])
+                rows += cursor.rowcount
+            _progress("rollups")
     return rows
