@@ -1,0 +1,69 @@
+"""A rebuild of the rollups does not stop the city: it fills shadow tables in short
+batches and swaps them in at the end, so an intake (and a dashboard read) made while it
+runs succeeds at once, and the next catch-up counts it."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from jiaoliuba.dashboards import projection, selectors
+from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.tests.scenario import DOG, build
+from jiaoliuba.dashboards.tests.test_figures import NOVEMBER, snapshot
+from jiaoliuba.regions.models import Region
+from jiaoliuba.testing.fixtures import JIEFANG
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_intake_and_reads_succeed_while_a_rebuild_runs(at, submit, staff, residents, monkeypatch):
+    build(at, submit, staff, residents)
+    monkeypatch.setattr(projection, "BATCH", 2)  # many small batches, each committed
+    halfway, resume = threading.Event(), threading.Event()
+    phases: list[str] = []
+
+    def pause(phase: str) -> None:
+        phases.append(phase)
+        if phase == "facts" and not halfway.is_set():
+            halfway.set()
+            # Wait for the intake; a rebuild holding a write lock here would make it fail.
+            assert resume.wait(60), "the intake did not finish while the rebuild waited"
+
+    monkeypatch.setattr(projection, "_progress", pause)
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            dashboard_services.rollups_rebuild()
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    try:
+        assert halfway.wait(60), "the rebuild never reached its batches"
+        # An intake, its events and a dashboard read, in this thread's own connection.
+        at(2026, 11, 25, 9, 0)
+        late = submit(residents[5], DOG)
+        assert late.pk
+        region = Region.objects.get(code=JIEFANG)
+        assert selectors.data_as_of() is not None
+        assert selectors.kpi_figures(region=region, period=NOVEMBER)["received"].value == 8
+    finally:
+        resume.set()
+        worker.join(120)
+    assert not worker.is_alive() and not errors, errors
+    assert "swapped" in phases and phases.count("facts") > 3
+
+    # The intake made during the rebuild is counted by the next catch-up, and the result
+    # is what a quiet rebuild gives.
+    dashboard_services.rollups_sync()
+    region = Region.objects.get(code=JIEFANG)
+    assert selectors.kpi_figures(region=region, period=NOVEMBER)["received"].value == 9
+    live = snapshot()
+    monkeypatch.setattr(projection, "_progress", lambda phase: None)
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live
