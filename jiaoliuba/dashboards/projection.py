@@ -211,7 +211,9 @@ def _refresh_batch(ids: list[int]) -> None:
     old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
     new_facts = {i: _fact(appeals[i], ratings, homes) for i in ids if i in appeals}
     gone = [i for i in old_facts if i not in new_facts]
-    inserted, updated, chains = [], [], set()
+    inserted: list[AppealFact] = []
+    updated: list[tuple[AppealFact, AppealFact]] = []
+    chains: set[int] = set()
     for appeal_id, fact in new_facts.items():
         old = old_facts.get(appeal_id)
         if old is not None and not _differs(old, fact, APPEAL_FACT_COMPARED):
