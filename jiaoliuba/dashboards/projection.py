@@ -398,6 +398,30 @@ def _shadow_ddl(model: type[Any]) -> tuple[list[str], list[str]]:
     return create, deferred
 
 
+def _rename_shadow_names(table: str) -> None:
+    """PostgreSQL keeps the shadow's names on its constraints and identity sequence after
+    the rename: give them the names a migration would have given."""
+    shadow = table + SHADOW
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [table])
+        names = [row[0] for row in cursor.fetchall()]
+        sequence = None
+        if _model_of(table)._meta.pk.column == "id":  # Rollup's identity column
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+    q = connection.ops.quote_name
+    for name in names:
+        if name.startswith(shadow) or name.endswith(SHADOW):
+            fixed = table + name[len(shadow) :] if name.startswith(shadow) else name[: -len(SHADOW)]
+            _execute(f"ALTER TABLE {q(table)} RENAME CONSTRAINT {q(name)} TO {q(fixed)}")
+    if sequence and shadow in sequence:
+        _execute(f"ALTER SEQUENCE {sequence} RENAME TO {q(table + '_id_seq')}")
+
+
+def _model_of(table: str) -> type[Any]:
+    return next(m for m in (AppealFact, MediationFact, Rollup) if m._meta.db_table == table)
+
+
 def _constraint_names(model: type[Any]) -> list[str]:
     return [c.name for c in model._meta.constraints]
 
@@ -440,13 +464,7 @@ def rollups_rebuild() -> dict[str, int]:
             _execute(f"DROP TABLE {q(table)}")
             _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
             if postgres:
-                for name in [table + "_pkey", *_constraint_names(model)]:
-                    shadow = (
-                        name.replace(table, table + SHADOW)
-                        if name.startswith(table)
-                        else name + SHADOW
-                    )
-                    _execute(f"ALTER TABLE {q(table)} RENAME CONSTRAINT {q(shadow)} TO {q(name)}")
+                _rename_shadow_names(table)
             for sql in ddl[model][1]:
                 _execute(sql)
         # Everything committed before the rebuild began is in; what changed since is

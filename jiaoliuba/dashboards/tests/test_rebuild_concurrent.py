@@ -67,3 +67,24 @@ def test_intake_and_reads_succeed_while_a_rebuild_runs(at, submit, staff, reside
     monkeypatch.setattr(projection, "_progress", lambda phase: None)
     dashboard_services.rollups_rebuild()
     assert snapshot() == live
+
+
+def test_the_swapped_tables_keep_the_names_migrations_gave_them(at, submit, staff, residents):
+    from jiaoliuba.dashboards.models import AppealFact, MediationFact, Rollup
+
+    build(at, submit, staff, residents)
+    tables = [m._meta.db_table for m in (AppealFact, MediationFact, Rollup)]
+
+    def names():
+        with connection.cursor() as cursor:
+            return {
+                table: sorted(connection.introspection.get_constraints(cursor, table))
+                for table in tables
+            }
+
+    before = names()
+    dashboard_services.rollups_rebuild()
+    after = names()
+    assert after == before
+    with connection.cursor() as cursor:
+        assert not [t for t in connection.introspection.table_names(cursor) if "shadow" in t]
