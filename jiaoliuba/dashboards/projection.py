@@ -107,14 +107,22 @@ def _mediation_key_counters(fact: MediationFact) -> tuple[Key, dict[str, int]]:
     return (fact.path, fact.day, fact.category), counters
 
 
-def _upsert_sql(rows: int) -> str:
+def _upsert_sql(rows: int, moving: list[int]) -> str:
     """INSERT … ON CONFLICT DO UPDATE adding the deltas to the rollup rows (both
-    databases), so applying them reads nothing back."""
+    databases), so applying them reads nothing back. Only the counters that move are
+    parameters and updated; the others go in as 0 for a new row and are left alone."""
     table = connection.ops.quote_name(Rollup._meta.db_table)
     q = connection.ops.quote_name
     columns = ["path", "day", "category", "level", *COUNTERS]
-    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS)
+    moves = set(moving)
+    marks = (
+        "(%s, %s, %s, %s, "
+        + ", ".join("%s" if i in moves else "0" for i in range(len(COUNTERS)))
+        + ")"
+    )
+    sets = ", ".join(
+        f"{q(COUNTERS[i])} = {table}.{q(COUNTERS[i])} + excluded.{q(COUNTERS[i])}" for i in moving
+    )
     return (
         f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
         f"VALUES {', '.join([marks] * rows)} "
@@ -122,20 +130,21 @@ def _upsert_sql(rows: int) -> str:
     )
 
 
-UPSERT_ROWS = 200  # × 70 parameters: under SQLite's and PostgreSQL's limits
+UPSERT_ROWS = 200  # × at most 70 parameters: under SQLite's and PostgreSQL's limits
 
 
 def _apply(deltas: dict[Key, list[int]]) -> None:
-    """Add the deltas to the rollups: only keys that moved, one upsert per batch."""
-    rows = [
-        [path, day, category, len(path) // SEGMENT, *delta]
-        for (path, day, category), delta in deltas.items()
-        if any(delta)
-    ]
+    """Add the deltas to the rollups: only keys and counters that moved, one upsert per
+    batch."""
+    moved = [(key, delta) for key, delta in deltas.items() if any(delta)]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), UPSERT_ROWS):
-            batch = rows[start : start + UPSERT_ROWS]
-            cursor.execute(_upsert_sql(len(batch)), [v for row in batch for v in row])
+        for start in range(0, len(moved), UPSERT_ROWS):
+            batch = moved[start : start + UPSERT_ROWS]
+            moving = [i for i in range(len(COUNTERS)) if any(d[i] for _, d in batch)]
+            params: list[Any] = []
+            for (path, day, category), delta in batch:
+                params += [path, day, category, len(path) // SEGMENT, *(delta[i] for i in moving)]
+            cursor.execute(_upsert_sql(len(batch), moving), params)
 
 
 def facts_refresh(appeal_ids: Iterable[int]) -> None:
