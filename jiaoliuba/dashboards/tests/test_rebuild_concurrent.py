@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_intake_and_reads_succeed_while_a_rebuild_runs(at, submit, staff, residents, monkeypatch):
     build(at, submit, staff, residents)
-    monkeypatch.setattr(projection, "BATCH", 2)  # many small batches, each committed
+    monkeypatch.setattr(projection, "FACT_BATCH", 2)  # many small batches, each committed
     halfway, resume = threading.Event(), threading.Event()
     phases: list[str] = []
 
@@ -88,3 +88,41 @@ def test_the_swapped_tables_keep_the_names_migrations_gave_them(at, submit, staf
     assert after == before
     with connection.cursor() as cursor:
         assert not [t for t in connection.introspection.table_names(cursor) if "shadow" in t]
+
+
+def test_the_rebuilds_sql_rules_equal_the_python_rules_to_the_microsecond(
+    at, submit, staff, residents
+):
+    """The rebuild computes facts in SQL, the live path in Python (facts.py): response
+    seconds truncate the same way when the fractions of a second cross, and the local day
+    turns at midnight Shanghai time."""
+    import datetime as dt
+
+    from jiaoliuba.appeals.choices import EventKind
+    from jiaoliuba.appeals.models import Appeal, AppealEvent
+    from jiaoliuba.dashboards.models import AppealFact
+    from jiaoliuba.dashboards.tests.conftest import local
+
+    story = build(at, submit, staff, residents)
+    base = local(2026, 11, 9, 23, 59, 59, 900_000)  # 15:59:59.9 UTC, still 9 Nov locally
+    moves = {
+        1: (base, base + dt.timedelta(seconds=7199, microseconds=50_000)),  # 7199.15 s
+        2: (base, base + dt.timedelta(seconds=7200, microseconds=-200_000)),  # 7199.8 s
+        5: (base + dt.timedelta(microseconds=100_000), base + dt.timedelta(hours=3)),
+        6: (base, base - dt.timedelta(seconds=30)),  # entered after the response: 0 s
+    }
+    for number, (received, responded) in moves.items():
+        Appeal.objects.filter(pk=story[number].pk).update(
+            received_at=received, first_response_at=responded
+        )
+        AppealEvent.objects.create(appeal=story[number], kind=EventKind.NOTE, created_at=base)
+    dashboard_services.rollups_sync()
+    columns = [f.attname for f in AppealFact._meta.concrete_fields]
+    live = set(AppealFact.objects.values_list(*columns))
+    seconds = dict(AppealFact.objects.values_list("appeal_id", "response_time"))
+    assert seconds[story[1].pk] == 7199 and seconds[story[2].pk] == 7199
+    assert seconds[story[6].pk] == 0
+    live_rows = snapshot()
+    dashboard_services.rollups_rebuild()
+    assert set(AppealFact.objects.values_list(*columns)) == live
+    assert snapshot() == live_rows
