@@ -4,12 +4,13 @@ The appeal services append an AppealEvent for every change; this module reads th
 past its cursor, recomputes the facts of the appeals they name and applies the
 difference to the rollups of every node on the appeal's path. Recomputing from the
 appeal's present state makes applying an event twice harmless, which is what lets the
-cursor be careful (below). `rollups_rebuild` throws everything away and recomputes it
-from the appeals; tests hold the two to the same numbers.
+cursor be careful (below). Only the worker catches up (dashboard reads never write).
+`rollups_rebuild` recomputes everything from the appeals into shadow tables and swaps
+them in; tests hold the two to the same numbers.
 
 PostgreSQL hands out event ids when rows are inserted, not when they commit, so a slow
-transaction can commit id 100 after id 101 was read. Reads move `seen_id` (cheap: only
-what is new since the last read); the periodic task re-reads everything after `safe_id`
+transaction can commit id 100 after id 101 was read. A quick pass moves `seen_id` (cheap:
+only what is new since the last pass); the periodic task re-reads everything after `safe_id`
 and moves `safe_id` only past events older than SAFE_HORIZON, so such a straggler is
 picked up on the next periodic run."""
 
