@@ -674,8 +674,9 @@ def rebuild() -> None:
         return wrapper
 
     steps = {
-        "submitter chains and first-act flags": "submitter_chains_refresh",
-        "rollups from facts (GROUP BY + insert)": "_rollups_from_facts",
+        "facts into the shadow (read appeals, ratings, homes; write facts)": "_shadow_facts",
+        "submitter chains and first-act flags": "_shadow_chains",
+        "rollups (INSERT … SELECT … GROUP BY per level and month)": "_shadow_rollups",
     }
     originals = {
         attr: getattr(projection, attr) for attr in steps.values() if hasattr(projection, attr)
@@ -693,7 +694,7 @@ def rebuild() -> None:
     rest = t_rebuild - sum(phases.values())
     print(f"rebuild: {t_rebuild:.1f}s  {result}")
     print(
-        "rebuild phases: facts (read appeals, ratings, homes; write facts) "
+        "rebuild phases: shadow tables, chain index and the swap (drop, rename, indexes) "
         f"{rest:.1f}s, " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phases.items())
     )
     print(

@@ -50,10 +50,12 @@ def kpi_workbook(
     previous_label: str,
     figures: dict[str, Figure],
     children: list[NodeRow],
+    as_of_label: str = "",
 ) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("KPIs"))
-    sheet.append([_cell(sheet, f"{region.name} · {period_label}", bold=True)])
+    title = [_cell(sheet, f"{region.name} · {period_label}", bold=True)]
+    sheet.append([*title, _cell(sheet, as_of_label)] if as_of_label else title)
     _header(
         sheet,
         [

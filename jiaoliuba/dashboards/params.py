@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiaoliuba.appeals.choices import Category
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ValidationFailed
-from jiaoliuba.dashboards import selectors, services
+from jiaoliuba.dashboards import presenters, selectors
 from jiaoliuba.dashboards.choices import PeriodKind
 from jiaoliuba.dashboards.periods import Period, parse_period, period_containing
 from jiaoliuba.regions.models import Region
@@ -25,6 +25,11 @@ class View:
     region: Region
     period: Period
     category: str | None
+    as_of: dt.datetime | None = None
+
+    @property
+    def as_of_text(self) -> str:
+        return presenters.as_of_text(self.as_of)
 
     def query(self, **overrides: Any) -> str:
         from urllib.parse import urlencode
@@ -52,8 +57,9 @@ def _int(value: str | None, field: str) -> int | None:
 
 
 def view_from(user: Any, params: Mapping[str, Any]) -> View:
-    """Check and read the parameters, then bring the rollups up to date so what follows
-    sees every event committed before this request."""
+    """Check and read the parameters. Nothing is written: the worker keeps the rollups a
+    few seconds behind the events, and the view says how far (`as_of`), so a dashboard
+    read never waits on the projection lock and can be served by a read replica."""
     category = params.get("category") or None
     if category and category not in Category.values:
         raise ValidationFailed(_("Unknown category."), code="invalid_category")
@@ -61,8 +67,7 @@ def view_from(user: Any, params: Mapping[str, Any]) -> View:
     period = parse_period(
         params.get("period"), params.get("start"), params.get("end"), today=clock.local_now().date()
     )
-    services.rollups_sync()
-    return View(region, period, category)
+    return View(region, period, category, selectors.data_as_of())
 
 
 def baseline_from(params: Mapping[str, Any], current: Period) -> Period:

@@ -3,14 +3,28 @@ the page, in the Excel file and on the big screen."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiaoliuba.core import clock
 from jiaoliuba.dashboards.choices import KPI_BY_KEY, Unit
 from jiaoliuba.dashboards.kpis import Figure
 
 DASH = "—"
+
+
+def as_of_text(as_of: dt.datetime | None) -> str:
+    """数据截至 HH:MM:SS (local time), with the date when it is not today."""
+    if as_of is None:
+        return _("Data not compiled yet")
+    local = timezone.localtime(as_of)
+    shown = local.strftime("%H:%M:%S")
+    if local.date() != clock.local_now().date():
+        shown = local.strftime("%Y-%m-%d %H:%M:%S")
+    return _("Data as of %(time)s") % {"time": shown}
 
 
 def fmt(value: float | None, unit: str) -> str:

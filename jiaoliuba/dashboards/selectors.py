@@ -27,10 +27,12 @@ from jiaoliuba.dashboards.models import (
     COUNTERS,
     RESPONSE_BAND_BOUNDS,
     AppealFact,
+    ProjectionState,
     RankingWeight,
     Rollup,
 )
 from jiaoliuba.dashboards.periods import Period
+from jiaoliuba.dashboards.projection import STATE
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT, RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
@@ -418,3 +420,8 @@ def missing_sources() -> list[Any]:
         if not source.connected:
             labels.setdefault(source.key, source.label)
     return list(labels.values())
+
+
+def data_as_of() -> dt.datetime | None:
+    """How far the rollups go: every event committed before this moment is counted."""
+    return ProjectionState.objects.filter(name=STATE).values_list("as_of", flat=True).first()

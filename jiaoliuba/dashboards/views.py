@@ -166,6 +166,7 @@ def export_kpis(request: HttpRequest, view: View) -> HttpResponse:
         previous_label=view.period.previous().label(),
         figures=figures,
         children=selectors.children_figures(region=view.region, period=view.period),
+        as_of_label=view.as_of_text,
     )
     return _xlsx(content, f"kpis-{view.region.code}-{view.period.start}.xlsx")
 

@@ -42,6 +42,8 @@ def _head(view: View) -> dict[str, Any]:
         "period": view.period.as_dict(),
         "previous_period": view.period.previous().as_dict(),
         "category": view.category,
+        "data_as_of": view.as_of,
+        "data_as_of_shown": view.as_of_text,
     }
 
 

@@ -33,6 +33,10 @@ class Head(Schema):
     period: PeriodOut
     previous_period: PeriodOut
     category: str | None
+    # The figures count every appeal event committed before this moment (the worker
+    # catches up every few seconds); null before the first catch-up.
+    data_as_of: dt.datetime | None = None
+    data_as_of_shown: str = ""
 
 
 class FigureOut(Schema):

@@ -206,6 +206,9 @@ class ProjectionState(models.Model):
     checkpoint_id = models.BigIntegerField(_("checkpoint event"), default=0)
     checkpoint_at = models.DateTimeField(_("checkpoint at"), null=True, blank=True)
     rebuilt_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
+    # When the last catch-up began reading: every event committed before it is in the
+    # rollups. Dashboards show it as "data as of", since reads no longer catch up.
+    as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -95,3 +95,31 @@ def test_an_event_committed_late_with_a_backdated_time_is_still_applied(
     live = snapshot()
     dashboard_services.rollups_rebuild()
     assert snapshot() == live
+
+
+@pytest.mark.django_db
+def test_events_that_change_no_fact_write_no_fact_and_no_rollup(at, submit, staff, residents):
+    """A note or a re-read of applied events (the worker's straggler pass) leaves facts
+    and rollups untouched: catch-up writes only what moved."""
+    from jiaoliuba.appeals.choices import EventKind
+    from jiaoliuba.appeals.models import AppealEvent
+
+    story = build(at, submit, staff, residents)
+    AppealEvent.objects.bulk_create(
+        [
+            AppealEvent(appeal=a, kind=EventKind.NOTE, created_at=a.received_at)
+            for a in story.values()
+        ]
+    )
+    with CaptureQueriesContext(connection) as log:
+        assert dashboard_services.rollups_sync() == len(story)
+        ProjectionState.objects.update(safe_id=0)
+        assert dashboard_services.rollups_sync(thorough=True) > len(story)
+    tables = ("dashboards_appealfact", "dashboards_mediationfact", "dashboards_rollup")
+    writes = [
+        q["sql"]
+        for q in log.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and any(t in q["sql"] for t in tables)
+    ]
+    assert writes == []

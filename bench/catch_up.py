@@ -1,0 +1,112 @@
+"""Rollup catch-up after N new events, on a city made by gen_city.py.
+
+    BENCH_DATABASE_URL=sqlite:////tmp/jiaoliuba-bench-dash.sqlite3 .venv/bin/python bench/catch_up.py
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dash .venv/bin/python bench/catch_up.py
+
+Three kinds of 100 events, each timed over --rounds rounds (median and worst, ms) on
+fresh appeals every round:
+
+- notes: an event that changes no figure (a note, an urge, a re-read by the worker);
+- changes: the appeal's fact changes (marked a repeat by hand), its chain does not;
+- new: appeals the rollups have never seen (their facts deleted first, as for a fresh
+  intake), so facts are inserted and the submitters' participation chains recomputed.
+
+It writes to the bench database (events, and the repeat marks it flips back), so run it
+on a bench copy, never on real data."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+
+from _setup import setup
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("--events", type=int, default=100)
+parser.add_argument("--rounds", type=int, default=7)
+ARGS = parser.parse_args()
+
+
+def main() -> None:
+    url = setup()
+    from django.db import connection, transaction
+
+    from jiaoliuba.appeals.choices import EventKind
+    from jiaoliuba.appeals.models import Appeal, AppealEvent
+    from jiaoliuba.core import clock
+    from jiaoliuba.dashboards import projection, services
+    from jiaoliuba.dashboards.models import COUNTERS, AppealFact
+
+    print(
+        f"database: {connection.vendor} ({url.split('@')[-1]}), appeals {Appeal.objects.count():,}"
+    )
+    services.rollups_sync()
+    pool = list(
+        Appeal.objects.order_by("-pk").values_list("pk", "is_repeat")[
+            : ARGS.events * 3 * ARGS.rounds
+        ]
+    )
+
+    def timed(prepare) -> list[float]:
+        samples = []
+        for round_ in range(ARGS.rounds):
+            chunk = pool[round_ * ARGS.events : (round_ + 1) * ARGS.events]
+            ids = [pk for pk, _ in chunk]
+            prepare(chunk, ids)
+            AppealEvent.objects.bulk_create(
+                [AppealEvent(appeal_id=i, kind=EventKind.NOTE, created_at=clock.now()) for i in ids]
+            )
+            start = time.perf_counter()
+            services.rollups_sync()
+            samples.append((time.perf_counter() - start) * 1000)
+        del pool[: ARGS.events * ARGS.rounds]
+        return samples
+
+    def notes(chunk, ids):
+        pass
+
+    def changes(chunk, ids):
+        for pk, repeat in chunk:
+            Appeal.objects.filter(pk=pk).update(is_repeat=not repeat)
+
+    renewed: list[int] = []
+
+    def new(chunk, ids):
+        renewed.extend(ids)
+        AppealFact.objects.filter(appeal_id__in=ids).delete()
+
+    # Put the repeat marks back afterwards by flipping them once more.
+    changed = pool[ARGS.events * ARGS.rounds : 2 * ARGS.events * ARGS.rounds]
+    print(f"\n| {ARGS.events} new events | median ms | worst ms | rounds |\n|---|---:|---:|---:|")
+    for name, prepare in (
+        ("notes (no fact changes)", notes),
+        ("changes (facts change)", changes),
+        ("new appeals (facts + chains)", new),
+    ):
+        samples = timed(prepare)
+        print(
+            f"| {name} | {statistics.median(samples):,.1f} | {max(samples):,.1f} | {len(samples)} |",
+            flush=True,
+        )
+    # Leave the bench city as it was: the repeat marks flipped back (and applied), and
+    # the rollups of the "new" appeals counted once, not twice.
+    for pk, repeat in changed:
+        Appeal.objects.filter(pk=pk).update(is_repeat=repeat)
+    AppealEvent.objects.bulk_create(
+        [
+            AppealEvent(appeal_id=pk, kind=EventKind.NOTE, created_at=clock.now())
+            for pk, _ in changed
+        ]
+    )
+    services.rollups_sync()
+    deltas = defaultdict(lambda: [0] * len(COUNTERS))
+    for fact in AppealFact.objects.filter(appeal_id__in=renewed):
+        projection._add(deltas, *projection._appeal_key_counters(fact), -1)
+    with transaction.atomic():
+        projection._apply(deltas)
+
+
+if __name__ == "__main__":
+    main()

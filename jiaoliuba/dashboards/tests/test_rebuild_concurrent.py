@@ -1,0 +1,128 @@
+"""A rebuild of the rollups does not stop the city: it fills shadow tables in short
+batches and swaps them in at the end, so an intake (and a dashboard read) made while it
+runs succeeds at once, and the next catch-up counts it."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from jiaoliuba.dashboards import projection, selectors
+from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.tests.scenario import DOG, build
+from jiaoliuba.dashboards.tests.test_figures import NOVEMBER, snapshot
+from jiaoliuba.regions.models import Region
+from jiaoliuba.testing.fixtures import JIEFANG
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_intake_and_reads_succeed_while_a_rebuild_runs(at, submit, staff, residents, monkeypatch):
+    build(at, submit, staff, residents)
+    monkeypatch.setattr(projection, "FACT_BATCH", 2)  # many small batches, each committed
+    halfway, resume = threading.Event(), threading.Event()
+    phases: list[str] = []
+
+    def pause(phase: str) -> None:
+        phases.append(phase)
+        if phase == "facts" and not halfway.is_set():
+            halfway.set()
+            # Wait for the intake; a rebuild holding a write lock here would make it fail.
+            assert resume.wait(60), "the intake did not finish while the rebuild waited"
+
+    monkeypatch.setattr(projection, "_progress", pause)
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            dashboard_services.rollups_rebuild()
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=rebuild)
+    worker.start()
+    try:
+        assert halfway.wait(60), "the rebuild never reached its batches"
+        # An intake, its events and a dashboard read, in this thread's own connection.
+        at(2026, 11, 25, 9, 0)
+        late = submit(residents[5], DOG)
+        assert late.pk
+        region = Region.objects.get(code=JIEFANG)
+        assert selectors.data_as_of() is not None
+        assert selectors.kpi_figures(region=region, period=NOVEMBER)["received"].value == 8
+    finally:
+        resume.set()
+        worker.join(120)
+    assert not worker.is_alive() and not errors, errors
+    assert "swapped" in phases and phases.count("facts") > 3
+
+    # The intake made during the rebuild is counted by the next catch-up, and the result
+    # is what a quiet rebuild gives.
+    dashboard_services.rollups_sync()
+    region = Region.objects.get(code=JIEFANG)
+    assert selectors.kpi_figures(region=region, period=NOVEMBER)["received"].value == 9
+    live = snapshot()
+    monkeypatch.setattr(projection, "_progress", lambda phase: None)
+    dashboard_services.rollups_rebuild()
+    assert snapshot() == live
+
+
+def test_the_swapped_tables_keep_the_names_migrations_gave_them(at, submit, staff, residents):
+    from jiaoliuba.dashboards.models import AppealFact, MediationFact, Rollup
+
+    build(at, submit, staff, residents)
+    tables = [m._meta.db_table for m in (AppealFact, MediationFact, Rollup)]
+
+    def names():
+        with connection.cursor() as cursor:
+            return {
+                table: sorted(connection.introspection.get_constraints(cursor, table))
+                for table in tables
+            }
+
+    before = names()
+    dashboard_services.rollups_rebuild()
+    after = names()
+    assert after == before
+    with connection.cursor() as cursor:
+        assert not [t for t in connection.introspection.table_names(cursor) if "shadow" in t]
+
+
+def test_the_rebuilds_sql_rules_equal_the_python_rules_to_the_microsecond(
+    at, submit, staff, residents
+):
+    """The rebuild computes facts in SQL, the live path in Python (facts.py): response
+    seconds truncate the same way when the fractions of a second cross, and the local day
+    turns at midnight Shanghai time."""
+    import datetime as dt
+
+    from jiaoliuba.appeals.choices import EventKind
+    from jiaoliuba.appeals.models import Appeal, AppealEvent
+    from jiaoliuba.dashboards.models import AppealFact
+    from jiaoliuba.dashboards.tests.conftest import local
+
+    story = build(at, submit, staff, residents)
+    base = local(2026, 11, 9, 23, 59, 59, 900_000)  # 15:59:59.9 UTC, still 9 Nov locally
+    moves = {
+        1: (base, base + dt.timedelta(seconds=7199, microseconds=50_000)),  # 7199.15 s
+        2: (base, base + dt.timedelta(seconds=7200, microseconds=-200_000)),  # 7199.8 s
+        5: (base + dt.timedelta(microseconds=100_000), base + dt.timedelta(hours=3)),
+        6: (base, base - dt.timedelta(seconds=30)),  # entered after the response: 0 s
+    }
+    for number, (received, responded) in moves.items():
+        Appeal.objects.filter(pk=story[number].pk).update(
+            received_at=received, first_response_at=responded
+        )
+        AppealEvent.objects.create(appeal=story[number], kind=EventKind.NOTE, created_at=base)
+    dashboard_services.rollups_sync()
+    columns = [f.attname for f in AppealFact._meta.concrete_fields]
+    live = set(AppealFact.objects.values_list(*columns))
+    seconds = dict(AppealFact.objects.values_list("appeal_id", "response_time"))
+    assert seconds[story[1].pk] == 7199 and seconds[story[2].pk] == 7199
+    assert seconds[story[6].pk] == 0
+    live_rows = snapshot()
+    dashboard_services.rollups_rebuild()
+    assert set(AppealFact.objects.values_list(*columns)) == live
+    assert snapshot() == live_rows
