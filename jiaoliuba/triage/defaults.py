@@ -73,3 +73,29 @@ DEFAULT_RULES = [
         "keywords": "隐患,消防通道,井盖,积水,私拉电线,飞线充电",
     },
 ]
+
+# "Not red because" exceptions: the seed makes every 安全隐患 and 群体性矛盾 red; these are
+# the reasons administrators start with for treating one as not urgent. Written from what
+# the seed calls urgent (danger to people now), not from any test set.
+DEFAULT_NOT_RED_RULES = [
+    {
+        "name": "不红：咨询安全知识",
+        "kind": "not_red",
+        "reason": "A question about safety knowledge or rules, not a report of a hazard.",
+        "priority": "",
+        "category": "",
+        "keywords": "请问,咨询一下,咨询下,想咨询,想问一下,想问问,问一下,想了解一下,有没有指引,怎么判断,有什么要求,需要注意什么,是否符合规定",
+        "patterns": r"(可以|能|能不能|要不要|会不会).{0,12}吗[？?]?$",
+        "exclude": "",
+    },
+    {
+        "name": "不红：建议与宣传",
+        "kind": "not_red",
+        "reason": "A suggestion for campaigns or drills, not a danger that exists now.",
+        "priority": "",
+        "category": "",
+        "keywords": "建议组织,建议开展,建议多搞,建议社区组织,宣传一下,多宣传,讲座,演练,培训一下",
+        "patterns": "",
+        "exclude": "",
+    },
+]
