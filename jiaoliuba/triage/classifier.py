@@ -327,8 +327,8 @@ def _decide(
             rule, hits = excused[0]
             reasons.append(f"not_red:{rule.name}:{'/'.join(hits[:3])}")
         else:
+            reasons.append(f"category_red:{category}:{priority}")
             priority, confidence = Priority.RED.value, max(confidence, 0.6)
-            reasons.append(f"category_red:{category}")
 
     review_below = settings.TRIAGE_REVIEW_CONFIDENCE
     needs_review = confidence < review_below or (

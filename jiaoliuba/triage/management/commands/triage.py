@@ -40,7 +40,7 @@ def _classify_with(model: StatModel | None, texts, hints):
     ]
 
 
-def _report(model: StatModel | None, rows) -> dict:
+def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) -> dict:
     def predict(texts, hints):
         return [(v.priority, v.category) for v in _classify_with(model, texts, hints)]
 
@@ -53,6 +53,28 @@ def _report(model: StatModel | None, rows) -> dict:
         if r.priority == "red" and v.priority != "red" and not v.needs_review
     )
     result["red_missed_and_not_reviewed"] = reds_missed_unreviewed
+    # What the seed's "hazards are red" rule did: each flip, and accuracy had it not flipped.
+    flips = [
+        (r, v, next(x for x in v.reasons if x.startswith("category_red:")).rsplit(":", 1)[1])
+        for r, v in zip(rows, verdicts, strict=True)
+        if any(x.startswith("category_red:") for x in v.reasons)
+    ]
+    result["seed_rule"] = {
+        "flipped_to_red": len(flips),
+        "truly_red": sum(1 for r, _v, _before in flips if r.priority == "red"),
+        "priority_accuracy_without_it": result["priority_accuracy"]
+        + sum((r.priority == before) - (r.priority == "red") for r, _v, before in flips)
+        / max(len(rows), 1),
+        "red_recall_without_it": None
+        if not any(r.priority == "red" for r in rows)
+        else result["red_recall"]
+        - sum(1 for r, _v, _b in flips if r.priority == "red")
+        / sum(1 for r in rows if r.priority == "red"),
+    }
+    if dump_flips is not None:
+        for r, _v, before in flips:
+            if r.priority != "red":
+                dump_flips.append(f"{r.priority}\t{r.category}\t{before}\t{r.content[:80]}")
     if model is not None:
         import numpy as np
 
@@ -84,6 +106,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Instead: hold out each training file in turn, train on the others, measure on it.",
         )
+        evaluate_parser.add_argument(
+            "--dump-flips", default="", help="Leave-one-out: write the wrongly reddened texts here."
+        )
         ship = sub.add_parser(
             "ship", help="Developers: rebuild the model files that ship in the package."
         )
@@ -103,7 +128,11 @@ class Command(BaseCommand):
                 rest = [row for path in files if path != held for row in load_jsonl(path)]
                 model = train(rest, version=f"without-{held.stem}")
                 services.calibrate(model, rest, folds=settings.TRIAGE_CV_FOLDS)
-                report = _report(model, load_jsonl(held))
+                flips: list[str] = []
+                report = _report(model, load_jsonl(held), flips)
+                if options.get("dump_flips"):
+                    with open(options["dump_flips"], "a", encoding="utf-8") as handle:
+                        handle.writelines(f"{held.name}\t{line}\n" for line in flips)
                 folds[held.name] = report
                 self.stderr.write(
                     f"{held.name}: "
