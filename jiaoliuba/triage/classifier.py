@@ -137,9 +137,9 @@ def active_rules() -> list[CompiledRule]:
                 if version[0] == 0:
                     # No rule rows at all (a fresh or flushed database): the defaults apply.
                     # To switch a rule off, administrators deactivate it.
-                    from jiaoliuba.triage.defaults import DEFAULT_NOT_RED_RULES, DEFAULT_RULES
+                    from jiaoliuba.triage.defaults import builtin_rules
 
-                    compiled = [compile_rule(**r) for r in DEFAULT_RULES + DEFAULT_NOT_RED_RULES]
+                    compiled = [compile_rule(**r) for r in builtin_rules()]
                 else:
                     compiled = [
                         compile_rule(
@@ -155,9 +155,9 @@ def active_rules() -> list[CompiledRule]:
                     ]
                 _rules = (version, compiled)
         except DatabaseError:
-            from jiaoliuba.triage.defaults import DEFAULT_NOT_RED_RULES, DEFAULT_RULES
+            from jiaoliuba.triage.defaults import builtin_rules
 
-            _rules = ("builtin", [compile_rule(**r) for r in DEFAULT_RULES + DEFAULT_NOT_RED_RULES])
+            _rules = ("builtin", [compile_rule(**r) for r in builtin_rules()])
         _rules_checked = now
         return _rules[1]
 

@@ -2,19 +2,30 @@ from django.db import migrations, models
 
 
 def seed(apps, schema_editor):
-    from jiaoliuba.triage.defaults import DEFAULT_NOT_RED_RULES
+    from jiaoliuba.triage.defaults import (
+        DEFAULT_HAZARD_RULES,
+        DEFAULT_NOT_RED_RULES,
+        DEFAULT_RULES,
+        GAS_EXCLUDE,
+        GAS_EXCLUDE_BEFORE,
+    )
 
     TriageRule = apps.get_model("triage", "TriageRule")
-    for rule in DEFAULT_NOT_RED_RULES:
+    for rule in DEFAULT_HAZARD_RULES + DEFAULT_NOT_RED_RULES:
         if not TriageRule.objects.filter(name=rule["name"]).exists():
             TriageRule.objects.create(**rule)
+    # Only where administrators left the shipped exclusion list as it was.
+    TriageRule.objects.filter(name=DEFAULT_RULES[0]["name"], exclude=GAS_EXCLUDE_BEFORE).update(
+        exclude=GAS_EXCLUDE
+    )
 
 
 def unseed(apps, schema_editor):
-    from jiaoliuba.triage.defaults import DEFAULT_NOT_RED_RULES
+    from jiaoliuba.triage.defaults import DEFAULT_HAZARD_RULES, DEFAULT_NOT_RED_RULES
 
     TriageRule = apps.get_model("triage", "TriageRule")
-    TriageRule.objects.filter(name__in=[r["name"] for r in DEFAULT_NOT_RED_RULES]).delete()
+    names = [r["name"] for r in DEFAULT_HAZARD_RULES + DEFAULT_NOT_RED_RULES]
+    TriageRule.objects.filter(name__in=names).delete()
 
 
 class Migration(migrations.Migration):

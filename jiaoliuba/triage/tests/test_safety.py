@@ -212,3 +212,26 @@ def test_retrain_runs_on_its_own_queue_not_in_the_main_worker():
     _worker_once("--queues", "triage")
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL", row.status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "走访记录：5号楼一楼住户反映燃气表附近有异味约一周，物业未处理",
+        "巡查：路口雨水井盖缺失，学生上学必经路段，现临时压了块砖",
+        "楼下独居老人好几天没开门了，敲门也没人应",
+    ],
+)
+def test_hazards_told_calmly_are_red_by_the_default_rules(text):
+    verdict = classifier.classify(text=text)
+    assert verdict.priority == "red"
+    assert any(r.startswith("rule:危险") for r in verdict.reasons)
+
+
+def test_migrated_database_holds_the_builtin_rules():
+    from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
+
+    names = set(TriageRule.objects.values_list("name", flat=True))
+    assert {r["name"] for r in builtin_rules()} <= names
+    assert TriageRule.objects.get(name="危险：燃气、火情、用电").exclude == GAS_EXCLUDE
+    assert TriageRule.objects.filter(kind="not_red").exclude(reason="").count() >= 2
