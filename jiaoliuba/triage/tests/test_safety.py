@@ -235,3 +235,17 @@ def test_migrated_database_holds_the_builtin_rules():
     assert {r["name"] for r in builtin_rules()} <= names
     assert TriageRule.objects.get(name="危险：燃气、火情、用电").exclude == GAS_EXCLUDE
     assert TriageRule.objects.filter(kind="not_red").exclude(reason="").count() >= 2
+
+
+def test_a_material_p_red_is_never_a_confident_yellow():
+    m = classifier.active_model()
+    rules = classifier.active_rules()
+    text = "楼上邻居每晚11点以后还在跳绳，噪音很大，沟通过几次没有用"
+    _p, prio, cat = m.predict([text], [""])
+    calm = classifier._decide(text, "", rules, m, 0.0, prio[0], cat[0])
+    assert calm.priority == "yellow" and not calm.needs_review and calm.confidence >= 0.55
+    # The same text with a P(red) between the review and the red threshold.
+    p_red = (m.review_threshold + m.red_threshold) / 2
+    unsure = classifier._decide(text, "", rules, m, p_red, prio[0], cat[0])
+    assert unsure.priority == "yellow"
+    assert unsure.needs_review and unsure.confidence < 0.55
