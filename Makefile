@@ -23,7 +23,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Serves the demo city on SQLite with one background worker beside the web server.
+# Serves the demo city on SQLite with two background workers beside the web server: one for
+# the loop (SMS, sweeps, rollups) and one for the triage queue, so retraining never delays them.
 # Static files are collected and precompressed (brotli, gzip) and served from there, as in
 # production; the first collect takes about half a minute.
 run: install
@@ -34,7 +35,8 @@ run: install
 	$(BIN)/jiaoliuba load_demo
 	@echo "交流吧 → http://$(HOST):$(PORT)/  (demo accounts: see README; SMS codes appear framed below)"
 	@$(BIN)/jiaoliuba worker & WORKER=$$!; \
-	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/jiaoliuba worker --queues triage & TRIAGE=$$!; \
+	trap 'kill $$WORKER $$TRIAGE 2>/dev/null' EXIT INT TERM; \
 	WHITENOISE_USE_FINDERS=0 $(BIN)/jiaoliuba runserver $(HOST):$(PORT)
 
 test: install-test

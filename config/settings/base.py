@@ -181,7 +181,14 @@ else:
         }
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "triage"],
+    }
+}
+# Queues a plain `jiaoliuba worker` skips: each needs its own `jiaoliuba worker --queues <name>`.
+WORKER_DEDICATED_QUEUES = ["triage"]
 
 # --- Privacy -----------------------------------------------------------------------
 # Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).

@@ -22,6 +22,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             else None,
         },
     }
+    # Reported, not required: without its model triage falls back to the rules.
+    from jiaoliuba.triage.classifier import model_health
+
+    body["triage_model"] = model_health()
     return JsonResponse(body, status=200 if db_ok else 503)
 
 

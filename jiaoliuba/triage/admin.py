@@ -1,12 +1,29 @@
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.admin import AuditedAdmin, ReadOnlyAdmin
-from jiaoliuba.triage import services
+from jiaoliuba.triage import classifier, services
 from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRule
+from jiaoliuba.triage.models.rule import TriageRuleKind
+
+
+class ModelHealthWarningMixin:
+    """Administrators see at once when triage runs without its model (rules only)."""
+
+    def changelist_view(self, request, extra_context=None):
+        health = classifier.model_health()
+        if not health["ok"]:
+            messages.warning(
+                request,
+                _(
+                    "Triage model not loaded; running on %(source)s. Every verdict goes to manual review. Cause: %(detail)s"
+                )
+                % {"source": health["source"], "detail": health["detail"]},
+            )
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
 
 @admin.register(TriageFeedback)
@@ -26,7 +43,38 @@ class TriageFeedbackAdmin(ReadOnlyAdmin):
 class TriageRuleForm(forms.ModelForm):
     class Meta:
         model = TriageRule
-        fields = ["name", "priority", "category", "keywords", "patterns", "exclude", "active"]
+        fields = [
+            "name",
+            "kind",
+            "reason",
+            "priority",
+            "category",
+            "keywords",
+            "patterns",
+            "exclude",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # an ordinary rule unless said otherwise
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or TriageRuleKind.CLASSIFY
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == TriageRuleKind.NOT_RED:
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Say why appeals matching this rule are not red."))
+            if data.get("priority"):
+                self.add_error("priority", _("A 'not red because' rule does not set a priority."))
+            if data.get("category") and data["category"] not in classifier.RED_CATEGORIES:
+                self.add_error(
+                    "category",
+                    _("Only safety hazards and collective conflicts are red by default."),
+                )
+        return data
 
     def clean_patterns(self):
         value = self.cleaned_data["patterns"]
@@ -43,10 +91,10 @@ class TriageRuleForm(forms.ModelForm):
 
 
 @admin.register(TriageRule)
-class TriageRuleAdmin(AuditedAdmin):
+class TriageRuleAdmin(ModelHealthWarningMixin, AuditedAdmin):
     form = TriageRuleForm
-    list_display = ("name", "priority", "category", "active", "version", "updated_at")
-    list_filter = ("active", "priority", "category")
+    list_display = ("name", "kind", "priority", "category", "active", "version", "updated_at")
+    list_filter = ("kind", "active", "priority", "category")
     readonly_fields = ("version",)
 
     def save_model(self, request, obj, form, change):
@@ -55,6 +103,6 @@ class TriageRuleAdmin(AuditedAdmin):
 
 
 @admin.register(TriageModelVersion)
-class TriageModelVersionAdmin(ReadOnlyAdmin):
+class TriageModelVersionAdmin(ModelHealthWarningMixin, ReadOnlyAdmin):
     list_display = ("version", "active", "trained_on", "red_threshold", "created_at", "notes")
     exclude = ("blob",)

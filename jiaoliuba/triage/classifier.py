@@ -2,8 +2,14 @@
 
 Hybrid and safety-first: administrators' rules (keywords, patterns, exclusions; edited
 in the admin and effective within seconds) and a statistical model that ships with the
-package. An appeal is red if a red rule fires or the model's P(red) reaches a threshold
-chosen for recall; a verdict without enough confidence is flagged for manual triage."""
+package. An appeal is red if a red rule fires or the model's calibrated P(red) reaches a
+threshold chosen for recall. The seed's definition holds: a 安全隐患 or 群体性矛盾 verdict is
+red unless an administrator's "not red because" rule says why not. A verdict that is not
+confidently non-red is flagged for manual triage (`needs_review`).
+
+If the model file cannot be loaded (damaged, or not matching its manifest) the rules alone
+decide, every verdict is flagged for review, and `model_health()` says why, for /healthz
+and the admin."""
 
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from jiaoliuba.triage.choices import Category, Priority
-from jiaoliuba.triage.model import SHIPPED_MODEL, StatModel
+from jiaoliuba.triage.model import StatModel, load_shipped
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,13 @@ CATEGORY_PRIORITY = {
     Category.SAFETY: Priority.YELLOW,
     Category.GROUP_CONFLICT: Priority.RED,
 }
+
+# 红色 = 紧急重大, 如安全隐患、群体性矛盾 (the seed): these categories are red by default.
+RED_CATEGORIES = frozenset({Category.SAFETY.value, Category.GROUP_CONFLICT.value})
+RULE_KIND_CLASSIFY = "classify"
+RULE_KIND_NOT_RED = "not_red"
+# A text the model itself leans towards calling a hazard is never a confident yellow.
+HAZARD_CATEGORY_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class CompiledRule:
     keywords: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     exclude: tuple[str, ...]
+    kind: str = RULE_KIND_CLASSIFY
 
     def match(self, text: str) -> list[str]:
         if any(word in text for word in self.exclude):
@@ -64,14 +78,28 @@ def split_words(raw: str) -> tuple[str, ...]:
 
 
 def compile_rule(
-    *, name: str, priority: str, category: str, keywords: str, patterns: str, exclude: str
+    *,
+    name: str,
+    priority: str,
+    category: str,
+    keywords: str,
+    patterns: str,
+    exclude: str,
+    kind: str = RULE_KIND_CLASSIFY,
+    **_ignored: Any,
 ) -> CompiledRule:
     compiled = []
     for line in (raw.strip() for raw in (patterns or "").splitlines()):
         if line:
             compiled.append(re.compile(line))
     return CompiledRule(
-        name, priority, category, split_words(keywords), tuple(compiled), split_words(exclude)
+        name,
+        priority,
+        category,
+        split_words(keywords),
+        tuple(compiled),
+        split_words(exclude),
+        kind or RULE_KIND_CLASSIFY,
     )
 
 
@@ -109,9 +137,9 @@ def active_rules() -> list[CompiledRule]:
                 if version[0] == 0:
                     # No rule rows at all (a fresh or flushed database): the defaults apply.
                     # To switch a rule off, administrators deactivate it.
-                    from jiaoliuba.triage.defaults import DEFAULT_RULES
+                    from jiaoliuba.triage.defaults import builtin_rules
 
-                    compiled = [compile_rule(**r) for r in DEFAULT_RULES]
+                    compiled = [compile_rule(**r) for r in builtin_rules()]
                 else:
                     compiled = [
                         compile_rule(
@@ -121,14 +149,15 @@ def active_rules() -> list[CompiledRule]:
                             keywords=r.keywords,
                             patterns=r.patterns,
                             exclude=r.exclude,
+                            kind=r.kind,
                         )
                         for r in TriageRule.objects.filter(active=True).order_by("pk")
                     ]
                 _rules = (version, compiled)
         except DatabaseError:
-            from jiaoliuba.triage.defaults import DEFAULT_RULES
+            from jiaoliuba.triage.defaults import builtin_rules
 
-            _rules = ("builtin", [compile_rule(**r) for r in DEFAULT_RULES])
+            _rules = ("builtin", [compile_rule(**r) for r in builtin_rules()])
         _rules_checked = now
         return _rules[1]
 
@@ -139,8 +168,45 @@ def _model_version() -> Any:
     return TriageModelVersion.objects.filter(active=True).values_list("pk", flat=True).first()
 
 
+_health: dict[str, Any] = {"ok": True, "source": "not loaded", "detail": ""}
+
+
+def model_health() -> dict[str, Any]:
+    """Where the model came from and, if it could not be loaded, why (for /healthz and
+    the admin). `ok` is False while triage runs on the rules alone or on a fallback."""
+    active_model()
+    return dict(_health)
+
+
+def _load_model(version: Any) -> tuple[StatModel | None, dict[str, Any]]:
+    """The active stored model, else the shipped one, else none: any failure is logged and
+    reported, never raised, so intake keeps working on the rules."""
+    problems = []
+    if version is not None:
+        from jiaoliuba.triage.models import TriageModelVersion
+
+        try:
+            row = TriageModelVersion.objects.get(pk=version)
+            return StatModel.loads(bytes(row.blob)), {
+                "ok": True,
+                "source": f"database:{row.version}",
+                "detail": "",
+            }
+        except Exception as exc:
+            problems.append(f"stored model {version}: {exc}")
+    try:
+        model = load_shipped()
+        source = f"shipped:{model.version}"
+    except Exception as exc:
+        problems.append(f"shipped model: {exc}")
+        model, source = None, "rules only"
+    for problem in problems:
+        logger.error("triage model not loaded: %s", problem)
+    return model, {"ok": not problems, "source": source, "detail": "; ".join(problems)}
+
+
 def active_model() -> StatModel | None:
-    global _model, _model_checked
+    global _model, _model_checked, _health
     now = time.monotonic()
     if _model is not None and now - _model_checked < settings.TRIAGE_CACHE_SECONDS * 6:
         return _model[1]
@@ -150,13 +216,7 @@ def active_model() -> StatModel | None:
         except DatabaseError:
             version = None
         if _model is None or _model[0] != version:
-            model = None
-            if version is not None:
-                from jiaoliuba.triage.models import TriageModelVersion
-
-                model = StatModel.loads(bytes(TriageModelVersion.objects.get(pk=version).blob))
-            elif SHIPPED_MODEL.exists():
-                model = StatModel.loads(SHIPPED_MODEL.read_bytes())
+            model, _health = _load_model(version)
             _model = (version, model)
         _model_checked = now
         return _model[1]
@@ -182,6 +242,8 @@ def _decide(
     explain: bool = True,
 ) -> Verdict:
     reasons: list[str] = []
+    exceptions = [r for r in rules if r.kind == RULE_KIND_NOT_RED]
+    rules = [r for r in rules if r.kind != RULE_KIND_NOT_RED]
     fired = [(rule, hits) for rule in rules if (hits := rule.match(text))]
     red_rules = [(r, h) for r, h in fired if r.priority == Priority.RED]
     for rule, hits in fired[:4]:
@@ -210,6 +272,12 @@ def _decide(
             ]
     else:
         model_priority, model_category, priority_conf, category_conf = "", "", 0.0, 0.0
+    hazard_share = 0.0
+    if model is not None and cat is not None:
+        cat_classes = list(model.category_clf.classes_)
+        hazard_share = sum(
+            float(cat[cat_classes.index(c)]) for c in RED_CATEGORIES if c in cat_classes
+        )
 
     # Priority: a red rule or the model's red; then admin rules that set a priority; then the model.
     if red_rules:
@@ -246,10 +314,39 @@ def _decide(
         confidence = min(confidence or 0.4, 0.4)
     if hint and hint != category:
         reasons.append(f"hint_overridden:{hint}")
+
+    # The seed: a safety hazard or a collective conflict is red, unless an administrator's
+    # "not red because" rule explains why this one is not.
+    if category in RED_CATEGORIES and priority != Priority.RED:
+        excused = [
+            (rule, hits)
+            for rule in exceptions
+            if (not rule.category or rule.category == category) and (hits := rule.match(text))
+        ]
+        if excused:
+            rule, hits = excused[0]
+            reasons.append(f"not_red:{rule.name}:{'/'.join(hits[:3])}")
+        else:
+            reasons.append(f"category_red:{category}:{priority}")
+            priority, confidence = Priority.RED.value, max(confidence, 0.6)
+
     review_below = settings.TRIAGE_REVIEW_CONFIDENCE
     needs_review = confidence < review_below or (
         bool(model_category) and category_conf < review_below * 0.6
     )
+    if priority != Priority.RED:
+        if model is None:
+            # Without the model nobody has checked that this is not a calmly told hazard.
+            needs_review = True
+        elif p_red is not None and (
+            p_red >= model.review_threshold or hazard_share >= HAZARD_CATEGORY_SHARE
+        ):
+            # Not confidently non-red: a person looks, and the confidence says so.
+            needs_review = True
+            confidence = max(
+                0.0, min(confidence, 1.0 - max(float(p_red), hazard_share), review_below - 0.01)
+            )
+            reasons.append(f"p_red:{float(p_red):.2f}")
     return Verdict(str(priority), str(category), round(float(confidence), 3), reasons, needs_review)
 
 

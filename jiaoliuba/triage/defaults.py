@@ -1,6 +1,13 @@
 """The rules a new deployment starts with (also used by `jiaoliuba classify` before the
 database exists). Administrators edit the copies in the database."""
 
+# "燃气表" alone used to veto the whole rule, so "燃气表附近有异味" was not red; only
+# billing and meter-reading phrases veto it now.
+GAS_EXCLUDE_BEFORE = "燃气费,燃气表,交燃气,消防演练,消防讲座,消防培训,安全讲座,防火门"
+GAS_EXCLUDE = (
+    "燃气费,交燃气,燃气表读数,换燃气表,燃气表换,消防演练,消防讲座,消防培训,安全讲座,防火门"
+)
+
 DEFAULT_RULES = [
     {
         "name": "危险：燃气、火情、用电",
@@ -11,7 +18,7 @@ DEFAULT_RULES = [
         "patterns": r"(燃|煤|天然)[气期汽].{0,6}(味|漏|泄)"
         "\n"
         r"(电[瓶平]车|电动车).{0,8}(冒烟|着火|起火|烧)",
-        "exclude": "燃气费,燃气表,交燃气,消防演练,消防讲座,消防培训,安全讲座,防火门",
+        "exclude": GAS_EXCLUDE,
     },
     {
         "name": "危险：结构、坠落、人身",
@@ -73,3 +80,57 @@ DEFAULT_RULES = [
         "keywords": "隐患,消防通道,井盖,积水,私拉电线,飞线充电",
     },
 ]
+
+# "Not red because" exceptions: the seed makes every 安全隐患 and 群体性矛盾 red; these are
+# the reasons administrators start with for treating one as not urgent. Written from what
+# the seed calls urgent (danger to people now), not from any test set.
+DEFAULT_NOT_RED_RULES = [
+    {
+        "name": "不红：咨询安全知识",
+        "kind": "not_red",
+        "reason": "A question about safety knowledge or rules, not a report of a hazard.",
+        "priority": "",
+        "category": "",
+        "keywords": "请问,咨询一下,咨询下,想咨询,想问一下,想问问,问一下,想了解一下,有没有指引,怎么判断,有什么要求,需要注意什么,是否符合规定",
+        "patterns": r"(可以|能|能不能|要不要|会不会).{0,12}吗[？?]?$",
+        "exclude": "",
+    },
+    {
+        "name": "不红：建议与宣传",
+        "kind": "not_red",
+        "reason": "A suggestion for campaigns or drills, not a danger that exists now.",
+        "priority": "",
+        "category": "",
+        "keywords": "建议组织,建议开展,建议多搞,建议社区组织,宣传一下,多宣传,讲座,演练,培训一下",
+        "patterns": "",
+        "exclude": "",
+    },
+]
+
+# Hazards told calmly: written from the accident types of GB 6441 (物体打击, 触电, 淹溺, 灼烫,
+# 高处坠落, 坍塌, 中毒和窒息 …) and first-aid warning signs, not from any evaluation set.
+DEFAULT_HAZARD_RULES = [
+    {
+        "name": "危险：事故类别与急救征兆（GB 6441）",
+        "priority": "red",
+        "category": "safety",
+        "keywords": "一动不动,没有反应,没反应了,叫不醒,喊不醒,没有呼吸,没气了,昏过去,抽搐,口吐白沫,"
+        "大量出血,被电了,电到人,烫伤,烧伤,窒息,喘不上气,掉进水,落水,踩空,墙体开裂,外墙脱落,"
+        "大面积脱落,塌陷,下陷,电线裸露,电线掉下来,高压线,脚手架晃",
+        "patterns": r"(井盖|盖板|窨井).{0,6}(缺失|破损|碎了|移位|被偷|不见|丢失|翻了)"
+        "\n"
+        r"(护栏|栏杆|围栏).{0,8}(断|缺|歪|倒|没了|塌)"
+        "\n"
+        r"([两三四五几多]天|好几天).{0,10}(没出来|没出门|没动静|没开门|没人应)"
+        "\n"
+        r"(燃气|煤气|天然气|液化气)[^。；;]{0,10}(异味|味道|臭味|味儿)"
+        "\n"
+        r"(卧床|独居|瘫痪).{0,12}(停水|停电|停运|没人管|没人照顾)",
+        "exclude": "",
+    },
+]
+
+
+def builtin_rules() -> list[dict]:
+    """What a database with the default rules holds, in the same order."""
+    return DEFAULT_RULES + DEFAULT_HAZARD_RULES + DEFAULT_NOT_RED_RULES

@@ -1,30 +1,49 @@
-"""The statistical half of triage: character n-gram TF-IDF with two logistic regressions
-(priority, category). Chinese needs no word segmenter for this: character 1–4-grams
-catch words, typos and dialect alike. Trains in seconds on the shipped corpus; the
-trained model ships in the package (data/model.pkl) so nothing is downloaded."""
+"""The statistical half of triage: character n-gram TF-IDF with three linear models
+(red-or-not, priority, category). Chinese needs no word segmenter for this: character
+1–3-grams catch words, typos and dialect alike. Trains in seconds on the shipped corpus.
+
+The trained model ships in the package as data only: `model.npz` (arrays and the
+vocabulary, loaded with allow_pickle=False) and `model.json` (a manifest with the format,
+library versions, corpus hash, thresholds, calibration and metrics). Nothing in it can run
+code, and a scikit-learn upgrade cannot make it unreadable: inference is plain numpy."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import itertools
 import json
-import pickle
+import platform
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from threadpoolctl import threadpool_limits
 
 from jiaoliuba.triage.choices import Category, Priority
 
 DATA_DIR = Path(__file__).parent / "data"
-SHIPPED_MODEL = DATA_DIR / "model.pkl"
+SHIPPED_ARRAYS = DATA_DIR / "model.npz"
+SHIPPED_MANIFEST = DATA_DIR / "model.json"
+# Kept for callers that only ask "is there a shipped model?".
+SHIPPED_MODEL = SHIPPED_MANIFEST
 TRAIN_GLOB = "train_*.jsonl"
 TEST_FILE = "test.jsonl"
 PRIORITIES = [Priority.RED.value, Priority.YELLOW.value, Priority.BLUE.value]
 CATEGORIES = [c.value for c in Category]
+MODEL_FORMAT = "jiaoliuba-triage-model/2"
+
+
+class ModelLoadError(Exception):
+    """The model file is missing, damaged or does not match its manifest."""
 
 
 @dataclass
@@ -53,11 +72,25 @@ def load_jsonl(path: Path) -> list[Example]:
     return rows
 
 
+def training_files() -> list[Path]:
+    return sorted(DATA_DIR.glob(TRAIN_GLOB))
+
+
 def training_corpus() -> list[Example]:
     rows: list[Example] = []
-    for path in sorted(DATA_DIR.glob(TRAIN_GLOB)):
+    for path in training_files():
         rows += load_jsonl(path)
     return rows
+
+
+def corpus_hash(paths: Iterable[Path] | None = None) -> str:
+    """sha256 over the training files' names and bytes: the manifest records it so CI can
+    prove the shipped model was trained from the shipped corpus."""
+    digest = hashlib.sha256()
+    for path in sorted(paths if paths is not None else training_files()):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def test_corpus() -> list[Example]:
@@ -72,28 +105,68 @@ def _document(text: str, hint: str) -> str:
 
 
 @dataclass
+class LinearHead:
+    """A trained linear classifier as plain arrays (the attribute names follow
+    scikit-learn's so explanations read the same)."""
+
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+
+    @classmethod
+    def of(cls, clf: LogisticRegression) -> LinearHead:
+        return cls(
+            np.asarray(clf.classes_),
+            np.asarray(clf.coef_, dtype=np.float64),
+            np.asarray(clf.intercept_, dtype=np.float64),
+        )
+
+    def predict_proba(self, matrix: Any) -> np.ndarray:
+        scores = np.asarray(matrix @ self.coef_.T) + self.intercept_
+        if len(self.classes_) == 2:
+            p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+
+def platt(p_raw: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Calibrated probability from the raw one: a logistic curve on the raw log-odds."""
+    p = np.clip(np.asarray(p_raw, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(a * np.log(p / (1 - p)) + b)))
+
+
+@dataclass
 class StatModel:
     """Three linear models on one vectoriser: red-or-not (its own model, so its
-    threshold can be set for recall), priority among all three, and category."""
+    threshold can be set for recall), priority among all three, and category.
+    P(red) is calibrated (Platt scaling fitted on cross-validated predictions), so
+    `red_threshold` and `review_threshold` are probabilities that mean what they say."""
 
     vectorizer: TfidfVectorizer
-    red_clf: LogisticRegression
-    priority_clf: LogisticRegression
-    category_clf: LogisticRegression
+    red_clf: LinearHead
+    priority_clf: LinearHead
+    category_clf: LinearHead
     red_threshold: float = 0.5
+    review_threshold: float = 0.05
+    calibration: tuple[float, float] = (1.0, 0.0)
     version: str = "untrained"
     metrics: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def raw_red(self, matrix: Any) -> np.ndarray:
+        return self.red_clf.predict_proba(matrix)[:, list(self.red_clf.classes_).index(True)]
 
     def predict(
         self, texts: Sequence[str], hints: Sequence[str]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(P(red), priority probabilities, category probabilities) per text."""
+        """(calibrated P(red), priority probabilities, category probabilities) per text."""
         matrix = self.vectorizer.transform(
             [_document(t, h) for t, h in zip(texts, hints, strict=True)]
         )
-        p_red = self.red_clf.predict_proba(matrix)[:, list(self.red_clf.classes_).index(True)]
         return (
-            p_red,
+            platt(self.raw_red(matrix), *self.calibration),
             self.priority_clf.predict_proba(matrix),
             self.category_clf.predict_proba(matrix),
         )
@@ -113,25 +186,139 @@ class StatModel:
         return [names[contributions.indices[i]].strip() for i in order if contributions.data[i] > 0]
 
     def _feature_names(self) -> np.ndarray:
-        # Building the 150k names takes ~10 ms: once per process, not once per appeal.
         cached = self.__dict__.get("_names")
         if cached is None:
             cached = self.__dict__["_names"] = self.vectorizer.get_feature_names_out()
         return cached
 
-    def dumps(self) -> bytes:
-        state = self.__dict__.pop("_names", None)
-        try:
-            return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            if state is not None:
-                self.__dict__["_names"] = state
+    # --- the data-only file format -------------------------------------------------------
 
-    @staticmethod
-    def loads(blob: bytes) -> StatModel:
-        # Only models this project trained are ever loaded (the shipped file and rows
-        # written by `jiaoliuba triage retrain`), never user uploads.
-        return pickle.loads(blob)  # noqa: S301
+    def to_files(self, *, extra_manifest: dict[str, Any] | None = None) -> tuple[bytes, bytes]:
+        """(arrays .npz, manifest .json). The manifest carries the arrays' sha256."""
+        names = self._feature_names()
+        buffer = io.BytesIO()
+        arrays: dict[str, np.ndarray] = {
+            "vocabulary": np.asarray(names, dtype=str),
+            "idf": np.asarray(self.vectorizer.idf_, dtype=np.float64),
+        }
+        for head in ("red", "priority", "category"):
+            clf: LinearHead = getattr(self, f"{head}_clf")
+            arrays[f"{head}_coef"] = clf.coef_
+            arrays[f"{head}_intercept"] = clf.intercept_
+            arrays[f"{head}_classes"] = np.asarray([str(c) for c in clf.classes_], dtype=str)
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        blob = buffer.getvalue()
+        manifest = {
+            "format": MODEL_FORMAT,
+            "version": self.version,
+            "arrays_sha256": hashlib.sha256(blob).hexdigest(),
+            "n_features": len(names),
+            "analyzer": "char",
+            "ngram_range": list(NGRAMS),
+            "sublinear_tf": True,
+            "red_threshold": self.red_threshold,
+            "review_threshold": self.review_threshold,
+            "calibration": {"method": "platt", "a": self.calibration[0], "b": self.calibration[1]},
+            "libraries": library_versions(),
+            "metrics": self.metrics,
+            **(self.manifest or {}),
+            **(extra_manifest or {}),
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return blob, text.encode("utf-8")
+
+    @classmethod
+    def from_files(cls, arrays_blob: bytes, manifest_blob: bytes) -> StatModel:
+        """Refuses anything that is not exactly what the manifest describes."""
+        try:
+            manifest = json.loads(manifest_blob.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ModelLoadError(f"manifest unreadable: {exc}") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != MODEL_FORMAT:
+            raise ModelLoadError(f"manifest format is not {MODEL_FORMAT}")
+        if hashlib.sha256(arrays_blob).hexdigest() != manifest.get("arrays_sha256"):
+            raise ModelLoadError("arrays do not match the manifest's sha256")
+        if manifest.get("analyzer") != "char" or manifest.get("ngram_range") != list(NGRAMS):
+            raise ModelLoadError("features in the manifest differ from this code's")
+        try:
+            with np.load(io.BytesIO(arrays_blob), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            vocabulary = arrays["vocabulary"]
+            n = int(manifest["n_features"])
+            if len(vocabulary) != n or arrays["idf"].shape != (n,):
+                raise ModelLoadError("vocabulary size differs from the manifest")
+            heads = {}
+            for head in ("red", "priority", "category"):
+                classes = arrays[f"{head}_classes"]
+                coef = arrays[f"{head}_coef"]
+                if coef.ndim != 2 or coef.shape[1] != n:
+                    raise ModelLoadError(f"{head} weights do not fit the vocabulary")
+                if head == "red":
+                    classes = np.asarray([c == "True" for c in classes])
+                heads[head] = LinearHead(classes, coef, arrays[f"{head}_intercept"])
+            if set(heads["priority"].classes_) - set(PRIORITIES) or set(
+                heads["category"].classes_
+            ) - set(CATEGORIES):
+                raise ModelLoadError("unknown class labels")
+            vectorizer = _vectorizer(vocabulary={str(t): i for i, t in enumerate(vocabulary)})
+            vectorizer.fit([""])  # a fixed vocabulary: this only sets up the transformer
+            vectorizer.idf_ = arrays["idf"]
+            calibration = manifest["calibration"]
+            model = cls(
+                vectorizer,
+                heads["red"],
+                heads["priority"],
+                heads["category"],
+                red_threshold=float(manifest["red_threshold"]),
+                review_threshold=float(manifest["review_threshold"]),
+                calibration=(float(calibration["a"]), float(calibration["b"])),
+                version=str(manifest["version"]),
+                metrics=dict(manifest.get("metrics") or {}),
+                manifest=manifest,
+            )
+        except ModelLoadError:
+            raise
+        except Exception as exc:  # any damage in the archive is a refusal, never a crash
+            raise ModelLoadError(f"arrays unreadable: {type(exc).__name__}: {exc}") from exc
+        model.__dict__["_names"] = vocabulary
+        return model
+
+    def dumps(self) -> bytes:
+        """One blob for the database: a zip of the manifest and the arrays (both data)."""
+        arrays, manifest = self.to_files()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("model.json", manifest)
+            archive.writestr("model.npz", arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def loads(cls, blob: bytes) -> StatModel:
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+                return cls.from_files(archive.read("model.npz"), archive.read("model.json"))
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ModelLoadError(f"not a model archive: {exc}") from exc
+
+    def save(self, arrays_path: Path, manifest_path: Path, **extra: Any) -> None:
+        arrays, manifest = self.to_files(extra_manifest=extra)
+        arrays_path.write_bytes(arrays)
+        manifest_path.write_bytes(manifest)
+
+
+def load_shipped() -> StatModel:
+    if not SHIPPED_MANIFEST.exists() or not SHIPPED_ARRAYS.exists():
+        raise ModelLoadError("no model file shipped")
+    return StatModel.from_files(SHIPPED_ARRAYS.read_bytes(), SHIPPED_MANIFEST.read_bytes())
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
 
 
 # Chosen by 5-fold cross-validation on the training corpus (never the test set):
@@ -141,6 +328,10 @@ MAX_FEATURES = 150_000
 C = 32.0
 
 
+def _vectorizer(**kwargs: Any) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, **kwargs)
+
+
 def _logistic() -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
 
@@ -148,46 +339,78 @@ def _logistic() -> LogisticRegression:
 def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
     rows = list(rows)
     docs = [_document(r.content, r.type_hint) for r in rows]
-    vectorizer = TfidfVectorizer(
-        analyzer="char", ngram_range=NGRAMS, min_df=2, sublinear_tf=True, max_features=MAX_FEATURES
-    )
+    vectorizer = _vectorizer(min_df=2, max_features=MAX_FEATURES)
     matrix = vectorizer.fit_transform(docs)
-    red_clf = _logistic().fit(matrix, [r.priority == Priority.RED for r in rows])
-    priority_clf = _logistic().fit(matrix, [r.priority for r in rows])
-    category_clf = _logistic().fit(matrix, [r.category for r in rows])
+    # One BLAS thread: on a shared two-core machine more threads fight and run 4–7× slower,
+    # and a retrain must not take the cores from intake.
+    with threadpool_limits(limits=1):
+        red_clf = _logistic().fit(matrix, [r.priority == Priority.RED for r in rows])
+        priority_clf = _logistic().fit(matrix, [r.priority for r in rows])
+        category_clf = _logistic().fit(matrix, [r.category for r in rows])
     return StatModel(
-        vectorizer, red_clf, priority_clf, category_clf, version=version or f"n{len(rows)}"
+        vectorizer,
+        LinearHead.of(red_clf),
+        LinearHead.of(priority_clf),
+        LinearHead.of(category_clf),
+        version=version or f"n{len(rows)}",
     )
 
 
-def choose_red_threshold(
-    rows: list[Example],
-    *,
-    folds: int = 5,
-    target_recall: float = 0.975,
-    seed: int = 7,
-    rule_red: Any = None,
-) -> float:
-    """The highest P(red) threshold that keeps red recall at `target_recall` in k-fold
-    cross-validation on the training rows, counting what the red rules already catch
-    (`rule_red(text) -> bool`). The held-out test set is never used."""
+def cross_validated_red(
+    rows: list[Example], *, folds: int = 5, seed: int = 7
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold raw P(red) for every training row, and whether each row is red."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(rows))
-    scores: list[float] = []
+    raw = np.zeros(len(rows))
     for k in range(folds):
-        held = set(order[k::folds].tolist())
-        fit = [r for i, r in enumerate(rows) if i not in held]
-        val = [rows[i] for i in sorted(held)]
-        model = train(fit)
-        p_red, _prio, _cat = model.predict([r.content for r in val], [r.type_hint for r in val])
-        for p, r in zip(p_red, val, strict=True):
-            if r.priority == Priority.RED:
-                # A red the rules catch needs no help from the model.
-                scores.append(1.0 if rule_red is not None and rule_red(r.content) else float(p))
-    scores.sort()
-    # Allow (1 - target) of the red examples below the threshold.
-    cut = int(len(scores) * (1 - target_recall))
-    return max(0.05, min(0.5, scores[cut] if scores else 0.5))
+        held = sorted(order[k::folds].tolist())
+        held_set = set(held)
+        model = train([r for i, r in enumerate(rows) if i not in held_set])
+        matrix = model.vectorizer.transform(
+            [_document(rows[i].content, rows[i].type_hint) for i in held]
+        )
+        raw[held] = model.raw_red(matrix)
+    return raw, np.asarray([r.priority == Priority.RED for r in rows])
+
+
+def fit_platt(raw: np.ndarray, is_red: np.ndarray) -> tuple[float, float]:
+    """Platt scaling on out-of-fold predictions (never on the data the model saw)."""
+    p = np.clip(raw, 1e-6, 1 - 1e-6)
+    logit = np.log(p / (1 - p)).reshape(-1, 1)
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(logit, is_red)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def recall_threshold(scores: Sequence[float], target_recall: float) -> float:
+    """The highest threshold that keeps `target_recall` of the given red scores at or above it."""
+    ordered = sorted(scores)
+    if not ordered:
+        return 0.5
+    cut = int(len(ordered) * (1 - target_recall))
+    return float(ordered[cut])
+
+
+def reliability_table(p: np.ndarray, is_red: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
+    """Per bin of predicted P(red): how many, the mean prediction and the share truly red."""
+    edges = np.linspace(0, 1, bins + 1)
+    table = []
+    for lo, hi in itertools.pairwise(edges):
+        inside = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        n = int(inside.sum())
+        table.append(
+            {
+                "bin": f"{lo:.1f}–{hi:.1f}",
+                "n": n,
+                "mean_predicted": float(p[inside].mean()) if n else None,
+                "observed_red": float(is_red[inside].mean()) if n else None,
+            }
+        )
+    return table
+
+
+def brier(p: np.ndarray, is_red: np.ndarray) -> float:
+    return float(np.mean((p - is_red.astype(float)) ** 2))
 
 
 @dataclass

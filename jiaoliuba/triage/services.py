@@ -14,11 +14,20 @@ from django.utils import timezone
 from jiaoliuba.triage import classifier
 from jiaoliuba.triage.model import (
     Example,
+    ModelLoadError,
     StatModel,
-    choose_red_threshold,
+    brier,
+    corpus_hash,
+    cross_validated_red,
     evaluate,
+    fit_platt,
+    load_shipped,
+    platt,
+    recall_threshold,
+    reliability_table,
     train,
     training_corpus,
+    training_files,
 )
 from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRule
 
@@ -92,25 +101,58 @@ class RetrainResult:
     reason: str
 
 
-def triage_model_build(
-    *, extra: list[Example] | None = None
-) -> tuple[StatModel, dict[str, Any], int]:
-    """Train on the shipped corpus plus `extra`, with the red threshold chosen by
-    cross-validation, and measure it on the fixed validation split."""
-    rows = training_corpus() + (extra or [])
-    fit, val = validation_split(rows)
+# Red recall the red threshold keeps in cross-validation, and the (higher) recall the
+# manual-review band reaches: what the threshold lets through goes to a person.
+RED_TARGET_RECALL = 0.975
+REVIEW_TARGET_RECALL = 0.995
+
+
+def calibrate(model: StatModel, rows: list[Example], *, folds: int) -> dict[str, Any]:
+    """Fit Platt scaling on cross-validated P(red) of `rows`, then choose the red and the
+    review thresholds on the calibrated scale so that, with the red rules counted, red
+    recall in cross-validation reaches the targets. The held-out test set is never used."""
+    raw, is_red = cross_validated_red(rows, folds=folds)
+    model.calibration = fit_platt(raw, is_red)
+    calibrated = platt(raw, *model.calibration)
     red_rules = [r for r in classifier.active_rules() if r.priority == "red"]
-    threshold = choose_red_threshold(
-        fit,
-        folds=settings.TRIAGE_CV_FOLDS,
-        rule_red=lambda text: any(r.match(text) for r in red_rules),
+    # A red the rules catch needs no help from the model.
+    red_scores = [
+        1.0 if any(rule.match(row.content) for rule in red_rules) else float(p)
+        for row, p, red in zip(rows, calibrated, is_red, strict=True)
+        if red
+    ]
+    model.red_threshold = max(0.05, min(0.5, recall_threshold(red_scores, RED_TARGET_RECALL)))
+    model.review_threshold = max(
+        0.01, min(model.red_threshold, recall_threshold(red_scores, REVIEW_TARGET_RECALL))
     )
+    return {
+        "folds": folds,
+        "brier_raw": brier(raw, is_red),
+        "brier_calibrated": brier(calibrated, is_red),
+        "reliability_raw": reliability_table(raw, is_red),
+        "reliability_calibrated": reliability_table(calibrated, is_red),
+    }
+
+
+def triage_model_build(
+    *, extra: list[Example] | None = None, rows: list[Example] | None = None
+) -> tuple[StatModel, dict[str, Any], int]:
+    """Train on the shipped corpus plus `extra` (or on `rows`), calibrated and with the
+    thresholds chosen by cross-validation, and measure it on the fixed validation split."""
+    rows = (training_corpus() if rows is None else rows) + (extra or [])
+    fit, val = validation_split(rows)
     probe = train(fit)
-    probe.red_threshold = threshold
+    calibrate(probe, fit, folds=settings.TRIAGE_CV_FOLDS)
     metrics = evaluate(_verdicts_with(probe), val).as_dict()
     final = train(rows, version=timezone.now().strftime("m%Y%m%d%H%M%S"))
-    final.red_threshold = threshold
+    metrics["calibration"] = calibrate(final, rows, folds=settings.TRIAGE_CV_FOLDS)
     final.metrics = metrics
+    final.manifest = {
+        "corpus_sha256": corpus_hash(),
+        "corpus_files": [p.name for p in training_files()],
+        "trained_on": len(rows),
+        "extra_examples": len(extra or []),
+    }
     return final, metrics, len(rows)
 
 
@@ -143,11 +185,10 @@ def triage_model_retrain(*, notes: str = "") -> RetrainResult:
 
 
 def _shipped_red_recall() -> float | None:
-    from jiaoliuba.triage.model import SHIPPED_MODEL
-
-    if not SHIPPED_MODEL.exists():
+    try:
+        return load_shipped().metrics.get("red_recall")
+    except ModelLoadError:
         return None
-    return StatModel.loads(SHIPPED_MODEL.read_bytes()).metrics.get("red_recall")
 
 
 def triage_model_activate(*, version: TriageModelVersion | None) -> None:

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.browser
 PHONE_HEIGHT_BUDGET = 3200  # px for a page of 8 appeals (the table made it ~5,000)
 MATTERS = [
     "楼上邻居每晚11点以后还在跳绳、拖椅子，噪音很大，老人孩子都睡不好，沟通过几次没有用。",
-    "3号楼楼道里堆满了纸箱和旧家具，消防通道被堵住了，物业说了好几次也没人清理。",
+    # Not a blocked fire lane: that is a hazard, red since issue 11, and goes to the secretary.
+    "3号楼楼道里堆满了纸箱和旧家具，进出很不方便，物业说了好几次也没人清理。",
     "小区东门的路灯坏了快一个星期了，晚上出门黑漆漆的，老人不敢下楼散步，希望尽快修好。",
     "隔壁单元有人在楼下空地私自种菜，还泼粪施肥，夏天味道特别大，蚊子苍蝇很多。",
     "楼下饭店油烟直接排到我们窗户这边，家里窗户都不敢开，油烟味很重，希望管一管。",

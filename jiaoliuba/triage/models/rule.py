@@ -4,11 +4,28 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.triage.choices import Category, Priority
 
 
+class TriageRuleKind(models.TextChoices):
+    CLASSIFY = "classify", _("Classify (sets priority and/or category)")
+    NOT_RED = "not_red", _("Not red because (exception to 'hazards are red')")
+
+
 class TriageRule(models.Model):
     """An administrator's rule: any keyword or pattern fires it unless an exclusion word
-    is present. Every change bumps `version`; classifiers reload within seconds."""
+    is present. Every change bumps `version`; classifiers reload within seconds.
+
+    A "not red because" rule is the only way a 安全隐患 or 群体性矛盾 verdict can be other
+    than red (the seed's definition); its `reason` says why, for the people who audit it."""
 
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=TriageRuleKind.choices, default=TriageRuleKind.CLASSIFY
+    )
+    reason = models.CharField(
+        _("why not red"),
+        max_length=200,
+        blank=True,
+        help_text=_("Required for a 'not red because' rule: why such appeals are not urgent."),
+    )
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
     keywords = models.TextField(

@@ -8,6 +8,7 @@ import os
 import socket
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
@@ -38,9 +39,18 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=50, help="Tasks per cycle between beats."
         )
         parser.add_argument("--once", action="store_true", help="Run one cycle and exit (tests).")
+        parser.add_argument(
+            "--queues",
+            default="",
+            help="Comma-separated queues to run (default: all but settings.WORKER_DEDICATED_QUEUES).",
+        )
 
-    def handle(self, *, interval: float, batch_size: int, once: bool, **options):
+    def handle(self, *, interval: float, batch_size: int, once: bool, queues: str = "", **options):
         quiet_task_logs(options.get("verbosity", 1))
+        # Minutes-long work (retraining triage) has its own queue and its own worker, so it
+        # never holds up SMS codes, red alerts or this worker's heartbeat.
+        queue_names = [q.strip() for q in queues.split(",") if q.strip()] or ["*"]
+        excluded = [] if queues else list(settings.WORKER_DEDICATED_QUEUES)
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"
         started_at = clock.now()
         self.stdout.write(f"worker {worker_id} started")
@@ -56,14 +66,14 @@ class Command(BaseCommand):
             # Batch mode returns once the queue is empty or batch_size tasks ran, so the
             # heartbeat above stays fresh even under a long queue.
             runner = Worker(
-                queue_names=["*"],
+                queue_names=queue_names,
                 interval=0,
                 batch=True,
                 backend_name="default",
                 startup_delay=False,
                 max_tasks=batch_size,
                 worker_id=worker_id[:64],
-                excluded_queue_names=[],
+                excluded_queue_names=excluded,
             )
             runner.configure_signals()
             runner.run()

@@ -2,10 +2,91 @@
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from jiaoliuba.triage import classifier, services
-from jiaoliuba.triage.model import SHIPPED_MODEL, evaluate, test_corpus
+from jiaoliuba.triage.model import (
+    SHIPPED_ARRAYS,
+    SHIPPED_MANIFEST,
+    StatModel,
+    evaluate,
+    load_jsonl,
+    test_corpus,
+    train,
+    training_files,
+)
+
+HEADLINE = ("red_recall", "priority_accuracy", "category_macro_f1")
+
+
+def _review_rate(model: StatModel | None, rows) -> float:
+    """Appeals per 1,000 that the triage sends to the manual queue (non-red, not confident)."""
+    verdicts = _classify_with(model, [r.content for r in rows], [r.type_hint for r in rows])
+    return 1000 * sum(1 for v in verdicts if v.needs_review) / max(len(rows), 1)
+
+
+def _classify_with(model: StatModel | None, texts, hints):
+    rules = classifier.active_rules()
+    if model is None:
+        return [
+            classifier._decide(t, h, rules, None, None, None, None)
+            for t, h in zip(texts, hints, strict=False)
+        ]
+    p_red, prio, cat = model.predict(texts, hints)
+    return [
+        classifier._decide(t, h, rules, model, float(p_red[i]), prio[i], cat[i], False)
+        for i, (t, h) in enumerate(zip(texts, hints, strict=True))
+    ]
+
+
+def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) -> dict:
+    def predict(texts, hints):
+        return [(v.priority, v.category) for v in _classify_with(model, texts, hints)]
+
+    result = evaluate(predict, rows).as_dict()
+    result["review_per_1000"] = _review_rate(model, rows)
+    verdicts = _classify_with(model, [r.content for r in rows], [r.type_hint for r in rows])
+    reds_missed_unreviewed = sum(
+        1
+        for r, v in zip(rows, verdicts, strict=True)
+        if r.priority == "red" and v.priority != "red" and not v.needs_review
+    )
+    result["red_missed_and_not_reviewed"] = reds_missed_unreviewed
+    # What the seed's "hazards are red" rule did: each flip, and accuracy had it not flipped.
+    flips = [
+        (r, v, next(x for x in v.reasons if x.startswith("category_red:")).rsplit(":", 1)[1])
+        for r, v in zip(rows, verdicts, strict=True)
+        if any(x.startswith("category_red:") for x in v.reasons)
+    ]
+    result["seed_rule"] = {
+        "flipped_to_red": len(flips),
+        "truly_red": sum(1 for r, _v, _before in flips if r.priority == "red"),
+        "priority_accuracy_without_it": result["priority_accuracy"]
+        + sum((r.priority == before) - (r.priority == "red") for r, _v, before in flips)
+        / max(len(rows), 1),
+        "red_recall_without_it": None
+        if not any(r.priority == "red" for r in rows)
+        else result["red_recall"]
+        - sum(1 for r, _v, _b in flips if r.priority == "red")
+        / sum(1 for r in rows if r.priority == "red"),
+    }
+    if dump_flips is not None:
+        for r, _v, before in flips:
+            if r.priority != "red":
+                dump_flips.append(f"{r.priority}\t{r.category}\t{before}\t{r.content[:80]}")
+    if model is not None:
+        import numpy as np
+
+        from jiaoliuba.triage.model import brier, reliability_table
+
+        p_red, _prio, _cat = model.predict([r.content for r in rows], [r.type_hint for r in rows])
+        is_red = np.asarray([r.priority == "red" for r in rows])
+        result["calibration"] = {
+            "brier": brier(p_red, is_red),
+            "reliability": reliability_table(p_red, is_red),
+        }
+    return result
 
 
 class Command(BaseCommand):
@@ -17,50 +98,61 @@ class Command(BaseCommand):
             "retrain",
             help="Train on the corpus plus staff corrections; activate if red recall is not worse.",
         )
-        sub.add_parser(
+        evaluate_parser = sub.add_parser(
             "evaluate", help="Measure the active triage (rules + model) on the held-out test set."
         )
-        ship = sub.add_parser(
-            "ship", help="Developers: rebuild the model file that ships in the package."
+        evaluate_parser.add_argument(
+            "--leave-one-out",
+            action="store_true",
+            help="Instead: hold out each training file in turn, train on the others, measure on it.",
         )
-        ship.add_argument("--output", default=str(SHIPPED_MODEL))
+        evaluate_parser.add_argument(
+            "--dump-flips", default="", help="Leave-one-out: write the wrongly reddened texts here."
+        )
+        ship = sub.add_parser(
+            "ship", help="Developers: rebuild the model files that ship in the package."
+        )
+        ship.add_argument("--output", default=str(SHIPPED_ARRAYS))
+        ship.add_argument("--manifest", default=str(SHIPPED_MANIFEST))
 
     def handle(self, *, action, **options):
         if action == "retrain":
             result = services.triage_model_retrain(notes="manual retrain")
             state = "activated" if result.activated else "kept the current model"
             self.stdout.write(f"{result.candidate.version}: {state} ({result.reason})")
-            self.stdout.write(
-                json.dumps(
-                    {
-                        k: result.candidate.metrics[k]
-                        for k in ("red_recall", "priority_accuracy", "category_macro_f1")
-                    }
+            self.stdout.write(json.dumps({k: result.candidate.metrics[k] for k in HEADLINE}))
+        elif action == "evaluate" and options["leave_one_out"]:
+            folds = {}
+            files = training_files()
+            for held in files:
+                rest = [row for path in files if path != held for row in load_jsonl(path)]
+                model = train(rest, version=f"without-{held.stem}")
+                services.calibrate(model, rest, folds=settings.TRIAGE_CV_FOLDS)
+                flips: list[str] = []
+                report = _report(model, load_jsonl(held), flips)
+                if options.get("dump_flips"):
+                    with open(options["dump_flips"], "a", encoding="utf-8") as handle:
+                        handle.writelines(f"{held.name}\t{line}\n" for line in flips)
+                folds[held.name] = report
+                self.stderr.write(
+                    f"{held.name}: "
+                    + json.dumps({k: round(report[k], 3) for k in (*HEADLINE, "review_per_1000")})
                 )
-            )
+            self.stdout.write(json.dumps(folds, ensure_ascii=False, indent=1))
         elif action == "evaluate":
-            report = evaluate(
-                lambda texts, hints: [
-                    (v.priority, v.category)
-                    for v in classifier.classify_many(list(zip(texts, hints, strict=True)))
-                ],
-                test_corpus(),
-            )
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+            model = classifier.active_model()
+            report = _report(model, test_corpus())
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
         elif action == "ship":
             model, metrics, n = services.triage_model_build()
-            with open(options["output"], "wb") as handle:
-                handle.write(model.dumps())
-            self.stdout.write(
-                f"wrote {options['output']} (trained on {n}, red threshold {model.red_threshold:.3f})"
+            model.save(
+                SHIPPED_ARRAYS.__class__(options["output"]),
+                SHIPPED_MANIFEST.__class__(options["manifest"]),
             )
             self.stdout.write(
-                json.dumps(
-                    {
-                        k: metrics[k]
-                        for k in ("red_recall", "priority_accuracy", "category_macro_f1")
-                    }
-                )
+                f"wrote {options['output']} and {options['manifest']} (trained on {n}, "
+                f"red threshold {model.red_threshold:.3f}, review {model.review_threshold:.3f})"
             )
+            self.stdout.write(json.dumps({k: metrics[k] for k in HEADLINE}))
         else:
             raise CommandError(action)

@@ -1,0 +1,79 @@
+"""Markdown tables for bench/README.md from `jiaoliuba triage evaluate` (held-out, JSON) and
+`jiaoliuba triage evaluate --leave-one-out` (JSON), plus the shipped model's manifest.
+
+    .venv/bin/python -m jiaoliuba triage evaluate > bench/triage-eval.json
+    .venv/bin/python -m jiaoliuba triage evaluate --leave-one-out > bench/triage-loo.json
+    .venv/bin/python bench/triage_report.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+MANIFEST = ROOT / "jiaoliuba" / "triage" / "data" / "model.json"
+TARGETS = {"red_recall": 0.97, "priority_accuracy": 0.92, "category_macro_f1": 0.88}
+
+
+def _mark(key: str, value: float) -> str:
+    return f"**{value:.3f}**" if value >= TARGETS[key] else f"{value:.3f} ✗"
+
+
+def main() -> None:
+    held = json.loads((BENCH / "triage-eval.json").read_text(encoding="utf-8"))
+    loo = json.loads((BENCH / "triage-loo.json").read_text(encoding="utf-8"))
+    print(
+        "| evaluation set | n | red recall | priority acc. | macro-F1 | review / 1,000 "
+        "| red missed, not reviewed | seed rule: reddened (truly red) "
+        "| priority acc. without seed rule |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, report in [
+        ("held-out test.jsonl", held),
+        *[(f"LOFO: {k}", v) for k, v in loo.items()],
+    ]:
+        seed = report.get("seed_rule", {})
+        print(
+            f"| {name} | {report['n']} | {_mark('red_recall', report['red_recall'])} "
+            f"| {_mark('priority_accuracy', report['priority_accuracy'])} "
+            f"| {_mark('category_macro_f1', report['category_macro_f1'])} "
+            f"| {report['review_per_1000']:.0f} | {report['red_missed_and_not_reviewed']} "
+            f"| {seed.get('flipped_to_red', '–')} ({seed.get('truly_red', '–')}) "
+            f"| {seed.get('priority_accuracy_without_it', float('nan')):.3f} |"
+        )
+    print()
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    cal = manifest["metrics"]["calibration"]
+    print(
+        f"Calibration (Platt a={manifest['calibration']['a']:.3f}, b={manifest['calibration']['b']:.3f}); "
+        f"red threshold {manifest['red_threshold']:.3f}, review threshold "
+        f"{manifest['review_threshold']:.3f}. Brier score of P(red): cross-validated raw "
+        f"{cal['brier_raw']:.4f} → calibrated {cal['brier_calibrated']:.4f}; held-out "
+        f"{held['calibration']['brier']:.4f}."
+    )
+    print()
+    print(
+        "| P(red) bin | CV raw: n | mean pred. | observed red | CV calibrated: n | mean pred. "
+        "| observed red | held-out: n | mean pred. | observed red |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+    def cells(row: dict) -> str:
+        if not row["n"]:
+            return f"{row['n']} | – | –"
+        return f"{row['n']} | {row['mean_predicted']:.3f} | {row['observed_red']:.3f}"
+
+    for raw, calibrated, test in zip(
+        cal["reliability_raw"],
+        cal["reliability_calibrated"],
+        held["calibration"]["reliability"],
+        strict=True,
+    ):
+        bar = "█" * round(10 * (calibrated["observed_red"] or 0))
+        print(f"| {raw['bin']} {bar} | {cells(raw)} | {cells(calibrated)} | {cells(test)} |")
+
+
+if __name__ == "__main__":
+    main()

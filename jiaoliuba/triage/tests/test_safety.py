@@ -1,0 +1,251 @@
+"""Issue 11: hazards are red unless a visible rule says why not; the model file is data
+only, refused when it does not match its manifest, and its loss never breaks intake."""
+
+import json
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from jiaoliuba.triage import classifier, model
+from jiaoliuba.triage.models import TriageRule
+
+pytestmark = pytest.mark.django_db
+
+HAZARD = "单元楼道里的灭火器都过期三年了，压力表指针在红区，消防栓也没水"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(settings):
+    settings.TRIAGE_CACHE_SECONDS = 0
+    classifier.clear_caches()
+    yield
+    classifier.clear_caches()
+
+
+def test_a_safety_verdict_is_red_without_an_exception_rule():
+    verdict = classifier.classify(text=HAZARD)
+    assert verdict.category == "safety"
+    assert verdict.priority == "red"
+
+
+def test_a_not_red_rule_excuses_a_hazard_visibly_and_it_still_goes_to_review():
+    TriageRule.objects.create(
+        name="过期灭火器",
+        kind="not_red",
+        reason="Expired extinguishers are fixed within the week by the property company.",
+        category="safety",
+        keywords="灭火器都过期",
+    )
+    verdict = classifier.classify(text=HAZARD)
+    assert verdict.category == "safety"
+    assert verdict.priority != "red"
+    assert any(r.startswith("not_red:过期灭火器:") for r in verdict.reasons)
+    # The model itself calls it a hazard: never a confident non-red.
+    assert verdict.needs_review
+    assert verdict.confidence < 0.55
+
+
+def test_a_not_red_rule_for_another_category_does_not_excuse(settings):
+    TriageRule.objects.create(
+        name="冲突例外", kind="not_red", reason="x", category="group_conflict", keywords="灭火器"
+    )
+    assert classifier.classify(text=HAZARD).priority == "red"
+
+
+def test_consultation_default_exception_keeps_questions_non_red():
+    verdict = classifier.classify(text="请问楼道里可以放灭火器吗")
+    assert verdict.priority != "red"
+
+
+def test_admin_requires_a_reason_for_not_red_rules_and_audits_them(admin_client):
+    from jiaoliuba.core.models import AuditLog
+
+    url = reverse("admin:triage_triagerule_add")
+    form = {
+        "name": "测试例外",
+        "kind": "not_red",
+        "reason": "",
+        "priority": "",
+        "category": "safety",
+        "keywords": "灭火器",
+        "patterns": "",
+        "exclude": "",
+        "active": "on",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200  # the form again, with the error
+    assert not TriageRule.objects.filter(name="测试例外").exists()
+    response = admin_client.post(url, {**form, "priority": "yellow", "reason": "因为"})
+    assert not TriageRule.objects.filter(name="测试例外").exists()
+    response = admin_client.post(url, {**form, "reason": "物业一周内更换"})
+    assert response.status_code == 302
+    rule = TriageRule.objects.get(name="测试例外")
+    assert rule.kind == "not_red"
+    entry = AuditLog.objects.filter(action="admin.add").latest("pk")
+    assert "物业一周内更换" in json.dumps(entry.changes, ensure_ascii=False)
+
+
+# --- the model file -----------------------------------------------------------------------
+
+
+def test_shipped_model_was_trained_from_the_shipped_corpus():
+    manifest = json.loads(model.SHIPPED_MANIFEST.read_text(encoding="utf-8"))
+    assert manifest["format"] == model.MODEL_FORMAT
+    assert manifest["corpus_sha256"] == model.corpus_hash()
+    assert manifest["corpus_files"] == [p.name for p in model.training_files()]
+    assert set(manifest["libraries"]) >= {"numpy", "scikit-learn"}
+    assert 0 < manifest["review_threshold"] <= manifest["red_threshold"] <= 0.5
+    assert not (model.DATA_DIR / "model.pkl").exists()
+
+
+def test_shipped_model_loads_without_pickle_and_round_trips():
+    loaded = model.load_shipped()
+    again = model.StatModel.loads(loaded.dumps())
+    texts, hints = ["楼下一股煤气味", "建议多办读书会"], ["", ""]
+    for a, b in zip(loaded.predict(texts, hints), again.predict(texts, hints), strict=True):
+        assert a == pytest.approx(b)
+
+
+@pytest.fixture
+def model_files(tmp_path, monkeypatch):
+    arrays, manifest = tmp_path / "model.npz", tmp_path / "model.json"
+    shutil.copy(model.SHIPPED_ARRAYS, arrays)
+    shutil.copy(model.SHIPPED_MANIFEST, manifest)
+    monkeypatch.setattr(model, "SHIPPED_ARRAYS", arrays)
+    monkeypatch.setattr(model, "SHIPPED_MANIFEST", manifest)
+    return arrays, manifest
+
+
+def _assert_rules_only_with_warning(client, admin_client, cause):
+    health = classifier.model_health()
+    assert health["ok"] is False and health["source"] == "rules only"
+    assert cause in health["detail"]
+    # Intake keeps working on the rules; everything not red goes to a person.
+    red = classifier.classify(text="楼道里一股燃气味，好几个小时了")
+    assert red.priority == "red"
+    calm = classifier.classify(text="建议社区多办几场读书会")
+    assert calm.needs_review
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["triage_model"]["ok"] is False
+    assert cause in body["triage_model"]["detail"]
+    page = admin_client.get(reverse("admin:triage_triagerule_changelist"))
+    assert "rules only" in page.content.decode()
+
+
+def test_a_corrupted_model_file_falls_back_to_the_rules(model_files, client, admin_client):
+    arrays, _manifest = model_files
+    data = bytearray(arrays.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 64] = b"\0" * 64
+    arrays.write_bytes(bytes(data))
+    assert classifier.active_model() is None
+    _assert_rules_only_with_warning(client, admin_client, "sha256")
+
+
+def test_a_mismatched_manifest_is_refused(model_files, client, admin_client):
+    _arrays, manifest = model_files
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    content["n_features"] += 1
+    # Even with a matching checksum a manifest describing other arrays is refused.
+    manifest.write_text(json.dumps(content), encoding="utf-8")
+    assert classifier.active_model() is None
+    _assert_rules_only_with_warning(client, admin_client, "vocabulary size")
+
+
+def test_a_pickle_is_refused(model_files, client, admin_client):
+    import pickle
+
+    arrays, manifest = model_files
+    arrays.write_bytes(pickle.dumps({"any": "object"}))
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    import hashlib
+
+    content["arrays_sha256"] = hashlib.sha256(arrays.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(content), encoding="utf-8")
+    assert classifier.active_model() is None
+    _assert_rules_only_with_warning(client, admin_client, "arrays unreadable")
+
+
+def test_healthy_model_is_reported(client):
+    body = client.get("/healthz").json()
+    assert body["triage_model"]["ok"] is True
+    assert body["triage_model"]["source"].startswith("shipped:")
+
+
+# --- the retrain queue --------------------------------------------------------------------
+
+
+def _worker_once(*args: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from jiaoliuba.testing.worker import database_url
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "jiaoliuba", "worker", "--once", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_retrain_runs_on_its_own_queue_not_in_the_main_worker():
+    from django_tasks_db.models import DBTaskResult
+
+    from jiaoliuba.triage.tasks import retrain
+
+    result = retrain.enqueue()
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.queue_name == "triage"
+    _worker_once()
+    row.refresh_from_db()
+    assert row.status == "READY"  # the main worker left it alone
+    _worker_once("--queues", "triage")
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL", row.status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "走访记录：5号楼一楼住户反映燃气表附近有异味约一周，物业未处理",
+        "巡查：路口雨水井盖缺失，学生上学必经路段，现临时压了块砖",
+        "楼下独居老人好几天没开门了，敲门也没人应",
+    ],
+)
+def test_hazards_told_calmly_are_red_by_the_default_rules(text):
+    verdict = classifier.classify(text=text)
+    assert verdict.priority == "red"
+    assert any(r.startswith("rule:危险") for r in verdict.reasons)
+
+
+def test_migrated_database_holds_the_builtin_rules():
+    from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
+
+    names = set(TriageRule.objects.values_list("name", flat=True))
+    assert {r["name"] for r in builtin_rules()} <= names
+    assert TriageRule.objects.get(name="危险：燃气、火情、用电").exclude == GAS_EXCLUDE
+    assert TriageRule.objects.filter(kind="not_red").exclude(reason="").count() >= 2
+
+
+def test_a_material_p_red_is_never_a_confident_yellow():
+    m = classifier.active_model()
+    rules = classifier.active_rules()
+    text = "楼上邻居每晚11点以后还在跳绳，噪音很大，沟通过几次没有用"
+    _p, prio, cat = m.predict([text], [""])
+    calm = classifier._decide(text, "", rules, m, 0.0, prio[0], cat[0])
+    assert calm.priority == "yellow" and not calm.needs_review and calm.confidence >= 0.55
+    # The same text with a P(red) between the review and the red threshold.
+    p_red = (m.review_threshold + m.red_threshold) / 2
+    unsure = classifier._decide(text, "", rules, m, p_red, prio[0], cat[0])
+    assert unsure.priority == "yellow"
+    assert unsure.needs_review and unsure.confidence < 0.55
