@@ -159,7 +159,7 @@ def otp_request(*, phone: str, ip: str | None) -> None:
     minutes = max(1, settings.OTP_TTL_SECONDS // 60)
     message = f"{settings.SMS_SIGNATURE}您的登录验证码是{code},{minutes}分钟内有效。请勿告诉他人。"
     try:
-        get_sms_backend().send(phone=phone, message=message)
+        get_sms_backend().send(phone=phone, message=message, sign_in_code=True)
     except SmsDeliveryError as exc:
         OneTimeCode.objects.filter(phone_hash=digest, consumed_at__isnull=True).update(
             consumed_at=now

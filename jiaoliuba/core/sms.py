@@ -25,7 +25,9 @@ class SmsDeliveryError(Exception):
 
 
 class BaseSmsBackend:
-    def send(self, *, phone: str, message: str) -> None:
+    def send(self, *, phone: str, message: str, sign_in_code: bool = False) -> None:
+        """`sign_in_code` marks a one-time sign-in code (the development outbox shows only
+        those in the terminal; gateways send every message alike)."""
         raise NotImplementedError
 
 
@@ -33,18 +35,19 @@ class OutboxBackend(BaseSmsBackend):
     """Development and tests: keep the message in the database and log that it was sent.
     Never use in production: a system check warns."""
 
-    def send(self, *, phone: str, message: str) -> None:
+    def send(self, *, phone: str, message: str, sign_in_code: bool = False) -> None:
         from jiaoliuba.core.models import SmsOutbox
 
         SmsOutbox.objects.create(
             phone=phone, phone_hash=crypto.lookup_hash(phone, purpose="phone"), body=message
         )
-        if settings.DEBUG:
-            # Development only: show the message so a developer can sign in without a
-            # phone, framed so the code stands out among the server's request lines.
+        if settings.DEBUG and sign_in_code:
+            # Development only: show the code so a developer can sign in without a phone,
+            # framed so it stands out. Other messages (receipts, the demo history's
+            # backlog) stay in the outbox: hundreds of frames would bury the code.
             logger.warning("%s", framed(f"短信 SMS → {phone[:3]}****{phone[-4:]}: {message}"))
         else:
-            logger.info("SMS to %s****%s stored in the outbox", phone[:3], phone[-4:])
+            logger.debug("SMS to %s****%s stored in the outbox", phone[:3], phone[-4:])
 
 
 def _width(text: str) -> int:
@@ -63,7 +66,7 @@ class HttpGatewayBackend(BaseSmsBackend):
     """POSTs {"phone", "message"} as JSON to SMS_HTTP_URL. The body is signed with
     HMAC-SHA256 (SMS_HTTP_SECRET) in X-Jiaoliuba-Signature so the gateway can verify it."""
 
-    def send(self, *, phone: str, message: str) -> None:
+    def send(self, *, phone: str, message: str, sign_in_code: bool = False) -> None:
         if not settings.SMS_HTTP_URL:
             raise SmsDeliveryError("SMS_HTTP_URL is not configured")
         body = json.dumps({"phone": phone, "message": message}, ensure_ascii=False).encode()

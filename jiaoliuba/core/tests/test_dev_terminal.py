@@ -8,22 +8,38 @@ from pathlib import Path
 
 import pytest
 
+from jiaoliuba.accounts import services as account_services
 from jiaoliuba.core.management.commands import worker
+from jiaoliuba.core.models import SmsOutbox
 from jiaoliuba.core.sms import OutboxBackend, framed
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_outbox_frames_the_sms_in_development(settings, caplog):
+def test_the_outbox_frames_the_sign_in_code_in_development(settings, caplog):
     settings.DEBUG = True
     with caplog.at_level(logging.INFO, logger="jiaoliuba.core.sms"):
-        OutboxBackend().send(phone="13700000001", message="【交流吧】验证码 123456，5分钟内有效")
+        OutboxBackend().send(
+            phone="13700000001", message="【交流吧】验证码 123456，5分钟内有效", sign_in_code=True
+        )
+        # Receipts and the demo history's backlog stay in the outbox, out of the terminal.
+        OutboxBackend().send(phone="13700000002", message="【交流吧】您的诉求已受理")
     (record,) = caplog.records
     top, middle, bottom = record.getMessage().split("\n")
     assert middle == "║ 短信 SMS → 137****0001: 【交流吧】验证码 123456，5分钟内有效 ║"
     assert top.startswith("╔═") and top.endswith("═╗")
     assert bottom.startswith("╚═") and bottom.endswith("═╝")
     assert record.levelno == logging.WARNING
+    assert SmsOutbox.objects.count() == 2
+
+
+def test_the_sign_in_code_reaches_the_terminal_through_the_real_sign_in(settings, caplog):
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "jiaoliuba.core.sms.OutboxBackend"
+    with caplog.at_level(logging.INFO, logger="jiaoliuba.core.sms"):
+        account_services.otp_request(phone="13700000003", ip="127.0.0.9")
+    framed_lines = [r.getMessage() for r in caplog.records if "╔" in r.getMessage()]
+    assert len(framed_lines) == 1 and "登录验证码" in framed_lines[0]
 
 
 def test_the_frame_fits_chinese_text_in_a_terminal():
