@@ -3,7 +3,7 @@ every line parses, has text, and carries a valid priority and category; exact du
 (within the files, against the existing corpus and against the held-out set) are dropped.
 The held-out set is only used to drop verbatim copies, never read for anything else.
 
-    .venv/bin/python bench/import_voices.py /work/helpers/voices
+    .venv/bin/python bench/import_voices.py DIR_OF_JSONL_FILES
 """
 
 from __future__ import annotations
@@ -76,4 +76,4 @@ def main(source: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/helpers/voices"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "voices"))

@@ -12,7 +12,7 @@ from jiaoliuba.appeals.choices import OPEN_STATUSES, Priority
 from jiaoliuba.appeals.models import Appeal, TimeLimit
 from jiaoliuba.core import workdays
 
-# DESIGN.md: red 24 natural hours / 3 working days; yellow 1 / 3; blue 1 / 7.
+# docs/appeal-loop.md: red 24 natural hours / 3 working days; yellow 1 / 3; blue 1 / 7.
 DEFAULT_LIMITS = {
     Priority.RED: {
         "response_hours": 24,

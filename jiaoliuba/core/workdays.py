@@ -1,4 +1,4 @@
-"""Working days and deadlines (DESIGN.md "Time limits").
+"""Working days and deadlines (docs/appeal-loop.md, "分级、派单与时限").
 
 Whether a day is a working day comes from the first of these that knows it:
 

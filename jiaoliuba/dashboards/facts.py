@@ -1,4 +1,4 @@
-"""The counting rules of DESIGN.md ("KPIs"), written once. Live updates and the rebuild
+"""The counting rules of docs/dashboards.md ("指标口径"), written once. Live updates and the rebuild
 both call these functions, so the two cannot disagree about what an appeal counts as.
 
 Only what is settled is counted here. Whether an open appeal is already late depends on

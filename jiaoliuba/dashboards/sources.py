@@ -102,7 +102,7 @@ def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:
 class AppealParticipation:
     """Residents registered in the subtree with an appeal (filed by them or entered for
     them) received in the period. Anonymous appeals count: the filer is still a resident.
-    So do appeals merged into another and "+1" joins: rule 2 of DESIGN.md keeps those out
+    So do appeals merged into another and "+1" joins: counting rule 2 (docs/dashboards.md) keeps those out
     of the appeal figures, not out of participation. Appeals rejected as invalid do not."""
 
     @staticmethod

@@ -48,7 +48,7 @@ class RoutingRule(models.Model):
 
 
 class TimeLimit(models.Model):
-    """Overrides the default time limits of DESIGN.md for a priority (and optionally a
+    """Overrides the default time limits (docs/appeal-loop.md) for a priority (and optionally a
     category)."""
 
     priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)

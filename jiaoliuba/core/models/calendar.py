@@ -1,6 +1,6 @@
 """The admin-kept working-day calendar. It wins over the `chinesecalendar` package, and
-it is the only way to enter a year the package does not know yet (see DESIGN.md "Time
-limits"); `jiaoliuba.core.workdays` reads it."""
+it is the only way to enter a year the package does not know yet (see docs/appeal-loop.md,
+"分级、派单与时限"); `jiaoliuba.core.workdays` reads it."""
 
 from django.conf import settings
 from django.db import models
