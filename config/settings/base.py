@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jiaoliuba.notifications",
     "jiaoliuba.triage",
     "jiaoliuba.appeals",
+    "jiaoliuba.deliberation",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",

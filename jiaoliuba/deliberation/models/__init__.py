@@ -1,0 +1,3 @@
+from jiaoliuba.deliberation.models.topic import Topic
+
+__all__ = ["Topic"]
