@@ -65,6 +65,7 @@ class Target:
     headers: dict[str, str]
     port: int = 0
     idempotent: bool = False
+    tokens: list[str] = field(default_factory=list)  # Bearer tokens taken in turn
     rounds: list[tuple[float, dict[str, int], list[float]]] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
 
@@ -180,6 +181,8 @@ def run_round(target: Target, rnd: int) -> None:
         key = f"peers-{RUN}-{rnd}-{i}"
         if target.idempotent:
             headers["Idempotency-Key"] = key
+        if target.tokens:
+            headers["Authorization"] = f"Bearer {target.tokens[i % len(target.tokens)]}"
         status, seconds, payload = send(target.port, target.path, body, headers)
         return status, seconds, payload, key
 
@@ -249,7 +252,14 @@ def main() -> None:
             helpdesk_bodies,
             {"Authorization": f"Token {peer['token']}"},
         ),
-        Target("交流吧 POST /api/v1/appeals", "/api/v1/appeals", ours_bodies, {}, idempotent=True),
+        Target(
+            "交流吧 POST /api/v1/appeals",
+            "/api/v1/appeals",
+            ours_bodies,
+            {},
+            idempotent=True,
+            tokens=tokens,
+        ),
     ]
 
     workdir = Path(tempfile.mkdtemp(prefix="jiaoliuba-peers-"))

@@ -8,7 +8,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peersite.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

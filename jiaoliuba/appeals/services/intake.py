@@ -332,6 +332,12 @@ def _enqueue_follow_up(appeal_id: int, also_notify: list[int]) -> None:
     intake_follow_up.enqueue(appeal_id, also_notify)
 
 
+def _enqueue_risk_check(appeal_id: int) -> None:
+    from jiaoliuba.appeals.tasks import risk_check
+
+    risk_check.enqueue(appeal_id)
+
+
 def appeal_intake_follow_up(*, appeal_id: int, also_notify: list[int] | None = None) -> bool:
     """The work a new appeal needs that its resident need not wait for: index its text for
     similar-appeal look-ups, tell its handlers (and, for a red one, the people the route

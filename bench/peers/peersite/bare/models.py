@@ -6,3 +6,6 @@ class Note(models.Model):
 
     content = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.content[:40]
