@@ -128,7 +128,12 @@ def _find_repeat(appeal: Appeal) -> Appeal | None:
     if appeal.pk is not None:
         earlier = earlier.exclude(pk=appeal.pk)
     grams = similarity.shingles(appeal.content)
-    for other in earlier.filter(category=appeal.category).order_by("-received_at")[:20]:
+    # Only what the comparison and the repeat link read (the phone column is decrypted
+    # on load, twenty times for a resident who writes often).
+    candidates = earlier.filter(category=appeal.category).only(
+        "pk", "number", "content", "is_anonymous", "received_at"
+    )
+    for other in candidates.order_by("-received_at")[:20]:
         if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
             return other
     return None
@@ -173,11 +178,9 @@ def appeal_submit(
     owner = str(submitter.pk) if submitter is not None else ""
     if created_by is not None:
         owner = f"staff:{created_by.pk}"
+    # A replay is answered from inside the transaction below (where it must be checked
+    # anyway): retries are rare, so the first attempt is spared a look-up of its own.
     key = (idempotency_key or "").strip()[:100]
-    if key:
-        replay = _idempotent_replay(owner, key)
-        if replay is not None:
-            return replay, False
     community, grid, phone = _validate_intake(intake, files)
     now = clock.now()
     received_at = intake.received_at or now
