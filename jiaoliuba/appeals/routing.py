@@ -206,7 +206,7 @@ def route(appeal: Appeal) -> Route:
         why = [DEFAULT_REASONS[priority]]
     region = _at_level(appeal, level)
     candidates = holders(role, region) if region is not None else []
-    if not candidates:
+    if region is None or not candidates:
         # Nobody holds the role where the rule points (no grid given, a vacant post):
         # the community's staff take it rather than letting it wait unseen. The reason
         # says which of the two it was: a post is called vacant only when it is.

@@ -153,7 +153,7 @@ def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
         queryset._result_cache = list(rows)
         queryset._prefetch_done = True
         cached[name] = queryset
-    appeal._prefetched_objects_cache = cached
+    setattr(appeal, "_prefetched_objects_cache", cached)  # noqa: B010  (Django's own slot)
 
 
 def appeal_submit(
