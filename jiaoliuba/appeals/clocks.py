@@ -39,14 +39,20 @@ class Deadlines:
     resolution_due_at: dt.datetime
 
 
-def limits_for(priority: str, category: str) -> dict:
-    limits = rulebook.get().limits
+def limits_for(priority: str, category: str, book: rulebook.Rulebook | None = None) -> dict:
+    limits = (book or rulebook.get()).limits
     rule = limits.get((priority, category)) or limits.get((priority, ""))
     return rule if rule is not None else DEFAULT_LIMITS[Priority(priority)]
 
 
-def deadlines_for(*, priority: str, category: str, received_at: dt.datetime) -> Deadlines:
-    limits = limits_for(priority, category)
+def deadlines_for(
+    *,
+    priority: str,
+    category: str,
+    received_at: dt.datetime,
+    book: rulebook.Rulebook | None = None,
+) -> Deadlines:
+    limits = limits_for(priority, category, book)
     if limits["response_hours"]:
         response = workdays.deadline_natural_hours(received_at, limits["response_hours"])
     else:

@@ -169,10 +169,10 @@ def professionals_with(skill: str, appeal: Appeal) -> list[Any]:
     return []
 
 
-def _matching_rule(appeal: Appeal) -> RoutingRule | None:
+def _matching_rule(appeal: Appeal, book: rulebook.Rulebook) -> RoutingRule | None:
     candidates = [
         r
-        for r in rulebook.get().rules
+        for r in book.rules
         if r.priority in ("", appeal.priority)
         and r.category in ("", appeal.category)
         and (r.region is None or appeal.region_path.startswith(r.region.path))
@@ -190,8 +190,8 @@ def _matching_rule(appeal: Appeal) -> RoutingRule | None:
     )
 
 
-def route(appeal: Appeal) -> Route:
-    rule = _matching_rule(appeal)
+def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
+    rule = _matching_rule(appeal, book or rulebook.get())
     priority = Priority(appeal.priority)
     if rule is not None:
         role, level, notify_role, notify_level = (

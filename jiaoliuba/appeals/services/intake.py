@@ -21,6 +21,7 @@ from jiaoliuba.appeals import (
     policies,
     risk,
     routing,
+    rulebook,
     selectors,
     similarity,
     tracking,
@@ -140,8 +141,8 @@ def _find_repeat(appeal: Appeal) -> Appeal | None:
 
 
 def _idempotent_replay(owner: str, key: str) -> Appeal | None:
-    record = IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
-    return record.appeal if record is not None else None
+    found = IdempotencyRecord.objects.filter(owner=owner, key=key).values_list("appeal_id")[:1]
+    return Appeal.objects.get(pk=found[0][0]) if found else None
 
 
 def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
@@ -189,8 +190,9 @@ def appeal_submit(
             _("The time received cannot be in the future."), code="invalid_received_at"
         )
     verdict = classifier.classify(text=intake.content, type_hint=intake.type_hint)
+    book = rulebook.get()
     deadlines = clocks.deadlines_for(
-        priority=verdict.priority, category=verdict.category, received_at=received_at
+        priority=verdict.priority, category=verdict.category, received_at=received_at, book=book
     )
     appeal = Appeal(
         submitter=submitter,
@@ -224,7 +226,7 @@ def appeal_submit(
         appeal.is_repeat, appeal.repeat_of = True, repeat
     # Dispatch as the transition table allows it from the status the appeal is born in.
     transitions.require(appeal, "dispatch")
-    route = routing.route(appeal)
+    route = routing.route(appeal, book)
     dispatched_at = clock.now()
     appeal.handling_region, appeal.handling_role, appeal.assignee = (
         route.region,
