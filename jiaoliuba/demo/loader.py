@@ -195,8 +195,9 @@ def _load_appeals() -> int:
             submitter=resident, intake=intake, created_by=desk if days_ago else None
         )
         created += 1
-        # The worker would run this after each intake; the demo runs it at once.
-        appeal_services.appeal_risk_check(appeal_id=appeal.pk)
+        # The worker would do this after each intake; the demo does it at once (the
+        # queued task then finds it done).
+        appeal_services.appeal_intake_follow_up(appeal_id=appeal.pk)
         handler = appeal.assignee
         if fate == "new" or handler is None:
             continue

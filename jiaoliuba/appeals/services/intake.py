@@ -37,6 +37,7 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.models import (
     Appeal,
+    AppealBand,
     AppealEvent,
     Attachment,
     IdempotencyRecord,
@@ -355,6 +356,8 @@ def appeal_intake_follow_up(*, appeal_id: int, also_notify: list[int] | None = N
     )
     if appeal is None:
         return False
+    if AppealBand.objects.filter(appeal=appeal).exists():
+        return True  # done already (its bands are its mark): tell nobody twice
     extra = list(get_user_model().objects.filter(pk__in=also_notify or [], is_active=True))
     with transaction.atomic():
         risk.index_appeal(appeal)

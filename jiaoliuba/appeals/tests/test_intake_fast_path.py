@@ -158,6 +158,8 @@ def test_the_follow_up_is_written_with_the_appeal_and_done_once(submit, resident
     assert (staff["secretary"].pk, "appeal.dispatched") in kinds
     assert (staff["street"].pk, "appeal.red_alert") in kinds
     assert run_intake_follow_ups() == 0  # run once, not again
+    # Even if it is run again (a worker retried it), nobody is told twice.
+    assert services.appeal_intake_follow_up(appeal_id=appeal.pk)
     assert Notification.objects.count() == len(kinds)
 
 
