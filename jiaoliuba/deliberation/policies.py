@@ -51,6 +51,12 @@ def is_member(user: Any, topic: Topic) -> bool:
     return bool(home) and home.startswith(topic.scope_path)
 
 
+def has_supported(user: Any, topic: Topic) -> bool:
+    from jiaoliuba.deliberation.models import TopicSupport
+
+    return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", None)).exists()
+
+
 def may_manage(user: Any, topic: Topic) -> bool:
     """Staff whose scope covers the topic's: they move its stages and moderate it."""
     return any(topic.scope_path.startswith(p) for p in _staff_paths(user, MANAGE_ROLES))

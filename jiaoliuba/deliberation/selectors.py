@@ -155,3 +155,22 @@ def topics_of_appeal(*, user: Any, appeal: Any) -> QuerySet[Topic]:
 
 def staff_scope_paths(user: Any) -> list[str]:
     return user_scope_paths(user)
+
+
+def scope_choices(user: Any, *, staff: bool) -> list[Any]:
+    """Where the user may put a topic: a resident the grid, community and street they
+    live in; staff the streets, communities and grids of their scope."""
+    from jiaoliuba.regions.choices import RegionLevel
+    from jiaoliuba.regions.models import Region
+
+    levels = (RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID)
+    if not staff:
+        home = policies.home_path(user)
+        if not home:
+            return []
+        return list(
+            Region.objects.filter(path__in=_ancestors(home), level__in=levels).order_by("path")
+        )
+    return list(
+        Region.objects.filter(scope_q(user, field="path"), level__in=levels).order_by("path")[:500]
+    )

@@ -28,6 +28,10 @@ def _member(user: Any, topic: Topic) -> bool:
     return policies.is_member(user, topic)
 
 
+def _new_supporter(user: Any, topic: Topic) -> bool:
+    return policies.is_member(user, topic) and not policies.has_supported(user, topic)
+
+
 def _manage(user: Any, topic: Topic) -> bool:
     return policies.may_manage(user, topic)
 
@@ -88,7 +92,7 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
         # 居民点单: residents of the scope back a proposal until it reaches the threshold.
-        _t("support", BEFORE_AGENDA, None, _member, _from_residents),
+        _t("support", BEFORE_AGENDA, None, _new_supporter, _from_residents),
         _t("open_support", (TopicStage.PROPOSED,), TopicStage.COLLECTING, _manage),
         _t("agenda", BEFORE_AGENDA, TopicStage.AGENDA, _manage),
         _t("discuss", (TopicStage.AGENDA,), TopicStage.DISCUSSING, _manage),

@@ -254,6 +254,8 @@ def topic_support(*, topic: Topic, actor: Any) -> Topic:
     with transaction.atomic():
         fresh = _locked(topic)
         transitions.require(fresh, "support")
+        if policies.has_supported(actor, fresh):
+            raise Conflict(_("You already support this topic."), code="already_supported")
         if not transitions.permits("support", actor, fresh):
             raise PermissionDenied(
                 _("Only residents of the topic's area can support it."), code="not_member"
