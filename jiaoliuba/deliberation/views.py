@@ -54,7 +54,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
             "topics": [presenters.topic_dict(t) for t in rows],
             "stage": stage,
             "mine": mine,
-            "stages": [("open", _("Open")), (TopicStage.DECIDED, TopicStage.DECIDED.label)],
+            "stages": [("open", _("Open topics")), (TopicStage.DECIDED, TopicStage.DECIDED.label)],
             "may_propose": bool(selectors.scope_choices(request.user, staff=False)),
             "staff": _staff(request),
         },
