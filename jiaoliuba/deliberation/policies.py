@@ -54,7 +54,7 @@ def is_member(user: Any, topic: Topic) -> bool:
 def has_supported(user: Any, topic: Topic) -> bool:
     from jiaoliuba.deliberation.models import TopicSupport
 
-    return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", None)).exists()
+    return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", 0) or 0).exists()
 
 
 def may_manage(user: Any, topic: Topic) -> bool:

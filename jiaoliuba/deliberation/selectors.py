@@ -134,11 +134,11 @@ def flag_queue(*, user: Any) -> QuerySet[Comment]:
 
 
 def user_supports(*, user: Any, topic: Topic) -> bool:
-    return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", None)).exists()
+    return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", 0) or 0).exists()
 
 
 def user_follows(*, user: Any, topic: Topic) -> bool:
-    return TopicFollow.objects.filter(topic=topic, user_id=getattr(user, "pk", None)).exists()
+    return TopicFollow.objects.filter(topic=topic, user_id=getattr(user, "pk", 0) or 0).exists()
 
 
 def followers(*, topic: Topic) -> list[Any]:

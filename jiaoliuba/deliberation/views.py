@@ -78,7 +78,9 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     if staff and appeal_id:
         from jiaoliuba.appeals.selectors import access_appeal
 
-        appeal = access_appeal(user=request.user, appeal_id=int(appeal_id) if appeal_id.isdigit() else 0)
+        appeal = access_appeal(
+            user=request.user, appeal_id=int(appeal_id) if appeal_id.isdigit() else 0
+        )
     scopes = selectors.scope_choices(request.user, staff=staff)
     if not scopes:
         raise NotFound(_("Not found."))
@@ -133,7 +135,10 @@ def topic_new(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "appeal": appeal,
             "error": error,
-            "sources": [(TopicSource.COMMUNITY, TopicSource.COMMUNITY.label), (TopicSource.ASSIGNED, TopicSource.ASSIGNED.label)],
+            "sources": [
+                (TopicSource.COMMUNITY, TopicSource.COMMUNITY.label),
+                (TopicSource.ASSIGNED, TopicSource.ASSIGNED.label),
+            ],
         },
         status=400 if error else 200,
     )

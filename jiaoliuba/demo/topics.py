@@ -100,7 +100,9 @@ def load_topics(*, resident_phone: str) -> int:
     community_path = regions[COMMUNITY].path
     created = 0
     for number, spec in enumerate(TOPICS):
-        if Topic.objects.filter(title=spec["title"], scope_path__startswith=community_path).exists():
+        if Topic.objects.filter(
+            title=spec["title"], scope_path__startswith=community_path
+        ).exists():
             continue
         scope = regions[spec["scope"]]
         people = _residents(scope.path, {proposer.pk})

@@ -111,9 +111,7 @@ def topic_follow(request: HttpRequest, topic_id: int):
 
 @router.delete("/topics/{topic_id}/follow", response=TopicOut)
 def topic_unfollow(request: HttpRequest, topic_id: int):
-    return _out(
-        request, services.topic_unfollow(topic=_get(request, topic_id), actor=request.auth)
-    )
+    return _out(request, services.topic_unfollow(topic=_get(request, topic_id), actor=request.auth))
 
 
 @router.post("/topics/{topic_id}/open-support", response=TopicOut)
@@ -245,5 +243,3 @@ def moderation_queue(request: HttpRequest):
         }
         for c in selectors.flag_queue(user=request.auth)[:200]
     ]
-
-

@@ -11,7 +11,9 @@ class TopicOut(Schema):
     id: int
     title: str
     body: str
-    source: str = Field(description="resident (居民点单), community (社区派单), assigned (上级交办)")
+    source: str = Field(
+        description="resident (居民点单), community (社区派单), assigned (上级交办)"
+    )
     source_label: str
     stage: str = Field(
         description="proposed, collecting, agenda, discussing, voting, decided, withdrawn, merged"

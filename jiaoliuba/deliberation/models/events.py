@@ -11,9 +11,7 @@ class TopicEvent(models.Model):
     """Append-only history of a topic: every stage change, support, official answer and
     moderation decision, with who and when. Never updated or deleted."""
 
-    topic = models.ForeignKey(
-        "deliberation.Topic", on_delete=models.CASCADE, related_name="events"
-    )
+    topic = models.ForeignKey("deliberation.Topic", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=24, choices=TopicEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,3 +20,6 @@ class TopicFollow(models.Model):
         verbose_name = _("follow")
         verbose_name_plural = _("follows")
         constraints = [models.UniqueConstraint(fields=["topic", "user"], name="topic_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.topic_id}"

@@ -26,6 +26,9 @@ class CommentFlag(models.Model):
             models.UniqueConstraint(fields=["comment", "user"], name="comment_flag_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.comment_id}"
+
 
 class SensitiveWord(models.Model):
     """A word that topics and comments may not contain. Administrators keep the list in

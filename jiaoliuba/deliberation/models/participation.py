@@ -31,3 +31,6 @@ class ParticipationAct(models.Model):
             )
         ]
         indexes = [models.Index(fields=["day", "resident_path", "user"], name="deliberation_acts")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} {self.day}"

@@ -19,9 +19,10 @@ class TopicSupport(models.Model):
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
-        constraints = [
-            models.UniqueConstraint(fields=["topic", "user"], name="topic_support_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="topic_support_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.topic_id}"
 
 
 class SupportThreshold(models.Model):

@@ -64,9 +64,7 @@ def topic_comment(
         if parent is not None and parent.status != CommentStatus.VISIBLE:
             raise ValidationFailed(_("That comment has been hidden."), code="parent_hidden")
     check_words(body)
-    limit(
-        "comment", actor, per=settings.DELIBERATION_COMMENTS_PER_HOUR, window_seconds=3600
-    )
+    limit("comment", actor, per=settings.DELIBERATION_COMMENTS_PER_HOUR, window_seconds=3600)
     resident = resident_of(actor)
     # A staff member writing as staff is named; a resident chooses.
     named = official or show_name or not policies.is_member(actor, topic)
@@ -124,5 +122,5 @@ def topic_follow(*, topic: Topic, actor: Any) -> Topic:
 
 
 def topic_unfollow(*, topic: Topic, actor: Any) -> Topic:
-    TopicFollow.objects.filter(topic=topic, user_id=getattr(actor, "pk", None)).delete()
+    TopicFollow.objects.filter(topic=topic, user_id=getattr(actor, "pk", 0) or 0).delete()
     return topic

@@ -75,9 +75,7 @@ def comment_hide(*, comment: Comment, actor: Any, reason: str) -> Comment:
         )
         if updated != 1:
             raise Conflict(_("This comment is already hidden."), code="comment_hidden")
-        CommentFlag.objects.filter(comment=fresh, resolved_at__isnull=True).update(
-            resolved_at=now
-        )
+        CommentFlag.objects.filter(comment=fresh, resolved_at__isnull=True).update(resolved_at=now)
         fresh.refresh_from_db()
         _event(
             fresh.topic,
@@ -106,9 +104,7 @@ def comment_dismiss_flags(*, comment: Comment, actor: Any) -> Comment:
         if fresh.open_flags == 0:
             raise Conflict(_("Nobody has reported this comment."), code="no_flags")
         now = clock.now()
-        CommentFlag.objects.filter(comment=fresh, resolved_at__isnull=True).update(
-            resolved_at=now
-        )
+        CommentFlag.objects.filter(comment=fresh, resolved_at__isnull=True).update(resolved_at=now)
         Comment.objects.filter(pk=fresh.pk).update(open_flags=0)
         fresh.open_flags = 0
         _event(

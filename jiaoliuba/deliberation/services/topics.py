@@ -43,7 +43,7 @@ _BUILDING = re.compile(r"([0-9０-９]+|[一二三四五六七八九十百]+)\s*
 
 
 def building_of(address: str) -> str:
-    """"3号楼" from "3号楼2单元301室"; "" when the address names no building."""
+    """ "3号楼" from "3号楼2单元301室"; "" when the address names no building."""
     found = _BUILDING.search(address or "")
     return f"{found.group(1)}{found.group(2)}" if found else ""
 
@@ -102,9 +102,7 @@ def topic_propose(
                 _("A topic for your building needs your grid and a building in your address."),
                 code="building_unknown",
             )
-    limit(
-        "propose", actor, per=settings.DELIBERATION_PROPOSALS_PER_DAY, window_seconds=24 * 3600
-    )
+    limit("propose", actor, per=settings.DELIBERATION_PROPOSALS_PER_DAY, window_seconds=24 * 3600)
     now = clock.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -266,9 +264,7 @@ def topic_support(*, topic: Topic, actor: Any) -> Topic:
             with transaction.atomic():
                 TopicSupport.objects.create(topic=fresh, user=actor, created_at=clock.now())
         except IntegrityError:
-            raise Conflict(
-                _("You already support this topic."), code="already_supported"
-            ) from None
+            raise Conflict(_("You already support this topic."), code="already_supported") from None
         Topic.objects.filter(pk=fresh.pk).update(support_count=F("support_count") + 1)
         fresh.support_count += 1
         _event(fresh, TopicEventKind.SUPPORTED, actor=actor, data={"count": fresh.support_count})

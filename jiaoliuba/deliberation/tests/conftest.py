@@ -22,9 +22,9 @@ def residents(make_resident):
 
 @pytest.fixture
 def propose(regions):
-    def make(actor, title="小区停车难怎么办", body="晚上车位不够，消防通道被占。", scope=JIEFANG_G1):
-        return services.topic_propose(
-            actor=actor, title=title, body=body, scope=regions[scope]
-        )
+    def make(
+        actor, title="小区停车难怎么办", body="晚上车位不够，消防通道被占。", scope=JIEFANG_G1
+    ):
+        return services.topic_propose(actor=actor, title=title, body=body, scope=regions[scope])
 
     return make

@@ -50,7 +50,9 @@ def test_replies_are_one_level_deep(topic, residents):
     assert [c.pk for c in thread] == [top.pk]
     assert [r.pk for r in thread[0].thread_replies] == [reply.pk, deeper.pk]
     # The writer of the first comment heard of the replies.
-    assert Notification.objects.filter(recipient=residents[1], kind="deliberation.reply").count() == 2
+    assert (
+        Notification.objects.filter(recipient=residents[1], kind="deliberation.reply").count() == 2
+    )
 
 
 def test_official_answer_and_stage_changes_reach_followers(topic, residents, staff):

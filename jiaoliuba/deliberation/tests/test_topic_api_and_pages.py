@@ -86,11 +86,14 @@ def test_out_of_scope_topic_is_404_everywhere(
         api = api_client(person)
         assert api.get(f"/api/v1/deliberation/topics/{topic.pk}").status_code == 404
         assert api.post(f"/api/v1/deliberation/topics/{topic.pk}/support").status_code == 404
-        assert api.post(
-            f"/api/v1/deliberation/comments/{comment.pk}/flag",
-            {"reason": "x"},
-            content_type="application/json",
-        ).status_code == 404
+        assert (
+            api.post(
+                f"/api/v1/deliberation/comments/{comment.pk}/flag",
+                {"reason": "x"},
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
         assert api.get("/api/v1/deliberation/topics").json() == []
         page = login_client(person)
         assert page.get(f"/deliberation/{topic.pk}/").status_code == 404
@@ -101,7 +104,9 @@ def test_out_of_scope_topic_is_404_everywhere(
 
 
 def test_list_shows_what_the_resident_may_join(api_client, regions, residents, make_resident):
-    services.topic_propose(actor=residents[0], title="网格的", body="正文", scope=regions[JIEFANG_G1])
+    services.topic_propose(
+        actor=residents[0], title="网格的", body="正文", scope=regions[JIEFANG_G1]
+    )
     services.topic_propose(actor=residents[0], title="社区的", body="正文", scope=regions[JIEFANG])
     other_grid = make_resident("411702001001002")
     titles = {t["title"] for t in api_client(other_grid).get("/api/v1/deliberation/topics").json()}

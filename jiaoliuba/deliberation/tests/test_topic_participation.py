@@ -37,8 +37,10 @@ def test_participation_moves_and_each_resident_counts_once(regions, make_residen
     appeal_services.appeal_submit(
         submitter=people[0],
         intake=appeal_services.Intake(
-            content="小区停车位太少，晚上停不下", community=regions[JIEFANG],
-            grid=regions[JIEFANG_G1], type_hint="property",
+            content="小区停车位太少，晚上停不下",
+            community=regions[JIEFANG],
+            grid=regions[JIEFANG_G1],
+            type_hint="property",
         ),
     )
     dashboard_services.rollups_sync()

@@ -50,9 +50,7 @@ def test_support_reaches_the_community_threshold_and_puts_the_topic_on_the_agend
     threshold = TopicEvent.objects.get(topic=topic, kind=TopicEventKind.THRESHOLD)
     assert threshold.data == {"supporters": 4, "threshold": 4}
     # The proposer follows the topic and hears that it is on the agenda.
-    assert Notification.objects.filter(
-        recipient=residents[0], kind="deliberation.stage"
-    ).exists()
+    assert Notification.objects.filter(recipient=residents[0], kind="deliberation.stage").exists()
     # On the agenda, support is no longer collected.
     with pytest.raises(Conflict):
         services.topic_support(topic=topic, actor=residents[4])
@@ -179,9 +177,7 @@ def test_staff_create_and_street_assigns_with_a_due_date(regions, staff, make_st
     )
     assert (created.source, created.stage) == (TopicSource.COMMUNITY, TopicStage.AGENDA)
     with pytest.raises(PermissionDenied):
-        services.topic_create(
-            actor=staff, title="别处", body="别处", scope=regions[JIANKANG_G1]
-        )
+        services.topic_create(actor=staff, title="别处", body="别处", scope=regions[JIANKANG_G1])
     with pytest.raises(PermissionDenied):  # community staff cannot assign from above
         services.topic_create(
             actor=staff,
@@ -214,8 +210,10 @@ def test_a_topic_opened_from_an_appeal_links_both_ways(regions, staff, residents
     appeal, _ = appeal_services.appeal_submit(
         submitter=residents[0],
         intake=appeal_services.Intake(
-            content="小区停车位太少，每天晚上都停不下", community=regions[JIEFANG],
-            grid=regions[JIEFANG_G1], type_hint="property",
+            content="小区停车位太少，每天晚上都停不下",
+            community=regions[JIEFANG],
+            grid=regions[JIEFANG_G1],
+            type_hint="property",
         ),
     )
     topic = services.topic_open_from_appeal(

@@ -87,6 +87,21 @@ def _topic_at(stage: str, regions, proposer, supporter, writer, flagger, staff) 
     return topic, comment, path
 
 
+def _advance(topic: Topic, step: str, staff: Any, other: Topic) -> None:
+    if step == "agenda":
+        services.topic_put_on_agenda(topic=topic, actor=staff)
+    elif step == "discuss":
+        services.topic_start_discussion(topic=topic, actor=staff)
+    elif step == "start_voting":
+        services.topic_start_voting(topic=topic, actor=staff)
+    elif step == "decide":
+        services.topic_decide(topic=topic, actor=staff, outcome="通过")
+    elif step == "withdraw":
+        services.topic_withdraw(topic=topic, actor=staff, reason="撤回")
+    else:
+        services.topic_merge(topic=topic, actor=staff, into=other, reason="合并")
+
+
 def test_page_api_and_services_agree(
     regions, make_resident, make_staff, api_client, login_client, settings
 ):
@@ -112,26 +127,17 @@ def test_page_api_and_services_agree(
     disagreements: list[str] = []
     tried = 0
     for stage in TopicStage.values:
-        topic, comment, path = _topic_at(stage, regions, proposer, supporter, writer, flagger, staff)
+        topic, comment, path = _topic_at(
+            stage, regions, proposer, supporter, writer, flagger, staff
+        )
         for step in path:
-            {
-                "agenda": lambda: services.topic_put_on_agenda(topic=topic, actor=staff),
-                "discuss": lambda: services.topic_start_discussion(topic=topic, actor=staff),
-                "start_voting": lambda: services.topic_start_voting(topic=topic, actor=staff),
-                "decide": lambda: services.topic_decide(topic=topic, actor=staff, outcome="通过"),
-                "withdraw": lambda: services.topic_withdraw(
-                    topic=topic, actor=staff, reason="撤回"
-                ),
-                "merge": lambda: services.topic_merge(
-                    topic=topic, actor=staff, into=other, reason="合并"
-                ),
-            }[step]()
+            _advance(topic, step, staff, other)
         topic.refresh_from_db()
         assert topic.stage == stage
         for who, person in people.items():
-            api = set(api_client(person).get(f"/api/v1/deliberation/topics/{topic.pk}").json()[
-                "actions"
-            ])
+            api = set(
+                api_client(person).get(f"/api/v1/deliberation/topics/{topic.pk}").json()["actions"]
+            )
             html = login_client(person).get(f"/deliberation/{topic.pk}/").content.decode()
             for action, attempt in attempts.items():
                 fresh_topic = Topic.objects.get(pk=topic.pk)
@@ -147,9 +153,13 @@ def test_page_api_and_services_agree(
                 tried += 1
                 offered = action in api
                 if accepted != offered:
-                    disagreements.append(f"{stage}/{who}/{action}: service {accepted}, api {offered}")
+                    disagreements.append(
+                        f"{stage}/{who}/{action}: service {accepted}, api {offered}"
+                    )
                 mark = PAGE_MARKS.get(action)
                 if mark is not None and (mark in html) != offered:
-                    disagreements.append(f"{stage}/{who}/{action}: page {mark in html}, api {offered}")
+                    disagreements.append(
+                        f"{stage}/{who}/{action}: page {mark in html}, api {offered}"
+                    )
     assert tried == len(TopicStage.values) * len(people) * len(attempts)
     assert not disagreements, "\n".join(disagreements)
