@@ -13,12 +13,12 @@ from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.api.schemas import (
     CommentIn,
     CommentOut,
-    EventOut,
-    FlaggedOut,
-    MergeIn,
-    NoteIn,
-    OutcomeIn,
-    ReasonIn,
+    TopicEventOut,
+    FlaggedCommentOut,
+    TopicMergeIn,
+    TopicNoteIn,
+    TopicOutcomeIn,
+    TopicReasonIn,
     TopicIn,
     TopicOut,
 )
@@ -91,7 +91,7 @@ def topic_detail(request: HttpRequest, topic_id: int):
     return presenters.topic_dict(_get(request, topic_id), user=request.auth)
 
 
-@router.get("/topics/{topic_id}/events", response=list[EventOut])
+@router.get("/topics/{topic_id}/events", response=list[TopicEventOut])
 def topic_events(request: HttpRequest, topic_id: int):
     return [presenters.event_dict(e) for e in selectors.topic_events(topic=_get(request, topic_id))]
 
@@ -122,7 +122,7 @@ def topic_open_support(request: HttpRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/agenda", response=TopicOut)
-def topic_agenda(request: HttpRequest, topic_id: int, payload: NoteIn):
+def topic_agenda(request: HttpRequest, topic_id: int, payload: TopicNoteIn):
     """Staff put a proposal on the agenda before it reaches the threshold."""
     topic = services.topic_put_on_agenda(
         topic=_get(request, topic_id), actor=request.auth, note=payload.note
@@ -146,7 +146,7 @@ def topic_start_voting(request: HttpRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/decide", response=TopicOut)
-def topic_decide(request: HttpRequest, topic_id: int, payload: OutcomeIn):
+def topic_decide(request: HttpRequest, topic_id: int, payload: TopicOutcomeIn):
     return _out(
         request,
         services.topic_decide(
@@ -156,7 +156,7 @@ def topic_decide(request: HttpRequest, topic_id: int, payload: OutcomeIn):
 
 
 @router.post("/topics/{topic_id}/withdraw", response=TopicOut)
-def topic_withdraw(request: HttpRequest, topic_id: int, payload: ReasonIn):
+def topic_withdraw(request: HttpRequest, topic_id: int, payload: TopicReasonIn):
     return _out(
         request,
         services.topic_withdraw(
@@ -166,7 +166,7 @@ def topic_withdraw(request: HttpRequest, topic_id: int, payload: ReasonIn):
 
 
 @router.post("/topics/{topic_id}/merge", response=TopicOut)
-def topic_merge(request: HttpRequest, topic_id: int, payload: MergeIn):
+def topic_merge(request: HttpRequest, topic_id: int, payload: TopicMergeIn):
     topic = _get(request, topic_id)
     into = selectors.access_topic(user=request.auth, topic_id=payload.into)
     return _out(
@@ -207,14 +207,14 @@ def topic_comment(request: HttpRequest, topic_id: int, payload: CommentIn):
 
 
 @router.post("/comments/{comment_id}/flag", response=CommentOut)
-def comment_flag(request: HttpRequest, comment_id: int, payload: ReasonIn):
+def comment_flag(request: HttpRequest, comment_id: int, payload: TopicReasonIn):
     comment = selectors.access_comment(user=request.auth, comment_id=comment_id)
     comment = services.comment_flag(comment=comment, actor=request.auth, reason=payload.reason)
     return presenters.comment_dict(comment, user=request.auth)
 
 
 @router.post("/comments/{comment_id}/hide", response=CommentOut)
-def comment_hide(request: HttpRequest, comment_id: int, payload: ReasonIn):
+def comment_hide(request: HttpRequest, comment_id: int, payload: TopicReasonIn):
     """Staff of the topic's area hide a comment with a reason everyone reads."""
     comment = selectors.access_comment(user=request.auth, comment_id=comment_id)
     comment = services.comment_hide(comment=comment, actor=request.auth, reason=payload.reason)
@@ -228,7 +228,7 @@ def comment_dismiss_flags(request: HttpRequest, comment_id: int):
     return presenters.comment_dict(comment, user=request.auth, moderator=True)
 
 
-@router.get("/moderation/flags", response=list[FlaggedOut])
+@router.get("/moderation/flags", response=list[FlaggedCommentOut])
 def moderation_queue(request: HttpRequest):
     """Staff: flagged comments of the topics of their scope, most reported first."""
     from jiaoliuba.accounts.selectors import user_is_staff_member

@@ -73,24 +73,24 @@ class CommentIn(Schema):
     official: bool = Field(False, description="Staff: an official answer (官方答复)")
 
 
-class ReasonIn(Schema):
+class TopicReasonIn(Schema):
     reason: str = ""
 
 
-class NoteIn(Schema):
+class TopicNoteIn(Schema):
     note: str = ""
 
 
-class OutcomeIn(Schema):
+class TopicOutcomeIn(Schema):
     outcome: str
 
 
-class MergeIn(Schema):
+class TopicMergeIn(Schema):
     into: int = Field(description="Id of the topic this one continues in")
     reason: str
 
 
-class EventOut(Schema):
+class TopicEventOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -100,7 +100,7 @@ class EventOut(Schema):
     created_at: dt.datetime
 
 
-class FlaggedOut(Schema):
+class FlaggedCommentOut(Schema):
     topic_id: int
     topic_title: str
     comment: CommentOut
