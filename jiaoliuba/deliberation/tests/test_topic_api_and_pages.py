@@ -189,3 +189,39 @@ def test_openapi_documents_the_routes_with_errors(client):
     support = paths["/api/v1/deliberation/topics/{topic_id}/support"]["post"]["responses"]
     assert support["409"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorOut")
     assert "404" in support
+
+
+def test_topic_opened_from_the_appeal_page_links_back(login_client, regions, residents, staff):
+    from jiaoliuba.appeals import services as appeal_services
+
+    appeal, _ = appeal_services.appeal_submit(
+        submitter=residents[0],
+        intake=appeal_services.Intake(
+            content="小区停车位太少，每天晚上都停不下，消防通道也被占了",
+            community=regions[JIEFANG],
+            grid=regions[JIEFANG_G1],
+            type_hint="property",
+        ),
+    )
+    desk = login_client(staff)
+    appeal_page = desk.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f'href="/deliberation/new/?appeal={appeal.pk}"' in appeal_page
+    form = desk.get(f"/deliberation/new/?appeal={appeal.pk}").content.decode()
+    assert "小区停车位太少" in form and 'id="from-appeal"' in form
+    response = desk.post(
+        "/deliberation/new/",
+        {"appeal_id": appeal.pk, "title": "停车难", "body": "一户解决不了", "scope": JIEFANG},
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(title="停车难")
+    assert topic.appeal_id == appeal.pk and topic.source == "community"
+    # Both ways: the appeal page names the topic, the topic page links the appeal.
+    assert (
+        f'href="/deliberation/{topic.pk}/"' in desk.get(f"/appeals/{appeal.pk}/").content.decode()
+    )
+    assert (
+        f'href="/appeals/{appeal.pk}/"' in desk.get(f"/deliberation/{topic.pk}/").content.decode()
+    )
+    resident_view = login_client(residents[0]).get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f'href="/deliberation/{topic.pk}/"' in resident_view
+    assert "/deliberation/new/?appeal=" not in resident_view
