@@ -236,10 +236,21 @@ DONE_MESSAGES = {
 }
 
 
-def _refused(request: HttpRequest, topic: Topic, action: str, exc: ApplicationError):
+def _refused(
+    request: HttpRequest,
+    topic: Topic,
+    action: str,
+    exc: ApplicationError,
+    *,
+    comment_id: int | None = None,
+):
+    """Render, not redirect: the error shows with what the person typed still in its
+    field (for a comment's report or hiding: in that comment's form)."""
     messages.error(request, str(exc.message))
     fresh = selectors.access_topic(user=request.user, topic_id=topic.pk)
     context = _detail_context(request, fresh, typed={action: request.POST.dict()})
+    if comment_id is not None:
+        context["typed_comment"] = {"id": comment_id, "action": action, **request.POST.dict()}
     return render(request, "deliberation/detail.html", context, status=exc.status)
 
 
@@ -285,7 +296,7 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     try:
         handler(request, comment)
     except ApplicationError as exc:
-        return _refused(request, comment.topic, f"{action}-{comment.pk}", exc)
+        return _refused(request, comment.topic, action, exc, comment_id=comment.pk)
     messages.success(request, str(COMMENT_DONE[action]))
     if request.POST.get("next") == "queue":
         return redirect("deliberation:moderation")

@@ -13,14 +13,14 @@ from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.api.schemas import (
     CommentIn,
     CommentOut,
-    TopicEventOut,
     FlaggedCommentOut,
+    TopicEventOut,
+    TopicIn,
     TopicMergeIn,
     TopicNoteIn,
+    TopicOut,
     TopicOutcomeIn,
     TopicReasonIn,
-    TopicIn,
-    TopicOut,
 )
 from jiaoliuba.deliberation.choices import TopicSource
 from jiaoliuba.deliberation.models import Topic

@@ -9,7 +9,7 @@ import pytest
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.deliberation import services
-from jiaoliuba.deliberation.models import SupportThreshold, Topic
+from jiaoliuba.deliberation.models import Comment, SupportThreshold, Topic
 from jiaoliuba.testing.fixtures import JIANKANG, JIANKANG_G1, JIEFANG, JIEFANG_G1
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,28 @@ def test_topic_opened_from_the_appeal_page_links_back(login_client, regions, res
     resident_view = login_client(residents[0]).get(f"/appeals/{appeal.pk}/").content.decode()
     assert f'href="/deliberation/{topic.pk}/"' in resident_view
     assert "/deliberation/new/?appeal=" not in resident_view
+
+
+def test_refused_report_and_reply_keep_what_was_typed(login_client, regions, residents, settings):
+    from jiaoliuba.deliberation.models import SensitiveWord
+
+    topic = services.topic_propose(
+        actor=residents[0], title="停车难", body="正文", scope=regions[JIEFANG_G1]
+    )
+    comment = services.topic_comment(topic=topic, actor=residents[1], body="第一条")
+    client = login_client(residents[2])
+    settings.DELIBERATION_FLAGS_PER_HOUR = 0
+    refused = client.post(
+        f"/deliberation/comments/{comment.pk}/do/flag/", {"reason": "这条在骂人，请处理"}
+    )
+    assert refused.status_code == 429
+    assert 'value="这条在骂人，请处理"' in refused.content.decode()
+    SensitiveWord.objects.create(word="滚蛋")
+    refused = client.post(
+        f"/deliberation/{topic.pk}/do/comment/",
+        {"body": "你滚蛋吧，我写了好长一段话", "parent_id": comment.pk},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert ">你滚蛋吧，我写了好长一段话</textarea>" in html
+    assert Comment.objects.filter(parent=comment).count() == 0
