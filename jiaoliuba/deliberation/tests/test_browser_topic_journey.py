@@ -95,3 +95,11 @@ def test_resident_proposes_neighbours_support_staff_answer(
     assert Notification.objects.filter(recipient=proposer, kind="deliberation.answer").exists()
     shot(screenshot, page, "deliberation-04-answer-read-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # 5. The list shows the topic on the agenda with its supporters.
+    page.goto("/deliberation/")
+    card = page.locator(f'#topics [data-topic="{topic.pk}"]')
+    expect(card).to_contain_text(TITLE)
+    expect(card).to_contain_text("4 人附议")
+    shot(screenshot, page, "deliberation-05-list-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
