@@ -89,6 +89,10 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[3/5] residents: created {created_residents}")
     created_appeals = _load_appeals()
     say(f"[4/5] appeals: created {created_appeals}")
+    from jiaoliuba.demo.topics import load_topics
+
+    created_topics = load_topics(resident_phone=DEMO_RESIDENT_PHONE)
+    say(f"[4/5] deliberation topics: created {created_topics}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
 
     def month_done(done: int, months: int, filed: int) -> None:
@@ -101,6 +105,7 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
         "staff": created_staff,
         "residents": created_residents,
         "appeals": created_appeals,
+        "topics": created_topics,
         "history": created_history,
     }
 
