@@ -44,6 +44,8 @@ RULE_KIND_CLASSIFY = "classify"
 RULE_KIND_NOT_RED = "not_red"
 # A text the model itself leans towards calling a hazard is never a confident yellow.
 HAZARD_CATEGORY_SHARE = 0.3
+# `model_health()["source"]` when no model could be loaded at all.
+RULES_ONLY = "rules only"
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def _load_model(version: Any) -> tuple[StatModel | None, dict[str, Any]]:
         source = f"shipped:{model.version}"
     except Exception as exc:
         problems.append(f"shipped model: {exc}")
-        model, source = None, "rules only"
+        model, source = None, RULES_ONLY
     for problem in problems:
         logger.error("triage model not loaded: %s", problem)
     return model, {"ok": not problems, "source": source, "detail": "; ".join(problems)}

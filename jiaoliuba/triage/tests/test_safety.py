@@ -166,6 +166,26 @@ def test_a_pickle_is_refused(model_files, client, admin_client):
     _assert_rules_only_with_warning(client, admin_client, "arrays unreadable")
 
 
+def test_the_workbench_warns_the_staff_who_triage(model_files, make_staff, login_client):
+    from jiaoliuba.accounts.choices import Role
+    from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+
+    secretary = login_client(make_staff(Role.COMMUNITY_SECRETARY, JIEFANG))
+    grid_worker = login_client(make_staff(Role.GRID_WORKER, JIEFANG_G1))
+    healthy = secretary.get(reverse("workbench")).content.decode()
+    assert 'id="triage-health"' not in healthy
+
+    arrays, _manifest = model_files
+    arrays.write_bytes(b"not a model")
+    classifier.clear_caches()
+    page = secretary.get(reverse("workbench")).content.decode()
+    assert 'id="triage-health"' in page
+    assert "sha256" in page  # the cause, as /healthz reports it
+    assert "?triage=1" in page
+    # Grid workers do not dispatch, so they do not triage: no banner for them.
+    assert 'id="triage-health"' not in grid_worker.get(reverse("workbench")).content.decode()
+
+
 def test_healthy_model_is_reported(client):
     body = client.get("/healthz").json()
     assert body["triage_model"]["ok"] is True
