@@ -150,6 +150,9 @@ class StatModel:
     category_clf: LinearHead
     red_threshold: float = 0.5
     review_threshold: float = 0.05
+    # A red call the model makes below this level yields to an administrator's "not red
+    # because" rule (the verdict then goes to manual triage instead).
+    excused_threshold: float = 0.5
     calibration: tuple[float, float] = (1.0, 0.0)
     version: str = "untrained"
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -218,6 +221,7 @@ class StatModel:
             "sublinear_tf": True,
             "red_threshold": self.red_threshold,
             "review_threshold": self.review_threshold,
+            "excused_threshold": self.excused_threshold,
             "calibration": {"method": "platt", "a": self.calibration[0], "b": self.calibration[1]},
             "libraries": library_versions(),
             "metrics": self.metrics,
@@ -271,6 +275,9 @@ class StatModel:
                 heads["category"],
                 red_threshold=float(manifest["red_threshold"]),
                 review_threshold=float(manifest["review_threshold"]),
+                excused_threshold=float(
+                    manifest.get("excused_threshold", manifest["red_threshold"])
+                ),
                 calibration=(float(calibration["a"]), float(calibration["b"])),
                 version=str(manifest["version"]),
                 metrics=dict(manifest.get("metrics") or {}),
