@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from jiaoliuba.triage.choices import Category, Priority
-from jiaoliuba.triage.model import StatModel, load_shipped
+from jiaoliuba.triage.model import StatModel, load_shipped, segments
 
 logger = logging.getLogger(__name__)
 
@@ -245,7 +245,11 @@ def _share(model: StatModel | None, cat: Any, category: str) -> float:
 def _excuse(
     exceptions: list[CompiledRule], text: str, category: str
 ) -> tuple[CompiledRule, list[str]] | None:
-    """The first "not red because" rule (for this category, or for any) matching the text."""
+    """The first "not red because" rule (for this category, or for any) matching the text.
+    A long message of several passages is never excused: a reason found in one passage
+    says nothing about a danger told in another."""
+    if segments(text):
+        return None
     for rule in exceptions:
         if (not rule.category or rule.category == category) and (hits := rule.match(text)):
             return rule, hits

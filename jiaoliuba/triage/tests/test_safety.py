@@ -147,6 +147,7 @@ def test_shipped_model_was_trained_from_the_shipped_corpus():
     assert manifest["corpus_files"] == [p.name for p in model.training_files()]
     assert set(manifest["libraries"]) >= {"numpy", "scikit-learn"}
     assert 0 < manifest["review_threshold"] <= manifest["red_threshold"] <= 0.5
+    assert manifest["red_threshold"] <= manifest["excused_threshold"] <= 1
     assert not (model.DATA_DIR / "model.pkl").exists()
 
 
