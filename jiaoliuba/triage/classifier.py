@@ -4,8 +4,10 @@ Hybrid and safety-first: administrators' rules (keywords, patterns, exclusions; 
 in the admin and effective within seconds) and a statistical model that ships with the
 package. An appeal is red if a red rule fires or the model's calibrated P(red) reaches a
 threshold chosen for recall. The seed's definition holds: a 安全隐患 or 群体性矛盾 verdict is
-red unless an administrator's "not red because" rule says why not. A verdict that is not
-confidently non-red is flagged for manual triage (`needs_review`).
+red unless an administrator's "not red because" rule says why not; such a rule may also
+overrule a red call the model is unsure of (below its excused threshold), never a red rule,
+never a text telling of harm now, never a long message of several passages. A verdict
+that is not confidently non-red is flagged for manual triage (`needs_review`).
 
 If the model file cannot be loaded (damaged, or not matching its manifest) the rules alone
 decide, every verdict is flagged for review, and `model_health()` says why, for /healthz
