@@ -80,6 +80,7 @@ def test_a_not_red_rule_overrides_an_unsure_model_red_but_not_a_sure_one(monkeyp
     p_red = float(model_obj.predict([text], [""])[0][0])
     # Make the model call this text red, at a level below the excused threshold.
     monkeypatch.setattr(model_obj, "red_threshold", p_red / 2)
+    monkeypatch.setattr(model_obj, "review_threshold", p_red / 4)
     monkeypatch.setattr(model_obj, "excused_threshold", min(1.0, p_red * 2 + 0.01))
     verdict = classifier.classify(text=text)
     assert verdict.priority != "red"
