@@ -504,3 +504,8 @@ FRESH_CLUSTER_MATTERS: list[tuple[str, list[str]]] = [
 ]  # fmt: skip
 if os.environ.get("BENCH_CLUSTER_SET") == "fresh":
     CLUSTER_MATTERS = FRESH_CLUSTER_MATTERS
+elif os.environ.get("BENCH_CLUSTER_SET") == "eval":
+    # Evaluation only (bench/risk_fresh_eval.py): measured once, never tuned on.
+    from risk_fresh_eval import EVAL_CLUSTER_MATTERS
+
+    CLUSTER_MATTERS = EVAL_CLUSTER_MATTERS
