@@ -611,7 +611,7 @@ def _diagnose(stream: Stream, planted: list[int], settings, similarity) -> dict:
         }
     # surge: how many of the burst kept the planted category, and the best moment the
     # detector had (the 24 h count and 28-day baseline it saw at each planted appeal)
-    from jiaoliuba.appeals.risk import poisson_tail
+    from jiaoliuba.appeals.risk import predictive_tail
 
     category = stream.planted_category
     kept = sum(1 for i in planted if items[i].category == category)
@@ -625,7 +625,7 @@ def _diagnose(stream: Stream, planted: list[int], settings, similarity) -> dict:
         history = sum(
             1 for a in same if t - dt.timedelta(days=29) < a <= t - dt.timedelta(hours=24)
         )
-        p = poisson_tail(count, max(history / 28, settings.RISK_SURGE_FLOOR))
+        p = predictive_tail(count, 1.0, history, 28)
         if best is None or p < best[2]:
             best = (count, round(history / 28, 2), p)
     reason = "category split" if kept < len(planted) else "baseline too high for the burst"
@@ -856,7 +856,9 @@ def report(results: list[dict], elapsed: float) -> None:
             f"{n}={getattr(settings, n)}"
             for n in (
                 "RISK_SURGE_MIN",
-                "RISK_SURGE_FLOOR",
+                "RISK_SURGE_PRIOR_RATE",
+                "RISK_SURGE_PRIOR_DAYS",
+                "RISK_SURGE_WINDOWS",
                 "RISK_SURGE_P",
                 "RISK_CLUSTER_MIN",
                 "RISK_CLUSTER_SIMILARITY",
@@ -1001,11 +1003,16 @@ def report(results: list[dict], elapsed: float) -> None:
 
 
 SURGE_VARIANTS = [
-    ("before (24 h, category)", {"RISK_SURGE_WINDOWS": (24.0,), "RISK_SURGE_BY_HINT": False}),
     ("current", {}),
     ("category only", {"RISK_SURGE_BY_HINT": False}),
     ("24 h window only", {"RISK_SURGE_WINDOWS": (24.0,)}),
     ("windows 3,6,12,24", {"RISK_SURGE_WINDOWS": (3.0, 6.0, 12.0, 24.0)}),
+    ("prior worth 2 days", {"RISK_SURGE_PRIOR_DAYS": 2.0}),
+    ("prior worth 4 days", {"RISK_SURGE_PRIOR_DAYS": 4.0}),
+    ("prior 0.3 a day", {"RISK_SURGE_PRIOR_RATE": 0.3}),
+    ("windows 2,4,8,12,24", {"RISK_SURGE_WINDOWS": (2.0, 4.0, 8.0, 12.0, 24.0)}),
+
+
     ("P=0.0005", {"RISK_SURGE_P": 0.0005}),
     ("P=0.002", {"RISK_SURGE_P": 0.002}),
 ]
@@ -1045,6 +1052,9 @@ def surge_what_if() -> None:
             planted = [i for i, it in enumerate(items) if it.tag == "planted"]
             last = items[planted[-1]].at if planted else None
             standing: dict[tuple, dt.datetime] = {}
+            first_seen: dict[int, dt.datetime] = {}
+            for it in items:
+                first_seen.setdefault(it.community, it.at)
             hit, stray_here = None, 0
             for i, it in enumerate(items):
                 t = it.at
@@ -1064,7 +1074,9 @@ def surge_what_if() -> None:
                         continue
                     window = t - dt.timedelta(hours=24)
                     history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
-                    found = risk.surge_test(recent, t, history / 28)
+                    begun = first_seen[it.community]
+                    days = min(28.0, max(0.0, (window - begun).total_seconds() / 86400))
+                    found = risk.surge_test(recent, t, history, days)
                     if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
                         continue
                     fired = cat

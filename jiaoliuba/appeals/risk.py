@@ -41,25 +41,45 @@ def poisson_tail(count: int, mean: float) -> float:
     return max(0.0, 1.0 - below)
 
 
+def predictive_tail(count: int, mean: float, history: float, days: float) -> float:
+    """P(X >= count) for the count X of a window whose expected share of a day is `mean`,
+    when the daily rate itself is only known from `history` appeals seen over `days` (plus
+    the prior of RISK_SURGE_PRIOR_RATE a day, worth RISK_SURGE_PRIOR_DAYS days): the
+    Gamma-Poisson (negative binomial) predictive. A community watched for a few days, or a
+    category that is rare by chance, is not taken at its word the way a fixed rate would."""
+    shape = history + settings.RISK_SURGE_PRIOR_RATE * settings.RISK_SURGE_PRIOR_DAYS
+    exposure = days + settings.RISK_SURGE_PRIOR_DAYS
+    q = exposure / (exposure + mean)  # the success probability of the negative binomial
+    below = 0.0
+    for k in range(count):
+        below += math.exp(
+            math.lgamma(k + shape)
+            - math.lgamma(shape)
+            - math.lgamma(k + 1)
+            + shape * math.log(q)
+            + k * math.log1p(-q)
+        )
+    return max(0.0, 1.0 - below)
+
+
 def surge_test(
-    times: Sequence[dt.datetime], now: dt.datetime, baseline: float
+    times: Sequence[dt.datetime], now: dt.datetime, history: float, days: float
 ) -> tuple[float, int, float] | None:
     """(p, count, hours) of the most surprising window ending at `now`, or None when no
-    window holds RISK_SURGE_MIN appeals. A burst told within a few hours stands out in a
-    short window long before the whole day's count does; p is multiplied by the number of
-    windows tried, so looking more often does not raise more false alarms."""
+    window holds RISK_SURGE_MIN appeals. `history` appeals were seen over the `days` before
+    the last 24 hours. A burst told within a few hours stands out in a short window long
+    before the whole day's count does; p is multiplied by the number of windows tried, so
+    looking more often does not raise more false alarms."""
     windows = settings.RISK_SURGE_WINDOWS
-    # A floor on the baseline keeps a quiet community's first few appeals from alarming.
-    rate = max(baseline, settings.RISK_SURGE_FLOOR)
     best: tuple[float, int, float] | None = None
     for hours in windows:
         start = now - dt.timedelta(hours=hours)
         count = sum(1 for t in times if start < t <= now)
         if count < settings.RISK_SURGE_MIN:
             continue
-        # Appeals come in the waking hours: a short window expects its share of those.
-        mean = rate * min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
-        p = min(1.0, poisson_tail(count, mean) * len(windows))
+        # Appeals come in the waking hours: a short window expects its share of a day.
+        share = min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
+        p = min(1.0, predictive_tail(count, share, history, days) * len(windows))
         if best is None or p < best[0]:
             best = (p, count, hours)
     return best
@@ -91,8 +111,9 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
             continue
         history_start = window - dt.timedelta(days=28)
         history = same.filter(received_at__gt=history_start, received_at__lte=window).count()
-        baseline = history / 28
-        found = surge_test(times, now, baseline)
+        days = watched_days(appeal.community_id, window)
+        baseline = history / days if days else 0.0
+        found = surge_test(times, now, history, days)
         if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
             continue
         p, count, hours = found
@@ -105,6 +126,20 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
             "count_window": count,
         }
     return None
+
+
+def watched_days(community_id: int, window: dt.datetime) -> float:
+    """Days (at most 28) between the community's first appeal and the start of the last
+    24 hours: a new deployment has not seen four weeks of baseline yet."""
+    first = (
+        Appeal.objects.filter(community_id=community_id)
+        .order_by("received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if first is None or first >= window:
+        return 0.0
+    return min(28.0, (window - first).total_seconds() / 86400)
 
 
 _CORPORA: dict[tuple[Any, ...], matching.Corpus] = {}
