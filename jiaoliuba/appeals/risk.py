@@ -1,10 +1,11 @@
 """风险预警. Three detectors run when an appeal arrives:
-- surge: appeals of one category in one community over the last 3, 6, 12 and 24 hours
-  against that community's own daily baseline of the previous 28 days (Poisson tail, the
-  most surprising window, corrected for trying several);
-- cluster: N or more appeals telling one matter, from different residents within 48 hours
-  (`matching`: stock phrases dropped, rare words weighted, a lexicon of matters, building
-  numbers);
+- surge: appeals of one category in one community over the last 2, 4, 8 and 24 hours
+  against that community's own daily baseline of the previous 28 days (the negative
+  binomial predictive of a Poisson rate learned from that history, the most surprising
+  window, corrected for trying several);
+- cluster: N or more appeals about one matter, from different residents within 48 hours
+  (`matching`: what they are about, the rare things and places they share, and their
+  wording without stock phrases);
 - repeat: one person with 3 or more appeals in 30 days.
 Each alert is written once (a deduplication key, and for surge and repeat one alert per
 window rather than per calendar day or month) and sent to the street's officers."""
@@ -28,17 +29,6 @@ from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models.region import subtree_q
 
 EXCLUDED = (Status.REJECTED, Status.MERGED)
-
-
-def poisson_tail(count: int, mean: float) -> float:
-    """P(X >= count) for X ~ Poisson(mean)."""
-    mean = max(mean, 1e-9)
-    term = math.exp(-mean)
-    below = 0.0
-    for k in range(count):
-        below += term
-        term *= mean / (k + 1)
-    return max(0.0, 1.0 - below)
 
 
 def predictive_tail(count: int, mean: float, history: float, days: float) -> float:
@@ -180,7 +170,7 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
         .exclude(pk=appeal.pk)
         .exclude(status=Status.REJECTED)
         .order_by("-received_at")
-        .only("pk", "content", "submitter_id", "received_at")[:60],
+        .only("pk", "content", "submitter_id", "is_anonymous", "received_at")[:60],
     ]
     if len(window) < settings.RISK_CLUSTER_MIN:
         return None
@@ -188,10 +178,20 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
     tellings = {a.pk: matching.telling(a.content, corpus) for a in window}
     group = matching.group_of(appeal.pk, tellings, corpus, settings.RISK_CLUSTER_SIMILARITY)
     members = [a for a in window if a.pk in group]
-    people = {a.submitter_id for a in members if a.submitter_id}
-    if len(members) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:
+    # Named appeals count by their filer; an anonymous appeal counts as one resident of its
+    # own, because comparing its filer with the others' would tie it to them (a count of
+    # "2 residents" for three appeals tells staff which named neighbour filed it).
+    named = {a.submitter_id for a in members if policies.person_linkable(a)}
+    anonymous = sum(1 for a in members if not policies.person_linkable(a))
+    residents = len(named) + anonymous
+    if len(members) < settings.RISK_CLUSTER_MIN or residents < settings.RISK_CLUSTER_MIN:
         return None
-    return {"appeals": sorted(group), "residents": len(people), "anchor": min(group)}
+    return {
+        "appeals": sorted(group),
+        "residents": residents,
+        "anonymous": anonymous,
+        "anchor": min(group),
+    }
 
 
 def detect_repeat(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
