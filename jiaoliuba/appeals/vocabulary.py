@@ -84,7 +84,20 @@ OBJECTS: dict[str, tuple[str, ...]] = {
 _OBJECTS = tuple((name, tuple(normalize(w) for w in words)) for name, words in OBJECTS.items())
 # A thing followed by a word of position is where the matter is, not what it is about
 # ("快递柜那边的杂草", "卫生站旁边的器材"): that mention does not count.
-_LOCATIVE = ("那边", "这边", "旁边", "附近", "边", "侧", "对面", "后面", "前面", "一带", "那里", "这里")
+_LOCATIVE = (
+    "那边",
+    "这边",
+    "旁边",
+    "附近",
+    "边",
+    "侧",
+    "对面",
+    "后面",
+    "前面",
+    "一带",
+    "那里",
+    "这里",
+)
 
 
 def _mentions(text: str, word: str) -> bool:
@@ -99,12 +112,9 @@ def _mentions(text: str, word: str) -> bool:
 
 
 def objects(text: str) -> frozenset[str]:
-    """The classes a (normalized) text mentions as what it is about (a named gate, 东门,
-    is a gate)."""
-    found = {name for name, words in _OBJECTS if any(_mentions(text, w) for w in words)}
-    if any(kind == "门" for _d, kind in _SPOT.findall(text)):
-        found.add("gate")
-    return frozenset(found)
+    """The classes a (normalized) text mentions as what it is about. A named gate (北门)
+    is where most matters are told, so it counts as a place (`spots`), not a thing."""
+    return frozenset(name for name, words in _OBJECTS if any(_mentions(text, w) for w in words))
 
 
 # Parts of a building say where a matter is, like a building number: the same part adds
