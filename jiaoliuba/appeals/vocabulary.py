@@ -14,6 +14,7 @@ place and the wording."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jiaoliuba.appeals.similarity import normalize
 
@@ -111,6 +112,9 @@ def _mentions(text: str, word: str) -> bool:
     return False
 
 
+# The same appeals are read again and again (each new appeal is compared with the last 48
+# hours, the district's corpus is relearned daily): remember the answers.
+@lru_cache(maxsize=8192)
 def objects(text: str) -> frozenset[str]:
     """The classes a (normalized) text mentions as what it is about. A named gate (北门)
     is where most matters are told, so it counts as a place (`spots`), not a thing."""
