@@ -4,9 +4,11 @@ test and the surge and repeat alerts' windows (issue 11, risk warnings)."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from jiaoliuba.appeals import matching, risk, services, similarity, vocabulary
 from jiaoliuba.appeals.models import RiskAlert
+from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
 from jiaoliuba.testing.fixtures import JIANKANG, JIANKANG_G1, JIEFANG, JIEFANG_G1
@@ -272,6 +274,10 @@ def test_an_anonymous_report_counts_as_a_resident_without_being_tied_to_its_file
     assert alert.evidence["anonymous"] == 1
     assert sorted(alert.evidence["appeals"]) == sorted(a.pk for a in filed)
     assert str(neighbour.pk) not in str({k: v for k, v in alert.evidence.items() if k != "appeals"})
+    with translation.override("en"):
+        assert "1 of them anonymous" in risk_evidence_text("cluster", alert.evidence)
+    with translation.override("zh-hans"):
+        assert "其中 1 件为匿名" in risk_evidence_text("cluster", alert.evidence)
 
 
 NOISE = [
