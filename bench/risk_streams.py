@@ -38,7 +38,10 @@ Knobs (environment): BENCH_STREAMS (30: streams of each of the four kinds),
 BENCH_WORKERS (2: processes; SQLite workers get a copy of the prepared file each),
 BENCH_SEED (20261129), BENCH_JSON (write per-stream records to this path),
 BENCH_WHATIF=1 (instead: replay the same streams through the surge rule in memory, with the
-current and a few alternative settings; ~10 s). The RISK_* settings come from the
+current and a few alternative settings; ~10 s), BENCH_WHATIF=cluster (instead: replay the
+streams through the cluster grouping in memory), BENCH_CLUSTER_SET=fresh (the 15 matters of
+the first pass's fresh set, iterated on since) or =eval (bench/risk_fresh_eval.py: 24 matters
+kept for evaluation only; measure, never tune). The RISK_* settings come from the
 environment as usual (config/settings/base.py). Results: bench/results-risk.md.
 """
 
