@@ -659,7 +659,7 @@ def main() -> None:
 def rebuild() -> None:
     """rollups_rebuild(), timed as a whole and by phase. The phases are measured by
     wrapping the projection's own steps, not by doing them here."""
-    from jiaoliuba.dashboards import projection
+    from jiaoliuba.dashboards import rebuild as rebuild_module
 
     phases: dict[str, float] = {}
 
@@ -679,18 +679,20 @@ def rebuild() -> None:
         "rollups (INSERT … SELECT … GROUP BY per level and month)": "_shadow_rollups",
     }
     originals = {
-        attr: getattr(projection, attr) for attr in steps.values() if hasattr(projection, attr)
+        attr: getattr(rebuild_module, attr)
+        for attr in steps.values()
+        if hasattr(rebuild_module, attr)
     }
     for name, attr in steps.items():
         if attr in originals:
-            setattr(projection, attr, timing(name, originals[attr]))
+            setattr(rebuild_module, attr, timing(name, originals[attr]))
     try:
         t = time.perf_counter()
         result = services.rollups_rebuild()
         t_rebuild = time.perf_counter() - t
     finally:
         for attr, fn in originals.items():
-            setattr(projection, attr, fn)
+            setattr(rebuild_module, attr, fn)
     rest = t_rebuild - sum(phases.values())
     print(f"rebuild: {t_rebuild:.1f}s  {result}")
     print(
