@@ -34,6 +34,7 @@ from jiaoliuba.dashboards.projection import (
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
+RETIRED = "_retired"  # SQLite: the tables swapped out, emptied in batches, then dropped
 MODELS = (AppealFact, MediationFact, Rollup, MonthRollup)
 DAY_INDEX = "dash_shadow_day"  # helps the month-by-month rollups; dropped before the swap
 # The participation chains read facts by (submitter, day, appeal): the model's own index.
@@ -140,16 +141,20 @@ def rollups_rebuild() -> dict[str, int]:
     the cursor goes back to where the rebuild began.
 
     What the swap holds the lock for is kept short. On PostgreSQL every index and
-    foreign key is built on the shadow beforehand, and the swap only drops and renames.
-    SQLite cannot rename an index, so there the swap drops and renames the tables and
-    each index is then built in a transaction of its own (a few seconds each at a million
-    appeals, so a writer waits at most that long, well inside the busy timeout); until
-    an index exists, the dashboard reads that use it scan instead."""
+    foreign key is built on the shadow beforehand, and the swap only drops and renames
+    (the foreign keys are validated afterwards, without blocking writers). SQLite cannot
+    rename an index and reads every page of a table it drops, so there the swap only
+    renames: the old tables become `*_retired`; then each index moves from the retired
+    table to the new one, dropped and built in transactions of their own (a few seconds
+    each at a million appeals, inside the busy timeout), and the retired tables are
+    emptied in batches and dropped. Until an index exists, the dashboard reads that use
+    it scan instead."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
     for model in MODELS:
         _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
+        _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + RETIRED)}")  # a crash's
         for sql in ddl[model][0]:
             _execute(sql)
     began = clock.now()
@@ -178,9 +183,17 @@ def rollups_rebuild() -> dict[str, int]:
             foreign_keys += _foreign_keys(ddl[model][1])
     _swap(newest, began)
     for sql in after:
+        if sql.startswith("CREATE INDEX "):
+            # The retired table still holds an index of this name: its own transaction.
+            with transaction.atomic():
+                _execute(f"DROP INDEX IF EXISTS {q(sql.split(chr(34))[1])}")
+            _progress("indexes")
         with transaction.atomic():
             _execute(sql)
         _progress("indexes")
+    if not postgres:
+        for model in MODELS:
+            _retire(model._meta.db_table + RETIRED)
     for table, name in foreign_keys:
         with transaction.atomic():
             _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
@@ -198,7 +211,13 @@ def _swap(newest: int, began: dt.datetime) -> None:
             _execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model in MODELS:
             table = model._meta.db_table
-            _execute(f"DROP TABLE {q(table)}")
+            if postgres:
+                _execute(f"DROP TABLE {q(table)}")  # the files go at commit: instant
+            else:
+                # Dropping reads every page of the table and its indexes (43 s for the
+                # facts and rollups of a million appeals): the old table is renamed
+                # here and emptied in short batches after the swap (_retire).
+                _execute(f"ALTER TABLE {q(table)} RENAME TO {q(table + RETIRED)}")
             _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
             if postgres:
                 _rename_shadow_names(table)
@@ -211,6 +230,29 @@ def _swap(newest: int, began: dt.datetime) -> None:
         if postgres:
             _execute("SET CONSTRAINTS ALL DEFERRED")
     _progress("swapped")
+
+
+RETIRE_BATCH = 50_000  # rows of a retired table deleted per transaction
+
+
+def _retire(table: str) -> None:
+    """Empty a retired table in short transactions, then drop what is left of it (SQLite:
+    a DROP reads every page of the table, in one transaction)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(rowid), MAX(rowid) FROM {q(table)}")  # noqa: S608
+        low, high = cursor.fetchone()
+    if low is not None:
+        for start in range(low, high + 1, RETIRE_BATCH):
+            with transaction.atomic():
+                _execute(
+                    f"DELETE FROM {q(table)} WHERE rowid >= %s AND rowid < %s",  # noqa: S608
+                    [start, start + RETIRE_BATCH],
+                )
+            _progress("retire")
+    with transaction.atomic():
+        _execute(f"DROP TABLE {q(table)}")
+    _progress("retire")
 
 
 FACT_BATCH = 20_000  # appeals per INSERT … SELECT: well under a second of write lock
@@ -314,12 +356,12 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
     names = ", ".join(q(c) for c in COUNTERS)
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     day_table = q(Rollup._meta.db_table + SHADOW)
-    month = _unit_start("month", "day")
+    month_of = _unit_start("month", "day")
     months_sql = (
         f"INSERT INTO {q(MonthRollup._meta.db_table + SHADOW)}"  # noqa: S608
         f" (path, day, category, level, {names})"
-        f" SELECT path, {month}, category, level, {sums} FROM {day_table}"
-        f" WHERE id > %s GROUP BY path, {month}, category, level"
+        f" SELECT path, {month_of}, category, level, {sums} FROM {day_table}"
+        f" WHERE id > %s GROUP BY path, {month_of}, category, level"
     )
     rows = 0
     for depth in range(1, len(LEVEL_ORDER) + 1):

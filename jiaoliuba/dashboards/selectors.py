@@ -91,7 +91,9 @@ def _grains(period: Period, level: int) -> list[tuple[QuerySet, Q]]:
     after = following if following.day == 1 else period.end.replace(day=1)
     if first >= after:
         return everything
-    grains = [(MonthRollup.objects.all(), Q(day__gte=first, day__lt=after))]
+    grains: list[tuple[QuerySet, Q]] = [
+        (MonthRollup.objects.all(), Q(day__gte=first, day__lt=after))
+    ]
     edges = Q()
     if period.start < first:
         edges |= Q(day__gte=period.start, day__lt=first)

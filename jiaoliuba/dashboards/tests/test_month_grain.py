@@ -49,7 +49,7 @@ def walk(at, submit, staff, residents):
 
 
 def _month_sums_of_day_rows():
-    rows = defaultdict(lambda: [0] * len(COUNTERS))
+    rows: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
     for r in Rollup.objects.filter(level__lte=MONTH_LEVELS):
         row = rows[(r.path, r.day.replace(day=1), r.category)]
         for i, c in enumerate(COUNTERS):
