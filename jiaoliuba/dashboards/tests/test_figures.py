@@ -8,7 +8,7 @@ from jiaoliuba.appeals.choices import Status
 from jiaoliuba.core.errors import NotFound, ValidationFailed
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards import services as dashboard_services
-from jiaoliuba.dashboards.models import COUNTERS, Rollup
+from jiaoliuba.dashboards.models import COUNTERS, MonthRollup, Rollup
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.dashboards.tests.scenario import PRIORITIES, build
 from jiaoliuba.regions.models import Region
@@ -292,9 +292,11 @@ def test_bad_periods_are_refused_clearly(kind, start, end):
 
 
 def snapshot():
+    """Every rollup row that counts something, day and month rows alike."""
     return {
-        (r.path, r.day, r.category): tuple(getattr(r, c) for c in COUNTERS)
-        for r in Rollup.objects.all()
+        (grain, r.path, r.day, r.category): tuple(getattr(r, c) for c in COUNTERS)
+        for grain, model in (("day", Rollup), ("month", MonthRollup))
+        for r in model.objects.all()
         if any(getattr(r, c) for c in COUNTERS)
     }
 
