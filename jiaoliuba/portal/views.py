@@ -1,12 +1,16 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.views import staff_required
 from jiaoliuba.appeals import selectors as appeal_selectors
+from jiaoliuba.core import selectors as core_selectors
 from jiaoliuba.core import workdays
+from jiaoliuba.triage.classifier import model_health
 
 
 def _landing(request: HttpRequest) -> HttpResponse:
@@ -54,3 +58,25 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "calendar_warnings": workdays.calendar_warnings() if admin_like else [],
     }
     return render(request, "portal/workbench.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers; the worker's state is reported, not required,
+    so a load balancer keeps serving pages while a worker restarts."""
+    db_ok = core_selectors.database_ok()
+    worker = core_selectors.worker_status() if db_ok else None
+    body = {
+        "status": "ok" if db_ok else "error",
+        "database": "ok" if db_ok else "unavailable",
+        "worker": {
+            "alive": bool(worker and worker.alive),
+            "last_heartbeat": worker.last_heartbeat.isoformat()
+            if worker and worker.last_heartbeat
+            else None,
+        },
+    }
+    # Reported, not required: without its model triage falls back to the rules.
+    body["triage_model"] = model_health()
+    return JsonResponse(body, status=200 if db_ok else 503)

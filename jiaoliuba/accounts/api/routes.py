@@ -23,6 +23,8 @@ from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotAuthenticated
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.api.routes import region_out
+from jiaoliuba.regions.api.schemas import RegionOut
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_get
 
@@ -103,6 +105,18 @@ def me(request: HttpRequest):
         roles=roles,
         resident_id=resident.pk if resident else None,
     )
+
+
+# The path is the one regions served before: regions knows no people, so the route lives
+# here. api.py mounts this router before the regions router, or /regions/{code} would
+# take "mine" for a code.
+@router.get("/regions/mine", response=list[RegionOut])
+def region_scope(request: HttpRequest):
+    """The regions where the caller holds a staff role (the roots of their scope)."""
+    return [
+        region_out(r, r.parent.code if r.parent else None)
+        for r in selectors.user_scope_regions(request.auth)
+    ]
 
 
 @router.get("/residents", response=list[ResidentOut])
