@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import policies, selectors, services
+from jiaoliuba.accounts.decorators import resident_required, staff_required
 from jiaoliuba.accounts.forms import (
     CodeForm,
     PhoneForm,
@@ -23,38 +22,11 @@ from jiaoliuba.accounts.forms import (
     RevealForm,
     StaffLoginForm,
 )
-from jiaoliuba.core.errors import ApplicationError, NotFound
+from jiaoliuba.core.errors import ApplicationError
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
 
 BACKEND = "jiaoliuba.accounts.backends.StaffPasswordBackend"
-
-
-def staff_required(view):
-    """Staff pages: sign-in required; anyone without a staff role gets 404, as if the
-    page did not exist for them."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/staff/login/?next={request.path}")
-        if not selectors.user_is_staff_member(request.user):
-            raise NotFound(_("Not found."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def resident_required(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        if selectors.resident_of(request.user) is None:
-            raise NotFound(_("Not found."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.decorators import signed_in, staff_required
 from jiaoliuba.accounts.models import User
-from jiaoliuba.accounts.views import staff_required
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.choices import (
     STAFF_CHANNELS,
@@ -45,16 +45,6 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
-
-
-def signed_in(view):
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jiaoliuba.accounts.decorators import staff_signed_in
 from jiaoliuba.appeals.choices import Category, Priority, Status
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, selectors
@@ -39,7 +39,7 @@ def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], C
 
     def decorate(page: Page) -> Callable:
         # Dashboards are for staff: a signed-out visitor belongs on the staff sign-in.
-        @login_required(login_url="accounts:staff_login")
+        @staff_signed_in
         @require_GET
         @wraps(page)
         def wrapper(request: HttpRequest) -> HttpResponse:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaoliuba.accounts.decorators import signed_in
 from jiaoliuba.notifications import selectors, services
 
 
-@login_required
+@signed_in
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
@@ -39,7 +39,7 @@ def _safe_link(request: HttpRequest, link: str) -> bool:
     )
 
 
-@login_required
+@signed_in
 @require_GET
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Opening a notification marks it read and follows its link; one without a link is
@@ -51,7 +51,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     return render(request, "notifications/detail.html", {"notification": notification})
 
 
-@login_required
+@signed_in
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)

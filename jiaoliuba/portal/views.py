@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.views import staff_required
+from jiaoliuba.accounts.decorators import staff_required
 from jiaoliuba.appeals import selectors as appeal_selectors
 from jiaoliuba.core import selectors as core_selectors
 from jiaoliuba.core import workdays
