@@ -3,6 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors
+from jiaoliuba.accounts.choices import VerificationStatus
 
 
 class PhoneForm(forms.Form):
@@ -94,7 +95,5 @@ class ResidentSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Verification"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from jiaoliuba.accounts.choices import VerificationStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *list(VerificationStatus.choices)]

@@ -12,6 +12,7 @@ from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
 from jiaoliuba.core import crypto
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.core.validators import normalize_mobile
+from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
@@ -146,8 +147,6 @@ def user_by_phone(*, phone: str) -> User | None:
 
 def communities_for_choice() -> QuerySet[Region]:
     """Communities a resident may pick as home; region names are public."""
-    from jiaoliuba.regions.choices import RegionLevel
-
     return (
         Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("path")
     )

@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member, user_roles_at
-from jiaoliuba.appeals import policies
+from jiaoliuba.accounts.selectors import (
+    resident_of,
+    scope_q,
+    user_is_staff_member,
+    user_roles_at,
+    user_scope_paths,
+)
+from jiaoliuba.appeals import policies, similarity, tracking
 from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
@@ -19,7 +26,15 @@ from jiaoliuba.appeals.choices import (
     ExtensionStatus,
     Status,
 )
-from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension, Mediation
+from jiaoliuba.appeals.models import (
+    Appeal,
+    AppealBand,
+    AppealEvent,
+    Attachment,
+    Extension,
+    Mediation,
+    RiskAlert,
+)
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.choices import SEGMENT
@@ -186,8 +201,6 @@ def my_appeals(
 
 def tracked_appeal(*, code: str) -> Appeal:
     """The appeal behind a tracking code, for whoever holds the code; 404 otherwise."""
-    from jiaoliuba.appeals import tracking
-
     wanted = tracking.normalize(code)
     appeal = (
         Appeal.objects.filter(tracking_code=wanted).select_related(*_RELATED).first()
@@ -394,8 +407,6 @@ def pending_extension(*, appeal: Appeal) -> Extension | None:
 
 
 def access_attachment(*, user: Any, appeal_id: int, attachment_id: int):
-    from jiaoliuba.appeals.models import Attachment
-
     appeal = access_appeal(user=user, appeal_id=appeal_id)
     attachment = Attachment.objects.filter(pk=attachment_id, appeal=appeal).first()
     if attachment is None:
@@ -425,11 +436,6 @@ def similar_open_appeals(
     community (staff: within their scope); another community answers 404. Never the
     user's own appeals and never anonymous ones. Callers show only what the public board
     may (presenters.similar_dict), not the text itself."""
-    from django.conf import settings
-
-    from jiaoliuba.accounts.selectors import resident_of, user_scope_paths
-    from jiaoliuba.appeals import similarity
-    from jiaoliuba.appeals.models import AppealBand
 
     if community is None or community.level != "community":
         raise NotFound(_("No such community."), code="community_not_found")
@@ -474,8 +480,6 @@ def similar_open_appeals(
 
 
 def risk_alerts_for(*, user: Any, open_only: bool = False) -> QuerySet:
-    from jiaoliuba.appeals.models import RiskAlert
-
     qs = RiskAlert.objects.filter(scope_q(user, field="region_path")).select_related(
         "community", "acknowledged_by"
     )

@@ -38,8 +38,9 @@ from jiaoliuba.appeals.intake import (
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.plain import risk_alert_dict
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
+from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
@@ -563,8 +564,6 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     """透明性: handled appeals of a community, street or district whose residents agreed
     to show them: category, dates, status, the description and the reply, with numbers
     and the filer's name scrubbed; no addresses, no people."""
-    from jiaoliuba.appeals.public import public_description, scrub
-
     region = region_get(code=code)
     if region.level not in ("community", "street", "district", "city"):
         raise NotFound(_("Not found."))
@@ -601,8 +600,6 @@ def similar(request: HttpRequest) -> HttpResponse:
     """The panel similar.js fills while a resident writes: open appeals in their community
     that read the same. Another community, or none chosen yet, shows nothing (the form
     must not fail)."""
-    from jiaoliuba.appeals.presenters import similar_dict
-
     try:
         community = region_get(code=request.GET.get("community", ""))
     except NotFound:

@@ -5,6 +5,7 @@ adds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import HouseholdRelation, Role, VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile, User
+from jiaoliuba.appeals import services as appeal_services
+from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.regions.choices import RegionLevel
@@ -168,10 +171,6 @@ DEMO_APPEALS = [
 def _load_appeals() -> int:
     """A handful of appeals in every state around 解放路社区, so the queue, the
     supervision lists and a resident's timeline have something to show."""
-    import datetime as dt
-
-    from jiaoliuba.appeals import services as appeal_services
-    from jiaoliuba.appeals.models import Appeal
 
     community = Region.objects.get(code="411702001001")
     if Appeal.objects.filter(community=community).exists():

@@ -158,7 +158,7 @@ def notify(
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from jiaoliuba.notifications.tasks import deliver
+    from jiaoliuba.notifications.tasks import deliver  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
     for pk in delivery_ids:
         try:
@@ -252,7 +252,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
                 next_attempt_at=next_at,
             )
             if updated and next_at is not None:
-                from jiaoliuba.notifications.tasks import deliver
+                from jiaoliuba.notifications.tasks import deliver  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
                 deliver.using(run_after=next_at).enqueue(delivery.pk)
         return "dead" if dead else "retry"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from jiaoliuba.accounts import services
@@ -55,8 +57,6 @@ def test_token_with_bad_password(client, make_staff):
 
 
 def test_expired_token_is_refused(client, make_staff):
-    import datetime as dt
-
     user = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
     _token, raw = services.api_token_create(user=user)
     ApiToken.objects.update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))

@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
-from jiaoliuba.accounts.selectors import user_is_staff_member
+from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.selectors import resident_of, user_is_staff_member
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
@@ -38,6 +39,7 @@ from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_get
 
 router = Router(tags=["appeals"])
@@ -69,8 +71,6 @@ def appeal_create(
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
     (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
     replay answers 200 with the appeal the first request created."""
-    from jiaoliuba.accounts.selectors import resident_of
-
     resident = resident_of(request.auth)
     intake, files = intake_from_data(
         request.POST, request.FILES, default_community=resident.community if resident else None
@@ -149,8 +149,6 @@ def appeal_similar(request: HttpRequest, community: str, content: str):
     `content`, for "其他居民已反映": category, status and a de-identified summary, never
     the text itself; the caller's own and anonymous appeals are left out. Another
     community answers 404."""
-    from jiaoliuba.regions.models import Region
-
     region = Region.objects.filter(code=community).first()
     return [
         similar_dict(a, score)
@@ -190,9 +188,7 @@ def _alert(alert) -> AlertOut:
 @router.post("/appeals/{appeal_id}/join", response={201: AppealOut})
 def appeal_join(request: HttpRequest, appeal_id: int):
     """ "+1": join an open appeal instead of filing the same matter again."""
-    from jiaoliuba.appeals.models import Appeal as AppealModel
-
-    master = AppealModel.objects.filter(
+    master = Appeal.objects.filter(
         pk=appeal_id, merged_into__isnull=True, is_anonymous=False
     ).first()
     if master is None:
@@ -308,8 +304,6 @@ def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
 def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
-    from jiaoliuba.accounts.models import User
-
     assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     if payload.assignee_id and assignee is None:
         raise ValidationFailed(

@@ -24,6 +24,7 @@ from jiaoliuba.appeals.models import (
 )
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, ValidationFailed
+from jiaoliuba.notifications.services import notify
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 
@@ -77,8 +78,6 @@ def _notify(
     **params: Any,
 ) -> None:
     """Inbox rows are written in the caller's transaction; deliveries leave on commit."""
-    from jiaoliuba.notifications.services import notify
-
     recipients = {u.pk: u for u in users if u is not None and getattr(u, "pk", None)}
     if not recipients:
         return

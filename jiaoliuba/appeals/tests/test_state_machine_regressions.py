@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import services
+from jiaoliuba.appeals import selectors, services
 from jiaoliuba.appeals.choices import (
     Priority,
 )
@@ -76,8 +76,6 @@ def test_reclassification_keeps_an_approved_extension(loop):
 
 @pytest.mark.django_db
 def test_resolving_settles_a_pending_extension(loop):
-    from jiaoliuba.appeals import selectors
-
     appeal, people, _now_box = loop
     services.appeal_accept(appeal=appeal, actor=people["grid1"])
     services.appeal_extension_request(

@@ -1,14 +1,24 @@
 """Issue 11: hazards are red unless a visible rule says why not; the model file is data
 only, refused when it does not match its manifest, and its loss never breaks intake."""
 
+import hashlib
 import json
+import os
+import pickle
 import shutil
+import subprocess
+import sys
 
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from jiaoliuba.core.models import AuditLog
+from jiaoliuba.testing.worker import database_url
 from jiaoliuba.triage import classifier, model
+from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
 from jiaoliuba.triage.models import TriageRule
+from jiaoliuba.triage.tasks import retrain
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +69,6 @@ def test_consultation_default_exception_keeps_questions_non_red():
 
 
 def test_admin_requires_a_reason_for_not_red_rules_and_audits_them(admin_client):
-    from jiaoliuba.core.models import AuditLog
-
     url = reverse("admin:triage_triagerule_add")
     form = {
         "name": "测试例外",
@@ -153,12 +161,9 @@ def test_a_mismatched_manifest_is_refused(model_files, client, admin_client):
 
 
 def test_a_pickle_is_refused(model_files, client, admin_client):
-    import pickle
-
     arrays, manifest = model_files
     arrays.write_bytes(pickle.dumps({"any": "object"}))
     content = json.loads(manifest.read_text(encoding="utf-8"))
-    import hashlib
 
     content["arrays_sha256"] = hashlib.sha256(arrays.read_bytes()).hexdigest()
     manifest.write_text(json.dumps(content), encoding="utf-8")
@@ -176,12 +181,6 @@ def test_healthy_model_is_reported(client):
 
 
 def _worker_once(*args: str) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from jiaoliuba.testing.worker import database_url
-
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -199,10 +198,6 @@ def _worker_once(*args: str) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_retrain_runs_on_its_own_queue_not_in_the_main_worker():
-    from django_tasks_db.models import DBTaskResult
-
-    from jiaoliuba.triage.tasks import retrain
-
     result = retrain.enqueue()
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.queue_name == "triage"
@@ -229,8 +224,6 @@ def test_hazards_told_calmly_are_red_by_the_default_rules(text):
 
 
 def test_migrated_database_holds_the_builtin_rules():
-    from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
-
     names = set(TriageRule.objects.values_list("name", flat=True))
     assert {r["name"] for r in builtin_rules()} <= names
     assert TriageRule.objects.get(name="危险：燃气、火情、用电").exclude == GAS_EXCLUDE

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,8 +11,10 @@ from jiaoliuba.triage.model import (
     SHIPPED_ARRAYS,
     SHIPPED_MANIFEST,
     StatModel,
+    brier,
     evaluate,
     load_jsonl,
+    reliability_table,
     test_corpus,
     train,
     training_files,
@@ -76,10 +79,6 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
             if r.priority != "red":
                 dump_flips.append(f"{r.priority}\t{r.category}\t{before}\t{r.content[:80]}")
     if model is not None:
-        import numpy as np
-
-        from jiaoliuba.triage.model import brier, reliability_table
-
         p_red, _prio, _cat = model.predict([r.content for r in rows], [r.type_hint for r in rows])
         is_red = np.asarray([r.priority == "red" for r in rows])
         result["calibration"] = {
