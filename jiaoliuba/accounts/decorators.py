@@ -13,14 +13,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
 from jiaoliuba.accounts import selectors
 from jiaoliuba.core.errors import NotFound
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 RESIDENT_SIGN_IN = "accounts:login"
 STAFF_SIGN_IN = "accounts:staff_login"
@@ -29,7 +30,7 @@ STAFF_SIGN_IN = "accounts:staff_login"
 def _guard(sign_in: str, allowed: Callable[[Any], bool] | None = None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), resolve_url(sign_in))
             if allowed is not None and not allowed(request.user):

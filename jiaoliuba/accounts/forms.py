@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -67,15 +69,17 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         communities = list(selectors.communities_for_choice())
-        self.fields["community"].choices = [("", _("Choose your community"))] + [
-            (c.code, f"{c.parent.name if c.parent else ''} · {c.name}") for c in communities
-        ]
+        cast(forms.ChoiceField, self.fields["community"]).choices = [
+            ("", _("Choose your community"))
+        ] + [(c.code, f"{c.parent.name if c.parent else ''} · {c.name}") for c in communities]
         code = self.data.get("community") or self.initial.get("community")
         grids = []
         for c in communities:
             if c.code == code:
                 grids = list(selectors.grids_of(community=c))
-        self.fields["grid"].choices = [("", _("Not sure"))] + [(g.code, g.name) for g in grids]
+        cast(forms.ChoiceField, self.fields["grid"]).choices = [("", _("Not sure"))] + [
+            (g.code, g.name) for g in grids
+        ]
 
 
 class RevealForm(forms.Form):
@@ -96,4 +100,7 @@ class ResidentSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(VerificationStatus.choices)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All")),
+            *list(VerificationStatus.choices),
+        ]

@@ -22,6 +22,7 @@ from jiaoliuba.accounts.forms import (
     RevealForm,
     StaffLoginForm,
 )
+from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
 from jiaoliuba.core.errors import ApplicationError
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
@@ -57,7 +58,7 @@ def resident_login(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def send_code(request: HttpRequest) -> HttpResponse:
+def send_code(request: HtmxRequest) -> HttpResponse:
     """htmx target of the 获取验证码 button; without JavaScript it re-renders the page."""
     form = PhoneForm(request.POST)
     ok, message = False, _("Please enter your mobile number.")
@@ -128,14 +129,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: SignedInRequest) -> HttpResponse:
     resident = selectors.resident_of(request.user)
     return render(request, "accounts/me.html", {"resident": resident})
 
 
 @resident_required
 @require_http_methods(["GET", "POST"])
-def me_profile(request: HttpRequest) -> HttpResponse:
+def me_profile(request: SignedInRequest) -> HttpResponse:
     resident = selectors.resident_of(request.user)
     assert resident is not None
     initial = {
@@ -174,7 +175,7 @@ def me_profile(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def grid_options(request: HttpRequest) -> HttpResponse:
+def grid_options(request: SignedInRequest) -> HttpResponse:
     """htmx: the <option>s of the grid list for the community just chosen."""
     code = request.GET.get("community", "")
     community = next((c for c in selectors.communities_for_choice() if c.code == code), None)
@@ -183,7 +184,7 @@ def grid_options(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resident_list(request: HttpRequest) -> HttpResponse:
+def resident_list(request: SignedInRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET or None)
     query = status = ""
     if form.is_valid():
@@ -207,14 +208,14 @@ def _detail_context(request: HttpRequest, resident, **extra):
 
 
 @staff_required
-def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_detail(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     return render(request, "accounts/resident_detail.html", _detail_context(request, resident))
 
 
 @staff_required
 @require_POST
-def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_reveal_phone(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     form = RevealForm(request.POST)
     full_phone, error = None, None
@@ -238,7 +239,7 @@ def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpRespons
 
 @staff_required
 @require_POST
-def resident_verify(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_verify(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     try:
         services.resident_verify(actor=request.user, resident=resident, ip=client_ip(request))

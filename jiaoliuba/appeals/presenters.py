@@ -70,8 +70,8 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
         "reply": appeal.reply,
         "rejection_reason": appeal.rejection_reason,
         "is_repeat": appeal.is_repeat,
-        "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
-        "handled_by": appeal.handling_region.name if appeal.handling_region_id else None,
+        "merged_into": appeal.merged_into.number if appeal.merged_into else None,
+        "handled_by": appeal.handling_region.name if appeal.handling_region else None,
         "rating": {"level": latest.level, "solved": latest.solved, "comment": latest.comment}
         if latest
         else None,

@@ -19,6 +19,7 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.decorators import signed_in, staff_required
 from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.choices import (
     STAFF_CHANNELS,
@@ -62,7 +63,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def appeal_new(request: HttpRequest) -> HttpResponse:
+def appeal_new(request: SignedInRequest) -> HttpResponse:
     resident = account_selectors.resident_of(request.user)
     values: dict = {
         "community": resident.community.code if resident and resident.community else "",
@@ -95,14 +96,14 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def appeal_desk_new(request: HttpRequest) -> HttpResponse:
+def appeal_desk_new(request: SignedInRequest) -> HttpResponse:
     values: dict = {
         "channel": Channel.PATROL
         if Role.GRID_WORKER in account_selectors.user_roles(request.user)
         else Channel.WINDOW
     }
     scope = account_selectors.user_scope_regions(request.user)
-    if scope and scope[0].level == "grid":
+    if scope and scope[0].level == "grid" and scope[0].parent:
         values |= {"community": scope[0].parent.code, "grid": scope[0].code}
     elif scope and scope[0].level == "community":
         values |= {"community": scope[0].code}
@@ -147,7 +148,7 @@ MY_PERIOD_FILTERS = (
 
 
 @signed_in
-def my_appeals(request: HttpRequest) -> HttpResponse:
+def my_appeals(request: SignedInRequest) -> HttpResponse:
     filters = {
         k: request.GET.get(k, "")[:100].replace("\x00", "") for k in ("q", "status", "period")
     }
@@ -258,7 +259,7 @@ def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) 
 
 
 @signed_in
-def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_detail(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
 
@@ -374,7 +375,7 @@ def _mediation(request: HttpRequest, appeal) -> Mediation:
 
 @signed_in
 @require_POST
-def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
+def appeal_action(request: SignedInRequest, appeal_id: int, action: str) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     handler = ACTIONS.get(action)
     if handler is None:
@@ -403,7 +404,7 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
 
 @signed_in
 @require_POST
-def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_withdraw(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     """撤回. A refusal renders the page with the error and its status (409 once accepted)."""
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     try:
@@ -421,7 +422,7 @@ def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_material(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     """补充材料: text and photos for an open appeal; the handler is told."""
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     try:
@@ -440,7 +441,7 @@ def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_reveal(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     context = _detail_context(request, appeal)
     try:
@@ -457,7 +458,7 @@ def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 @signed_in
-def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> FileResponse:
+def appeal_attachment(request: SignedInRequest, appeal_id: int, attachment_id: int) -> FileResponse:
     attachment = selectors.access_attachment(
         user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
     )
@@ -465,7 +466,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
 
 
 @staff_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "q")}
     qs = selectors.appeal_queue(
         user=request.user,
@@ -500,7 +501,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def appeal_map(request: HttpRequest) -> HttpResponse:
+def appeal_map(request: SignedInRequest) -> HttpResponse:
     """Appeals with a map point in the user's scope, as markers (when the deployment has
     tiles) and always as a list, so the page is useful without a map."""
     filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "period")}
@@ -549,7 +550,7 @@ def appeal_map(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def supervision(request: HttpRequest) -> HttpResponse:
+def supervision(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "appeals/supervision.html", selectors.supervision_overview(user=request.user)
     )
@@ -596,7 +597,7 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @signed_in
-def similar(request: HttpRequest) -> HttpResponse:
+def similar(request: SignedInRequest) -> HttpResponse:
     """The panel similar.js fills while a resident writes: open appeals in their community
     that read the same. Another community, or none chosen yet, shows nothing (the form
     must not fail)."""
@@ -618,7 +619,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def join(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     # Residents may join any open appeal the similar-list showed them, not only their own.
     master = selectors.access_joinable_appeal(appeal_id=appeal_id)
     try:
@@ -637,7 +638,7 @@ def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 @staff_required
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         alert = selectors.access_risk_alert(
             user=request.user, alert_id=int(request.POST.get("alert_id") or 0)

@@ -24,4 +24,5 @@ class TasksDbConfig(TasksAppConfig):
     Backend" is a plain string the package never translates)."""
 
     default = False
-    verbose_name = _("Background tasks")
+    # AppConfig takes lazy text; the package annotated its name as str.
+    verbose_name = _("Background tasks")  # type: ignore[assignment]

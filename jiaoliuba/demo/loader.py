@@ -133,6 +133,7 @@ def _load_residents(regions: dict[str, Region], count: int) -> int:
             user = account_services.resident_register(
                 phone=phone, display_name=name, grid=grid, address=address
             )
+            assert grid.parent is not None  # a grid lies in a community
             household = account_services.household_get_or_create(
                 community=grid.parent, grid=grid, address=address
             )

@@ -11,12 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from jiaoliuba.accounts.decorators import signed_in
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.notifications import selectors, services
 
 
 @signed_in
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.inbox_for(user=request.user, unread_only=unread_only), 30).get_page(
         request.GET.get("page")
@@ -41,7 +42,7 @@ def _safe_link(request: HttpRequest, link: str) -> bool:
 
 @signed_in
 @require_GET
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: SignedInRequest, notification_id: int) -> HttpResponse:
     """Opening a notification marks it read and follows its link; one without a link is
     shown here in full."""
     notification = selectors.access_notification(user=request.user, notification_id=notification_id)
@@ -53,7 +54,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @signed_in
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)
     if count:
         messages.success(

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.decorators import staff_required
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals import selectors as appeal_selectors
 from jiaoliuba.core import selectors as core_selectors
 from jiaoliuba.core import workdays
@@ -47,7 +48,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: SignedInRequest) -> HttpResponse:
     roles = account_selectors.user_roles(request.user)
     admin_like = request.user.is_staff or Role.CITY_ADMIN in roles or Role.DISTRICT_OFFICER in roles
     context = {

@@ -6,6 +6,7 @@ from ninja import File, Form, Header, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import resident_of, user_is_staff_member
+from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
@@ -49,22 +50,22 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-def _out(request: HttpRequest, appeal: Appeal) -> dict:
+def _out(request: ApiRequest, appeal: Appeal) -> dict:
     fresh = selectors.access_appeal(user=request.auth, appeal_id=appeal.pk)
     return appeal_dict(fresh, staff_view=selectors.is_staff_view(request.auth, fresh))
 
 
-def _get(request: HttpRequest, appeal_id: int) -> Appeal:
+def _get(request: ApiRequest, appeal_id: int) -> Appeal:
     return selectors.access_appeal(user=request.auth, appeal_id=appeal_id)
 
 
 @router.post("/appeals", response={200: AppealOut, 201: AppealOut})
 def appeal_create(
-    request: HttpRequest,
+    request: ApiRequest,
     form: Form[AppealForm],
-    photos: File[list[UploadedFile]] = None,
-    voice: File[UploadedFile] = None,
-    video: File[UploadedFile] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    voice: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    video: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
     """File an appeal (multipart form): content, type_hint, community, grid, address,
@@ -93,11 +94,11 @@ def appeal_create(
 
 @router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})
 def appeal_desk_create(
-    request: HttpRequest,
+    request: ApiRequest,
     form: Form[DeskAppealForm],
-    photos: File[list[UploadedFile]] = None,
-    voice: File[UploadedFile] = None,
-    video: File[UploadedFile] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    voice: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    video: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
     """Staff enter an appeal received offline (window, phone, home visit, venue, grid
@@ -116,7 +117,7 @@ def appeal_desk_create(
 
 @router.get("/appeals", response=list[AppealOut])
 def appeal_list(
-    request: HttpRequest,
+    request: ApiRequest,
     mine: bool = False,
     status: str = "",
     priority: str = "",
@@ -144,7 +145,7 @@ def appeal_list(
 
 
 @router.get("/appeals/similar", response=list[SimilarOut])
-def appeal_similar(request: HttpRequest, community: str, content: str):
+def appeal_similar(request: ApiRequest, community: str, content: str):
     """Open appeals in the caller's community (staff: in their scope) that read like
     `content`, for "其他居民已反映": category, status and a de-identified summary, never
     the text itself; the caller's own and anonymous appeals are left out. Another
@@ -159,14 +160,14 @@ def appeal_similar(request: HttpRequest, community: str, content: str):
 
 
 @router.get("/alerts", response=list[AlertOut])
-def alert_list(request: HttpRequest, open_only: bool = False):
+def alert_list(request: ApiRequest, open_only: bool = False):
     return [
         _alert(a) for a in selectors.risk_alerts_for(user=request.auth, open_only=open_only)[:200]
     ]
 
 
 @router.post("/alerts/{alert_id}/ack", response=AlertOut)
-def alert_ack(request: HttpRequest, alert_id: int):
+def alert_ack(request: ApiRequest, alert_id: int):
     alert = selectors.access_risk_alert(user=request.auth, alert_id=alert_id)
     return _alert(services.risk_alert_acknowledge(alert=alert, actor=request.auth))
 
@@ -186,7 +187,7 @@ def _alert(alert) -> AlertOut:
 
 
 @router.post("/appeals/{appeal_id}/join", response={201: AppealOut})
-def appeal_join(request: HttpRequest, appeal_id: int):
+def appeal_join(request: ApiRequest, appeal_id: int):
     """ "+1": join an open appeal instead of filing the same matter again."""
     master = Appeal.objects.filter(
         pk=appeal_id, merged_into__isnull=True, is_anonymous=False
@@ -198,7 +199,7 @@ def appeal_join(request: HttpRequest, appeal_id: int):
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
-def appeal_detail(request: HttpRequest, appeal_id: int):
+def appeal_detail(request: ApiRequest, appeal_id: int):
     """The appeal; `actions` lists what the caller may do to it now (the transition
     table's answer, the same as the appeal page's buttons)."""
     appeal = _get(request, appeal_id)
@@ -207,7 +208,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int):
 
 
 @router.get("/appeals/{appeal_id}/events", response=list[EventOut])
-def appeal_events(request: HttpRequest, appeal_id: int):
+def appeal_events(request: ApiRequest, appeal_id: int):
     appeal = _get(request, appeal_id)
     staff = selectors.is_staff_view(request.auth, appeal)
     return [
@@ -240,14 +241,14 @@ def _action_route(action: actions.Action) -> None:
     payload_type = PAYLOADS.get(action.name)
     if payload_type is None:
 
-        def handler(request: HttpRequest, appeal_id: int):
+        def handler(request: ApiRequest, appeal_id: int):
             appeal = _get(request, appeal_id)
             return _out(request, action.run(appeal=appeal, actor=request.auth, data={}))
 
-        handler.__annotations__ = {"request": HttpRequest, "appeal_id": int}
+        handler.__annotations__ = {"request": ApiRequest, "appeal_id": int}
     else:
 
-        def handler(request: HttpRequest, appeal_id: int, payload):  # type: ignore[misc]
+        def handler(request: ApiRequest, appeal_id: int, payload):  # type: ignore[misc]
             appeal = _get(request, appeal_id)
             data = payload.dict()
             return _out(request, action.run(appeal=appeal, actor=request.auth, data=data))
@@ -269,7 +270,7 @@ for _action in actions.REGISTRY.values():
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealOut)
-def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
+def appeal_rate(request: ApiRequest, appeal_id: int, payload: RateIn):
     appeal = _get(request, appeal_id)
     services.appeal_rate(
         appeal=appeal,
@@ -282,14 +283,14 @@ def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
 
 
 @router.post("/appeals/{appeal_id}/merge", response=AppealOut)
-def appeal_merge(request: HttpRequest, appeal_id: int, payload: MergeIn):
+def appeal_merge(request: ApiRequest, appeal_id: int, payload: MergeIn):
     appeal = _get(request, appeal_id)
     master = _get(request, payload.master_id)
     return _out(request, services.appeal_merge(appeal=appeal, master=master, actor=request.auth))
 
 
 @router.post("/appeals/{appeal_id}/repeat", response=AppealOut)
-def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
+def appeal_mark_repeat(request: ApiRequest, appeal_id: int, payload: RepeatIn):
     """Mark the appeal as a repeat of the same person's earlier appeal (its number); an
     earlier appeal outside the caller's scope answers 404, an anonymous one 400."""
     appeal = _get(request, appeal_id)
@@ -303,7 +304,7 @@ def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
-def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
+def appeal_dispatch(request: ApiRequest, appeal_id: int, payload: DispatchIn):
     assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     if payload.assignee_id and assignee is None:
         raise ValidationFailed(
@@ -321,7 +322,7 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})
-def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: ExtensionIn):
+def appeal_extension_request(request: ApiRequest, appeal_id: int, payload: ExtensionIn):
     ext = services.appeal_extension_request(
         appeal=_get(request, appeal_id),
         actor=request.auth,
@@ -333,7 +334,7 @@ def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: Exte
 
 @router.post("/appeals/{appeal_id}/extensions/{extension_id}/decide", response=ExtensionOut)
 def appeal_extension_decide(
-    request: HttpRequest, appeal_id: int, extension_id: int, payload: DecideIn
+    request: ApiRequest, appeal_id: int, extension_id: int, payload: DecideIn
 ):
     appeal = _get(request, appeal_id)
     extension = Extension.objects.filter(pk=extension_id, appeal=appeal).first()
@@ -345,7 +346,7 @@ def appeal_extension_decide(
 
 
 @router.post("/appeals/{appeal_id}/follow-up", response={201: EventOut})
-def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
+def appeal_follow_up(request: ApiRequest, appeal_id: int, payload: FollowUpIn):
     event = services.appeal_follow_up(
         appeal=_get(request, appeal_id),
         actor=request.auth,
@@ -356,7 +357,7 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
 
 
 @router.post("/appeals/{appeal_id}/reveal-submitter", response=SubmitterRevealOut)
-def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+def appeal_reveal_submitter(request: ApiRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):
         raise PermissionDenied(
@@ -368,7 +369,7 @@ def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: Reaso
 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}")
-def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
+def appeal_attachment(request: ApiRequest, appeal_id: int, attachment_id: int):
     """The file itself, only to those who may see the appeal (media is never public)."""
     attachment = selectors.access_attachment(
         user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
@@ -377,7 +378,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
 
 
 @router.post("/appeals/{appeal_id}/withdraw", response=AppealOut)
-def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
+def appeal_withdraw(request: ApiRequest, appeal_id: int, payload: WithdrawIn):
     """撤回 by the resident who filed it, while nobody has accepted it (submitted or
     dispatched). Afterwards: 409 `not_withdrawable`; with residents joined: 409 `has_joiners`."""
     return _out(
@@ -390,10 +391,10 @@ def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
 
 @router.post("/appeals/{appeal_id}/material", response={201: EventOut})
 def appeal_add_material(
-    request: HttpRequest,
+    request: ApiRequest,
     appeal_id: int,
     form: Form[MaterialForm],
-    photos: File[list[UploadedFile]] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
 ):
     """补充材料 (multipart form): `text` and/or files `photos`, by the resident who filed
     the appeal, while it is open; the handler is told. A finished appeal: 409

@@ -26,4 +26,4 @@ def region_list(request: HttpRequest, parent: str = ""):
 @router.get("/regions/{code}", response=RegionOut)
 def region_detail(request: HttpRequest, code: str):
     region = selectors.region_get(code=code)
-    return region_out(region, region.parent.code if region.parent_id else None)
+    return region_out(region, region.parent.code if region.parent else None)

@@ -139,8 +139,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(json.dumps(folds, ensure_ascii=False, indent=1))
         elif action == "evaluate":
-            model = classifier.active_model()
-            report = _report(model, test_corpus())
+            current = classifier.active_model()
+            report = _report(current, test_corpus())
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
         elif action == "ship":
             model, metrics, n = services.triage_model_build()
