@@ -198,7 +198,7 @@ STAFF_BUTTONS = (
 )
 
 
-def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) -> dict:
+def _detail_context(request: SignedInRequest, appeal, *, typed: dict | None = None) -> dict:
     """`typed`: after a refused action, {action: the form as posted}, so the page shows
     the error with the text the person typed still in its field."""
     staff = selectors.is_staff_view(request.user, appeal)

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, routing
 from jiaoliuba.appeals.choices import (
     ExtensionStatus,
@@ -33,7 +34,7 @@ def _event(
     appeal: Appeal,
     kind: str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     from_status: str = "",
     to_status: str = "",
     message: str = "",
@@ -154,7 +155,7 @@ def _move(fresh: Appeal, old_status: str, fields: Iterable[str]) -> None:
         )
 
 
-def _settle_pending_extension(appeal: Appeal, actor: Any, why: str) -> None:
+def _settle_pending_extension(appeal: Appeal, actor: User, why: str) -> None:
     """Handling ended or moved: a request for more time can no longer be decided."""
     Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.REFUSED,

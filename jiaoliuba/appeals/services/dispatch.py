@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, routing, selectors, transitions
 from jiaoliuba.appeals.choices import (
     Category,
@@ -49,10 +50,10 @@ def _auto_dispatch(appeal: Appeal) -> None:
 def _dispatch(
     appeal: Appeal,
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     role: str,
-    assignee: Any,
+    assignee: User | None,
     reason: str,
     extra_notify: list[Any] | None = None,
 ) -> None:
@@ -124,10 +125,10 @@ def _dispatch(
 def appeal_dispatch(
     *,
     appeal: Appeal,
-    actor: Any,
+    actor: User,
     region: Region,
     role: str,
-    assignee: Any = None,
+    assignee: User | None = None,
     reason: str = "",
     to_unit: bool = False,
 ) -> Appeal:
@@ -165,7 +166,7 @@ def appeal_dispatch(
 
 
 def appeal_correct_triage(
-    *, appeal: Appeal, actor: Any, priority: str, category: str, reason: str
+    *, appeal: Appeal, actor: User, priority: str, category: str, reason: str
 ) -> Appeal:
     """Staff correct the classification; the deadlines follow the new priority and the
     correction is kept as training data."""
@@ -236,7 +237,7 @@ def appeal_correct_triage(
     return fresh
 
 
-def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
+def appeal_confirm_triage(*, appeal: Appeal, actor: User) -> Appeal:
     """Manual triage: a person agrees with a low-confidence verdict."""
     if not transitions.permits("confirm_triage", actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, policies, risk, selectors, similarity, tracking
 from jiaoliuba.appeals.choices import (
     OPEN_STATUSES,
@@ -118,10 +119,10 @@ def _find_repeat(appeal: Appeal) -> Appeal | None:
 
 def appeal_submit(
     *,
-    submitter: Any,
+    submitter: User | None,
     intake: Intake,
     files: list[CleanFile] | None = None,
-    created_by: Any = None,
+    created_by: User | None = None,
     idempotency_key: str = "",
 ) -> tuple[Appeal, bool]:
     """File an appeal (online by a resident, or offline by staff for one). Returns
@@ -265,7 +266,7 @@ def _enqueue_risk_check(appeal_id: int) -> None:
     risk_check.enqueue(appeal_id)
 
 
-def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
+def appeal_join(*, master: Appeal, resident: User, note: str = "") -> Appeal:
     """“+1”: a resident who has the same matter as an open appeal joins it instead of
     filing a new one. Their appeal is recorded merged into the master, so it counts as
     received, follows the master and brings them its feedback."""

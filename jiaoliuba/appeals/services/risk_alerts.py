@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import risk, routing
 from jiaoliuba.appeals.choices import Category
 from jiaoliuba.appeals.models import (
@@ -74,7 +75,7 @@ def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
         return "；".join(risk_evidence_text(kind, evidence)) or "—"
 
 
-def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
+def risk_alert_acknowledge(*, alert: Any, actor: User) -> Any:
     updated = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=clock.now()
     )

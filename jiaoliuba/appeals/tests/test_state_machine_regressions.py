@@ -11,9 +11,12 @@ from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals import selectors, services
 from jiaoliuba.appeals.choices import (
     Priority,
+    RatingLevel,
+    Status,
 )
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
+from jiaoliuba.core.errors import PermissionDenied
 from jiaoliuba.testing.fixtures import (
     JIEFANG,
     JIEFANG_G1,
@@ -83,3 +86,18 @@ def test_resolving_settles_a_pending_extension(loop):
     )
     services.appeal_resolve(appeal=appeal, actor=people["grid1"], reply="已协调解决")
     assert selectors.supervision_overview(user=people["cstaff"])["extensions"] == []
+
+
+# --- found by typing the actors as User ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rating_without_a_person_or_a_tracking_code_is_refused(loop):
+    # It was an AttributeError (a 500): nobody's pk was read.
+    appeal, people, _now_box = loop
+    services.appeal_accept(appeal=appeal, actor=people["grid1"])
+    services.appeal_resolve(appeal=appeal, actor=people["grid1"], reply="已协调解决")
+    with pytest.raises(PermissionDenied):
+        services.appeal_rate(appeal=appeal, actor=None, level=RatingLevel.SATISFIED, solved=True)
+    appeal.refresh_from_db()
+    assert appeal.status == Status.RESOLVED
