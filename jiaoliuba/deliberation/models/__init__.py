@@ -1,3 +1,19 @@
+from jiaoliuba.deliberation.models.comments import Comment
+from jiaoliuba.deliberation.models.events import TopicEvent
+from jiaoliuba.deliberation.models.follows import TopicFollow
+from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
+from jiaoliuba.deliberation.models.participation import ParticipationAct
+from jiaoliuba.deliberation.models.support import SupportThreshold, TopicSupport
 from jiaoliuba.deliberation.models.topic import Topic
 
-__all__ = ["Topic"]
+__all__ = [
+    "Comment",
+    "CommentFlag",
+    "ParticipationAct",
+    "SensitiveWord",
+    "SupportThreshold",
+    "Topic",
+    "TopicEvent",
+    "TopicFollow",
+    "TopicSupport",
+]
