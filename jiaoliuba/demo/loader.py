@@ -20,6 +20,7 @@ from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.demo.history import load_history
+from jiaoliuba.demo.topics import load_topics
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
@@ -92,7 +93,6 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[3/5] residents: created {created_residents}")
     created_appeals = _load_appeals()
     say(f"[4/5] appeals: created {created_appeals}")
-    from jiaoliuba.demo.topics import load_topics
 
     created_topics = load_topics(resident_phone=DEMO_RESIDENT_PHONE)
     say(f"[4/5] deliberation topics: created {created_topics}")

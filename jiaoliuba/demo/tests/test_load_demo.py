@@ -13,6 +13,7 @@ from jiaoliuba.dashboards import selectors as dashboard_selectors
 from jiaoliuba.dashboards import services as dashboard_services
 from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import parse_period
+from jiaoliuba.deliberation.models import Comment, Topic
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
 from jiaoliuba.regions.models import Region
 
@@ -85,8 +86,6 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
 
 
 def test_demo_has_the_seeds_topics_with_support_comments_and_an_answer():
-    from jiaoliuba.deliberation.models import Comment, Topic
-
     call_command("load_demo", "--residents", "150", stdout=io.StringIO())
     titles = set(Topic.objects.values_list("title", flat=True))
     for words in (
