@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jiaoliuba.api.api import api
-from jiaoliuba.core import views as core_views
+from jiaoliuba.portal import views as portal_views
 
 urlpatterns = [
     path("", include("jiaoliuba.portal.urls")),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("jiaoliuba.appeals.urls")),
     path("", include("jiaoliuba.dashboards.urls")),
     path("", include("jiaoliuba.deliberation.urls")),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors
+from jiaoliuba.accounts.choices import VerificationStatus
 
 
 class PhoneForm(forms.Form):
@@ -66,15 +69,17 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         communities = list(selectors.communities_for_choice())
-        self.fields["community"].choices = [("", _("Choose your community"))] + [
-            (c.code, f"{c.parent.name if c.parent else ''} · {c.name}") for c in communities
-        ]
+        cast(forms.ChoiceField, self.fields["community"]).choices = [
+            ("", _("Choose your community"))
+        ] + [(c.code, f"{c.parent.name if c.parent else ''} · {c.name}") for c in communities]
         code = self.data.get("community") or self.initial.get("community")
         grids = []
         for c in communities:
             if c.code == code:
                 grids = list(selectors.grids_of(community=c))
-        self.fields["grid"].choices = [("", _("Not sure"))] + [(g.code, g.name) for g in grids]
+        cast(forms.ChoiceField, self.fields["grid"]).choices = [("", _("Not sure"))] + [
+            (g.code, g.name) for g in grids
+        ]
 
 
 class RevealForm(forms.Form):
@@ -94,7 +99,8 @@ class ResidentSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Verification"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from jiaoliuba.accounts.choices import VerificationStatus
-
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All")), *list(VerificationStatus.choices)]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All")),
+            *list(VerificationStatus.choices),
+        ]

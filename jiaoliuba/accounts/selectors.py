@@ -9,18 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role, VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
+from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.core import crypto
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.core.validators import normalize_mobile
+from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
 _CACHE_ATTR = "_jiaoliuba_roles_at"
 
 
-def user_roles_at(user: Any) -> dict[str, list[str]]:
+def user_roles_at(user: Viewer) -> dict[str, list[str]]:
     """{role: [region paths]} for the user, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
@@ -35,15 +37,15 @@ def user_roles_at(user: Any) -> dict[str, list[str]]:
     return cached
 
 
-def user_roles(user: Any) -> set[str]:
+def user_roles(user: Viewer) -> set[str]:
     return set(user_roles_at(user))
 
 
-def user_is_staff_member(user: Any) -> bool:
+def user_is_staff_member(user: Viewer) -> bool:
     return bool(user_roles(user) & STAFF_ROLES)
 
 
-def user_scope_paths(user: Any, *, roles: frozenset[str] = STAFF_ROLES) -> list[str]:
+def user_scope_paths(user: Viewer, *, roles: frozenset[str] = STAFF_ROLES) -> list[str]:
     """The region paths whose subtrees the user covers through the given roles, with
     nested paths removed (a street officer who is also a grid worker inside that street
     needs only the street)."""
@@ -55,7 +57,7 @@ def user_scope_paths(user: Any, *, roles: frozenset[str] = STAFF_ROLES) -> list[
     return kept
 
 
-def scope_q(user: Any, *, field: str, roles: frozenset[str] = STAFF_ROLES) -> Q:
+def scope_q(user: Viewer, *, field: str, roles: frozenset[str] = STAFF_ROLES) -> Q:
     """A Q that keeps rows whose region path `field` lies in the user's scope; matches
     nothing for a user without a staff role."""
     condition = Q(pk__in=[])
@@ -64,7 +66,7 @@ def scope_q(user: Any, *, field: str, roles: frozenset[str] = STAFF_ROLES) -> Q:
     return condition
 
 
-def user_scope_regions(user: Any) -> list[Region]:
+def user_scope_regions(user: Viewer) -> list[Region]:
     paths = user_scope_paths(user)
     return list(Region.objects.filter(path__in=paths).order_by("path"))
 
@@ -72,7 +74,7 @@ def user_scope_regions(user: Any) -> list[Region]:
 # --- residents ---------------------------------------------------------------------
 
 
-def residents_visible_to(user: Any) -> QuerySet[ResidentProfile]:
+def residents_visible_to(user: Viewer) -> QuerySet[ResidentProfile]:
     """Residents whose grid (or community, when they have not named a grid) lies in the
     user's scope. A grid worker's scope holds no community node, so they see exactly the
     residents of their grid."""
@@ -82,7 +84,7 @@ def residents_visible_to(user: Any) -> QuerySet[ResidentProfile]:
 
 
 def resident_list(
-    *, user: Any, query: str = "", status: str = "", region_code: str = ""
+    *, user: Viewer, query: str = "", status: str = "", region_code: str = ""
 ) -> QuerySet[ResidentProfile]:
     qs = residents_visible_to(user)
     if status in VerificationStatus.values:
@@ -101,11 +103,9 @@ def resident_list(
     return qs.order_by("region_path", "pk")
 
 
-def access_resident(*, user: Any, resident_id: int) -> ResidentProfile:
+def access_resident(*, user: Viewer, resident_id: int) -> ResidentProfile:
     """The resident if the user may see them (themself, or in a staff scope); else 404."""
-    own = getattr(user, "is_authenticated", False) and ResidentProfile.objects.filter(
-        pk=resident_id, user=user
-    )
+    own = isinstance(user, User) and ResidentProfile.objects.filter(pk=resident_id, user=user)
     if own and own.exists():
         return own.select_related("user", "community", "grid", "household").get()
     resident = residents_visible_to(user).filter(pk=resident_id).first()
@@ -114,8 +114,8 @@ def access_resident(*, user: Any, resident_id: int) -> ResidentProfile:
     return resident
 
 
-def resident_of(user: Any) -> ResidentProfile | None:
-    if not getattr(user, "is_authenticated", False):
+def resident_of(user: Viewer) -> ResidentProfile | None:
+    if not isinstance(user, User):
         return None
     return (
         ResidentProfile.objects.select_related("community", "grid", "household")
@@ -124,7 +124,7 @@ def resident_of(user: Any) -> ResidentProfile | None:
     )
 
 
-def resident_counts(*, user: Any) -> dict[str, int]:
+def resident_counts(*, user: Viewer) -> dict[str, int]:
     rows = residents_visible_to(user).values("verification_status").annotate(n=Count("pk"))
     counts = {row["verification_status"]: row["n"] for row in rows}
     return {
@@ -146,8 +146,6 @@ def user_by_phone(*, phone: str) -> User | None:
 
 def communities_for_choice() -> QuerySet[Region]:
     """Communities a resident may pick as home; region names are public."""
-    from jiaoliuba.regions.choices import RegionLevel
-
     return (
         Region.objects.filter(level=RegionLevel.COMMUNITY).select_related("parent").order_by("path")
     )
@@ -157,7 +155,7 @@ def grids_of(*, community: Region) -> QuerySet[Region]:
     return Region.objects.filter(parent=community).order_by("code")
 
 
-def user_role_assignments(*, user: Any) -> QuerySet[RoleAssignment]:
+def user_role_assignments(*, user: User) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user=user)
         .select_related("region")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -47,7 +46,12 @@ def phone_hash(phone: str) -> str:
 
 
 def user_create_staff(
-    *, username: str, password: str, display_name: str = "", phone: str = "", actor: Any = None
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    phone: str = "",
+    actor: User | None = None,
 ) -> User:
     username = username.strip()
     if not username:
@@ -250,7 +254,7 @@ def resident_register(
     community: Region | None = None,
     grid: Region | None = None,
     address: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> User:
     phone = normalize_mobile(phone)
     community, grid = _community_and_grid(community, grid)
@@ -293,7 +297,7 @@ def user_set_large_text(*, user: User, on: bool) -> None:
 
 def resident_profile_update(
     *,
-    actor: Any,
+    actor: User,
     resident: ResidentProfile,
     display_name: str | None = None,
     community: Region | None = None,
@@ -368,7 +372,7 @@ def _resident_path(resident: ResidentProfile) -> str:
 
 
 def resident_verify(
-    *, actor: Any, resident: ResidentProfile, ip: str | None = None
+    *, actor: User, resident: ResidentProfile, ip: str | None = None
 ) -> ResidentProfile:
     """Staff confirm a resident lives where they say (in person or by household record)."""
     if not policies.may_any(
@@ -404,7 +408,7 @@ def resident_verify(
 
 def _reveal(
     *,
-    actor: Any,
+    actor: User,
     resident: ResidentProfile,
     field: str,
     reason: str,
@@ -424,7 +428,7 @@ def _reveal(
 
 
 def resident_reveal_phone(
-    *, actor: Any, resident: ResidentProfile, reason: str, ip: str | None = None
+    *, actor: User, resident: ResidentProfile, reason: str, ip: str | None = None
 ) -> str:
     _reveal(
         actor=actor,
@@ -449,7 +453,7 @@ def household_get_or_create(
 # --- roles -------------------------------------------------------------------------------
 
 
-def role_assign(*, actor: Any, user: User, role: str, region: Region) -> RoleAssignment:
+def role_assign(*, actor: User | None, user: User, role: str, region: Region) -> RoleAssignment:
     if role not in Role.values or role == Role.RESIDENT:
         raise ValidationFailed(_("Unknown role."), code="invalid_role")
     if region.level not in ROLE_LEVELS[role]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import policies, selectors, services
+from jiaoliuba.accounts.decorators import resident_required, staff_required
 from jiaoliuba.accounts.forms import (
     CodeForm,
     PhoneForm,
@@ -23,38 +22,12 @@ from jiaoliuba.accounts.forms import (
     RevealForm,
     StaffLoginForm,
 )
-from jiaoliuba.core.errors import ApplicationError, NotFound
+from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
+from jiaoliuba.core.errors import ApplicationError
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
 
 BACKEND = "jiaoliuba.accounts.backends.StaffPasswordBackend"
-
-
-def staff_required(view):
-    """Staff pages: sign-in required; anyone without a staff role gets 404, as if the
-    page did not exist for them."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/staff/login/?next={request.path}")
-        if not selectors.user_is_staff_member(request.user):
-            raise NotFound(_("Not found."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def resident_required(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        if selectors.resident_of(request.user) is None:
-            raise NotFound(_("Not found."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -85,7 +58,7 @@ def resident_login(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def send_code(request: HttpRequest) -> HttpResponse:
+def send_code(request: HtmxRequest) -> HttpResponse:
     """htmx target of the 获取验证码 button; without JavaScript it re-renders the page."""
     form = PhoneForm(request.POST)
     ok, message = False, _("Please enter your mobile number.")
@@ -156,14 +129,14 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: SignedInRequest) -> HttpResponse:
     resident = selectors.resident_of(request.user)
     return render(request, "accounts/me.html", {"resident": resident})
 
 
 @resident_required
 @require_http_methods(["GET", "POST"])
-def me_profile(request: HttpRequest) -> HttpResponse:
+def me_profile(request: SignedInRequest) -> HttpResponse:
     resident = selectors.resident_of(request.user)
     assert resident is not None
     initial = {
@@ -202,7 +175,7 @@ def me_profile(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def grid_options(request: HttpRequest) -> HttpResponse:
+def grid_options(request: SignedInRequest) -> HttpResponse:
     """htmx: the <option>s of the grid list for the community just chosen."""
     code = request.GET.get("community", "")
     community = next((c for c in selectors.communities_for_choice() if c.code == code), None)
@@ -211,7 +184,7 @@ def grid_options(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def resident_list(request: HttpRequest) -> HttpResponse:
+def resident_list(request: SignedInRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET or None)
     query = status = ""
     if form.is_valid():
@@ -235,14 +208,14 @@ def _detail_context(request: HttpRequest, resident, **extra):
 
 
 @staff_required
-def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_detail(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     return render(request, "accounts/resident_detail.html", _detail_context(request, resident))
 
 
 @staff_required
 @require_POST
-def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_reveal_phone(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     form = RevealForm(request.POST)
     full_phone, error = None, None
@@ -266,7 +239,7 @@ def resident_reveal_phone(request: HttpRequest, resident_id: int) -> HttpRespons
 
 @staff_required
 @require_POST
-def resident_verify(request: HttpRequest, resident_id: int) -> HttpResponse:
+def resident_verify(request: SignedInRequest, resident_id: int) -> HttpResponse:
     resident = selectors.access_resident(user=request.user, resident_id=resident_id)
     try:
         services.resident_verify(actor=request.user, resident=resident, ip=client_ip(request))

@@ -128,6 +128,7 @@ api = JiaoliubaAPI(
     parser=NulCheckingParser(),
 )
 api.add_router("/auth/", auth_router)
+# people before regions: its /regions/mine must match before /regions/{code}.
 api.add_router("/", people_router)
 api.add_router("/", regions_router)
 api.add_router("/", appeals_router)

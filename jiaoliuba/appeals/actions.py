@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import services
 from jiaoliuba.appeals.models import Appeal
 
@@ -30,7 +31,7 @@ class Action:
     def api_path(self) -> str:
         return self.path or self.name
 
-    def run(self, *, appeal: Appeal, actor: Any, data: Mapping[str, Any]) -> Appeal:
+    def run(self, *, appeal: Appeal, actor: User, data: Mapping[str, Any]) -> Appeal:
         call: Callable[..., Appeal] = getattr(services, self.service)
         kwargs = {kwarg: data.get(name, "") for name, kwarg in self.fields.items()}
         return call(appeal=appeal, actor=actor, **kwargs)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_roles_at
 from jiaoliuba.appeals.models import Appeal
 
@@ -27,7 +26,7 @@ ESCALATION_ROLE = {
 }
 
 
-def _holds(user: Any, roles: frozenset[str], contains: str, *, strictly: bool = False) -> bool:
+def _holds(user: User, roles: frozenset[str], contains: str, *, strictly: bool = False) -> bool:
     for role, paths in user_roles_at(user).items():
         if role in roles:
             for path in paths:
@@ -36,16 +35,16 @@ def _holds(user: Any, roles: frozenset[str], contains: str, *, strictly: bool = 
     return False
 
 
-def may_dispatch(user: Any, appeal: Appeal) -> bool:
+def may_dispatch(user: User, appeal: Appeal) -> bool:
     return _holds(user, DISPATCH_ROLES, appeal.region_path)
 
 
-def triages_appeals(user: Any) -> bool:
+def triages_appeals(user: User) -> bool:
     """Whether the user dispatches, and so triages, incoming appeals somewhere."""
     return any(role in DISPATCH_ROLES for role in user_roles_at(user))
 
 
-def may_handle(user: Any, appeal: Appeal) -> bool:
+def may_handle(user: User, appeal: Appeal) -> bool:
     """The assignee; or, while the appeal waits at a unit without a named handler, anyone
     holding the unit's role there."""
     if appeal.assignee_id is not None:
@@ -55,7 +54,7 @@ def may_handle(user: Any, appeal: Appeal) -> bool:
     return _holds(user, frozenset({appeal.handling_role}), appeal.handling_region.path)
 
 
-def may_supervise(user: Any, appeal: Appeal) -> bool:
+def may_supervise(user: User, appeal: Appeal) -> bool:
     """Staff above the unit handling the appeal (督办, extensions, reviews)."""
     region = appeal.handling_region
     if region is None:
@@ -64,7 +63,7 @@ def may_supervise(user: Any, appeal: Appeal) -> bool:
     return _holds(user, SUPERVISE_ROLES, region.path, strictly=strictly)
 
 
-def may_reveal_submitter(user: Any) -> bool:
+def may_reveal_submitter(user: User) -> bool:
     return bool(user.has_perm("appeals.reveal_anonymous_submitter"))
 
 
@@ -81,7 +80,7 @@ _RANK: dict[str, int] = {
 }
 
 
-def may_urge(user: Any, appeal: Appeal) -> bool:
+def may_urge(user: User, appeal: Appeal) -> bool:
     """催办 and manual 督办: staff whose scope covers the handling unit and who stand above
     the handler, either at a higher level of the tree or in a more senior post of the same
     unit (a secretary urging community staff). Nobody urges themselves or a peer, and

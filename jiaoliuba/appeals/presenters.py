@@ -11,6 +11,7 @@ from jiaoliuba.appeals.choices import OPEN_STATUSES, EventKind
 from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.appeals.plain import first_response_state, triage_explained
 from jiaoliuba.appeals.progress import staff_post_label
+from jiaoliuba.appeals.public import public_description
 from jiaoliuba.core import clock
 from jiaoliuba.core.masking import mask_phone
 
@@ -69,8 +70,8 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
         "reply": appeal.reply,
         "rejection_reason": appeal.rejection_reason,
         "is_repeat": appeal.is_repeat,
-        "merged_into": appeal.merged_into.number if appeal.merged_into_id else None,
-        "handled_by": appeal.handling_region.name if appeal.handling_region_id else None,
+        "merged_into": appeal.merged_into.number if appeal.merged_into else None,
+        "handled_by": appeal.handling_region.name if appeal.handling_region else None,
         "rating": {"level": latest.level, "solved": latest.solved, "comment": latest.comment}
         if latest
         else None,
@@ -162,8 +163,6 @@ def event_dict(
 def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
     """What another resident may see of an appeal in the similar-appeal list: only what
     the public board shows (category, status, a scrubbed summary), never names."""
-    from jiaoliuba.appeals.public import summary
-
     return {
         "id": appeal.pk,
         "number": appeal.number or "",
@@ -172,6 +171,6 @@ def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
         "status": appeal.status,
         "status_label": appeal.get_status_display(),
         "received_at": appeal.received_at,
-        "summary": summary(appeal.content),
+        "summary": public_description(appeal.content, limit=60, hide_digit_runs=True),
         "score": round(score, 3),
     }

@@ -128,4 +128,4 @@ def staff_post_label(actor: Any, appeal: Appeal | None) -> str:
         return _("Staff")
     post = held[0]
     # The region name is data passed as an argument, never part of the format string.
-    return str(_POST_LABELS[post.role]) % {"region": post.region.name}
+    return str(_POST_LABELS[Role(post.role)]) % {"region": post.region.name}

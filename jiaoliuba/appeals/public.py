@@ -16,25 +16,28 @@ def scrub(text: str) -> str:
     return _ROOM.sub("[门牌已隐去]", text)
 
 
+_DIGITS = re.compile(r"\d{3,}")
+
+
 def public_description(
-    content: str, *, names: list[str] | tuple[str, ...] = (), limit: int = 300
+    content: str,
+    *,
+    names: list[str] | tuple[str, ...] = (),
+    limit: int = 300,
+    hide_digit_runs: bool = False,
 ) -> str:
-    """The resident's description as the public board shows it: numbers scrubbed, the
-    filer's own name (when it appears in the text) hidden, and cut to a summary."""
+    """The resident's description as other people see it: numbers scrubbed, the filer's
+    own name (when it appears in the text) hidden, on one line, cut to `limit`.
+
+    The public board shows it (300 characters). The "similar appeals" hint shows other
+    residents a 60-character summary with `hide_digit_runs`: any run of three or more
+    digits the patterns missed (a bare "502", a number written with spaces) is hidden
+    too, as a line that short is read for exactly such details."""
     text = scrub(content)
     for name in names:
         if name and len(name) >= 2:
             text = text.replace(name, "[姓名已隐去]")
+    if hide_digit_runs:
+        text = _DIGITS.sub("…", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_DIGITS = re.compile(r"\d{3,}")
-
-
-def summary(text: str, limit: int = 60) -> str:
-    """A short de-identified line for other residents: scrubbed as on the public page,
-    and any run of three or more digits the patterns missed (a bare "502", a number
-    written with spaces) hidden too."""
-    clean = _DIGITS.sub("…", scrub(text))
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.selectors import scope_q, user_is_staff_member, user_roles_at
-from jiaoliuba.appeals import policies
+from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.selectors import (
+    resident_of,
+    scope_q,
+    user_is_staff_member,
+    user_roles_at,
+    user_scope_paths,
+)
+from jiaoliuba.accounts.types import Viewer
+from jiaoliuba.appeals import policies, similarity, tracking
 from jiaoliuba.appeals.choices import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
@@ -19,7 +28,15 @@ from jiaoliuba.appeals.choices import (
     ExtensionStatus,
     Status,
 )
-from jiaoliuba.appeals.models import Appeal, AppealEvent, Extension, Mediation
+from jiaoliuba.appeals.models import (
+    Appeal,
+    AppealBand,
+    AppealEvent,
+    Attachment,
+    Extension,
+    Mediation,
+    RiskAlert,
+)
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.choices import SEGMENT
@@ -37,7 +54,7 @@ _RELATED = (
 )
 
 
-def _scope_q(user: Any) -> Q:
+def _scope_q(user: Viewer) -> Q:
     """The user's staff scope, plus for a grid worker the appeals of their community that
     name no grid: nobody knows yet whose grid they belong to, and the grid workers who
     walk the community are the ones likely to recognise the place."""
@@ -49,13 +66,13 @@ def _scope_q(user: Any) -> Q:
     return condition
 
 
-def appeals_in_scope(user: Any) -> QuerySet[Appeal]:
+def appeals_in_scope(user: Viewer) -> QuerySet[Appeal]:
     return Appeal.objects.filter(_scope_q(user)).select_related(*_RELATED)
 
 
-def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
+def access_appeal(*, user: Viewer, appeal_id: int) -> Appeal:
     """The appeal if the user filed it or it lies in their staff scope; otherwise 404."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         raise NotFound(_("No such appeal."), code="appeal_not_found")
     appeal = (
         Appeal.objects.filter(
@@ -69,7 +86,7 @@ def access_appeal(*, user: Any, appeal_id: int) -> Appeal:
     return appeal
 
 
-def appeal_in_scope_by_reference(*, user: Any, reference: str | int) -> Appeal:
+def appeal_in_scope_by_reference(*, user: Viewer, reference: str | int) -> Appeal:
     """An appeal in the user's staff scope by its number (or id), as staff type it into a
     form; anything else answers 404."""
     raw = str(reference).strip()
@@ -82,7 +99,7 @@ def appeal_in_scope_by_reference(*, user: Any, reference: str | int) -> Appeal:
     return found
 
 
-def access_appeal_by_reference(*, user: Any, reference: str) -> Appeal:
+def access_appeal_by_reference(*, user: Viewer, reference: str) -> Appeal:
     """An appeal by the number (or id) a person typed into a form, if `access_appeal`
     lets them see it; otherwise 404."""
     raw = str(reference).strip()
@@ -137,7 +154,7 @@ def access_joinable_appeal(*, appeal_id: int) -> Appeal:
     return master
 
 
-def is_staff_view(user: Any, appeal: Appeal) -> bool:
+def is_staff_view(user: Viewer, appeal: Appeal) -> bool:
     """Staff see internal events and the handling tools; a resident sees their own view
     even if they also hold a staff role elsewhere."""
     if appeal.assignee_id is not None and appeal.assignee_id == getattr(user, "pk", None):
@@ -145,7 +162,7 @@ def is_staff_view(user: Any, appeal: Appeal) -> bool:
     return user_is_staff_member(user) and appeals_in_scope(user).filter(pk=appeal.pk).exists()
 
 
-def assigned_to(*, user: Any) -> QuerySet[Appeal]:
+def assigned_to(*, user: User) -> QuerySet[Appeal]:
     """Open appeals a person handles (professionals reach theirs from here)."""
     return (
         Appeal.objects.filter(assignee=user, status__in=OPEN_STATUSES)
@@ -164,7 +181,7 @@ MY_STATUS_GROUPS = {
 
 
 def my_appeals(
-    *, user: Any, query: str = "", status: str = "", period: str = ""
+    *, user: User, query: str = "", status: str = "", period: str = ""
 ) -> QuerySet[Appeal]:
     """The appeals a resident filed, newest first; `query` matches the number or the
     text, `status` a group of MY_STATUS_GROUPS or one status, `period` received within
@@ -186,8 +203,6 @@ def my_appeals(
 
 def tracked_appeal(*, code: str) -> Appeal:
     """The appeal behind a tracking code, for whoever holds the code; 404 otherwise."""
-    from jiaoliuba.appeals import tracking
-
     wanted = tracking.normalize(code)
     appeal = (
         Appeal.objects.filter(tracking_code=wanted).select_related(*_RELATED).first()
@@ -201,7 +216,7 @@ def tracked_appeal(*, code: str) -> Appeal:
 
 def appeal_queue(
     *,
-    user: Any,
+    user: User,
     status: str = "",
     priority: str = "",
     category: str = "",
@@ -244,7 +259,7 @@ MAP_MAX_POINTS = 2000
 
 def appeal_map_points(
     *,
-    user: Any,
+    user: User,
     status: str = "",
     priority: str = "",
     category: str = "",
@@ -287,7 +302,7 @@ def appeal_timeline(*, appeal: Appeal, staff_view: bool) -> list[AppealEvent]:
     return rows
 
 
-def urge_supervise_counts(*, user: Any, since: dt.datetime | None = None) -> dict[str, int]:
+def urge_supervise_counts(*, user: User, since: dt.datetime | None = None) -> dict[str, int]:
     """催办 and 督办 on appeals in scope, the sweep's and those pressed by hand alike (the
     same event kinds), with the manual ones also on their own."""
     events = AppealEvent.objects.filter(
@@ -305,7 +320,7 @@ def urge_supervise_counts(*, user: Any, since: dt.datetime | None = None) -> dic
     )
 
 
-def supervision_overview(*, user: Any) -> dict[str, Any]:
+def supervision_overview(*, user: User) -> dict[str, Any]:
     now = clock.now()
     scoped = appeals_in_scope(user)
     overdue = [
@@ -378,7 +393,9 @@ def public_regions(*, under: Region | None = None) -> QuerySet[Region]:
     return Region.objects.filter(subtree_q(under.path), level="community").order_by("path")
 
 
-def previous_appeals_of(*, submitter: Any, before: dt.datetime, days: int) -> QuerySet[Appeal]:
+def previous_appeals_of(
+    *, submitter: User | None, before: dt.datetime, days: int
+) -> QuerySet[Appeal]:
     """A person's earlier named appeals: anonymous ones are never linked to them
     (policies.person_linkable)."""
     return Appeal.objects.filter(
@@ -393,9 +410,7 @@ def pending_extension(*, appeal: Appeal) -> Extension | None:
     return Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).first()
 
 
-def access_attachment(*, user: Any, appeal_id: int, attachment_id: int):
-    from jiaoliuba.appeals.models import Attachment
-
+def access_attachment(*, user: Viewer, appeal_id: int, attachment_id: int):
     appeal = access_appeal(user=user, appeal_id=appeal_id)
     attachment = Attachment.objects.filter(pk=attachment_id, appeal=appeal).first()
     if attachment is None:
@@ -403,7 +418,7 @@ def access_attachment(*, user: Any, appeal_id: int, attachment_id: int):
     return attachment
 
 
-def queue_counts(*, user: Any) -> dict[str, int]:
+def queue_counts(*, user: User) -> dict[str, int]:
     now = clock.now()
     scoped = appeals_in_scope(user).filter(status__in=OPEN_STATUSES)
     return {
@@ -419,17 +434,12 @@ def queue_counts(*, user: Any) -> dict[str, int]:
 
 
 def similar_open_appeals(
-    *, user: Any, community: Region | None, text: str, limit: int = 5
+    *, user: User, community: Region | None, text: str, limit: int = 5
 ) -> list[tuple[Appeal, float]]:
     """Open appeals that read like `text` ("其他居民已反映"), for a resident of that
     community (staff: within their scope); another community answers 404. Never the
     user's own appeals and never anonymous ones. Callers show only what the public board
     may (presenters.similar_dict), not the text itself."""
-    from django.conf import settings
-
-    from jiaoliuba.accounts.selectors import resident_of, user_scope_paths
-    from jiaoliuba.appeals import similarity
-    from jiaoliuba.appeals.models import AppealBand
 
     if community is None or community.level != "community":
         raise NotFound(_("No such community."), code="community_not_found")
@@ -473,9 +483,7 @@ def similar_open_appeals(
     return scored[:limit]
 
 
-def risk_alerts_for(*, user: Any, open_only: bool = False) -> QuerySet:
-    from jiaoliuba.appeals.models import RiskAlert
-
+def risk_alerts_for(*, user: Viewer, open_only: bool = False) -> QuerySet:
     qs = RiskAlert.objects.filter(scope_q(user, field="region_path")).select_related(
         "community", "acknowledged_by"
     )
@@ -484,14 +492,14 @@ def risk_alerts_for(*, user: Any, open_only: bool = False) -> QuerySet:
     return qs.order_by("acknowledged_at", "-created_at")
 
 
-def access_risk_alert(*, user: Any, alert_id: int):
+def access_risk_alert(*, user: Viewer, alert_id: int):
     alert = risk_alerts_for(user=user).filter(pk=alert_id).first()
     if alert is None:
         raise NotFound(_("No such alert."), code="alert_not_found")
     return alert
 
 
-def appeal_numbers(*, user: Any, ids: list[int]) -> dict[int, str]:
+def appeal_numbers(*, user: Viewer, ids: list[int]) -> dict[int, str]:
     """{id: number} of the appeals among `ids` the user may open (alerts link by number)."""
     if not ids:
         return {}

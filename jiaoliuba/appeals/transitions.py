@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_is_staff_member
 from jiaoliuba.appeals import policies
 from jiaoliuba.appeals.choices import (
@@ -36,23 +37,23 @@ BEING_HANDLED = (Status.DISPATCHED, *HANDLING_STATUSES)
 MEDIATION_CATEGORIES = (Category.NEIGHBOR, Category.PROPERTY, Category.GROUP_CONFLICT)
 
 
-def _handle(user: Any, appeal: Appeal) -> bool:
+def _handle(user: User, appeal: Appeal) -> bool:
     return policies.may_handle(user, appeal)
 
 
-def _dispatch(user: Any, appeal: Appeal) -> bool:
+def _dispatch(user: User, appeal: Appeal) -> bool:
     return policies.may_dispatch(user, appeal)
 
 
-def _supervise(user: Any, appeal: Appeal) -> bool:
+def _supervise(user: User, appeal: Appeal) -> bool:
     return policies.may_supervise(user, appeal)
 
 
-def _handle_or_dispatch(user: Any, appeal: Appeal) -> bool:
+def _handle_or_dispatch(user: User, appeal: Appeal) -> bool:
     return policies.may_handle(user, appeal) or policies.may_dispatch(user, appeal)
 
 
-def _any_staff_role(user: Any, appeal: Appeal) -> bool:
+def _any_staff_role(user: User, appeal: Appeal) -> bool:
     return (
         policies.may_handle(user, appeal)
         or policies.may_dispatch(user, appeal)
@@ -60,19 +61,19 @@ def _any_staff_role(user: Any, appeal: Appeal) -> bool:
     )
 
 
-def _urge(user: Any, appeal: Appeal) -> bool:
+def _urge(user: User, appeal: Appeal) -> bool:
     return policies.may_urge(user, appeal)
 
 
-def _submitter(user: Any, appeal: Appeal) -> bool:
+def _submitter(user: User, appeal: Appeal) -> bool:
     return appeal.submitter_id is not None and appeal.submitter_id == getattr(user, "pk", None)
 
 
-def _reveal(user: Any, appeal: Appeal) -> bool:
+def _reveal(user: User, appeal: Appeal) -> bool:
     return policies.may_reveal_submitter(user)
 
 
-def _staff_in_scope(user: Any, appeal: Appeal) -> bool:
+def _staff_in_scope(user: User, appeal: Appeal) -> bool:
     return user_is_staff_member(user) and appeals_in_scope(user).filter(pk=appeal.pk).exists()
 
 
@@ -93,7 +94,7 @@ class Transition:
     def status_allows(self, status: str) -> bool:
         return status in self.sources
 
-    def offered(self, user: Any, appeal: Appeal) -> bool:
+    def offered(self, user: User, appeal: Appeal) -> bool:
         """Whether a page or the API offers this action to `user` now."""
         return (
             self.status_allows(appeal.status)
@@ -196,12 +197,12 @@ def require(appeal: Appeal, action: str) -> None:
         )
 
 
-def permits(action: str, user: Any, appeal: Appeal) -> bool:
+def permits(action: str, user: User, appeal: Appeal) -> bool:
     """The action's policy (who), as the services check it."""
     return TRANSITIONS[action].policy(user, appeal)
 
 
-def offered(user: Any, appeal: Appeal, actions: Iterable[str] | None = None) -> dict[str, bool]:
+def offered(user: User, appeal: Appeal, actions: Iterable[str] | None = None) -> dict[str, bool]:
     """action → whether a page or the API offers it to `user` for this appeal now."""
     names = TRANSITIONS if actions is None else actions
     return {name: TRANSITIONS[name].offered(user, appeal) for name in names}

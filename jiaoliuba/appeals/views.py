@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.decorators import signed_in, staff_required
 from jiaoliuba.accounts.models import User
-from jiaoliuba.accounts.views import staff_required
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.choices import (
     STAFF_CHANNELS,
@@ -38,23 +39,14 @@ from jiaoliuba.appeals.intake import (
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.plain import risk_alert_dict
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
+from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
-
-
-def signed_in(view):
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
@@ -71,7 +63,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def appeal_new(request: HttpRequest) -> HttpResponse:
+def appeal_new(request: SignedInRequest) -> HttpResponse:
     resident = account_selectors.resident_of(request.user)
     values: dict = {
         "community": resident.community.code if resident and resident.community else "",
@@ -104,14 +96,14 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def appeal_desk_new(request: HttpRequest) -> HttpResponse:
+def appeal_desk_new(request: SignedInRequest) -> HttpResponse:
     values: dict = {
         "channel": Channel.PATROL
         if Role.GRID_WORKER in account_selectors.user_roles(request.user)
         else Channel.WINDOW
     }
     scope = account_selectors.user_scope_regions(request.user)
-    if scope and scope[0].level == "grid":
+    if scope and scope[0].level == "grid" and scope[0].parent:
         values |= {"community": scope[0].parent.code, "grid": scope[0].code}
     elif scope and scope[0].level == "community":
         values |= {"community": scope[0].code}
@@ -156,7 +148,7 @@ MY_PERIOD_FILTERS = (
 
 
 @signed_in
-def my_appeals(request: HttpRequest) -> HttpResponse:
+def my_appeals(request: SignedInRequest) -> HttpResponse:
     filters = {
         k: request.GET.get(k, "")[:100].replace("\x00", "") for k in ("q", "status", "period")
     }
@@ -206,7 +198,7 @@ STAFF_BUTTONS = (
 )
 
 
-def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) -> dict:
+def _detail_context(request: SignedInRequest, appeal, *, typed: dict | None = None) -> dict:
     """`typed`: after a refused action, {action: the form as posted}, so the page shows
     the error with the text the person typed still in its field."""
     staff = selectors.is_staff_view(request.user, appeal)
@@ -267,7 +259,7 @@ def _detail_context(request: HttpRequest, appeal, *, typed: dict | None = None) 
 
 
 @signed_in
-def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_detail(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
 
@@ -383,7 +375,7 @@ def _mediation(request: HttpRequest, appeal) -> Mediation:
 
 @signed_in
 @require_POST
-def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
+def appeal_action(request: SignedInRequest, appeal_id: int, action: str) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     handler = ACTIONS.get(action)
     if handler is None:
@@ -412,7 +404,7 @@ def appeal_action(request: HttpRequest, appeal_id: int, action: str) -> HttpResp
 
 @signed_in
 @require_POST
-def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_withdraw(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     """撤回. A refusal renders the page with the error and its status (409 once accepted)."""
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     try:
@@ -430,7 +422,7 @@ def appeal_withdraw(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_material(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     """补充材料: text and photos for an open appeal; the handler is told."""
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     try:
@@ -449,7 +441,7 @@ def appeal_material(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def appeal_reveal(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     context = _detail_context(request, appeal)
     try:
@@ -466,7 +458,7 @@ def appeal_reveal(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 @signed_in
-def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) -> FileResponse:
+def appeal_attachment(request: SignedInRequest, appeal_id: int, attachment_id: int) -> FileResponse:
     attachment = selectors.access_attachment(
         user=request.user, appeal_id=appeal_id, attachment_id=attachment_id
     )
@@ -474,7 +466,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int) 
 
 
 @staff_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "q")}
     qs = selectors.appeal_queue(
         user=request.user,
@@ -509,7 +501,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def appeal_map(request: HttpRequest) -> HttpResponse:
+def appeal_map(request: SignedInRequest) -> HttpResponse:
     """Appeals with a map point in the user's scope, as markers (when the deployment has
     tiles) and always as a list, so the page is useful without a map."""
     filters = {k: request.GET.get(k, "") for k in ("status", "priority", "category", "period")}
@@ -558,7 +550,7 @@ def appeal_map(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def supervision(request: HttpRequest) -> HttpResponse:
+def supervision(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "appeals/supervision.html", selectors.supervision_overview(user=request.user)
     )
@@ -573,8 +565,6 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     """透明性: handled appeals of a community, street or district whose residents agreed
     to show them: category, dates, status, the description and the reply, with numbers
     and the filer's name scrubbed; no addresses, no people."""
-    from jiaoliuba.appeals.public import public_description, scrub
-
     region = region_get(code=code)
     if region.level not in ("community", "street", "district", "city"):
         raise NotFound(_("Not found."))
@@ -607,12 +597,10 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @signed_in
-def similar(request: HttpRequest) -> HttpResponse:
+def similar(request: SignedInRequest) -> HttpResponse:
     """The panel similar.js fills while a resident writes: open appeals in their community
     that read the same. Another community, or none chosen yet, shows nothing (the form
     must not fail)."""
-    from jiaoliuba.appeals.presenters import similar_dict
-
     try:
         community = region_get(code=request.GET.get("community", ""))
     except NotFound:
@@ -631,7 +619,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
+def join(request: SignedInRequest, appeal_id: int) -> HttpResponse:
     # Residents may join any open appeal the similar-list showed them, not only their own.
     master = selectors.access_joinable_appeal(appeal_id=appeal_id)
     try:
@@ -650,7 +638,7 @@ def join(request: HttpRequest, appeal_id: int) -> HttpResponse:
 
 
 @staff_required
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         alert = selectors.access_risk_alert(
             user=request.user, alert_id=int(request.POST.get("alert_id") or 0)

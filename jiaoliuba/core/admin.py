@@ -5,6 +5,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.core import clock, workdays
+from jiaoliuba.core.masking import mask_phone
 from jiaoliuba.core.models import (
     AuditLog,
     CalendarDay,
@@ -85,8 +86,6 @@ class SmsOutboxAdmin(ReadOnlyAdmin):
 
     @admin.display(description="phone")
     def masked(self, obj):
-        from jiaoliuba.core.masking import mask_phone
-
         return mask_phone(obj.phone)
 
 

@@ -3,15 +3,15 @@ from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.apps import TasksAppConfig
 
+# Imported for its @register: the system checks need no models, so they load here.
+from jiaoliuba.core import checks  # noqa: F401
+
 
 class CoreConfig(AppConfig):
     default = True
     name = "jiaoliuba.core"
     label = "core"
     verbose_name = _("Core")
-
-    def ready(self) -> None:
-        from jiaoliuba.core import checks  # noqa: F401  (registers system checks)
 
 
 class AdminConfig(admin_apps.AdminConfig):
@@ -24,4 +24,5 @@ class TasksDbConfig(TasksAppConfig):
     Backend" is a plain string the package never translates)."""
 
     default = False
-    verbose_name = _("Background tasks")
+    # AppConfig takes lazy text; the package annotated its name as str.
+    verbose_name = _("Background tasks")  # type: ignore[assignment]

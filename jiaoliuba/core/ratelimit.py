@@ -17,6 +17,7 @@ import random
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from jiaoliuba.core.models import RateCounter
@@ -88,7 +89,6 @@ def release(key: str) -> None:
         except ValueError:
             pass
         return
-    from django.db.models import F
 
     RateCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 

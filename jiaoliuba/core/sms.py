@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from jiaoliuba.core import crypto
+from jiaoliuba.core.models import SmsOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ class OutboxBackend(BaseSmsBackend):
     Never use in production: a system check warns."""
 
     def send(self, *, phone: str, message: str, sign_in_code: bool = False) -> None:
-        from jiaoliuba.core.models import SmsOutbox
-
         SmsOutbox.objects.create(
             phone=phone, phone_hash=crypto.lookup_hash(phone, purpose="phone"), body=message
         )

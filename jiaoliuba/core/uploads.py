@@ -60,7 +60,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: bytes,  # type: ignore[override]  # Django passes bytes; stubs say str
         encoding: str | None = None,
     ) -> None:
         if content_length > settings.UPLOAD_MAX_REQUEST_BYTES:

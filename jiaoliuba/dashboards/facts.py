@@ -10,6 +10,8 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from jiaoliuba.accounts.models import ResidentProfile
@@ -148,9 +150,6 @@ def appeal_facts_insert_sql(table: str) -> tuple[str, int]:
     database instead of per appeal in Python. Tests hold the rebuild equal to the live
     facts, which go through `appeal_fact_values`. Returns the SQL and how many parameters
     it takes."""
-    from django.conf import settings
-    from django.db import connection
-
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
 

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
@@ -32,8 +33,6 @@ class View:
         return presenters.as_of_text(self.as_of)
 
     def query(self, **overrides: Any) -> str:
-        from urllib.parse import urlencode
-
         params = {
             "region": self.region.pk,
             "period": self.period.kind,

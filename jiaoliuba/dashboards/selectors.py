@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.accounts.selectors import user_scope_paths
+from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.appeals.choices import OPEN_STATUSES, Category
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
@@ -42,7 +43,7 @@ from jiaoliuba.regions.models.region import subtree_q
 # --- scope ------------------------------------------------------------------------
 
 
-def access_region(*, user: Any, region_id: int | None) -> Region:
+def access_region(*, user: Viewer, region_id: int | None) -> Region:
     """The region if it lies inside the user's scope (the user's first scope root when
     none is asked for); 404 otherwise, as for any object out of scope."""
     roots = user_scope_paths(user)
@@ -56,7 +57,7 @@ def access_region(*, user: Any, region_id: int | None) -> Region:
     return region
 
 
-def breadcrumbs(*, user: Any, region: Region) -> list[Region]:
+def breadcrumbs(*, user: Viewer, region: Region) -> list[Region]:
     """The path from the user's scope root down to the region, for drill-up links."""
     roots = user_scope_paths(user)
     root = next(r for r in roots if region.path.startswith(r))

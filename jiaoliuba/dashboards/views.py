@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jiaoliuba.accounts.decorators import staff_signed_in
+from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
 from jiaoliuba.appeals.choices import Category, Priority, Status
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, selectors
@@ -29,7 +30,7 @@ CHILD_KEYS = (
     "repeat_rate",
 )
 
-Page = Callable[[HttpRequest, View], HttpResponse]
+Page = Callable[[HtmxRequest, View], HttpResponse]
 
 
 def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], Callable]:
@@ -39,10 +40,10 @@ def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], C
 
     def decorate(page: Page) -> Callable:
         # Dashboards are for staff: a signed-out visitor belongs on the staff sign-in.
-        @login_required(login_url="accounts:staff_login")
+        @staff_signed_in
         @require_GET
         @wraps(page)
-        def wrapper(request: HttpRequest) -> HttpResponse:
+        def wrapper(request: SignedInRequest) -> HttpResponse:
             params = request.GET.copy()
             for key, value in (fixed or {}).items():
                 params[key] = value
@@ -121,7 +122,7 @@ def compare(request: HttpRequest, view: View) -> HttpResponse:
 
 
 @dashboard_page()
-def screen(request: HttpRequest, view: View) -> HttpResponse:
+def screen(request: HtmxRequest, view: View) -> HttpResponse:
     """数据大屏: full screen, dark, refreshes its figures every minute by itself."""
     figures = selectors.kpi_figures(region=view.region, period=view.period)
     context = _base(request, view) | {

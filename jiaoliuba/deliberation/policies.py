@@ -7,7 +7,7 @@ from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
 from jiaoliuba.accounts.selectors import resident_of, user_roles_at
-from jiaoliuba.deliberation.models import Topic
+from jiaoliuba.deliberation.models import Topic, TopicSupport
 
 # Staff who run deliberation where they hold their role (a grid worker only for the
 # topics of their grid).
@@ -52,8 +52,6 @@ def is_member(user: Any, topic: Topic) -> bool:
 
 
 def has_supported(user: Any, topic: Topic) -> bool:
-    from jiaoliuba.deliberation.models import TopicSupport
-
     return TopicSupport.objects.filter(topic=topic, user_id=getattr(user, "pk", 0) or 0).exists()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES
@@ -21,7 +21,8 @@ from jiaoliuba.deliberation.models import (
     TopicFollow,
     TopicSupport,
 )
-from jiaoliuba.regions.choices import SEGMENT
+from jiaoliuba.regions.choices import SEGMENT, RegionLevel
+from jiaoliuba.regions.models import Region
 
 _RELATED = ("scope", "proposer", "assigned_from", "merged_into", "appeal")
 AGENDA_STAGES = (TopicStage.AGENDA, TopicStage.DISCUSSING, TopicStage.VOTING)
@@ -95,8 +96,6 @@ def topic_list(*, user: Any, stage: str = "", mine: bool = False) -> QuerySet[To
 def agenda(*, user: Any) -> QuerySet[Topic]:
     """The staff agenda: topics of the user's scope waiting for a decision, those due
     first (上级交办 with a date), then the oldest."""
-    from django.db.models import F
-
     return (
         topics_managed_by(user)
         .filter(stage__in=(TopicStage.PROPOSED, TopicStage.COLLECTING, *AGENDA_STAGES))
@@ -160,9 +159,6 @@ def staff_scope_paths(user: Any) -> list[str]:
 def scope_choices(user: Any, *, staff: bool) -> list[Any]:
     """Where the user may put a topic: a resident the grid, community and street they
     live in; staff the streets, communities and grids of their scope."""
-    from jiaoliuba.regions.choices import RegionLevel
-    from jiaoliuba.regions.models import Region
-
     levels = (RegionLevel.STREET, RegionLevel.COMMUNITY, RegionLevel.GRID)
     if not staff:
         home = policies.home_path(user)

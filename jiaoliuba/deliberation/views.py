@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import selectors as account_selectors
+from jiaoliuba.accounts.decorators import signed_in
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.accounts.views import staff_required
+from jiaoliuba.appeals.selectors import access_appeal
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.deliberation import presenters, selectors, services
@@ -28,22 +31,12 @@ from jiaoliuba.regions.selectors import region_get
 VOTE_BLOCK = "deliberation/votes/_topic_block.html"
 
 
-def signed_in(view):
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
 def _staff(request: HttpRequest) -> bool:
     return account_selectors.user_is_staff_member(request.user)
 
 
 @signed_in
-def topic_list(request: HttpRequest) -> HttpResponse:
+def topic_list(request: SignedInRequest) -> HttpResponse:
     stage = request.GET.get("stage", "open")
     mine = request.GET.get("mine") == "1"
     rows = selectors.topic_list(user=request.user, stage=stage, mine=mine)[:100]
@@ -71,13 +64,11 @@ def _due(raw: str) -> dt.datetime | None:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def topic_new(request: HttpRequest) -> HttpResponse:
+def topic_new(request: SignedInRequest) -> HttpResponse:
     staff = _staff(request)
     appeal = None
     appeal_id = request.GET.get("appeal") or request.POST.get("appeal_id", "")
     if staff and appeal_id:
-        from jiaoliuba.appeals.selectors import access_appeal
-
         appeal = access_appeal(
             user=request.user, appeal_id=int(appeal_id) if appeal_id.isdigit() else 0
         )
@@ -180,7 +171,7 @@ def _detail_context(request: HttpRequest, topic: Topic, *, typed: dict | None = 
 
 
 @signed_in
-def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_detail(request: SignedInRequest, topic_id: int) -> HttpResponse:
     topic = selectors.access_topic(user=request.user, topic_id=topic_id)
     return render(request, "deliberation/detail.html", _detail_context(request, topic))
 
@@ -256,7 +247,7 @@ def _refused(
 
 @signed_in
 @require_POST
-def topic_action(request: HttpRequest, topic_id: int, action: str) -> HttpResponse:
+def topic_action(request: SignedInRequest, topic_id: int, action: str) -> HttpResponse:
     topic = selectors.access_topic(user=request.user, topic_id=topic_id)
     handler = ACTIONS.get(action)
     if handler is None:
@@ -288,7 +279,7 @@ COMMENT_DONE = {
 
 @signed_in
 @require_POST
-def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
+def comment_action(request: SignedInRequest, comment_id: int, action: str) -> HttpResponse:
     comment = selectors.access_comment(user=request.user, comment_id=comment_id)
     handler = COMMENT_ACTIONS.get(action)
     if handler is None:
@@ -304,7 +295,7 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
 
 
 @staff_required
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: SignedInRequest) -> HttpResponse:
     rows = selectors.agenda(user=request.user)[:200]
     return render(
         request,
@@ -314,7 +305,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: SignedInRequest) -> HttpResponse:
     rows = selectors.flag_queue(user=request.user)[:200]
     return render(
         request,

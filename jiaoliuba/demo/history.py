@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.regions.models import Region
 
@@ -43,9 +45,6 @@ def load_history(
     """Returns how many appeals it filed; files none if history is already there. The
     dashboards pick the new events up on their next read. `progress(done_months, months,
     appeals_so_far)` is called after each month, since the whole replay takes a minute."""
-    from jiaoliuba.appeals import services
-    from jiaoliuba.appeals.models import Appeal
-
     now = clock.now()
     first = now - dt.timedelta(days=30 * months)
     if Appeal.objects.filter(received_at__lt=now - dt.timedelta(days=40)).exists():
@@ -91,8 +90,6 @@ def load_history(
 
 
 def _handle(appeal, resident, received, progress, rng, now) -> None:
-    from jiaoliuba.appeals import services
-
     handler = appeal.assignee
     if handler is None:
         return
@@ -125,8 +122,6 @@ def _handle(appeal, resident, received, progress, rng, now) -> None:
 
 
 def _mediate(appeal, handler, moment, progress, rng, now) -> None:
-    from jiaoliuba.appeals import services
-
     with clock.pinned(moment):
         mediation = services.mediation_start(
             appeal=appeal,

@@ -5,6 +5,7 @@ adds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,11 @@ from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import HouseholdRelation, Role, VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile, User
+from jiaoliuba.appeals import services as appeal_services
+from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.demo.history import load_history
+from jiaoliuba.demo.topics import load_topics
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
@@ -89,7 +93,6 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[3/5] residents: created {created_residents}")
     created_appeals = _load_appeals()
     say(f"[4/5] appeals: created {created_appeals}")
-    from jiaoliuba.demo.topics import load_topics
 
     created_topics = load_topics(resident_phone=DEMO_RESIDENT_PHONE)
     say(f"[4/5] deliberation topics: created {created_topics}")
@@ -135,6 +138,7 @@ def _load_residents(regions: dict[str, Region], count: int) -> int:
             user = account_services.resident_register(
                 phone=phone, display_name=name, grid=grid, address=address
             )
+            assert grid.parent is not None  # a grid lies in a community
             household = account_services.household_get_or_create(
                 community=grid.parent, grid=grid, address=address
             )
@@ -173,10 +177,6 @@ DEMO_APPEALS = [
 def _load_appeals() -> int:
     """A handful of appeals in every state around 解放路社区, so the queue, the
     supervision lists and a resident's timeline have something to show."""
-    import datetime as dt
-
-    from jiaoliuba.appeals import services as appeal_services
-    from jiaoliuba.appeals.models import Appeal
 
     community = Region.objects.get(code="411702001001")
     if Appeal.objects.filter(community=community).exists():

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.notifications.models import Notification
 
 
-def _own(user: Any) -> QuerySet[Notification]:
-    if not getattr(user, "is_authenticated", False):
+def _own(user: Viewer) -> QuerySet[Notification]:
+    if not isinstance(user, User):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
 
 
-def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def inbox_for(*, user: Viewer, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications: unread first, then newest first."""
     qs = _own(user)
     if unread_only:
@@ -26,11 +26,11 @@ def inbox_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]
     return qs.order_by(unread.desc(), "-created_at", "-id")
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: Viewer) -> int:
     return _own(user).filter(read_at__isnull=True).count()
 
 
-def access_notification(*, user: Any, notification_id: int) -> Notification:
+def access_notification(*, user: Viewer, notification_id: int) -> Notification:
     """The user's own notification; anyone else's answers 404, as if it did not exist."""
     notification = _own(user).filter(pk=notification_id).first()
     if notification is None:

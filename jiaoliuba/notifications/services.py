@@ -158,7 +158,7 @@ def notify(
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from jiaoliuba.notifications.tasks import deliver
+    from jiaoliuba.notifications.tasks import deliver  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
     for pk in delivery_ids:
         try:
@@ -171,7 +171,7 @@ def _enqueue(delivery_ids: list[int]) -> None:
 # --- inbox -----------------------------------------------------------------------------
 
 
-def notification_mark_read(*, user: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     """Idempotent: reading twice keeps the first time."""
     if notification.recipient_id != getattr(user, "pk", None):
         raise NotFound(_("No such notification."), code="notification_not_found")
@@ -182,7 +182,7 @@ def notification_mark_read(*, user: Any, notification: Notification) -> Notifica
     return notification
 
 
-def notification_mark_all_read(*, user: Any) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     """Marks every unread notification of `user` read; returns how many."""
     if not getattr(user, "is_authenticated", False):
         return 0
@@ -252,7 +252,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
                 next_attempt_at=next_at,
             )
             if updated and next_at is not None:
-                from jiaoliuba.notifications.tasks import deliver
+                from jiaoliuba.notifications.tasks import deliver  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
                 deliver.using(run_after=next_at).enqueue(delivery.pk)
         return "dead" if dead else "retry"
@@ -262,7 +262,7 @@ def delivery_attempt(*, delivery_id: int) -> str:
     return "sent"
 
 
-def delivery_retry(*, actor: Any, delivery: Delivery, ip: str | None = None) -> Delivery:
+def delivery_retry(*, actor: User, delivery: Delivery, ip: str | None = None) -> Delivery:
     """An operator sends a dead (or waiting) delivery again now: one more attempt; if that
     fails too, it is dead again."""
     with transaction.atomic():

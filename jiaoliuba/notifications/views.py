@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from jiaoliuba.accounts.decorators import signed_in
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.notifications import selectors, services
 
 
-@login_required
+@signed_in
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.inbox_for(user=request.user, unread_only=unread_only), 30).get_page(
         request.GET.get("page")
@@ -39,9 +40,9 @@ def _safe_link(request: HttpRequest, link: str) -> bool:
     )
 
 
-@login_required
+@signed_in
 @require_GET
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: SignedInRequest, notification_id: int) -> HttpResponse:
     """Opening a notification marks it read and follows its link; one without a link is
     shown here in full."""
     notification = selectors.access_notification(user=request.user, notification_id=notification_id)
@@ -51,9 +52,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     return render(request, "notifications/detail.html", {"notification": notification})
 
 
-@login_required
+@signed_in
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)
     if count:
         messages.success(

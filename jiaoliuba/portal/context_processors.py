@@ -2,6 +2,7 @@
 and nothing imports it."""
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors
@@ -15,7 +16,7 @@ def navigation(request):
         return {"nav_items": [], "is_staff_member": False}
     roles = selectors.user_roles(user)
     staff = selectors.user_is_staff_member(user)
-    items = []
+    items: list[tuple[str, str | Promise]] = []
     if staff:
         items += [
             (reverse("workbench"), _("Workbench")),

@@ -1,12 +1,16 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.views import staff_required
+from jiaoliuba.accounts.decorators import staff_required
+from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals import policies as appeal_policies
 from jiaoliuba.appeals import selectors as appeal_selectors
+from jiaoliuba.core import selectors as core_selectors
 from jiaoliuba.core import workdays
 from jiaoliuba.triage.classifier import RULES_ONLY, model_health
 
@@ -44,7 +48,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("jiaoliuba/favicon.svg"), permanent=True)
 
 
-def _triage_health(request: HttpRequest) -> dict | None:
+def _triage_health(request: SignedInRequest) -> dict | None:
     """The triage model's state, for the staff who triage: without the model every verdict
     that is not red lands in their manual queue, and they should know why."""
     if not (request.user.is_staff or appeal_policies.triages_appeals(request.user)):
@@ -56,7 +60,7 @@ def _triage_health(request: HttpRequest) -> dict | None:
 
 
 @staff_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: SignedInRequest) -> HttpResponse:
     roles = account_selectors.user_roles(request.user)
     admin_like = request.user.is_staff or Role.CITY_ADMIN in roles or Role.DISTRICT_OFFICER in roles
     context = {
@@ -68,3 +72,25 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "triage_health": _triage_health(request),
     }
     return render(request, "portal/workbench.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 while the database answers; the worker's state is reported, not required,
+    so a load balancer keeps serving pages while a worker restarts."""
+    db_ok = core_selectors.database_ok()
+    worker = core_selectors.worker_status() if db_ok else None
+    body = {
+        "status": "ok" if db_ok else "error",
+        "database": "ok" if db_ok else "unavailable",
+        "worker": {
+            "alive": bool(worker and worker.alive),
+            "last_heartbeat": worker.last_heartbeat.isoformat()
+            if worker and worker.last_heartbeat
+            else None,
+        },
+    }
+    # Reported, not required: without its model triage falls back to the rules.
+    body["triage_model"] = model_health()
+    return JsonResponse(body, status=200 if db_ok else 503)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.regions.models import Region
@@ -17,8 +18,6 @@ def region_get(*, code: str) -> Region:
 
 
 def _not_found_message():
-    from django.utils.translation import gettext_lazy as _
-
     return _("No such region.")
 
 

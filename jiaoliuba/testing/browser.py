@@ -132,7 +132,7 @@ def screenshot() -> Callable[..., Path]:
 def browser() -> Iterator[Browser]:
     if not chromium_available():
         pytest.skip(SKIP_REASON)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 — test-only, heavy, after the skip
 
     # The sync API keeps an asyncio loop "running" in this thread until Playwright stops,
     # so Django would refuse every ORM call in the test thread (SynchronousOnlyOperation),

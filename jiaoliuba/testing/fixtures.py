@@ -5,13 +5,16 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.models import User
+from jiaoliuba.core import workdays
 from jiaoliuba.demo.loader import REGIONS_CSV
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
+from jiaoliuba.triage import classifier
 
 PASSWORD = "s3cret-pass-123"
 _phones = itertools.count(13700000000)
@@ -88,10 +91,6 @@ def api_client():
 def _clear_cache():
     """Each test starts with an empty cache (rate-limit counters are in the database, or
     in Redis when a test configures it)."""
-    from django.core.cache import cache
-
-    from jiaoliuba.core import workdays
-    from jiaoliuba.triage import classifier
 
     cache.clear()
     workdays.clear_cache()

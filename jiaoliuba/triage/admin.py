@@ -63,7 +63,7 @@ class TriageRuleForm(forms.ModelForm):
         return self.cleaned_data.get("kind") or TriageRuleKind.CLASSIFY
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("kind") == TriageRuleKind.NOT_RED:
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", _("Say why appeals matching this rule are not red."))

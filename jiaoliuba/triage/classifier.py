@@ -24,9 +24,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Count, Max
 
 from jiaoliuba.triage.choices import Category, Priority
+from jiaoliuba.triage.defaults import builtin_rules
 from jiaoliuba.triage.model import StatModel, load_shipped, segments
+from jiaoliuba.triage.models import TriageModelVersion, TriageRule
 
 logger = logging.getLogger(__name__)
 
@@ -118,10 +121,6 @@ _model_checked = 0.0
 
 
 def _rules_version() -> Any:
-    from django.db.models import Count, Max
-
-    from jiaoliuba.triage.models import TriageRule
-
     row = TriageRule.objects.aggregate(n=Count("pk"), v=Max("version"), t=Max("updated_at"))
     return (row["n"], row["v"], row["t"])
 
@@ -137,13 +136,9 @@ def active_rules() -> list[CompiledRule]:
         try:
             version = _rules_version()
             if _rules is None or _rules[0] != version:
-                from jiaoliuba.triage.models import TriageRule
-
                 if version[0] == 0:
                     # No rule rows at all (a fresh or flushed database): the defaults apply.
                     # To switch a rule off, administrators deactivate it.
-                    from jiaoliuba.triage.defaults import builtin_rules
-
                     compiled = [compile_rule(**r) for r in builtin_rules()]
                 else:
                     compiled = [
@@ -160,16 +155,12 @@ def active_rules() -> list[CompiledRule]:
                     ]
                 _rules = (version, compiled)
         except DatabaseError:
-            from jiaoliuba.triage.defaults import builtin_rules
-
             _rules = ("builtin", [compile_rule(**r) for r in builtin_rules()])
         _rules_checked = now
         return _rules[1]
 
 
 def _model_version() -> Any:
-    from jiaoliuba.triage.models import TriageModelVersion
-
     return TriageModelVersion.objects.filter(active=True).values_list("pk", flat=True).first()
 
 
@@ -188,8 +179,6 @@ def _load_model(version: Any) -> tuple[StatModel | None, dict[str, Any]]:
     reported, never raised, so intake keeps working on the rules."""
     problems = []
     if version is not None:
-        from jiaoliuba.triage.models import TriageModelVersion
-
         try:
             row = TriageModelVersion.objects.get(pk=version)
             return StatModel.loads(bytes(row.blob)), {

@@ -20,9 +20,12 @@ from jiaoliuba.accounts.api.schemas import (
 )
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotAuthenticated
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.api.routes import region_out
+from jiaoliuba.regions.api.schemas import RegionOut
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_get
 
@@ -59,7 +62,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @auth_router.delete("/token", response={204: None})
-def token_revoke(request: HttpRequest):
+def token_revoke(request: ApiRequest):
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         raise NotAuthenticated(_("Send the token to revoke in the Authorization header."))
@@ -83,7 +86,7 @@ def sms_verify(request: HttpRequest, payload: SmsVerifyIn):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest):
+def me(request: ApiRequest):
     user = request.auth
     roles = [
         RoleOut(
@@ -105,9 +108,21 @@ def me(request: HttpRequest):
     )
 
 
+# The path is the one regions served before: regions knows no people, so the route lives
+# here. api.py mounts this router before the regions router, or /regions/{code} would
+# take "mine" for a code.
+@router.get("/regions/mine", response=list[RegionOut])
+def region_scope(request: ApiRequest):
+    """The regions where the caller holds a staff role (the roots of their scope)."""
+    return [
+        region_out(r, r.parent.code if r.parent else None)
+        for r in selectors.user_scope_regions(request.auth)
+    ]
+
+
 @router.get("/residents", response=list[ResidentOut])
 def resident_list(
-    request: HttpRequest,
+    request: ApiRequest,
     q: str = "",
     status: str = "",
     region: str = "",
@@ -120,12 +135,12 @@ def resident_list(
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
-def resident_detail(request: HttpRequest, resident_id: int):
+def resident_detail(request: ApiRequest, resident_id: int):
     return resident_out(selectors.access_resident(user=request.auth, resident_id=resident_id))
 
 
 @router.patch("/residents/{resident_id}", response=ResidentOut)
-def resident_update(request: HttpRequest, resident_id: int, payload: ResidentUpdateIn):
+def resident_update(request: ApiRequest, resident_id: int, payload: ResidentUpdateIn):
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
     resident = services.resident_profile_update(
         actor=request.auth,
@@ -141,7 +156,7 @@ def resident_update(request: HttpRequest, resident_id: int, payload: ResidentUpd
 
 
 @router.post("/residents/{resident_id}/verify", response=ResidentOut)
-def resident_verify(request: HttpRequest, resident_id: int):
+def resident_verify(request: ApiRequest, resident_id: int):
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
     return resident_out(
         services.resident_verify(actor=request.auth, resident=resident, ip=client_ip(request))
@@ -149,7 +164,7 @@ def resident_verify(request: HttpRequest, resident_id: int):
 
 
 @router.post("/residents/{resident_id}/reveal-phone", response=PhoneRevealOut)
-def resident_reveal_phone(request: HttpRequest, resident_id: int, payload: RevealIn):
+def resident_reveal_phone(request: ApiRequest, resident_id: int, payload: RevealIn):
     """The full number, for calling the resident back; every call is logged."""
     resident = selectors.access_resident(user=request.auth, resident_id=resident_id)
     return PhoneRevealOut(

@@ -15,11 +15,13 @@ import uuid
 from collections import Counter
 
 import pytest
+import redis
+from django.core.cache import cache
 from django.db import connection
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.core import ratelimit
-from jiaoliuba.core.models import SmsOutbox
+from jiaoliuba.core.models import RateCounter, SmsOutbox
 from jiaoliuba.testing.fixtures import JIEFANG
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,7 +127,6 @@ def test_window_ends_and_release_gives_back_one(settings):
     ]
     ratelimit.release("t:w")
     assert ratelimit.count("t:w") == 2
-    from jiaoliuba.core.models import RateCounter
 
     RateCounter.objects.filter(key="t:w").update(expires_at="2000-01-01T00:00:00Z")
     assert ratelimit.count("t:w") == 0
@@ -140,8 +141,6 @@ def redis_cache(settings):
     """The production cache, if a Redis server answers (REDIS_TEST_URL, default the local
     one, database 15); counters under a prefix of their own. CI sets JIAOLIUBA_REQUIRE_REDIS,
     so a missing server fails there instead of skipping unseen."""
-    import redis
-
     url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
@@ -156,7 +155,6 @@ def redis_cache(settings):
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     }
-    from django.core.cache import cache
 
     yield cache
     cache.clear()
@@ -182,6 +180,5 @@ def test_redis_counter_is_exact_under_threads(redis_cache):
     assert ratelimit.count("t:redis") == 30
     ratelimit.release("t:redis")
     assert ratelimit.count("t:redis") == 29
-    from jiaoliuba.core.models import RateCounter
 
     assert not RateCounter.objects.exists()  # Redis counted, not the table

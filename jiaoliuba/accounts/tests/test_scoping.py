@@ -2,6 +2,7 @@
 a 404, including ids guessed one by one."""
 
 import pytest
+from django.test import Client
 
 from jiaoliuba.accounts.choices import Role, VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile
@@ -149,8 +150,6 @@ def test_verify_by_grid_worker_is_audited_and_not_repeatable(people, make_staff,
 
 
 def test_session_api_calls_need_csrf(people, make_staff):
-    from django.test import Client
-
     worker = make_staff(Role.GRID_WORKER, JIEFANG_G1)
     client = Client(enforce_csrf_checks=True)
     client.force_login(worker, backend="jiaoliuba.accounts.backends.StaffPasswordBackend")

@@ -1,10 +1,12 @@
+import datetime as dt
+
 import pytest
 
 from jiaoliuba.accounts import services
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ApiToken
 from jiaoliuba.core.errors import NotAuthenticated, RateLimited
-from jiaoliuba.testing.fixtures import JIEFANG, PASSWORD
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +57,6 @@ def test_token_with_bad_password(client, make_staff):
 
 
 def test_expired_token_is_refused(client, make_staff):
-    import datetime as dt
-
     user = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
     _token, raw = services.api_token_create(user=user)
     ApiToken.objects.update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
@@ -68,3 +68,26 @@ def test_resident_cannot_use_password_login(client, make_resident):
     response = client.post("/staff/login/", {"username": "13700009999", "password": ""})
     assert "_auth_user_id" not in client.session
     assert response.status_code == 200
+
+
+def test_my_regions_are_where_my_roles_are(make_staff, api_client, regions):
+    # Served by accounts at the path regions served before (regions knows no people).
+    street = regions[DONGFENG]
+    user = make_staff(Role.STREET_OFFICER, DONGFENG, username="wang")
+    answer = api_client(user).get("/api/v1/regions/mine")
+    assert answer.status_code == 200
+    assert answer.json() == [
+        {
+            "code": street.code,
+            "name": street.name,
+            "level": street.level,
+            "parent_code": street.parent.code,
+        }
+    ]
+    # "mine" is not read as a region code by /regions/{code}.
+    assert (
+        api_client(make_staff(Role.COMMUNITY_STAFF, JIEFANG))
+        .get("/api/v1/regions/mine")
+        .json()[0]["code"]
+        == JIEFANG
+    )

@@ -14,6 +14,8 @@ import pytest
 from django.test import Client
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core.middleware import contains_nul
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
 
@@ -23,9 +25,6 @@ SHAPE = {"code", "message", "message_zh", "message_en"}
 
 @pytest.fixture
 def world(make_staff, make_resident, regions, api_client):
-    from jiaoliuba.appeals import services
-    from jiaoliuba.appeals.services import Intake
-
     secretary = make_staff(Role.COMMUNITY_SECRETARY, JIEFANG, username="sec")
     resident = make_resident(JIEFANG_G1, name="张三")
     appeal, _ = services.appeal_submit(

@@ -4,7 +4,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Header, Router, Status, UploadedFile
 
-from jiaoliuba.accounts.selectors import user_is_staff_member
+from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.selectors import resident_of, user_is_staff_member
+from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.appeals import actions, selectors, services, transitions
 from jiaoliuba.appeals.api.schemas import (
     AlertOut,
@@ -38,6 +40,7 @@ from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_get
 
 router = Router(tags=["appeals"])
@@ -47,12 +50,12 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-def _out(request: HttpRequest, appeal: Appeal) -> dict:
+def _out(request: ApiRequest, appeal: Appeal) -> dict:
     fresh = selectors.access_appeal(user=request.auth, appeal_id=appeal.pk)
     return appeal_dict(fresh, staff_view=selectors.is_staff_view(request.auth, fresh))
 
 
-def _out_new(request: HttpRequest, appeal: Appeal, created: bool) -> dict:
+def _out_new(request: ApiRequest, appeal: Appeal, created: bool) -> dict:
     """A new appeal is answered from the one in memory: its filer may see it and it has
     everything the answer shows. A replay is read again, as any other appeal."""
     if not created:
@@ -60,25 +63,23 @@ def _out_new(request: HttpRequest, appeal: Appeal, created: bool) -> dict:
     return appeal_dict(appeal, staff_view=selectors.is_staff_view(request.auth, appeal))
 
 
-def _get(request: HttpRequest, appeal_id: int) -> Appeal:
+def _get(request: ApiRequest, appeal_id: int) -> Appeal:
     return selectors.access_appeal(user=request.auth, appeal_id=appeal_id)
 
 
 @router.post("/appeals", response={200: AppealOut, 201: AppealOut})
 def appeal_create(
-    request: HttpRequest,
+    request: ApiRequest,
     form: Form[AppealForm],
-    photos: File[list[UploadedFile]] = None,
-    voice: File[UploadedFile] = None,
-    video: File[UploadedFile] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    voice: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    video: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
     """File an appeal (multipart form): content, type_hint, community, grid, address,
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
     (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
     replay answers 200 with the appeal the first request created."""
-    from jiaoliuba.accounts.selectors import resident_of
-
     resident = resident_of(request.auth)
     intake, files = intake_from_data(
         request.POST, request.FILES, default_community=resident.community if resident else None
@@ -101,11 +102,11 @@ def appeal_create(
 
 @router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})
 def appeal_desk_create(
-    request: HttpRequest,
+    request: ApiRequest,
     form: Form[DeskAppealForm],
-    photos: File[list[UploadedFile]] = None,
-    voice: File[UploadedFile] = None,
-    video: File[UploadedFile] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    voice: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
+    video: File[UploadedFile] = None,  # type: ignore[assignment]  # Ninja: an optional part
     idempotency_key: str = IDEMPOTENCY_KEY,
 ):
     """Staff enter an appeal received offline (window, phone, home visit, venue, grid
@@ -124,7 +125,7 @@ def appeal_desk_create(
 
 @router.get("/appeals", response=list[AppealOut])
 def appeal_list(
-    request: HttpRequest,
+    request: ApiRequest,
     mine: bool = False,
     status: str = "",
     priority: str = "",
@@ -152,13 +153,11 @@ def appeal_list(
 
 
 @router.get("/appeals/similar", response=list[SimilarOut])
-def appeal_similar(request: HttpRequest, community: str, content: str):
+def appeal_similar(request: ApiRequest, community: str, content: str):
     """Open appeals in the caller's community (staff: in their scope) that read like
     `content`, for "其他居民已反映": category, status and a de-identified summary, never
     the text itself; the caller's own and anonymous appeals are left out. Another
     community answers 404."""
-    from jiaoliuba.regions.models import Region
-
     region = Region.objects.filter(code=community).first()
     return [
         similar_dict(a, score)
@@ -169,14 +168,14 @@ def appeal_similar(request: HttpRequest, community: str, content: str):
 
 
 @router.get("/alerts", response=list[AlertOut])
-def alert_list(request: HttpRequest, open_only: bool = False):
+def alert_list(request: ApiRequest, open_only: bool = False):
     return [
         _alert(a) for a in selectors.risk_alerts_for(user=request.auth, open_only=open_only)[:200]
     ]
 
 
 @router.post("/alerts/{alert_id}/ack", response=AlertOut)
-def alert_ack(request: HttpRequest, alert_id: int):
+def alert_ack(request: ApiRequest, alert_id: int):
     alert = selectors.access_risk_alert(user=request.auth, alert_id=alert_id)
     return _alert(services.risk_alert_acknowledge(alert=alert, actor=request.auth))
 
@@ -196,11 +195,9 @@ def _alert(alert) -> AlertOut:
 
 
 @router.post("/appeals/{appeal_id}/join", response={201: AppealOut})
-def appeal_join(request: HttpRequest, appeal_id: int):
+def appeal_join(request: ApiRequest, appeal_id: int):
     """ "+1": join an open appeal instead of filing the same matter again."""
-    from jiaoliuba.appeals.models import Appeal as AppealModel
-
-    master = AppealModel.objects.filter(
+    master = Appeal.objects.filter(
         pk=appeal_id, merged_into__isnull=True, is_anonymous=False
     ).first()
     if master is None:
@@ -210,7 +207,7 @@ def appeal_join(request: HttpRequest, appeal_id: int):
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
-def appeal_detail(request: HttpRequest, appeal_id: int):
+def appeal_detail(request: ApiRequest, appeal_id: int):
     """The appeal; `actions` lists what the caller may do to it now (the transition
     table's answer, the same as the appeal page's buttons)."""
     appeal = _get(request, appeal_id)
@@ -219,7 +216,7 @@ def appeal_detail(request: HttpRequest, appeal_id: int):
 
 
 @router.get("/appeals/{appeal_id}/events", response=list[EventOut])
-def appeal_events(request: HttpRequest, appeal_id: int):
+def appeal_events(request: ApiRequest, appeal_id: int):
     appeal = _get(request, appeal_id)
     staff = selectors.is_staff_view(request.auth, appeal)
     return [
@@ -252,14 +249,14 @@ def _action_route(action: actions.Action) -> None:
     payload_type = PAYLOADS.get(action.name)
     if payload_type is None:
 
-        def handler(request: HttpRequest, appeal_id: int):
+        def handler(request: ApiRequest, appeal_id: int):
             appeal = _get(request, appeal_id)
             return _out(request, action.run(appeal=appeal, actor=request.auth, data={}))
 
-        handler.__annotations__ = {"request": HttpRequest, "appeal_id": int}
+        handler.__annotations__ = {"request": ApiRequest, "appeal_id": int}
     else:
 
-        def handler(request: HttpRequest, appeal_id: int, payload):  # type: ignore[misc]
+        def handler(request: ApiRequest, appeal_id: int, payload):  # type: ignore[misc]
             appeal = _get(request, appeal_id)
             data = payload.dict()
             return _out(request, action.run(appeal=appeal, actor=request.auth, data=data))
@@ -281,7 +278,7 @@ for _action in actions.REGISTRY.values():
 
 
 @router.post("/appeals/{appeal_id}/rate", response=AppealOut)
-def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
+def appeal_rate(request: ApiRequest, appeal_id: int, payload: RateIn):
     appeal = _get(request, appeal_id)
     services.appeal_rate(
         appeal=appeal,
@@ -294,14 +291,14 @@ def appeal_rate(request: HttpRequest, appeal_id: int, payload: RateIn):
 
 
 @router.post("/appeals/{appeal_id}/merge", response=AppealOut)
-def appeal_merge(request: HttpRequest, appeal_id: int, payload: MergeIn):
+def appeal_merge(request: ApiRequest, appeal_id: int, payload: MergeIn):
     appeal = _get(request, appeal_id)
     master = _get(request, payload.master_id)
     return _out(request, services.appeal_merge(appeal=appeal, master=master, actor=request.auth))
 
 
 @router.post("/appeals/{appeal_id}/repeat", response=AppealOut)
-def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
+def appeal_mark_repeat(request: ApiRequest, appeal_id: int, payload: RepeatIn):
     """Mark the appeal as a repeat of the same person's earlier appeal (its number); an
     earlier appeal outside the caller's scope answers 404, an anonymous one 400."""
     appeal = _get(request, appeal_id)
@@ -315,9 +312,7 @@ def appeal_mark_repeat(request: HttpRequest, appeal_id: int, payload: RepeatIn):
 
 
 @router.post("/appeals/{appeal_id}/dispatch", response=AppealOut)
-def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
-    from jiaoliuba.accounts.models import User
-
+def appeal_dispatch(request: ApiRequest, appeal_id: int, payload: DispatchIn):
     assignee = User.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None
     if payload.assignee_id and assignee is None:
         raise ValidationFailed(
@@ -335,7 +330,7 @@ def appeal_dispatch(request: HttpRequest, appeal_id: int, payload: DispatchIn):
 
 
 @router.post("/appeals/{appeal_id}/extensions", response={201: ExtensionOut})
-def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: ExtensionIn):
+def appeal_extension_request(request: ApiRequest, appeal_id: int, payload: ExtensionIn):
     ext = services.appeal_extension_request(
         appeal=_get(request, appeal_id),
         actor=request.auth,
@@ -347,7 +342,7 @@ def appeal_extension_request(request: HttpRequest, appeal_id: int, payload: Exte
 
 @router.post("/appeals/{appeal_id}/extensions/{extension_id}/decide", response=ExtensionOut)
 def appeal_extension_decide(
-    request: HttpRequest, appeal_id: int, extension_id: int, payload: DecideIn
+    request: ApiRequest, appeal_id: int, extension_id: int, payload: DecideIn
 ):
     appeal = _get(request, appeal_id)
     extension = Extension.objects.filter(pk=extension_id, appeal=appeal).first()
@@ -359,7 +354,7 @@ def appeal_extension_decide(
 
 
 @router.post("/appeals/{appeal_id}/follow-up", response={201: EventOut})
-def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
+def appeal_follow_up(request: ApiRequest, appeal_id: int, payload: FollowUpIn):
     event = services.appeal_follow_up(
         appeal=_get(request, appeal_id),
         actor=request.auth,
@@ -370,7 +365,7 @@ def appeal_follow_up(request: HttpRequest, appeal_id: int, payload: FollowUpIn):
 
 
 @router.post("/appeals/{appeal_id}/reveal-submitter", response=SubmitterRevealOut)
-def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: ReasonIn):
+def appeal_reveal_submitter(request: ApiRequest, appeal_id: int, payload: ReasonIn):
     appeal = _get(request, appeal_id)
     if not selectors.is_staff_view(request.auth, appeal):
         raise PermissionDenied(
@@ -382,7 +377,7 @@ def appeal_reveal_submitter(request: HttpRequest, appeal_id: int, payload: Reaso
 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}")
-def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
+def appeal_attachment(request: ApiRequest, appeal_id: int, attachment_id: int):
     """The file itself, only to those who may see the appeal (media is never public)."""
     attachment = selectors.access_attachment(
         user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
@@ -391,7 +386,7 @@ def appeal_attachment(request: HttpRequest, appeal_id: int, attachment_id: int):
 
 
 @router.post("/appeals/{appeal_id}/withdraw", response=AppealOut)
-def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
+def appeal_withdraw(request: ApiRequest, appeal_id: int, payload: WithdrawIn):
     """撤回 by the resident who filed it, while nobody has accepted it (submitted or
     dispatched). Afterwards: 409 `not_withdrawable`; with residents joined: 409 `has_joiners`."""
     return _out(
@@ -404,10 +399,10 @@ def appeal_withdraw(request: HttpRequest, appeal_id: int, payload: WithdrawIn):
 
 @router.post("/appeals/{appeal_id}/material", response={201: EventOut})
 def appeal_add_material(
-    request: HttpRequest,
+    request: ApiRequest,
     appeal_id: int,
     form: Form[MaterialForm],
-    photos: File[list[UploadedFile]] = None,
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # Ninja: an optional part
 ):
     """补充材料 (multipart form): `text` and/or files `photos`, by the resident who filed
     the appeal, while it is open; the handler is told. A finished appeal: 409

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, routing
 from jiaoliuba.appeals.choices import (
     ExtensionStatus,
@@ -24,6 +25,7 @@ from jiaoliuba.appeals.models import (
 )
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, ValidationFailed
+from jiaoliuba.notifications.services import notify
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 
@@ -32,7 +34,7 @@ def _event_row(
     appeal: Appeal,
     kind: str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     from_status: str = "",
     to_status: str = "",
     message: str = "",
@@ -84,8 +86,6 @@ def _notify(
     **params: Any,
 ) -> None:
     """Inbox rows are written in the caller's transaction; deliveries leave on commit."""
-    from jiaoliuba.notifications.services import notify
-
     recipients = {u.pk: u for u in users if u is not None and getattr(u, "pk", None)}
     if not recipients:
         return
@@ -162,7 +162,7 @@ def _move(fresh: Appeal, old_status: str, fields: Iterable[str]) -> None:
         )
 
 
-def _settle_pending_extension(appeal: Appeal, actor: Any, why: str) -> None:
+def _settle_pending_extension(appeal: Appeal, actor: User, why: str) -> None:
     """Handling ended or moved: a request for more time can no longer be decided."""
     Extension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.REFUSED,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, routing, selectors, transitions
 from jiaoliuba.appeals.choices import (
     Category,
@@ -107,10 +108,10 @@ def _notify_dispatched_extra(appeal: Appeal, people: list[Any]) -> None:
 def _dispatch(
     appeal: Appeal,
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     role: str,
-    assignee: Any,
+    assignee: User | None,
     reason: str,
     extra_notify: list[Any] | None = None,
 ) -> None:
@@ -150,10 +151,10 @@ def _dispatch(
 def appeal_dispatch(
     *,
     appeal: Appeal,
-    actor: Any,
+    actor: User,
     region: Region,
     role: str,
-    assignee: Any = None,
+    assignee: User | None = None,
     reason: str = "",
     to_unit: bool = False,
 ) -> Appeal:
@@ -191,7 +192,7 @@ def appeal_dispatch(
 
 
 def appeal_correct_triage(
-    *, appeal: Appeal, actor: Any, priority: str, category: str, reason: str
+    *, appeal: Appeal, actor: User, priority: str, category: str, reason: str
 ) -> Appeal:
     """Staff correct the classification; the deadlines follow the new priority and the
     correction is kept as training data."""
@@ -262,7 +263,7 @@ def appeal_correct_triage(
     return fresh
 
 
-def appeal_confirm_triage(*, appeal: Appeal, actor: Any) -> Appeal:
+def appeal_confirm_triage(*, appeal: Appeal, actor: User) -> Appeal:
     """Manual triage: a person agrees with a low-confidence verdict."""
     if not transitions.permits("confirm_triage", actor, appeal):
         raise PermissionDenied(_("You may not reclassify this appeal."))

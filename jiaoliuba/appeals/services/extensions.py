@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import selectors, transitions
 from jiaoliuba.appeals.choices import (
     EventKind,
@@ -31,7 +30,7 @@ from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 def appeal_extension_request(
-    *, appeal: Appeal, actor: Any, working_days: int, reason: str
+    *, appeal: Appeal, actor: User, working_days: int, reason: str
 ) -> Extension:
     reason = _require_text(
         reason, _("Please say why more time is needed."), code="reason_required", max_length=300
@@ -69,7 +68,7 @@ def appeal_extension_request(
 
 
 def appeal_extension_decide(
-    *, extension: Extension, actor: Any, approve: bool, note: str = ""
+    *, extension: Extension, actor: User, approve: bool, note: str = ""
 ) -> Extension:
     """An approved extension sets a new resolution deadline; the original stays for the
     on-time figures."""

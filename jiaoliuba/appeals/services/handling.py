@@ -3,11 +3,10 @@ reopen, close after review and reject."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import clocks, policies, routing, transitions
 from jiaoliuba.appeals.choices import (
     ClosureReason,
@@ -38,7 +37,7 @@ from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from jiaoliuba.regions.choices import RegionLevel
 
 
-def appeal_accept(*, appeal: Appeal, actor: Any) -> Appeal:
+def appeal_accept(*, appeal: Appeal, actor: User) -> Appeal:
     """签收. Two people pressing it at once: exactly one wins, the other gets a conflict."""
     with transaction.atomic():
         fresh = _locked(appeal)
@@ -68,7 +67,7 @@ def appeal_accept(*, appeal: Appeal, actor: Any) -> Appeal:
     return fresh
 
 
-def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
+def appeal_reply(*, appeal: Appeal, actor: User, message: str) -> Appeal:
     """A message to the resident during handling; it counts as a first response."""
     message = _require_text(message, _("Please write the reply."), code="reply_required")
     with transaction.atomic():
@@ -95,7 +94,7 @@ def appeal_reply(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     return fresh
 
 
-def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
+def appeal_note(*, appeal: Appeal, actor: User, message: str) -> Appeal:
     """An internal note; residents never see it."""
     message = _require_text(message, _("Please write the note."), code="note_required")
     if not transitions.permits("note", actor, appeal):
@@ -117,7 +116,7 @@ def appeal_note(*, appeal: Appeal, actor: Any, message: str) -> Appeal:
     return fresh
 
 
-def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_return(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """退单: the handler sends it back to the dispatcher (wrong unit, not their matter)."""
     reason = _require_text(
         reason, _("Please say why you return it."), code="reason_required", max_length=300
@@ -144,7 +143,7 @@ def appeal_return(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     return fresh
 
 
-def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_escalate(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """转办/上报 one level up: grid → community → street → district → city. The clocks keep
     running; the new unit signs for it again."""
     reason = _require_text(
@@ -206,7 +205,7 @@ def appeal_escalate(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     return fresh
 
 
-def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
+def appeal_resolve(*, appeal: Appeal, actor: User, reply: str) -> Appeal:
     """办结, with the answer the resident reads and rates."""
     reply = _require_text(
         reply, _("A reply to the resident is required to resolve."), code="reply_required"
@@ -235,7 +234,7 @@ def appeal_resolve(*, appeal: Appeal, actor: Any, reply: str) -> Appeal:
     return fresh
 
 
-def appeal_follow_up(*, appeal: Appeal, actor: Any, note: str, reached: bool) -> AppealEvent:
+def appeal_follow_up(*, appeal: Appeal, actor: User, note: str, reached: bool) -> AppealEvent:
     """回访: staff called or visited the resident after handling."""
     note = _require_text(note, _("Please note what the resident said."), code="note_required")
     if not transitions.permits("follow_up", actor, appeal):
@@ -249,7 +248,7 @@ def appeal_follow_up(*, appeal: Appeal, actor: Any, note: str, reached: bool) ->
 def appeal_rate(
     *,
     appeal: Appeal,
-    actor: Any,
+    actor: User | None,
     level: str,
     solved: bool,
     comment: str = "",
@@ -262,7 +261,7 @@ def appeal_rate(
         if not _tracking_code_matches(appeal, tracking_code):
             raise NotFound(_("No such appeal."), code="appeal_not_found")
         actor = appeal.submitter
-    elif appeal.submitter_id != actor.pk:
+    elif actor is None or appeal.submitter_id != actor.pk:
         raise PermissionDenied(_("Only the resident who filed the appeal may rate it."))
     if level not in RatingLevel.values:
         raise ValidationFailed(_("Please choose how satisfied you are."), code="invalid_rating")
@@ -322,7 +321,7 @@ def appeal_rate(
     return rating
 
 
-def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """重办: back to the handling unit with a fresh resolution clock; counts as a repeat."""
     reason = _require_text(
         reason, _("Please say why it is reopened."), code="reason_required", max_length=300
@@ -378,7 +377,7 @@ def appeal_reopen(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
     return fresh
 
 
-def appeal_close_after_review(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+def appeal_close_after_review(*, appeal: Appeal, actor: User, note: str) -> Appeal:
     note = _require_text(
         note, _("Please record the outcome of the review."), code="note_required", max_length=500
     )
@@ -405,7 +404,7 @@ def appeal_close_after_review(*, appeal: Appeal, actor: Any, note: str) -> Appea
     return fresh
 
 
-def appeal_reject(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """Not a valid appeal (spam, not a matter for this platform). The resident sees why."""
     reason = _require_text(
         reason,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import (
     clocks,
     policies,
@@ -160,10 +161,10 @@ def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
 
 def appeal_submit(
     *,
-    submitter: Any,
+    submitter: User | None,
     intake: Intake,
     files: list[CleanFile] | None = None,
-    created_by: Any = None,
+    created_by: User | None = None,
     idempotency_key: str = "",
 ) -> tuple[Appeal, bool]:
     """File an appeal (online by a resident, or offline by staff for one). Returns
@@ -333,13 +334,13 @@ def appeal_submit(
 
 def _enqueue_follow_up(appeal_id: int, also_notify: list[int]) -> None:
     """A task row in the caller's transaction: it commits, or is lost, with the appeal."""
-    from jiaoliuba.appeals.tasks import intake_follow_up
+    from jiaoliuba.appeals.tasks import intake_follow_up  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
     intake_follow_up.enqueue(appeal_id, also_notify)
 
 
 def _enqueue_risk_check(appeal_id: int) -> None:
-    from jiaoliuba.appeals.tasks import risk_check
+    from jiaoliuba.appeals.tasks import risk_check  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
     risk_check.enqueue(appeal_id)
 
@@ -372,7 +373,7 @@ def appeal_intake_follow_up(*, appeal_id: int, also_notify: list[int] | None = N
     return True
 
 
-def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:
+def appeal_join(*, master: Appeal, resident: User, note: str = "") -> Appeal:
     """“+1”: a resident who has the same matter as an open appeal joins it instead of
     filing a new one. Their appeal is recorded merged into the master, so it counts as
     received, follows the master and brings them its feedback."""

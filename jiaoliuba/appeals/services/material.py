@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
     AttachmentKind,
@@ -28,7 +27,7 @@ from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 WITHDRAWABLE_STATUSES = transitions.sources("withdraw")
 
 
-def appeal_withdraw(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
+def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
     """撤回: the resident takes back an appeal nobody has accepted yet. The appeal ends as
     “withdrawn”: it stays in 受理量 but in no other figure (not resolved, not late), and
     its handlers are told. Once accepted it is being worked on: refused with a conflict."""
@@ -78,7 +77,7 @@ def appeal_withdraw(*, appeal: Appeal, actor: Any, reason: str = "") -> Appeal:
 
 
 def appeal_add_material(
-    *, appeal: Appeal, actor: Any, text: str = "", files: list[CleanFile] | None = None
+    *, appeal: Appeal, actor: User, text: str = "", files: list[CleanFile] | None = None
 ) -> AppealEvent:
     """补充材料: the resident adds text or photos to an appeal still open; the handler is
     told. A finished appeal takes no more material (a new appeal carries a new matter)."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import policies, transitions
 from jiaoliuba.appeals.choices import (
     EventKind,
@@ -28,7 +28,7 @@ MEDIATION_CATEGORIES = transitions.MEDIATION_CATEGORIES
 
 
 def mediation_start(
-    *, appeal: Appeal, actor: Any, mediator: Any, parties: list[tuple[str, str, str]]
+    *, appeal: Appeal, actor: User, mediator: User, parties: list[tuple[str, str, str]]
 ) -> Mediation:
     """Start 调解 with its parties (name, side, phone). The mediator may be staff, a
     volunteer or a professional."""
@@ -74,7 +74,7 @@ def mediation_start(
 
 
 def mediation_session_add(
-    *, mediation: Mediation, actor: Any, held_at: dt.datetime, place: str, notes: str
+    *, mediation: Mediation, actor: User, held_at: dt.datetime, place: str, notes: str
 ) -> MediationSession:
     if mediation.concluded_at is not None:
         raise Conflict(_("This mediation has concluded."), code="mediation_concluded")
@@ -98,7 +98,7 @@ def mediation_session_add(
 
 
 def mediation_conclude(
-    *, mediation: Mediation, actor: Any, outcome: str, agreement_text: str = ""
+    *, mediation: Mediation, actor: User, outcome: str, agreement_text: str = ""
 ) -> Mediation:
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(_("Unknown outcome."), code="invalid_outcome")

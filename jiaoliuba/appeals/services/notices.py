@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.appeals import tracking
@@ -15,12 +16,14 @@ from jiaoliuba.appeals.models import (
 )
 from jiaoliuba.appeals.services._common import _text
 from jiaoliuba.core import clock
+from jiaoliuba.core.sms import get_sms_backend
+from jiaoliuba.notifications.channels import sms_text
+from jiaoliuba.notifications.models import Notification
+from jiaoliuba.notifications.services import notify
 
 
 def _local_time(moment: dt.datetime) -> str:
     """A deadline as residents read it: Asia/Shanghai, in the site's language."""
-    from django.utils import formats
-
     with translation.override(settings.LANGUAGE_CODE):
         return formats.date_format(moment.astimezone(clock.SHANGHAI), "DATETIME_FORMAT")
 
@@ -31,8 +34,6 @@ def tracking_link(appeal: Appeal) -> str:
 
 
 def _tracking_code_matches(appeal: Appeal, code: str) -> bool:
-    import secrets
-
     wanted = tracking.normalize(code)
     return bool(wanted and appeal.tracking_code) and secrets.compare_digest(
         wanted, appeal.tracking_code or ""
@@ -60,8 +61,6 @@ def resolved_message(appeal: Appeal, reply: str) -> tuple[str, str, str]:
 def _send_receipt(appeal: Appeal) -> None:
     """Every new appeal, online or entered at the desk, gets a receipt: the resident's
     inbox and SMS, or an SMS to the contact number of an appeal filed without account."""
-    from jiaoliuba.notifications.services import notify
-
     title, body, link = receipt_message(appeal)
     if appeal.submitter is not None:
         notify(
@@ -78,8 +77,6 @@ def _send_receipt(appeal: Appeal) -> None:
 
 
 def _notify_resolved(appeal: Appeal, reply: str) -> None:
-    from jiaoliuba.notifications.services import notify
-
     title, body, link = resolved_message(appeal, reply)
     if appeal.submitter is not None:
         notify(
@@ -110,7 +107,7 @@ def _notify_resolved(appeal: Appeal, reply: str) -> None:
 
 def _enqueue_contact_sms(appeal_id: int, what: str) -> None:
     """The number is read (decrypted) by the task, so it never sits in the task queue."""
-    from jiaoliuba.appeals.tasks import contact_sms
+    from jiaoliuba.appeals.tasks import contact_sms  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
     transaction.on_commit(lambda: contact_sms.enqueue(appeal_id, what))
 
@@ -118,10 +115,6 @@ def _enqueue_contact_sms(appeal_id: int, what: str) -> None:
 def appeal_contact_sms_send(*, appeal_id: int, what: str) -> bool:
     """Send the receipt or resolution SMS of an appeal filed without an account to the
     contact number given on the form. Returns whether a message went out."""
-    from jiaoliuba.core.sms import get_sms_backend
-    from jiaoliuba.notifications.channels import sms_text
-    from jiaoliuba.notifications.models import Notification
-
     appeal = Appeal.objects.filter(pk=appeal_id).first()
     if appeal is None or not appeal.contact_phone:
         return False

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
     EventKind,
@@ -25,7 +24,7 @@ from jiaoliuba.appeals.services._common import (
 from jiaoliuba.core.errors import PermissionDenied
 
 
-def _press(*, appeal: Appeal, actor: Any, note: str, kind: str) -> Appeal:
+def _press(*, appeal: Appeal, actor: User, note: str, kind: str) -> Appeal:
     """催办/督办 by hand: an event with the note, counted with the sweep's automatic ones
     (same kinds; `manual` tells them apart), and the handler is told."""
     note = _require_text(
@@ -81,12 +80,12 @@ def _press(*, appeal: Appeal, actor: Any, note: str, kind: str) -> Appeal:
     return fresh
 
 
-def appeal_urge(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+def appeal_urge(*, appeal: Appeal, actor: User, note: str) -> Appeal:
     """催办: someone above the handler asks them to hurry, with a note."""
     return _press(appeal=appeal, actor=actor, note=note, kind=EventKind.URGED)
 
 
-def appeal_supervise(*, appeal: Appeal, actor: Any, note: str) -> Appeal:
+def appeal_supervise(*, appeal: Appeal, actor: User, note: str) -> Appeal:
     """督办 by hand: someone above the handler puts the appeal under supervision before
     (or without) the sweep's breach; it is listed under 督办 until it is handled."""
     return _press(appeal=appeal, actor=actor, note=note, kind=EventKind.SUPERVISED)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import transitions
 from jiaoliuba.appeals.choices import (
     EventKind,
@@ -20,7 +19,7 @@ from jiaoliuba.core.services import sensitive_access_record
 
 
 def appeal_reveal_submitter(
-    *, appeal: Appeal, actor: Any, reason: str, ip: str | None = None
+    *, appeal: Appeal, actor: User, reason: str, ip: str | None = None
 ) -> dict[str, str]:
     """Who filed an anonymous appeal: only for an explicitly privileged role, with a
     reason, written to the sensitive-access log and the appeal's internal history."""

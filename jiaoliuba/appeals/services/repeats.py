@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import policies, selectors, transitions
 from jiaoliuba.appeals.choices import (
     FINAL_STATUSES,
@@ -32,7 +32,7 @@ from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
-def appeal_merge(*, appeal: Appeal, master: Appeal, actor: Any) -> Appeal:
+def appeal_merge(*, appeal: Appeal, master: Appeal, actor: User) -> Appeal:
     """A duplicate joins its master: it follows the master's status and its reporter
     gets the master's feedback."""
     if appeal.pk == master.pk:
@@ -75,7 +75,7 @@ def appeal_merge(*, appeal: Appeal, master: Appeal, actor: Any) -> Appeal:
     return fresh
 
 
-def _require_scope(actor: Any, appeal: Appeal) -> None:
+def _require_scope(actor: User, appeal: Appeal) -> None:
     if not selectors.appeals_in_scope(actor).filter(pk=appeal.pk).exists():
         raise NotFound(_("No such appeal."), code="appeal_not_found")
 
@@ -115,7 +115,7 @@ def _check_repeat_pair(appeal: Appeal, earlier: Appeal) -> None:
         )
 
 
-def appeal_mark_repeat(*, appeal: Appeal, earlier: Appeal, actor: Any, note: str = "") -> Appeal:
+def appeal_mark_repeat(*, appeal: Appeal, earlier: Appeal, actor: User, note: str = "") -> Appeal:
     """重复件 by hand: the similarity check misses paraphrases of one complaint. Staff
     with both appeals in scope link a person's appeal to their earlier one (30 days);
     the repeat rate follows through the event, as for an automatic mark."""
@@ -151,7 +151,7 @@ def appeal_mark_repeat(*, appeal: Appeal, earlier: Appeal, actor: Any, note: str
     return fresh
 
 
-def appeal_unmark_repeat(*, appeal: Appeal, actor: Any, reason: str) -> Appeal:
+def appeal_unmark_repeat(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """Undo a repeat link, automatic or by hand, with the reason kept in the history. A
     reopened appeal stays a repeat (reopening is a repeat by the counting rules)."""
     reason = _require_text(

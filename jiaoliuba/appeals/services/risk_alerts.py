@@ -9,14 +9,18 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import risk, routing
 from jiaoliuba.appeals.choices import Category
 from jiaoliuba.appeals.models import (
     Appeal,
+    RiskAlert,
 )
+from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.services._common import _text
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict
+from jiaoliuba.notifications.services import notify
 
 
 def appeal_risk_check(*, appeal_id: int) -> list[Any]:
@@ -50,7 +54,6 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
         created.append(alert)
         street = appeal.community.parent
         officers = routing.holders(Role.STREET_OFFICER, street) if street else []
-        from jiaoliuba.notifications.services import notify
 
         if officers:
             notify(
@@ -68,15 +71,11 @@ def appeal_risk_check(*, appeal_id: int) -> list[Any]:
 
 
 def _evidence_words(kind: str, evidence: dict[str, Any]) -> str:
-    from jiaoliuba.appeals.plain import risk_evidence_text
-
     with translation.override(settings.LANGUAGE_CODE):
         return "；".join(risk_evidence_text(kind, evidence)) or "—"
 
 
-def risk_alert_acknowledge(*, alert: Any, actor: Any) -> Any:
-    from jiaoliuba.appeals.models import RiskAlert
-
+def risk_alert_acknowledge(*, alert: Any, actor: User) -> Any:
     updated = RiskAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=clock.now()
     )

@@ -8,6 +8,7 @@ import pytest
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals.models import RoutingRule
+from jiaoliuba.appeals.tasks import risk_check
 from jiaoliuba.dashboards.models import ProjectionState
 from jiaoliuba.testing.fixtures import JIEFANG
 
@@ -43,8 +44,6 @@ def test_index_names_every_app_and_model_in_chinese(admin_client):
 
 
 def test_task_results_and_projection_states_in_chinese(admin_client, submit):
-    from jiaoliuba.appeals.tasks import risk_check
-
     risk_check.enqueue(submit().pk)
     ProjectionState.objects.get_or_create(name="appeals")
     tasks = visible_text(admin_client.get("/admin/django_tasks_database/dbtaskresult/"))

@@ -3,11 +3,16 @@ appeal to its filer, and the similar-appeal look-up shows only what the public b
 may (scrubbed summary, category, status), within the caller's own community."""
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import services
 from jiaoliuba.appeals.models import Appeal, AppealEvent, RiskAlert
 from jiaoliuba.appeals.services import Intake
@@ -183,8 +188,6 @@ def test_similar_api_answers_404_for_another_community(private, make_resident, a
 def test_similar_api_for_staff_stays_in_their_scope(
     private, make_staff, staff, api_client, regions
 ):
-    from jiaoliuba.accounts.choices import Role
-
     inside = api_client(staff["community"]).get(
         "/api/v1/appeals/similar", {"community": JIEFANG, "content": LOOKUP}
     )
@@ -222,10 +225,6 @@ def test_residents_are_never_offered_their_own_appeal(private, login_client, api
 
 
 def test_admin_without_the_reveal_permission_does_not_see_the_filer(pair, login_client, resident):
-    from django.contrib.auth.models import Permission
-
-    from jiaoliuba.accounts.models import User
-
     _named, anonymous = pair
     clerk = User.objects.create_user(username="clerk", password="x-pass-12345", is_staff=True)
     clerk.user_permissions.add(
@@ -248,9 +247,6 @@ def test_links_made_before_the_rule_are_hidden_and_removed(
     pair, at, regions, resident, api_client, staff
 ):
     """Data from before the fix: the anonymous appeal was linked to the named one."""
-    import importlib
-
-    from django.apps import apps
 
     named, anonymous = pair
     Appeal.objects.filter(pk=anonymous.pk).update(is_repeat=True, repeat_of=named)

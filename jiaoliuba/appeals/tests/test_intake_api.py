@@ -1,12 +1,16 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import user_by_phone
 from jiaoliuba.appeals.models import Appeal, Attachment
+from jiaoliuba.appeals.services import intake as appeal_services
 from jiaoliuba.core.models import SensitiveAccessLog
-from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1, JIEFANG_G2
+from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1, JIEFANG_G2, XIPING_COMMUNITY
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/appeals"
@@ -128,7 +132,6 @@ def test_anonymous_appeal_hides_the_resident_from_handlers(
         ).status_code
         == 403
     )
-    from django.contrib.auth.models import Permission
 
     staff["secretary"].user_permissions.add(
         Permission.objects.get(codename="reveal_anonymous_submitter")
@@ -148,9 +151,6 @@ def test_anonymous_appeal_hides_the_resident_from_handlers(
 def test_appeals_are_scoped_like_everything_else(
     api_client, resident, staff, make_resident, make_staff, submit
 ):
-    from jiaoliuba.accounts.choices import Role
-    from jiaoliuba.testing.fixtures import XIPING_COMMUNITY
-
     ours = submit()
     theirs = submit(
         "西平这边路灯坏了",
@@ -176,8 +176,6 @@ def test_appeals_are_scoped_like_everything_else(
 
 
 def test_staff_desk_entry_with_past_time_registers_the_resident(api_client, staff):
-    from jiaoliuba.accounts.selectors import user_by_phone
-
     client = api_client(staff["community"])
     response = client.post(
         f"{URL}/desk",
@@ -222,8 +220,6 @@ def test_resident_page_submit_keeps_text_on_error_and_creates_once(login_client,
 def test_a_failed_intake_leaves_no_file_behind(
     api_client, resident, staff, monkeypatch, settings, tmp_path
 ):
-    from jiaoliuba.appeals.services import intake as appeal_services
-
     settings.MEDIA_ROOT = tmp_path
 
     def boom(appeal_id, also_notify):

@@ -9,9 +9,11 @@ from django.core.cache import cache
 from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import rulebook, services
 from jiaoliuba.appeals.choices import EventKind, Priority, Status
 from jiaoliuba.appeals.models import Appeal, AppealBand, AppealEvent, RoutingRule, TimeLimit
+from jiaoliuba.appeals.services import intake
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
 from jiaoliuba.testing.tasks import run_intake_follow_ups
@@ -120,8 +122,6 @@ def test_a_change_replaces_every_process_copy_also_after_commit(
 
 
 def test_the_admin_changes_the_rules_at_once(submit, staff, regions, client):
-    from jiaoliuba.accounts.models import User
-
     root = User.objects.create_superuser("root", "s3cret-pass-123")
     client.force_login(root, backend="jiaoliuba.accounts.backends.StaffPasswordBackend")
     assert submit(BLUE).assignee == staff["community"]
@@ -175,8 +175,6 @@ def test_a_follow_up_after_a_person_moved_the_appeal_on_tells_nobody_wrongly(
 
 
 def test_a_rolled_back_intake_leaves_no_task(submit, staff, monkeypatch):
-    from jiaoliuba.appeals.services import intake
-
     def boom(*args, **kwargs):
         raise RuntimeError("the events could not be written")
 

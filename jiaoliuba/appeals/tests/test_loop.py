@@ -3,11 +3,12 @@ import pytest
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals import services
 from jiaoliuba.appeals.choices import EventKind, Priority, RatingLevel, Status
-from jiaoliuba.appeals.models import Appeal, AppealEvent
+from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.fixtures import JIEFANG
 from jiaoliuba.testing.tasks import run_intake_follow_ups
+from jiaoliuba.triage.models import TriageFeedback
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,6 @@ def test_extension_moves_deadline_and_keeps_the_original(submit, staff):
 
 
 def test_triage_correction_recomputes_clock_and_records_training_data(submit, staff):
-    from jiaoliuba.triage.models import TriageFeedback
-
     appeal = submit("想咨询一下社区老年食堂什么时候开")
     assert appeal.priority == Priority.BLUE
     services.appeal_correct_triage(
@@ -198,8 +197,6 @@ def test_concurrent_accept_has_exactly_one_winner(submit, staff, regions):
 
 
 def test_mediation_with_sessions_through_the_page(submit, staff, login_client):
-    from jiaoliuba.appeals.models import Mediation
-
     appeal = submit()
     services.appeal_accept(appeal=appeal, actor=staff["grid1"])
     client = login_client(staff["grid1"])

@@ -2,10 +2,13 @@
 page, scoped and filtered."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
+import config.settings.base as base
 from jiaoliuba.appeals import services
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.appeals.services import Intake
@@ -44,10 +47,6 @@ def test_with_tiles_the_form_shows_a_map(login_client, resident, settings):
 
 
 def test_tianditu_key_builds_its_tile_urls(monkeypatch):
-    import importlib
-
-    import config.settings.base as base
-
     monkeypatch.setenv("TIANDITU_KEY", "abc123")
     monkeypatch.delenv("MAP_TILE_URL", raising=False)
     try:
@@ -107,7 +106,6 @@ def test_staff_map_shows_only_appeals_in_scope_with_a_place(
     assert {p["number"] for p in street} == {here.number, elsewhere.number}
     # residents do not have the page; signed-out visitors go to the staff sign-in
     assert login_client(resident).get("/workbench/map/").status_code == 404
-    from django.test import Client
 
     assert Client().get("/workbench/map/")["Location"].startswith("/staff/login/")
 

@@ -68,3 +68,14 @@ def test_home_page_links_to_the_board(client, regions):
 def test_description_helper_cuts_long_text():
     assert public_description("很" * 400).endswith("…")
     assert len(public_description("很" * 400)) == 300
+
+
+def test_the_similar_summary_is_the_board_text_shorter_and_without_digit_runs():
+    text = "张秀兰反映：13812345678 家住 3号楼 门口 502 的  路灯\n坏了" + "很" * 80
+    board = public_description(text, names=["张秀兰"])
+    assert "13812345678" not in board and "张秀兰" not in board and "502" in board
+    hint = public_description(text, names=["张秀兰"], limit=60, hide_digit_runs=True)
+    assert "502" not in hint and len(hint) == 60 and hint.endswith("…")
+    # Both are one line: the same scrubbed text, cut differently.
+    assert "\n" not in hint and "  " not in hint
+    assert hint[:-1] == board.replace("502", "…")[:59]

@@ -9,15 +9,13 @@ from jiaoliuba.appeals.choices import Priority, Status
 from jiaoliuba.appeals.models import AppealEvent, RoutingRule
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1
 from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
 
 
 def test_workload_picks_the_less_busy_grid_worker(submit, staff, make_staff):
-    from jiaoliuba.testing.fixtures import JIEFANG_G1
-
     second = make_staff(Role.GRID_WORKER, JIEFANG_G1, username="grid1b")
     first = submit("楼上装修噪音太大")
     assert first.assignee in (staff["grid1"], second)

@@ -11,7 +11,7 @@ from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict
 from jiaoliuba.notifications.models import Notification
-from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1, XIPING
 
 pytestmark = pytest.mark.django_db
 SH = clock.SHANGHAI
@@ -120,7 +120,6 @@ def test_alerts_are_scoped_and_acknowledged_once(
     for t in ["工地半夜打桩吵得睡不着", "工地半夜还在打桩吵得睡不着", "工地半夜打桩吵死了睡不着"]:
         services.appeal_risk_check(appeal_id=file(regions, make_resident(JIEFANG_G1), t).pk)
     alert = RiskAlert.objects.get()
-    from jiaoliuba.testing.fixtures import XIPING
 
     assert api_client(make_staff(Role.DISTRICT_OFFICER, XIPING)).get("/api/v1/alerts").json() == []
     street = api_client(staff["street"])

@@ -7,6 +7,7 @@ from jiaoliuba.appeals.choices import ClosureReason, EventKind, RatingLevel, Sta
 from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
+from jiaoliuba.testing.fixtures import JIEFANG
 
 pytestmark = pytest.mark.django_db
 SH = clock.SHANGHAI
@@ -93,8 +94,6 @@ def test_resolved_and_not_rated_closes_after_seven_days(at, submit, staff):
 def test_public_page_shows_only_consenting_handled_appeals_scrubbed(
     at, submit, staff, resident, client
 ):
-    from jiaoliuba.testing.fixtures import JIEFANG
-
     shown = submit("小区东门路灯坏了", consent_public=True)
     hidden = submit("想咨询法律问题", consent_public=False)
     for appeal in (shown, hidden):

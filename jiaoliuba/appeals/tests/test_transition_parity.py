@@ -16,7 +16,8 @@ import pytest
 from django.db import transaction
 
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.appeals import services
+from jiaoliuba.api.api import api
+from jiaoliuba.appeals import actions, services, transitions, views
 from jiaoliuba.appeals.choices import Priority, RatingLevel, Status
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core.errors import ApplicationError
@@ -206,9 +207,6 @@ def test_a_closed_appeal_no_longer_offers_confirm_triage(client, staff, appeals_
 
 
 def test_page_forms_and_api_routes_come_from_one_registry():
-    from jiaoliuba.api.api import api
-    from jiaoliuba.appeals import actions, transitions, views
-
     paths = api.get_openapi_schema()["paths"]
     assert len(actions.REGISTRY) >= 14
     for name, action in actions.REGISTRY.items():

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from jiaoliuba.core import clock, services
+from jiaoliuba.core.models import PeriodicTaskRun, WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,6 @@ def test_healthz_reports_database_and_missing_worker(client):
 def test_healthz_reports_stale_and_fresh_heartbeat(client):
     services.worker_heartbeat_beat(worker_id="w1", hostname="h", pid=1, started_at=clock.now())
     assert client.get("/healthz").json()["worker"]["alive"] is True
-    from jiaoliuba.core.models import WorkerHeartbeat
 
     WorkerHeartbeat.objects.update(last_seen_at=clock.now() - dt.timedelta(minutes=5))
     body = client.get("/healthz").json()
@@ -28,7 +28,6 @@ def test_periodic_claim_is_exclusive_until_due():
     every = dt.timedelta(hours=1)
     assert services.periodic_run_claim(name="t", every=every) is True
     assert services.periodic_run_claim(name="t", every=every) is False
-    from jiaoliuba.core.models import PeriodicTaskRun
 
     PeriodicTaskRun.objects.update(last_enqueued_at=clock.now() - dt.timedelta(hours=2))
     assert services.periodic_run_claim(name="t", every=every) is True

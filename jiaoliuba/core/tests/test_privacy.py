@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import connection
 from hypothesis import given
@@ -96,8 +97,6 @@ def test_lookup_hash_is_keyed_and_purpose_bound(settings):
 
 
 def test_key_rotation_reads_old_values(settings):
-    from cryptography.fernet import Fernet
-
     old_key = settings.FIELD_ENCRYPTION_KEY
     token = crypto.encrypt("old secret")
     new_key = Fernet.generate_key().decode()

@@ -11,6 +11,7 @@ from chinese_calendar.constants import holidays as package_holidays
 from chinese_calendar.constants import workdays as package_workdays
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lunardate import LunarDate
@@ -307,8 +308,6 @@ def test_an_unconfirmed_calendar_year_still_warns():
 
 
 def test_warning_is_translated():
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         message = workdays.calendar_warnings(today=D(2026, 6, 1))[0].message
     assert message.startswith("2027年")

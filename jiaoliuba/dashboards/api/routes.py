@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
+from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards.api.schemas import (
@@ -47,12 +47,12 @@ def _head(view: View) -> dict[str, Any]:
     }
 
 
-def _view(request: HttpRequest) -> View:
+def _view(request: ApiRequest) -> View:
     return view_from(request.auth, request.GET)
 
 
 @router.get("/dashboards/kpis", response=KpisOut)
-def kpis(request: HttpRequest):
+def kpis(request: ApiRequest):
     """Every KPI of the region for the period, with the previous period and the change.
     A value of null is shown as "—": nothing to divide by, or a module not installed."""
     view = _view(request)
@@ -61,7 +61,7 @@ def kpis(request: HttpRequest):
 
 
 @router.get("/dashboards/kpis/{key}", response=KpiOut)
-def kpi(request: HttpRequest, key: str):
+def kpi(request: ApiRequest, key: str):
     """One KPI (see /dashboards/kpis for the keys)."""
     if key not in KPI_BY_KEY:
         raise NotFound(_("No such figure."), code="figure_not_found")
@@ -83,7 +83,7 @@ def _rows(rows: list[selectors.NodeRow]) -> list[dict[str, Any]]:
 
 
 @router.get("/dashboards/children", response=ChildrenOut)
-def children(request: HttpRequest):
+def children(request: ApiRequest):
     """Drill-down: the figures of each child of the region."""
     view = _view(request)
     return {
@@ -93,7 +93,7 @@ def children(request: HttpRequest):
 
 
 @router.get("/dashboards/ranking", response=RankingOut)
-def ranking(request: HttpRequest):
+def ranking(request: ApiRequest):
     """考核排名 of the communities in the region by the weighted score (0–100)."""
     view = _view(request)
     return {
@@ -104,7 +104,7 @@ def ranking(request: HttpRequest):
 
 
 @router.get("/dashboards/compare", response=CompareOut)
-def compare(request: HttpRequest):
+def compare(request: ApiRequest):
     """Baseline against now: `baseline_start`/`baseline_end` (default: a year earlier)
     against the period; change in percent as the seed's table shows it."""
     view = _view(request)
@@ -118,13 +118,13 @@ def compare(request: HttpRequest):
 
 
 @router.get("/dashboards/trend", response=TrendOut)
-def trend(request: HttpRequest):
+def trend(request: ApiRequest):
     view = _view(request)
     return {**_head(view), "series": selectors.trend(region=view.region, period=view.period)}
 
 
 @router.get("/dashboards/categories", response=CategoriesOut)
-def categories(request: HttpRequest):
+def categories(request: ApiRequest):
     view = _view(request)
     return {
         **_head(view),
@@ -133,7 +133,7 @@ def categories(request: HttpRequest):
 
 
 @router.get("/dashboards/heat", response=HeatOut)
-def heat(request: HttpRequest):
+def heat(request: ApiRequest):
     view = _view(request)
     return {
         **_head(view),
@@ -144,7 +144,7 @@ def heat(request: HttpRequest):
 
 
 @router.get("/dashboards/overdue", response=OverdueOut)
-def overdue(request: HttpRequest):
+def overdue(request: ApiRequest):
     """Open appeals past their deadline in the region, most overdue first."""
     view = _view(request)
     return {
@@ -165,7 +165,7 @@ def overdue(request: HttpRequest):
 
 
 @router.get("/dashboards/sources", response=SourcesOut)
-def figure_sources(request: HttpRequest):
+def figure_sources(request: ApiRequest):
     """Which modules feed the module-fed figures; unconnected ones show "—"."""
     view = _view(request)
     return {

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jiaoliuba.appeals.choices import EventKind
+from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards import services as dashboard_services
 from jiaoliuba.dashboards.models import BAND_COUNTERS, AppealFact, ProjectionState
@@ -14,7 +16,8 @@ from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import Period, period_containing
 from jiaoliuba.dashboards.projection import submitter_chains_refresh
 from jiaoliuba.dashboards.tests.conftest import local
-from jiaoliuba.dashboards.tests.scenario import build
+from jiaoliuba.dashboards.tests.scenario import DOG, NOISE, build
+from jiaoliuba.dashboards.tests.test_figures import snapshot
 from jiaoliuba.regions.models import Region
 from jiaoliuba.testing.fixtures import JIEFANG
 
@@ -62,10 +65,6 @@ def test_a_median_read_against_stale_band_counts_does_not_fail(at, submit, staff
 def test_an_event_committed_late_with_a_backdated_time_is_still_applied(
     at, submit, staff, residents
 ):
-    from jiaoliuba.appeals.models import Appeal, AppealEvent
-    from jiaoliuba.dashboards.tests.scenario import DOG, NOISE
-    from jiaoliuba.dashboards.tests.test_figures import snapshot
-
     at(2026, 11, 2, 9, 0)
     first = submit(residents[0], NOISE)
     # An id handed out to a transaction that has not committed yet.
@@ -101,9 +100,6 @@ def test_an_event_committed_late_with_a_backdated_time_is_still_applied(
 def test_events_that_change_no_fact_write_no_fact_and_no_rollup(at, submit, staff, residents):
     """A note or a re-read of applied events (the worker's straggler pass) leaves facts
     and rollups untouched: catch-up writes only what moved."""
-    from jiaoliuba.appeals.choices import EventKind
-    from jiaoliuba.appeals.models import AppealEvent
-
     story = build(at, submit, staff, residents)
     AppealEvent.objects.bulk_create(
         [

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from jiaoliuba.appeals import services
+from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.core.errors import NotFound, ValidationFailed
 from jiaoliuba.dashboards import selectors
@@ -11,9 +13,18 @@ from jiaoliuba.dashboards import services as dashboard_services
 from jiaoliuba.dashboards.models import COUNTERS, MonthRollup, Rollup
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.dashboards.sources import AppealParticipation
+from jiaoliuba.dashboards.tests.conftest import local
 from jiaoliuba.dashboards.tests.scenario import PRIORITIES, build
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.fixtures import CITY, DONGFENG, JIANKANG, JIEFANG, JIEFANG_G1, JIEFANG_G2
+from jiaoliuba.testing.fixtures import (
+    CITY,
+    DONGFENG,
+    JIANKANG,
+    JIANKANG_G1,
+    JIEFANG,
+    JIEFANG_G1,
+    JIEFANG_G2,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +136,6 @@ def test_the_appeal_after_midnight_belongs_to_december(story):
 def test_a_plus_one_counts_as_taking_part_and_an_invalid_appeal_does_not(
     story, at, submit, residents, staff
 ):
-    from jiaoliuba.appeals import services
-
     december = parse_period("month", "2026-12-01", None, today=dt.date(2026, 12, 2))
     at(2026, 12, 2, 9, 0)
     # r8 has the same matter as A6 and joins it with "+1" instead of filing again.
@@ -147,8 +156,6 @@ def test_a_plus_one_counts_as_taking_part_and_an_invalid_appeal_does_not(
 
 
 def test_registration_date_follows_the_project_clock(story, at, make_resident):
-    from jiaoliuba.dashboards.tests.conftest import local
-
     # Registered on 1 Jun 2025 by the project clock (a pinned scenario or an import),
     # whatever the wall clock says: counted among November's residents.
     at(2025, 6, 1, 9, 0)
@@ -177,8 +184,6 @@ def test_a_running_month_is_compared_with_the_same_days_before(story):
 
 
 def test_a_community_with_no_activity_ranks_last_with_a_dash(story, at, make_resident):
-    from jiaoliuba.testing.fixtures import JIANKANG_G1
-
     # 健康路社区 has a resident but nothing happened there in November: no score, not 0.
     at(2026, 10, 1, 8, 0)
     make_resident(JIANKANG_G1, name="健康路居民", phone="13900000097")
@@ -237,8 +242,6 @@ def test_live_rollups_equal_a_rebuild(story):
 
 
 def test_marking_a_repeat_by_hand_moves_the_repeat_rate_exactly(story, staff):
-    from jiaoliuba.appeals import services as appeal_services
-
     def repeat_rate():
         dashboard_services.rollups_sync()
         figure = selectors.kpi_figures(region=region(JIEFANG), period=NOVEMBER)["repeat_rate"]

@@ -2,14 +2,19 @@
 batches and swaps them in at the end, so an intake (and a dashboard read) made while it
 runs succeeds at once, and the next catch-up counts it."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
 
+from jiaoliuba.appeals.choices import EventKind
+from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.dashboards import rebuild as rebuild_module
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.models import AppealFact, MediationFact, Rollup
+from jiaoliuba.dashboards.tests.conftest import local
 from jiaoliuba.dashboards.tests.scenario import DOG, build
 from jiaoliuba.dashboards.tests.test_figures import NOVEMBER, snapshot
 from jiaoliuba.regions.models import Region
@@ -71,8 +76,6 @@ def test_intake_and_reads_succeed_while_a_rebuild_runs(at, submit, staff, reside
 
 
 def test_the_swapped_tables_keep_the_names_migrations_gave_them(at, submit, staff, residents):
-    from jiaoliuba.dashboards.models import AppealFact, MediationFact, Rollup
-
     build(at, submit, staff, residents)
     tables = [m._meta.db_table for m in (AppealFact, MediationFact, Rollup)]
 
@@ -98,12 +101,6 @@ def test_the_rebuilds_sql_rules_equal_the_python_rules_to_the_microsecond(
     """The rebuild computes facts in SQL, the live path in Python (facts.py): response
     seconds truncate the same way when the fractions of a second cross, and the local day
     turns at midnight Shanghai time."""
-    import datetime as dt
-
-    from jiaoliuba.appeals.choices import EventKind
-    from jiaoliuba.appeals.models import Appeal, AppealEvent
-    from jiaoliuba.dashboards.models import AppealFact
-    from jiaoliuba.dashboards.tests.conftest import local
 
     story = build(at, submit, staff, residents)
     base = local(2026, 11, 9, 23, 59, 59, 900_000)  # 15:59:59.9 UTC, still 9 Nov locally

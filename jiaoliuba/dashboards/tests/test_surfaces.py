@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.staticfiles import finders
 from openpyxl import load_workbook
 
 from jiaoliuba.dashboards import services as dashboard_services
@@ -183,8 +184,6 @@ def test_compare_baseline_against_now(story, staff, api_client):
 def test_plotly_is_a_static_file_from_the_installed_package():
     # Collected (hashed, precompressed) like any static file; the weight test in
     # test_browser_weight.py checks what the browser receives.
-    from django.contrib.staticfiles import finders
-
     found = finders.find("vendor/plotly/plotly.min.js")
     assert found and found.endswith("plotly/package_data/plotly.min.js")
     with open(found, "rb") as js:

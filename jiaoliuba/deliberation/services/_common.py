@@ -24,6 +24,7 @@ from jiaoliuba.deliberation.models import (
     TopicEvent,
     TopicFollow,
 )
+from jiaoliuba.notifications.services import notify
 
 
 def _event(
@@ -61,8 +62,6 @@ def _notify(
     users: Iterable[Any], kind: str, title: Any, body: Any, topic: Topic, *, skip: Any = None
 ) -> None:
     """Inbox rows in the caller's transaction; deliveries leave on commit (notify)."""
-    from jiaoliuba.notifications.services import notify
-
     skip_pk = getattr(skip, "pk", None)
     recipients = {
         u.pk: u for u in users if u is not None and getattr(u, "pk", None) and u.pk != skip_pk

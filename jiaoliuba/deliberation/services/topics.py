@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts.selectors import resident_of
+from jiaoliuba.accounts.selectors import resident_of, user_roles_at
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.deliberation import policies, transitions
@@ -161,7 +161,6 @@ def topic_create(
             )
         if due_at <= clock.now():
             raise ValidationFailed(_("The due date must be in the future."), code="due_past")
-        from jiaoliuba.accounts.selectors import user_roles_at
 
         paths = [
             p

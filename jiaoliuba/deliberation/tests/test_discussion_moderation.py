@@ -5,8 +5,10 @@ administrators' sensitive-word list (audited) and the rate limits."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from jiaoliuba.core.models import AuditLog
 from jiaoliuba.deliberation import presenters, selectors, services
@@ -25,8 +27,6 @@ def topic(regions, residents):
 
 
 def test_names_protect_identity_unless_the_resident_chooses(topic, residents, staff):
-    from jiaoliuba.accounts.models import ResidentProfile
-
     ResidentProfile.objects.filter(user=residents[1]).update(address="3号楼2单元301室")
     ResidentProfile.objects.filter(user=residents[2]).update(address="")
     by_building = services.topic_comment(topic=topic, actor=residents[1], body="建议拴绳")
@@ -34,7 +34,6 @@ def test_names_protect_identity_unless_the_resident_chooses(topic, residents, st
     named = services.topic_comment(topic=topic, actor=residents[3], body="我来", show_name=True)
     official = services.topic_comment(topic=topic, actor=staff, body="社区答复", official=True)
     labels = [presenters.author_label(c) for c in (by_building, by_grid, named, official)]
-    from django.utils import translation
 
     with translation.override("zh-hans"):
         labels = [presenters.author_label(c) for c in (by_building, by_grid, named, official)]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.deliberation import services
-from jiaoliuba.deliberation.models import Comment, SupportThreshold, Topic
+from jiaoliuba.deliberation.models import Comment, SensitiveWord, SupportThreshold, Topic
 from jiaoliuba.testing.fixtures import JIANKANG, JIANKANG_G1, JIEFANG, JIEFANG_G1
 
 pytestmark = pytest.mark.django_db
@@ -131,8 +132,6 @@ def test_every_text_is_escaped_on_pages(login_client, regions, residents, staff)
 
 
 def test_refused_comment_keeps_the_text(login_client, regions, residents):
-    from jiaoliuba.deliberation.models import SensitiveWord
-
     SensitiveWord.objects.create(word="傻瓜")
     topic = services.topic_propose(
         actor=residents[0], title="停车难", body="正文", scope=regions[JIEFANG_G1]
@@ -192,8 +191,6 @@ def test_openapi_documents_the_routes_with_errors(client):
 
 
 def test_topic_opened_from_the_appeal_page_links_back(login_client, regions, residents, staff):
-    from jiaoliuba.appeals import services as appeal_services
-
     appeal, _ = appeal_services.appeal_submit(
         submitter=residents[0],
         intake=appeal_services.Intake(
@@ -228,8 +225,6 @@ def test_topic_opened_from_the_appeal_page_links_back(login_client, regions, res
 
 
 def test_refused_report_and_reply_keep_what_was_typed(login_client, regions, residents, settings):
-    from jiaoliuba.deliberation.models import SensitiveWord
-
     topic = services.topic_propose(
         actor=residents[0], title="停车难", body="正文", scope=regions[JIEFANG_G1]
     )

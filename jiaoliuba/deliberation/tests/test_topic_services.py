@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.deliberation import services
@@ -205,8 +206,6 @@ def test_staff_create_and_street_assigns_with_a_due_date(regions, staff, make_st
 
 
 def test_a_topic_opened_from_an_appeal_links_both_ways(regions, staff, residents):
-    from jiaoliuba.appeals import services as appeal_services
-
     appeal, _ = appeal_services.appeal_submit(
         submitter=residents[0],
         intake=appeal_services.Intake(

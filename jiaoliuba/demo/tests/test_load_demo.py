@@ -1,11 +1,19 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 
-from jiaoliuba.accounts import selectors
+from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
+from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.core import clock
+from jiaoliuba.dashboards import selectors as dashboard_selectors
+from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.params import baseline_from
+from jiaoliuba.dashboards.periods import parse_period
+from jiaoliuba.deliberation.models import Comment, Topic
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
 from jiaoliuba.regions.models import Region
 
@@ -38,7 +46,7 @@ def test_load_demo_builds_the_city_once():
     for role in Role.values:
         if role != Role.RESIDENT:
             assert RoleAssignment.objects.filter(role=role).exists(), role
-    demo = selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    demo = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     assert demo.resident.grid.code == "411702001001001"
     assert User.objects.get(username="grid_worker").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
@@ -47,22 +55,14 @@ def test_load_demo_builds_the_city_once():
 def test_demo_grid_worker_sees_only_their_grid():
     call_command("load_demo", "--residents", "120", stdout=io.StringIO())
     worker = User.objects.get(username="grid_worker")
-    visible = selectors.residents_visible_to(worker)
+    visible = account_selectors.residents_visible_to(worker)
     assert visible.exists()
     assert set(visible.values_list("grid__code", flat=True)) == {"411702001001001"}
     city = User.objects.get(username="city_admin")
-    assert selectors.residents_visible_to(city).count() == 120
+    assert account_selectors.residents_visible_to(city).count() == 120
 
 
 def test_demo_history_gives_the_dashboards_a_year_to_show():
-    import datetime as dt
-
-    from jiaoliuba.appeals.models import Appeal
-    from jiaoliuba.core import clock
-    from jiaoliuba.dashboards import selectors, services
-    from jiaoliuba.dashboards.params import baseline_from
-    from jiaoliuba.dashboards.periods import parse_period
-
     out = io.StringIO()
     call_command("load_demo", "--residents", "80", stdout=out)
     lines = out.getvalue().splitlines()
@@ -75,10 +75,10 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
     ]
     assert lines[-1].startswith("[5/5] appeal history (13 months): created ")
     assert Appeal.objects.filter(received_at__lt=clock.now() - dt.timedelta(days=300)).exists()
-    services.rollups_sync()
+    dashboard_services.rollups_sync()
     street = Region.objects.get(code="411702001000")
     quarter = parse_period("quarter", None, None, today=clock.local_now().date())
-    figures = selectors.kpi_compare(
+    figures = dashboard_selectors.kpi_compare(
         region=street, baseline=baseline_from({}, quarter), current=quarter
     )
     for key in ("received", "satisfaction_rate", "response_hours_mean", "participation_rate"):
@@ -86,8 +86,6 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
 
 
 def test_demo_has_the_seeds_topics_with_support_comments_and_an_answer():
-    from jiaoliuba.deliberation.models import Comment, Topic
-
     call_command("load_demo", "--residents", "150", stdout=io.StringIO())
     titles = set(Topic.objects.values_list("title", flat=True))
     for words in (

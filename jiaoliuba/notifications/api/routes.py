@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
 
+from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.notifications import selectors, services
 from jiaoliuba.notifications.api.schemas import MarkedOut, NotificationOut, UnreadCountOut
@@ -26,7 +26,7 @@ def notification_out(n: Notification) -> NotificationOut:
 
 @router.get("/notifications", response=list[NotificationOut])
 def notification_list(
-    request: HttpRequest, unread: bool = False, limit: int = 50, offset: Offset = 0
+    request: ApiRequest, unread: bool = False, limit: int = 50, offset: Offset = 0
 ):
     """The caller's own notifications, unread first, then newest first."""
     limit = max(1, min(limit, 200))
@@ -35,17 +35,17 @@ def notification_list(
 
 
 @router.get("/notifications/unread-count", response=UnreadCountOut)
-def notification_unread_count(request: HttpRequest):
+def notification_unread_count(request: ApiRequest):
     return UnreadCountOut(unread=selectors.unread_count(user=request.auth))
 
 
 @router.post("/notifications/read-all", response=MarkedOut)
-def notification_read_all(request: HttpRequest):
+def notification_read_all(request: ApiRequest):
     return MarkedOut(marked=services.notification_mark_all_read(user=request.auth))
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
-def notification_read(request: HttpRequest, notification_id: int):
+def notification_read(request: ApiRequest, notification_id: int):
     notification = selectors.access_notification(user=request.auth, notification_id=notification_id)
     return notification_out(
         services.notification_mark_read(user=request.auth, notification=notification)

@@ -3,6 +3,7 @@ webhooks, each on a free local port in a thread of the test process."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import hashlib
@@ -14,6 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from jiaoliuba.core import clock
 
 
 def free_port() -> int:
@@ -141,17 +146,12 @@ class FrozenClock:
         return self.current
 
     def advance(self, **delta):
-        import datetime as dt
-
         self.current += dt.timedelta(**delta)
 
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """jiaoliuba.core.clock.now() stands still until the test moves it."""
-    from django.utils import timezone
-
-    from jiaoliuba.core import clock
 
     frozen = FrozenClock(timezone.now().replace(microsecond=0))
     monkeypatch.setattr(clock, "now", frozen.now)
@@ -161,7 +161,6 @@ def frozen_clock(monkeypatch):
 @pytest.fixture
 def queued():
     """The deliver tasks waiting in the django-tasks database queue: [(delivery_id, run_after)]."""
-    from django_tasks_db.models import DBTaskResult
 
     def read(path: str = "jiaoliuba.notifications.tasks.deliver"):
         rows = DBTaskResult.objects.filter(task_path=path, status="READY").order_by("enqueued_at")

@@ -4,7 +4,7 @@ import pytest
 
 from jiaoliuba.core import crypto
 from jiaoliuba.core.selectors import sms_outbox_for_phone
-from jiaoliuba.core.sms import SmsDeliveryError
+from jiaoliuba.core.sms import OutboxBackend, SmsDeliveryError
 from jiaoliuba.notifications import services
 from jiaoliuba.notifications.models import Delivery
 from jiaoliuba.notifications.tasks import deliver
@@ -49,8 +49,6 @@ def test_long_sms_is_shortened(make_resident):
 
 
 def test_gateway_failure_is_recorded_and_retried(make_resident, monkeypatch, frozen_clock, queued):
-    from jiaoliuba.core.sms import OutboxBackend
-
     def refuse(self, *, phone, message):
         raise SmsDeliveryError("gateway answered 503")
 

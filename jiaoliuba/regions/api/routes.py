@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from jiaoliuba.accounts.selectors import user_scope_regions
 from jiaoliuba.regions import selectors
 from jiaoliuba.regions.api.schemas import RegionOut
 from jiaoliuba.regions.models import Region
@@ -24,15 +23,7 @@ def region_list(request: HttpRequest, parent: str = ""):
     return [region_out(r, parent) for r in selectors.region_children(parent=parent_region)]
 
 
-@router.get("/regions/mine", response=list[RegionOut])
-def region_scope(request: HttpRequest):
-    """The regions where the caller holds a staff role (the roots of their scope)."""
-    return [
-        region_out(r, r.parent.code if r.parent else None) for r in user_scope_regions(request.auth)
-    ]
-
-
 @router.get("/regions/{code}", response=RegionOut)
 def region_detail(request: HttpRequest, code: str):
     region = selectors.region_get(code=code)
-    return region_out(region, region.parent.code if region.parent_id else None)
+    return region_out(region, region.parent.code if region.parent else None)

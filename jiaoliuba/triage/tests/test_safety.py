@@ -1,14 +1,27 @@
 """Issue 11: hazards are red unless a visible rule says why not; the model file is data
 only, refused when it does not match its manifest, and its loss never breaks intake."""
 
+import hashlib
 import json
+import os
+import pickle
 import shutil
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from jiaoliuba.triage import classifier, model
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.core.models import AuditLog
+from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+from jiaoliuba.testing.worker import database_url
+from jiaoliuba.triage import classifier, model, services
+from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
 from jiaoliuba.triage.models import TriageRule
+from jiaoliuba.triage.tasks import retrain
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +105,6 @@ def test_a_not_red_rule_overrides_an_unsure_model_red_but_not_a_sure_one(monkeyp
 
 
 def test_thresholds_keep_recall_and_let_excused_non_reds_through():
-    import numpy as np
-
-    from jiaoliuba.triage import services
-
     rng = np.random.default_rng(1)
     is_red = np.zeros(400, dtype=bool)
     is_red[:100] = True
@@ -111,8 +120,6 @@ def test_thresholds_keep_recall_and_let_excused_non_reds_through():
 
 
 def test_admin_requires_a_reason_for_not_red_rules_and_audits_them(admin_client):
-    from jiaoliuba.core.models import AuditLog
-
     url = reverse("admin:triage_triagerule_add")
     form = {
         "name": "测试例外",
@@ -206,12 +213,9 @@ def test_a_mismatched_manifest_is_refused(model_files, client, admin_client):
 
 
 def test_a_pickle_is_refused(model_files, client, admin_client):
-    import pickle
-
     arrays, manifest = model_files
     arrays.write_bytes(pickle.dumps({"any": "object"}))
     content = json.loads(manifest.read_text(encoding="utf-8"))
-    import hashlib
 
     content["arrays_sha256"] = hashlib.sha256(arrays.read_bytes()).hexdigest()
     manifest.write_text(json.dumps(content), encoding="utf-8")
@@ -220,9 +224,6 @@ def test_a_pickle_is_refused(model_files, client, admin_client):
 
 
 def test_the_workbench_warns_the_staff_who_triage(model_files, make_staff, login_client):
-    from jiaoliuba.accounts.choices import Role
-    from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
-
     secretary = login_client(make_staff(Role.COMMUNITY_SECRETARY, JIEFANG))
     grid_worker = login_client(make_staff(Role.GRID_WORKER, JIEFANG_G1))
     healthy = secretary.get(reverse("workbench")).content.decode()
@@ -249,12 +250,6 @@ def test_healthy_model_is_reported(client):
 
 
 def _worker_once(*args: str) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from jiaoliuba.testing.worker import database_url
-
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -272,10 +267,6 @@ def _worker_once(*args: str) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_retrain_runs_on_its_own_queue_not_in_the_main_worker():
-    from django_tasks_db.models import DBTaskResult
-
-    from jiaoliuba.triage.tasks import retrain
-
     result = retrain.enqueue()
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.queue_name == "triage"
@@ -302,8 +293,6 @@ def test_hazards_told_calmly_are_red_by_the_default_rules(text):
 
 
 def test_migrated_database_holds_the_builtin_rules():
-    from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
-
     names = set(TriageRule.objects.values_list("name", flat=True))
     assert {r["name"] for r in builtin_rules()} <= names
     assert TriageRule.objects.get(name="危险：燃气、火情、用电").exclude == GAS_EXCLUDE

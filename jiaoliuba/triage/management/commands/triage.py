@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,8 +11,10 @@ from jiaoliuba.triage.model import (
     SHIPPED_ARRAYS,
     SHIPPED_MANIFEST,
     StatModel,
+    brier,
     evaluate,
     load_jsonl,
+    reliability_table,
     test_corpus,
     train,
     training_files,
@@ -92,10 +95,6 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
             if r.priority != "red":
                 dump_flips.append(f"{r.priority}\t{r.category}\t{before}\t{r.content[:80]}")
     if model is not None:
-        import numpy as np
-
-        from jiaoliuba.triage.model import brier, reliability_table
-
         p_red, _prio, _cat = model.predict([r.content for r in rows], [r.type_hint for r in rows])
         is_red = np.asarray([r.priority == "red" for r in rows])
         result["calibration"] = {
@@ -156,8 +155,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(json.dumps(folds, ensure_ascii=False, indent=1))
         elif action == "evaluate":
-            model = classifier.active_model()
-            report = _report(model, test_corpus())
+            current = classifier.active_model()
+            report = _report(current, test_corpus())
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
         elif action == "ship":
             model, metrics, n = services.triage_model_build()
