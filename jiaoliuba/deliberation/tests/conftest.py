@@ -15,10 +15,14 @@ def organiser(make_staff):
 @pytest.fixture
 def verified(make_resident, make_staff, regions):
     """A verified resident of 解放路社区 grid 1."""
-    checker = make_staff(Role.GRID_WORKER, JIEFANG_G1, username="vote-verifier")
+    checkers: dict[str, object] = {}
 
     def make(name="居民", phone=None, grid=JIEFANG_G1, household=None):
         user = make_resident(grid, name=name, phone=phone)
+        community = grid[:12]  # a grid's code begins with its community's
+        if community not in checkers:
+            checkers[community] = make_staff(Role.COMMUNITY_STAFF, community)
+        checker = checkers[community]
         account_services.resident_verify(actor=checker, resident=user.resident)
         if household is not None:
             user.resident.household = household
