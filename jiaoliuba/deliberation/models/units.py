@@ -60,13 +60,13 @@ class PropertyUnit(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         parts = [self.building, self.entrance, self.room]
         return "-".join(p for p in parts if p)
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class UnitOwner(models.Model):

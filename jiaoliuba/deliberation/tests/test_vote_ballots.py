@@ -187,4 +187,11 @@ def test_voter_acts_come_from_the_register(make_vote, verified, regions):
     today = clock.local_now().date()
     rows = list(selectors.voter_acts(regions[JIEFANG].path, today, today))
     assert rows == [(user.pk, user.resident.region_path, today)]
-    assert list(selectors.voter_acts(regions[JIEFANG].path, today - dt.timedelta(days=2), today - dt.timedelta(days=1))) == []
+    assert (
+        list(
+            selectors.voter_acts(
+                regions[JIEFANG].path, today - dt.timedelta(days=2), today - dt.timedelta(days=1)
+            )
+        )
+        == []
+    )

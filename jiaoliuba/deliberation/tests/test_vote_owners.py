@@ -115,7 +115,7 @@ def test_exactly_three_quarters_passes_raising_the_fund(owner_vote, owner, organ
 
 
 def test_three_quarters_by_persons_but_not_by_area_fails(owner_vote, owner, organiser):
-    lines = _units(3) + ["1,1,999,400,大户,13910099999,否"]
+    lines = [*_units(3), "1,1,999,400,大户,13910099999,否"]
     vote = owner_vote(lines, matter="7")  # 改建重建
     for i in range(1, 4):
         services.ballot_cast(vote=vote, actor=owner(_phone(i)), choices=[APPROVE])

@@ -53,7 +53,5 @@ def test_every_bad_line_is_listed_and_nothing_imported(register, organiser):
 
 def test_a_header_without_area_is_refused(register, organiser):
     with pytest.raises(ValidationFailed) as error:
-        services.unit_register_import(
-            register=register, actor=organiser, text="楼栋,房号\n1,101\n"
-        )
+        services.unit_register_import(register=register, actor=organiser, text="楼栋,房号\n1,101\n")
     assert error.value.code == "units_header"

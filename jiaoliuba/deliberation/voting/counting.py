@@ -121,7 +121,9 @@ def owner_tally(
 ) -> OwnerTally:
     """The four conditions of an owner vote, each with its figures."""
     total_a, voting_a, yes_a = (as_fraction(x) for x in (total_area, voting_area, approve_area))
-    total_p, voting_p, yes_p = (Fraction(x) for x in (total_persons, voting_persons, approve_persons))
+    total_p, voting_p, yes_p = (
+        Fraction(x) for x in (total_persons, voting_persons, approve_persons)
+    )
     if special:
         bar, strictly = THREE_QUARTERS, False
         area_label = _("Approving area ≥ 3/4 of the participating area")

@@ -42,8 +42,10 @@ def votes_visible_to(user: Any) -> QuerySet[Vote]:
     published = ~Q(status=VoteStatus.DRAFT)
     resident = resident_of(user)
     if resident is not None and resident.region_path:
-        condition |= published & Q(scope_path__in=_ancestor_paths(resident.region_path)) & ~Q(
-            eligibility="owners"
+        condition |= (
+            published
+            & Q(scope_path__in=_ancestor_paths(resident.region_path))
+            & ~Q(eligibility="owners")
         )
     phone_hash = getattr(user, "phone_hash", None)
     if phone_hash:
@@ -52,7 +54,9 @@ def votes_visible_to(user: Any) -> QuerySet[Vote]:
 
 
 def access_vote(*, user: Any, vote_id: int) -> Vote:
-    vote = votes_visible_to(user).filter(pk=vote_id).select_related("scope", "unit_register").first()
+    vote = (
+        votes_visible_to(user).filter(pk=vote_id).select_related("scope", "unit_register").first()
+    )
     if vote is None:
         raise NotFound(_("No such vote."), code="vote_not_found")
     return vote
@@ -110,7 +114,7 @@ class VoteView:
 def _my_record(vote: Vote, user: Any, persons: list[str]) -> VoterRecord | None:
     from jiaoliuba.accounts.models import ResidentProfile
 
-    keys = [f"u:{user.pk}"] + persons
+    keys = [f"u:{user.pk}", *persons]
     profile = ResidentProfile.objects.filter(user=user).only("household_id").first()
     if profile is not None and profile.household_id:
         keys.append(f"h:{profile.household_id}")

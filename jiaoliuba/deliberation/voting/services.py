@@ -113,7 +113,7 @@ def _notify_organiser(vote: Vote, kind: str, title: Any) -> None:
         kind=f"vote.{kind}",
         title=str(title),
         body=vote.title,
-        link=f"/votes/{vote.pk}/console/",
+        link=f"/workbench/votes/{vote.pk}/",
         channels=(),
         payload={"vote": vote.pk, "status": vote.status},
     )
@@ -284,7 +284,10 @@ def vote_close(*, vote: Vote, actor: Any) -> Vote:
             data={"result": fresh.result},
         )
         audit_record(
-            actor=actor, action="vote.close", target=fresh, after={"ballots": fresh.result["ballots"]}
+            actor=actor,
+            action="vote.close",
+            target=fresh,
+            after={"ballots": fresh.result["ballots"]},
         )
         _notify_organiser(fresh, "closed", _("The vote is closed and counted"))
     return fresh
@@ -330,7 +333,9 @@ def _owner_voter(vote: Vote, person_key: str, user: Any) -> Voter:
     )
     labels = tuple("-".join(p for p in (b, e, r) if p) for b, e, r, _a in units)
     area = sum((Decimal(a) for *_x, a in units), Decimal(0)).quantize(CENT)
-    profile = ResidentProfile.objects.filter(user=user).only("region_path").first() if user else None
+    profile = (
+        ResidentProfile.objects.filter(user=user).only("region_path").first() if user else None
+    )
     return Voter(person_key, user, profile.region_path if profile else "", labels, area)
 
 
@@ -366,9 +371,11 @@ def voter_for(*, vote: Vote, user: Any, person_key: str = "") -> Voter:
                 code="choose_owner",
             )
         return _owner_voter(vote, person_key or persons[0], user)
-    profile = ResidentProfile.objects.filter(user=user).only(
-        "id", "region_path", "verification_status", "household_id"
-    ).first()
+    profile = (
+        ResidentProfile.objects.filter(user=user)
+        .only("id", "region_path", "verification_status", "household_id")
+        .first()
+    )
     if profile is None or not profile.region_path.startswith(vote.scope_path):
         raise PermissionDenied(
             _("Only residents registered in the vote's area may vote."), code="not_in_scope"
@@ -586,7 +593,12 @@ def paper_ballot_enter(
                 raise _sheet_taken(sheet)
             try:
                 _record(
-                    fresh, voter, channel=Channel.PAPER, choices=picked, sheet=sheet, entered_by=actor
+                    fresh,
+                    voter,
+                    channel=Channel.PAPER,
+                    choices=picked,
+                    sheet=sheet,
+                    entered_by=actor,
                 )
             except IntegrityError:
                 raise _already_voted(fresh, voter.key) from None

@@ -4,12 +4,12 @@ the result can be recomputed at any time and must equal what was stored at close
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
 from jiaoliuba.deliberation.voting.choices import SPECIAL_MATTERS, ApprovalChoice, Channel
 from jiaoliuba.deliberation.voting.counting import owner_tally, percent
-from fractions import Fraction
 
 
 def _dec(value: Any) -> str:
