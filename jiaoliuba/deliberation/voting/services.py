@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import VerificationStatus
@@ -51,6 +52,12 @@ MAX_OPTIONS = 20
 CENT = Decimal("0.01")
 
 
+def _fmt(message: Any, **params: Any) -> Any:
+    """A translatable message with parameters that stays lazy, so the error's message_zh
+    and message_en are both in their own language (a plain % would fix one language)."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 def _event(
     vote: Vote,
     kind: str,
@@ -78,6 +85,21 @@ def _locked(vote: Vote) -> Vote:
     return fresh
 
 
+def _shared_status(vote: Vote) -> str | None:
+    """The vote's status under a shared row lock (PostgreSQL FOR SHARE): casts run side by
+    side, while a close or a paper entry (FOR UPDATE) waits for them and they for it. So a
+    close counts exactly the ballots committed before it, and a ballot never lands after
+    the count. Holding the lock from the start also means the foreign-key checks of the
+    inserts need no further lock on the row, which could deadlock behind a waiting close.
+    SQLite runs one writing transaction at a time (IMMEDIATE), which gives the same."""
+    table = connection.ops.quote_name(Vote._meta.db_table)
+    share = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{share}", [vote.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _move(vote: Vote, old: str, fields: Sequence[str] = ()) -> None:
     """Compare-and-set: only one of two simultaneous moves wins."""
     vote.updated_at = clock.now()
@@ -98,7 +120,7 @@ def _text(value: str, message: Any, *, code: str, max_length: int) -> str:
         raise ValidationFailed(message, code=code)
     if len(value) > max_length:
         raise ValidationFailed(
-            _("At most %(n)d characters, please.") % {"n": max_length}, code=f"{code}_too_long"
+            _fmt(_("At most %(n)d characters, please."), n=max_length), code=f"{code}_too_long"
         )
     return value
 
@@ -182,7 +204,7 @@ def _clean_spec(spec: VoteSpec) -> list[tuple[str, str]]:
         raise ValidationFailed(_("Please give at least two options."), code="options_few")
     if len(labels) > MAX_OPTIONS:
         raise ValidationFailed(
-            _("At most %(n)d options.") % {"n": MAX_OPTIONS}, code="options_many"
+            _fmt(_("At most %(n)d options."), n=MAX_OPTIONS), code="options_many"
         )
     if len(set(labels)) != len(labels):
         raise ValidationFailed(_("Two options have the same text."), code="options_same")
@@ -407,7 +429,7 @@ def _clean_choices(vote: Vote, choices: Sequence[Any], *, blank_ok: bool) -> lis
         raise ValidationFailed(_("Unknown option."), code="bad_choice")
     if len(picked) > vote.max_choices:
         raise ValidationFailed(
-            _("Choose at most %(k)d options.") % {"k": vote.max_choices}, code="too_many_choices"
+            _fmt(_("Choose at most %(k)d options."), k=vote.max_choices), code="too_many_choices"
         )
     return picked
 
@@ -421,10 +443,13 @@ def _already_voted(vote: Vote, key: str) -> Conflict:
             "be cast again online."
         )
         if first.sheet_number:
-            message = _(
-                "Already voted on paper ballot No. %(sheet)s at the meeting; a vote counts once, "
-                "so it cannot be cast again."
-            ) % {"sheet": first.sheet_number}
+            message = _fmt(
+                _(
+                    "Already voted on paper ballot No. %(sheet)s at the meeting; a vote counts once, "
+                    "so it cannot be cast again."
+                ),
+                sheet=first.sheet_number,
+            )
         return Conflict(message, code="voted_on_paper")
     return Conflict(
         _("Already voted online; a vote counts once, so it cannot be cast again."),
@@ -489,8 +514,7 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
     voter = voter_for(vote=vote, user=actor, person_key=person_key)
     try:
         with transaction.atomic():
-            # Re-read the status in the transaction: a close that committed first wins.
-            if not Vote.objects.filter(pk=vote.pk, status=VoteStatus.OPEN).exists():
+            if _shared_status(vote) != VoteStatus.OPEN:
                 raise Conflict(_("The vote is closed."), code="vote_closed")
             _record(vote, voter, channel=Channel.ONLINE, choices=picked)
     except IntegrityError:
@@ -613,7 +637,7 @@ def paper_ballot_enter(
 
 def _sheet_taken(sheet: str) -> Conflict:
     return Conflict(
-        _("Sheet No. %(sheet)s has already been entered.") % {"sheet": sheet}, code="sheet_taken"
+        _fmt(_("Sheet No. %(sheet)s has already been entered."), sheet=sheet), code="sheet_taken"
     )
 
 
@@ -652,7 +676,7 @@ def paper_ballot_correct(
         ).first()
         if ballot is None:
             raise NotFound(
-                _("No paper sheet No. %(sheet)s in this vote.") % {"sheet": sheet},
+                _fmt(_("No paper sheet No. %(sheet)s in this vote."), sheet=sheet),
                 code="sheet_not_found",
             )
         before = list(ballot.choices)
