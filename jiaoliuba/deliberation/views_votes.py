@@ -56,7 +56,7 @@ def vote_page(request: HttpRequest, vote_id: int) -> HttpResponse:
 @signed_in
 @require_POST
 def vote_cast(request: HttpRequest, vote_id: int) -> HttpResponse:
-    vote = selectors.access_vote(user=request.user, vote_id=vote_id)
+    vote = selectors.access_vote_to_cast(user=request.user, vote_id=vote_id)
     try:
         services.ballot_cast(
             vote=vote,

@@ -255,7 +255,7 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn):
     """Vote online, once. A second attempt (a retry, another channel, a household member)
     answers 409 with code already_voted or voted_on_paper; the first vote stands."""
     services.ballot_cast(
-        vote=_get(request, vote_id),
+        vote=selectors.access_vote_to_cast(user=request.auth, vote_id=vote_id),
         actor=request.auth,
         choices=payload.choices,
         person_key=payload.person_key,

@@ -38,6 +38,8 @@ class Vote(models.Model):
     scope_path = models.CharField(max_length=PATH_MAX, editable=False, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=VoteKind.choices)
     max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), default=1)
+    # Options are numbered 1…option_count; kept here so a ballot is checked without a query.
+    option_count = models.PositiveSmallIntegerField(default=0, editable=False)
     secret = models.BooleanField(_("secret ballot"), default=False)
     eligibility = models.CharField(_("who votes"), max_length=16, choices=Eligibility.choices)
     owner_matter = models.CharField(

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import VerificationStatus
-from jiaoliuba.accounts.models import ResidentProfile, User
+from jiaoliuba.accounts.models import User
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.core.services import audit_record
@@ -35,6 +35,7 @@ from jiaoliuba.deliberation.models import (
     VoterRecord,
 )
 from jiaoliuba.deliberation.voting import policies, transitions
+from jiaoliuba.deliberation.voting.people import resident_brief
 from jiaoliuba.deliberation.voting.choices import (
     ApprovalChoice,
     Channel,
@@ -234,6 +235,7 @@ def vote_create(*, actor: Any, spec: VoteSpec) -> Vote:
             scope_path=spec.scope.path,
             kind=spec.kind,
             max_choices=spec.max_choices,
+            option_count=len(options),
             secret=spec.secret,
             eligibility=spec.eligibility,
             owner_matter=spec.owner_matter,
@@ -355,9 +357,7 @@ def _owner_voter(vote: Vote, person_key: str, user: Any) -> Voter:
     )
     labels = tuple("-".join(p for p in (b, e, r) if p) for b, e, r, _a in units)
     area = sum((Decimal(a) for *_x, a in units), Decimal(0)).quantize(CENT)
-    profile = (
-        ResidentProfile.objects.filter(user=user).only("region_path").first() if user else None
-    )
+    profile = resident_brief(user) if user else None
     return Voter(person_key, user, profile.region_path if profile else "", labels, area)
 
 
@@ -393,11 +393,7 @@ def voter_for(*, vote: Vote, user: Any, person_key: str = "") -> Voter:
                 code="choose_owner",
             )
         return _owner_voter(vote, person_key or persons[0], user)
-    profile = (
-        ResidentProfile.objects.filter(user=user)
-        .only("id", "region_path", "verification_status", "household_id")
-        .first()
-    )
+    profile = resident_brief(user)
     if profile is None or not profile.region_path.startswith(vote.scope_path):
         raise PermissionDenied(
             _("Only residents registered in the vote's area may vote."), code="not_in_scope"
@@ -418,7 +414,7 @@ def voter_for(*, vote: Vote, user: Any, person_key: str = "") -> Voter:
 
 
 def _clean_choices(vote: Vote, choices: Sequence[Any], *, blank_ok: bool) -> list[int]:
-    positions = set(vote.options.values_list("position", flat=True))
+    positions = range(1, vote.option_count + 1)
     try:
         picked = sorted({int(c) for c in choices})
     except (TypeError, ValueError):
@@ -473,22 +469,13 @@ def _record(
     choices: list[int] | None,
     sheet: str = "",
     entered_by: Any = None,
+    savepoint: bool = True,
 ) -> VoterRecord:
-    """The register row, and unless choices is None the ballot with it, in one transaction.
-    The register insert runs first: a duplicate fails there and nothing is written."""
-    with transaction.atomic():
-        record = VoterRecord.objects.create(
-            vote=vote,
-            voter_key=voter.key,
-            voter=voter.user if getattr(voter.user, "pk", None) else None,
-            voter_path=voter.path,
-            channel=channel,
-            sheet_number="" if vote.secret else sheet,
-            entered_by=entered_by,
-            units=list(voter.units),
-            area=voter.area,
-            created_at=clock.now(),
-        )
+    """The register row, and unless choices is None the ballot with it, in one transaction:
+    a second vote fails on the register's unique key and neither row stays. Without a
+    savepoint the caller's transaction is the one that rolls back."""
+    with transaction.atomic(savepoint=savepoint):
+        ballot = None
         if choices is not None:
             ballot = Ballot.objects.create(
                 vote=vote,
@@ -498,9 +485,20 @@ def _record(
                 sheet_number=sheet,
                 area=voter.area,
             )
-            if not vote.secret:
-                VoterRecord.objects.filter(pk=record.pk).update(ballot=ballot)
-    return record
+        return VoterRecord.objects.create(
+            vote=vote,
+            voter_key=voter.key,
+            voter=voter.user if getattr(voter.user, "pk", None) else None,
+            voter_path=voter.path,
+            channel=channel,
+            sheet_number="" if vote.secret else sheet,
+            entered_by=entered_by,
+            units=list(voter.units),
+            area=voter.area,
+            # Only a roll-call vote links the voter to the ballot.
+            ballot=None if vote.secret else ballot,
+            created_at=clock.now(),
+        )
 
 
 def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: str = "") -> None:
@@ -516,7 +514,7 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
         with transaction.atomic():
             if _shared_status(vote) != VoteStatus.OPEN:
                 raise Conflict(_("The vote is closed."), code="vote_closed")
-            _record(vote, voter, channel=Channel.ONLINE, choices=picked)
+            _record(vote, voter, channel=Channel.ONLINE, choices=picked, savepoint=False)
     except IntegrityError:
         raise _already_voted(vote, voter.key) from None
 
