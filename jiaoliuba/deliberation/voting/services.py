@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,7 +36,7 @@ from jiaoliuba.deliberation.models import (
     VoterRecord,
 )
 from jiaoliuba.deliberation.voting import policies, transitions
-from jiaoliuba.deliberation.voting.people import resident_brief
+from jiaoliuba.deliberation.voting.casting import cast_in_one_statement
 from jiaoliuba.deliberation.voting.choices import (
     ApprovalChoice,
     Channel,
@@ -45,6 +46,7 @@ from jiaoliuba.deliberation.voting.choices import (
     VoteKind,
     VoteStatus,
 )
+from jiaoliuba.deliberation.voting.people import resident_brief
 from jiaoliuba.deliberation.voting.tally import compute_result
 from jiaoliuba.deliberation.voting.units_import import parse_units_csv, phone_key
 from jiaoliuba.regions.models import Region
@@ -96,7 +98,7 @@ def _shared_status(vote: Vote) -> str | None:
     table = connection.ops.quote_name(Vote._meta.db_table)
     share = " FOR SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{share}", [vote.pk])
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{share}", [vote.pk])  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -511,12 +513,20 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
     picked = _clean_choices(vote, choices, blank_ok=False)
     voter = voter_for(vote=vote, user=actor, person_key=person_key)
     try:
-        with transaction.atomic():
-            if _shared_status(vote) != VoteStatus.OPEN:
-                raise Conflict(_("The vote is closed."), code="vote_closed")
-            _record(vote, voter, channel=Channel.ONLINE, choices=picked, savepoint=False)
+        if connection.vendor == "postgresql":
+            # One statement is its own transaction; inside a caller's, a savepoint keeps
+            # a refused duplicate from aborting it.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                is_open = cast_in_one_statement(vote, voter, picked, clock.now())
+        else:
+            with transaction.atomic():
+                is_open = _shared_status(vote) == VoteStatus.OPEN
+                if is_open:
+                    _record(vote, voter, channel=Channel.ONLINE, choices=picked, savepoint=False)
     except IntegrityError:
         raise _already_voted(vote, voter.key) from None
+    if not is_open:
+        raise Conflict(_("The vote is closed."), code="vote_closed")
 
 
 # --- paper ballots -------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""An online ballot on PostgreSQL in one statement: check that the vote is open (holding
+a shared lock on its row), put the ballot in the box and the voter in the register.
+
+Why: under load the cost of a ballot is its round trips to the database, not its
+Python. The ORM way (BEGIN, SELECT … FOR SHARE, two INSERTs, COMMIT) takes five; this
+takes one, with the same guarantees: a statement is atomic, so a second vote by the same
+voter fails on the register's unique key and leaves no ballot behind, and the FOR SHARE
+lock makes a close wait for the ballots already under way (see services._shared_status).
+SQLite runs the ORM way, where a round trip is a function call."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Model
+
+from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
+from jiaoliuba.deliberation.voting.choices import Channel, VoteStatus
+
+if TYPE_CHECKING:
+    from jiaoliuba.deliberation.voting.services import Voter
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any) -> bool:
+    """True when the ballot is in; False when the vote is not open. A second vote raises
+    IntegrityError (from the register's unique key)."""
+    # Table names come from the models; every value is a parameter.
+    sql = f"""
+        WITH open_vote AS (
+            SELECT id FROM {_table(Vote)} WHERE id = %(vote)s AND status = %(open)s FOR SHARE
+        ), ballot AS (
+            INSERT INTO {_table(Ballot)} (id, vote_id, choices, channel, sheet_number, area)
+            SELECT %(ballot)s, id, %(choices)s::jsonb, %(channel)s, '', %(area)s::numeric
+            FROM open_vote
+            RETURNING id
+        )
+        INSERT INTO {_table(VoterRecord)} (
+            vote_id, voter_key, voter_id, voter_path, channel, sheet_number, entered_by_id,
+            units, area, ballot_id, created_at
+        )
+        SELECT %(vote)s, %(key)s, %(voter)s, %(path)s, %(channel)s, '', NULL,
+               %(units)s::jsonb, %(area)s::numeric,
+               CASE WHEN %(link)s THEN ballot.id END, %(now)s
+        FROM ballot
+        RETURNING id
+    """  # noqa: S608
+    params: dict[str, Any] = {
+        "vote": vote.pk,
+        "open": VoteStatus.OPEN.value,
+        "ballot": uuid.uuid4(),
+        "choices": json.dumps(choices),
+        "channel": Channel.ONLINE.value,
+        "area": voter.area,
+        "key": voter.key,
+        "voter": getattr(voter.user, "pk", None),
+        "path": voter.path,
+        "units": json.dumps(list(voter.units)),
+        # Only a roll-call vote links the voter to the ballot.
+        "link": not vote.secret,
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
