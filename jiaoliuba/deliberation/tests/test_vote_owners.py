@@ -3,7 +3,7 @@
 
 import pytest
 
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, NotFound, ValidationFailed
 from jiaoliuba.deliberation.models import Ballot, PropertyUnit, VoterRecord
 from jiaoliuba.deliberation.voting import services
 from jiaoliuba.deliberation.voting.tally import compute_result
@@ -59,8 +59,8 @@ def test_persons_follow_article_nine(owner_vote, owner, organiser):
         services.paper_ballot_enter(
             vote=vote, actor=organiser, sheet_number="P-2", choices=[APPROVE], unit="5-1-202"
         )
-    # A resident who owns nothing here may not vote.
-    with pytest.raises(PermissionDenied):
+    # A resident who owns nothing here does not even see the vote.
+    with pytest.raises(NotFound):
         services.ballot_cast(vote=vote, actor=owner("13900000099"), choices=[APPROVE])
     result = close(vote, organiser)
     assert (result["voting_persons"], result["voting_area"]) == (3, "500.00")

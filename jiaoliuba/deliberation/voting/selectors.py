@@ -24,7 +24,6 @@ from jiaoliuba.deliberation.models import (
 )
 from jiaoliuba.deliberation.voting import policies, transitions
 from jiaoliuba.deliberation.voting.choices import VoteStatus
-from jiaoliuba.deliberation.voting.people import resident_brief
 from jiaoliuba.deliberation.voting.services import owner_persons_of
 from jiaoliuba.deliberation.voting.tally import compute_result
 from jiaoliuba.regions.models.region import subtree_q
@@ -104,18 +103,14 @@ def _published_vote(vote_id: int) -> Vote | None:
 
 
 def access_vote_to_cast(*, user: Any, vote_id: int) -> Vote:
-    """access_vote for the hot path of a ballot: one read of the vote and one of the
-    resident (shared with the eligibility check); anyone else goes the general way."""
+    """The vote a ballot is attempted on: any vote past its draft, from a few seconds'
+    memory. Who may vote in it is decided by services.ballot_cast, in the same statement
+    as the ballot on PostgreSQL; a refusal is explained there with access_vote (404 out of
+    reach) and voter_for (403 not eligible), so nothing leaks through this shortcut."""
     vote = _published_vote(vote_id)
-    if vote is not None:
-        if vote.is_owner_vote:
-            if owner_persons_of(vote=vote, user=user):
-                return vote
-        else:
-            profile = resident_brief(user)
-            if profile is not None and profile.region_path.startswith(vote.scope_path):
-                return vote
-    return access_vote(user=user, vote_id=vote_id)
+    if vote is None:
+        raise NotFound(_("No such vote."), code="vote_not_found")
+    return vote
 
 
 def access_vote_to_manage(*, user: Any, vote_id: int) -> Vote:
