@@ -114,7 +114,7 @@ def test_paper_then_online_is_refused_and_the_other_way(make_vote, verified, org
     with pytest.raises(Conflict) as refused:
         services.ballot_cast(vote=vote, actor=on_paper, choices=[1])
     assert refused.value.code == "voted_on_paper"
-    assert "A-007" in refused.value.message_in("zh-hans")
+    assert "已在会议上投过纸质票（票号 A-007）" in refused.value.message_in("zh-hans")
     assert refused.value.message_in("en").startswith("Already voted on paper ballot No. A-007")
     services.ballot_cast(vote=vote, actor=online, choices=[1])
     with pytest.raises(Conflict) as again:
