@@ -61,7 +61,7 @@ def test_thirds_that_floats_would_get_wrong():
 def test_figures_are_fractions_and_percentages():
     t = tally("300", 9, "200", 6, "101", 4, False)
     rows = {c["code"]: c for c in t.as_dict()["conditions"]}
-    assert rows["quorum_area"]["fraction"] == "200/300"
+    assert rows["quorum_area"]["fraction"] == "200.00/300.00"
     assert rows["quorum_area"]["reduced"] == "2/3"
     assert rows["quorum_area"]["percent"] == "66.67%"
     assert rows["quorum_area"]["rule"] == "≥"

@@ -66,7 +66,7 @@ def test_persons_follow_article_nine(owner_vote, owner, organiser):
     assert (result["voting_persons"], result["voting_area"]) == (3, "500.00")
     rows = {c["code"]: c for c in result["conditions"]}
     assert rows["quorum_persons"]["fraction"] == "3/4"
-    assert rows["approve_area"]["fraction"] == "300/500"  # 张三 200 + 李/王 100
+    assert rows["approve_area"]["fraction"] == "300.00/500.00"  # 张三 200 + 李/王 100
     assert rows["approve_persons"]["fraction"] == "2/3"
     assert result["passed"] is True
 

@@ -3,7 +3,6 @@ partial), paper ballots, the unit import and the printable tally sheet."""
 
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.utils import translation
 
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.models import Topic, Vote, VoterRecord
@@ -71,11 +70,14 @@ def test_owner_tally_sheet_names_the_failed_condition(
     services.ballot_cast(vote=vote, actor=make_resident(phone="13977770001"), choices=[1])
     services.ballot_cast(vote=vote, actor=make_resident(phone="13977770002"), choices=[2])
     services.vote_close(vote=vote, actor=organiser)
-    with translation.override("en"):
-        sheet = login_client(organiser).get(f"/workbench/votes/{vote.pk}/sheet/").content.decode()
-    assert "200/300" in sheet and "2/3 = 66.67%" in sheet  # quorum by area, met exactly
-    assert "100/200" in sheet and "1/2 = 50.00%" in sheet
-    assert "Not passed: the majority was not reached." in sheet
+    sheet = login_client(organiser).get(f"/workbench/votes/{vote.pk}/sheet/").content.decode()
+    assert "200.00/300.00" in sheet and "2/3 = 66.67%" in sheet  # quorum by area, met exactly
+    assert "100.00/200.00" in sheet and "1/2 = 50.00%" in sheet
+    assert "未通过：同意的业主未达到法定多数。" in sheet  # Chinese first
+    english = login_client(organiser).get(
+        f"/workbench/votes/{vote.pk}/sheet/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Not passed: the majority was not reached." in english.content.decode()
 
 
 def test_unit_import_page_lists_bad_lines(login_client, organiser, regions):

@@ -47,6 +47,7 @@ class Condition:
     denominator: Fraction
     threshold: Fraction
     strictly_more: bool  # "过半数" is strictly more; "以上" includes the number
+    area: bool = False  # figures in m², shown with two decimals
 
     @property
     def share(self) -> Fraction | None:
@@ -64,9 +65,9 @@ class Condition:
         return {
             "code": self.code,
             "label": str(self.label),
-            "numerator": _plain(self.numerator),
-            "denominator": _plain(self.denominator),
-            "fraction": f"{_plain(self.numerator)}/{_plain(self.denominator)}",
+            "numerator": _plain(self.numerator, self.area),
+            "denominator": _plain(self.denominator, self.area),
+            "fraction": f"{_plain(self.numerator, self.area)}/{_plain(self.denominator, self.area)}",
             "reduced": "—" if share is None else f"{share.numerator}/{share.denominator}",
             "percent": "—" if share is None else percent(share),
             "threshold": f"{self.threshold.numerator}/{self.threshold.denominator}",
@@ -75,8 +76,12 @@ class Condition:
         }
 
 
-def _plain(value: Fraction) -> str:
-    """An area or a count as people write it (89.35, 12), exact."""
+def _plain(value: Fraction, area: bool = False) -> str:
+    """A count (12) or an area in m² (89.35, 2593.80) as people write it. Areas are sums
+    of registered areas with two decimals, so the figure is exact."""
+    if area:
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return str(exact.quantize(Decimal("0.01")))
     if value.denominator == 1:
         return str(value.numerator)
     return str(Decimal(value.numerator) / Decimal(value.denominator))
@@ -142,6 +147,7 @@ def owner_tally(
                 total_a,
                 TWO_THIRDS,
                 False,
+                area=True,
             ),
             Condition(
                 "quorum_persons",
@@ -151,7 +157,7 @@ def owner_tally(
                 TWO_THIRDS,
                 False,
             ),
-            Condition("approve_area", area_label, yes_a, voting_a, bar, strictly),
+            Condition("approve_area", area_label, yes_a, voting_a, bar, strictly, area=True),
             Condition("approve_persons", person_label, yes_p, voting_p, bar, strictly),
         ),
     )
