@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -74,12 +75,19 @@ def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any
         return cursor.fetchone() is not None
 
 
-def cast_as_resident(vote: Vote, user: Any, choices: list[int], now: Any) -> bool:
+@dataclass(frozen=True)
+class Outcome:
+    cast: bool  # the ballot is in
+    eligible: bool  # the vote is open and the user may vote in it
+    earlier: tuple[str, str] | None  # (channel, sheet) of the voter's earlier vote, if seen
+
+
+def cast_as_resident(vote: Vote, user: Any, choices: list[int], now: Any) -> Outcome:
     """A residents' vote (one per person or per household) in one statement, with the
     eligibility of services.voter_for done in SQL: a verified resident registered inside
-    the vote's area (and in a household, when it is one per household). True when the
-    ballot is in; False when refused for any reason (the caller then asks why). A second
-    vote raises IntegrityError."""
+    the vote's area (and in a household, when it is one per household). The register row
+    goes in first, ON CONFLICT DO NOTHING; the ballot only if it did. So a second vote
+    writes nothing and comes back with how the first one was cast, in the same trip."""
     sql = f"""
         WITH open_vote AS (
             SELECT id, scope_path FROM {_table(Vote)}
@@ -93,19 +101,27 @@ def cast_as_resident(vote: Vote, user: Any, choices: list[int], now: Any) -> boo
               AND r.verification_status = %(verified)s
               AND left(r.region_path, length(v.scope_path)) = v.scope_path
               AND (NOT %(household)s OR r.household_id IS NOT NULL)
+        ), registered AS (
+            INSERT INTO {_table(VoterRecord)} (
+                vote_id, voter_key, voter_id, voter_path, channel, sheet_number, entered_by_id,
+                units, area, ballot_id, created_at
+            )
+            SELECT %(vote)s, voter.voter_key, %(user)s, voter.path, %(channel)s, '', NULL,
+                   '[]'::jsonb, NULL, CASE WHEN %(link)s THEN %(ballot)s::uuid END, %(now)s
+            FROM voter
+            ON CONFLICT (vote_id, voter_key) DO NOTHING
+            RETURNING id
         ), ballot AS (
             INSERT INTO {_table(Ballot)} (id, vote_id, choices, channel, sheet_number, area)
-            SELECT %(ballot)s, %(vote)s, %(choices)s::jsonb, %(channel)s, '', NULL FROM voter
+            SELECT %(ballot)s, %(vote)s, %(choices)s::jsonb, %(channel)s, '', NULL
+            FROM registered
             RETURNING id
         )
-        INSERT INTO {_table(VoterRecord)} (
-            vote_id, voter_key, voter_id, voter_path, channel, sheet_number, entered_by_id,
-            units, area, ballot_id, created_at
-        )
-        SELECT %(vote)s, voter.voter_key, %(user)s, voter.path, %(channel)s, '', NULL,
-               '[]'::jsonb, NULL, CASE WHEN %(link)s THEN ballot.id END, %(now)s
-        FROM ballot, voter
-        RETURNING id
+        SELECT (SELECT count(*) FROM ballot),
+               (SELECT count(*) FROM voter),
+               (SELECT e.channel || '|' || e.sheet_number
+                FROM {_table(VoterRecord)} e, voter
+                WHERE e.vote_id = %(vote)s AND e.voter_key = voter.voter_key)
     """  # noqa: S608
     params: dict[str, Any] = {
         "vote": vote.pk,
@@ -121,4 +137,6 @@ def cast_as_resident(vote: Vote, user: Any, choices: list[int], now: Any) -> boo
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+        cast, eligible, earlier = cursor.fetchone()
+    found = tuple(earlier.split("|", 1)) if earlier and not cast else None
+    return Outcome(bool(cast), bool(eligible), found)  # type: ignore[arg-type]

@@ -434,19 +434,24 @@ def _clean_choices(vote: Vote, choices: Sequence[Any], *, blank_ok: bool) -> lis
 
 def _already_voted(vote: Vote, key: str) -> Conflict:
     """The clear refusal of a second vote, saying how the first one came in."""
-    first = VoterRecord.objects.filter(vote=vote, voter_key=key).first()
-    if first is not None and first.channel == Channel.PAPER:
+    first = VoterRecord.objects.filter(vote=vote, voter_key=key).only("channel", "sheet_number")
+    found = first.first()
+    return _refusal(found.channel if found else "", found.sheet_number if found else "")
+
+
+def _refusal(channel: str, sheet: str) -> Conflict:
+    if channel == Channel.PAPER:
         message = _(
             "Already voted on a paper ballot at the meeting; a vote counts once, so it cannot "
             "be cast again online."
         )
-        if first.sheet_number:
+        if sheet:
             message = _fmt(
                 _(
                     "Already voted on paper ballot No. %(sheet)s at the meeting; a vote counts once, "
                     "so it cannot be cast again."
                 ),
-                sheet=first.sheet_number,
+                sheet=sheet,
             )
         return Conflict(message, code="voted_on_paper")
     return Conflict(
@@ -516,11 +521,16 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
         # one statement. Only a refusal costs the reads that say why.
         try:
             with _own_transaction():
-                cast = cast_as_resident(vote, actor, picked, clock.now())
+                outcome = cast_as_resident(vote, actor, picked, clock.now())
         except IntegrityError:
             raise _already_voted(vote, _voter_or_why_not(vote, actor, "").key) from None
-        if cast:
+        if outcome.cast:
             return
+        if outcome.eligible:
+            if outcome.earlier is not None:
+                raise _refusal(*outcome.earlier)
+            # The first vote committed while this statement ran: read it now.
+            raise _already_voted(vote, _voter_or_why_not(vote, actor, "").key)
         _voter_or_why_not(vote, actor, person_key)
         raise Conflict(_("The vote is closed."), code="vote_closed")
     voter = _voter_or_why_not(vote, actor, person_key)
