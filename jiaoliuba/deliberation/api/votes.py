@@ -19,7 +19,7 @@ from jiaoliuba.regions.selectors import region_get
 router = Router(tags=["votes"])
 
 
-class OptionOut(Schema):
+class VoteOptionOut(Schema):
     position: int
     label: str
     code: str
@@ -44,7 +44,7 @@ class VoteOut(Schema):
     closes_at: dt.datetime | None
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
-    options: list[OptionOut]
+    options: list[VoteOptionOut]
     turnout: int = Field(description="Voters in the register (online and paper)")
     result: dict[str, Any] | None = Field(
         description="The tally from the ballot box; null while hidden until close"
@@ -74,11 +74,11 @@ class VoteIn(Schema):
     closes_at: dt.datetime | None = None
 
 
-class ReasonIn(Schema):
+class VoteReasonIn(Schema):
     reason: str
 
 
-class BallotIn(Schema):
+class VoteBallotIn(Schema):
     choices: list[int] = Field(description="Option positions")
     person_key: str = Field("", description="Owner votes: which owner, when several")
 
@@ -95,13 +95,13 @@ class PaperVoterIn(Schema):
     unit: str = ""
 
 
-class CorrectIn(Schema):
+class PaperCorrectIn(Schema):
     sheet_number: str
     choices: list[int]
     reason: str
 
 
-class Done(Schema):
+class VoteDone(Schema):
     ok: bool = True
 
 
@@ -114,12 +114,12 @@ class VoteEventOut(Schema):
     created_at: dt.datetime
 
 
-class RegisterIn(Schema):
+class UnitRegisterIn(Schema):
     name: str
     scope: str = Field(description="Region code")
 
 
-class RegisterOut(Schema):
+class UnitRegisterOut(Schema):
     id: int
     name: str
     scope: RegionRef
@@ -127,18 +127,18 @@ class RegisterOut(Schema):
     imported_at: dt.datetime | None
 
 
-class ImportIn(Schema):
+class UnitImportIn(Schema):
     csv: str = Field(
         description="楼栋,单元,房号,专有面积,业主,手机号,开发商持有 with a header row; "
         "co-owners separated by ；"
     )
 
 
-class ImportOut(Schema):
+class UnitImportOut(Schema):
     imported: int
 
 
-class UnitOut(Schema):
+class PropertyUnitOut(Schema):
     building: str
     entrance: str
     room: str
@@ -245,13 +245,13 @@ def vote_close(request: HttpRequest, vote_id: int):
 
 
 @router.post("/votes/{vote_id}/cancel", response=VoteOut)
-def vote_cancel(request: HttpRequest, vote_id: int, payload: ReasonIn):
+def vote_cancel(request: HttpRequest, vote_id: int, payload: VoteReasonIn):
     services.vote_cancel(vote=_managed(request, vote_id), actor=request.auth, reason=payload.reason)
     return _vote_out(request, _get(request, vote_id))
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: Done})
-def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn):
+@router.post("/votes/{vote_id}/ballots", response={201: VoteDone})
+def ballot_cast(request: HttpRequest, vote_id: int, payload: VoteBallotIn):
     """Vote online, once. A second attempt (a retry, another channel, a household member)
     answers 409 with code already_voted or voted_on_paper; the first vote stands."""
     services.ballot_cast(
@@ -263,7 +263,7 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn):
     return Status(201, {"ok": True})
 
 
-@router.post("/votes/{vote_id}/paper", response={201: Done})
+@router.post("/votes/{vote_id}/paper", response={201: VoteDone})
 def paper_ballot_enter(request: HttpRequest, vote_id: int, payload: PaperIn):
     """Staff enter a paper ballot of an offline meeting with the sheet's number."""
     services.paper_ballot_enter(
@@ -277,7 +277,7 @@ def paper_ballot_enter(request: HttpRequest, vote_id: int, payload: PaperIn):
     return Status(201, {"ok": True})
 
 
-@router.post("/votes/{vote_id}/paper-voters", response={201: Done})
+@router.post("/votes/{vote_id}/paper-voters", response={201: VoteDone})
 def paper_voter_record(request: HttpRequest, vote_id: int, payload: PaperVoterIn):
     """Secret votes: record who voted on paper (their sheets are entered without names)."""
     services.paper_voter_record(
@@ -286,8 +286,8 @@ def paper_voter_record(request: HttpRequest, vote_id: int, payload: PaperVoterIn
     return Status(201, {"ok": True})
 
 
-@router.post("/votes/{vote_id}/paper/correct", response=Done)
-def paper_ballot_correct(request: HttpRequest, vote_id: int, payload: CorrectIn):
+@router.post("/votes/{vote_id}/paper/correct", response=VoteDone)
+def paper_ballot_correct(request: HttpRequest, vote_id: int, payload: PaperCorrectIn):
     services.paper_ballot_correct(
         vote=_managed(request, vote_id),
         actor=request.auth,
@@ -324,21 +324,21 @@ def _register_out(register: UnitRegister) -> dict[str, Any]:
     }
 
 
-@router.get("/unit-registers", response=list[RegisterOut])
+@router.get("/unit-registers", response=list[UnitRegisterOut])
 def unit_register_list(request: HttpRequest):
     return [_register_out(r) for r in selectors.unit_registers_visible_to(request.auth)]
 
 
-@router.post("/unit-registers", response={201: RegisterOut})
-def unit_register_create(request: HttpRequest, payload: RegisterIn):
+@router.post("/unit-registers", response={201: UnitRegisterOut})
+def unit_register_create(request: HttpRequest, payload: UnitRegisterIn):
     register = services.unit_register_create(
         actor=request.auth, name=payload.name, scope=region_get(code=payload.scope)
     )
     return Status(201, _register_out(register))
 
 
-@router.post("/unit-registers/{register_id}/import", response=ImportOut)
-def unit_register_import(request: HttpRequest, register_id: int, payload: ImportIn):
+@router.post("/unit-registers/{register_id}/import", response=UnitImportOut)
+def unit_register_import(request: HttpRequest, register_id: int, payload: UnitImportIn):
     """Replace the units with the CSV's; all or nothing. A 400 lists every bad line in
     detail.errors as {line, message}."""
     register = selectors.access_unit_register(user=request.auth, register_id=register_id)
@@ -346,7 +346,7 @@ def unit_register_import(request: HttpRequest, register_id: int, payload: Import
     return {"imported": count}
 
 
-@router.get("/unit-registers/{register_id}/units", response=list[UnitOut])
+@router.get("/unit-registers/{register_id}/units", response=list[PropertyUnitOut])
 def unit_register_units(request: HttpRequest, register_id: int):
     register = selectors.access_unit_register(user=request.auth, register_id=register_id)
     return [
