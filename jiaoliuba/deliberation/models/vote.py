@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiaoliuba.deliberation.voting.choices import (
     Channel,
@@ -23,7 +24,7 @@ class Vote(models.Model):
     voting.transitions; every move appends a VoteEvent."""
 
     title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("vote", "description"), blank=True)
     topic = models.ForeignKey(
         "deliberation.Topic",
         null=True,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VoteKind(models.TextChoices):
@@ -15,15 +16,15 @@ class Eligibility(models.TextChoices):
 
 
 class VoteStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    DRAFT = "draft", pgettext_lazy("vote", "Draft")
+    OPEN = "open", pgettext_lazy("vote", "Open")
+    CLOSED = "closed", pgettext_lazy("vote", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("vote", "Cancelled")
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("Online")
-    PAPER = "paper", _("Paper ballot")
+    ONLINE = "online", pgettext_lazy("vote", "Online")
+    PAPER = "paper", pgettext_lazy("vote", "Paper ballot")
 
 
 class OwnerMatter(models.TextChoices):
@@ -45,19 +46,19 @@ SPECIAL_MATTERS = frozenset({OwnerMatter.RAISE_FUND, OwnerMatter.REBUILD, OwnerM
 
 
 class ApprovalChoice(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    OPPOSE = "oppose", _("Oppose")
-    ABSTAIN = "abstain", _("Abstain")
+    APPROVE = "approve", pgettext_lazy("vote", "Approve")
+    OPPOSE = "oppose", pgettext_lazy("vote", "Oppose")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
 class VoteEventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    OPENED = "opened", _("Opened")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
-    PAPER_ENTERED = "paper_entered", _("Paper ballot entered")
-    PAPER_VOTER = "paper_voter", _("Paper voter recorded")
-    CORRECTED = "corrected", _("Paper ballot corrected")
+    CREATED = "created", pgettext_lazy("vote", "Created")
+    OPENED = "opened", pgettext_lazy("vote", "Opened")
+    CLOSED = "closed", pgettext_lazy("vote", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("vote", "Cancelled")
+    PAPER_ENTERED = "paper_entered", pgettext_lazy("vote", "Paper ballot entered")
+    PAPER_VOTER = "paper_voter", pgettext_lazy("vote", "Paper voter recorded")
+    CORRECTED = "corrected", pgettext_lazy("vote", "Paper ballot corrected")
 
 
 # The register's key for the developer's unsold or undelivered units: one person (解释 第九条).
