@@ -27,28 +27,35 @@ def main() -> None:
     print(
         "| evaluation set | n | red recall | priority acc. | macro-F1 | review / 1,000 "
         "| red missed, not reviewed | seed rule: reddened (truly red) "
-        "| priority acc. without seed rule |"
+        "| priority acc. without seed rule | not-red rules: excused (truly red) "
+        "| thresholds red / excused / review |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for name, report in [
         ("held-out test.jsonl", held),
         *[(f"LOFO: {k}", v) for k, v in loo.items()],
     ]:
         seed = report.get("seed_rule", {})
+        excused = report.get("not_red_rules", {})
+        t = report.get("thresholds", {})
         print(
             f"| {name} | {report['n']} | {_mark('red_recall', report['red_recall'])} "
             f"| {_mark('priority_accuracy', report['priority_accuracy'])} "
             f"| {_mark('category_macro_f1', report['category_macro_f1'])} "
             f"| {report['review_per_1000']:.0f} | {report['red_missed_and_not_reviewed']} "
             f"| {seed.get('flipped_to_red', '–')} ({seed.get('truly_red', '–')}) "
-            f"| {seed.get('priority_accuracy_without_it', float('nan')):.3f} |"
+            f"| {seed.get('priority_accuracy_without_it', float('nan')):.3f} "
+            f"| {excused.get('excused', '–')} ({excused.get('truly_red', '–')}) "
+            f"| {t.get('red', float('nan')):.3f} / {t.get('excused', float('nan')):.3f} / "
+            f"{t.get('review', float('nan')):.3f} |"
         )
     print()
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     cal = manifest["metrics"]["calibration"]
     print(
         f"Calibration (Platt a={manifest['calibration']['a']:.3f}, b={manifest['calibration']['b']:.3f}); "
-        f"red threshold {manifest['red_threshold']:.3f}, review threshold "
+        f"red threshold {manifest['red_threshold']:.3f}, excused threshold "
+        f"{manifest.get('excused_threshold', manifest['red_threshold']):.3f}, review threshold "
         f"{manifest['review_threshold']:.3f}. Brier score of P(red): cross-validated raw "
         f"{cal['brier_raw']:.4f} → calibrated {cal['brier_calibrated']:.4f}; held-out "
         f"{held['calibration']['brier']:.4f}."

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jiaoliuba.notifications.urls")),
     path("", include("jiaoliuba.appeals.urls")),
     path("", include("jiaoliuba.dashboards.urls")),
+    path("", include("jiaoliuba.deliberation.urls")),
     path("", include("jiaoliuba.deliberation.urls_votes")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

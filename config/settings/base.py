@@ -301,6 +301,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 12
 APPEAL_URGE_LEAD_HOURS = int(os.environ.get("APPEAL_URGE_LEAD_HOURS", "4"))
 APPEAL_RATING_DAYS = int(os.environ.get("APPEAL_RATING_DAYS", "7"))
 APPEAL_REPEAT_DAYS = 30
+
+# Deliberation (议事): supporters that put a residents' topic on the agenda, unless the
+# community has its own number in the admin; and how much one person may write.
+DELIBERATION_SUPPORT_THRESHOLD = int(os.environ.get("DELIBERATION_SUPPORT_THRESHOLD", "10"))
+DELIBERATION_COMMENTS_PER_HOUR = int(os.environ.get("DELIBERATION_COMMENTS_PER_HOUR", "20"))
+DELIBERATION_PROPOSALS_PER_DAY = int(os.environ.get("DELIBERATION_PROPOSALS_PER_DAY", "5"))
+DELIBERATION_FLAGS_PER_HOUR = int(os.environ.get("DELIBERATION_FLAGS_PER_HOUR", "20"))
 CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
 
 # --- Map ---------------------------------------------------------------------------
@@ -369,7 +376,7 @@ TRIAGE_CV_FOLDS = int(os.environ.get("TRIAGE_CV_FOLDS", "5"))
 DASHBOARD_SOURCES = {
     "participation": {
         "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
-        "deliberation": None,
+        "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
         "bookings": None,
         "volunteering": None,
     },

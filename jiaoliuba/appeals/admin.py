@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.appeals import services
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, AppealEvent, RoutingRule, TimeLimit
 from jiaoliuba.appeals.plain import triage_explained
@@ -81,8 +82,25 @@ class AppealAdmin(ReadOnlyAdmin):
         return exclude
 
 
+class RulebookAdmin(AuditedAdmin):
+    """Every change tells the services, which replace each process's in-memory copy of
+    the rules and limits at once (the admin's views run in one transaction)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.rules_changed_in_bulk()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.rules_changed_in_bulk()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.rules_changed_in_bulk()
+
+
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedAdmin):
+class RoutingRuleAdmin(RulebookAdmin):
     list_display = (
         "name",
         "region",
@@ -109,7 +127,7 @@ class RoutingRuleAdmin(AuditedAdmin):
 
 
 @admin.register(TimeLimit)
-class TimeLimitAdmin(AuditedAdmin):
+class TimeLimitAdmin(RulebookAdmin):
     list_display = (
         "priority",
         "category",

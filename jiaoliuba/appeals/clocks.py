@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from jiaoliuba.appeals import rulebook
 from jiaoliuba.appeals.choices import OPEN_STATUSES, Priority
-from jiaoliuba.appeals.models import Appeal, TimeLimit
+from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import workdays
 
 # docs/appeal-loop.md: red 24 natural hours / 3 working days; yellow 1 / 3; blue 1 / 7.
@@ -38,23 +39,20 @@ class Deadlines:
     resolution_due_at: dt.datetime
 
 
-def limits_for(priority: str, category: str) -> dict:
-    rules = {
-        (t.category or ""): t
-        for t in TimeLimit.objects.filter(priority=priority, category__in=[category, ""])
-    }
-    rule = rules.get(category) or rules.get("")
-    if rule is None:
-        return DEFAULT_LIMITS[Priority(priority)]
-    return {
-        "response_hours": rule.response_hours,
-        "response_working_days": rule.response_working_days,
-        "resolution_working_days": rule.resolution_working_days,
-    }
+def limits_for(priority: str, category: str, book: rulebook.Rulebook | None = None) -> dict:
+    limits = (book or rulebook.get()).limits
+    rule = limits.get((priority, category)) or limits.get((priority, ""))
+    return rule if rule is not None else DEFAULT_LIMITS[Priority(priority)]
 
 
-def deadlines_for(*, priority: str, category: str, received_at: dt.datetime) -> Deadlines:
-    limits = limits_for(priority, category)
+def deadlines_for(
+    *,
+    priority: str,
+    category: str,
+    received_at: dt.datetime,
+    book: rulebook.Rulebook | None = None,
+) -> Deadlines:
+    limits = limits_for(priority, category, book)
     if limits["response_hours"]:
         response = workdays.deadline_natural_hours(received_at, limits["response_hours"])
     else:

@@ -40,6 +40,11 @@ def may_dispatch(user: Any, appeal: Appeal) -> bool:
     return _holds(user, DISPATCH_ROLES, appeal.region_path)
 
 
+def triages_appeals(user: Any) -> bool:
+    """Whether the user dispatches, and so triages, incoming appeals somewhere."""
+    return any(role in DISPATCH_ROLES for role in user_roles_at(user))
+
+
 def may_handle(user: Any, appeal: Appeal) -> bool:
     """The assignee; or, while the appeal waits at a unit without a named handler, anyone
     holding the unit's role there."""

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import DutyShift, RoleAssignment
+from jiaoliuba.appeals import rulebook
 from jiaoliuba.appeals.choices import OPEN_STATUSES, Priority
 from jiaoliuba.appeals.models import Appeal, RoutingRule
 from jiaoliuba.core import clock
@@ -168,14 +169,13 @@ def professionals_with(skill: str, appeal: Appeal) -> list[Any]:
     return []
 
 
-def _matching_rule(appeal: Appeal) -> RoutingRule | None:
-    rules = RoutingRule.objects.filter(
-        Q(priority="") | Q(priority=appeal.priority),
-        Q(category="") | Q(category=appeal.category),
-        active=True,
-    ).select_related("region")
+def _matching_rule(appeal: Appeal, book: rulebook.Rulebook) -> RoutingRule | None:
     candidates = [
-        r for r in rules if r.region is None or appeal.region_path.startswith(r.region.path)
+        r
+        for r in book.rules
+        if r.priority in ("", appeal.priority)
+        and r.category in ("", appeal.category)
+        and (r.region is None or appeal.region_path.startswith(r.region.path))
     ]
     if not candidates:
         return None
@@ -190,8 +190,8 @@ def _matching_rule(appeal: Appeal) -> RoutingRule | None:
     )
 
 
-def route(appeal: Appeal) -> Route:
-    rule = _matching_rule(appeal)
+def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
+    rule = _matching_rule(appeal, book or rulebook.get())
     priority = Priority(appeal.priority)
     if rule is not None:
         role, level, notify_role, notify_level = (
@@ -205,7 +205,8 @@ def route(appeal: Appeal) -> Route:
         role, level, notify_role, notify_level = DEFAULTS[priority]
         why = [DEFAULT_REASONS[priority]]
     region = _at_level(appeal, level)
-    if region is None or not holders(role, region):
+    candidates = holders(role, region) if region is not None else []
+    if region is None or not candidates:
         # Nobody holds the role where the rule points (no grid given, a vacant post):
         # the community's staff take it rather than letting it wait unseen. The reason
         # says which of the two it was: a post is called vacant only when it is.
@@ -214,7 +215,7 @@ def route(appeal: Appeal) -> Route:
         else:
             why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位无人，转社区工作人员")
         region, role = appeal.community, Role.COMMUNITY_STAFF
-    candidates = holders(role, region)
+        candidates = holders(role, region)
     notify: list[Any] = []
     if notify_role and notify_level:
         notify_region = _at_level(appeal, notify_level)

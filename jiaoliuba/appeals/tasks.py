@@ -14,6 +14,12 @@ def sweep() -> dict[str, int]:
 
 
 @task()
+def intake_follow_up(appeal_id: int, also_notify: list[int]) -> bool:
+    """Bands, notices and risk detection of a new appeal, written with it (services.intake)."""
+    return services.appeal_intake_follow_up(appeal_id=appeal_id, also_notify=also_notify)
+
+
+@task()
 def risk_check(appeal_id: int) -> int:
     return len(services.appeal_risk_check(appeal_id=appeal_id))
 

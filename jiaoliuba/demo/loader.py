@@ -89,6 +89,10 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[3/5] residents: created {created_residents}")
     created_appeals = _load_appeals()
     say(f"[4/5] appeals: created {created_appeals}")
+    from jiaoliuba.demo.topics import load_topics
+
+    created_topics = load_topics(resident_phone=DEMO_RESIDENT_PHONE)
+    say(f"[4/5] deliberation topics: created {created_topics}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
 
     def month_done(done: int, months: int, filed: int) -> None:
@@ -101,6 +105,7 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
         "staff": created_staff,
         "residents": created_residents,
         "appeals": created_appeals,
+        "topics": created_topics,
         "history": created_history,
     }
 
@@ -195,8 +200,9 @@ def _load_appeals() -> int:
             submitter=resident, intake=intake, created_by=desk if days_ago else None
         )
         created += 1
-        # The worker would run this after each intake; the demo runs it at once.
-        appeal_services.appeal_risk_check(appeal_id=appeal.pk)
+        # The worker would do this after each intake; the demo does it at once (the
+        # queued task then finds it done).
+        appeal_services.appeal_intake_follow_up(appeal_id=appeal.pk)
         handler = appeal.assignee
         if fate == "new" or handler is None:
             continue

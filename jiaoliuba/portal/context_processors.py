@@ -23,6 +23,7 @@ def navigation(request):
             (reverse("appeals:map"), _("Appeals map")),
             (reverse("appeals:supervision"), _("Supervision")),
             (reverse("appeals:alerts"), _("Risk alerts")),
+            (reverse("deliberation:agenda"), _("Deliberation")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
@@ -32,6 +33,7 @@ def navigation(request):
         items += [
             (reverse("appeals:new"), _("Raise an appeal")),
             (reverse("appeals:mine"), _("My appeals")),
+            (reverse("deliberation:list"), _("Deliberation")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)

@@ -5,8 +5,10 @@ from django.templatetags.static import static
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.views import staff_required
+from jiaoliuba.appeals import policies as appeal_policies
 from jiaoliuba.appeals import selectors as appeal_selectors
 from jiaoliuba.core import workdays
+from jiaoliuba.triage.classifier import RULES_ONLY, model_health
 
 
 def _landing(request: HttpRequest) -> HttpResponse:
@@ -42,6 +44,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("jiaoliuba/favicon.svg"), permanent=True)
 
 
+def _triage_health(request: HttpRequest) -> dict | None:
+    """The triage model's state, for the staff who triage: without the model every verdict
+    that is not red lands in their manual queue, and they should know why."""
+    if not (request.user.is_staff or appeal_policies.triages_appeals(request.user)):
+        return None
+    health = model_health()
+    if health["ok"]:
+        return None
+    return {**health, "rules_only": health["source"] == RULES_ONLY}
+
+
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
     roles = account_selectors.user_roles(request.user)
@@ -52,5 +65,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "counts": account_selectors.resident_counts(user=request.user),
         "appeal_counts": appeal_selectors.queue_counts(user=request.user),
         "calendar_warnings": workdays.calendar_warnings() if admin_like else [],
+        "triage_health": _triage_health(request),
     }
     return render(request, "portal/workbench.html", context)

@@ -4,8 +4,10 @@ Hybrid and safety-first: administrators' rules (keywords, patterns, exclusions; 
 in the admin and effective within seconds) and a statistical model that ships with the
 package. An appeal is red if a red rule fires or the model's calibrated P(red) reaches a
 threshold chosen for recall. The seed's definition holds: a 安全隐患 or 群体性矛盾 verdict is
-red unless an administrator's "not red because" rule says why not. A verdict that is not
-confidently non-red is flagged for manual triage (`needs_review`).
+red unless an administrator's "not red because" rule says why not; such a rule may also
+overrule a red call the model is unsure of (below its excused threshold), never a red rule,
+never a text telling of harm now, never a long message of several passages. A verdict
+that is not confidently non-red is flagged for manual triage (`needs_review`).
 
 If the model file cannot be loaded (damaged, or not matching its manifest) the rules alone
 decide, every verdict is flagged for review, and `model_health()` says why, for /healthz
@@ -24,7 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from jiaoliuba.triage.choices import Category, Priority
-from jiaoliuba.triage.model import StatModel, load_shipped
+from jiaoliuba.triage.model import StatModel, load_shipped, segments
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ RULE_KIND_CLASSIFY = "classify"
 RULE_KIND_NOT_RED = "not_red"
 # A text the model itself leans towards calling a hazard is never a confident yellow.
 HAZARD_CATEGORY_SHARE = 0.3
+RED_RULE_CATEGORY_SHARE = 0.1
+# `model_health()["source"]` when no model could be loaded at all.
+RULES_ONLY = "rules only"
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def _load_model(version: Any) -> tuple[StatModel | None, dict[str, Any]]:
         source = f"shipped:{model.version}"
     except Exception as exc:
         problems.append(f"shipped model: {exc}")
-        model, source = None, "rules only"
+        model, source = None, RULES_ONLY
     for problem in problems:
         logger.error("triage model not loaded: %s", problem)
     return model, {"ok": not problems, "source": source, "detail": "; ".join(problems)}
@@ -231,6 +236,28 @@ def clear_caches() -> None:
 # --- the decision --------------------------------------------------------------------------------
 
 
+def _share(model: StatModel | None, cat: Any, category: str) -> float:
+    """The model's probability of `category` (0 without a model)."""
+    if model is None or cat is None:
+        return 0.0
+    classes = list(model.category_clf.classes_)
+    return float(cat[classes.index(category)]) if category in classes else 0.0
+
+
+def _excuse(
+    exceptions: list[CompiledRule], text: str, category: str
+) -> tuple[CompiledRule, list[str]] | None:
+    """The first "not red because" rule (for this category, or for any) matching the text.
+    A long message of several passages is never excused: a reason found in one passage
+    says nothing about a danger told in another."""
+    if segments(text):
+        return None
+    for rule in exceptions:
+        if (not rule.category or rule.category == category) and (hits := rule.match(text)):
+            return rule, hits
+    return None
+
+
 def _decide(
     text: str,
     hint: str,
@@ -258,10 +285,19 @@ def _decide(
         cat_classes = list(model.category_clf.classes_)
         model_category = cat_classes[int(cat.argmax())]
         category_conf = float(cat.max())
-        if p_red >= model.red_threshold:
+        excuse = (
+            None
+            if p_red < model.red_threshold or p_red >= model.excused_threshold
+            else _excuse(exceptions, text, model_category)
+        )
+        if p_red >= model.red_threshold and excuse is None:
             # Safety first: a real chance of danger is enough to call it red.
             model_priority, priority_conf = Priority.RED.value, max(float(p_red), 0.5)
         else:
+            if excuse is not None:
+                # A chance of danger the model is not sure of, and an administrator's rule
+                # says why such a text is not urgent: not red, and a person looks.
+                reasons.append(f"not_red:{excuse[0].name}:{'/'.join(excuse[1][:3])}")
             others = [(float(prio[i]), c) for i, c in enumerate(prio_classes) if c != Priority.RED]
             best, model_priority = max(others)
             priority_conf = best / max(sum(p for p, _c in others), 1e-9)
@@ -295,11 +331,15 @@ def _decide(
     else:
         priority, confidence = "", 0.0
 
-    # Category: the red rule's category when a rule made it red; else the model; else a rule; else the hint.
     rule_category = next((r.category for r, _h in (red_rules or fired) if r.category), "")
-    if red_rules and rule_category:
-        # An administrator's red rule names the kind of danger; it wins over the model.
-        category = rule_category
+    # The model's category unless it is unsure: administrators' rules (a red rule first)
+    # name it then. Red rules make a verdict red, yet a trapped lift stays 物业 as the
+    # corpus files it; overriding a confident model cost 2–3 points of macro-F1 per fold.
+    red_rule_category = next((r.category for r, _h in red_rules if r.category), "")
+    if red_rule_category and (
+        not model_category or _share(model, cat, red_rule_category) >= RED_RULE_CATEGORY_SHARE
+    ):
+        category = red_rule_category
     elif model_category and (category_conf >= 0.35 or not rule_category):
         category = model_category
     elif rule_category:
@@ -318,14 +358,12 @@ def _decide(
     # The seed: a safety hazard or a collective conflict is red, unless an administrator's
     # "not red because" rule explains why this one is not.
     if category in RED_CATEGORIES and priority != Priority.RED:
-        excused = [
-            (rule, hits)
-            for rule in exceptions
-            if (not rule.category or rule.category == category) and (hits := rule.match(text))
-        ]
+        excused = _excuse(exceptions, text, category)
         if excused:
-            rule, hits = excused[0]
-            reasons.append(f"not_red:{rule.name}:{'/'.join(hits[:3])}")
+            rule, hits = excused
+            note = f"not_red:{rule.name}:{'/'.join(hits[:3])}"
+            if note not in reasons:
+                reasons.append(note)
         else:
             reasons.append(f"category_red:{category}:{priority}")
             priority, confidence = Priority.RED.value, max(confidence, 0.6)

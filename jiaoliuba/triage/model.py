@@ -1,6 +1,8 @@
 """The statistical half of triage: character n-gram TF-IDF with three linear models
 (red-or-not, priority, category). Chinese needs no word segmenter for this: character
 1–3-grams catch words, typos and dialect alike. Trains in seconds on the shipped corpus.
+A long message is also scored passage by passage: its P(red) is that of its worst passage,
+so a danger told in the middle of another complaint is not averaged away.
 
 The trained model ships in the package as data only: `model.npz` (arrays and the
 vocabulary, loaded with allow_pickle=False) and `model.json` (a manifest with the format,
@@ -14,6 +16,7 @@ import io
 import itertools
 import json
 import platform
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,6 +153,11 @@ class StatModel:
     category_clf: LinearHead
     red_threshold: float = 0.5
     review_threshold: float = 0.05
+    # A red call the model makes below this level yields to an administrator's "not red
+    # because" rule (the verdict then goes to manual triage instead).
+    excused_threshold: float = 0.5
+    # Texts longer than this are also scored clause by clause (0: never); see `segments`.
+    segment_min_chars: int = 0
     calibration: tuple[float, float] = (1.0, 0.0)
     version: str = "untrained"
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -157,6 +165,30 @@ class StatModel:
 
     def raw_red(self, matrix: Any) -> np.ndarray:
         return self.red_clf.predict_proba(matrix)[:, list(self.red_clf.classes_).index(True)]
+
+    def raw_red_texts(
+        self, texts: Sequence[str], hints: Sequence[str], matrix: Any | None = None
+    ) -> np.ndarray:
+        """Raw P(red) of each text: the larger of the whole text's and its most dangerous
+        passage's, so a danger told in the middle of another complaint is not averaged away."""
+        if matrix is None:
+            matrix = self.vectorizer.transform(
+                [_document(t, h) for t, h in zip(texts, hints, strict=True)]
+            )
+        raw = self.raw_red(matrix)
+        if self.segment_min_chars <= 0:
+            return raw
+        owners: list[int] = []
+        passages: list[str] = []
+        for i, (text, hint) in enumerate(zip(texts, hints, strict=True)):
+            for passage in segments(text or "", self.segment_min_chars):
+                owners.append(i)
+                passages.append(_document(passage, hint))
+        if passages:
+            np.maximum.at(
+                raw, np.asarray(owners), self.raw_red(self.vectorizer.transform(passages))
+            )
+        return raw
 
     def predict(
         self, texts: Sequence[str], hints: Sequence[str]
@@ -166,7 +198,7 @@ class StatModel:
             [_document(t, h) for t, h in zip(texts, hints, strict=True)]
         )
         return (
-            platt(self.raw_red(matrix), *self.calibration),
+            platt(self.raw_red_texts(texts, hints, matrix), *self.calibration),
             self.priority_clf.predict_proba(matrix),
             self.category_clf.predict_proba(matrix),
         )
@@ -218,6 +250,8 @@ class StatModel:
             "sublinear_tf": True,
             "red_threshold": self.red_threshold,
             "review_threshold": self.review_threshold,
+            "excused_threshold": self.excused_threshold,
+            "segment_min_chars": self.segment_min_chars,
             "calibration": {"method": "platt", "a": self.calibration[0], "b": self.calibration[1]},
             "libraries": library_versions(),
             "metrics": self.metrics,
@@ -271,6 +305,13 @@ class StatModel:
                 heads["category"],
                 red_threshold=float(manifest["red_threshold"]),
                 review_threshold=float(manifest["review_threshold"]),
+                # Models shipped before the excused threshold existed: no rule overrules them.
+                excused_threshold=float(
+                    manifest["excused_threshold"]
+                    if "excused_threshold" in manifest
+                    else manifest["red_threshold"]
+                ),
+                segment_min_chars=int(manifest.get("segment_min_chars") or 0),
                 calibration=(float(calibration["a"]), float(calibration["b"])),
                 version=str(manifest["version"]),
                 metrics=dict(manifest.get("metrics") or {}),
@@ -328,6 +369,22 @@ MAX_FEATURES = 150_000
 C = 32.0
 
 
+# Written for messages that bury a danger in another complaint: a long text is also read
+# passage by passage (two clauses at a time), and its P(red) is that of its worst passage.
+SEGMENT_MIN_CHARS = 40
+_CLAUSE_BREAK = re.compile(r"[。！？!?；;，,、\n\s]+")
+
+
+def segments(text: str, min_chars: int = SEGMENT_MIN_CHARS) -> list[str]:
+    """Overlapping two-clause passages of a long text ([] for a short one)."""
+    if len(text) <= min_chars:
+        return []
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
+    if len(clauses) < 3:
+        return []
+    return ["，".join(clauses[i : i + 2]) for i in range(len(clauses) - 1)]
+
+
 def _vectorizer(**kwargs: Any) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, **kwargs)
 
@@ -353,6 +410,7 @@ def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
         LinearHead.of(priority_clf),
         LinearHead.of(category_clf),
         version=version or f"n{len(rows)}",
+        segment_min_chars=SEGMENT_MIN_CHARS,
     )
 
 
@@ -367,10 +425,9 @@ def cross_validated_red(
         held = sorted(order[k::folds].tolist())
         held_set = set(held)
         model = train([r for i, r in enumerate(rows) if i not in held_set])
-        matrix = model.vectorizer.transform(
-            [_document(rows[i].content, rows[i].type_hint) for i in held]
+        raw[held] = model.raw_red_texts(
+            [rows[i].content for i in held], [rows[i].type_hint for i in held]
         )
-        raw[held] = model.raw_red(matrix)
     return raw, np.asarray([r.priority == Priority.RED for r in rows])
 
 

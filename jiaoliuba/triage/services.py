@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -107,23 +108,43 @@ RED_TARGET_RECALL = 0.975
 REVIEW_TARGET_RECALL = 0.995
 
 
+def choose_thresholds(
+    p: np.ndarray, is_red: np.ndarray, rule_red: np.ndarray, excused: np.ndarray
+) -> tuple[float, float, float]:
+    """(red, excused, review) thresholds on cross-validated calibrated P(red): the pair
+    (red, excused) that calls the fewest non-red appeals red while red recall, red rules
+    counted, stays at RED_TARGET_RECALL; reds a "not red because" rule matches need the
+    higher (excused) level. The review threshold reaches REVIEW_TARGET_RECALL."""
+    red_scores = np.where(rule_red, 1.0, p)[is_red]
+    review = recall_threshold(red_scores.tolist(), REVIEW_TARGET_RECALL)
+    plain = max(0.05, min(0.5, recall_threshold(red_scores.tolist(), RED_TARGET_RECALL)))
+    best = (plain, plain)
+    best_false = np.inf
+    for red in np.unique(np.clip(np.quantile(red_scores, np.linspace(0, 0.05, 26)), 0.05, 0.5)):
+        for excused_level in np.linspace(red, 1.0, 41):
+            called = rule_red | (p >= np.where(excused, excused_level, red))
+            if called[is_red].mean() < RED_TARGET_RECALL:
+                continue
+            false = int((called & ~is_red).sum())
+            if false < best_false or (false == best_false and red > best[0]):
+                best, best_false = (float(red), float(excused_level)), false
+    return best[0], best[1], max(0.01, min(best[0], review))
+
+
 def calibrate(model: StatModel, rows: list[Example], *, folds: int) -> dict[str, Any]:
-    """Fit Platt scaling on cross-validated P(red) of `rows`, then choose the red and the
-    review thresholds on the calibrated scale so that, with the red rules counted, red
-    recall in cross-validation reaches the targets. The held-out test set is never used."""
+    """Fit Platt scaling on cross-validated P(red) of `rows`, then choose the thresholds on
+    the calibrated scale (`choose_thresholds`). The held-out test set is never used."""
     raw, is_red = cross_validated_red(rows, folds=folds)
     model.calibration = fit_platt(raw, is_red)
     calibrated = platt(raw, *model.calibration)
-    red_rules = [r for r in classifier.active_rules() if r.priority == "red"]
+    rules = classifier.active_rules()
+    red_rules = [r for r in rules if r.priority == "red" and r.kind != classifier.RULE_KIND_NOT_RED]
+    exceptions = [r for r in rules if r.kind == classifier.RULE_KIND_NOT_RED]
     # A red the rules catch needs no help from the model.
-    red_scores = [
-        1.0 if any(rule.match(row.content) for rule in red_rules) else float(p)
-        for row, p, red in zip(rows, calibrated, is_red, strict=True)
-        if red
-    ]
-    model.red_threshold = max(0.05, min(0.5, recall_threshold(red_scores, RED_TARGET_RECALL)))
-    model.review_threshold = max(
-        0.01, min(model.red_threshold, recall_threshold(red_scores, REVIEW_TARGET_RECALL))
+    rule_red = np.asarray([any(rule.match(row.content) for rule in red_rules) for row in rows])
+    excused = np.asarray([any(rule.match(row.content) for rule in exceptions) for row in rows])
+    model.red_threshold, model.excused_threshold, model.review_threshold = choose_thresholds(
+        calibrated, is_red, rule_red, excused
     )
     return {
         "folds": folds,

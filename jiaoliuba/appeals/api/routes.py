@@ -52,6 +52,14 @@ def _out(request: HttpRequest, appeal: Appeal) -> dict:
     return appeal_dict(fresh, staff_view=selectors.is_staff_view(request.auth, fresh))
 
 
+def _out_new(request: HttpRequest, appeal: Appeal, created: bool) -> dict:
+    """A new appeal is answered from the one in memory: its filer may see it and it has
+    everything the answer shows. A replay is read again, as any other appeal."""
+    if not created:
+        return _out(request, appeal)
+    return appeal_dict(appeal, staff_view=selectors.is_staff_view(request.auth, appeal))
+
+
 def _get(request: HttpRequest, appeal_id: int) -> Appeal:
     return selectors.access_appeal(user=request.auth, appeal_id=appeal_id)
 
@@ -88,7 +96,7 @@ def appeal_create(
         files=files,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    return Status(201 if created else 200, _out(request, appeal))
+    return Status(201 if created else 200, _out_new(request, appeal, created))
 
 
 @router.post("/appeals/desk", response={200: AppealOut, 201: AppealOut})

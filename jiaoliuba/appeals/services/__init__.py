@@ -28,6 +28,7 @@ from jiaoliuba.appeals.services.handling import (
 )
 from jiaoliuba.appeals.services.intake import (
     Intake,
+    appeal_intake_follow_up,
     appeal_join,
     appeal_submit,
     staff_intake_submitter,
@@ -65,6 +66,13 @@ from jiaoliuba.appeals.services.risk_alerts import (
     appeal_risk_check,
     risk_alert_acknowledge,
 )
+from jiaoliuba.appeals.services.rules import (
+    routing_rule_delete,
+    routing_rule_save,
+    rules_changed_in_bulk,
+    time_limit_delete,
+    time_limit_save,
+)
 from jiaoliuba.appeals.services.sweep import (
     SweepReport,
     appeals_sweep,
@@ -86,6 +94,7 @@ __all__ = [
     "appeal_extension_decide",
     "appeal_extension_request",
     "appeal_follow_up",
+    "appeal_intake_follow_up",
     "appeal_join",
     "appeal_mark_repeat",
     "appeal_merge",
@@ -110,6 +119,11 @@ __all__ = [
     "receipt_message",
     "resolved_message",
     "risk_alert_acknowledge",
+    "routing_rule_delete",
+    "routing_rule_save",
+    "rules_changed_in_bulk",
     "staff_intake_submitter",
+    "time_limit_delete",
+    "time_limit_save",
     "tracking_link",
 ]

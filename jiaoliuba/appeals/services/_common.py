@@ -28,7 +28,7 @@ from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 
 
-def _event(
+def _event_row(
     appeal: Appeal,
     kind: str,
     *,
@@ -40,7 +40,8 @@ def _event(
     data: dict | None = None,
     at: dt.datetime | None = None,
 ) -> AppealEvent:
-    return AppealEvent.objects.create(
+    """An event not yet written, for services that write several at once."""
+    return AppealEvent(
         appeal=appeal,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -51,6 +52,12 @@ def _event(
         data=data or {},
         created_at=at or clock.now(),
     )
+
+
+def _event(appeal: Appeal, kind: str, **fields: Any) -> AppealEvent:
+    row = _event_row(appeal, kind, **fields)
+    row.save(force_insert=True)
+    return row
 
 
 def _text(message: Any, **params: Any) -> str:

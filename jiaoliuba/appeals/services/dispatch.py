@@ -18,9 +18,11 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.models import (
     Appeal,
+    AppealEvent,
 )
 from jiaoliuba.appeals.services._common import (
     _event,
+    _event_row,
     _handlers,
     _locked,
     _move,
@@ -33,16 +35,72 @@ from jiaoliuba.regions.models import Region
 from jiaoliuba.triage.services import triage_feedback_record
 
 
-def _auto_dispatch(appeal: Appeal) -> None:
-    route = routing.route(appeal)
-    _dispatch(
+def _dispatch_event(
+    appeal: Appeal,
+    *,
+    actor: Any,
+    from_status: str,
+    region: Region,
+    role: str,
+    assignee: Any,
+    reason: str,
+    previous: dict | None,
+    at: Any,
+) -> AppealEvent:
+    return _event_row(
         appeal,
-        actor=None,
-        region=route.region,
-        role=route.role,
-        assignee=route.assignee,
-        reason=route.reason,
-        extra_notify=route.notify,
+        EventKind.DISPATCHED,
+        actor=actor,
+        from_status=from_status,
+        to_status=Status.DISPATCHED,
+        visible=True,
+        message=region.name,
+        data={
+            "region": region.code,
+            "role": role,
+            "assignee": assignee.pk if assignee else None,
+            "reason": reason,
+            # a staff dispatch overrides the routing: keep what it replaced
+            "by": "staff" if actor is not None else "routing",
+            "previous": previous if actor is not None else None,
+        },
+        at=at,
+    )
+
+
+def _notify_dispatched(appeal: Appeal, extra_notify: list[Any] | None = None) -> None:
+    """The handlers of a newly dispatched appeal; for a red one also the people the route
+    names (the street, a professional)."""
+    title = (
+        _("New appeal %(number)s")
+        if appeal.priority != Priority.RED
+        else _("URGENT appeal %(number)s")
+    )
+    body = _("%(category)s at %(place)s. Please accept it.")
+    params = {"category": appeal.get_category_display(), "place": appeal.community.name}
+    _notify(
+        _handlers(appeal),
+        "dispatched",
+        title,
+        body,
+        appeal,
+        sms=appeal.priority == Priority.RED,
+        **params,
+    )
+    if extra_notify:
+        _notify_dispatched_extra(appeal, extra_notify)
+
+
+def _notify_dispatched_extra(appeal: Appeal, people: list[Any]) -> None:
+    params = {"category": appeal.get_category_display(), "place": appeal.community.name}
+    _notify(
+        people,
+        "red_alert",
+        _("URGENT appeal %(number)s"),
+        _("A red appeal in %(place)s: %(category)s."),
+        appeal,
+        sms=True,
+        **params,
     )
 
 
@@ -75,50 +133,18 @@ def _dispatch(
         old,
         ("handling_region", "handling_role", "assignee", "routing_reason", "dispatched_at"),
     )
-    _event(
+    _dispatch_event(
         fresh,
-        EventKind.DISPATCHED,
         actor=actor,
         from_status=old,
-        to_status=Status.DISPATCHED,
-        visible=True,
-        message=region.name,
-        data={
-            "region": region.code,
-            "role": role,
-            "assignee": assignee.pk if assignee else None,
-            "reason": reason,
-            # a staff dispatch overrides the routing: keep what it replaced
-            "by": "staff" if actor is not None else "routing",
-            "previous": previous if actor is not None else None,
-        },
-    )
-    title = (
-        _("New appeal %(number)s")
-        if fresh.priority != Priority.RED
-        else _("URGENT appeal %(number)s")
-    )
-    body = _("%(category)s at %(place)s. Please accept it.")
-    params = {"category": fresh.get_category_display(), "place": fresh.community.name}
-    _notify(
-        _handlers(fresh),
-        "dispatched",
-        title,
-        body,
-        fresh,
-        sms=fresh.priority == Priority.RED,
-        **params,
-    )
-    if extra_notify:
-        _notify(
-            extra_notify,
-            "red_alert",
-            _("URGENT appeal %(number)s"),
-            _("A red appeal in %(place)s: %(category)s."),
-            fresh,
-            sms=True,
-            **params,
-        )
+        region=region,
+        role=role,
+        assignee=assignee,
+        reason=reason,
+        previous=previous,
+        at=now,
+    ).save(force_insert=True)
+    _notify_dispatched(fresh, extra_notify)
 
 
 def appeal_dispatch(

@@ -9,13 +9,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
-from jiaoliuba.appeals import clocks, policies, risk, selectors, similarity, tracking
+from jiaoliuba.appeals import (
+    clocks,
+    policies,
+    risk,
+    routing,
+    rulebook,
+    selectors,
+    similarity,
+    tracking,
+    transitions,
+)
 from jiaoliuba.appeals.choices import (
     OPEN_STATUSES,
     AttachmentKind,
@@ -26,12 +37,19 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.models import (
     Appeal,
+    AppealBand,
+    AppealEvent,
     Attachment,
     IdempotencyRecord,
 )
-from jiaoliuba.appeals.services._common import _event, _locked
-from jiaoliuba.appeals.services.dispatch import _auto_dispatch
+from jiaoliuba.appeals.services._common import _event, _event_row, _locked
+from jiaoliuba.appeals.services.dispatch import (
+    _dispatch_event,
+    _notify_dispatched,
+    _notify_dispatched_extra,
+)
 from jiaoliuba.appeals.services.notices import _send_receipt
+from jiaoliuba.appeals.services.risk_alerts import appeal_risk_check
 from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -108,12 +126,36 @@ def _find_repeat(appeal: Appeal) -> Appeal | None:
         return None
     earlier = selectors.previous_appeals_of(
         submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS
-    ).exclude(pk=appeal.pk)
+    )
+    if appeal.pk is not None:
+        earlier = earlier.exclude(pk=appeal.pk)
     grams = similarity.shingles(appeal.content)
-    for other in earlier.filter(category=appeal.category).order_by("-received_at")[:20]:
+    # Only what the comparison and the repeat link read (the phone column is decrypted
+    # on load, twenty times for a resident who writes often).
+    candidates = earlier.filter(category=appeal.category).only(
+        "pk", "number", "content", "is_anonymous", "received_at"
+    )
+    for other in candidates.order_by("-received_at")[:20]:
         if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
             return other
     return None
+
+
+def _idempotent_replay(owner: str, key: str) -> Appeal | None:
+    found = IdempotencyRecord.objects.filter(owner=owner, key=key).values_list("appeal_id")[:1]
+    return Appeal.objects.get(pk=found[0][0]) if found else None
+
+
+def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
+    """A new appeal has no ratings and exactly these attachments: say so, so that the
+    answer built from it (presenters.appeal_dict) reads them without a query."""
+    cached = {}
+    for name, rows in (("ratings", []), ("attachments", attachments)):
+        queryset = getattr(appeal, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cached[name] = queryset
+    setattr(appeal, "_prefetched_objects_cache", cached)  # noqa: B010  (Django's own slot)
 
 
 def appeal_submit(
@@ -125,18 +167,22 @@ def appeal_submit(
     idempotency_key: str = "",
 ) -> tuple[Appeal, bool]:
     """File an appeal (online by a resident, or offline by staff for one). Returns
-    (appeal, created); a retry with the same Idempotency-Key returns the first appeal."""
+    (appeal, created); a retry with the same Idempotency-Key returns the first appeal.
+
+    Everything that decides the row (triage, deadlines, the repeat link, the route) is
+    read before the write, so the transaction is one insert, the number, the events in
+    one statement and a task row; the write lock (SQLite's is the whole database) is held
+    for those alone. The rest (similarity bands, notifications, risk detection) is done
+    by `appeal_intake_follow_up` in the worker: its task row commits with the appeal, so
+    it is done even if the worker was down when the appeal came in. The appeal returned
+    is the one in memory, complete with its attachments."""
     files = files or []
     owner = str(submitter.pk) if submitter is not None else ""
     if created_by is not None:
         owner = f"staff:{created_by.pk}"
+    # A replay is answered from inside the transaction below (where it must be checked
+    # anyway): retries are rare, so the first attempt is spared a look-up of its own.
     key = (idempotency_key or "").strip()[:100]
-    if key:
-        record = (
-            IdempotencyRecord.objects.filter(owner=owner, key=key).select_related("appeal").first()
-        )
-        if record is not None:
-            return record.appeal, False
     community, grid, phone = _validate_intake(intake, files)
     now = clock.now()
     received_at = intake.received_at or now
@@ -145,10 +191,55 @@ def appeal_submit(
             _("The time received cannot be in the future."), code="invalid_received_at"
         )
     verdict = classifier.classify(text=intake.content, type_hint=intake.type_hint)
+    book = rulebook.get()
     deadlines = clocks.deadlines_for(
-        priority=verdict.priority, category=verdict.category, received_at=received_at
+        priority=verdict.priority, category=verdict.category, received_at=received_at, book=book
     )
+    appeal = Appeal(
+        submitter=submitter,
+        created_by=created_by,
+        is_anonymous=intake.is_anonymous,
+        consent_public=intake.consent_public,
+        channel=intake.channel,
+        type_hint=intake.type_hint,
+        content=intake.content.strip(),
+        address=intake.address.strip(),
+        latitude=intake.latitude,
+        longitude=intake.longitude,
+        contact_phone=phone,
+        community=community,
+        grid=grid,
+        region_path=(grid or community).path,
+        priority=verdict.priority,
+        category=verdict.category,
+        triage_confidence=verdict.confidence,
+        triage_reasons=verdict.reasons,
+        triage_needs_review=verdict.needs_review,
+        status=Status.SUBMITTED,
+        received_at=received_at,
+        response_due_at=deadlines.response_due_at,
+        resolution_due_at=deadlines.resolution_due_at,
+        resolution_due_original_at=deadlines.resolution_due_at,
+        tracking_code=tracking.new_code(),
+    )
+    repeat = _find_repeat(appeal)
+    if repeat is not None:
+        appeal.is_repeat, appeal.repeat_of = True, repeat
+    # Dispatch as the transition table allows it from the status the appeal is born in.
+    transitions.require(appeal, "dispatch")
+    route = routing.route(appeal, book)
+    dispatched_at = clock.now()
+    appeal.handling_region, appeal.handling_role, appeal.assignee = (
+        route.region,
+        route.role,
+        route.assignee,
+    )
+    appeal.routing_reason = route.reason[:200]
+    appeal.dispatched_at = dispatched_at
+    appeal.status = Status.DISPATCHED
+    clocks.refresh(appeal)
     stored: list[str] = []
+    attachments: list[Attachment] = []
     try:
         with transaction.atomic():
             if key:
@@ -160,50 +251,13 @@ def appeal_submit(
                         cursor.execute(
                             "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{owner}:{key}"]
                         )
-                record = (
-                    IdempotencyRecord.objects.filter(owner=owner, key=key)
-                    .select_related("appeal")
-                    .first()
-                )
-                if record is not None:
-                    return record.appeal, False
-            appeal = Appeal(
-                submitter=submitter,
-                created_by=created_by,
-                is_anonymous=intake.is_anonymous,
-                consent_public=intake.consent_public,
-                channel=intake.channel,
-                type_hint=intake.type_hint,
-                content=intake.content.strip(),
-                address=intake.address.strip(),
-                latitude=intake.latitude,
-                longitude=intake.longitude,
-                contact_phone=phone,
-                community=community,
-                grid=grid,
-                region_path=(grid or community).path,
-                priority=verdict.priority,
-                category=verdict.category,
-                triage_confidence=verdict.confidence,
-                triage_reasons=verdict.reasons,
-                triage_needs_review=verdict.needs_review,
-                status=Status.SUBMITTED,
-                received_at=received_at,
-                response_due_at=deadlines.response_due_at,
-                resolution_due_at=deadlines.resolution_due_at,
-                resolution_due_original_at=deadlines.resolution_due_at,
-                tracking_code=tracking.new_code(),
-            )
-            clocks.refresh(appeal)
-            appeal.save()
+                replay = _idempotent_replay(owner, key)
+                if replay is not None:
+                    return replay, False
+            appeal.save(force_insert=True)
             local = received_at.astimezone(clock.SHANGHAI)
             appeal.number = f"{local:%Y%m%d}{appeal.pk:06d}"
-            repeat = _find_repeat(appeal)
-            if repeat is not None:
-                appeal.is_repeat, appeal.repeat_of = True, repeat
-            Appeal.objects.filter(pk=appeal.pk).update(
-                number=appeal.number, is_repeat=appeal.is_repeat, repeat_of=repeat
-            )
+            Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
             for clean in files:
                 attachment = Attachment.objects.create(
                     appeal=appeal,
@@ -213,33 +267,55 @@ def appeal_submit(
                     size=clean.size,
                 )
                 stored.append(attachment.file.name)
+                attachments.append(attachment)
             if key:
                 IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
-            _event(
-                appeal,
-                EventKind.SUBMITTED,
-                actor=created_by or submitter,
-                to_status=Status.SUBMITTED,
-                visible=True,
-                at=received_at,
-                data={"channel": appeal.channel},
-            )
-            _event(
-                appeal,
-                EventKind.TRIAGED,
-                data={
-                    "priority": verdict.priority,
-                    "category": verdict.category,
-                    "confidence": verdict.confidence,
-                    "reasons": verdict.reasons,
-                },
-            )
+            events = [
+                _event_row(
+                    appeal,
+                    EventKind.SUBMITTED,
+                    actor=created_by or submitter,
+                    to_status=Status.SUBMITTED,
+                    visible=True,
+                    at=received_at,
+                    data={"channel": appeal.channel},
+                ),
+                _event_row(
+                    appeal,
+                    EventKind.TRIAGED,
+                    data={
+                        "priority": verdict.priority,
+                        "category": verdict.category,
+                        "confidence": verdict.confidence,
+                        "reasons": verdict.reasons,
+                    },
+                    at=now,
+                ),
+            ]
             if repeat is not None:
-                _event(appeal, EventKind.REPEAT_MARKED, data={"repeat_of": repeat.number})
-            _auto_dispatch(appeal)
-            _send_receipt(appeal)
-            risk.index_appeal(appeal)
-            transaction.on_commit(lambda: _enqueue_risk_check(appeal.pk))
+                events.append(
+                    _event_row(
+                        appeal,
+                        EventKind.REPEAT_MARKED,
+                        data={"repeat_of": repeat.number},
+                        at=dispatched_at,
+                    )
+                )
+            events.append(
+                _dispatch_event(
+                    appeal,
+                    actor=None,
+                    from_status=Status.SUBMITTED,
+                    region=route.region,
+                    role=route.role,
+                    assignee=route.assignee,
+                    reason=route.reason,
+                    previous=None,
+                    at=dispatched_at,
+                )
+            )
+            AppealEvent.objects.bulk_create(events)
+            _enqueue_follow_up(appeal.pk, [u.pk for u in route.notify])
     except BaseException as exc:
         # The rows rolled back; the files written to storage must go too.
         for name in stored:
@@ -247,22 +323,53 @@ def appeal_submit(
         if not isinstance(exc, IntegrityError):
             raise
         if key:
-            record = (
-                IdempotencyRecord.objects.filter(owner=owner, key=key)
-                .select_related("appeal")
-                .first()
-            )
-            if record is not None:  # a concurrent retry won the race
-                return record.appeal, False
+            replay = _idempotent_replay(owner, key)
+            if replay is not None:  # a concurrent retry won the race
+                return replay, False
         raise
-    appeal.refresh_from_db()
+    _remember_related(appeal, attachments)
     return appeal, True
+
+
+def _enqueue_follow_up(appeal_id: int, also_notify: list[int]) -> None:
+    """A task row in the caller's transaction: it commits, or is lost, with the appeal."""
+    from jiaoliuba.appeals.tasks import intake_follow_up
+
+    intake_follow_up.enqueue(appeal_id, also_notify)
 
 
 def _enqueue_risk_check(appeal_id: int) -> None:
     from jiaoliuba.appeals.tasks import risk_check
 
     risk_check.enqueue(appeal_id)
+
+
+def appeal_intake_follow_up(*, appeal_id: int, also_notify: list[int] | None = None) -> bool:
+    """The work a new appeal needs that its resident need not wait for: index its text for
+    similar-appeal look-ups, tell its handlers (and, for a red one, the people the route
+    named) and the resident (receipt), then run the risk detectors. Returns whether the
+    appeal was found."""
+    appeal = (
+        Appeal.objects.select_related("community", "handling_region", "assignee", "submitter")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None:
+        return False
+    if AppealBand.objects.filter(appeal=appeal).exists():
+        return True  # done already (its bands are its mark): tell nobody twice
+    extra = list(get_user_model().objects.filter(pk__in=also_notify or [], is_active=True))
+    with transaction.atomic():
+        risk.index_appeal(appeal)
+        if appeal.status == Status.DISPATCHED:
+            # A person who moved it on meanwhile (accepted, re-dispatched) told whom it
+            # concerned; the routing's notice would now be wrong.
+            _notify_dispatched(appeal, extra)
+        elif extra:
+            _notify_dispatched_extra(appeal, extra)
+        _send_receipt(appeal)
+    appeal_risk_check(appeal_id=appeal.pk)
+    return True
 
 
 def appeal_join(*, master: Appeal, resident: Any, note: str = "") -> Appeal:

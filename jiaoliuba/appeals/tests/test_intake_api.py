@@ -226,10 +226,11 @@ def test_a_failed_intake_leaves_no_file_behind(
 
     settings.MEDIA_ROOT = tmp_path
 
-    def boom(appeal):
-        raise RuntimeError("routing exploded")
+    def boom(appeal_id, also_notify):
+        raise RuntimeError("the task queue exploded")
 
-    monkeypatch.setattr(appeal_services, "_auto_dispatch", boom)
+    # The last step of the transaction, after the files are stored.
+    monkeypatch.setattr(appeal_services, "_enqueue_follow_up", boom)
     client = api_client(resident)
     client.raise_request_exception = False
     photo = SimpleUploadedFile("p.jpg", jpeg_with_gps())

@@ -29,6 +29,7 @@ from jiaoliuba.dashboards.periods import period_containing
 from jiaoliuba.notifications.models import Delivery, Notification
 from jiaoliuba.notifications.tasks import deliver
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
 SITE = "https://jlb.example.gov.cn"
@@ -80,6 +81,7 @@ def guest_post(client: Client, **fields):
 def test_online_appeal_gets_a_receipt_in_inbox_and_sms(submit, resident, settings):
     settings.SITE_URL = SITE
     appeal = submit()
+    run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert tracking.normalize(appeal.tracking_code) == appeal.tracking_code
     assert appeal.tracking_code not in appeal.number
     note = Notification.objects.get(recipient=resident, kind="appeal.received")
@@ -113,6 +115,7 @@ def test_desk_intake_sends_the_receipt_to_the_resident(login_client, staff, sett
     assert response.status_code == 302
     appeal = Appeal.objects.get(channel=Channel.WINDOW)
     assert appeal.created_by == staff["community"] and appeal.submitter is not None
+    run_intake_follow_ups()  # the worker's part: notices, bands, risk
     note = Notification.objects.get(recipient=appeal.submitter, kind="appeal.received")
     assert appeal.tracking_code in note.body and note.link == f"/t/{appeal.tracking_code}/"
     send_all_sms()
@@ -162,6 +165,7 @@ def test_guest_appeal_shows_a_code_and_is_handled_like_any_other(
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         response = guest_post(client, contact_phone="13955556666")
+        run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert response["Location"] == f"/t/{appeal.tracking_code}/"

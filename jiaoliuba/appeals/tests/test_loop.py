@@ -7,6 +7,7 @@ from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.fixtures import JIEFANG
+from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def test_yellow_appeal_goes_to_grid_worker_and_closes_on_rating(submit, staff, r
     assert (appeal.priority, appeal.category) == (Priority.YELLOW, "neighbor")
     assert appeal.status == Status.DISPATCHED
     assert appeal.assignee == staff["grid1"]
+    run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert Notification.objects.filter(recipient=staff["grid1"], kind="appeal.dispatched").exists()
     with pytest.raises(PermissionDenied):
         services.appeal_accept(appeal=appeal, actor=staff["grid2"])
@@ -49,6 +51,7 @@ def test_gas_smell_is_red_and_goes_to_secretary_with_street_told(submit, staff):
     assert appeal.priority == Priority.RED
     assert appeal.category == "safety"
     assert appeal.assignee == staff["secretary"]
+    run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert Notification.objects.filter(recipient=staff["street"], kind="appeal.red_alert").exists()
     # red: 24 natural hours to respond
     assert (appeal.response_due_at - appeal.received_at).total_seconds() == 24 * 3600

@@ -10,6 +10,7 @@ from jiaoliuba.appeals.models import AppealEvent, RoutingRule
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG
+from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +53,14 @@ def test_duty_rota_wins_for_walk_in_work(submit, staff, make_staff, regions):
 
 
 def test_admin_rule_overrides_defaults_and_staff_override_is_recorded(submit, staff, regions):
-    RoutingRule.objects.create(
-        name="物业类归社区",
-        category="property",
-        target_role=Role.COMMUNITY_STAFF,
-        target_level="community",
-        region=regions[JIEFANG],
+    services.routing_rule_save(
+        rule=RoutingRule(
+            name="物业类归社区",
+            category="property",
+            target_role=Role.COMMUNITY_STAFF,
+            target_level="community",
+            region=regions[JIEFANG],
+        )
     )
     appeal = submit("物业电梯坏了一个星期没人修")
     assert appeal.category == "property"
@@ -80,4 +83,5 @@ def test_admin_rule_overrides_defaults_and_staff_override_is_recorded(submit, st
 def test_red_goes_to_secretary_and_street_gets_sms(submit, staff):
     appeal = submit("楼道里电线冒火花，还有烧焦的味道")
     assert appeal.priority == Priority.RED and appeal.assignee == staff["secretary"]
+    run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert Notification.objects.filter(recipient=staff["street"], kind="appeal.red_alert").exists()

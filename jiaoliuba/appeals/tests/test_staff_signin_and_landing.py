@@ -41,9 +41,11 @@ def test_shared_page_sign_in_offers_staff_the_way_back(client):
 
 def test_landing_promises_nothing_unbuilt_and_links_the_board(client, regions):
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    # 议事协商, 服务预约 and 积分 are not built: only a "coming soon" note, never a link.
+    # 服务预约 and 积分 are not built: only a "coming soon" note, never a link.
+    # 议事协商 is: the landing page links to it.
     assert "即将上线" in body
-    assert "预约服务" not in body and "参与社区议事" not in body
+    assert "预约服务" not in body
+    assert 'href="/deliberation/"' in body
     coming = body.split('id="coming-soon"')[1].split("</section>")[0]
     assert "<a " not in coming
     assert 'action="/board/"' in body

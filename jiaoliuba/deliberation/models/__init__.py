@@ -1,3 +1,9 @@
+from jiaoliuba.deliberation.models.comments import Comment
+from jiaoliuba.deliberation.models.events import TopicEvent
+from jiaoliuba.deliberation.models.follows import TopicFollow
+from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
+from jiaoliuba.deliberation.models.participation import ParticipationAct
+from jiaoliuba.deliberation.models.support import SupportThreshold, TopicSupport
 from jiaoliuba.deliberation.models.topic import Topic
 from jiaoliuba.deliberation.models.units import PropertyUnit, UnitOwner, UnitRegister
 from jiaoliuba.deliberation.models.vote import (
@@ -10,8 +16,16 @@ from jiaoliuba.deliberation.models.vote import (
 
 __all__ = [
     "Ballot",
+    "Comment",
+    "CommentFlag",
+    "ParticipationAct",
     "PropertyUnit",
+    "SensitiveWord",
+    "SupportThreshold",
     "Topic",
+    "TopicEvent",
+    "TopicFollow",
+    "TopicSupport",
     "UnitOwner",
     "UnitRegister",
     "Vote",

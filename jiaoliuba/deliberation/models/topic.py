@@ -23,6 +23,9 @@ class Topic(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("scope")
     )
     scope_path = models.CharField(max_length=PATH_MAX, editable=False, db_index=True)
+    # The region tree has no building level: a building's topic sits at its grid and
+    # names the building here ("3号楼").
+    building = models.CharField(_("building"), max_length=40, blank=True, default="")
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -31,6 +34,14 @@ class Topic(models.Model):
         related_name="proposed_topics",
         verbose_name=_("proposed by"),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     appeal = models.ForeignKey(
         "appeals.Appeal",
         null=True,
@@ -38,6 +49,29 @@ class Topic(models.Model):
         on_delete=models.SET_NULL,
         related_name="topics",
         verbose_name=_("opened from appeal"),
+    )
+    # 上级交办: the street or city that assigned it, and by when it must be decided.
+    assigned_from = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned from"),
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    support_threshold = models.PositiveIntegerField(_("support threshold"), default=0)
+    support_count = models.PositiveIntegerField(_("supporters"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+    closing_reason = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_topics",
+        verbose_name=_("merged into"),
     )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))

@@ -83,3 +83,27 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
     )
     for key in ("received", "satisfaction_rate", "response_hours_mean", "participation_rate"):
         assert figures[key].value is not None and figures[key].previous is not None, key
+
+
+def test_demo_has_the_seeds_topics_with_support_comments_and_an_answer():
+    from jiaoliuba.deliberation.models import Comment, Topic
+
+    call_command("load_demo", "--residents", "150", stdout=io.StringIO())
+    titles = set(Topic.objects.values_list("title", flat=True))
+    for words in (
+        "停车难",
+        "宠物扰民",
+        "楼道堆物",
+        "社区食堂如何运营",
+        "业委会换届选举",
+        "物业费调整",
+        "公共收益使用",
+    ):
+        assert any(words in t for t in titles), words
+    parking = Topic.objects.get(title__contains="停车难")
+    assert parking.stage == "discussing" and parking.support_count >= 2
+    assert Comment.objects.filter(topic=parking, official=True).exists()
+    assert Topic.objects.filter(source="assigned", due_at__isnull=False).exists()
+    count = Topic.objects.count()
+    call_command("load_demo", "--residents", "150", stdout=io.StringIO())
+    assert Topic.objects.count() == count

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from jiaoliuba.triage import classifier, model, services
@@ -33,6 +35,23 @@ def test_batch_and_single_agree():
     batch = classifier.classify_many(items)
     single = [classifier.classify(text=t, type_hint=h) for t, h in items]
     assert [(v.priority, v.category) for v in batch] == [(v.priority, v.category) for v in single]
+
+
+def test_a_danger_buried_in_a_long_complaint_is_read_passage_by_passage():
+    loaded = classifier.active_model()
+    assert loaded is not None and loaded.segment_min_chars > 0
+    text = (
+        "想反映一下物业的事，今年物业费涨了不少，停车位也不够，晚上回来没地方停，"
+        "对了我们单元三楼那家的老人好几天没见出门了，敲门也没人应，"
+        "还有垃圾桶老是满的，保洁一周才来一次"
+    )
+    assert len(model.segments(text)) >= 5
+    whole_only = dataclasses.replace(loaded, segment_min_chars=0)
+    buried = float(loaded.predict([text], [""])[0][0])
+    averaged = float(whole_only.predict([text], [""])[0][0])
+    assert buried > averaged
+    # Short texts are read whole, as before.
+    assert model.segments("楼道里一股煤气味") == []
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from jiaoliuba.triage.models import TriageRule
 
 pytestmark = pytest.mark.django_db
 
-HAZARD = "单元楼道里的灭火器都过期三年了，压力表指针在红区，消防栓也没水"
+# A hazard the model files under 安全隐患 without calling it red, and that none of the
+# default "not red because" rules excuses.
+HAZARD = "小区河边的栏杆锈得一碰就摇，夏天好多小孩在那玩"
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +33,16 @@ def test_a_safety_verdict_is_red_without_an_exception_rule():
 
 def test_a_not_red_rule_excuses_a_hazard_visibly_and_it_still_goes_to_review():
     TriageRule.objects.create(
-        name="过期灭火器",
+        name="生锈栏杆",
         kind="not_red",
-        reason="Expired extinguishers are fixed within the week by the property company.",
+        reason="Rusty railings are repaired within the week by the property company.",
         category="safety",
-        keywords="灭火器都过期",
+        keywords="栏杆锈得",
     )
     verdict = classifier.classify(text=HAZARD)
     assert verdict.category == "safety"
     assert verdict.priority != "red"
-    assert any(r.startswith("not_red:过期灭火器:") for r in verdict.reasons)
+    assert any(r.startswith("not_red:生锈栏杆:") for r in verdict.reasons)
     # The model itself calls it a hazard: never a confident non-red.
     assert verdict.needs_review
     assert verdict.confidence < 0.55
@@ -48,7 +50,7 @@ def test_a_not_red_rule_excuses_a_hazard_visibly_and_it_still_goes_to_review():
 
 def test_a_not_red_rule_for_another_category_does_not_excuse(settings):
     TriageRule.objects.create(
-        name="冲突例外", kind="not_red", reason="x", category="group_conflict", keywords="灭火器"
+        name="冲突例外", kind="not_red", reason="x", category="group_conflict", keywords="栏杆"
     )
     assert classifier.classify(text=HAZARD).priority == "red"
 
@@ -56,6 +58,56 @@ def test_a_not_red_rule_for_another_category_does_not_excuse(settings):
 def test_consultation_default_exception_keeps_questions_non_red():
     verdict = classifier.classify(text="请问楼道里可以放灭火器吗")
     assert verdict.priority != "red"
+
+
+def test_default_rules_excuse_a_feared_hazard_but_not_one_happening_now():
+    feared = classifier.classify(text="楼顶的广告牌有点松动了，暂时还没掉，麻烦找人加固一下")
+    assert feared.priority != "red"
+    assert any(r.startswith("not_red:不红：担心将来") for r in feared.reasons)
+    assert feared.needs_review
+    # The same words with harm happening now: no "not red because" rule may excuse it.
+    now = classifier.classify(
+        text="楼顶的广告牌有点松动了，暂时还没掉，刚才掉下来一块砸到人了，麻烦找人加固一下"
+    )
+    assert now.priority == "red"
+    assert not any(r.startswith("not_red:") for r in now.reasons)
+
+
+def test_a_not_red_rule_overrides_an_unsure_model_red_but_not_a_sure_one(monkeypatch):
+    model_obj = classifier.active_model()
+    assert model_obj is not None
+    text = "建议在河边的护栏旁边加几个救生圈"
+    p_red = float(model_obj.predict([text], [""])[0][0])
+    # Make the model call this text red, at a level below the excused threshold.
+    monkeypatch.setattr(model_obj, "red_threshold", p_red / 2)
+    monkeypatch.setattr(model_obj, "review_threshold", p_red / 4)
+    monkeypatch.setattr(model_obj, "excused_threshold", min(1.0, p_red * 2 + 0.01))
+    verdict = classifier.classify(text=text)
+    assert verdict.priority != "red"
+    assert any(r.startswith("not_red:不红：提建议") for r in verdict.reasons)
+    assert verdict.needs_review
+    # A model sure enough of danger (above the excused threshold) is not overridden.
+    monkeypatch.setattr(model_obj, "excused_threshold", p_red / 2)
+    assert classifier.classify(text=text).priority == "red"
+
+
+def test_thresholds_keep_recall_and_let_excused_non_reds_through():
+    import numpy as np
+
+    from jiaoliuba.triage import services
+
+    rng = np.random.default_rng(1)
+    is_red = np.zeros(400, dtype=bool)
+    is_red[:100] = True
+    p = np.where(is_red, rng.uniform(0.3, 1.0, 400), rng.uniform(0.0, 0.6, 400))
+    excused = ~is_red & (np.arange(400) % 2 == 0)  # half the non-reds carry an excuse
+    rule_red = np.zeros(400, dtype=bool)
+    red, excused_level, review = services.choose_thresholds(p, is_red, rule_red, excused)
+    called = rule_red | (p >= np.where(excused, excused_level, red))
+    assert called[is_red].mean() >= services.RED_TARGET_RECALL
+    assert excused_level > red >= review
+    plain = p >= red
+    assert (called & ~is_red).sum() < (plain & ~is_red).sum()
 
 
 def test_admin_requires_a_reason_for_not_red_rules_and_audits_them(admin_client):
@@ -96,6 +148,7 @@ def test_shipped_model_was_trained_from_the_shipped_corpus():
     assert manifest["corpus_files"] == [p.name for p in model.training_files()]
     assert set(manifest["libraries"]) >= {"numpy", "scikit-learn"}
     assert 0 < manifest["review_threshold"] <= manifest["red_threshold"] <= 0.5
+    assert manifest["red_threshold"] <= manifest["excused_threshold"] <= 1
     assert not (model.DATA_DIR / "model.pkl").exists()
 
 
@@ -164,6 +217,26 @@ def test_a_pickle_is_refused(model_files, client, admin_client):
     manifest.write_text(json.dumps(content), encoding="utf-8")
     assert classifier.active_model() is None
     _assert_rules_only_with_warning(client, admin_client, "arrays unreadable")
+
+
+def test_the_workbench_warns_the_staff_who_triage(model_files, make_staff, login_client):
+    from jiaoliuba.accounts.choices import Role
+    from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+
+    secretary = login_client(make_staff(Role.COMMUNITY_SECRETARY, JIEFANG))
+    grid_worker = login_client(make_staff(Role.GRID_WORKER, JIEFANG_G1))
+    healthy = secretary.get(reverse("workbench")).content.decode()
+    assert 'id="triage-health"' not in healthy
+
+    arrays, _manifest = model_files
+    arrays.write_bytes(b"not a model")
+    classifier.clear_caches()
+    page = secretary.get(reverse("workbench")).content.decode()
+    assert 'id="triage-health"' in page
+    assert "sha256" in page  # the cause, as /healthz reports it
+    assert "?triage=1" in page
+    # Grid workers do not dispatch, so they do not triage: no banner for them.
+    assert 'id="triage-health"' not in grid_worker.get(reverse("workbench")).content.decode()
 
 
 def test_healthy_model_is_reported(client):

@@ -71,6 +71,22 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
         - sum(1 for r, _v, _b in flips if r.priority == "red")
         / sum(1 for r in rows if r.priority == "red"),
     }
+    # What the administrators' "not red because" rules did: verdicts they kept from red.
+    excused = [
+        r
+        for r, v in zip(rows, verdicts, strict=True)
+        if v.priority != "red" and any(x.startswith("not_red:") for x in v.reasons)
+    ]
+    result["not_red_rules"] = {
+        "excused": len(excused),
+        "truly_red": sum(1 for r in excused if r.priority == "red"),
+    }
+    if model is not None:
+        result["thresholds"] = {
+            "red": model.red_threshold,
+            "excused": model.excused_threshold,
+            "review": model.review_threshold,
+        }
     if dump_flips is not None:
         for r, _v, before in flips:
             if r.priority != "red":

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliberation', '0001_topic'),
+        ('deliberation', '0002_topics_discussion_moderation'),
         ('regions', '0002_staff_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

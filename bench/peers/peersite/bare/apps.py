@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BareConfig(AppConfig):
+    name = "peersite.bare"
+    default_auto_field = "django.db.models.BigAutoField"
