@@ -195,3 +195,29 @@ def test_voter_acts_come_from_the_register(make_vote, verified, regions):
         )
         == []
     )
+
+
+def test_a_vote_moves_its_topic_to_voting_and_decides_it(make_vote, verified, organiser, regions):
+    from jiaoliuba.deliberation.choices import TopicSource, TopicStage
+    from jiaoliuba.deliberation.models import Topic, TopicEvent
+
+    now = clock.now()
+    topic = Topic.objects.create(
+        title="停车难",
+        body="夜间车位不够",
+        source=TopicSource.COMMUNITY,
+        stage=TopicStage.DISCUSSING,
+        scope=regions[JIEFANG],
+        scope_path=regions[JIEFANG].path,
+        created_at=now,
+        updated_at=now,
+    )
+    vote = make_vote(topic=topic, kind="approval", options=[])
+    topic.refresh_from_db()
+    assert topic.stage == TopicStage.VOTING
+    services.ballot_cast(vote=vote, actor=verified(), choices=[1])
+    services.vote_close(vote=Vote.objects.get(pk=vote.pk), actor=organiser)
+    topic.refresh_from_db()
+    assert topic.stage == TopicStage.DECIDED
+    assert "同意 1" in topic.outcome and "反对 0" in topic.outcome
+    assert TopicEvent.objects.filter(topic=topic).count() == 2

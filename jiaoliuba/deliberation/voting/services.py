@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import VerificationStatus
@@ -48,17 +47,17 @@ from jiaoliuba.deliberation.voting.choices import (
 )
 from jiaoliuba.deliberation.voting.people import resident_brief
 from jiaoliuba.deliberation.voting.tally import compute_result
+from jiaoliuba.deliberation.voting.text import _fmt
+from jiaoliuba.deliberation.voting.topic_link import (
+    notify_organiser,
+    topic_decided,
+    topic_to_voting,
+)
 from jiaoliuba.deliberation.voting.units_import import parse_units_csv, phone_key
 from jiaoliuba.regions.models import Region
 
 MAX_OPTIONS = 20
 CENT = Decimal("0.01")
-
-
-def _fmt(message: Any, **params: Any) -> Any:
-    """A translatable message with parameters that stays lazy, so the error's message_zh
-    and message_en are both in their own language (a plain % would fix one language)."""
-    return lazy(lambda: str(message) % params, str)()
 
 
 def _event(
@@ -126,22 +125,6 @@ def _text(value: str, message: Any, *, code: str, max_length: int) -> str:
             _fmt(_("At most %(n)d characters, please."), n=max_length), code=f"{code}_too_long"
         )
     return value
-
-
-def _notify_organiser(vote: Vote, kind: str, title: Any) -> None:
-    from jiaoliuba.notifications.services import notify
-
-    if vote.created_by is None:
-        return
-    notify(
-        recipients=[vote.created_by],
-        kind=f"vote.{kind}",
-        title=str(title),
-        body=vote.title,
-        link=f"/workbench/votes/{vote.pk}/",
-        channels=(),
-        payload={"vote": vote.pk, "status": vote.status},
-    )
 
 
 # --- creating and moving a vote -----------------------------------------------------------
@@ -289,6 +272,7 @@ def vote_open(*, vote: Vote, actor: Any) -> Vote:
             data=data,
         )
         audit_record(actor=actor, action="vote.open", target=fresh, after=data)
+        topic_to_voting(fresh, actor)
     return fresh
 
 
@@ -315,7 +299,8 @@ def vote_close(*, vote: Vote, actor: Any) -> Vote:
             target=fresh,
             after={"ballots": fresh.result["ballots"]},
         )
-        _notify_organiser(fresh, "closed", _("The vote is closed and counted"))
+        notify_organiser(fresh, "closed", _("The vote is closed and counted"))
+        topic_decided(fresh, actor)
     return fresh
 
 
