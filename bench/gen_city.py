@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import itertools
 import os
 import random
 import sys
@@ -656,10 +657,29 @@ def main() -> None:
     rebuild()
 
 
+def _server_cpu() -> float:
+    """Seconds of CPU the PostgreSQL server process of this connection has used (from
+    /proc when the server runs on this machine); 0 on SQLite, whose work is this
+    process's own."""
+    if not PG:
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except OSError:
+        return 0.0
+
+
 def rebuild() -> None:
     """rollups_rebuild(), timed as a whole and by phase. The phases are measured by
-    wrapping the projection's own steps, not by doing them here."""
-    from jiaoliuba.dashboards import projection
+    wrapping the rebuild's own steps, not by doing them here. Also: the CPU time used
+    (this process + the PostgreSQL server process; on a shared machine the wall clock
+    mostly measures the queue for a core), and the longest single transaction of each
+    kind, which is the longest any other writer can have waited on SQLite."""
+    from jiaoliuba.dashboards import rebuild as rebuild_module
 
     phases: dict[str, float] = {}
 
@@ -676,26 +696,48 @@ def rebuild() -> None:
     steps = {
         "facts into the shadow (read appeals, ratings, homes; write facts)": "_shadow_facts",
         "submitter chains and first-act flags": "_shadow_chains",
-        "rollups (INSERT … SELECT … GROUP BY per level and month)": "_shadow_rollups",
+        "rollups, day and month (INSERT … SELECT … GROUP BY per level and month)": (
+            "_shadow_rollups"
+        ),
+        "the swap (one transaction: drop, rename)": "_swap",
     }
+    # Between two calls of _progress runs one transaction of the rebuild.
+    marks: list[tuple[str, float]] = []
+    steps_and_hook = {**steps, "progress": "_progress"}
     originals = {
-        attr: getattr(projection, attr) for attr in steps.values() if hasattr(projection, attr)
+        attr: getattr(rebuild_module, attr)
+        for attr in steps_and_hook.values()
+        if hasattr(rebuild_module, attr)
     }
     for name, attr in steps.items():
         if attr in originals:
-            setattr(projection, attr, timing(name, originals[attr]))
+            setattr(rebuild_module, attr, timing(name, originals[attr]))
+    if "_progress" in originals:
+        rebuild_module._progress = lambda phase: marks.append((phase, time.perf_counter()))
     try:
         t = time.perf_counter()
+        cpu, server = time.process_time(), _server_cpu()
+        marks.append(("start", t))
         result = services.rollups_rebuild()
         t_rebuild = time.perf_counter() - t
+        cpu, server = time.process_time() - cpu, _server_cpu() - server
     finally:
         for attr, fn in originals.items():
-            setattr(projection, attr, fn)
+            setattr(rebuild_module, attr, fn)
     rest = t_rebuild - sum(phases.values())
     print(f"rebuild: {t_rebuild:.1f}s  {result}")
+    print(f"rebuild CPU: this process {cpu:.1f}s, PostgreSQL server process {server:.1f}s")
     print(
-        "rebuild phases: shadow tables, chain index and the swap (drop, rename, indexes) "
+        "rebuild phases: shadow tables, helper and model indexes outside the swap "
         f"{rest:.1f}s, " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phases.items())
+    )
+    longest: dict[str, float] = {}
+    for (_, before), (phase, after) in itertools.pairwise(marks):
+        longest[phase] = max(longest.get(phase, 0.0), after - before)
+    print(
+        "longest step ending at each progress mark (one transaction each, except 'swapped',"
+        " which also holds the work just before the swap): "
+        + ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in longest.items())
     )
     print(
         f"facts: {AppealFact.objects.count():,} appeal, {MediationFact.objects.count():,} "

@@ -502,5 +502,13 @@ FRESH_CLUSTER_MATTERS: list[tuple[str, list[str]]] = [
         "几百户业主群里吵翻了，准备一起去找开发商",
     ]),
 ]  # fmt: skip
+# How many of a matter's tellings share its key line (the rest are told freely).
+CLOSE_WORDINGS = 3
 if os.environ.get("BENCH_CLUSTER_SET") == "fresh":
     CLUSTER_MATTERS = FRESH_CLUSTER_MATTERS
+elif os.environ.get("BENCH_CLUSTER_SET") == "eval":
+    # Evaluation only (bench/risk_fresh_eval.py): measured once, never tuned on.
+    from risk_fresh_eval import EVAL_CLUSTER_MATTERS
+
+    CLUSTER_MATTERS = EVAL_CLUSTER_MATTERS
+    CLOSE_WORDINGS = 2

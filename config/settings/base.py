@@ -349,7 +349,10 @@ TRIAGE_REVIEW_CONFIDENCE = float(os.environ.get("TRIAGE_REVIEW_CONFIDENCE", "0.5
 
 # --- Risk warnings -----------------------------------------------------------------
 RISK_SURGE_MIN = int(os.environ.get("RISK_SURGE_MIN", "4"))
-RISK_SURGE_FLOOR = float(os.environ.get("RISK_SURGE_FLOOR", "0.5"))
+# What a community's daily rate of one category is taken to be before its history says
+# otherwise, and how many days of history that belief is worth (the surge test's prior).
+RISK_SURGE_PRIOR_RATE = float(os.environ.get("RISK_SURGE_PRIOR_RATE", "0.5"))
+RISK_SURGE_PRIOR_DAYS = float(os.environ.get("RISK_SURGE_PRIOR_DAYS", "8"))
 RISK_SURGE_P = float(os.environ.get("RISK_SURGE_P", "0.001"))
 # Windows (hours, ending at the new appeal) in which the surge test counts, so a tight burst
 # is seen by its 4th appeal rather than only once a whole day's count stands out; and the

@@ -85,6 +85,9 @@ def risk_evidence_text(kind: str, evidence: dict[str, Any]) -> list[str]:
             _("%(residents)s residents reported a similar matter within 48 hours")
             % {"residents": evidence["residents"]}
         )
+        if evidence.get("anonymous"):
+            # Each anonymous report counts as one resident; who filed it is never compared.
+            lines.append(_("%(n)s of them anonymous") % {"n": evidence["anonymous"]})
         if evidence.get("appeals"):
             lines.append(_("%(n)s appeals in the group") % {"n": len(evidence["appeals"])})
     elif kind == "surge" and "count_24h" in evidence:

@@ -1,10 +1,11 @@
 """风险预警. Three detectors run when an appeal arrives:
-- surge: appeals of one category in one community over the last 3, 6, 12 and 24 hours
-  against that community's own daily baseline of the previous 28 days (Poisson tail, the
-  most surprising window, corrected for trying several);
-- cluster: N or more appeals telling one matter, from different residents within 48 hours
-  (`matching`: stock phrases dropped, rare words weighted, a lexicon of matters, building
-  numbers);
+- surge: appeals of one category in one community over the last 2, 4, 8 and 24 hours
+  against that community's own daily baseline of the previous 28 days (the negative
+  binomial predictive of a Poisson rate learned from that history, the most surprising
+  window, corrected for trying several);
+- cluster: N or more appeals about one matter, from different residents within 48 hours
+  (`matching`: what they are about, the rare things and places they share, and their
+  wording without stock phrases);
 - repeat: one person with 3 or more appeals in 30 days.
 Each alert is written once (a deduplication key, and for surge and repeat one alert per
 window rather than per calendar day or month) and sent to the street's officers."""
@@ -30,36 +31,45 @@ from jiaoliuba.regions.models.region import subtree_q
 EXCLUDED = (Status.REJECTED, Status.MERGED)
 
 
-def poisson_tail(count: int, mean: float) -> float:
-    """P(X >= count) for X ~ Poisson(mean)."""
-    mean = max(mean, 1e-9)
-    term = math.exp(-mean)
+def predictive_tail(count: int, mean: float, history: float, days: float) -> float:
+    """P(X >= count) for the count X of a window whose expected share of a day is `mean`,
+    when the daily rate itself is only known from `history` appeals seen over `days` (plus
+    the prior of RISK_SURGE_PRIOR_RATE a day, worth RISK_SURGE_PRIOR_DAYS days): the
+    Gamma-Poisson (negative binomial) predictive. A community watched for a few days, or a
+    category that is rare by chance, is not taken at its word the way a fixed rate would."""
+    shape = history + settings.RISK_SURGE_PRIOR_RATE * settings.RISK_SURGE_PRIOR_DAYS
+    exposure = days + settings.RISK_SURGE_PRIOR_DAYS
+    q = exposure / (exposure + mean)  # the success probability of the negative binomial
     below = 0.0
     for k in range(count):
-        below += term
-        term *= mean / (k + 1)
+        below += math.exp(
+            math.lgamma(k + shape)
+            - math.lgamma(shape)
+            - math.lgamma(k + 1)
+            + shape * math.log(q)
+            + k * math.log1p(-q)
+        )
     return max(0.0, 1.0 - below)
 
 
 def surge_test(
-    times: Sequence[dt.datetime], now: dt.datetime, baseline: float
+    times: Sequence[dt.datetime], now: dt.datetime, history: float, days: float
 ) -> tuple[float, int, float] | None:
     """(p, count, hours) of the most surprising window ending at `now`, or None when no
-    window holds RISK_SURGE_MIN appeals. A burst told within a few hours stands out in a
-    short window long before the whole day's count does; p is multiplied by the number of
-    windows tried, so looking more often does not raise more false alarms."""
+    window holds RISK_SURGE_MIN appeals. `history` appeals were seen over the `days` before
+    the last 24 hours. A burst told within a few hours stands out in a short window long
+    before the whole day's count does; p is multiplied by the number of windows tried, so
+    looking more often does not raise more false alarms."""
     windows = settings.RISK_SURGE_WINDOWS
-    # A floor on the baseline keeps a quiet community's first few appeals from alarming.
-    rate = max(baseline, settings.RISK_SURGE_FLOOR)
     best: tuple[float, int, float] | None = None
     for hours in windows:
         start = now - dt.timedelta(hours=hours)
         count = sum(1 for t in times if start < t <= now)
         if count < settings.RISK_SURGE_MIN:
             continue
-        # Appeals come in the waking hours: a short window expects its share of those.
-        mean = rate * min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
-        p = min(1.0, poisson_tail(count, mean) * len(windows))
+        # Appeals come in the waking hours: a short window expects its share of a day.
+        share = min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
+        p = min(1.0, predictive_tail(count, share, history, days) * len(windows))
         if best is None or p < best[0]:
             best = (p, count, hours)
     return best
@@ -91,8 +101,9 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
             continue
         history_start = window - dt.timedelta(days=28)
         history = same.filter(received_at__gt=history_start, received_at__lte=window).count()
-        baseline = history / 28
-        found = surge_test(times, now, baseline)
+        days = watched_days(appeal.community_id, window)
+        baseline = history / days if days else 0.0
+        found = surge_test(times, now, history, days)
         if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
             continue
         p, count, hours = found
@@ -105,6 +116,20 @@ def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
             "count_window": count,
         }
     return None
+
+
+def watched_days(community_id: int, window: dt.datetime) -> float:
+    """Days (at most 28) between the community's first appeal and the start of the last
+    24 hours: a new deployment has not seen four weeks of baseline yet."""
+    first = (
+        Appeal.objects.filter(community_id=community_id)
+        .order_by("received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    if first is None or first >= window:
+        return 0.0
+    return min(28.0, (window - first).total_seconds() / 86400)
 
 
 _CORPORA: dict[tuple[Any, ...], matching.Corpus] = {}
@@ -145,7 +170,7 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
         .exclude(pk=appeal.pk)
         .exclude(status=Status.REJECTED)
         .order_by("-received_at")
-        .only("pk", "content", "submitter_id", "received_at")[:60],
+        .only("pk", "content", "submitter_id", "is_anonymous", "received_at")[:60],
     ]
     if len(window) < settings.RISK_CLUSTER_MIN:
         return None
@@ -153,10 +178,20 @@ def detect_cluster(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:
     tellings = {a.pk: matching.telling(a.content, corpus) for a in window}
     group = matching.group_of(appeal.pk, tellings, corpus, settings.RISK_CLUSTER_SIMILARITY)
     members = [a for a in window if a.pk in group]
-    people = {a.submitter_id for a in members if a.submitter_id}
-    if len(members) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:
+    # Named appeals count by their filer; an anonymous appeal counts as one resident of its
+    # own, because comparing its filer with the others' would tie it to them (a count of
+    # "2 residents" for three appeals tells staff which named neighbour filed it).
+    named = {a.submitter_id for a in members if policies.person_linkable(a)}
+    anonymous = sum(1 for a in members if not policies.person_linkable(a))
+    residents = len(named) + anonymous
+    if len(members) < settings.RISK_CLUSTER_MIN or residents < settings.RISK_CLUSTER_MIN:
         return None
-    return {"appeals": sorted(group), "residents": len(people), "anchor": min(group)}
+    return {
+        "appeals": sorted(group),
+        "residents": residents,
+        "anonymous": anonymous,
+        "anchor": min(group),
+    }
 
 
 def detect_repeat(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:

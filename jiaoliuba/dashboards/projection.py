@@ -21,8 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import connection, models, transaction
 
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
@@ -32,22 +31,21 @@ from jiaoliuba.dashboards.facts import (
     RATING_FIELDS,
     appeal_counters,
     appeal_fact_values,
-    appeal_facts_insert_sql,
     mediation_fact_values,
 )
 from jiaoliuba.dashboards.models import (
     APPEAL_COUNTERS,
-    BAND_COUNTERS,
     CALENDAR_UNITS,
     COUNTERS,
     MEDIATION_COUNTERS,
-    RESPONSE_BAND_BOUNDS,
+    MONTH_LEVELS,
     AppealFact,
     MediationFact,
+    MonthRollup,
     ProjectionState,
     Rollup,
 )
-from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
+from jiaoliuba.regions.choices import SEGMENT
 
 STATE = "appeals"
 SAFE_HORIZON = dt.timedelta(minutes=5)
@@ -109,44 +107,103 @@ def _mediation_key_counters(fact: MediationFact) -> tuple[Key, dict[str, int]]:
     return (fact.path, fact.day, fact.category), counters
 
 
-def _upsert_sql(rows: int, moving: list[int]) -> str:
-    """INSERT … ON CONFLICT DO UPDATE adding the deltas to the rollup rows (both
-    databases), so applying them reads nothing back. Only the counters that move are
-    parameters and updated; the others go in as 0 for a new row and are left alone."""
-    table = connection.ops.quote_name(Rollup._meta.db_table)
+def _upsert_sql(table: str, rows: int, moving: list[int]) -> str:
+    """INSERT … ON CONFLICT DO UPDATE adding the deltas to the rollup rows, so applying
+    them reads nothing back. Only the counters that move are parameters and updated; the
+    others go in as 0 for a new row and are left alone. PostgreSQL gets one array per
+    column (one statement, a short plan, whatever the number of rows); SQLite a VALUES
+    list per batch of rows."""
     q = connection.ops.quote_name
+    table = q(table)
     columns = ["path", "day", "category", "level", *COUNTERS]
     moves = set(moving)
-    marks = (
-        "(%s, %s, %s, %s, "
-        + ", ".join("%s" if i in moves else "0" for i in range(len(COUNTERS)))
-        + ")"
-    )
     sets = ", ".join(
         f"{q(COUNTERS[i])} = {table}.{q(COUNTERS[i])} + excluded.{q(COUNTERS[i])}" for i in moving
     )
+    if connection.vendor == "postgresql":
+        arrays = ["%s::varchar[]", "%s::date[]", "%s::varchar[]", "%s::smallint[]"]
+        arrays += [f"%s::{_PG_TYPES[i]}[]" for i in moving]
+        names = ["p", "d", "c", "l", *(f"m{i}" for i in moving)]
+        values = ", ".join(
+            [
+                "u.p",
+                "u.d",
+                "u.c",
+                "u.l",
+                *(f"u.m{i}" if i in moves else "0" for i in range(len(COUNTERS))),
+            ]
+        )
+        source = f"SELECT {values} FROM unnest({', '.join(arrays)}) AS u({', '.join(names)})"  # noqa: S608
+    else:
+        marks = (
+            "(%s, %s, %s, %s, "
+            + ", ".join("%s" if i in moves else "0" for i in range(len(COUNTERS)))
+            + ")"
+        )
+        source = f"VALUES {', '.join([marks] * rows)}"
     return (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
-        f"VALUES {', '.join([marks] * rows)} "
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) {source} "
         f"ON CONFLICT (path, day, category) DO UPDATE SET {sets}"
     )
 
 
-UPSERT_ROWS = 200  # × at most 70 parameters: under SQLite's and PostgreSQL's limits
+_PG_TYPES = ["bigint" if name == "response_seconds" else "integer" for name in COUNTERS]
+UPSERT_ROWS = 200  # SQLite: × at most 70 parameters, under its limit
+
+
+def _pg_array(values: list[Any], *, text: bool = False) -> str:
+    """A PostgreSQL array literal, cast in the statement: psycopg would otherwise adapt
+    the lists element by element, which took longer than the upsert itself."""
+    if text:
+        items = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        return "{" + ",".join(items) + "}"
+    return "{" + ",".join(str(v) for v in values) + "}"
+
+
+def _by_month(deltas: dict[Key, list[int]]) -> dict[Key, list[int]]:
+    """The day deltas summed per month, city to community: what the month grain moves
+    by."""
+    months: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    for (path, day, category), delta in deltas.items():
+        if len(path) > MONTH_LEVELS * SEGMENT:
+            continue
+        row = months[(path, day.replace(day=1), category)]
+        for i, amount in enumerate(delta):
+            if amount:
+                row[i] += amount
+    return months
 
 
 def _apply(deltas: dict[Key, list[int]]) -> None:
-    """Add the deltas to the rollups: only keys and counters that moved, one upsert per
-    batch."""
-    moved = [(key, delta) for key, delta in deltas.items() if any(delta)]
+    """Add the deltas to the day and the month rollups: only keys and counters that
+    moved."""
+    for model, grain in ((Rollup, deltas), (MonthRollup, _by_month(deltas))):
+        moved = [(key, delta) for key, delta in grain.items() if any(delta)]
+        if moved:
+            _upsert(model._meta.db_table, moved)
+
+
+def _upsert(table: str, moved: list[tuple[Key, list[int]]]) -> None:
+    postgres = connection.vendor == "postgresql"
+    size = len(moved) if postgres else UPSERT_ROWS
     with connection.cursor() as cursor:
-        for start in range(0, len(moved), UPSERT_ROWS):
-            batch = moved[start : start + UPSERT_ROWS]
+        for start in range(0, len(moved), size):
+            batch = moved[start : start + size]
             moving = [i for i in range(len(COUNTERS)) if any(d[i] for _, d in batch)]
-            params: list[Any] = []
-            for (path, day, category), delta in batch:
-                params += [path, day, category, len(path) // SEGMENT, *(delta[i] for i in moving)]
-            cursor.execute(_upsert_sql(len(batch), moving), params)
+            if postgres:
+                params: list[Any] = [
+                    _pg_array([key[0] for key, _ in batch], text=True),
+                    _pg_array([key[1] for key, _ in batch]),
+                    _pg_array([key[2] for key, _ in batch], text=True),
+                    _pg_array([len(key[0]) // SEGMENT for key, _ in batch]),
+                    *(_pg_array([d[i] for _, d in batch]) for i in moving),
+                ]
+            else:
+                params = []
+                for (path, day, category), delta in batch:
+                    params += [path, day, category, len(path) // SEGMENT]
+                    params += [delta[i] for i in moving]
+            cursor.execute(_upsert_sql(table, len(batch), moving), params)
 
 
 def facts_refresh(appeal_ids: Iterable[int]) -> None:
@@ -170,21 +227,52 @@ def _differs(old: Any, new: Any, columns: tuple[str, ...]) -> bool:
 
 
 def _insert(model: type[Any], objects: list[Any], table: str = "", fields: Any = None) -> None:
-    """executemany of plain INSERTs: the ORM's bulk_create spends most of a catch-up
-    compiling SQL for a hundred rows of seventy columns."""
+    """COPY (PostgreSQL) or multi-row INSERTs (SQLite) of plain values: the ORM's
+    bulk_create spends most of a catch-up compiling SQL for a hundred rows of forty
+    columns, and an executemany still parses one statement per row."""
     if not objects:
         return
-    fields = fields or model._meta.concrete_fields
+    fields = list(fields or model._meta.concrete_fields)
+    # Numbers, flags and strings go in as they are; dates and times through the backend.
+    plain = (models.IntegerField, models.BooleanField, models.CharField, models.ForeignKey)
+    prepared = [not isinstance(f, plain) for f in fields]
+    names = [f.attname for f in fields]
     q = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {q(table or model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objects
-    ]
+    table = q(table or model._meta.db_table)
+    columns = ", ".join(q(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        # COPY: no statement to parse, no placeholders for the driver to split.
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for o in objects:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(getattr(o, name), connection)
+                        if prepare
+                        else getattr(o, name)
+                        for field, name, prepare in zip(fields, names, prepared, strict=True)
+                    ]
+                )
+        return
+    marks = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, INSERT_PARAMETERS // len(fields))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(objects), size):
+            chunk = objects[start : start + size]
+            params: list[Any] = []
+            for o in chunk:
+                for field, name, prepare in zip(fields, names, prepared, strict=True):
+                    value = getattr(o, name)
+                    params.append(field.get_db_prep_save(value, connection) if prepare else value)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                params,
+            )
+
+
+INSERT_PARAMETERS = 10_000  # per statement: well under SQLite's and PostgreSQL's limits
 
 
 def _update(model: type[Any], pairs: list[tuple[Any, Any]], compared: tuple[str, ...]) -> None:
@@ -277,7 +365,8 @@ def _refresh_batch(ids: list[int]) -> None:
 def _unit_start(unit: str, column: str) -> str:
     """SQL for the first day of the calendar unit holding the date in `column`."""
     if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('{unit}', {column}) AS date)"
+        # Through timestamp, not timestamptz: no time zone to look up for every row.
+        return f"CAST(date_trunc('{unit}', CAST({column} AS timestamp)) AS date)"
     if unit == "week":  # the Monday on or before
         return f"date({column}, '-6 days', 'weekday 1')"
     if unit == "quarter":
@@ -297,37 +386,37 @@ def submitter_chains_refresh(
     only rows whose value moves are written."""
     # Only our own table and column names are formatted in; ids go in as parameters.
     table = connection.ops.quote_name(table or AppealFact._meta.db_table)
-    where = "submitter_id IS NOT NULL"
-    chain = (
-        f"UPDATE {table} SET submitter_prev_day = w.prev FROM ("  # noqa: S608
-        f" SELECT appeal_id, MAX(CASE WHEN participates = 1 THEN day END) OVER ("
-        f" PARTITION BY submitter_id ORDER BY day, appeal_id"
-        f" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
-        f" FROM {table} WHERE {where} {{only}}) w"
-        f" WHERE {table}.appeal_id = w.appeal_id"
-        f" AND {table}.submitter_prev_day IS DISTINCT FROM w.prev"
-    )
     flags = {
-        f"first_in_{unit}": f"CASE WHEN participates = 1 THEN (submitter_prev_day IS NULL"
-        f" OR submitter_prev_day < {_unit_start(unit, 'day')}) END"
+        f"first_in_{unit}": f"CASE WHEN participates = 1 THEN (prev IS NULL"
+        f" OR prev < {_unit_start(unit, 'day')}) END"
         for unit in CALENDAR_UNITS
     }
-    sets = ", ".join(f"{column} = {value}" for column, value in flags.items())
-    moved = " OR ".join(f"{column} IS DISTINCT FROM {value}" for column, value in flags.items())
-    firsts = f"UPDATE {table} SET {sets} WHERE {where} {{only}} AND ({moved})"  # noqa: S608
+    # One statement: the flags follow from the previous act, computed in the same pass.
+    sets = ", ".join(f"{column} = w.{column}" for column in flags)
+    computed = ", ".join(f"{value} AS {column}" for column, value in flags.items())
+    moved = "".join(f" OR {table}.{column} IS DISTINCT FROM w.{column}" for column in flags)
+    chain = (
+        f"UPDATE {table} SET submitter_prev_day = w.prev, {sets}"  # noqa: S608
+        f" FROM (SELECT appeal_id, prev, {computed}"
+        f" FROM (SELECT appeal_id, day, participates,"
+        f" MAX(CASE WHEN participates = 1 THEN day END) OVER ("
+        f" PARTITION BY submitter_id ORDER BY day, appeal_id"
+        f" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
+        f" FROM {table} WHERE submitter_id IS NOT NULL {{only}}) x) w"
+        f" WHERE {table}.appeal_id = w.appeal_id"
+        f" AND ({table}.submitter_prev_day IS DISTINCT FROM w.prev{moved})"
+    )
     with connection.cursor() as cursor:
         if submitter_ids is None:
-            # An empty parameter list, so the literal %% read the same way on both paths
-            # and in the query log DEBUG keeps.
+            # Always with a parameter list, so the literal %% read the same way on both
+            # paths and in the query log DEBUG keeps.
             only = "AND submitter_id >= %s AND submitter_id < %s" if between else ""
             cursor.execute(chain.format(only=only), list(between or []))
-            cursor.execute(firsts.format(only=only), list(between or []))
             return
         for start in range(0, len(submitter_ids), 500):
             chunk = submitter_ids[start : start + 500]
             only = f"AND submitter_id IN ({', '.join(['%s'] * len(chunk))})"
             cursor.execute(chain.format(only=only), chunk)
-            cursor.execute(firsts.format(only=only), chunk)
 
 
 def _locked_state() -> ProjectionState:
@@ -377,239 +466,3 @@ def _checkpoint(state: ProjectionState, now: dt.datetime) -> None:
     if state.checkpoint_at is not None:
         state.safe_id = max(state.safe_id, state.checkpoint_id)
     state.checkpoint_id, state.checkpoint_at = state.seen_id, now
-
-
-SHADOW = "_shadow"
-CHAIN_INDEX = "dash_shadow_chain"  # helps the batched chain pass; dropped at the swap
-DAY_INDEX = "dash_shadow_day"  # helps the month-by-month rollups; dropped at the swap
-SUBMITTER_BATCH = 2000
-
-
-def _progress(phase: str) -> None:
-    """Called between the rebuild's batches (each its own short transaction). A no-op;
-    tests hook it to act while a rebuild is half-way."""
-
-
-def _shadow_ddl(model: type[Any]) -> tuple[list[str], list[str]]:
-    """(CREATE TABLE of the model's shadow, the model's own index statements). The shadow
-    starts without secondary indexes, which makes filling it cheap; the model's indexes are
-    created under their own names after the swap."""
-    table = model._meta.db_table
-    # Not entered as a context manager: nothing runs, the statements are only collected
-    # (and SQLite's editor refuses to enter inside a transaction).
-    editor = connection.schema_editor(collect_sql=True)
-    editor.deferred_sql = []
-    editor.create_model(model)
-    create = list(editor.collected_sql)
-    deferred = [str(statement) for statement in editor.deferred_sql]
-    q = connection.ops.quote_name
-    create = [sql.replace(q(table), q(table + SHADOW)) for sql in create]
-    if connection.vendor == "postgresql":  # constraint names are per schema there
-        for name in _constraint_names(model):
-            create = [sql.replace(q(name), q(name + SHADOW)) for sql in create]
-    return create, deferred
-
-
-def _rename_shadow_names(table: str) -> None:
-    """PostgreSQL keeps the shadow's names on its constraints and identity sequence after
-    the rename: give them the names a migration would have given."""
-    shadow = table + SHADOW
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [table])
-        names = [row[0] for row in cursor.fetchall()]
-        sequence = None
-        if _model_of(table)._meta.pk.column == "id":  # Rollup's identity column
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            sequence = cursor.fetchone()[0]
-    q = connection.ops.quote_name
-    for name in names:
-        if name.startswith(shadow) or name.endswith(SHADOW):
-            fixed = table + name[len(shadow) :] if name.startswith(shadow) else name[: -len(SHADOW)]
-            _execute(f"ALTER TABLE {q(table)} RENAME CONSTRAINT {q(name)} TO {q(fixed)}")
-    if sequence and shadow in sequence:
-        _execute(f"ALTER SEQUENCE {sequence} RENAME TO {q(table + '_id_seq')}")
-
-
-def _model_of(table: str) -> type[Any]:
-    return next(m for m in (AppealFact, MediationFact, Rollup) if m._meta.db_table == table)
-
-
-def _constraint_names(model: type[Any]) -> list[str]:
-    return [c.name for c in model._meta.constraints]
-
-
-def _execute(sql: str, params: list[Any] | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-
-
-def rollups_rebuild() -> dict[str, int]:
-    """Recompute every fact and rollup from the appeals into shadow tables, in batches
-    that each commit on their own (so intake, sign-in, the worker and dashboards go on
-    meanwhile: on SQLite no write lock is held for long), and swap them in at the end in
-    one short transaction. Appeals that change meanwhile are caught up after the swap:
-    the cursor goes back to where the rebuild began."""
-    q = connection.ops.quote_name
-    models = (AppealFact, MediationFact, Rollup)
-    ddl = {model: _shadow_ddl(model) for model in models}
-    for model in models:
-        _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
-        for sql in ddl[model][0]:
-            _execute(sql)
-    began = clock.now()
-    newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
-    fact_table = AppealFact._meta.db_table + SHADOW
-    appeals = _shadow_facts(fact_table, MediationFact._meta.db_table + SHADOW)
-    _execute(f"CREATE INDEX {q(CHAIN_INDEX)} ON {q(fact_table)} (submitter_id, day, appeal_id)")
-    _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
-    _shadow_chains(fact_table)
-    rows = _shadow_rollups(fact_table, MediationFact._meta.db_table + SHADOW)
-    with transaction.atomic():
-        state = _locked_state()  # no catch-up writes the old tables meanwhile
-        postgres = connection.vendor == "postgresql"
-        if postgres:
-            # Deferred foreign-key checks still pending on the old facts (an enclosing
-            # transaction wrote them) would forbid dropping the table: run them now.
-            _execute("SET CONSTRAINTS ALL IMMEDIATE")
-        _execute(f"DROP INDEX {q(CHAIN_INDEX)}")
-        _execute(f"DROP INDEX {q(DAY_INDEX)}")
-        for model in models:
-            table = model._meta.db_table
-            _execute(f"DROP TABLE {q(table)}")
-            _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
-            if postgres:
-                _rename_shadow_names(table)
-            for sql in ddl[model][1]:
-                _execute(sql)
-        # Everything committed before the rebuild began is in; what changed since is
-        # re-read from there by the next catch-up (refreshing a fact is idempotent).
-        state.seen_id = state.safe_id = state.checkpoint_id = newest
-        state.rebuilt_at = state.checkpoint_at = clock.now()
-        state.as_of = began
-        state.save()
-        if postgres:
-            _execute("SET CONSTRAINTS ALL DEFERRED")
-    _progress("swapped")
-    return {"appeals": appeals, "rollup_rows": rows}
-
-
-FACT_BATCH = 20_000  # appeals per INSERT … SELECT: well under a second of write lock
-
-
-def _shadow_facts(fact_table: str, mediation_table: str) -> int:
-    """The facts, by the rules of facts.py written as one INSERT … SELECT per range of
-    appeal ids (each its own transaction); mediations, a few per thousand appeals,
-    through the Python rules."""
-    sql, _count = appeal_facts_insert_sql(fact_table)
-    mediation_fields = MediationFact._meta.concrete_fields
-    appeals = 0
-    low = 0
-    while True:
-        ids = Appeal.objects.filter(pk__gt=low).order_by("pk").values_list("pk", flat=True)
-        edge = list(ids[FACT_BATCH - 1 : FACT_BATCH])
-        if not edge:
-            edge = [Appeal.objects.aggregate(m=Max("id"))["m"] or low]
-        high = edge[0]
-        if high <= low:
-            break
-        by_id = {
-            a.pk: a
-            for a in Appeal.objects.filter(
-                pk__in=Mediation.objects.filter(
-                    appeal_id__gt=low, appeal_id__lte=high, concluded_at__isnull=False
-                ).values("appeal_id")
-            ).only(*APPEAL_FIELDS)
-        }
-        mediations = []
-        for mediation in Mediation.objects.filter(appeal_id__in=by_id, concluded_at__isnull=False):
-            values = mediation_fact_values(mediation, by_id[mediation.appeal_id])
-            if values is not None:
-                mediations.append(MediationFact(mediation_id=mediation.pk, **values))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [low, high, low, high])
-            appeals += cursor.rowcount
-            _insert(MediationFact, mediations, mediation_table, mediation_fields)
-        low = high
-        _progress("facts")
-    return appeals
-
-
-def _shadow_chains(fact_table: str) -> None:
-    """Participation chains, a range of submitters per transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MIN(submitter_id), MAX(submitter_id) FROM {connection.ops.quote_name(fact_table)}"  # noqa: S608
-        )
-        low, high = cursor.fetchone()
-    if low is None:
-        return
-    for start in range(low, high + 1, SUBMITTER_BATCH):
-        with transaction.atomic():
-            submitter_chains_refresh(
-                None, table=fact_table, between=(start, start + SUBMITTER_BATCH)
-            )
-        _progress("chains")
-
-
-def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
-    """Rollups as Σ facts: one INSERT … SELECT … GROUP BY per level of the region tree and
-    month of days, so each statement (and on SQLite its write lock) stays short."""
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MIN(day), MAX(day) FROM (SELECT day FROM {q(fact_table)}"  # noqa: S608
-            f" UNION ALL SELECT day FROM {q(mediation_table)}) d"
-        )
-        first, last = cursor.fetchone()
-    if first is None:
-        return 0
-    first, last = (dt.date.fromisoformat(str(d)[:10]) for d in (first, last))
-    months = []
-    month = first.replace(day=1)
-    while month <= last:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        months.append((month, following))
-        month = following
-    if connection.vendor == "postgresql":
-        # Other writers do not wait for an INSERT into the shadow there: one pass per
-        # level reads the facts once instead of once per month.
-        months = [(first, last + dt.timedelta(days=1))]
-    bands = []
-    for index, name in enumerate(BAND_COUNTERS):
-        low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
-        condition = f"response_time >= {low}"
-        if index < len(RESPONSE_BAND_BOUNDS):
-            condition += f" AND response_time < {RESPONSE_BAND_BOUNDS[index]}"
-        bands.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {q(name)}")
-    appeal_columns = ", ".join(
-        [*(q(c) for c in APPEAL_COUNTERS), *(f"0 AS {q(c)}" for c in MEDIATION_COUNTERS), *bands]
-    )
-    mediation_columns = ", ".join(
-        [
-            *(f"0 AS {q(c)}" for c in APPEAL_COUNTERS),
-            *(q(c) for c in MEDIATION_COUNTERS),
-            *(f"0 AS {q(c)}" for c in BAND_COUNTERS),
-        ]
-    )
-    names = ", ".join(q(c) for c in COUNTERS)
-    sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
-    rows = 0
-    for depth in range(1, len(LEVEL_ORDER) + 1):
-        width = depth * SEGMENT
-        for start, end in months:
-            sql = (
-                f"INSERT INTO {q(Rollup._meta.db_table + SHADOW)}"  # noqa: S608
-                f" (path, day, category, level, {names})"
-                f" SELECT SUBSTR(path, 1, {width}), day, category, {depth}, {sums} FROM ("
-                f" SELECT path, day, category, {appeal_columns} FROM {q(fact_table)}"
-                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
-                f" UNION ALL SELECT path, day, category, {mediation_columns}"
-                f" FROM {q(mediation_table)}"
-                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
-                f") f GROUP BY SUBSTR(path, 1, {width}), day, category"
-            )
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql, [start, end, start, end])
-                rows += cursor.rowcount
-            _progress("rollups")
-    return rows

@@ -25,8 +25,10 @@ from jiaoliuba.dashboards.kpis import Figure, Inputs, compute, empty_sums, score
 from jiaoliuba.dashboards.models import (
     BAND_COUNTERS,
     COUNTERS,
+    MONTH_LEVELS,
     RESPONSE_BAND_BOUNDS,
     AppealFact,
+    MonthRollup,
     ProjectionState,
     RankingWeight,
     Rollup,
@@ -74,6 +76,37 @@ def _local_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 def _in_period(period: Period) -> Q:
     return Q(day__gte=period.start, day__lte=period.end)
+
+
+def _grains(period: Period, level: int) -> list[tuple[QuerySet, Q]]:
+    """Rollup rows that cover the period once: month rows for the whole calendar months
+    inside it, day rows for the ragged days before and after them (and day rows only below
+    MONTH_LEVELS, or when no whole month fits). A year is 12 month rows per node and
+    category instead of 365 day rows."""
+    everything = [(Rollup.objects.all(), _in_period(period))]
+    if level > MONTH_LEVELS:
+        return everything
+    first = period.start if period.start.day == 1 else _month_after(period.start)
+    following = period.end + dt.timedelta(days=1)
+    after = following if following.day == 1 else period.end.replace(day=1)
+    if first >= after:
+        return everything
+    grains: list[tuple[QuerySet, Q]] = [
+        (MonthRollup.objects.all(), Q(day__gte=first, day__lt=after))
+    ]
+    edges = Q()
+    if period.start < first:
+        edges |= Q(day__gte=period.start, day__lt=first)
+    if after <= period.end:
+        edges |= Q(day__gte=after, day__lte=period.end)
+    if edges:
+        grains.append((Rollup.objects.all(), edges))
+    return grains
+
+
+def _month_after(day: dt.date) -> dt.date:
+    """The first day of the month after the one holding `day`."""
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _grouped(queryset: QuerySet, field: str, width: int, **aggregates: Any) -> QuerySet:
@@ -149,11 +182,14 @@ def node_inputs(
     def inputs(node: str) -> Inputs:
         return result.get(node) or Inputs(sums=empty_sums())  # outside `nodes`: dropped
 
-    rollups = Rollup.objects.filter(subtree_q(within), _in_period(period), level=level)
-    if category:
-        rollups = rollups.filter(category=category)
-    for row in rollups.values("path").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-        inputs(row["path"]).sums = {c: row[c] or 0 for c in COUNTERS}
+    for rows, days in _grains(period, level):
+        rollups = rows.filter(subtree_q(within), days, level=level)
+        if category:
+            rollups = rollups.filter(category=category)
+        for row in rollups.values("path").annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+            sums = inputs(row["path"]).sums
+            for c in COUNTERS:
+                sums[c] += row[c] or 0
 
     now = clock.now()
     facts = AppealFact.objects.filter(subtree_q(within), _in_period(period), valid=1)
@@ -306,9 +342,15 @@ def heat_grid(*, rows: list[NodeRow]) -> dict[str, Any]:
 
 def trend(*, region: Region, period: Period) -> list[dict[str, Any]]:
     """Received, resolved and satisfaction per day (per month for periods over 92 days)."""
-    rows = (
-        Rollup.objects.filter(path=region.path)
-        .filter(_in_period(period))
+    monthly = period.days > 92
+    # Daily buckets need day rows; monthly ones read whole months from the month rows.
+    grains = (
+        _grains(period, region.depth) if monthly else [(Rollup.objects.all(), _in_period(period))]
+    )
+    rows = [
+        row
+        for model_rows, days in grains
+        for row in model_rows.filter(days, path=region.path, level=region.depth)
         .values("day")
         .annotate(
             received=Sum("received"),
@@ -318,8 +360,7 @@ def trend(*, region: Region, period: Period) -> list[dict[str, Any]]:
             good=Sum("rated_satisfied") + Sum("rated_basic"),
         )
         .order_by("day")
-    )
-    monthly = period.days > 92
+    ]
     buckets: dict[str, dict[str, int]] = {}
     day = period.start
     while day <= period.end:
@@ -344,28 +385,23 @@ def trend(*, region: Region, period: Period) -> list[dict[str, Any]]:
 
 
 def category_breakdown(*, region: Region, period: Period) -> list[dict[str, Any]]:
-    sums = {
-        row["category"]: row
-        for row in Rollup.objects.filter(path=region.path)
-        .filter(_in_period(period))
-        .values("category")
-        .annotate(
-            valid=Sum("valid"),
-            red=Sum("red"),
-            yellow=Sum("yellow"),
-            blue=Sum("blue"),
-            resolved=Sum("resolved"),
-        )
-        .order_by()
-    }
+    names = ("valid", "red", "yellow", "blue", "resolved")
+    sums: dict[str, dict[str, int]] = {}
+    for rows, days in _grains(period, region.depth):
+        for row in (
+            rows.filter(days, path=region.path, level=region.depth)
+            .values("category")
+            .annotate(**{k: Sum(k) for k in names})
+            .order_by()
+        ):
+            found = sums.setdefault(row["category"], dict.fromkeys(names, 0))
+            for k in names:
+                found[k] += row[k] or 0
     return [
         {
             "category": value,
             "label": str(label),
-            **{
-                k: (sums.get(value) or {}).get(k) or 0
-                for k in ("valid", "red", "yellow", "blue", "resolved")
-            },
+            **{k: (sums.get(value) or {}).get(k) or 0 for k in names},
         }
         for value, label in Category.choices
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiaoliuba.dashboards import projection
+from jiaoliuba.dashboards import projection, rebuild
 
 
 def rollups_sync(*, thorough: bool = False) -> int:
@@ -12,4 +12,4 @@ def rollups_sync(*, thorough: bool = False) -> int:
 
 def rollups_rebuild() -> dict[str, int]:
     """Throw the rollups away and recompute them from the appeals."""
-    return projection.rollups_rebuild()
+    return rebuild.rollups_rebuild()

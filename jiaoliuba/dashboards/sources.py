@@ -14,8 +14,14 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
         the node who took part in the period}, answered for many nodes at once; `unit`
         is "week", "month", "quarter" or "year" when the period is exactly that calendar
         unit (a provider may keep faster answers for those), else None;
-    acts(within, start, end) -> QuerySet of (resident_id, resident_path) rows, used only
-        when several sources are connected and their residents must be counted once;
+    acts(within, start, end) -> QuerySet of (resident_id, resident_path) rows;
+    rows(within, start, end) -> the QuerySet of act rows behind `acts`, with the names of
+        its resident and path columns in `resident_field` and `path_field`;
+    took_part(resident, within, start, end) -> an Exists() that is true when the resident
+        (an OuterRef) has an act of this source in the subtree and period.
+  With several sources connected, the first answers with its own (fast) `count`, and
+  each later one adds only the residents none of the sources before it counted, in one
+  grouped query with NOT EXISTS, so a person counts once and nothing is counted in Python;
 - service_precision: a function (path, start, end) -> (attended, capacity) over the
   sessions held in the period;
 - venue_visits: a function (path, start, end) -> a count.
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -77,14 +83,26 @@ def participants(
     providers = [s.provider for s in sources("participation") if s.connected]
     if not providers:
         return None
-    if len(providers) == 1:
-        return providers[0].count(within, width, start, end, unit)
-    # Several sources: one resident may act in more than one, so count the union.
-    seen: dict[str, set[int]] = {}
-    for provider in providers:
-        for resident_id, resident_path in provider.acts(within, start, end).iterator():
-            seen.setdefault(resident_path[:width], set()).add(resident_id)
-    return {node: len(ids) for node, ids in seen.items()}
+    first, *later = providers
+    totals = dict(first.count(within, width, start, end, unit))
+    counted = [first]
+    for provider in later:
+        # One resident may act in more than one source: add only those not counted yet.
+        rows = provider.rows(within, start, end)
+        resident = OuterRef(provider.resident_field)
+        for earlier in counted:
+            rows = rows.filter(~earlier.took_part(resident, within, start, end))
+        added = (
+            rows.annotate(node=Substr(provider.path_field, 1, width))
+            .values("node")
+            .annotate(n=Count(provider.resident_field, distinct=True))
+            .order_by()
+        )
+        for row in added:
+            if len(row["node"]) == width:
+                totals[row["node"]] = totals.get(row["node"], 0) + row["n"]
+        counted.append(provider)
+    return totals
 
 
 def service_precision(path: str, start: dt.date, end: dt.date) -> tuple[int, int] | None:
@@ -142,8 +160,17 @@ class AppealParticipation:
         )
         return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}
 
+    resident_field = "submitter_id"
+    path_field = "submitter_path"
+
+    def rows(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
+        return self._facts(within, start, end)
+
     def acts(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
         return self._facts(within, start, end).values_list("submitter_id", "submitter_path")
+
+    def took_part(self, resident: OuterRef, within: str, start: dt.date, end: dt.date) -> Exists:
+        return Exists(self._facts(within, start, end).filter(submitter_id=resident))
 
 
 appeal_participation = AppealParticipation()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Substr
 
 from jiaoliuba.deliberation.models import ParticipationAct
@@ -37,8 +37,17 @@ class DeliberationParticipation:
         )
         return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}
 
+    resident_field = "user_id"
+    path_field = "resident_path"
+
+    def rows(self, within: str, start: dt.date, end: dt.date) -> QuerySet[ParticipationAct]:
+        return self._acts(within, start, end)
+
     def acts(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
         return self._acts(within, start, end).values_list("user_id", "resident_path").distinct()
+
+    def took_part(self, resident: OuterRef, within: str, start: dt.date, end: dt.date) -> Exists:
+        return Exists(self._acts(within, start, end).filter(user_id=resident))
 
 
 deliberation_participation = DeliberationParticipation()

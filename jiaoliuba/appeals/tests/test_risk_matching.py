@@ -1,12 +1,14 @@
-"""Cluster matching (stock phrases, free wordings, building numbers, no chaining) and the
-surge and repeat alerts' windows (issue 11, risk warnings)."""
+"""Cluster matching (stock phrases, what appeals are about, places, no chaining), the surge
+test and the surge and repeat alerts' windows (issue 11, risk warnings)."""
 
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
-from jiaoliuba.appeals import matching, services, similarity
+from jiaoliuba.appeals import matching, risk, services, similarity, vocabulary
 from jiaoliuba.appeals.models import RiskAlert
+from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
 from jiaoliuba.testing.fixtures import JIANKANG, JIANKANG_G1, JIEFANG, JIEFANG_G1
@@ -127,6 +129,43 @@ def test_one_chance_link_cannot_chain_an_unrelated_appeal_into_a_group():
     assert matching.group_of(1, tellings, corpus, 0.3) == {0, 1, 2}
 
 
+def test_what_an_appeal_is_about_is_not_where_it_is():
+    assert vocabulary.objects(matching.normalize("路口的红绿灯坏了")) == {"signal"}
+    # A thing followed by a word of position is the place, not the matter.
+    assert "parcel" not in vocabulary.objects(matching.normalize("快递柜那边的杂草没人修剪"))
+    assert "parcel" in vocabulary.objects(matching.normalize("快递柜开始收超时费了"))
+    # Named gates and parts of a building are places.
+    assert "gate" not in vocabulary.objects("西门外的狗叫了一夜")
+    assert vocabulary.spots("西门被锁了，要绕到北门") == {"西门", "北门"}
+    assert "stairs" in vocabulary.spots("楼道里堆满了杂物")
+
+
+def test_a_rare_thing_links_free_tellings_and_a_common_one_does_not():
+    corpus = district_corpus()
+    a, b = (matching.telling(t, corpus) for t in ("路口的红绿灯坏了", "交通信号灯一直黄灯闪"))
+    assert matching.text_score(a, b, corpus) < 0.3  # hardly a word in common
+    assert matching.linked(a, b, corpus, 0.3)
+    # Where every other appeal is about refuse, refuse says nothing about the matter.
+    bins = [(f"{n}号楼旁边的垃圾桶满了", "jiefang" if n % 2 else "jiankang") for n in range(40)]
+    busy = matching.learn(bins + [(t, "x") for t, _c in bins[:10]])
+    c, d = (
+        matching.telling(t, busy) for t in ("电梯口有人扔了一袋垃圾", "垃圾分类宣传栏的字褪色了")
+    )
+    assert "refuse" in c.objects & d.objects
+    assert matching.object_score(c, d, busy) == 0.0
+    assert not matching.linked(c, d, busy, 0.3)
+
+
+def test_the_surge_test_doubts_a_short_history():
+    # Four appeals where four weeks of history saw one: alarming. The same four where the
+    # community has been watched for two days and seen nothing: much less so.
+    long_history = risk.predictive_tail(4, 1.0, 1, 28)
+    short_history = risk.predictive_tail(4, 1.0, 0, 2)
+    assert long_history < 0.001 < short_history
+    # More history at a higher rate makes the same count ordinary.
+    assert risk.predictive_tail(4, 1.0, 56, 28) > 0.05
+
+
 # --- through intake and the risk check ---------------------------------------------------
 
 
@@ -201,6 +240,44 @@ def test_neighbours_telling_one_outage_in_their_own_words_raise_a_cluster(
     alert = RiskAlert.objects.get(kind="cluster")
     assert sorted(alert.evidence["appeals"]) == sorted(a.pk for a in appeals)
     assert alert.evidence["residents"] == 3
+
+
+@pytest.mark.django_db
+def test_an_anonymous_report_counts_as_a_resident_without_being_tied_to_its_filer(
+    at, regions, make_resident, staff
+):
+    neighbour, other = make_resident(JIEFANG_G1), make_resident(JIEFANG_G1)
+    texts = [
+        (neighbour, "3号楼的电梯困人了，关了半个小时", False),
+        (other, "3号楼电梯又坏了，老人被困在里面", False),
+        # The first neighbour again, anonymously.
+        (neighbour, "三号楼电梯停在两层中间不动了", True),
+    ]
+    filed = []
+    for hour, (user, text, anonymous) in enumerate(texts):
+        at(dt.datetime(2026, 11, 20, 8 + hour, 0, tzinfo=SH))
+        appeal, _ = services.appeal_submit(
+            submitter=user,
+            intake=Intake(
+                content=text,
+                community=regions[JIEFANG],
+                grid=regions[JIEFANG_G1],
+                is_anonymous=anonymous,
+            ),
+        )
+        services.appeal_risk_check(appeal_id=appeal.pk)
+        filed.append(appeal)
+    alert = RiskAlert.objects.get(kind="cluster")
+    # Counting by filer would say 2 and so tell staff that the anonymous report is the
+    # first neighbour's; it counts as a resident of its own instead.
+    assert alert.evidence["residents"] == 3
+    assert alert.evidence["anonymous"] == 1
+    assert sorted(alert.evidence["appeals"]) == sorted(a.pk for a in filed)
+    assert str(neighbour.pk) not in str({k: v for k, v in alert.evidence.items() if k != "appeals"})
+    with translation.override("en"):
+        assert "1 of them anonymous" in risk_evidence_text("cluster", alert.evidence)
+    with translation.override("zh-hans"):
+        assert "其中 1 件为匿名" in risk_evidence_text("cluster", alert.evidence)
 
 
 NOISE = [

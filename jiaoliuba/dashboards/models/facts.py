@@ -194,6 +194,31 @@ class Rollup(RollupBase):
         return f"{self.path}@{self.day}/{self.category}"
 
 
+# Levels with month rows: city to community (1–4). A grid's year is a few hundred day
+# rows, and no page groups more than one community's grids, while grid rows would be a
+# third of the month rows every new appeal moves.
+MONTH_LEVELS = 4
+
+
+class MonthRollup(RollupBase):
+    """Σ facts per (region node down to the community, calendar month, category): `day`
+    is the first of the month. The selectors read the whole months of a period here (one
+    row instead of ~30) and only the ragged edges from Rollup; the projection and the
+    rebuild keep it equal to the sum of the day rows (tests hold the two grains and a
+    rebuild to the same rows)."""
+
+    level = models.PositiveSmallIntegerField(help_text="1 = city … 5 = grid")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["path", "day", "category"], name="month_rollup_key")
+        ]
+        indexes = [models.Index(fields=["level", "path", "day"], name="month_rollup_children")]
+
+    def __str__(self) -> str:
+        return f"{self.path}@{self.day:%Y-%m}/{self.category}"
+
+
 class ProjectionState(models.Model):
     """How far the rollups have read AppealEvent. `seen_id` is the newest event applied;
     every event up to `safe_id` is known to be applied (see projection.catch_up)."""
