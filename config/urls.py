@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("jiaoliuba.appeals.urls")),
     path("", include("jiaoliuba.dashboards.urls")),
     path("", include("jiaoliuba.deliberation.urls")),
+    path("", include("jiaoliuba.deliberation.urls_votes")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -380,6 +380,7 @@ DASHBOARD_SOURCES = {
     "participation": {
         "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
         "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
+        "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
         "bookings": None,
         "volunteering": None,
     },

@@ -46,7 +46,8 @@ from jiaoliuba.regions.models.region import subtree_q
 
 SOURCE_LABELS = {
     "appeals": _("Appeals"),
-    "deliberation": _("Deliberation (comments, votes, meetings)"),
+    "deliberation": _("Deliberation (topics, support, comments)"),
+    "votes": _("Votes"),
     "bookings": _("Service bookings attended"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),

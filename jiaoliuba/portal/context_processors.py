@@ -25,6 +25,7 @@ def navigation(request):
             (reverse("appeals:supervision"), _("Supervision")),
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("deliberation:agenda"), _("Deliberation")),
+            (reverse("votes:console"), _("Votes")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]

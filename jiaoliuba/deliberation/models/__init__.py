@@ -5,15 +5,31 @@ from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
 from jiaoliuba.deliberation.models.participation import ParticipationAct
 from jiaoliuba.deliberation.models.support import SupportThreshold, TopicSupport
 from jiaoliuba.deliberation.models.topic import Topic
+from jiaoliuba.deliberation.models.units import PropertyUnit, UnitOwner, UnitRegister
+from jiaoliuba.deliberation.models.vote import (
+    Ballot,
+    Vote,
+    VoteEvent,
+    VoteOption,
+    VoterRecord,
+)
 
 __all__ = [
+    "Ballot",
     "Comment",
     "CommentFlag",
     "ParticipationAct",
+    "PropertyUnit",
     "SensitiveWord",
     "SupportThreshold",
     "Topic",
     "TopicEvent",
     "TopicFollow",
     "TopicSupport",
+    "UnitOwner",
+    "UnitRegister",
+    "Vote",
+    "VoteEvent",
+    "VoteOption",
+    "VoterRecord",
 ]

@@ -28,3 +28,13 @@ def propose(regions):
         return services.topic_propose(actor=actor, title=title, body=body, scope=regions[scope])
 
     return make
+
+
+# The vote tests' fixtures (test_vote_*.py).
+from jiaoliuba.deliberation.tests.vote_fixtures import (  # noqa: E402, F401
+    UNITS_HEADER,
+    make_vote,
+    organiser,
+    owner_vote,
+    verified,
+)
