@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def participants() -> int:
     today = clock.local_now().date()
     period = parse_period("month", None, None, today=today)
-    figures = dashboard_selectors.kpi_figures(region=Region.objects.get(code=JIEFANG), period=period)
+    figures = dashboard_selectors.kpi_figures(
+        region=Region.objects.get(code=JIEFANG), period=period
+    )
     return figures["participation_rate"].numerator
 
 
