@@ -10,10 +10,6 @@ but never less."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import User
@@ -27,9 +23,7 @@ from jiaoliuba.appeals.choices import (
 )
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.appeals.selectors import appeals_in_scope, pending_extension
-from jiaoliuba.core.errors import Conflict
-
-Policy = Callable[[Any, Appeal], bool]
+from jiaoliuba.core.transitions import Table, transition
 
 ANY_STATUS: tuple[str, ...] = tuple(Status.values)
 BEING_HANDLED = (Status.DISPATCHED, *HANDLING_STATUSES)
@@ -81,41 +75,11 @@ def _no_pending_extension(appeal: Appeal) -> bool:
     return pending_extension(appeal=appeal) is None
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple[str, ...]
-    # The status afterwards; None when the status stays (a reply moves an accepted
-    # appeal on to in progress, a rating may close it: see the service).
-    target: str | None
-    policy: Policy
-    guard: Callable[[Appeal], bool] | None = None
-
-    def status_allows(self, status: str) -> bool:
-        return status in self.sources
-
-    def offered(self, user: User, appeal: Appeal) -> bool:
-        """Whether a page or the API offers this action to `user` now."""
-        return (
-            self.status_allows(appeal.status)
-            and (self.guard is None or self.guard(appeal))
-            and self.policy(user, appeal)
-        )
+_t = transition
 
 
-def _t(
-    action: str,
-    sources: Iterable[str],
-    target: str | None,
-    policy: Policy,
-    guard: Callable[[Appeal], bool] | None = None,
-) -> Transition:
-    return Transition(action, tuple(sources), target, policy, guard)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+TRANSITIONS: Table = Table(
+    (
         # dispatch and triage correction
         _t("dispatch", (Status.SUBMITTED, Status.DISPATCHED), Status.DISPATCHED, _dispatch),
         _t("triage", OPEN_STATUSES, None, _handle_or_dispatch),
@@ -179,30 +143,16 @@ TRANSITIONS: dict[str, Transition] = {
         # the resident's own tools
         _t("withdraw", (Status.SUBMITTED, Status.DISPATCHED), Status.WITHDRAWN, _submitter),
         _t("add_material", OPEN_STATUSES, None, _submitter),
-    )
-}
+    ),
+    state="status",
+    wrong_state=_("This cannot be done while the appeal is “%(status)s”."),
+)
 
 
 def sources(action: str) -> tuple[str, ...]:
     return TRANSITIONS[action].sources
 
 
-def require(appeal: Appeal, action: str) -> None:
-    """The one status check of the services: a wrong status is a 409 with its name."""
-    if not TRANSITIONS[action].status_allows(appeal.status):
-        raise Conflict(
-            _("This cannot be done while the appeal is “%(status)s”.")
-            % {"status": appeal.get_status_display()},
-            code="wrong_status",
-        )
-
-
-def permits(action: str, user: User, appeal: Appeal) -> bool:
-    """The action's policy (who), as the services check it."""
-    return TRANSITIONS[action].policy(user, appeal)
-
-
-def offered(user: User, appeal: Appeal, actions: Iterable[str] | None = None) -> dict[str, bool]:
-    """action → whether a page or the API offers it to `user` for this appeal now."""
-    names = TRANSITIONS if actions is None else actions
-    return {name: TRANSITIONS[name].offered(user, appeal) for name in names}
+require = TRANSITIONS.require
+permits = TRANSITIONS.permits
+offered = TRANSITIONS.offered

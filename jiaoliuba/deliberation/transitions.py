@@ -7,18 +7,14 @@ The votes call `topic_start_voting` and `topic_decide`; both are rows of this ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.core.errors import Conflict
+from jiaoliuba.core.transitions import Table, transition
 from jiaoliuba.deliberation import policies
 from jiaoliuba.deliberation.choices import OPEN_STAGES, TopicSource, TopicStage
 from jiaoliuba.deliberation.models import Topic
-
-Policy = Callable[[Any, Topic], bool]
 
 ANY_STAGE: tuple[str, ...] = tuple(TopicStage.values)
 BEFORE_AGENDA = (TopicStage.PROPOSED, TopicStage.COLLECTING)
@@ -57,40 +53,11 @@ def _from_residents(topic: Topic) -> bool:
     return topic.source == TopicSource.RESIDENT
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: tuple[str, ...]
-    # The stage afterwards; None when it stays (a support may also move the topic on:
-    # see topic_support).
-    target: str | None
-    policy: Policy
-    guard: Callable[[Topic], bool] | None = None
-
-    def stage_allows(self, stage: str) -> bool:
-        return stage in self.sources
-
-    def offered(self, user: Any, topic: Topic) -> bool:
-        return (
-            self.stage_allows(topic.stage)
-            and (self.guard is None or self.guard(topic))
-            and self.policy(user, topic)
-        )
+_t = transition
 
 
-def _t(
-    action: str,
-    sources: Iterable[str],
-    target: str | None,
-    policy: Policy,
-    guard: Callable[[Topic], bool] | None = None,
-) -> Transition:
-    return Transition(action, tuple(sources), target, policy, guard)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
+TRANSITIONS: Table = Table(
+    (
         # 居民点单: residents of the scope back a proposal until it reaches the threshold.
         _t("support", BEFORE_AGENDA, None, _new_supporter, _from_residents),
         _t("open_support", (TopicStage.PROPOSED,), TopicStage.COLLECTING, _manage),
@@ -108,29 +75,13 @@ TRANSITIONS: dict[str, Transition] = {
         # moderation: a hidden comment stays hidden after the topic is closed, too
         _t("hide", ANY_STAGE, None, _manage),
         _t("dismiss_flags", ANY_STAGE, None, _manage),
-    )
-}
+    ),
+    state="stage",
+    wrong_state=_("This cannot be done while the topic is “%(stage)s”."),
+)
 
 
-def require(topic: Topic, action: str) -> None:
-    """The one stage check of the services: a wrong stage is a 409 with its name."""
-    if not TRANSITIONS[action].stage_allows(topic.stage):
-        raise Conflict(
-            _("This cannot be done while the topic is “%(stage)s”.")
-            % {"stage": topic.get_stage_display()},
-            code="wrong_stage",
-        )
-
-
-def guard_allows(action: str, topic: Topic) -> bool:
-    guard = TRANSITIONS[action].guard
-    return guard is None or guard(topic)
-
-
-def permits(action: str, user: Any, topic: Topic) -> bool:
-    return TRANSITIONS[action].policy(user, topic)
-
-
-def offered(user: Any, topic: Topic, actions: Iterable[str] | None = None) -> dict[str, bool]:
-    names = TRANSITIONS if actions is None else actions
-    return {name: TRANSITIONS[name].offered(user, topic) for name in names}
+require = TRANSITIONS.require
+guard_allows = TRANSITIONS.guard_allows
+permits = TRANSITIONS.permits
+offered = TRANSITIONS.offered

@@ -38,7 +38,7 @@ def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
         fresh = _locked(appeal)
         if fresh.submitter_id is None or fresh.submitter_id != getattr(actor, "pk", None):
             raise PermissionDenied(_("Only the resident who filed the appeal may withdraw it."))
-        if not transitions.TRANSITIONS["withdraw"].status_allows(fresh.status):
+        if not transitions.TRANSITIONS["withdraw"].allows(fresh.status):
             raise Conflict(
                 _(
                     "This appeal has already been accepted or finished and can no longer be "
@@ -101,7 +101,7 @@ def appeal_add_material(
     try:
         with transaction.atomic():
             fresh = _locked(appeal)
-            if not transitions.TRANSITIONS["add_material"].status_allows(fresh.status):
+            if not transitions.TRANSITIONS["add_material"].allows(fresh.status):
                 raise Conflict(
                     _(
                         "This appeal is finished and takes no more material; please raise a "

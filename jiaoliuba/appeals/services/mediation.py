@@ -38,7 +38,7 @@ def mediation_start(
         )
     if not transitions.permits("mediation_start", actor, appeal):
         raise PermissionDenied(_("You may not start a mediation for this appeal."))
-    if not transitions.TRANSITIONS["mediation_start"].status_allows(appeal.status):
+    if not transitions.TRANSITIONS["mediation_start"].allows(appeal.status):
         raise Conflict(
             _("Mediation starts while the appeal is being handled."), code="wrong_status"
         )
