@@ -10,10 +10,8 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Substr
 
-from jiaoliuba.core import clock
 from jiaoliuba.deliberation.models import VoterRecord
-from jiaoliuba.deliberation.voting.selectors import voter_acts
-from jiaoliuba.regions.models.region import subtree_q
+from jiaoliuba.deliberation.voting.selectors import voter_acts, voters_in
 
 
 class VoteParticipation:
@@ -21,14 +19,7 @@ class VoteParticipation:
     path_field = "voter_path"
 
     def rows(self, within: str, start: dt.date, end: dt.date) -> QuerySet[VoterRecord]:
-        since = dt.datetime.combine(start, dt.time.min, tzinfo=clock.SHANGHAI)
-        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
-        return VoterRecord.objects.filter(
-            subtree_q(within, field="voter_path"),
-            voter__isnull=False,
-            created_at__gte=since,
-            created_at__lt=until,
-        )
+        return voters_in(within, start, end)
 
     def count(
         self, within: str, width: int, start: dt.date, end: dt.date, unit: str | None = None

@@ -249,19 +249,25 @@ def register_units(*, register: UnitRegister) -> QuerySet[PropertyUnit]:
     return register.units.order_by("building", "entrance", "room")
 
 
+def voters_in(within: str, start: dt.date, end: dt.date) -> QuerySet[VoterRecord]:
+    """Voter-register rows of residents registered in the subtree who voted on a local
+    date in [start, end]; never the ballot box."""
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=clock.SHANGHAI)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
+    return VoterRecord.objects.filter(
+        subtree_q(within, field="voter_path"),
+        voter__isnull=False,
+        created_at__gte=since,
+        created_at__lt=until,
+    )
+
+
 def voter_acts(within: str, start: dt.date, end: dt.date) -> QuerySet:
     """Participation (参与率): (resident_id, resident_path, day) of everyone who voted, by
     the local date of the vote, read from the voter register and never the ballot box.
     resident_id is the user's id, as the appeals source counts residents."""
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=clock.SHANGHAI)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
     return (
-        VoterRecord.objects.filter(
-            subtree_q(within, field="voter_path"),
-            voter__isnull=False,
-            created_at__gte=since,
-            created_at__lt=until,
-        )
+        voters_in(within, start, end)
         .annotate(day=TruncDate("created_at", tzinfo=clock.SHANGHAI))
         .values_list("voter_id", "voter_path", "day")
     )
