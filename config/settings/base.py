@@ -347,6 +347,9 @@ STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))
 TRIAGE_REVIEW_CONFIDENCE = float(os.environ.get("TRIAGE_REVIEW_CONFIDENCE", "0.55"))
 
+# Similar-appeal look-ups per user and minute (similar.js asks at most every 0.6 s of typing).
+SIMILAR_LOOKUPS_PER_MINUTE = int(os.environ.get("SIMILAR_LOOKUPS_PER_MINUTE", "40"))
+
 # --- Risk warnings -----------------------------------------------------------------
 RISK_SURGE_MIN = int(os.environ.get("RISK_SURGE_MIN", "4"))
 # What a community's daily rate of one category is taken to be before its history says

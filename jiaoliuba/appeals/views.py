@@ -44,7 +44,7 @@ from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
 from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import ApplicationError, NotFound
+from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.selectors import region_get
 
@@ -608,10 +608,11 @@ def similar(request: SignedInRequest) -> HttpResponse:
     if community is not None and community.level != "community":
         community = None
     try:
+        services.similar_lookup_count(user=request.user)
         found = selectors.similar_open_appeals(
             user=request.user, community=community, text=request.GET.get("content", "")
         )
-    except NotFound:
+    except (NotFound, RateLimited):
         found = []
     rows = [similar_dict(a, score) for a, score in found]
     return render(request, "appeals/_similar.html", {"rows": rows})

@@ -157,7 +157,8 @@ def appeal_similar(request: ApiRequest, community: str, content: str):
     """Open appeals in the caller's community (staff: in their scope) that read like
     `content`, for "其他居民已反映": category, status and a de-identified summary, never
     the text itself; the caller's own and anonymous appeals are left out. Another
-    community answers 404."""
+    community answers 404; more than SIMILAR_LOOKUPS_PER_MINUTE a minute answers 429."""
+    services.similar_lookup_count(user=request.auth)
     region = Region.objects.filter(code=community).first()
     return [
         similar_dict(a, score)

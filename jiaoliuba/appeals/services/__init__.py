@@ -33,6 +33,7 @@ from jiaoliuba.appeals.services.intake import (
     appeal_submit,
     staff_intake_submitter,
 )
+from jiaoliuba.appeals.services.lookups import similar_lookup_count
 from jiaoliuba.appeals.services.material import (
     WITHDRAWABLE_STATUSES,
     appeal_add_material,
@@ -122,6 +123,7 @@ __all__ = [
     "routing_rule_delete",
     "routing_rule_save",
     "rules_changed_in_bulk",
+    "similar_lookup_count",
     "staff_intake_submitter",
     "time_limit_delete",
     "time_limit_save",

@@ -210,6 +210,26 @@ def test_similar_page_shows_the_summary_and_nothing_for_another_community(
     assert response.status_code == 200 and "similar-item" not in response.content.decode()
 
 
+def test_similar_look_ups_are_limited_per_person_and_minute(
+    private, make_resident, api_client, login_client, settings
+):
+    """A script probing other residents' appeals with guessed texts is cut off; the page's
+    panel then stays empty instead of failing the form, and another person is unaffected."""
+    settings.SIMILAR_LOOKUPS_PER_MINUTE = 3
+    prober = make_resident(JIEFANG_G1)
+    api = api_client(prober)
+    query = {"community": JIEFANG, "content": LOOKUP}
+    assert [api.get("/api/v1/appeals/similar", query).status_code for _ in range(3)] == [200] * 3
+    refused = api.get("/api/v1/appeals/similar", query)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "similar_rate_limited"
+    assert private.number not in refused.content.decode()
+    page = login_client(prober).get("/appeals/similar/", query)
+    assert page.status_code == 200 and "similar-item" not in page.content.decode()
+    neighbour = api_client(make_resident(JIEFANG_G1)).get("/api/v1/appeals/similar", query)
+    assert [h["id"] for h in neighbour.json()] == [private.pk]
+
+
 def test_residents_are_never_offered_their_own_appeal(private, login_client, api_client):
     owner = Appeal.objects.get(pk=private.pk).submitter
     hits = api_client(owner).get(
