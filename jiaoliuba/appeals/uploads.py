@@ -56,6 +56,17 @@ def _limit(kind: str) -> int:
     }[AttachmentKind(kind)]
 
 
+def form_limits() -> dict[str, int]:
+    """The limits the forms tell the browser, so a file past them is refused when chosen
+    rather than after its upload ends in a 413 (the server checks them all again)."""
+    return {
+        "photos": settings.APPEAL_MAX_IMAGES,
+        "photo_bytes": _limit(AttachmentKind.IMAGE),
+        "voice_bytes": _limit(AttachmentKind.AUDIO),
+        "video_bytes": _limit(AttachmentKind.VIDEO),
+    }
+
+
 def _not_an_image(name: str) -> ValidationFailed:
     return ValidationFailed(
         _("“%(name)s” is not a readable image.") % {"name": name[:60]}, code="invalid_file_type"

@@ -42,7 +42,7 @@ from jiaoliuba.appeals.plain import risk_alert_dict
 from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
 from jiaoliuba.appeals.public import public_description, scrub
-from jiaoliuba.appeals.uploads import attachment_response
+from jiaoliuba.appeals.uploads import attachment_response, form_limits
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited
 from jiaoliuba.core.request import client_ip
@@ -58,6 +58,7 @@ def _form_context(request: HttpRequest, values: dict, *, staff: bool) -> dict:
         "staff": staff,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
         "map_tiles": tile_source(),
+        "upload_limits": form_limits(),
     }
 
 
@@ -88,7 +89,9 @@ def appeal_new(request: SignedInRequest) -> HttpResponse:
                 status=400,
             )
         messages.success(
-            request, _("Your appeal %(number)s has been received.") % {"number": appeal.number}
+            request,
+            _("Your appeal %(number)s has been received.") % {"number": appeal.number},
+            extra_tags="appeal",  # drafts.js drops the form's saved draft
         )
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=False))
@@ -127,6 +130,7 @@ def appeal_desk_new(request: SignedInRequest) -> HttpResponse:
             request,
             _("Appeal %(number)s entered. Tracking code for the resident: %(code)s")
             % {"number": appeal.number, "code": appeal.tracking_code},
+            extra_tags="desk-appeal",
         )
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/new.html", _form_context(request, values, staff=True))

@@ -20,6 +20,7 @@ from jiaoliuba.appeals.choices import Category, RatingLevel, Status
 from jiaoliuba.appeals.intake import intake_from_data
 from jiaoliuba.appeals.presenters import event_dict
 from jiaoliuba.appeals.public import scrub
+from jiaoliuba.appeals.uploads import form_limits
 from jiaoliuba.core import ratelimit
 from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited, ValidationFailed
 from jiaoliuba.core.request import client_ip
@@ -49,6 +50,7 @@ def _form(request: HttpRequest, values: dict, *, error: str = "", status: int = 
             "challenge": challenge,
             "honeypot": HONEYPOT,
             "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex,
+            "upload_limits": form_limits(),
         },
         status=status,
     )
