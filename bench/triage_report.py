@@ -3,11 +3,14 @@
 
     .venv/bin/python -m jiaoliuba triage evaluate > bench/triage-eval.json
     .venv/bin/python -m jiaoliuba triage evaluate --leave-one-out > bench/triage-loo.json
-    .venv/bin/python bench/triage_report.py
+    .venv/bin/python bench/triage_report.py [--before OLD-LOO.json]
+
+`--before` adds each fold's figures from an earlier leave-one-out run beside the new ones.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -21,9 +24,43 @@ def _mark(key: str, value: float) -> str:
     return f"**{value:.3f}**" if value >= TARGETS[key] else f"{value:.3f} ✗"
 
 
+def diagnosis(loo: dict, before: dict | None) -> None:
+    """Per fold: where the priority errors are (true → predicted), what made the false reds
+    red, yellow-vs-blue accuracy on its own, and the figures of an earlier run."""
+    print(
+        "| fold | red→not red | yellow→red | blue→red | yellow↔blue | false reds: red rule "
+        "/ seed rule / model, whole text / model, one passage | yellow-vs-blue acc. "
+        "| before → after: red recall | priority acc. | macro-F1 |"
+    )
+    print("|---|---:|---:|---:|---:|---|---:|---|---|---|")
+    for name, r in loo.items():
+        cm = r["priority_confusion"]  # rows and columns: red, yellow, blue
+        causes = r.get("false_reds_by_cause") or {}
+        old = (before or {}).get(name)
+
+        def change(key: str, old=old, r=r) -> str:
+            if old is None:
+                return f"{r[key]:.3f}"
+            return f"{old[key]:.3f} → {r[key]:.3f}"
+
+        yb = r.get("yellow_blue_accuracy")
+        print(
+            f"| {name.removesuffix('.jsonl')} | {cm[0][1] + cm[0][2]} | {cm[1][0]} | {cm[2][0]} "
+            f"| {cm[1][2] + cm[2][1]} | {causes.get('red_rule', '–')} / "
+            f"{causes.get('seed_rule', '–')} / {causes.get('model_whole_text', '–')} / "
+            f"{causes.get('model_passage', '–')} | {'–' if yb is None else f'{yb:.3f}'} "
+            f"| {change('red_recall')} | {change('priority_accuracy')} "
+            f"| {change('category_macro_f1')} |"
+        )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--before", default="")
+    args = parser.parse_args()
     held = json.loads((BENCH / "triage-eval.json").read_text(encoding="utf-8"))
     loo = json.loads((BENCH / "triage-loo.json").read_text(encoding="utf-8"))
+    before = json.loads(Path(args.before).read_text(encoding="utf-8")) if args.before else None
     print(
         "| evaluation set | n | red recall | priority acc. | macro-F1 | review / 1,000 "
         "| red missed, not reviewed | seed rule: reddened (truly red) "
@@ -80,6 +117,9 @@ def main() -> None:
     ):
         bar = "█" * round(10 * (calibrated["observed_red"] or 0))
         print(f"| {raw['bin']} {bar} | {cells(raw)} | {cells(calibrated)} | {cells(test)} |")
+
+    print()
+    diagnosis(loo, before)
 
 
 if __name__ == "__main__":

@@ -101,3 +101,25 @@ def test_retrain_uses_corrections_and_keeps_the_better_model(small_corpus, staff
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user(username="triager", password="x" * 12)
+
+
+def test_a_danger_buried_in_a_complaint_takes_the_category_of_its_passage():
+    loaded = classifier.active_model()
+    assert loaded is not None and loaded.passage_category_p > 0
+    text = (
+        "想反映一下物业的事，今年物业费涨了不少，停车位也不够，晚上回来没地方停，"
+        "保洁一周才来一次，垃圾桶老是满的，"
+        "对了三楼楼道里一股很大的煤气味，已经闻了半天了，敲门也没人应"
+    )
+    hazard = loaded.predict([text], [""])
+    whole = dataclasses.replace(loaded, passage_category_p=0.0).predict([text], [""])
+    classes = list(loaded.category_clf.classes_)
+    assert hazard[0][0] >= loaded.passage_category_p
+    assert classes[int(whole[2][0].argmax())] != "safety"
+    assert classes[int(hazard[2][0].argmax())] == "safety"
+    # P(red) and priority do not move; a short text keeps its own category.
+    assert hazard[0] == pytest.approx(whole[0]) and hazard[1] == pytest.approx(whole[1])
+    short = ["楼上天天跳绳吵死了"]
+    assert loaded.predict(short, [""])[2] == pytest.approx(
+        dataclasses.replace(loaded, passage_category_p=0.0).predict(short, [""])[2]
+    )

@@ -11,9 +11,11 @@ from jiaoliuba.triage.model import (
     SHIPPED_ARRAYS,
     SHIPPED_MANIFEST,
     StatModel,
+    _document,
     brier,
     evaluate,
     load_jsonl,
+    platt,
     reliability_table,
     test_corpus,
     train,
@@ -84,6 +86,17 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
         "excused": len(excused),
         "truly_red": sum(1 for r in excused if r.priority == "red"),
     }
+    result["false_reds_by_cause"] = _false_reds_by_cause(model, rows, verdicts)
+    # Yellow against blue on its own: how often the triage gets it right for the appeals
+    # that are truly yellow or blue and that it did not call red.
+    calm = [
+        (r, v)
+        for r, v in zip(rows, verdicts, strict=True)
+        if r.priority != "red" and v.priority != "red"
+    ]
+    result["yellow_blue_accuracy"] = (
+        sum(r.priority == v.priority for r, v in calm) / len(calm) if calm else None
+    )
     if model is not None:
         result["thresholds"] = {
             "red": model.red_threshold,
@@ -102,6 +115,36 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
             "reliability": reliability_table(p_red, is_red),
         }
     return result
+
+
+def _false_reds_by_cause(model: StatModel | None, rows, verdicts) -> dict[str, int]:
+    """Appeals called red that are not red in the labels, by what made them red: a red
+    rule, the seed's "hazards are red" rule, the model on the whole text, or the model on
+    one passage of a long text only."""
+    red_rule_names = {
+        r.name for r in classifier.active_rules() if r.priority == "red" and r.kind != "not_red"
+    }
+    whole = None
+    if model is not None:
+        whole = platt(
+            model.raw_red(
+                model.vectorizer.transform([_document(r.content, r.type_hint) for r in rows])
+            ),
+            *model.calibration,
+        )
+    causes = {"red_rule": 0, "seed_rule": 0, "model_whole_text": 0, "model_passage": 0}
+    for i, (r, v) in enumerate(zip(rows, verdicts, strict=True)):
+        if r.priority == "red" or v.priority != "red":
+            continue
+        if any(x.startswith("rule:") and x.split(":")[1] in red_rule_names for x in v.reasons):
+            causes["red_rule"] += 1
+        elif any(x.startswith("category_red:") for x in v.reasons):
+            causes["seed_rule"] += 1
+        elif whole is not None and model is not None and whole[i] >= model.red_threshold:
+            causes["model_whole_text"] += 1
+        else:
+            causes["model_passage"] += 1
+    return causes
 
 
 class Command(BaseCommand):
