@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from jiaoliuba.points.choices import EntryKind
+from jiaoliuba.points.models import PointsEntry
 
 
 @dataclass
@@ -25,6 +27,16 @@ class Row:
     amount: int
     created_at: dt.datetime
     expires_at: dt.datetime | None
+    seq: int = 0  # the entry's id: entries posted at the same moment replay in posting order
+
+
+def rows_of(account: Any) -> list[Row]:
+    return [
+        Row(*values)
+        for values in PointsEntry.objects.filter(account=account).values_list(
+            "kind", "amount", "created_at", "expires_at", "id"
+        )
+    ]
 
 
 def _order(lot: Lot) -> tuple[bool, dt.datetime]:
@@ -34,7 +46,7 @@ def _order(lot: Lot) -> tuple[bool, dt.datetime]:
 def open_lots(rows: Iterable[Row]) -> list[Lot]:
     """The unspent credits after replaying `rows` in time order, soonest expiry first."""
     lots: list[Lot] = []
-    for row in sorted(rows, key=lambda r: r.created_at):
+    for row in sorted(rows, key=lambda r: (r.created_at, r.seq)):
         if row.amount > 0:
             lots.append(Lot(row.expires_at, row.amount))
             continue

@@ -40,12 +40,7 @@ def expiring_of(user: Any, *, within_days: int = 30) -> list[lots.Lot]:
     account = account_of(user)
     if account is None or account.next_expiry_at is None:
         return []
-    rows = [
-        lots.Row(*v)
-        for v in PointsEntry.objects.filter(account=account).values_list(
-            "kind", "amount", "created_at", "expires_at"
-        )
-    ]
+    rows = lots.rows_of(account)
     until = clock.now() + dt.timedelta(days=within_days)
     return [x for x in lots.open_lots(rows) if x.expires_at and x.expires_at <= until]
 

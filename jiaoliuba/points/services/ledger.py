@@ -263,12 +263,7 @@ def _expire_due(account: PointsAccount, now: dt.datetime) -> int:
     common case free: nothing is read unless that moment has come."""
     if account.next_expiry_at is None or account.next_expiry_at > now:
         return 0
-    rows = [
-        lots.Row(*values)
-        for values in PointsEntry.objects.filter(account=account).values_list(
-            "kind", "amount", "created_at", "expires_at"
-        )
-    ]
+    rows = lots.rows_of(account)
     open_lots = lots.open_lots(rows)
     amount = min(lots.due(open_lots, now), account.balance)
     if amount > 0:

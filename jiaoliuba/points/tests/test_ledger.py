@@ -51,7 +51,10 @@ def test_daily_and_monthly_caps_cut_the_award(make_resident):
                 services.points_award(user=user, act=Act.MEETING_ATTENDED, source=f"m:{day}:{n}")
     assert balance(user) == 100
     with clock.pinned(at(2026, 4, 1, 0, 5)):  # a new month, Shanghai time
-        assert services.points_award(user=user, act=Act.MEETING_ATTENDED, source="m:april").points == 10
+        assert (
+            services.points_award(user=user, act=Act.MEETING_ATTENDED, source="m:april").points
+            == 10
+        )
 
 
 def test_a_cap_pays_what_is_left_of_it(make_resident, make_staff, regions):
@@ -69,10 +72,14 @@ def test_confirmed_acts_need_staff_and_never_the_author(make_resident, make_staf
     with pytest.raises(PermissionDenied):
         services.points_award(user=zhang, act=Act.SUGGESTION_ADOPTED, source="s:1")
     with pytest.raises(PermissionDenied):
-        services.points_award(user=zhang, act=Act.SUGGESTION_ADOPTED, source="s:1", confirmed_by=zhang)
+        services.points_award(
+            user=zhang, act=Act.SUGGESTION_ADOPTED, source="s:1", confirmed_by=zhang
+        )
     worker = make_staff(Role.GRID_WORKER, "411702001001001")
     with pytest.raises(PermissionDenied):  # a staff member who is the author cannot either
-        services.points_award(user=worker, act=Act.SUGGESTION_ADOPTED, source="s:2", confirmed_by=worker)
+        services.points_award(
+            user=worker, act=Act.SUGGESTION_ADOPTED, source="s:2", confirmed_by=worker
+        )
     award = services.points_award(
         user=zhang, act=Act.SUGGESTION_ADOPTED, source="s:1", confirmed_by=worker
     )
@@ -101,7 +108,9 @@ def test_rules_are_changed_by_city_administrators_only_and_audited(make_staff):
     assert log.actor == admin and log.changes["points"] == [2, 3]
 
 
-def test_adjustments_need_a_reason_and_scope_and_never_go_below_zero(make_resident, make_staff, staff):
+def test_adjustments_need_a_reason_and_scope_and_never_go_below_zero(
+    make_resident, make_staff, staff
+):
     user = make_resident()
     with pytest.raises(ValidationFailed):
         services.points_adjust(actor=staff, user=user, amount=5, reason=" ")
@@ -130,7 +139,10 @@ def test_points_expire_oldest_first_on_the_indexed_sweep(make_resident, make_sta
     assert services.points_expire_sweep(now=at(2026, 1, 30)) == 0
     with clock.pinned(at(2026, 1, 30)):
         soon = selectors.expiring_of(user)
-    assert [(x.remaining, x.expires_at) for x in soon] == [(5, at(2026, 1, 31, 9)), (10, at(2026, 2, 19, 9))]
+    assert [(x.remaining, x.expires_at) for x in soon] == [
+        (5, at(2026, 1, 31, 9)),
+        (10, at(2026, 2, 19, 9)),
+    ]
     assert services.points_expire_sweep(now=at(2026, 2, 1)) == 5
     assert balance(user) == 10
     assert PointsAccount.objects.get(user=user).next_expiry_at == at(2026, 2, 19, 9)
@@ -138,7 +150,11 @@ def test_points_expire_oldest_first_on_the_indexed_sweep(make_resident, make_sta
     assert services.points_expire_sweep(now=at(2026, 3, 1)) == 10
     account = PointsAccount.objects.get(user=user)
     assert account.balance == 0 and account.next_expiry_at is None
-    assert list(PointsEntry.objects.filter(kind=EntryKind.EXPIRE).values_list("amount", flat=True).order_by("id")) == [-5, -10]
+    assert list(
+        PointsEntry.objects.filter(kind=EntryKind.EXPIRE)
+        .values_list("amount", flat=True)
+        .order_by("id")
+    ) == [-5, -10]
 
 
 def test_a_spend_first_expires_what_is_due(make_resident, make_staff):
