@@ -125,7 +125,7 @@ def points_award(*, user: User, act: str, source: str, confirmed_by: User | None
     """Credit `user` for one `act`, identified by `source` (e.g. "deliberation.vote:12"):
     the same user, act and source pay once, whoever calls. Caps cut the award to what is
     left of the day's and month's allowance. An act that needs confirmation is credited
-    only with a staff member other than the user as `confirmed_by`."""
+    only with a staff member other than the user as `confirmed_by`. Only residents earn."""
     if act not in Act.values:
         raise ValidationFailed(_("Unknown act."), code="points_act")
     rule = rule_for(act)
@@ -138,6 +138,9 @@ def points_award(*, user: User, act: str, source: str, confirmed_by: User | None
             raise PermissionDenied(
                 _("Nobody confirms points for their own act."), code="points_self_confirmed"
             )
+    if resident_of(user) is None:
+        # Points reward residents taking part; staff doing their work earn none.
+        return Award(entry=None, points=0)
     key = f"earn:{act}:{source}:{user.pk}"
     now = clock.now()
     with transaction.atomic():

@@ -10,7 +10,13 @@ from jiaoliuba.accounts.choices import Role
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.points import selectors, services, transitions
 from jiaoliuba.points.choices import EntryKind, RedemptionStatus
-from jiaoliuba.points.models import PointsAccount, PointsEntry, Redemption, RedemptionEvent, StoreItem
+from jiaoliuba.points.models import (
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    RedemptionEvent,
+    StoreItem,
+)
 from jiaoliuba.testing.fixtures import DONGFENG, JIANKANG, JIANKANG_G1, JIEFANG
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +25,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def oil(staff, regions):
     return services.store_item_save(
-        actor=staff, region=regions[JIEFANG], name="食用油一桶", partner="好邻居超市", price=100, stock=2, per_person_limit=1
+        actor=staff,
+        region=regions[JIEFANG],
+        name="食用油一桶",
+        partner="好邻居超市",
+        price=100,
+        stock=2,
+        per_person_limit=1,
     )
 
 
@@ -39,21 +51,23 @@ def test_redeem_cancel_and_hand_over(make_resident, fund, oil, staff):
     second = services.redemption_place(user=zhang, item=oil)
     with pytest.raises(ValidationFailed):
         services.redemption_fulfil(actor=staff, redemption=second, code="WRONG123")
-    done = services.redemption_fulfil(actor=staff, redemption=second, code=second.pickup_code.lower())
+    done = services.redemption_fulfil(
+        actor=staff, redemption=second, code=second.pickup_code.lower()
+    )
     assert done.status == RedemptionStatus.FULFILLED
     assert not transitions.offered(zhang, done)["cancel"]
     kinds = list(RedemptionEvent.objects.filter(redemption=second).values_list("kind", flat=True))
     assert kinds == ["placed", "fulfilled"]
-    assert sorted(PointsEntry.objects.filter(account__user=zhang).values_list("kind", flat=True)) == sorted(
-        [EntryKind.ADJUST, EntryKind.SPEND, EntryKind.REFUND, EntryKind.SPEND]
-    )
+    assert sorted(
+        PointsEntry.objects.filter(account__user=zhang).values_list("kind", flat=True)
+    ) == sorted([EntryKind.ADJUST, EntryKind.SPEND, EntryKind.REFUND, EntryKind.SPEND])
 
 
 def test_refusals_change_nothing(make_resident, fund, oil, regions):
     poor, rich = make_resident(), make_resident()
     fund(poor, 99)
     fund(rich, 1000)
-    with pytest.raises(Conflict, match="Not enough points|积分不足"):
+    with pytest.raises(Conflict, match=r"Not enough points|积分不足"):
         services.redemption_place(user=poor, item=oil)
     assert StoreItem.objects.get(pk=oil.pk).stock == 2 and not Redemption.objects.exists()
     assert PointsAccount.objects.get(user=poor).balance == 99
@@ -74,7 +88,7 @@ def test_sold_out_and_withdrawn_items(make_resident, fund, oil, staff):
         fund(user, 100)
     services.redemption_place(user=a, item=oil)
     services.redemption_place(user=b, item=oil)
-    with pytest.raises(Conflict, match="sold out|兑完"):
+    with pytest.raises(Conflict, match=r"sold out|兑完"):
         services.redemption_place(user=c, item=oil)
     services.store_item_save(actor=staff, region=oil.region, item=oil, active=False, stock=5)
     with pytest.raises(Conflict):
@@ -113,5 +127,7 @@ def test_staff_keep_their_own_area(make_staff, make_resident, fund, oil, regions
     street = make_staff(Role.STREET_OFFICER, DONGFENG)  # the street covers the community
     assert selectors.access_redemption_by_code(user=street, code=placed.pickup_code) == placed
     # The street's own store is offered to every resident of its communities.
-    tea = services.store_item_save(actor=street, region=regions[DONGFENG], name="茶叶", price=10, stock=3)
+    tea = services.store_item_save(
+        actor=street, region=regions[DONGFENG], name="茶叶", price=10, stock=3
+    )
     assert set(selectors.store_items_for(user)) == {oil, tea}
