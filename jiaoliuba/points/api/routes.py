@@ -79,7 +79,7 @@ class CodeIn(Schema):
     code: str
 
 
-class ReasonIn(Schema):
+class CancelIn(Schema):
     reason: str = ""
 
 
@@ -128,7 +128,7 @@ def redemption_list(request: ApiRequest, offset: Offset = 0):
 
 
 @router.post("/points/redemptions/{redemption_id}/cancel", response=RedemptionOut)
-def redemption_cancel(request: ApiRequest, redemption_id: int, body: ReasonIn):
+def redemption_cancel(request: ApiRequest, redemption_id: int, body: CancelIn):
     redemption = selectors.access_redemption(user=request.auth, redemption_id=redemption_id)
     done = services.redemption_cancel(actor=request.auth, redemption=redemption, reason=body.reason)
     return redemption_dict(done, viewer=request.auth)
