@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jiaoliuba.accounts",
     "jiaoliuba.notifications",
     "jiaoliuba.triage",
+    "jiaoliuba.points",
     "jiaoliuba.appeals",
     "jiaoliuba.deliberation",
     "jiaoliuba.demo",
@@ -245,6 +246,7 @@ PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
+    "jiaoliuba.points.tasks.expire_sweep": 3600,
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
     "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "10")),

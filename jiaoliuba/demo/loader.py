@@ -22,6 +22,7 @@ from jiaoliuba.core import clock
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
+from jiaoliuba.points.demo import load_points_demo
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
@@ -99,6 +100,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[4/5] deliberation topics: created {created_topics}")
     demo_vote = load_vote_demo()
     say(f"[4/5] owner vote on 物业费调整: {'created' if demo_vote else 'already there'}")
+    points_made = load_points_demo(resident_phone=DEMO_RESIDENT_PHONE)
+    say(f"[4/5] points stores and 张阿姨's points: {'created' if points_made else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
 
     def month_done(done: int, months: int, filed: int) -> None:

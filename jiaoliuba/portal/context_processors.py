@@ -26,6 +26,7 @@ def navigation(request):
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("deliberation:agenda"), _("Deliberation")),
             (reverse("votes:console"), _("Votes")),
+            (reverse("points:desk"), _("Points store")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
@@ -36,6 +37,7 @@ def navigation(request):
             (reverse("appeals:new"), _("Raise an appeal")),
             (reverse("appeals:mine"), _("My appeals")),
             (reverse("deliberation:list"), _("Deliberation")),
+            (reverse("points:mine"), _("My points")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)

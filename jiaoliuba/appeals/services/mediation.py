@@ -23,6 +23,8 @@ from jiaoliuba.appeals.services._common import _event, _require_text
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.core.validators import normalize_mobile
+from jiaoliuba.points.choices import Act
+from jiaoliuba.points.services import points_award
 
 MEDIATION_CATEGORIES = transitions.MEDIATION_CATEGORIES
 
@@ -121,5 +123,12 @@ def mediation_conclude(
             actor=actor,
             data={"mediation": mediation.pk, "action": "concluded", "outcome": outcome},
         )
+        if outcome == MediationOutcome.AGREEMENT and mediation.mediator_id:
+            # 调解纠纷成功 +30 for a resident mediator (staff earn nothing: points_award).
+            points_award(
+                user=mediation.mediator,
+                act=Act.MEDIATION_AGREED,
+                source=f"appeals.mediation:{mediation.pk}",
+            )
     mediation.refresh_from_db()
     return mediation

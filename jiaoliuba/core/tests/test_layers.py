@@ -23,10 +23,12 @@ ALLOWED: dict[str, set[str]] = {
     "accounts": _BASE | {"regions"},
     "notifications": _BASE | {"regions", "accounts"},
     "triage": _BASE,
-    "appeals": _BASE | {"regions", "accounts", "notifications", "triage"},
-    "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals"},
+    # Points is told of acts by the apps where they happen, so it sits below all of them.
+    "points": _BASE | {"regions", "accounts", "notifications"},
+    "appeals": _BASE | {"regions", "accounts", "notifications", "triage", "points"},
+    "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals", "points"},
     "dashboards": _BASE
-    | {"regions", "accounts", "notifications", "triage", "appeals", "deliberation"},
+    | {"regions", "accounts", "notifications", "triage", "appeals", "deliberation", "points"},
 }
 # The shell and the tools around it: they may import anything, and nothing above imports
 # them (they are in no app's ALLOWED set).

@@ -15,6 +15,7 @@ from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.deliberation.models import Comment, Topic
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
+from jiaoliuba.points import selectors as points_selectors
 from jiaoliuba.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,15 @@ def test_load_demo_builds_the_city_once():
     assert demo.resident.grid.code == "411702001001001"
     assert User.objects.get(username="grid_worker").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
+    # 张阿姨's points (the seed's story): 150 earned, 100 spent on the oil she picked up.
+    assert points_selectors.balance_of(demo) == 50
+    assert [(r.item.name, r.status) for r in points_selectors.redemptions_of(demo)] == [
+        ("食用油一桶（5L）", "fulfilled")
+    ]
+    assert {i.name for i in points_selectors.store_items_for(demo)} >= {
+        "家政保洁一次（2 小时）",
+        "端午粽子礼盒",
+    }
 
 
 def test_demo_grid_worker_sees_only_their_grid():

@@ -1,0 +1,29 @@
+"""Writes of the points app. Other apps credit acts with `points_award`."""
+
+from jiaoliuba.points.services.ledger import (
+    Award,
+    points_adjust,
+    points_award,
+    points_expire_sweep,
+    points_rule_save,
+    rule_for,
+)
+from jiaoliuba.points.services.store import (
+    redemption_cancel,
+    redemption_fulfil,
+    redemption_place,
+    store_item_save,
+)
+
+__all__ = [
+    "Award",
+    "points_adjust",
+    "points_award",
+    "points_expire_sweep",
+    "points_rule_save",
+    "redemption_cancel",
+    "redemption_fulfil",
+    "redemption_place",
+    "rule_for",
+    "store_item_save",
+]
