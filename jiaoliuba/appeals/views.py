@@ -46,6 +46,7 @@ from jiaoliuba.appeals.uploads import attachment_response, form_limits
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.points.selectors import published_honours
 from jiaoliuba.regions.selectors import region_get
 
 
@@ -593,6 +594,8 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
             "community": region,
             "rows": rows,
             "several": region.level != "community",
+            # Confirmed quarterly honours whose residents agreed to be shown (积分 and honours).
+            "honours": list(published_honours(region=region)[:30]),
             "communities": selectors.public_regions(under=region)
             if region.level in ("street", "district")
             else [],

@@ -53,3 +53,29 @@ class RedemptionEventKind(models.TextChoices):
     PLACED = "placed", _("Placed")
     FULFILLED = "fulfilled", _("Picked up")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class HonourKind(models.TextChoices):
+    """The seed's quarterly honours, each earned by its own kind of taking part."""
+
+    GOOD_VOICE = "good_voice", _("Good voice of the community")
+    GOVERNANCE_STAR = "governance_star", _("Governance star")
+    BEST_VOLUNTEER = "best_volunteer", _("Best volunteer")
+
+
+HONOUR_ACTS: dict[str, tuple[str, ...]] = {
+    HonourKind.GOOD_VOICE: (Act.SUGGESTION_ONLINE, Act.SUGGESTION_ADOPTED, Act.APPEAL_USEFUL),
+    HonourKind.GOVERNANCE_STAR: (
+        Act.MEETING_ATTENDED,
+        Act.VOTE_CAST,
+        Act.MEDIATION_AGREED,
+        Act.BOOKING_ATTENDED,
+    ),
+    HonourKind.BEST_VOLUNTEER: (Act.VOLUNTEER_SHIFT,),
+}
+
+
+class HonourStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

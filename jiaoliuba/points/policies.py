@@ -5,11 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.selectors import user_scope_paths
 
+# Honours are confirmed by the community's secretary or someone above, never by a desk clerk.
+CONFIRM_ROLES = frozenset(
+    {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_ADMIN}
+)
 
-def covers(user: Any, path: str) -> bool:
-    return bool(path) and any(path.startswith(p) for p in user_scope_paths(user))
+
+def covers(user: Any, path: str, *, roles: frozenset[str] | None = None) -> bool:
+    paths = user_scope_paths(user) if roles is None else user_scope_paths(user, roles=roles)
+    return bool(path) and any(path.startswith(p) for p in paths)
+
+
+def may_nominate(user: Any, honour: Any) -> bool:
+    return covers(user, honour.community_path)
+
+
+def may_confirm(user: Any, honour: Any) -> bool:
+    return (
+        covers(user, honour.community_path, roles=CONFIRM_ROLES)
+        and honour.nominated_by_id != user.pk
+    )
 
 
 def may_manage_store(user: Any, item: Any) -> bool:

@@ -5,17 +5,26 @@ their area. Anything else is a 404."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import resident_of, scope_q
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
-from jiaoliuba.points import lots
-from jiaoliuba.points.models import PointsAccount, PointsEntry, Redemption, StoreItem
+from jiaoliuba.points import lots, quarters
+from jiaoliuba.points.choices import HONOUR_ACTS, Act, EntryKind, HonourKind, HonourStatus
+from jiaoliuba.points.models import (
+    Honour,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    StoreItem,
+)
+from jiaoliuba.regions.models import Region
 
 
 def account_of(user: Any) -> PointsAccount | None:
@@ -119,3 +128,103 @@ def redemptions_in_area(user: Any, *, open_only: bool = True) -> QuerySet[Redemp
 
 def _own(user: Any) -> Q:
     return Q(account__user_id=getattr(user, "pk", None) or 0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user: User
+    points: int
+    acts: int
+
+
+def honour_candidates(
+    *, community: Region, quarter: str, kind: str, limit: int = 10
+) -> list[Candidate]:
+    """Residents of `community` who earned most in the quarter by the honour's acts."""
+    start, end = quarters.parse(quarter)
+    rows = (
+        PointsEntry.objects.filter(
+            kind=EntryKind.EARN,
+            act__in=HONOUR_ACTS[HonourKind(kind)],
+            created_at__gte=start,
+            created_at__lt=end,
+            region_path__startswith=community.path,
+        )
+        .values("account__user_id")
+        .annotate(points=Sum("amount"), acts=Count("id"))
+        .order_by("-points", "account__user_id")[:limit]
+    )
+    users = User.objects.in_bulk([r["account__user_id"] for r in rows])
+    return [Candidate(users[r["account__user_id"]], r["points"], r["acts"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ActiveResident:
+    user: User
+    quarters: int
+    points: int
+    acts: dict[str, int]
+
+
+def active_residents(
+    *, community: Region, quarter: str, span: int = 4, least: int = 3
+) -> list[ActiveResident]:
+    """政治吸纳 (staff only): residents who took part in at least `least` of the last `span`
+    quarters up to `quarter`, with the acts that justify recommending them."""
+    names = [quarter]
+    for _n in range(span - 1):
+        names.append(quarters.previous(names[-1]))
+    start, _end = quarters.parse(names[-1])
+    _start, end = quarters.parse(quarter)
+    seen: dict[int, dict[str, Any]] = {}
+    for user_id, at, act, amount in PointsEntry.objects.filter(
+        kind=EntryKind.EARN,
+        created_at__gte=start,
+        created_at__lt=end,
+        region_path__startswith=community.path,
+    ).values_list("account__user_id", "created_at", "act", "amount"):
+        local = at.astimezone(clock.SHANGHAI)
+        person = seen.setdefault(user_id, {"quarters": set(), "points": 0, "acts": {}})
+        person["quarters"].add((local.year, (local.month - 1) // 3))
+        person["points"] += amount
+        label = str(Act(act).label) if act else ""
+        person["acts"][label] = person["acts"].get(label, 0) + 1
+    users = User.objects.in_bulk([u for u, p in seen.items() if len(p["quarters"]) >= least])
+    found = [
+        ActiveResident(users[u], len(p["quarters"]), p["points"], p["acts"])
+        for u, p in seen.items()
+        if u in users
+    ]
+    return sorted(found, key=lambda a: (-a.quarters, -a.points))
+
+
+def honours_in(user: Any, *, community: Region, quarter: str) -> QuerySet[Honour]:
+    """Staff: the honours of a community in their area for the quarter."""
+    return Honour.objects.filter(
+        scope_q(user, field="community_path"), community=community, quarter=quarter
+    ).select_related("user")
+
+
+def access_honour(*, user: Any, honour_id: int) -> Honour:
+    found = (
+        Honour.objects.filter(pk=honour_id)
+        .filter(scope_q(user, field="community_path") | Q(user_id=getattr(user, "pk", None) or 0))
+        .select_related("user", "community")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such honour."), code="honour_not_found")
+    return found
+
+
+def honours_of(user: Any) -> QuerySet[Honour]:
+    return Honour.objects.filter(user=user).exclude(status=HonourStatus.WITHDRAWN)
+
+
+def published_honours(*, region: Region) -> QuerySet[Honour]:
+    """Confirmed honours under `region` whose residents agreed to show them."""
+    return Honour.objects.filter(
+        community_path__startswith=region.path,
+        status=HonourStatus.CONFIRMED,
+        consent_public=True,
+    ).select_related("user", "community")

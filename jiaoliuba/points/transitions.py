@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.transitions import Table, transition
 from jiaoliuba.points import policies
-from jiaoliuba.points.choices import RedemptionStatus
+from jiaoliuba.points.choices import HonourStatus, RedemptionStatus
 
 TRANSITIONS: Table = Table(
     (
@@ -20,6 +20,23 @@ TRANSITIONS: Table = Table(
     ),
     state="status",
     wrong_state=_("This cannot be done while the redemption is “%(status)s”."),
+)
+
+# Honours: nominated → confirmed, or withdrawn before or after confirmation.
+HONOURS: Table = Table(
+    (
+        transition(
+            "confirm", (HonourStatus.NOMINATED,), HonourStatus.CONFIRMED, policies.may_confirm
+        ),
+        transition(
+            "withdraw",
+            (HonourStatus.NOMINATED, HonourStatus.CONFIRMED),
+            HonourStatus.WITHDRAWN,
+            policies.may_nominate,
+        ),
+    ),
+    state="status",
+    wrong_state=_("This cannot be done while the honour is “%(status)s”."),
 )
 
 require = TRANSITIONS.require

@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import resident_required, staff_required
-from jiaoliuba.accounts.selectors import user_scope_regions
+from jiaoliuba.accounts.models import User
+from jiaoliuba.accounts.selectors import user_by_id, user_scope_regions
 from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
-from jiaoliuba.points import selectors, services
+from jiaoliuba.points import quarters, selectors, services, transitions
+from jiaoliuba.points.choices import HonourKind
 from jiaoliuba.points.presenters import entry_dict, item_dict, redemption_dict
 from jiaoliuba.regions.selectors import region_get
 
@@ -37,6 +39,7 @@ def my_points(request: SignedInRequest) -> HttpResponse:
                 for r in selectors.redemptions_of(user).select_related("account")[:20]
             ],
             "request_key": uuid.uuid4().hex,
+            "honours": list(selectors.honours_of(user)),
         },
     )
 
@@ -133,3 +136,106 @@ def desk(request: SignedInRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _honour_forms(request: SignedInRequest) -> None:
+    user = request.user
+    action = request.POST.get("action", "")
+    if action == "nominate":
+        services.honour_nominate(
+            actor=user,
+            community=region_get(code=request.POST.get("community", "")),
+            quarter=request.POST.get("quarter", ""),
+            kind=request.POST.get("kind", ""),
+            user=_candidate_user(request.POST.get("user", "")),
+            citation=request.POST.get("citation", ""),
+        )
+        messages.success(request, _("Nominated."))
+        return
+    honour = selectors.access_honour(
+        user=user, honour_id=_int(request.POST.get("honour", ""), "id")
+    )
+    if action == "confirm":
+        services.honour_confirm(actor=user, honour=honour)
+        messages.success(request, _("Confirmed."))
+    elif action == "withdraw":
+        services.honour_withdraw(actor=user, honour=honour, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Withdrawn."))
+    else:
+        raise ValidationFailed(_("Unknown action."), code="unknown_action")
+
+
+def _candidate_user(value: str) -> User:
+    found = user_by_id(user_id=_int(value, "user"))
+    if found is None:
+        raise ValidationFailed(_("Only residents who took part this quarter can be nominated."))
+    return found
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def honours(request: SignedInRequest) -> HttpResponse:
+    """Quarterly honours of a community: candidates from the ledger, nominations, and the
+    staff-only list of residents active quarter after quarter (政治吸纳)."""
+    user = request.user
+    communities = [
+        c
+        for r in user_scope_regions(user)
+        for c in ([r] if r.level == "community" else list(r.children.filter(level="community")))
+    ]
+    if request.method == "POST":
+        try:
+            _honour_forms(request)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    code = request.GET.get("community") or (communities[0].code if communities else "")
+    community = next((c for c in communities if c.code == code), None)
+    quarter = request.GET.get("quarter") or quarters.current()
+    try:
+        quarters.parse(quarter)
+    except ApplicationError:
+        quarter = quarters.current()
+    context: dict = {"communities": communities, "community": community, "quarter": quarter}
+    if community is not None:
+        nominated = list(selectors.honours_in(user, community=community, quarter=quarter))
+        taken = {(h.kind, h.user_id) for h in nominated}
+        context |= {
+            "kinds": [
+                {
+                    "value": kind.value,
+                    "label": kind.label,
+                    "candidates": [
+                        c
+                        for c in selectors.honour_candidates(
+                            community=community, quarter=quarter, kind=kind
+                        )
+                        if (kind.value, c.user.pk) not in taken
+                    ],
+                    "honours": [
+                        {"honour": h, "actions": transitions.HONOURS.offered(user, h)}
+                        for h in nominated
+                        if h.kind == kind.value
+                    ],
+                }
+                for kind in HonourKind
+            ],
+            "active": selectors.active_residents(community=community, quarter=quarter),
+            "quarters": [
+                quarter,
+                quarters.previous(quarter),
+                quarters.previous(quarters.previous(quarter)),
+            ],
+        }
+    return render(request, "points/honours.html", context)
+
+
+@resident_required
+@require_POST
+def honour_consent(request: SignedInRequest, honour_id: int) -> HttpResponse:
+    honour = selectors.access_honour(user=request.user, honour_id=honour_id)
+    services.honour_consent(
+        user=request.user, honour=honour, consent=request.POST.get("consent") == "1"
+    )
+    messages.success(request, _("Saved."))
+    return redirect("points:mine")

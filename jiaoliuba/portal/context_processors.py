@@ -27,6 +27,7 @@ def navigation(request):
             (reverse("deliberation:agenda"), _("Deliberation")),
             (reverse("votes:console"), _("Votes")),
             (reverse("points:desk"), _("Points store")),
+            (reverse("points:honours"), _("Honours")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]

@@ -1,5 +1,11 @@
 """Writes of the points app. Other apps credit acts with `points_award`."""
 
+from jiaoliuba.points.services.honours import (
+    honour_confirm,
+    honour_consent,
+    honour_nominate,
+    honour_withdraw,
+)
 from jiaoliuba.points.services.ledger import (
     Award,
     points_adjust,
@@ -17,6 +23,10 @@ from jiaoliuba.points.services.store import (
 
 __all__ = [
     "Award",
+    "honour_confirm",
+    "honour_consent",
+    "honour_nominate",
+    "honour_withdraw",
     "points_adjust",
     "points_award",
     "points_expire_sweep",
