@@ -84,9 +84,7 @@ def statements_to_moderate(*, user: Any, question: ConsensusQuestion) -> QuerySe
 def next_statement(*, user: Any, question: ConsensusQuestion) -> Statement | None:
     """The statement to show next: one the user has not voted on, fewest votes first (as
     Pol.is does, so new statements get seen)."""
-    voted = StatementVote.objects.filter(question=question, voter_id=user.pk).values(
-        "statement_id"
-    )
+    voted = StatementVote.objects.filter(question=question, voter_id=user.pk).values("statement_id")
     return (
         visible_statements(question=question)
         .exclude(pk__in=voted)

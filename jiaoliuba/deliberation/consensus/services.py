@@ -165,7 +165,9 @@ def _move(question: ConsensusQuestion, action: str, actor: Any, kind: str) -> Co
     with transaction.atomic():
         now = clock.now()
         updated = ConsensusQuestion.objects.filter(pk=question.pk, status=question.status).update(
-            status=target, updated_at=now, closed_at=now if target == QuestionStatus.CLOSED else None
+            status=target,
+            updated_at=now,
+            closed_at=now if target == QuestionStatus.CLOSED else None,
         )
         if updated != 1:
             raise Conflict(
@@ -274,9 +276,9 @@ def statement_hide(*, statement: Statement, actor: Any, reason: str) -> Statemen
         raise PermissionDenied(_("Only staff of this topic's area can hide statements."))
     with transaction.atomic():
         now = clock.now()
-        updated = Statement.objects.filter(
-            pk=statement.pk, status=StatementStatus.VISIBLE
-        ).update(status=StatementStatus.HIDDEN, hidden_reason=reason, hidden_by=actor, hidden_at=now)
+        updated = Statement.objects.filter(pk=statement.pk, status=StatementStatus.VISIBLE).update(
+            status=StatementStatus.HIDDEN, hidden_reason=reason, hidden_by=actor, hidden_at=now
+        )
         if updated != 1:
             raise Conflict(_("This statement is already hidden."), code="statement_hidden")
         _bump(question, open_only=False)

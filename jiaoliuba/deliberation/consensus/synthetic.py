@@ -52,7 +52,7 @@ def planted(
         start += own
     wanted = stance[truth]
     keep = np.full(statements, fidelity)
-    keep[: start] = planted_fidelity
+    keep[:start] = planted_fidelity
     flip = rng.random((participants, statements)) > keep
     matrix = np.where(flip, -wanted, wanted).astype(np.float32)
     matrix[rng.random((participants, statements)) < pass_rate] = 0.0

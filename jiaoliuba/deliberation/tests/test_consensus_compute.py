@@ -95,7 +95,9 @@ def test_people_with_too_few_votes_are_not_placed():
 def test_small_groups_are_not_drawn_or_described():
     planted = synthetic.planted(200, 30, (0.5, 0.5), seed=3)
     settings = compute.Settings(min_group=150)
-    outcome = compute.compute(planted.participant_ids, planted.statement_ids, planted.matrix, settings)
+    outcome = compute.compute(
+        planted.participant_ids, planted.statement_ids, planted.matrix, settings
+    )
     for group in outcome.data["groups"]:
         assert not group["shown"]
         assert group["ellipse"] is None and group["cells"] == [] and group["representative"] == []
