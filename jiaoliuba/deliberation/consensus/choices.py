@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class QuestionStatus(models.TextChoices):
     OPEN = "open", _("Open for statements and votes")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed: no more votes")
 
 
 class StatementStatus(models.TextChoices):
