@@ -16,7 +16,7 @@ class Opinion(models.IntegerChoices):
     """The values of the vote matrix (compute.AGREE, PASS, DISAGREE)."""
 
     AGREE = 1, _("Agree")
-    PASS = 0, _("Pass / unsure")
+    PASS = 0, _("Pass")
     DISAGREE = -1, _("Disagree")
 
 

@@ -187,7 +187,8 @@ def _normalise(coords: np.ndarray) -> np.ndarray:
     low = np.percentile(coords, 1, axis=0)
     high = np.percentile(coords, 99, axis=0)
     span = np.where(high - low > 1e-9, high - low, 1.0)
-    return np.clip(0.05 + 0.9 * (coords - low) / span, 0.0, 1.0)
+    # A margin leaves room for the groups' ellipses, which reach past their members.
+    return np.clip(0.2 + 0.6 * (coords - low) / span, 0.02, 0.98)
 
 
 def _ellipse(points: np.ndarray) -> dict[str, float]:
