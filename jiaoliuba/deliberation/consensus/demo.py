@@ -36,13 +36,15 @@ STATEMENTS: list[tuple[str, bool, int, int, int]] = [
     ("年轻人也能办卡，不只面向老人", False, -1, -1, 1),
 ]
 CAMPS = (15, 12, 9)
+# Residents this demo registers (食堂议事居民1…36), beyond load_demo's --residents.
+NEIGHBOURS = sum(CAMPS)
 CODES = {1: "agree", -1: "disagree", 0: "pass"}
 
 
 def _neighbours() -> list[User]:
     grids = {r.code: r for r in Region.objects.filter(code__in=GRIDS)}
     people = []
-    for i in range(sum(CAMPS)):
+    for i in range(NEIGHBOURS):
         phone = str(PHONE_BASE + i)
         user = account_selectors.user_by_phone(phone=phone)
         if user is None:
