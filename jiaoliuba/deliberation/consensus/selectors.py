@@ -191,5 +191,15 @@ def map_view(*, user: Any, question: ConsensusQuestion) -> MapView:
     if placement is not None:
         view.me = (placement[0], placement[1])
     view.consensus = _ranked(data.get("consensus", []), bodies)
+    shown = {g.id: g.name for g in view.groups}
+    for row in view.consensus:
+        # Each drawn group's share of agreement, by name; small groups are not described.
+        row.detail = row.detail | {
+            "shares": [
+                (shown[g], round(100 * p))
+                for g, p in enumerate(row.detail["p_groups"])
+                if g in shown
+            ]
+        }
     view.divisive = _ranked(data.get("divisive", []), bodies)
     return view

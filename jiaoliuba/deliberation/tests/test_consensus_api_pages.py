@@ -144,6 +144,8 @@ def test_map_page_draws_groups_and_only_my_marker(question, make_resident, login
     for person in people[1:]:  # nobody else's name is on the map
         assert person.display_name not in html
     assert statements[5].body in html.split('id="consensus"')[1]
+    common = html.split('id="consensus"')[1].split("</section>")[0]
+    assert "A " in common and "B " in common and "C " not in common  # two groups, named once
     assert "style=" not in html.split("<svg")[1].split("</svg>")[0]
 
 
