@@ -250,6 +250,10 @@ PERIODIC_TASKS = {
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
     "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "10")),
+    # Consensus maps whose votes changed since their last result (docs/consensus.md).
+    "jiaoliuba.deliberation.consensus.tasks.refresh_maps": int(
+        os.environ.get("CONSENSUS_REFRESH_SECONDS", "30")
+    ),
     "jiaoliuba.triage.tasks.retrain": int(
         os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))
     ),
@@ -310,6 +314,10 @@ DELIBERATION_SUPPORT_THRESHOLD = int(os.environ.get("DELIBERATION_SUPPORT_THRESH
 DELIBERATION_COMMENTS_PER_HOUR = int(os.environ.get("DELIBERATION_COMMENTS_PER_HOUR", "20"))
 DELIBERATION_PROPOSALS_PER_DAY = int(os.environ.get("DELIBERATION_PROPOSALS_PER_DAY", "5"))
 DELIBERATION_FLAGS_PER_HOUR = int(os.environ.get("DELIBERATION_FLAGS_PER_HOUR", "20"))
+# 共识地图 (docs/consensus.md): who is placed on the map, and the privacy rule's sizes.
+CONSENSUS_MIN_VOTES = int(os.environ.get("CONSENSUS_MIN_VOTES", "3"))
+CONSENSUS_MIN_GROUP = int(os.environ.get("CONSENSUS_MIN_GROUP", "5"))
+CONSENSUS_MIN_CELL = int(os.environ.get("CONSENSUS_MIN_CELL", "3"))
 CSRF_FAILURE_VIEW = "jiaoliuba.core.views.csrf_failure"
 
 # --- Map ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
 from jiaoliuba.deliberation.api.routes import router as deliberation_router
 from jiaoliuba.deliberation.api.votes import router as votes_router
+from jiaoliuba.deliberation.consensus.api import router as consensus_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.points.api.routes import router as points_router
 from jiaoliuba.regions.api.routes import router as regions_router
@@ -139,6 +140,7 @@ api.add_router("/", dashboards_router)
 api.add_router("/deliberation/", deliberation_router)
 api.add_router("/", votes_router)
 api.add_router("/", points_router)
+api.add_router("/", consensus_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

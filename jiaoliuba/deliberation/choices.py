@@ -62,3 +62,4 @@ class ActKind(models.TextChoices):
     PROPOSE = "propose", _("Proposed a topic")
     SUPPORT = "support", _("Supported a topic")
     COMMENT = "comment", _("Commented")
+    CONSENSUS = "consensus", _("Took part in a consensus map")

@@ -19,6 +19,7 @@ from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
+from jiaoliuba.deliberation.consensus.demo import load_consensus_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
@@ -102,6 +103,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[4/5] owner vote on 物业费调整: {'created' if demo_vote else 'already there'}")
     points_made = load_points_demo(resident_phone=DEMO_RESIDENT_PHONE)
     say(f"[4/5] points stores and 张阿姨's points: {'created' if points_made else 'already there'}")
+    demo_map = load_consensus_demo()
+    say(f"[4/5] consensus map on 社区食堂: {'created' if demo_map else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
 
     def month_done(done: int, months: int, filed: int) -> None:

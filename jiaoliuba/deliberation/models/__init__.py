@@ -1,4 +1,12 @@
 from jiaoliuba.deliberation.models.comments import Comment
+from jiaoliuba.deliberation.models.consensus import (
+    ConsensusEvent,
+    ConsensusPlacement,
+    ConsensusQuestion,
+    ConsensusResult,
+    Statement,
+    StatementVote,
+)
 from jiaoliuba.deliberation.models.events import TopicEvent
 from jiaoliuba.deliberation.models.follows import TopicFollow
 from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
@@ -18,9 +26,15 @@ __all__ = [
     "Ballot",
     "Comment",
     "CommentFlag",
+    "ConsensusEvent",
+    "ConsensusPlacement",
+    "ConsensusQuestion",
+    "ConsensusResult",
     "ParticipationAct",
     "PropertyUnit",
     "SensitiveWord",
+    "Statement",
+    "StatementVote",
     "SupportThreshold",
     "Topic",
     "TopicEvent",

@@ -31,6 +31,8 @@ def propose(regions):
 
 
 # The vote tests' fixtures (test_vote_*.py).
+# The consensus-map tests' fixtures (test_consensus_*.py).
+from jiaoliuba.deliberation.tests.consensus_fixtures import question  # noqa: E402, F401
 from jiaoliuba.deliberation.tests.vote_fixtures import (  # noqa: E402, F401
     UNITS_HEADER,
     make_vote,

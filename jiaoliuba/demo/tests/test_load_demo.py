@@ -13,6 +13,7 @@ from jiaoliuba.dashboards import selectors as dashboard_selectors
 from jiaoliuba.dashboards import services as dashboard_services
 from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import parse_period
+from jiaoliuba.deliberation.consensus import demo as consensus_demo
 from jiaoliuba.deliberation.models import Comment, Topic
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
 from jiaoliuba.points import selectors as points_selectors
@@ -43,7 +44,8 @@ def test_load_demo_builds_the_city_once():
     city = Region.objects.get(code="411700000000")
     assert city.name == "驻马店市"
     assert dict(Region.objects.filter(parent=city).values_list("code", "name")) == COUNTIES
-    assert ResidentProfile.objects.count() == 60
+    # --residents 60, plus the neighbours who vote on the demo consensus map.
+    assert ResidentProfile.objects.count() == 60 + consensus_demo.NEIGHBOURS
     for role in Role.values:
         if role != Role.RESIDENT:
             assert RoleAssignment.objects.filter(role=role).exists(), role
@@ -69,7 +71,7 @@ def test_demo_grid_worker_sees_only_their_grid():
     assert visible.exists()
     assert set(visible.values_list("grid__code", flat=True)) == {"411702001001001"}
     city = User.objects.get(username="city_admin")
-    assert account_selectors.residents_visible_to(city).count() == 120
+    assert account_selectors.residents_visible_to(city).count() == 120 + consensus_demo.NEIGHBOURS
 
 
 def test_demo_history_gives_the_dashboards_a_year_to_show():
