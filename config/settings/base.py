@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jiaoliuba.triage",
     "jiaoliuba.appeals",
     "jiaoliuba.deliberation",
+    "jiaoliuba.bookings",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",
@@ -244,6 +245,7 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
+    "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
@@ -381,9 +383,8 @@ DASHBOARD_SOURCES = {
         "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
         "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
         "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
-        "bookings": None,
-        "volunteering": None,
+        "bookings": "jiaoliuba.bookings.participation.booking_participation",
     },
-    "service_precision": {"bookings": None},
+    "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "venue_visits": {"venues": None},
 }

@@ -48,7 +48,7 @@ SOURCE_LABELS = {
     "appeals": _("Appeals"),
     "deliberation": _("Deliberation (topics, support, comments)"),
     "votes": _("Votes"),
-    "bookings": _("Service bookings attended"),
+    "bookings": _("Service bookings, attendance and volunteering"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),
 }

@@ -25,8 +25,10 @@ ALLOWED: dict[str, set[str]] = {
     "triage": _BASE,
     "appeals": _BASE | {"regions", "accounts", "notifications", "triage"},
     "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals"},
+    # Beside appeals: bookings and the expert pool know only the layers below.
+    "bookings": _BASE | {"regions", "accounts", "notifications"},
     "dashboards": _BASE
-    | {"regions", "accounts", "notifications", "triage", "appeals", "deliberation"},
+    | {"regions", "accounts", "notifications", "triage", "appeals", "deliberation", "bookings"},
 }
 # The shell and the tools around it: they may import anything, and nothing above imports
 # them (they are in no app's ALLOWED set).
