@@ -101,7 +101,7 @@ class Restriction(models.Model):
     class Meta:
         verbose_name = _("booking restriction")
         verbose_name_plural = _("booking restrictions")
-        indexes = [models.Index(fields=["user", "ends_at"], name="bookings_restriction")]
+        indexes = [models.Index(fields=["user", "ends_at"], name="bookings_restriction_user")]
 
 
 class BookingAct(models.Model):
