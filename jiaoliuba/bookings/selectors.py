@@ -163,3 +163,10 @@ def expert_sessions(*, user: Viewer, expert: Expert) -> QuerySet[Session]:
 def resident_choices(*, user: Viewer, phone_or_name: str) -> Any:
     """Residents staff may book for at the desk (accounts' scoped search)."""
     return resident_list(user=user, query=phone_or_name)[:20]
+
+
+def expert_bookings(*, expert: Expert) -> QuerySet[Booking]:
+    """Bookings of the sessions a professional provides (their consultations)."""
+    return Booking.objects.filter(session__service__expert=expert).select_related(
+        "session__service__expert", "resident"
+    )

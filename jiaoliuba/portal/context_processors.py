@@ -26,6 +26,7 @@ def navigation(request):
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("deliberation:agenda"), _("Deliberation")),
             (reverse("votes:console"), _("Votes")),
+            (reverse("bookings:workbench"), _("Services")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
@@ -36,6 +37,8 @@ def navigation(request):
             (reverse("appeals:new"), _("Raise an appeal")),
             (reverse("appeals:mine"), _("My appeals")),
             (reverse("deliberation:list"), _("Deliberation")),
+            (reverse("bookings:catalogue"), _("Book a service")),
+            (reverse("bookings:mine"), _("My bookings")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)
