@@ -386,5 +386,6 @@ DASHBOARD_SOURCES = {
         "bookings": "jiaoliuba.bookings.participation.booking_participation",
     },
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
+    "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": None},
 }
