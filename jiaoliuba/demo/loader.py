@@ -18,6 +18,7 @@ from jiaoliuba.accounts.choices import HouseholdRelation, Role, VerificationStat
 from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.bookings.demo import load_bookings_demo
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
@@ -100,6 +101,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     demo_vote = load_vote_demo()
     say(f"[4/5] owner vote on 物业费调整: {'created' if demo_vote else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    booked = load_bookings_demo(resident_phone_hash=getattr(demo_resident, "phone_hash", None))
+    say(f"[4/5] services: legal consultation {'created' if booked else 'already there'}")
 
     def month_done(done: int, months: int, filed: int) -> None:
         say(f"[5/5] appeal history: month {done}/{months}, {filed} appeals filed")
