@@ -56,12 +56,18 @@ def world():
             username="bench-bookings-staff", password="bench-pass-123", display_name="bench"
         )
         account_services.role_assign(
-            actor=None, user=staff, role=Role.COMMUNITY_STAFF,
+            actor=None,
+            user=staff,
+            role=Role.COMMUNITY_STAFF,
             region=Region.objects.get(code=JIEFANG),
         )
     service = services.service_create(
-        actor=staff, region=Region.objects.get(code=JIEFANG), title="bench 活动",
-        kind="activity", provider_kind="staff", place="活动室",
+        actor=staff,
+        region=Region.objects.get(code=JIEFANG),
+        title="bench 活动",
+        kind="activity",
+        provider_kind="staff",
+        place="活动室",
     )
     stamp = int(time.time())
     people = bulk_residents(Region.objects.get(code=JIEFANG_G1), ARGS.racers + 40, f"bb{stamp}")
@@ -72,8 +78,11 @@ def session_for(staff, service, capacity: int) -> Session:
     day = clock.local_now().date() + dt.timedelta(days=2)
     start = dt.datetime.combine(day, dt.time(19), tzinfo=SHANGHAI)
     return services.session_create(
-        actor=staff, service=service, starts_at=start,
-        ends_at=start + dt.timedelta(minutes=90), capacity=capacity,
+        actor=staff,
+        service=service,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=90),
+        capacity=capacity,
     )
 
 
@@ -94,21 +103,28 @@ def last_seats_round(staff, service, people) -> dict:
         and fresh.seats_taken == reserved == fresh.capacity
         and not any(str(k).startswith("error") for k in outcomes)
     )
-    return {"outcomes": dict(outcomes), "seconds": seconds, "cpu": cpu, "ok": ok,
-            "per_s": len(calls) / seconds}
+    return {
+        "outcomes": dict(outcomes),
+        "seconds": seconds,
+        "cpu": cpu,
+        "ok": ok,
+        "per_s": len(calls) / seconds,
+    }
 
 
 def cancel_round(staff, service, people) -> dict:
     session = session_for(staff, service, 6)
     bookings = [services.booking_reserve(actor=p, session=session) for p in people[:20]]
-    calls = [(lambda b=b: services.booking_cancel(actor=b.resident, booking=b))
-             for b in bookings[:4] for _ in range(2)]
-    calls += [(lambda p=p: services.booking_reserve(actor=p, session=session))
-              for p in people[20:40]]
+    calls = [
+        (lambda b=b: services.booking_cancel(actor=b.resident, booking=b))
+        for b in bookings[:4]
+        for _ in range(2)
+    ]
+    calls += [
+        (lambda p=p: services.booking_reserve(actor=p, session=session)) for p in people[20:40]
+    ]
     outcomes, seconds = race(calls, workers=ARGS.workers)
-    promoted = BookingEvent.objects.filter(
-        booking__session=session, kind=BookingEventKind.PROMOTED
-    )
+    promoted = BookingEvent.objects.filter(booking__session=session, kind=BookingEventKind.PROMOTED)
     fresh = Session.objects.get(pk=session.pk)
     ok = (
         promoted.count() == promoted.values("booking").distinct().count() == 4

@@ -50,43 +50,78 @@ def load_bookings_demo(*, resident_phone_hash: str | None = None) -> Service | N
     held = today - dt.timedelta(days=6)
     with transaction.atomic():
         expert = Expert.objects.filter(user=lawyer_user).first() or services.expert_create(
-            actor=officer, name="吴律师", profession="律师", region=street,
-            skills="婚姻家庭, 劳动争议, 物业纠纷, 邻里纠纷", organisation="驻马店天中律师事务所",
-            bio="执业十二年，每周三晚在东风街道各社区交流吧坐班。", user=lawyer_user,
+            actor=officer,
+            name="吴律师",
+            profession="律师",
+            region=street,
+            skills="婚姻家庭, 劳动争议, 物业纠纷, 邻里纠纷",
+            organisation="驻马店天中律师事务所",
+            bio="执业十二年，每周三晚在东风街道各社区交流吧坐班。",
+            user=lawyer_user,
         )
         if not expert.certificates.exists():
             cert = services.certificate_add(
-                actor=lawyer_user, expert=expert, title="律师执业证", issuer="河南省司法厅",
+                actor=lawyer_user,
+                expert=expert,
+                title="律师执业证",
+                issuer="河南省司法厅",
                 number="14117201210000000",
             )
             services.certificate_check(actor=officer, certificate=cert, verified=True)
-            services.availability_add(actor=lawyer_user, expert=expert, weekday=2,
-                                      starts=dt.time(19), ends=dt.time(20, 30))
+            services.availability_add(
+                actor=lawyer_user,
+                expert=expert,
+                weekday=2,
+                starts=dt.time(19),
+                ends=dt.time(20, 30),
+            )
         with clock.pinned(_at(held - dt.timedelta(days=10), 9)):
             legal = services.service_create(
-                actor=staff, region=community, title=TITLE, kind=ServiceKind.LEGAL,
-                provider_kind=ProviderKind.PROFESSIONAL, expert=expert,
-                place="解放路社区交流吧 调解室", eligibility=Eligibility.EVERYONE,
+                actor=staff,
+                region=community,
+                title=TITLE,
+                kind=ServiceKind.LEGAL,
+                provider_kind=ProviderKind.PROFESSIONAL,
+                expert=expert,
+                place="解放路社区交流吧 调解室",
+                eligibility=Eligibility.EVERYONE,
                 description="婚姻家庭、劳动争议、物业和邻里纠纷，一对一免费咨询，每次约20分钟。",
             )
             past = services.session_create(
-                actor=staff, service=legal, starts_at=_at(held, 19),
-                ends_at=_at(held, 20, 30), capacity=2,
+                actor=staff,
+                service=legal,
+                starts_at=_at(held, 19),
+                ends_at=_at(held, 20, 30),
+                capacity=2,
             )
             talk = services.service_create(
-                actor=staff, region=community, title="居民说事时间", kind=ServiceKind.ACTIVITY,
-                provider_kind=ProviderKind.STAFF, provider_name="解放路社区两委",
-                place="解放路社区交流吧", max_seats=2,
+                actor=staff,
+                region=community,
+                title="居民说事时间",
+                kind=ServiceKind.ACTIVITY,
+                provider_kind=ProviderKind.STAFF,
+                provider_name="解放路社区两委",
+                place="解放路社区交流吧",
+                max_seats=2,
                 description="每周三晚，社区书记和居民面对面，有事说事。",
             )
         with clock.pinned(_at(today, 8)):
             services.session_create(
-                actor=staff, service=legal, starts_at=_at(today + dt.timedelta(days=7), 19),
-                ends_at=_at(today + dt.timedelta(days=7), 20, 30), capacity=3,
+                actor=staff,
+                service=legal,
+                starts_at=_at(today + dt.timedelta(days=7), 19),
+                ends_at=_at(today + dt.timedelta(days=7), 20, 30),
+                capacity=3,
             )
             services.series_create(
-                actor=staff, service=talk, weekday=2, starts=dt.time(19), ends=dt.time(20, 30),
-                first_day=today, last_day=today + dt.timedelta(weeks=8), capacity=30,
+                actor=staff,
+                service=talk,
+                weekday=2,
+                starts=dt.time(19),
+                ends=dt.time(20, 30),
+                first_day=today,
+                last_day=today + dt.timedelta(weeks=8),
+                capacity=30,
             )
         # Booked a few days before; the third waits, and moves up when the second cancels.
         with clock.pinned(_at(held - dt.timedelta(days=4), 9)):
@@ -104,9 +139,13 @@ def load_bookings_demo(*, resident_phone_hash: str | None = None) -> Service | N
             services.booking_check_in(actor=staff, booking=Booking.objects.get(pk=promoted.pk))
         with clock.pinned(_at(held, 20, 40)):
             services.session_close(actor=staff, session=past)
-            services.note_write(actor=lawyer_user, booking=mine,
-                                text="咨询物业费上调是否合法：告知须经业主共同决定，建议参加本周议事会。")
+            services.note_write(
+                actor=lawyer_user,
+                booking=mine,
+                text="咨询物业费上调是否合法：告知须经业主共同决定，建议参加本周议事会。",
+            )
         with clock.pinned(_at(held, 21, 10)):
-            services.booking_rate(actor=first, booking=mine, rating="satisfied",
-                                  feedback="吴律师讲得很清楚，耐心。")
+            services.booking_rate(
+                actor=first, booking=mine, rating="satisfied", feedback="吴律师讲得很清楚，耐心。"
+            )
     return legal

@@ -83,8 +83,13 @@ def expert_dict(expert: Expert) -> dict[str, Any]:
         "active": expert.active,
         "hours_total": float(expert.hours_total),
         "certificates": [
-            {"id": c.pk, "title": c.title, "issuer": c.issuer, "status": c.status,
-             "status_label": str(c.get_status_display())}
+            {
+                "id": c.pk,
+                "title": c.title,
+                "issuer": c.issuer,
+                "status": c.status,
+                "status_label": str(c.get_status_display()),
+            }
             for c in expert.certificates.all()
         ],
         "availability": [str(a) for a in expert.availability.all()],

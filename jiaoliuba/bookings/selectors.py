@@ -60,7 +60,10 @@ def access_service(*, user: Viewer, service_id: int) -> Service:
 
 
 def session_list(
-    *, user: Viewer, service: Service | None = None, upcoming: bool = True,
+    *,
+    user: Viewer,
+    service: Service | None = None,
+    upcoming: bool = True,
     day: dt.date | None = None,
 ) -> QuerySet[Session]:
     qs = Session.objects.filter(_visible(user)).select_related("service__expert")
@@ -74,9 +77,11 @@ def session_list(
 
 
 def access_session(*, user: Viewer, session_id: int) -> Session:
-    session = Session.objects.filter(_visible(user), pk=session_id).select_related(
-        "service__expert", "service__region"
-    ).first()
+    session = (
+        Session.objects.filter(_visible(user), pk=session_id)
+        .select_related("service__expert", "service__region")
+        .first()
+    )
     if session is None:
         raise NotFound(_("No such session."), code="session_not_found")
     return session
@@ -140,23 +145,27 @@ def expert_list(*, user: Viewer, skill: str = "") -> QuerySet[Expert]:
 
 def access_expert(*, user: Viewer, expert_id: int) -> Expert:
     expert = expert_list(user=user).filter(pk=expert_id).first()
-    if expert is None and getattr(user, "pk", None):
-        expert = Expert.objects.filter(pk=expert_id, user_id=user.pk).first()
+    own = getattr(user, "pk", None)
+    if expert is None and own is not None:
+        expert = Expert.objects.filter(pk=expert_id, user_id=own).first()
     if expert is None:
         raise NotFound(_("No such professional."), code="expert_not_found")
     return expert
 
 
 def expert_of(*, user: Viewer) -> Expert | None:
-    if not getattr(user, "pk", None):
+    own = getattr(user, "pk", None)
+    if own is None:
         return None
-    return Expert.objects.filter(user_id=user.pk).first()
+    return Expert.objects.filter(user_id=own).first()
 
 
 def expert_sessions(*, user: Viewer, expert: Expert) -> QuerySet[Session]:
     """Sessions a professional provides: theirs to see."""
-    return Session.objects.filter(service__expert=expert).select_related("service").order_by(
-        "-starts_at"
+    return (
+        Session.objects.filter(service__expert=expert)
+        .select_related("service")
+        .order_by("-starts_at")
     )
 
 

@@ -70,8 +70,13 @@ TRANSITIONS: Table = Table(
     (
         _t("cancel", LIVE, BookingStatus.CANCELLED, _owner_or_manager, _not_started),
         _t("promote", (BookingStatus.WAITLISTED,), BookingStatus.RESERVED, _system, _not_started),
-        _t("check_in", (BookingStatus.RESERVED,), BookingStatus.ATTENDED, _owner_or_manager,
-           _checking_in),
+        _t(
+            "check_in",
+            (BookingStatus.RESERVED,),
+            BookingStatus.ATTENDED,
+            _owner_or_manager,
+            _checking_in,
+        ),
         _t("no_show", (BookingStatus.RESERVED,), BookingStatus.NO_SHOW, _manager, _started),
         _t("rate", (BookingStatus.ATTENDED,), None, _owner, _unrated),
         _t("write_note", (BookingStatus.ATTENDED,), None, _the_professional),
@@ -92,8 +97,13 @@ def _session_started(session: Session) -> bool:
 SESSION_TRANSITIONS: Table = Table(
     (
         _t("cancel", (SessionStatus.SCHEDULED,), SessionStatus.CANCELLED, _session_manager),
-        _t("close", (SessionStatus.SCHEDULED,), SessionStatus.HELD, _session_manager,
-           _session_started),
+        _t(
+            "close",
+            (SessionStatus.SCHEDULED,),
+            SessionStatus.HELD,
+            _session_manager,
+            _session_started,
+        ),
         _t("desk_book", (SessionStatus.SCHEDULED,), None, _session_manager),
         _t("attendance", (SessionStatus.SCHEDULED, SessionStatus.HELD), None, _session_manager),
     ),

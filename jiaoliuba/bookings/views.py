@@ -58,12 +58,19 @@ def catalogue(request: SignedInRequest) -> HttpResponse:
     rows = []
     for service in selectors.service_list(user=request.user, kind=kind)[:100]:
         sessions = selectors.session_list(user=request.user, service=service)[:3]
-        rows.append((presenters.service_dict(service),
-                     [presenters.session_dict(s) for s in sessions]))
-    return render(request, "bookings/catalogue.html", {
-        "rows": rows, "kind": kind, "kinds": ServiceKind.choices,
-        "restriction": selectors.restriction_of(user=request.user),
-    })
+        rows.append(
+            (presenters.service_dict(service), [presenters.session_dict(s) for s in sessions])
+        )
+    return render(
+        request,
+        "bookings/catalogue.html",
+        {
+            "rows": rows,
+            "kind": kind,
+            "kinds": ServiceKind.choices,
+            "restriction": selectors.restriction_of(user=request.user),
+        },
+    )
 
 
 @resident_required
@@ -74,36 +81,53 @@ def session_page(request: SignedInRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             booking = services.booking_reserve(
-                actor=request.user, session=session, seats=_int(typed["seats"], 1),
+                actor=request.user,
+                session=session,
+                seats=_int(typed["seats"], 1),
                 attendee=typed["attendee"],
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Booked.") if booking.status == "reserved"
-                             else _("The session is full: you are on the waiting list."))
+            messages.success(
+                request,
+                _("Booked.")
+                if booking.status == "reserved"
+                else _("The session is full: you are on the waiting list."),
+            )
             return redirect("bookings:session", session_id=session.pk)
         session = selectors.access_session(user=request.user, session_id=session_id)
     mine = selectors.my_booking_for(user=request.user, session=session)
-    return render(request, "bookings/session.html", {
-        "service": presenters.service_dict(session.service),
-        "session": presenters.session_dict(session),
-        "mine": presenters.booking_dict(mine, user=request.user) if mine else None,
-        "typed": typed,
-        "seat_choices": range(1, session.service.max_seats + 1),
-        "needs_attendee": session.service.eligibility == Eligibility.CHILD_WITH_GUARDIAN,
-        "restriction": selectors.restriction_of(user=request.user),
-    })
+    return render(
+        request,
+        "bookings/session.html",
+        {
+            "service": presenters.service_dict(session.service),
+            "session": presenters.session_dict(session),
+            "mine": presenters.booking_dict(mine, user=request.user) if mine else None,
+            "typed": typed,
+            "seat_choices": range(1, session.service.max_seats + 1),
+            "needs_attendee": session.service.eligibility == Eligibility.CHILD_WITH_GUARDIAN,
+            "restriction": selectors.restriction_of(user=request.user),
+        },
+    )
 
 
 @signed_in
 def my_bookings(request: SignedInRequest) -> HttpResponse:
-    rows = [presenters.booking_dict(b, user=request.user)
-            for b in selectors.my_bookings(user=request.user)[:100]]
-    return render(request, "bookings/mine.html", {
-        "bookings": rows, "ratings": Satisfaction.choices,
-        "restriction": selectors.restriction_of(user=request.user),
-    })
+    rows = [
+        presenters.booking_dict(b, user=request.user)
+        for b in selectors.my_bookings(user=request.user)[:100]
+    ]
+    return render(
+        request,
+        "bookings/mine.html",
+        {
+            "bookings": rows,
+            "ratings": Satisfaction.choices,
+            "restriction": selectors.restriction_of(user=request.user),
+        },
+    )
 
 
 _ACTIONS = {
@@ -119,9 +143,12 @@ def booking_action(request: SignedInRequest, booking_id: int, action: str) -> Ht
     booking = selectors.access_booking(user=request.user, booking_id=booking_id)
     try:
         if action == "rate":
-            services.booking_rate(actor=request.user, booking=booking,
-                                  rating=request.POST.get("rating", ""),
-                                  feedback=request.POST.get("feedback", ""))
+            services.booking_rate(
+                actor=request.user,
+                booking=booking,
+                rating=request.POST.get("rating", ""),
+                feedback=request.POST.get("feedback", ""),
+            )
             messages.success(request, _("Thank you for your feedback."))
         elif action in _ACTIONS:
             _ACTIONS[action](actor=request.user, booking=booking)
@@ -139,7 +166,9 @@ def booking_action(request: SignedInRequest, booking_id: int, action: str) -> Ht
 @require_http_methods(["GET", "POST"])
 def check_in(request: SignedInRequest, code: str) -> HttpResponse:
     """The venue's QR poster opens this on the resident's phone; the button checks in."""
-    session = selectors.access_session(user=request.user, session_id=services.booking.session_for_code(code))
+    session = selectors.access_session(
+        user=request.user, session_id=services.booking.session_for_code(code)
+    )
     done = None
     if request.method == "POST":
         try:
@@ -148,10 +177,15 @@ def check_in(request: SignedInRequest, code: str) -> HttpResponse:
             if isinstance(exc, NotFound) and exc.code != "no_reservation":
                 raise
             messages.error(request, str(exc.message))
-    return render(request, "bookings/check_in.html", {
-        "session": presenters.session_dict(session), "service": presenters.service_dict(
-            session.service), "done": done,
-    })
+    return render(
+        request,
+        "bookings/check_in.html",
+        {
+            "session": presenters.session_dict(session),
+            "service": presenters.service_dict(session.service),
+            "done": done,
+        },
+    )
 
 
 # --- staff --------------------------------------------------------------------------
@@ -165,8 +199,11 @@ def _local(day: str, time: str) -> dt.datetime | None:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def workbench(request: SignedInRequest) -> HttpResponse:
-    regions = [r for r in user_scope_regions(request.user)
-               if r.level in (RegionLevel.COMMUNITY, RegionLevel.STREET)]
+    regions = [
+        r
+        for r in user_scope_regions(request.user)
+        if r.level in (RegionLevel.COMMUNITY, RegionLevel.STREET)
+    ]
     experts = list(selectors.expert_list(user=request.user).filter(active=True))
     typed = request.POST.dict() if request.method == "POST" else {}
     if request.method == "POST":
@@ -174,10 +211,15 @@ def workbench(request: SignedInRequest) -> HttpResponse:
             region = next((r for r in regions if r.code == typed.get("region")), None)
             expert = next((e for e in experts if str(e.pk) == typed.get("expert")), None)
             service = services.service_create(
-                actor=request.user, region=region, title=typed.get("title", ""),
-                kind=typed.get("kind", ""), provider_kind=typed.get("provider_kind", ""),
-                expert=expert, provider_name=typed.get("provider_name", ""),
-                place=typed.get("place", ""), online=typed.get("online") == "1",
+                actor=request.user,
+                region=region,
+                title=typed.get("title", ""),
+                kind=typed.get("kind", ""),
+                provider_kind=typed.get("provider_kind", ""),
+                expert=expert,
+                provider_name=typed.get("provider_name", ""),
+                place=typed.get("place", ""),
+                online=typed.get("online") == "1",
                 eligibility=typed.get("eligibility", Eligibility.EVERYONE),
                 description=typed.get("description", ""),
             )
@@ -187,12 +229,19 @@ def workbench(request: SignedInRequest) -> HttpResponse:
             messages.success(request, _("Service added to the catalogue."))
             return redirect("bookings:staff_service", service_id=service.pk)
     managed = selectors.service_list(user=request.user, managed=True)[:200]
-    return render(request, "bookings/workbench.html", {
-        "services": [(presenters.service_dict(s), s.active) for s in managed],
-        "regions": regions, "experts": experts, "typed": typed,
-        "kinds": ServiceKind.choices, "providers": ProviderKind.choices,
-        "eligibilities": Eligibility.choices,
-    })
+    return render(
+        request,
+        "bookings/workbench.html",
+        {
+            "services": [(presenters.service_dict(s), s.active) for s in managed],
+            "regions": regions,
+            "experts": experts,
+            "typed": typed,
+            "kinds": ServiceKind.choices,
+            "providers": ProviderKind.choices,
+            "eligibilities": Eligibility.choices,
+        },
+    )
 
 
 @staff_required
@@ -205,21 +254,28 @@ def staff_service(request: SignedInRequest, service_id: int) -> HttpResponse:
             capacity = _int(typed.get("capacity"), 0)
             if typed.get("weekly") == "1":
                 series = services.series_create(
-                    actor=request.user, service=service, weekday=_int(typed.get("weekday"), -1),
+                    actor=request.user,
+                    service=service,
+                    weekday=_int(typed.get("weekday"), -1),
                     starts=parse_time(typed.get("starts", "") or ""),
                     ends=parse_time(typed.get("ends", "") or ""),
                     first_day=parse_date(typed.get("day", "") or ""),
-                    last_day=parse_date(typed.get("last_day", "") or ""), capacity=capacity,
+                    last_day=parse_date(typed.get("last_day", "") or ""),
+                    capacity=capacity,
                 )
                 note = _("Weekly sessions added.")
                 if series.skipped:
-                    note += " " + _("Closed on holidays: %(days)s") % {"days": "、".join(series.skipped)}
+                    note += " " + _("Closed on holidays: %(days)s") % {
+                        "days": "、".join(series.skipped)
+                    }
                 messages.success(request, note)
             else:
                 services.session_create(
-                    actor=request.user, service=service,
+                    actor=request.user,
+                    service=service,
                     starts_at=_local(typed.get("day", ""), typed.get("starts", "")),
-                    ends_at=_local(typed.get("day", ""), typed.get("ends", "")), capacity=capacity,
+                    ends_at=_local(typed.get("day", ""), typed.get("ends", "")),
+                    capacity=capacity,
                 )
                 messages.success(request, _("Session added."))
         except ApplicationError as exc:
@@ -227,12 +283,17 @@ def staff_service(request: SignedInRequest, service_id: int) -> HttpResponse:
         else:
             return redirect("bookings:staff_service", service_id=service.pk)
     sessions = selectors.session_list(user=request.user, service=service, upcoming=False)
-    return render(request, "bookings/staff_service.html", {
-        "service": presenters.service_dict(service),
-        "sessions": [presenters.session_dict(s) for s in sessions.order_by("-starts_at")[:60]],
-        "typed": typed, "weekdays": Weekday.choices,
-        "manages": policies.manages(request.user, service.region_path),
-    })
+    return render(
+        request,
+        "bookings/staff_service.html",
+        {
+            "service": presenters.service_dict(service),
+            "sessions": [presenters.session_dict(s) for s in sessions.order_by("-starts_at")[:60]],
+            "typed": typed,
+            "weekdays": Weekday.choices,
+            "manages": policies.manages(request.user, service.region_path),
+        },
+    )
 
 
 @staff_required
@@ -245,10 +306,13 @@ def staff_session(request: SignedInRequest, session_id: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "desk_book":
-                resident = access_resident(user=request.user,
-                                           resident_id=_int(request.POST.get("resident_id")))
+                resident = access_resident(
+                    user=request.user, resident_id=_int(request.POST.get("resident_id"))
+                )
                 services.booking_reserve(
-                    actor=request.user, session=session, resident=resident.user,
+                    actor=request.user,
+                    session=session,
+                    resident=resident.user,
                     seats=_int(request.POST.get("seats"), 1),
                     attendee=request.POST.get("attendee", ""),
                     eligibility_confirmed=request.POST.get("confirmed") == "1",
@@ -258,8 +322,9 @@ def staff_session(request: SignedInRequest, session_id: int) -> HttpResponse:
                 services.session_close(actor=request.user, session=session)
                 messages.success(request, _("Attendance closed."))
             elif action == "cancel":
-                services.session_cancel(actor=request.user, session=session,
-                                        reason=request.POST.get("reason", ""))
+                services.session_cancel(
+                    actor=request.user, session=session, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, _("Session cancelled; everyone booked was told."))
             else:
                 raise ValidationFailed(_("Unknown action."))
@@ -270,15 +335,21 @@ def staff_session(request: SignedInRequest, session_id: int) -> HttpResponse:
         return redirect("bookings:staff_session", session_id=session.pk)
     found = selectors.resident_choices(user=request.user, phone_or_name=query) if query else []
     offered = transitions.SESSION_TRANSITIONS.offered(request.user, session)
-    return render(request, "bookings/staff_session.html", {
-        "session": presenters.session_dict(session),
-        "service": presenters.service_dict(session.service),
-        "rows": [presenters.booking_dict(b, user=request.user) for b in rows],
-        "query": query, "found": found, "can": offered,
-        "check_in_url": request.build_absolute_uri(
-            reverse("bookings:check_in", args=[services.check_in_code(session)])
-        ),
-    })
+    return render(
+        request,
+        "bookings/staff_session.html",
+        {
+            "session": presenters.session_dict(session),
+            "service": presenters.service_dict(session.service),
+            "rows": [presenters.booking_dict(b, user=request.user) for b in rows],
+            "query": query,
+            "found": found,
+            "can": offered,
+            "check_in_url": request.build_absolute_uri(
+                reverse("bookings:check_in", args=[services.check_in_code(session)])
+            ),
+        },
+    )
 
 
 @staff_required
@@ -301,13 +372,22 @@ def experts(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             cert_id = _int(request.POST.get("certificate"))
-            expert = next((e for e in selectors.expert_list(user=request.user)
-                           if any(c.pk == cert_id for c in e.certificates.all())), None)
+            expert = next(
+                (
+                    e
+                    for e in selectors.expert_list(user=request.user)
+                    if any(c.pk == cert_id for c in e.certificates.all())
+                ),
+                None,
+            )
             if expert is None:
                 raise NotFound(_("Not found."))
             certificate = next(c for c in expert.certificates.all() if c.pk == cert_id)
-            services.certificate_check(actor=request.user, certificate=certificate,
-                                       verified=request.POST.get("verdict") == "verify")
+            services.certificate_check(
+                actor=request.user,
+                certificate=certificate,
+                verified=request.POST.get("verdict") == "verify",
+            )
             messages.success(request, _("Certificate checked."))
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
@@ -315,7 +395,9 @@ def experts(request: SignedInRequest) -> HttpResponse:
             messages.error(request, str(exc.message))
         return redirect("bookings:experts")
     skill = request.GET.get("skill", "")
-    rows = [presenters.expert_dict(e) for e in selectors.expert_list(user=request.user, skill=skill)]
+    rows = [
+        presenters.expert_dict(e) for e in selectors.expert_list(user=request.user, skill=skill)
+    ]
     return render(request, "bookings/experts.html", {"experts": rows, "skill": skill})
 
 
@@ -333,15 +415,21 @@ def consultation(request: SignedInRequest, booking_id: int) -> HttpResponse:
             raise NotFound(_("Not found."))
     if request.method == "POST":
         try:
-            services.note_write(actor=request.user, booking=booking,
-                                text=request.POST.get("text", ""))
+            services.note_write(
+                actor=request.user, booking=booking, text=request.POST.get("text", "")
+            )
             messages.success(request, _("Note saved."))
             return redirect("bookings:consultation", booking_id=booking.pk)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
     notes = services.notes_reveal(actor=request.user, booking=booking, ip=client_ip(request))
-    return render(request, "bookings/consultation.html", {
-        "booking": presenters.booking_dict(booking, user=request.user), "notes": notes,
-        "may_write": transitions.permits("write_note", request.user, booking),
-        "typed": request.POST.get("text", ""),
-    })
+    return render(
+        request,
+        "bookings/consultation.html",
+        {
+            "booking": presenters.booking_dict(booking, user=request.user),
+            "notes": notes,
+            "may_write": transitions.permits("write_note", request.user, booking),
+            "typed": request.POST.get("text", ""),
+        },
+    )

@@ -32,7 +32,9 @@ router = Router(tags=["bookings"])
 def service_list(request: ApiRequest, kind: str = ""):
     """The catalogue the caller may book (residents: their community and street) or
     oversee (staff: their scope)."""
-    return [presenters.service_dict(s) for s in selectors.service_list(user=request.auth, kind=kind)]
+    return [
+        presenters.service_dict(s) for s in selectors.service_list(user=request.auth, kind=kind)
+    ]
 
 
 @router.get("/services/{service_id}/sessions", response=list[SessionOut])
@@ -75,8 +77,12 @@ def booking_create(request: ApiRequest, payload: BookingIn):
     if payload.resident_id is not None:
         resident = access_resident(user=request.auth, resident_id=payload.resident_id).user
     booking = services.booking_reserve(
-        actor=request.auth, session=session, resident=resident, seats=payload.seats,
-        attendee=payload.attendee, eligibility_confirmed=payload.eligibility_confirmed,
+        actor=request.auth,
+        session=session,
+        resident=resident,
+        seats=payload.seats,
+        attendee=payload.attendee,
+        eligibility_confirmed=payload.eligibility_confirmed,
     )
     fresh = selectors.access_booking(user=request.auth, booking_id=booking.pk)
     return 201, presenters.booking_dict(fresh, user=request.auth)
@@ -116,8 +122,9 @@ def booking_no_show(request: ApiRequest, booking_id: int):
 
 @router.post("/bookings/{booking_id}/rating", response=BookingOut)
 def booking_rate(request: ApiRequest, booking_id: int, payload: RatingIn):
-    return _act(request, booking_id, services.booking_rate, rating=payload.rating,
-                feedback=payload.feedback)
+    return _act(
+        request, booking_id, services.booking_rate, rating=payload.rating, feedback=payload.feedback
+    )
 
 
 @router.get("/sessions/{session_id}/attendance", response=list[BookingOut])
@@ -131,7 +138,9 @@ def attendance(request: ApiRequest, session_id: int):
 @router.get("/experts", response=list[ExpertOut])
 def expert_list(request: ApiRequest, skill: str = ""):
     """The expert pool (专家库) as the caller's scope sees it."""
-    return [presenters.expert_dict(e) for e in selectors.expert_list(user=request.auth, skill=skill)]
+    return [
+        presenters.expert_dict(e) for e in selectors.expert_list(user=request.auth, skill=skill)
+    ]
 
 
 @router.post("/bookings/{booking_id}/notes", response={201: NoteOut})
@@ -139,8 +148,12 @@ def note_create(request: ApiRequest, booking_id: int, payload: NoteIn):
     """The professional who gave the consultation writes its note."""
     booking = _booking_for_notes(request, booking_id)
     note = services.note_write(actor=request.auth, booking=booking, text=payload.text)
-    return 201, {"id": note.pk, "text": note.text, "author": str(note.author),
-                 "created_at": note.created_at}
+    return 201, {
+        "id": note.pk,
+        "text": note.text,
+        "author": str(note.author),
+        "created_at": note.created_at,
+    }
 
 
 @router.get("/bookings/{booking_id}/notes", response=list[NoteOut])
@@ -148,8 +161,10 @@ def note_list(request: ApiRequest, booking_id: int):
     """The professional or authorised staff; each reading is logged."""
     booking = _booking_for_notes(request, booking_id)
     notes = services.notes_reveal(actor=request.auth, booking=booking, ip=client_ip(request))
-    return [{"id": n.pk, "text": n.text, "author": str(n.author), "created_at": n.created_at}
-            for n in notes]
+    return [
+        {"id": n.pk, "text": n.text, "author": str(n.author), "created_at": n.created_at}
+        for n in notes
+    ]
 
 
 def _booking_for_notes(request: ApiRequest, booking_id: int):

@@ -83,6 +83,9 @@ class BookingEvent(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["booking", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.booking_id}"
+
 
 class Restriction(models.Model):
     """Booking paused for a while after repeated no-shows; the resident sees why."""
@@ -103,6 +106,9 @@ class Restriction(models.Model):
         verbose_name_plural = _("booking restrictions")
         indexes = [models.Index(fields=["user", "ends_at"], name="bookings_restriction_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.ends_at:%Y-%m-%d}"
+
 
 class BookingAct(models.Model):
     """A participation act (参与率) of a registered resident: booking (dated by the
@@ -119,8 +125,9 @@ class BookingAct(models.Model):
         verbose_name = _("service participation act")
         verbose_name_plural = _("service participation acts")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "session"], name="bookings_act_once"
-            )
+            models.UniqueConstraint(fields=["user", "kind", "session"], name="bookings_act_once")
         ]
         indexes = [models.Index(fields=["day", "resident_path", "user"], name="bookings_acts")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} {self.day}"

@@ -55,13 +55,13 @@ class Service(models.Model):
         default=1,
         help_text=_("A resident may bring family members up to this number of seats."),
     )
-    opens_days_before = models.PositiveSmallIntegerField(_("booking opens (days before)"), default=14)
+    opens_days_before = models.PositiveSmallIntegerField(
+        _("booking opens (days before)"), default=14
+    )
     closes_minutes_before = models.PositiveIntegerField(
         _("booking closes (minutes before)"), default=60
     )
-    cancel_hours_before = models.PositiveIntegerField(
-        _("cancel until (hours before)"), default=2
-    )
+    cancel_hours_before = models.PositiveIntegerField(_("cancel until (hours before)"), default=2)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -120,14 +120,15 @@ class ServiceHours(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.expert_id} {self.day} {self.hours}"
+
 
 class ConsultationNote(models.Model):
     """What a professional wrote about a consultation. Encrypted at rest; only the
     professional and authorised staff read it, and every reading is logged."""
 
-    booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.CASCADE, related_name="notes"
-    )
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.CASCADE, related_name="notes")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -139,3 +140,6 @@ class ConsultationNote(models.Model):
         verbose_name = _("consultation note")
         verbose_name_plural = _("consultation notes")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.created_at:%Y-%m-%d}"

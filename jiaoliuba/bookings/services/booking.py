@@ -143,7 +143,9 @@ def booking_reserve(
                 _("Only staff running this session can book for a resident."), code="not_desk"
             )
         if resident_of(person) is None:
-            raise ValidationFailed(_("That person is not a registered resident."), code="not_resident")
+            raise ValidationFailed(
+                _("That person is not a registered resident."), code="not_resident"
+            )
     elif not policies.offered_to(actor, session.region_path):
         raise NotFound(_("No such session."), code="session_not_found")
     max_seats = session.service.max_seats
@@ -265,20 +267,23 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
             raise Conflict(_("The session has already started."), code="session_started")
         now = clock.now()
         is_owner = fresh.resident_id == actor.pk
-        if is_owner and not policies.manages(actor, session.region_path):
-            if fresh.status == BookingStatus.RESERVED and now > session.cancel_until:
-                raise ValidationFailed(
-                    _(
-                        "Cancellation closed at %(when)s. Please call the community if you "
-                        "cannot come."
-                    )
-                    % {"when": session.cancel_until.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
-                    code="cancel_deadline_passed",
-                )
+        # Past the deadline a resident calls the community; staff may still cancel.
+        late = fresh.status == BookingStatus.RESERVED and now > session.cancel_until
+        if late and is_owner and not policies.manages(actor, session.region_path):
+            raise ValidationFailed(
+                _("Cancellation closed at %(when)s. Please call the community if you cannot come.")
+                % {"when": session.cancel_until.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
+                code="cancel_deadline_passed",
+            )
         old = fresh.status
         _move(fresh, old, BookingStatus.CANCELLED, remind_at=None)
-        _event(fresh, BookingEventKind.CANCELLED, actor=actor, from_status=old,
-               to_status=BookingStatus.CANCELLED)
+        _event(
+            fresh,
+            BookingEventKind.CANCELLED,
+            actor=actor,
+            from_status=old,
+            to_status=BookingStatus.CANCELLED,
+        )
         if old == BookingStatus.RESERVED:
             Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - fresh.seats)
             _act_remove(fresh.resident_id, ActKind.BOOKED, session)
@@ -318,8 +323,12 @@ def _promote(session_id: int, now: dt.datetime) -> int:
             BookingStatus.RESERVED,
             remind_at=remind_time(session, now),
         )
-        _event(booking, BookingEventKind.PROMOTED, from_status=BookingStatus.WAITLISTED,
-               to_status=BookingStatus.RESERVED)
+        _event(
+            booking,
+            BookingEventKind.PROMOTED,
+            from_status=BookingStatus.WAITLISTED,
+            to_status=BookingStatus.RESERVED,
+        )
         _act(booking.resident, ActKind.BOOKED, session)
         _notify(
             [booking.resident],
@@ -362,11 +371,23 @@ def booking_check_in(*, actor: Any, booking: Booking, method: str = CheckInMetho
                 code="check_in_closed",
             )
         now = clock.now()
-        _move(fresh, BookingStatus.RESERVED, BookingStatus.ATTENDED, checked_in_at=now,
-              check_in_method=method, remind_at=None)
+        _move(
+            fresh,
+            BookingStatus.RESERVED,
+            BookingStatus.ATTENDED,
+            checked_in_at=now,
+            check_in_method=method,
+            remind_at=None,
+        )
         Session.objects.filter(pk=session.pk).update(attended=F("attended") + fresh.seats)
-        _event(fresh, BookingEventKind.CHECKED_IN, actor=actor, from_status=BookingStatus.RESERVED,
-               to_status=BookingStatus.ATTENDED, data={"method": method})
+        _event(
+            fresh,
+            BookingEventKind.CHECKED_IN,
+            actor=actor,
+            from_status=BookingStatus.RESERVED,
+            to_status=BookingStatus.ATTENDED,
+            data={"method": method},
+        )
         _act(fresh.resident, ActKind.ATTENDED, session)
     return fresh
 
@@ -393,8 +414,13 @@ def booking_check_in_by_code(*, actor: Any, code: str) -> Booking:
 
 def _mark_no_show(actor: Any, booking: Booking, session: Session, now: dt.datetime) -> None:
     _move(booking, BookingStatus.RESERVED, BookingStatus.NO_SHOW, remind_at=None)
-    _event(booking, BookingEventKind.NO_SHOW, actor=actor, from_status=BookingStatus.RESERVED,
-           to_status=BookingStatus.NO_SHOW)
+    _event(
+        booking,
+        BookingEventKind.NO_SHOW,
+        actor=actor,
+        from_status=BookingStatus.RESERVED,
+        to_status=BookingStatus.NO_SHOW,
+    )
     # A reservation not used does not count as taking part.
     _act_remove(booking.resident_id, ActKind.BOOKED, session)
     since = now - dt.timedelta(days=conf.NO_SHOW_WINDOW_DAYS())
@@ -406,8 +432,7 @@ def _mark_no_show(actor: Any, booking: Booking, session: Session, now: dt.dateti
     if missed >= conf.NO_SHOW_LIMIT() and active_restriction(booking.resident, now) is None:
         until = now + dt.timedelta(days=conf.RESTRICTION_DAYS())
         reason = _(
-            "you did not come to %(n)s booked sessions in the last %(days)s days without "
-            "cancelling"
+            "you did not come to %(n)s booked sessions in the last %(days)s days without cancelling"
         ) % {"n": missed, "days": conf.NO_SHOW_WINDOW_DAYS()}
         Restriction.objects.create(
             user_id=booking.resident_id, reason=str(reason), starts_at=now, ends_at=until
@@ -458,8 +483,9 @@ def restriction_lift(*, actor: Any, restriction: Restriction) -> None:
     """Staff lift a restriction early (a resident explained at the desk)."""
     home = policies.home_path(restriction.user)
     if not home or not policies.manages(actor, home[: 4 * 15]):
-        raise PermissionDenied(_("Only staff of the resident's community can do this."),
-                               code="not_allowed")
+        raise PermissionDenied(
+            _("Only staff of the resident's community can do this."), code="not_allowed"
+        )
     Restriction.objects.filter(pk=restriction.pk, lifted_at__isnull=True).update(
         lifted_by=actor, lifted_at=clock.now()
     )

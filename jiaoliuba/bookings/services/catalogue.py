@@ -89,9 +89,9 @@ def service_create(
             raise ValidationFailed(
                 _("Choose a professional from the expert pool."), code="expert_required"
             )
-        if not (region.path.startswith(expert.region_path) or expert.region_path.startswith(
-            region.path
-        )):
+        if not (
+            region.path.startswith(expert.region_path) or expert.region_path.startswith(region.path)
+        ):
             raise ValidationFailed(
                 _("This professional does not serve this area."), code="expert_elsewhere"
             )
@@ -102,7 +102,9 @@ def service_create(
             _("Say where the service takes place, or mark it online."), code="place_required"
         )
     if not 1 <= max_seats <= 10:
-        raise ValidationFailed(_("Seats per person must be between 1 and 10."), code="seats_invalid")
+        raise ValidationFailed(
+            _("Seats per person must be between 1 and 10."), code="seats_invalid"
+        )
     return Service.objects.create(
         region=region,
         region_path=region.path,
@@ -126,7 +128,10 @@ def service_create(
 
 
 def _session_row(
-    service: Service, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
+    service: Service,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
     series: Series | None = None,
 ) -> Session:
     return Session(
@@ -157,8 +162,12 @@ def _check_times(starts_at: dt.datetime | None, ends_at: dt.datetime | None, cap
 
 
 def session_create(
-    *, actor: Any, service: Service, starts_at: dt.datetime | None,
-    ends_at: dt.datetime | None, capacity: int,
+    *,
+    actor: Any,
+    service: Service,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    capacity: int,
 ) -> Session:
     """A one-off session (邻里节, a health check day)."""
     _require_manager(actor, service.region_path)
@@ -172,8 +181,15 @@ def session_create(
 
 
 def series_create(
-    *, actor: Any, service: Service, weekday: int, starts: dt.time | None, ends: dt.time | None,
-    first_day: dt.date | None, last_day: dt.date | None, capacity: int,
+    *,
+    actor: Any,
+    service: Service,
+    weekday: int,
+    starts: dt.time | None,
+    ends: dt.time | None,
+    first_day: dt.date | None,
+    last_day: dt.date | None,
+    capacity: int,
 ) -> Series:
     """Sessions every week on `weekday` (每周三 19:00–20:30) from `first_day` to
     `last_day`, leaving out the closure days of the holiday calendar."""
@@ -198,8 +214,14 @@ def series_create(
     rows, skipped = [], []
     with transaction.atomic():
         series = Series.objects.create(
-            service=service, weekday=weekday, starts=starts, ends=ends, first_day=first_day,
-            last_day=last_day, capacity=capacity, created_at=now,
+            service=service,
+            weekday=weekday,
+            starts=starts,
+            ends=ends,
+            first_day=first_day,
+            last_day=last_day,
+            capacity=capacity,
+            created_at=now,
         )
         for day in days:
             begin = dt.datetime.combine(day, starts, tzinfo=SHANGHAI)
@@ -240,8 +262,14 @@ def session_cancel(*, actor: Any, session: Session, reason: str = "") -> Session
             booking.session = locked
             old = booking.status
             _move(booking, old, BookingStatus.CANCELLED, remind_at=None)
-            _event(booking, BookingEventKind.SESSION_CANCELLED, actor=actor, from_status=old,
-                   to_status=BookingStatus.CANCELLED, data={"reason": reason})
+            _event(
+                booking,
+                BookingEventKind.SESSION_CANCELLED,
+                actor=actor,
+                from_status=old,
+                to_status=BookingStatus.CANCELLED,
+                data={"reason": reason},
+            )
             _act_remove(booking.resident_id, ActKind.BOOKED, locked)
             _notify(
                 [booking.resident],
@@ -262,13 +290,16 @@ def session_close(*, actor: Any, session: Session) -> Session:
         locked = _locked_session(session.pk)
         _require_session("close", actor, locked)
         if not transitions.SESSION_TRANSITIONS.guard_allows("close", locked):
-            raise ValidationFailed(_("The session has not started yet."), code="session_not_started")
+            raise ValidationFailed(
+                _("The session has not started yet."), code="session_not_started"
+            )
         updated = Session.objects.filter(pk=locked.pk, status=SessionStatus.SCHEDULED).update(
             status=SessionStatus.HELD
         )
         if updated != 1:
-            raise ValidationFailed(_("The session changed meanwhile. Please reload."),
-                                   code="stale_session")
+            raise ValidationFailed(
+                _("The session changed meanwhile. Please reload."), code="stale_session"
+            )
         locked.status = SessionStatus.HELD
         for booking in Booking.objects.filter(
             session=locked, status=BookingStatus.RESERVED
@@ -281,11 +312,16 @@ def session_close(*, actor: Any, session: Session) -> Session:
         service = locked.service
         hours = Decimal(round((locked.ends_at - locked.starts_at).total_seconds() / 3600, 1))
         if service.expert is not None:
-            _, created = ServiceHours.objects.get_or_create(
+            _row, created = ServiceHours.objects.get_or_create(
                 expert=service.expert,
                 session=locked,
-                defaults={"day": locked.day, "hours": hours, "logged_by": actor, "created_at": now,
-                          "note": service.title[:200]},
+                defaults={
+                    "day": locked.day,
+                    "hours": hours,
+                    "logged_by": actor,
+                    "created_at": now,
+                    "note": service.title[:200],
+                },
             )
             if created:
                 Expert.objects.filter(pk=service.expert.pk).update(

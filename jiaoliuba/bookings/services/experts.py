@@ -40,11 +40,20 @@ def _require_manager(actor: Any, path: str) -> None:
 
 
 def expert_create(
-    *, actor: Any, name: str, profession: str, region: Region | None, skills: str = "",
-    organisation: str = "", bio: str = "", user: Any = None,
+    *,
+    actor: Any,
+    name: str,
+    profession: str,
+    region: Region | None,
+    skills: str = "",
+    organisation: str = "",
+    bio: str = "",
+    user: Any = None,
 ) -> Expert:
     if region is None or region.level not in (
-        RegionLevel.COMMUNITY, RegionLevel.STREET, RegionLevel.DISTRICT
+        RegionLevel.COMMUNITY,
+        RegionLevel.STREET,
+        RegionLevel.DISTRICT,
     ):
         raise ValidationFailed(
             _("A professional serves a community, a street or a district."), code="region_required"
@@ -56,9 +65,15 @@ def expert_create(
             _("Please give the professional's name and profession."), code="name_required"
         )
     return Expert.objects.create(
-        user=user, name=name[:64], profession=profession[:64], skills=(skills or "").strip()[:200],
-        organisation=(organisation or "").strip()[:100], bio=(bio or "").strip(), region=region,
-        region_path=region.path, created_at=clock.now(),
+        user=user,
+        name=name[:64],
+        profession=profession[:64],
+        skills=(skills or "").strip()[:200],
+        organisation=(organisation or "").strip()[:100],
+        bio=(bio or "").strip(),
+        region=region,
+        region_path=region.path,
+        created_at=clock.now(),
     )
 
 
@@ -72,8 +87,11 @@ def certificate_add(
     if not title:
         raise ValidationFailed(_("Please name the certificate."), code="title_required")
     return Certificate.objects.create(
-        expert=expert, title=title[:100], issuer=(issuer or "").strip()[:100],
-        number=(number or "").strip()[:64], created_at=clock.now(),
+        expert=expert,
+        title=title[:100],
+        issuer=(issuer or "").strip()[:100],
+        number=(number or "").strip()[:64],
+        created_at=clock.now(),
     )
 
 
@@ -116,13 +134,15 @@ def hours_log(
     except (InvalidOperation, ValueError):
         amount = Decimal(0)
     if day is None or not Decimal("0.1") <= amount <= Decimal(24):
-        raise ValidationFailed(
-            _("Give a day and between 0.1 and 24 hours."), code="hours_invalid"
-        )
+        raise ValidationFailed(_("Give a day and between 0.1 and 24 hours."), code="hours_invalid")
     with transaction.atomic():
         row = ServiceHours.objects.create(
-            expert=expert, day=day, hours=amount, note=(note or "").strip()[:200],
-            logged_by=actor, created_at=clock.now(),
+            expert=expert,
+            day=day,
+            hours=amount,
+            note=(note or "").strip()[:200],
+            logged_by=actor,
+            created_at=clock.now(),
         )
         Expert.objects.filter(pk=expert.pk).update(hours_total=F("hours_total") + amount)
     return row
@@ -164,7 +184,10 @@ def notes_reveal(*, actor: Any, booking: Booking, ip: str | None = None) -> list
         )
     notes = list(ConsultationNote.objects.filter(booking=booking))
     sensitive_access_record(
-        actor=actor, subject=booking, field="consultation_notes",
-        reason="own consultation" if own else "authorised staff", ip=ip,
+        actor=actor,
+        subject=booking,
+        field="consultation_notes",
+        reason="own consultation" if own else "authorised staff",
+        ip=ip,
     )
     return notes

@@ -4,6 +4,7 @@ real services on their own threads and database connections."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -41,10 +42,9 @@ def race(calls: list[Callable[[], Any]], workers: int = 24) -> tuple[Counter, fl
 
     def run(call: Callable[[], Any]) -> None:
         try:
-            try:
+            # Calls after the first wave just go.
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=5)
-            except threading.BrokenBarrierError:
-                pass  # later calls than the first wave just go
             result = call()
             outcome = getattr(result, "status", "ok")
         except ApplicationError as exc:

@@ -17,6 +17,7 @@ from jiaoliuba.bookings.choices import (
     ServiceKind,
 )
 from jiaoliuba.bookings.models import Booking, BookingAct, BookingEvent, Restriction, Session
+from jiaoliuba.bookings.tasks import sweep
 from jiaoliuba.bookings.tests.conftest import local
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import (
@@ -36,9 +37,7 @@ def _status(booking) -> str:
     return Booking.objects.get(pk=booking.pk).status
 
 
-def test_full_session_waitlists_and_a_cancellation_promotes_the_head_once(
-    residents, make_session
-):
+def test_full_session_waitlists_and_a_cancellation_promotes_the_head_once(residents, make_session):
     session = make_session(capacity=2)
     a, b, c, d = residents[:4]
     first = services.booking_reserve(actor=a, session=session)
@@ -78,14 +77,15 @@ def test_window_deadline_and_scope(residents, make_session, make_resident):
     assert early.value.code == "booking_not_open"
     soon = make_session(capacity=5, days=1)
     booking = services.booking_reserve(actor=residents[0], session=soon)
-    with clock.pinned(soon.cancel_until + dt.timedelta(minutes=1)):
-        with pytest.raises(ValidationFailed) as late:
-            services.booking_cancel(actor=residents[0], booking=booking)
+    with (
+        clock.pinned(soon.cancel_until + dt.timedelta(minutes=1)),
+        pytest.raises(ValidationFailed) as late,
+    ):
+        services.booking_cancel(actor=residents[0], booking=booking)
     assert late.value.code == "cancel_deadline_passed"
     assert _status(booking) == BookingStatus.RESERVED
-    with clock.pinned(soon.closes_at):
-        with pytest.raises(ValidationFailed) as closed:
-            services.booking_reserve(actor=residents[1], session=soon)
+    with clock.pinned(soon.closes_at), pytest.raises(ValidationFailed) as closed:
+        services.booking_reserve(actor=residents[1], session=soon)
     assert closed.value.code == "booking_closed"
     # A resident of another community cannot see, let alone book, it.
     outsider = make_resident(XIYUAN_COMMUNITY + "001")
@@ -104,8 +104,6 @@ def test_reminder_the_day_before_goes_out_once_by_the_worker_task(residents, mak
     with clock.pinned(booking.remind_at - dt.timedelta(minutes=1)):
         assert services.bookings_sweep() == 0
     with clock.pinned(booking.remind_at + dt.timedelta(minutes=1)):
-        from jiaoliuba.bookings.tasks import sweep
-
         sweep.enqueue()
         assert run_queued("sweep") == 1
         assert services.bookings_sweep() == 0  # stamped once
@@ -196,8 +194,12 @@ def test_eligibility_and_desk_confirmation(regions, staff, residents, make_sessi
     ).at_desk
     with pytest.raises(ValidationFailed):
         services.service_create(
-            actor=staff, region=regions[JIEFANG], title="x", kind="legal",
-            provider_kind="professional", place="x",
+            actor=staff,
+            region=regions[JIEFANG],
+            title="x",
+            kind="legal",
+            provider_kind="professional",
+            place="x",
         )
 
 
@@ -205,8 +207,14 @@ def test_series_skips_holidays_from_the_calendar(staff, service):
     # 2026: 国庆 Oct 1–8 (Thu–Thu, weekend included) and 中秋 inside; Wednesdays only.
     with clock.pinned(local(dt.date(2026, 9, 1), 9)):
         series = services.series_create(
-            actor=staff, service=service, weekday=2, starts=dt.time(19), ends=dt.time(20, 30),
-            first_day=dt.date(2026, 9, 23), last_day=dt.date(2026, 10, 14), capacity=8,
+            actor=staff,
+            service=service,
+            weekday=2,
+            starts=dt.time(19),
+            ends=dt.time(20, 30),
+            first_day=dt.date(2026, 9, 23),
+            last_day=dt.date(2026, 10, 14),
+            capacity=8,
         )
     days = list(Session.objects.filter(series=series).values_list("day", flat=True))
     assert dt.date(2026, 9, 30) in days

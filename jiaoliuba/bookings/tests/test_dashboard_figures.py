@@ -39,8 +39,11 @@ DAY = dt.timedelta(days=1)
 def _session(staff, service, day, capacity):
     with clock.pinned(local(dt.date(2026, 11, 1), 9)):
         return services.session_create(
-            actor=staff, service=service, starts_at=local(day, 19),
-            ends_at=local(day, 20, 30), capacity=capacity,
+            actor=staff,
+            service=service,
+            starts_at=local(day, 19),
+            ends_at=local(day, 20, 30),
+            capacity=capacity,
         )
 
 
@@ -51,8 +54,14 @@ def november(regions, staff, service, make_resident):
     ResidentProfile.objects.filter(user__in=r).update(created_at=local(dt.date(2026, 10, 1), 9))
     with clock.pinned(local(dt.date(2026, 11, 1), 9)):
         fair = services.service_create(
-            actor=staff, region=regions[JIEFANG], title="邻里节", kind=ServiceKind.ACTIVITY,
-            provider_kind=ProviderKind.VOLUNTEER, provider_user=r[5], place="广场", max_seats=2,
+            actor=staff,
+            region=regions[JIEFANG],
+            title="邻里节",
+            kind=ServiceKind.ACTIVITY,
+            provider_kind=ProviderKind.VOLUNTEER,
+            provider_user=r[5],
+            place="广场",
+            max_seats=2,
         )
     s1 = _session(staff, service, dt.date(2026, 11, 18), 3)
     s2 = _session(staff, fair, dt.date(2026, 11, 25), 10)

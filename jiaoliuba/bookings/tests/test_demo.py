@@ -30,10 +30,16 @@ def test_demo_consultation_story(make_staff, make_resident):
     assert expert.certificates.get().status == CertificateStatus.VERIFIED
     mine = Booking.objects.get(resident=demo, session__service=service)
     kinds = list(BookingEvent.objects.filter(booking=mine).values_list("kind", flat=True))
-    assert kinds == [BookingEventKind.RESERVED, BookingEventKind.REMINDED,
-                     BookingEventKind.CHECKED_IN, BookingEventKind.RATED]
+    assert kinds == [
+        BookingEventKind.RESERVED,
+        BookingEventKind.REMINDED,
+        BookingEventKind.CHECKED_IN,
+        BookingEventKind.RATED,
+    ]
     assert (mine.status, mine.check_in_method, mine.rating) == (
-        BookingStatus.ATTENDED, "qr", "satisfied"
+        BookingStatus.ATTENDED,
+        "qr",
+        "satisfied",
     )
     assert Notification.objects.filter(recipient=demo, kind="booking.reminder").exists()
     promoted = BookingEvent.objects.get(kind=BookingEventKind.PROMOTED).booking

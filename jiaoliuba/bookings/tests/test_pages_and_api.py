@@ -19,9 +19,7 @@ from jiaoliuba.testing.fixtures import JIEFANG, XIYUAN_COMMUNITY
 pytestmark = pytest.mark.django_db
 
 
-def test_resident_pages_book_cancel_and_see_their_bookings(
-    residents, make_session, login_client
-):
+def test_resident_pages_book_cancel_and_see_their_bookings(residents, make_session, login_client):
     session = make_session(capacity=1)
     client = login_client(residents[0])
     page = client.get("/services/")
@@ -55,8 +53,10 @@ def test_staff_desk_booking_attendance_and_qr(residents, staff, make_session, lo
     page = client.get(f"/services/staff/sessions/{session.pk}/?q={residents[0].display_name}")
     assert page.status_code == 200
     profile = residents[0].resident
-    client.post(f"/services/staff/sessions/{session.pk}/",
-                {"action": "desk_book", "resident_id": profile.pk})
+    client.post(
+        f"/services/staff/sessions/{session.pk}/",
+        {"action": "desk_book", "resident_id": profile.pk},
+    )
     booking = Booking.objects.get(resident=residents[0])
     assert booking.at_desk and booking.booked_by == staff
     qr = client.get(f"/services/staff/sessions/{session.pk}/qr.svg")
@@ -77,12 +77,14 @@ def test_api_books_with_the_one_error_shape_and_stays_in_scope(
 ):
     session = make_session(capacity=1)
     api = api_client(residents[0])
-    made = api.post("/api/v1/bookings/bookings", {"session_id": session.pk},
-                    content_type="application/json")
+    made = api.post(
+        "/api/v1/bookings/bookings", {"session_id": session.pk}, content_type="application/json"
+    )
     assert made.status_code == 201 and made.json()["status"] == "reserved"
     assert "cancel" in made.json()["actions"]
-    again = api.post("/api/v1/bookings/bookings", {"session_id": session.pk},
-                     content_type="application/json")
+    again = api.post(
+        "/api/v1/bookings/bookings", {"session_id": session.pk}, content_type="application/json"
+    )
     assert again.status_code == 409 and again.json()["code"] == "already_booked"
     assert again.json()["message_zh"] and again.json()["message_en"]
     outsider = api_client(make_resident(XIYUAN_COMMUNITY + "001"))
@@ -97,15 +99,24 @@ def test_api_books_with_the_one_error_shape_and_stays_in_scope(
 
 
 def test_expert_pool_certificates_hours_and_private_notes(
-    regions, residents, staff, expert, lawyer_user, make_session, make_staff, api_client,
+    regions,
+    residents,
+    staff,
+    expert,
+    lawyer_user,
+    make_session,
+    make_staff,
+    api_client,
     login_client,
 ):
-    cert = services.certificate_add(actor=lawyer_user, expert=expert, title="律师执业证",
-                                    issuer="河南省司法厅")
+    cert = services.certificate_add(
+        actor=lawyer_user, expert=expert, title="律师执业证", issuer="河南省司法厅"
+    )
     with pytest.raises(Exception):  # noqa: B017 — the professional cannot verify themself
         services.certificate_check(actor=lawyer_user, certificate=cert, verified=True)
-    login_client(staff).post("/services/staff/experts/",
-                             {"certificate": cert.pk, "verdict": "verify"})
+    login_client(staff).post(
+        "/services/staff/experts/", {"certificate": cert.pk, "verdict": "verify"}
+    )
     # Community staff may not verify a street expert's certificate (outside their scope).
     assert Certificate.objects.get(pk=cert.pk).status == "pending"
     officer = make_staff(Role.STREET_OFFICER, "411702001000")
@@ -122,17 +133,24 @@ def test_expert_pool_certificates_hours_and_private_notes(
     assert float(expert.hours_total) == 1.5  # 19:00–20:30, logged once at close
 
     lawyer = api_client(lawyer_user)
-    wrote = lawyer.post(f"/api/v1/bookings/bookings/{booking.pk}/notes",
-                        {"text": "咨询劳动合同解除，建议先协商。"}, content_type="application/json")
+    wrote = lawyer.post(
+        f"/api/v1/bookings/bookings/{booking.pk}/notes",
+        {"text": "咨询劳动合同解除，建议先协商。"},
+        content_type="application/json",
+    )
     assert wrote.status_code == 201
     # Community staff (not authorised) and the resident do not read them; the secretary does.
     assert api_client(staff).get(f"/api/v1/bookings/bookings/{booking.pk}/notes").status_code == 403
-    assert api_client(residents[0]).get(
-        f"/api/v1/bookings/bookings/{booking.pk}/notes").status_code == 403
+    assert (
+        api_client(residents[0]).get(f"/api/v1/bookings/bookings/{booking.pk}/notes").status_code
+        == 403
+    )
     secretary = make_staff(Role.COMMUNITY_SECRETARY, JIEFANG)
     read = api_client(secretary).get(f"/api/v1/bookings/bookings/{booking.pk}/notes")
     assert read.status_code == 200 and "劳动合同" in read.json()[0]["text"]
-    logged = SensitiveAccessLog.objects.filter(field="consultation_notes", subject_id=str(booking.pk))
+    logged = SensitiveAccessLog.objects.filter(
+        field="consultation_notes", subject_id=str(booking.pk)
+    )
     assert list(logged.values_list("actor_id", flat=True)) == [secretary.pk]
     page = login_client(lawyer_user).get(f"/services/consultations/{booking.pk}/")
     assert page.status_code == 200 and "劳动合同" in page.content.decode()
