@@ -43,6 +43,7 @@ def session_dict(session: Session) -> dict[str, Any]:
         "day": session.day,
         "capacity": session.capacity,
         "seats_left": session.seats_left,
+        "seats_taken": session.seats_taken,
         "waiting": session.waiting,
         "attended": session.attended,
         "status": session.status,

@@ -35,6 +35,7 @@ class SessionOut(Schema):
     day: dt.date
     capacity: int
     seats_left: int
+    seats_taken: int
     waiting: int
     attended: int
     status: str = Field(description="scheduled, held, cancelled")
