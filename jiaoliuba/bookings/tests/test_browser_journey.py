@@ -41,7 +41,14 @@ def _no_horizontal_scroll(page: Page) -> None:
 
 
 def test_resident_books_waits_is_promoted_checks_in_and_rates(
-    page: Page, new_page, live_url, residents, staff, make_session, expert, screenshot,
+    page: Page,
+    new_page,
+    live_url,
+    residents,
+    staff,
+    make_session,
+    expert,
+    screenshot,
     monkeypatch,
 ):
     session = make_session(capacity=1, days=1)
@@ -93,7 +100,9 @@ def test_resident_books_waits_is_promoted_checks_in_and_rates(
     expect(neighbour.locator("#bookings")).to_contain_text("您的评价： 满意")
     booking = Booking.objects.get(resident=second)
     assert (booking.status, booking.check_in_method, booking.rating) == (
-        "attended", "qr", "satisfied"
+        "attended",
+        "qr",
+        "satisfied",
     )
 
 
