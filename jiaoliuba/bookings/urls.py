@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/mine/", views.my_bookings, name="mine"),
     path("services/bookings/<int:booking_id>/<str:action>/", views.booking_action, name="action"),
     path("services/check-in/<str:code>/", views.check_in, name="check_in"),
+    path("services/consultations/", views.my_consultations, name="consultations"),
     path("services/consultations/<int:booking_id>/", views.consultation, name="consultation"),
     path("services/staff/", views.workbench, name="workbench"),
     path("services/staff/experts/", views.experts, name="experts"),

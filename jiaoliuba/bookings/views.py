@@ -433,3 +433,23 @@ def consultation(request: SignedInRequest, booking_id: int) -> HttpResponse:
             "typed": request.POST.get("text", ""),
         },
     )
+
+
+@signed_in
+def my_consultations(request: SignedInRequest) -> HttpResponse:
+    """A professional's own sessions and who came, with the way to their notes."""
+    expert = selectors.expert_of(user=request.user)
+    if expert is None:
+        raise NotFound(_("Not found."))
+    rows = selectors.expert_bookings(expert=expert).exclude(status="cancelled")
+    return render(
+        request,
+        "bookings/consultations.html",
+        {
+            "expert": presenters.expert_dict(expert),
+            "bookings": [
+                presenters.booking_dict(b, user=request.user)
+                for b in rows.order_by("-session__starts_at", "pk")[:200]
+            ],
+        },
+    )

@@ -32,6 +32,8 @@ def navigation(request):
         ]
     if not staff and (Role.PROFESSIONAL in roles or Role.VOLUNTEER in roles):
         items.append((reverse("appeals:mine"), _("Appeals I handle")))
+    if Role.PROFESSIONAL in roles:
+        items.append((reverse("bookings:consultations"), _("My consultations")))
     if Role.RESIDENT in roles:
         items += [
             (reverse("appeals:new"), _("Raise an appeal")),

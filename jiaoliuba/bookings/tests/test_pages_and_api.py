@@ -152,6 +152,9 @@ def test_expert_pool_certificates_hours_and_private_notes(
         field="consultation_notes", subject_id=str(booking.pk)
     )
     assert list(logged.values_list("actor_id", flat=True)) == [secretary.pk]
+    listing = login_client(lawyer_user).get("/services/consultations/").content.decode()
+    assert f"/services/consultations/{booking.pk}/" in listing
+    assert login_client(staff).get("/services/consultations/").status_code == 404
     page = login_client(lawyer_user).get(f"/services/consultations/{booking.pk}/")
     assert page.status_code == 200 and "劳动合同" in page.content.decode()
     assert logged.count() == 2
