@@ -4,7 +4,7 @@ same dicts as the pages (presenters). Errors are the ErrorOut of every route."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router
+from ninja import Router, Status
 
 from jiaoliuba.accounts.selectors import access_resident
 from jiaoliuba.accounts.types import ApiRequest
@@ -64,7 +64,7 @@ def my_restriction(request: ApiRequest):
     """Why and until when the caller may not book (204: they may)."""
     found = selectors.restriction_of(user=request.auth)
     if found is None:
-        return 204, None
+        return Status(204, None)
     return {"reason": found.reason, "ends_at": found.ends_at}
 
 
@@ -85,7 +85,7 @@ def booking_create(request: ApiRequest, payload: BookingIn):
         eligibility_confirmed=payload.eligibility_confirmed,
     )
     fresh = selectors.access_booking(user=request.auth, booking_id=booking.pk)
-    return 201, presenters.booking_dict(fresh, user=request.auth)
+    return Status(201, presenters.booking_dict(fresh, user=request.auth))
 
 
 def _act(request: ApiRequest, booking_id: int, fn, **kwargs) -> dict:
@@ -148,12 +148,15 @@ def note_create(request: ApiRequest, booking_id: int, payload: NoteIn):
     """The professional who gave the consultation writes its note."""
     booking = _booking_for_notes(request, booking_id)
     note = services.note_write(actor=request.auth, booking=booking, text=payload.text)
-    return 201, {
-        "id": note.pk,
-        "text": note.text,
-        "author": str(note.author),
-        "created_at": note.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "text": note.text,
+            "author": str(note.author),
+            "created_at": note.created_at,
+        },
+    )
 
 
 @router.get("/bookings/{booking_id}/notes", response=list[NoteOut])
