@@ -79,7 +79,6 @@ class SessionAdmin(ReadOnlyAdmin):
         "starts_at",
         "capacity",
         "seats_taken",
-        "waiting",
         "attended",
         "status",
     )

@@ -44,7 +44,8 @@ def session_dict(session: Session) -> dict[str, Any]:
         "capacity": session.capacity,
         "seats_left": session.seats_left,
         "seats_taken": session.seats_taken,
-        "waiting": session.waiting,
+        # Annotated by the selectors (sessions fetched otherwise do not show it).
+        "waiting": getattr(session, "waiting", 0),
         "attended": session.attended,
         "status": session.status,
         "status_label": str(session.get_status_display()),

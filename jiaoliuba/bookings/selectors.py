@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES
@@ -59,6 +59,12 @@ def access_service(*, user: Viewer, service_id: int) -> Service:
     return service
 
 
+def _with_waiting(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.annotate(
+        waiting=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITLISTED))
+    )
+
+
 def session_list(
     *,
     user: Viewer,
@@ -66,7 +72,7 @@ def session_list(
     upcoming: bool = True,
     day: dt.date | None = None,
 ) -> QuerySet[Session]:
-    qs = Session.objects.filter(_visible(user)).select_related("service__expert")
+    qs = _with_waiting(Session.objects.filter(_visible(user)).select_related("service__expert"))
     if service is not None:
         qs = qs.filter(service=service)
     if day is not None:
@@ -78,7 +84,7 @@ def session_list(
 
 def access_session(*, user: Viewer, session_id: int) -> Session:
     session = (
-        Session.objects.filter(_visible(user), pk=session_id)
+        _with_waiting(Session.objects.filter(_visible(user), pk=session_id))
         .select_related("service__expert", "service__region")
         .first()
     )

@@ -120,7 +120,6 @@ class Session(models.Model):
     # Seats held by reserved and attended bookings: changed only by compare-and-set
     # updates in the services, so it never passes capacity.
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
-    waiting = models.PositiveIntegerField(default=0, editable=False)
     opens_at = models.DateTimeField(_("booking opens"))
     closes_at = models.DateTimeField(_("booking closes"))
     cancel_until = models.DateTimeField(_("cancel until"))

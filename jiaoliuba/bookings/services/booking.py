@@ -136,7 +136,7 @@ def booking_reserve(
     eligibility the record cannot show (age)."""
     desk = resident is not None and resident.pk != getattr(actor, "pk", None)
     person = resident if desk else actor
-    session = Session.objects.select_related("service").get(pk=session.pk)
+    session = Session.objects.select_related("service__expert").get(pk=session.pk)
     if desk:
         if not transitions.SESSION_TRANSITIONS.permits("desk_book", actor, session):
             raise PermissionDenied(
@@ -167,9 +167,11 @@ def booking_reserve(
             code="booking_restricted",
         )
     _check_window(session, now)
+    # No lock first: the UPDATE below is the only statement that waits for the session
+    # row. When the session is full it matches nothing and takes no lock, so the rush
+    # onto the waiting list runs side by side instead of in single file (PostgreSQL).
+    locked = session
     with transaction.atomic():
-        locked = _locked_session(session.pk)
-        _check_window(locked, now)
         taken = Session.objects.filter(
             pk=locked.pk,
             status=SessionStatus.SCHEDULED,
@@ -195,8 +197,6 @@ def booking_reserve(
             raise Conflict(
                 _("You already have a booking for this session."), code="already_booked"
             ) from None
-        if not taken:
-            Session.objects.filter(pk=locked.pk).update(waiting=F("waiting") + 1)
         _event(
             booking,
             BookingEventKind.RESERVED if taken else BookingEventKind.WAITLISTED,
@@ -214,14 +214,22 @@ def booking_reserve(
                 booking,
                 channels=("sms",) if desk else (),
             )
-        else:
-            _notify(
-                [person],
-                "waitlisted",
-                _("On the waiting list: %(title)s"),
-                _("%(when)s. We will tell you as soon as a seat frees up."),
-                booking,
-            )
+            return booking
+        _notify(
+            [person],
+            "waitlisted",
+            _("On the waiting list: %(title)s"),
+            _("%(when)s. We will tell you as soon as a seat frees up."),
+            booking,
+        )
+        fresh = Session.objects.get(pk=locked.pk)
+        _check_window(fresh, now)  # called off meanwhile: 409, nothing kept
+        if fresh.capacity - fresh.seats_taken >= seats:
+            # A seat freed between our UPDATE and now, while we were not on the list
+            # yet: under the lock, the list (us included) gets it as usual.
+            _locked_session(locked.pk)
+            _promote(locked.pk, now)
+            booking.refresh_from_db()
     return booking
 
 
@@ -288,8 +296,6 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
             Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - fresh.seats)
             _act_remove(fresh.resident_id, ActKind.BOOKED, session)
             _promote(session.pk, now)
-        else:
-            Session.objects.filter(pk=session.pk).update(waiting=F("waiting") - 1)
         if not is_owner:
             _notify(
                 [fresh.resident],
@@ -313,7 +319,7 @@ def _promote(session_id: int, now: dt.datetime) -> int:
     for booking in waiting.select_related("resident").order_by("created_at", "id"):
         taken = Session.objects.filter(
             pk=session_id, seats_taken__lte=F("capacity") - booking.seats
-        ).update(seats_taken=F("seats_taken") + booking.seats, waiting=F("waiting") - 1)
+        ).update(seats_taken=F("seats_taken") + booking.seats)
         if not taken:
             break  # the head does not fit: nobody jumps the queue
         booking.session = session

@@ -252,7 +252,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str = "") -> Session
         locked = _locked_session(session.pk)
         _require_session("cancel", actor, locked)
         Session.objects.filter(pk=locked.pk, status=SessionStatus.SCHEDULED).update(
-            status=SessionStatus.CANCELLED, seats_taken=0, waiting=0
+            status=SessionStatus.CANCELLED, seats_taken=0
         )
         locked.status = SessionStatus.CANCELLED
         live = Booking.objects.filter(
