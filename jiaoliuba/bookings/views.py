@@ -167,7 +167,7 @@ def booking_action(request: SignedInRequest, booking_id: int, action: str) -> Ht
 def check_in(request: SignedInRequest, code: str) -> HttpResponse:
     """The venue's QR poster opens this on the resident's phone; the button checks in."""
     session = selectors.access_session(
-        user=request.user, session_id=services.booking.session_for_code(code)
+        user=request.user, session_id=services.session_for_code(code)
     )
     done = None
     if request.method == "POST":

@@ -10,6 +10,7 @@ from jiaoliuba.bookings.services.booking import (
     booking_reserve,
     check_in_code,
     restriction_lift,
+    session_for_code,
 )
 from jiaoliuba.bookings.services.catalogue import (
     series_create,
@@ -52,4 +53,5 @@ __all__ = [
     "session_cancel",
     "session_close",
     "session_create",
+    "session_for_code",
 ]
