@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("jiaoliuba.deliberation.urls_votes")),
     path("", include("jiaoliuba.points.urls")),
     path("", include("jiaoliuba.deliberation.consensus.urls")),
+    path("", include("jiaoliuba.bookings.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

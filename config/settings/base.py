@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jiaoliuba.points",
     "jiaoliuba.appeals",
     "jiaoliuba.deliberation",
+    "jiaoliuba.bookings",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",
@@ -245,6 +246,7 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
+    "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
     "jiaoliuba.points.tasks.expire_sweep": 3600,
     # Only the worker catches the rollups up (dashboard reads never write), so they run
@@ -394,9 +396,9 @@ DASHBOARD_SOURCES = {
         "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
         "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
         "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
-        "bookings": None,
-        "volunteering": None,
+        "bookings": "jiaoliuba.bookings.participation.booking_participation",
     },
-    "service_precision": {"bookings": None},
+    "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
+    "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": None},
 }

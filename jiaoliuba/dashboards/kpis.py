@@ -22,6 +22,7 @@ class Inputs:
     participants: int | None = None
     residents: int = 0
     service_precision: tuple[int, int] | None = None
+    service_satisfaction: tuple[int, int] | None = None  # (satisfied, rated)
     venue_visits: int | None = None
 
 
@@ -102,6 +103,14 @@ def compute(inputs: Inputs) -> dict[str, Figure]:
         figures["service_precision"] = Figure("service_precision", None)
     else:
         figures["service_precision"] = _ratio("service_precision", *inputs.service_precision)
+    if inputs.service_satisfaction is not None:
+        # Satisfaction with services, shown beside the precision it qualifies.
+        good, rated = inputs.service_satisfaction
+        figures["service_precision"].extra = {
+            "satisfaction": good / rated if rated else None,
+            "satisfied": good,
+            "rated": rated,
+        }
     figures["repeat_rate"] = _ratio("repeat_rate", s["repeat"], s["valid"])
     figures["extension_rate"] = _ratio("extension_rate", s["extended"], s["dispatched"])
     figures["return_rate"] = _ratio("return_rate", s["returned"], s["dispatched"])

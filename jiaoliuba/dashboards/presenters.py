@@ -72,6 +72,9 @@ def figure_row(figure: Figure) -> dict[str, Any]:
         # "3/6" beside a rate says what it rests on; for counts and hours it would confuse.
         "numerator": figure.numerator if spec.unit == Unit.RATE else None,
         "denominator": figure.denominator if spec.unit == Unit.RATE else None,
+        "satisfaction_shown": (
+            fmt(figure.extra["satisfaction"], Unit.RATE) if "satisfaction" in figure.extra else None
+        ),
     }
 
 

@@ -227,6 +227,7 @@ def node_inputs(
             item.participants = participants.get(node, 0)
         if category is None:
             item.service_precision = sources.service_precision(node, period.start, period.end)
+            item.service_satisfaction = sources.service_satisfaction(node, period.start, period.end)
             item.venue_visits = sources.venue_visits(node, period.start, period.end)
         if median:
             item.median_response_seconds = median_response_seconds(

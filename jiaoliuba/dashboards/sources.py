@@ -24,6 +24,8 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
   grouped query with NOT EXISTS, so a person counts once and nothing is counted in Python;
 - service_precision: a function (path, start, end) -> (attended, capacity) over the
   sessions held in the period;
+- service_satisfaction: a function (path, start, end) -> (ratings 满意 or 基本满意, all
+  ratings) of those sessions, shown beside service_precision;
 - venue_visits: a function (path, start, end) -> a count.
 
 A new module adds its provider here; dashboards never has to change.
@@ -48,7 +50,7 @@ SOURCE_LABELS = {
     "appeals": _("Appeals"),
     "deliberation": _("Deliberation (topics, support, comments)"),
     "votes": _("Votes"),
-    "bookings": _("Service bookings attended"),
+    "bookings": _("Service bookings, attendance and volunteering"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),
 }
@@ -108,6 +110,13 @@ def participants(
 
 def service_precision(path: str, start: dt.date, end: dt.date) -> tuple[int, int] | None:
     parts = [s.provider(path, start, end) for s in sources("service_precision") if s.connected]
+    if not parts:
+        return None
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, int] | None:
+    parts = [s.provider(path, start, end) for s in sources("service_satisfaction") if s.connected]
     if not parts:
         return None
     return sum(p[0] for p in parts), sum(p[1] for p in parts)

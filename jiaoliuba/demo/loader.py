@@ -18,6 +18,7 @@ from jiaoliuba.accounts.choices import HouseholdRelation, Role, VerificationStat
 from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.bookings.demo import load_bookings_demo
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.consensus.demo import load_consensus_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
@@ -106,6 +107,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     demo_map = load_consensus_demo()
     say(f"[4/5] consensus map on 社区食堂: {'created' if demo_map else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
+    booked = load_bookings_demo(resident_phone_hash=getattr(demo_resident, "phone_hash", None))
+    say(f"[4/5] services: legal consultation {'created' if booked else 'already there'}")
 
     def month_done(done: int, months: int, filed: int) -> None:
         say(f"[5/5] appeal history: month {done}/{months}, {filed} appeals filed")

@@ -28,17 +28,22 @@ def navigation(request):
             (reverse("votes:console"), _("Votes")),
             (reverse("points:desk"), _("Points store")),
             (reverse("points:honours"), _("Honours")),
+            (reverse("bookings:workbench"), _("Services")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
     if not staff and (Role.PROFESSIONAL in roles or Role.VOLUNTEER in roles):
         items.append((reverse("appeals:mine"), _("Appeals I handle")))
+    if Role.PROFESSIONAL in roles:
+        items.append((reverse("bookings:consultations"), _("My consultations")))
     if Role.RESIDENT in roles:
         items += [
             (reverse("appeals:new"), _("Raise an appeal")),
             (reverse("appeals:mine"), _("My appeals")),
             (reverse("deliberation:list"), _("Deliberation")),
             (reverse("points:mine"), _("My points")),
+            (reverse("bookings:catalogue"), _("Book a service")),
+            (reverse("bookings:mine"), _("My bookings")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)

@@ -27,8 +27,19 @@ ALLOWED: dict[str, set[str]] = {
     "points": _BASE | {"regions", "accounts", "notifications"},
     "appeals": _BASE | {"regions", "accounts", "notifications", "triage", "points"},
     "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals", "points"},
+    # Beside appeals: bookings and the expert pool know only the layers below.
+    "bookings": _BASE | {"regions", "accounts", "notifications", "points"},
     "dashboards": _BASE
-    | {"regions", "accounts", "notifications", "triage", "appeals", "deliberation", "points"},
+    | {
+        "regions",
+        "accounts",
+        "notifications",
+        "triage",
+        "appeals",
+        "deliberation",
+        "bookings",
+        "points",
+    },
 }
 # The shell and the tools around it: they may import anything, and nothing above imports
 # them (they are in no app's ALLOWED set).

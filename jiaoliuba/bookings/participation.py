@@ -1,0 +1,81 @@
+"""What bookings feed the dashboard, plugged in through settings.DASHBOARD_SOURCES (the
+contract is in jiaoliuba/dashboards/sources.py):
+
+- participation (参与率): booking a session, attending it and providing it as a volunteer
+  are acts of a registered resident, dated by the session (BookingAct rows);
+- service_precision (服务精准度): seats attended ÷ capacity offered, over the sessions
+  held in the period (not cancelled, started by now), by the session's date;
+- service_satisfaction: ratings 满意 + 基本满意 ÷ all ratings of those sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from jiaoliuba.bookings.choices import SATISFIED_LEVELS, SessionStatus
+from jiaoliuba.bookings.models import Booking, BookingAct, Session
+from jiaoliuba.core import clock
+from jiaoliuba.regions.models.region import subtree_q
+
+
+class BookingParticipation:
+    resident_field = "user_id"
+    path_field = "resident_path"
+
+    @staticmethod
+    def _acts(within: str, start: dt.date, end: dt.date) -> QuerySet[BookingAct]:
+        return BookingAct.objects.filter(
+            subtree_q(within, field="resident_path"), day__gte=start, day__lte=end
+        )
+
+    def count(
+        self, within: str, width: int, start: dt.date, end: dt.date, unit: str | None = None
+    ) -> dict[str, int]:
+        acts = self._acts(within, start, end)
+        if width == len(within):
+            return {within: acts.values("user_id").distinct().count()}
+        rows = (
+            acts.annotate(node=Substr("resident_path", 1, width))
+            .values("node")
+            .annotate(n=Count("user_id", distinct=True))
+            .order_by()
+        )
+        return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}
+
+    def rows(self, within: str, start: dt.date, end: dt.date) -> QuerySet[BookingAct]:
+        return self._acts(within, start, end)
+
+    def acts(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
+        return self._acts(within, start, end).values_list("user_id", "resident_path").distinct()
+
+    def took_part(self, resident: OuterRef, within: str, start: dt.date, end: dt.date) -> Exists:
+        return Exists(self._acts(within, start, end).filter(user_id=resident))
+
+
+booking_participation = BookingParticipation()
+
+
+def _held(path: str, start: dt.date, end: dt.date) -> QuerySet[Session]:
+    return Session.objects.filter(
+        subtree_q(path, field="region_path"),
+        day__gte=start,
+        day__lte=end,
+        starts_at__lte=clock.now(),
+    ).exclude(status=SessionStatus.CANCELLED)
+
+
+def service_precision(path: str, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(seats attended, capacity offered) over the sessions held in the period."""
+    totals = _held(path, start, end).aggregate(attended=Sum("attended"), capacity=Sum("capacity"))
+    return int(totals["attended"] or 0), int(totals["capacity"] or 0)
+
+
+def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(satisfied or basically satisfied, all ratings) of the period's sessions."""
+    rated = Booking.objects.filter(session__in=_held(path, start, end)).exclude(rating="")
+    totals = rated.aggregate(
+        good=Count("pk", filter=Q(rating__in=SATISFIED_LEVELS)), all=Count("pk")
+    )
+    return int(totals["good"]), int(totals["all"])

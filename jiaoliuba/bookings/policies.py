@@ -1,0 +1,61 @@
+"""Who may do what with services, sessions, bookings and the expert pool. Pure
+functions of the person's roles and home and the object's region path; the transition
+tables (transitions.py) combine them with the states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiaoliuba.accounts.choices import STAFF_ROLES, Role
+from jiaoliuba.accounts.selectors import resident_of, user_roles_at
+
+# Staff who may read consultation notes in their scope, besides the professional.
+NOTE_ROLES = frozenset(
+    {
+        Role.COMMUNITY_SECRETARY,
+        Role.STREET_OFFICER,
+        Role.DISTRICT_OFFICER,
+        Role.CITY_ADMIN,
+    }
+)
+# Running a catalogue is a community's (or higher) work, not a grid worker's.
+MANAGE_ROLES = STAFF_ROLES - {Role.GRID_WORKER}
+
+_HOME_ATTR = "_jiaoliuba_bookings_home"
+
+
+def home_path(user: Any) -> str:
+    """Where the user is registered as a resident; "" for someone who is not one."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    cached = getattr(user, _HOME_ATTR, None)
+    if cached is None:
+        resident = resident_of(user)
+        cached = resident.region_path if resident is not None else ""
+        setattr(user, _HOME_ATTR, cached)
+    return cached
+
+
+def _paths(user: Any, roles: frozenset[str]) -> list[str]:
+    return [p for role, ps in user_roles_at(user).items() if role in roles for p in ps]
+
+
+def manages(user: Any, path: str) -> bool:
+    """Staff whose scope covers `path` run its catalogue, sessions and attendance."""
+    return any(path.startswith(p) for p in _paths(user, MANAGE_ROLES))
+
+
+def staff_sees(user: Any, path: str) -> bool:
+    """Staff see what lies in their scope and what is offered above it to their area
+    (a community sees its street's services)."""
+    return any(path.startswith(p) or p.startswith(path) for p in _paths(user, STAFF_ROLES))
+
+
+def offered_to(user: Any, path: str) -> bool:
+    """A resident may book what their community or street offers."""
+    home = home_path(user)
+    return bool(home) and home.startswith(path)
+
+
+def reads_notes(user: Any, path: str) -> bool:
+    return any(path.startswith(p) for p in _paths(user, NOTE_ROLES))

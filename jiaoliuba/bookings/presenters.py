@@ -1,0 +1,98 @@
+"""The dicts the pages and the API share for services, sessions and bookings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiaoliuba.bookings import transitions
+from jiaoliuba.bookings.models import Booking, Expert, Service, Session
+from jiaoliuba.core.clock import SHANGHAI
+
+BOOKING_ACTIONS = ("cancel", "check_in", "no_show", "rate")
+
+
+def service_dict(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.pk,
+        "title": service.title,
+        "description": service.description,
+        "kind": service.kind,
+        "kind_label": str(service.get_kind_display()),
+        "provider_kind": service.provider_kind,
+        "provider": service.provider_label,
+        "expert_id": service.expert_id,
+        "place": service.place,
+        "online": service.online,
+        "eligibility": service.eligibility,
+        "eligibility_label": str(service.get_eligibility_display()),
+        "points_price": service.points_price,
+        "max_seats": service.max_seats,
+        "region": service.region.name if service.region_id else "",
+    }
+
+
+def session_dict(session: Session) -> dict[str, Any]:
+    start = session.starts_at.astimezone(SHANGHAI)
+    return {
+        "id": session.pk,
+        "service_id": session.service_id,
+        "title": session.service.title,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "when": f"{start:%Y-%m-%d %H:%M}–{session.ends_at.astimezone(SHANGHAI):%H:%M}",
+        "day": session.day,
+        "capacity": session.capacity,
+        "seats_left": session.seats_left,
+        "seats_taken": session.seats_taken,
+        # Annotated by the selectors (sessions fetched otherwise do not show it).
+        "waiting": getattr(session, "waiting", 0),
+        "attended": session.attended,
+        "status": session.status,
+        "status_label": str(session.get_status_display()),
+        "opens_at": session.opens_at,
+        "closes_at": session.closes_at,
+        "cancel_until": session.cancel_until,
+    }
+
+
+def booking_dict(booking: Booking, *, user: Any = None) -> dict[str, Any]:
+    offered = transitions.offered(user, booking, BOOKING_ACTIONS) if user is not None else {}
+    return {
+        "id": booking.pk,
+        "session": session_dict(booking.session),
+        "resident": str(booking.resident) if user is not None else "",
+        "seats": booking.seats,
+        "attendee": booking.attendee,
+        "status": booking.status,
+        "status_label": str(booking.get_status_display()),
+        "at_desk": booking.at_desk,
+        "checked_in_at": booking.checked_in_at,
+        "rating": booking.rating,
+        "rating_label": str(booking.get_rating_display()) if booking.rating else "",
+        "feedback": booking.feedback,
+        "created_at": booking.created_at,
+        "actions": [name for name, ok in offered.items() if ok],
+    }
+
+
+def expert_dict(expert: Expert) -> dict[str, Any]:
+    return {
+        "id": expert.pk,
+        "name": expert.name,
+        "profession": expert.profession,
+        "organisation": expert.organisation,
+        "skills": expert.skill_list,
+        "active": expert.active,
+        "hours_total": float(expert.hours_total),
+        "certificates": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "issuer": c.issuer,
+                "status": c.status,
+                "status_label": str(c.get_status_display()),
+            }
+            for c in expert.certificates.all()
+        ],
+        "availability": [str(a) for a in expert.availability.all()],
+    }

@@ -1,0 +1,129 @@
+"""服务精准度, satisfaction with services and 参与率 on the dashboard, against figures
+worked out by hand from a November of 解放路社区 built through the real services.
+
+    S1 法律咨询 Nov 18, capacity 3: r0, r1, r2 book, r3 waits; r2 cancels and r3 moves
+       up; r0 and r3 check in; staff close the list, so r1 did not come.
+    S2 邻里节 Nov 25, capacity 10, by volunteer r5: r4 books 2 seats and comes.
+    S3 Nov 28, capacity 5: called off (not held: out of the figure).
+    S4 Dec 3, capacity 5: r0 books (December's figure, not November's).
+
+    服务精准度 (Nov) = attended seats ÷ capacity of sessions held = (2 + 2) ÷ (3 + 10) = 4/13
+    satisfaction with services = r0 satisfied, r3 dissatisfied, r4 basically = 2/3
+    参与率 (Nov): r0 (booked, came), r3 (promoted, came), r4 (came), r5 (volunteered) of
+       the 6 residents registered = 4/6; r1 (no-show) and r2 (cancelled) took no part."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.bookings import services
+from jiaoliuba.bookings.choices import ProviderKind, ServiceKind
+from jiaoliuba.bookings.tests.conftest import local
+from jiaoliuba.core import clock
+from jiaoliuba.dashboards import selectors
+from jiaoliuba.dashboards.periods import parse_period
+from jiaoliuba.dashboards.presenters import figure_row
+from jiaoliuba.regions.models import Region
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1, XIYUAN
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 2)
+NOVEMBER = parse_period("month", "2026-11-01", None, today=TODAY)
+DAY = dt.timedelta(days=1)
+
+
+def _session(staff, service, day, capacity):
+    with clock.pinned(local(dt.date(2026, 11, 1), 9)):
+        return services.session_create(
+            actor=staff,
+            service=service,
+            starts_at=local(day, 19),
+            ends_at=local(day, 20, 30),
+            capacity=capacity,
+        )
+
+
+@pytest.fixture
+def november(regions, staff, service, make_resident):
+    with clock.pinned(local(dt.date(2026, 10, 1), 9)):
+        r = [make_resident(JIEFANG_G1, name=f"居民{i}") for i in range(6)]
+    ResidentProfile.objects.filter(user__in=r).update(created_at=local(dt.date(2026, 10, 1), 9))
+    with clock.pinned(local(dt.date(2026, 11, 1), 9)):
+        fair = services.service_create(
+            actor=staff,
+            region=regions[JIEFANG],
+            title="邻里节",
+            kind=ServiceKind.ACTIVITY,
+            provider_kind=ProviderKind.VOLUNTEER,
+            provider_user=r[5],
+            place="广场",
+            max_seats=2,
+        )
+    s1 = _session(staff, service, dt.date(2026, 11, 18), 3)
+    s2 = _session(staff, fair, dt.date(2026, 11, 25), 10)
+    s3 = _session(staff, service, dt.date(2026, 11, 28), 5)
+    s4 = _session(staff, service, dt.date(2026, 12, 3), 5)
+    with clock.pinned(local(dt.date(2026, 11, 16), 9)):
+        b = [services.booking_reserve(actor=r[i], session=s1) for i in range(4)]
+        services.booking_cancel(actor=r[2], booking=b[2])  # r3 moves up
+    with clock.pinned(local(dt.date(2026, 11, 18), 19)):
+        for i in (0, 3):
+            services.booking_check_in(actor=staff, booking=b[i])
+    with clock.pinned(local(dt.date(2026, 11, 18), 21)):
+        services.session_close(actor=staff, session=s1)
+        services.booking_rate(actor=r[0], booking=b[0], rating="satisfied")
+        services.booking_rate(actor=r[3], booking=b[3], rating="dissatisfied")
+    with clock.pinned(local(dt.date(2026, 11, 24), 9)):
+        fair_booking = services.booking_reserve(actor=r[4], session=s2, seats=2)
+        services.booking_reserve(actor=r[1], session=s3)
+    with clock.pinned(local(dt.date(2026, 11, 25), 19)):
+        services.booking_check_in(actor=r[4], booking=fair_booking)
+    with clock.pinned(local(dt.date(2026, 11, 25), 21)):
+        services.session_close(actor=staff, session=s2)
+        services.booking_rate(actor=r[4], booking=fair_booking, rating="basic")
+    with clock.pinned(local(dt.date(2026, 11, 26), 9)):
+        services.session_cancel(actor=staff, session=s3)
+        services.booking_reserve(actor=r[0], session=s4)
+    return r
+
+
+def _figures(code, period=NOVEMBER):
+    with clock.pinned(local(TODAY, 12)):
+        return selectors.kpi_figures(region=Region.objects.get(code=code), period=period)
+
+
+def test_service_precision_satisfaction_and_participation_by_hand(november):
+    for code in (JIEFANG, DONGFENG):  # the street sees the same sessions
+        figures = _figures(code)
+        precision = figures["service_precision"]
+        assert (precision.numerator, precision.denominator) == (4, 13)
+        assert precision.value == pytest.approx(4 / 13)
+        assert precision.extra == {"satisfaction": pytest.approx(2 / 3), "satisfied": 2, "rated": 3}
+        assert figure_row(precision)["shown"] == "30.8%"
+        assert figure_row(precision)["satisfaction_shown"] == "66.7%"
+    participation = _figures(JIEFANG)["participation_rate"]
+    assert (participation.numerator, participation.denominator) == (4, 6)
+    # The month before had sessions neither held nor booked: a dash, not 0%.
+    assert _figures(JIEFANG)["service_precision"].previous is None
+    # Another street has nothing: "—".
+    assert _figures(XIYUAN)["service_precision"].value is None
+
+
+def test_december_holds_only_what_has_been_held(november):
+    december = parse_period("month", "2026-12-01", None, today=TODAY)
+    # S4 (Dec 3) has not been held on Dec 2: nothing offered yet, so "—".
+    assert _figures(JIEFANG, december)["service_precision"].value is None
+    # On the evening of Dec 3 (the month so far runs to that day) it has been held.
+    december = parse_period("month", "2026-12-01", None, today=dt.date(2026, 12, 3))
+    with clock.pinned(local(dt.date(2026, 12, 3), 21)):
+        figures = selectors.kpi_figures(region=Region.objects.get(code=JIEFANG), period=december)
+    assert (figures["service_precision"].numerator, figures["service_precision"].denominator) == (
+        0,
+        5,
+    )
+    # Booking is an act on the session's day: r0 took part in December.
+    assert figures["participation_rate"].numerator == 1

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from jiaoliuba.bookings import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("services/", views.catalogue, name="catalogue"),
+    path("services/sessions/<int:session_id>/", views.session_page, name="session"),
+    path("services/mine/", views.my_bookings, name="mine"),
+    path("services/bookings/<int:booking_id>/<str:action>/", views.booking_action, name="action"),
+    path("services/check-in/<str:code>/", views.check_in, name="check_in"),
+    path("services/consultations/", views.my_consultations, name="consultations"),
+    path("services/consultations/<int:booking_id>/", views.consultation, name="consultation"),
+    path("services/staff/", views.workbench, name="workbench"),
+    path("services/staff/experts/", views.experts, name="experts"),
+    path("services/staff/<int:service_id>/", views.staff_service, name="staff_service"),
+    path("services/staff/sessions/<int:session_id>/", views.staff_session, name="staff_session"),
+    path("services/staff/sessions/<int:session_id>/qr.svg", views.session_qr, name="session_qr"),
+]
