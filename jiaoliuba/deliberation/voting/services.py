@@ -502,9 +502,9 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
         raise PermissionDenied(_("Please sign in to vote."), code="not_authenticated")
     _within_times(vote)
     picked = _clean_choices(vote, choices, blank_ok=False)
-    if connection.vendor == "postgresql" and not vote.is_owner_vote:
+    if not vote.is_owner_vote:
         # The hot path: eligibility, the open check, the ballot and the register row in
-        # one statement. Only a refusal costs the reads that say why.
+        # one statement (two on SQLite). Only a refusal costs the reads that say why.
         try:
             with _own_transaction():
                 outcome = cast_as_resident(vote, actor, picked, clock.now())
