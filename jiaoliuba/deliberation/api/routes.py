@@ -70,7 +70,12 @@ def topic_create(request: ApiRequest, payload: TopicIn):
     elif payload.appeal_id is not None:
         appeal = access_appeal(user=request.auth, appeal_id=payload.appeal_id)
         topic = services.topic_open_from_appeal(
-            appeal=appeal, actor=request.auth, title=payload.title, body=payload.body, scope=scope
+            appeal=appeal,
+            actor=request.auth,
+            title=payload.title,
+            body=payload.body,
+            scope=scope,
+            building=payload.building,
         )
     else:
         topic = services.topic_create(
@@ -80,6 +85,7 @@ def topic_create(request: ApiRequest, payload: TopicIn):
             scope=scope,
             source=payload.source,
             due_at=payload.due_at,
+            building=payload.building,
         )
     return Status(201, _out(request, topic))
 
