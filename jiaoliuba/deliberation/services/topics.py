@@ -353,9 +353,7 @@ def _change(
     tell the followers."""
     with transaction.atomic():
         fresh = _locked(topic)
-        transitions.require(fresh, action)
-        if not transitions.permits(action, actor, fresh):
-            raise PermissionDenied(_("You may not do this to this topic."))
+        transitions.check(fresh, action, actor, _("You may not do this to this topic."))
         if before is not None:
             before(fresh)
         old = fresh.stage
