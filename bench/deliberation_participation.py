@@ -37,6 +37,7 @@ from _setup import setup  # noqa: E402
 URL = setup()
 
 from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from jiaoliuba.accounts.models import ResidentProfile  # noqa: E402
@@ -124,6 +125,11 @@ def main() -> None:
     acts = write_acts()
     city = Region.objects.get(code=CITY)
     voters = write_voters(city)
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics for the rows just written, as autovacuum would keep.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE deliberation_participationact")
+            cursor.execute("ANALYZE deliberation_voterrecord")
     community = Region.objects.filter(level="community", path__startswith=city.path).first()
     today = clock.local_now().date()
     print(
