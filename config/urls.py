@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jiaoliuba.api.api import api
+from jiaoliuba.api.routing import grouped
 from jiaoliuba.portal import views as portal_views
 
 urlpatterns = [
+    # First: no page starts with api/v1/, and an API call need not try every page first.
+    path("api/v1/", grouped(api.urls)),
     path("", include("jiaoliuba.portal.urls")),
     path("", include("jiaoliuba.accounts.urls")),
     path("", include("jiaoliuba.notifications.urls")),
@@ -17,7 +20,6 @@ urlpatterns = [
     path("", include("jiaoliuba.bookings.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 # MEDIA_ROOT is never served as such, not even with DEBUG: every attachment goes through

@@ -154,5 +154,6 @@ def sources(action: str) -> tuple[str, ...]:
 
 
 require = TRANSITIONS.require
+check = TRANSITIONS.check
 permits = TRANSITIONS.permits
 offered = TRANSITIONS.offered

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from django.utils.functional import Promise
 
-from jiaoliuba.core.errors import Conflict
+from jiaoliuba.core.errors import Conflict, PermissionDenied
 
 T = TypeVar("T")
 
@@ -69,6 +69,15 @@ class Table(dict[str, Transition[Any]]):
         if not self[action].allows(getattr(obj, self.state)):
             shown = getattr(obj, f"get_{self.state}_display")()
             raise Conflict(self.wrong_state % {self.state: shown}, code=f"wrong_{self.state}")
+
+    def check(
+        self, obj: Any, action: str, user: Any, refused: str | Promise, *, code: str | None = None
+    ) -> None:
+        """What a service checks before it acts: the state (`require`, a 409), then the
+        action's policy for `user`, a 403 saying `refused` when it says no."""
+        self.require(obj, action)
+        if not self.permits(action, user, obj):
+            raise PermissionDenied(refused, code=code)
 
     def permits(self, action: str, user: Any, obj: Any) -> bool:
         """The action's policy (who), as the services check it."""

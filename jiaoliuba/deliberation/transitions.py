@@ -82,6 +82,7 @@ TRANSITIONS: Table = Table(
 
 
 require = TRANSITIONS.require
+check = TRANSITIONS.check
 guard_allows = TRANSITIONS.guard_allows
 permits = TRANSITIONS.permits
 offered = TRANSITIONS.offered

@@ -94,6 +94,7 @@ def topic_new(request: SignedInRequest) -> HttpResponse:
                         title=values.get("title", ""),
                         body=values.get("body", ""),
                         scope=scope,
+                        building=values.get("building", ""),
                     )
                 else:
                     topic = services.topic_create(
@@ -103,6 +104,7 @@ def topic_new(request: SignedInRequest) -> HttpResponse:
                         scope=scope,
                         source=values.get("source", ""),
                         due_at=_due(values.get("due", "")),
+                        building=values.get("building", ""),
                     )
             else:
                 topic = services.topic_propose(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.core.errors import NotFound
-from jiaoliuba.notifications.models import Notification
+from jiaoliuba.notifications.models import ChannelPreference, Notification
 
 
 def _own(user: Viewer) -> QuerySet[Notification]:
@@ -36,3 +36,10 @@ def access_notification(*, user: Viewer, notification_id: int) -> Notification:
     if notification is None:
         raise NotFound(_("No such notification."), code="notification_not_found")
     return notification
+
+
+def channel_preference(*, user: Viewer) -> dict[str, bool]:
+    """Whether the user's notifications also go by SMS and by e-mail (both unless they
+    switched one off)."""
+    row = ChannelPreference.objects.filter(user=user).first() if isinstance(user, User) else None
+    return {"sms": row.sms if row else True, "email": row.email if row else True}

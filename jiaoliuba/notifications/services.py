@@ -33,7 +33,12 @@ from jiaoliuba.notifications.choices import (
     Channel,
     DeliveryStatus,
 )
-from jiaoliuba.notifications.models import Delivery, Notification, WebhookEndpoint
+from jiaoliuba.notifications.models import (
+    ChannelPreference,
+    Delivery,
+    Notification,
+    WebhookEndpoint,
+)
 from jiaoliuba.notifications.privacy import redact, redact_text
 
 logger = logging.getLogger(__name__)
@@ -116,7 +121,8 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox, and queue a delivery
     - per recipient and channel in `channels` they can receive ("sms" needs a phone,
-      "email" an address; inactive users get the inbox only), and
+      "email" an address; inactive users get the inbox only) and have not switched off
+      (ChannelPreference), and
     - per active webhook endpoint subscribed to `kind` (once per call, not per recipient).
 
     `kind` is a dotted code such as "appeal.dispatched"; `link` a relative URL that opening
@@ -134,11 +140,12 @@ def notify(
         notifications = Notification.objects.bulk_create(
             [Notification(recipient=u, kind=kind, title=title, body=body, link=link) for u in users]
         )
+        off = _switched_off(users) if wanted else {}
         deliveries = [
             Delivery(notification=n, channel=channel, kind=kind, target=target)
             for n, user in zip(notifications, users, strict=True)
             for channel in wanted
-            if (target := _target(user, channel))
+            if channel not in off.get(user.pk, ()) and (target := _target(user, channel))
         ]
         endpoints = [
             e for e in WebhookEndpoint.objects.filter(active=True) if e.subscribes_to(kind)
@@ -155,6 +162,23 @@ def notify(
         if ids:
             transaction.on_commit(partial(_enqueue, ids), robust=True)
     return notifications
+
+
+def _switched_off(users: list[User]) -> dict[int, set[str]]:
+    """user id → the channels they switched off; one query for all recipients."""
+    rows = ChannelPreference.objects.filter(user__in=[u.pk for u in users])
+    return {
+        row.user_id: {c for c in RECIPIENT_CHANNELS if not row.allows(c)}
+        for row in rows.only("user_id", "sms", "email")
+    }
+
+
+def channel_preference_set(*, user: User, sms: bool, email: bool) -> ChannelPreference:
+    """A person chooses whether notifications also reach them by SMS and by e-mail."""
+    row, _created = ChannelPreference.objects.update_or_create(
+        user=user, defaults={"sms": sms, "email": email, "updated_at": clock.now()}
+    )
+    return row
 
 
 def _enqueue(delivery_ids: list[int]) -> None:

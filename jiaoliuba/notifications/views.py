@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +27,7 @@ def inbox(request: SignedInRequest) -> HttpResponse:
         "page": page,
         "unread_only": unread_only,
         "unread_count": selectors.unread_count(user=request.user),
+        "channels": selectors.channel_preference(user=request.user),
     }
     return render(request, "notifications/inbox.html", context)
 
@@ -66,4 +68,16 @@ def mark_all_read(request: SignedInRequest) -> HttpResponse:
             )
             % {"count": count},
         )
+    return redirect("notifications:inbox")
+
+
+@signed_in
+@require_POST
+def channels_set(request: SignedInRequest) -> HttpResponse:
+    services.channel_preference_set(
+        user=request.user,
+        sms=request.POST.get("sms") == "1",
+        email=request.POST.get("email") == "1",
+    )
+    messages.success(request, _("Your choice is saved."))
     return redirect("notifications:inbox")

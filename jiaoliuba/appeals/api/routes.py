@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Header, Router, Status, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import resident_of, user_is_staff_member
@@ -39,15 +39,12 @@ from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.idempotency import IDEMPOTENCY_KEY, request_key
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_get
 
 router = Router(tags=["appeals"])
-# Documented so generated clients send it; the handlers read it from request.headers.
-IDEMPOTENCY_KEY = Header(
-    "", alias="Idempotency-Key", description="Makes retries safe: a replay answers 200"
-)
 
 
 def _out(request: ApiRequest, appeal: Appeal) -> dict:
@@ -95,7 +92,7 @@ def appeal_create(
         submitter=request.auth,
         intake=intake,
         files=files,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request_key(request),
     )
     return Status(201 if created else 200, _out_new(request, appeal, created))
 
@@ -118,7 +115,7 @@ def appeal_desk_create(
         data=request.POST,
         files=request.FILES,
         actor=request.auth,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request_key(request),
     )
     return Status(201 if created else 200, _out(request, appeal))
 

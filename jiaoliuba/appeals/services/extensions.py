@@ -39,9 +39,7 @@ def appeal_extension_request(
         raise ValidationFailed(_("An extension is 1 to 30 working days."), code="invalid_days")
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "extension")
-        if not transitions.permits("extension", actor, fresh):
-            raise PermissionDenied(_("This appeal is not assigned to you."))
+        transitions.check(fresh, "extension", actor, _("This appeal is not assigned to you."))
         if selectors.pending_extension(appeal=fresh) is not None:
             raise Conflict(
                 _("An extension request is already waiting for a decision."),

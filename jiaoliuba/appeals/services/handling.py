@@ -41,9 +41,7 @@ def appeal_accept(*, appeal: Appeal, actor: User) -> Appeal:
     """签收. Two people pressing it at once: exactly one wins, the other gets a conflict."""
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "accept")
-        if not transitions.permits("accept", actor, fresh):
-            raise PermissionDenied(_("This appeal is not assigned to you."))
+        transitions.check(fresh, "accept", actor, _("This appeal is not assigned to you."))
         now = clock.now()
         fresh.status, fresh.assignee = Status.ACCEPTED, actor
         if fresh.first_response_at is None:
@@ -72,9 +70,7 @@ def appeal_reply(*, appeal: Appeal, actor: User, message: str) -> Appeal:
     message = _require_text(message, _("Please write the reply."), code="reply_required")
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "reply")
-        if not transitions.permits("reply", actor, fresh):
-            raise PermissionDenied(_("This appeal is not assigned to you."))
+        transitions.check(fresh, "reply", actor, _("This appeal is not assigned to you."))
         old = fresh.status
         if fresh.first_response_at is None:
             fresh.first_response_at = clock.now()
@@ -123,9 +119,7 @@ def appeal_return(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "return")
-        if not transitions.permits("return", actor, fresh):
-            raise PermissionDenied(_("This appeal is not assigned to you."))
+        transitions.check(fresh, "return", actor, _("This appeal is not assigned to you."))
         old = fresh.status
         fresh.status, fresh.assignee = Status.SUBMITTED, None
         fresh.return_count += 1
@@ -154,9 +148,7 @@ def appeal_escalate(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "escalate")
-        if not transitions.permits("escalate", actor, fresh):
-            raise PermissionDenied(_("You may not escalate this appeal."))
+        transitions.check(fresh, "escalate", actor, _("You may not escalate this appeal."))
         current = fresh.handling_region or fresh.community
         target = current.parent
         if current.level == RegionLevel.CITY or target is None:
@@ -212,9 +204,7 @@ def appeal_resolve(*, appeal: Appeal, actor: User, reply: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "resolve")
-        if not transitions.permits("resolve", actor, fresh):
-            raise PermissionDenied(_("This appeal is not assigned to you."))
+        transitions.check(fresh, "resolve", actor, _("This appeal is not assigned to you."))
         old, now = fresh.status, clock.now()
         fresh.status, fresh.reply, fresh.resolved_at = Status.RESOLVED, reply, now
         if fresh.first_response_at is None:
@@ -328,9 +318,7 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "reopen")
-        if not transitions.permits("reopen", actor, fresh):
-            raise PermissionDenied(_("Only a supervisor may reopen an appeal."))
+        transitions.check(fresh, "reopen", actor, _("Only a supervisor may reopen an appeal."))
         old, now = fresh.status, clock.now()
         deadlines = clocks.deadlines_for(
             priority=fresh.priority, category=fresh.category, received_at=now
@@ -383,9 +371,7 @@ def appeal_close_after_review(*, appeal: Appeal, actor: User, note: str) -> Appe
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "close")
-        if not transitions.permits("close", actor, fresh):
-            raise PermissionDenied(_("Only a supervisor may close after review."))
+        transitions.check(fresh, "close", actor, _("Only a supervisor may close after review."))
         fresh.status, fresh.closure_reason, fresh.closed_at = (
             Status.CLOSED,
             ClosureReason.REVIEWED,
@@ -414,9 +400,7 @@ def appeal_reject(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     )
     with transaction.atomic():
         fresh = _locked(appeal)
-        transitions.require(fresh, "reject")
-        if not transitions.permits("reject", actor, fresh):
-            raise PermissionDenied(_("You may not reject this appeal."))
+        transitions.check(fresh, "reject", actor, _("You may not reject this appeal."))
         old, now = fresh.status, clock.now()
         fresh.status, fresh.rejection_reason, fresh.closed_at = Status.REJECTED, reason, now
         _move(fresh, old, ("rejection_reason", "closed_at"))

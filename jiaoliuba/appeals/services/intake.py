@@ -54,6 +54,7 @@ from jiaoliuba.appeals.services.risk_alerts import appeal_risk_check
 from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.idempotency import clean_key
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
@@ -183,7 +184,7 @@ def appeal_submit(
         owner = f"staff:{created_by.pk}"
     # A replay is answered from inside the transaction below (where it must be checked
     # anyway): retries are rare, so the first attempt is spared a look-up of its own.
-    key = (idempotency_key or "").strip()[:100]
+    key = clean_key(idempotency_key)
     community, grid, phone = _validate_intake(intake, files)
     now = clock.now()
     received_at = intake.received_at or now

@@ -21,7 +21,6 @@ from jiaoliuba.appeals.services._common import (
     _require_text,
     _supervisors,
 )
-from jiaoliuba.core.errors import PermissionDenied
 
 
 def _press(*, appeal: Appeal, actor: User, note: str, kind: str) -> Appeal:
@@ -36,12 +35,13 @@ def _press(*, appeal: Appeal, actor: User, note: str, kind: str) -> Appeal:
     with transaction.atomic():
         fresh = _locked(appeal)
         action = "urge" if kind == EventKind.URGED else "supervise"
-        transitions.require(fresh, action)
-        if not transitions.permits(action, actor, fresh):
-            raise PermissionDenied(
-                _("Only staff above the handler may urge or supervise this appeal."),
-                code="urge_denied",
-            )
+        transitions.check(
+            fresh,
+            action,
+            actor,
+            _("Only staff above the handler may urge or supervise this appeal."),
+            code="urge_denied",
+        )
         due_at = fresh.current_due_at or fresh.resolution_due_at
         _event(
             fresh,

@@ -1,6 +1,7 @@
 from .audit import AuditLog, SensitiveAccessLog
 from .base import BaseModel
 from .calendar import CalendarDay, CalendarYear
+from .idempotency import IdempotentRequest
 from .outbox import SmsOutbox
 from .ratelimit import RateCounter
 from .worker import PeriodicTaskRun, WorkerHeartbeat
@@ -10,6 +11,7 @@ __all__ = [
     "BaseModel",
     "CalendarDay",
     "CalendarYear",
+    "IdempotentRequest",
     "PeriodicTaskRun",
     "RateCounter",
     "SensitiveAccessLog",

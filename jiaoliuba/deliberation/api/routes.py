@@ -11,6 +11,7 @@ from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.appeals.selectors import access_appeal
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.idempotency import idempotent
 from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.api.schemas import (
     CommentIn,
@@ -53,6 +54,7 @@ def topic_list(
 
 
 @router.post("/topics", response={201: TopicOut})
+@idempotent(TopicOut)
 def topic_create(request: ApiRequest, payload: TopicIn):
     """居民点单 (`source=resident`: a resident of the scope proposes and is its first
     supporter), 社区派单 (`community`: staff of the scope) or 上级交办 (`assigned`: a
@@ -70,7 +72,12 @@ def topic_create(request: ApiRequest, payload: TopicIn):
     elif payload.appeal_id is not None:
         appeal = access_appeal(user=request.auth, appeal_id=payload.appeal_id)
         topic = services.topic_open_from_appeal(
-            appeal=appeal, actor=request.auth, title=payload.title, body=payload.body, scope=scope
+            appeal=appeal,
+            actor=request.auth,
+            title=payload.title,
+            body=payload.body,
+            scope=scope,
+            building=payload.building,
         )
     else:
         topic = services.topic_create(
@@ -80,6 +87,7 @@ def topic_create(request: ApiRequest, payload: TopicIn):
             scope=scope,
             source=payload.source,
             due_at=payload.due_at,
+            building=payload.building,
         )
     return Status(201, _out(request, topic))
 
@@ -97,6 +105,7 @@ def topic_events(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/support", response=TopicOut)
+@idempotent(TopicOut)
 def topic_support(request: ApiRequest, topic_id: int):
     """A resident of the scope backs a proposal (once: a second time answers 409
     `already_supported`). Reaching the threshold puts it on the agenda."""
@@ -104,17 +113,20 @@ def topic_support(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/follow", response=TopicOut)
+@idempotent(TopicOut)
 def topic_follow(request: ApiRequest, topic_id: int):
     """Hear of official answers and stage changes in the inbox."""
     return _out(request, services.topic_follow(topic=_get(request, topic_id), actor=request.auth))
 
 
 @router.delete("/topics/{topic_id}/follow", response=TopicOut)
+@idempotent(TopicOut)
 def topic_unfollow(request: ApiRequest, topic_id: int):
     return _out(request, services.topic_unfollow(topic=_get(request, topic_id), actor=request.auth))
 
 
 @router.post("/topics/{topic_id}/open-support", response=TopicOut)
+@idempotent(TopicOut)
 def topic_open_support(request: ApiRequest, topic_id: int):
     return _out(
         request, services.topic_open_support(topic=_get(request, topic_id), actor=request.auth)
@@ -122,6 +134,7 @@ def topic_open_support(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/agenda", response=TopicOut)
+@idempotent(TopicOut)
 def topic_agenda(request: ApiRequest, topic_id: int, payload: TopicNoteIn):
     """Staff put a proposal on the agenda before it reaches the threshold."""
     topic = services.topic_put_on_agenda(
@@ -131,6 +144,7 @@ def topic_agenda(request: ApiRequest, topic_id: int, payload: TopicNoteIn):
 
 
 @router.post("/topics/{topic_id}/discuss", response=TopicOut)
+@idempotent(TopicOut)
 def topic_discuss(request: ApiRequest, topic_id: int):
     return _out(
         request,
@@ -139,6 +153,7 @@ def topic_discuss(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/start-voting", response=TopicOut)
+@idempotent(TopicOut)
 def topic_start_voting(request: ApiRequest, topic_id: int):
     return _out(
         request, services.topic_start_voting(topic=_get(request, topic_id), actor=request.auth)
@@ -146,6 +161,7 @@ def topic_start_voting(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/decide", response=TopicOut)
+@idempotent(TopicOut)
 def topic_decide(request: ApiRequest, topic_id: int, payload: TopicOutcomeIn):
     return _out(
         request,
@@ -156,6 +172,7 @@ def topic_decide(request: ApiRequest, topic_id: int, payload: TopicOutcomeIn):
 
 
 @router.post("/topics/{topic_id}/withdraw", response=TopicOut)
+@idempotent(TopicOut)
 def topic_withdraw(request: ApiRequest, topic_id: int, payload: TopicReasonIn):
     return _out(
         request,
@@ -166,6 +183,7 @@ def topic_withdraw(request: ApiRequest, topic_id: int, payload: TopicReasonIn):
 
 
 @router.post("/topics/{topic_id}/merge", response=TopicOut)
+@idempotent(TopicOut)
 def topic_merge(request: ApiRequest, topic_id: int, payload: TopicMergeIn):
     topic = _get(request, topic_id)
     into = selectors.access_topic(user=request.auth, topic_id=payload.into)
@@ -188,6 +206,7 @@ def topic_comments(request: ApiRequest, topic_id: int):
 
 
 @router.post("/topics/{topic_id}/comments", response={201: CommentOut})
+@idempotent(CommentOut)
 def topic_comment(request: ApiRequest, topic_id: int, payload: CommentIn):
     """Comment or reply (`parent_id`); staff set `official` for an official answer.
     Too many in an hour: 429. A word on the sensitive list: 400 `sensitive_word`."""
@@ -207,6 +226,7 @@ def topic_comment(request: ApiRequest, topic_id: int, payload: CommentIn):
 
 
 @router.post("/comments/{comment_id}/flag", response=CommentOut)
+@idempotent(CommentOut)
 def comment_flag(request: ApiRequest, comment_id: int, payload: TopicReasonIn):
     comment = selectors.access_comment(user=request.auth, comment_id=comment_id)
     comment = services.comment_flag(comment=comment, actor=request.auth, reason=payload.reason)
@@ -214,6 +234,7 @@ def comment_flag(request: ApiRequest, comment_id: int, payload: TopicReasonIn):
 
 
 @router.post("/comments/{comment_id}/hide", response=CommentOut)
+@idempotent(CommentOut)
 def comment_hide(request: ApiRequest, comment_id: int, payload: TopicReasonIn):
     """Staff of the topic's area hide a comment with a reason everyone reads."""
     comment = selectors.access_comment(user=request.auth, comment_id=comment_id)
@@ -222,6 +243,7 @@ def comment_hide(request: ApiRequest, comment_id: int, payload: TopicReasonIn):
 
 
 @router.post("/comments/{comment_id}/dismiss-flags", response=CommentOut)
+@idempotent(CommentOut)
 def comment_dismiss_flags(request: ApiRequest, comment_id: int):
     comment = selectors.access_comment(user=request.auth, comment_id=comment_id)
     comment = services.comment_dismiss_flags(comment=comment, actor=request.auth)

@@ -48,6 +48,11 @@ class TopicIn(Schema):
         description="resident: a resident proposes; community or assigned: staff create",
     )
     for_building: bool = Field(False, description="Residents: the topic is about their building")
+    building: str = Field(
+        "",
+        max_length=40,
+        description="Staff: a building's topic (e.g. 3号楼); `scope` is then the building's grid",
+    )
     due_at: dt.datetime | None = Field(None, description="Required for `assigned`")
     appeal_id: int | None = Field(None, description="Staff: open the topic from this appeal")
 

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.api_params import Offset
+from jiaoliuba.core.idempotency import idempotent
 from jiaoliuba.deliberation.models import UnitRegister, Vote
 from jiaoliuba.deliberation.voting import selectors, services
 from jiaoliuba.deliberation.voting.services import VoteSpec
@@ -200,6 +201,7 @@ def vote_list(request: ApiRequest, status: str = "", offset: Offset = 0, limit: 
 
 
 @router.post("/votes", response={201: VoteOut})
+@idempotent(VoteOut)
 def vote_create(request: ApiRequest, payload: VoteIn):
     """Create a draft vote (staff). Approval votes get 同意/反对/弃权 as their options."""
     register = None
@@ -232,12 +234,14 @@ def vote_detail(request: ApiRequest, vote_id: int):
 
 
 @router.post("/votes/{vote_id}/open", response=VoteOut)
+@idempotent(VoteOut)
 def vote_open(request: ApiRequest, vote_id: int):
     services.vote_open(vote=_managed(request, vote_id), actor=request.auth)
     return _vote_out(request, _get(request, vote_id))
 
 
 @router.post("/votes/{vote_id}/close", response=VoteOut)
+@idempotent(VoteOut)
 def vote_close(request: ApiRequest, vote_id: int):
     """Close and count; the result is stored and shown from now on."""
     services.vote_close(vote=_managed(request, vote_id), actor=request.auth)
@@ -245,12 +249,14 @@ def vote_close(request: ApiRequest, vote_id: int):
 
 
 @router.post("/votes/{vote_id}/cancel", response=VoteOut)
+@idempotent(VoteOut)
 def vote_cancel(request: ApiRequest, vote_id: int, payload: VoteReasonIn):
     services.vote_cancel(vote=_managed(request, vote_id), actor=request.auth, reason=payload.reason)
     return _vote_out(request, _get(request, vote_id))
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: VoteDone})
+@idempotent(VoteDone)
 def ballot_cast(request: ApiRequest, vote_id: int, payload: VoteBallotIn):
     """Vote online, once. A second attempt (a retry, another channel, a household member)
     answers 409 with code already_voted or voted_on_paper; the first vote stands."""
@@ -264,6 +270,7 @@ def ballot_cast(request: ApiRequest, vote_id: int, payload: VoteBallotIn):
 
 
 @router.post("/votes/{vote_id}/paper", response={201: VoteDone})
+@idempotent(VoteDone)
 def paper_ballot_enter(request: ApiRequest, vote_id: int, payload: PaperIn):
     """Staff enter a paper ballot of an offline meeting with the sheet's number."""
     services.paper_ballot_enter(
@@ -278,6 +285,7 @@ def paper_ballot_enter(request: ApiRequest, vote_id: int, payload: PaperIn):
 
 
 @router.post("/votes/{vote_id}/paper-voters", response={201: VoteDone})
+@idempotent(VoteDone)
 def paper_voter_record(request: ApiRequest, vote_id: int, payload: PaperVoterIn):
     """Secret votes: record who voted on paper (their sheets are entered without names)."""
     services.paper_voter_record(
@@ -287,6 +295,7 @@ def paper_voter_record(request: ApiRequest, vote_id: int, payload: PaperVoterIn)
 
 
 @router.post("/votes/{vote_id}/paper/correct", response=VoteDone)
+@idempotent(VoteDone)
 def paper_ballot_correct(request: ApiRequest, vote_id: int, payload: PaperCorrectIn):
     services.paper_ballot_correct(
         vote=_managed(request, vote_id),
@@ -330,6 +339,7 @@ def unit_register_list(request: ApiRequest):
 
 
 @router.post("/unit-registers", response={201: UnitRegisterOut})
+@idempotent(UnitRegisterOut)
 def unit_register_create(request: ApiRequest, payload: UnitRegisterIn):
     register = services.unit_register_create(
         actor=request.auth, name=payload.name, scope=region_get(code=payload.scope)
@@ -338,6 +348,7 @@ def unit_register_create(request: ApiRequest, payload: UnitRegisterIn):
 
 
 @router.post("/unit-registers/{register_id}/import", response=UnitImportOut)
+@idempotent(UnitImportOut)
 def unit_register_import(request: ApiRequest, register_id: int, payload: UnitImportIn):
     """Replace the units with the CSV's; all or nothing. A 400 lists every bad line in
     detail.errors as {line, message}."""

@@ -58,10 +58,22 @@ def _text(message: Any, **params: Any) -> str:
         return str(message) % params if params else str(message)
 
 
+# What leaves the inbox, as in the appeal loop: a stage change, an official answer and
+# a hidden comment matter enough for SMS and e-mail; a reply goes by e-mail only. Each
+# person's ChannelPreference is applied by notify.
+CHANNELS = {
+    "stage": ("sms", "email"),
+    "answer": ("sms", "email"),
+    "hidden": ("sms", "email"),
+    "reply": ("email",),
+}
+
+
 def _notify(
     users: Iterable[Any], kind: str, title: Any, body: Any, topic: Topic, *, skip: Any = None
 ) -> None:
-    """Inbox rows in the caller's transaction; deliveries leave on commit (notify)."""
+    """Inbox rows in the caller's transaction; deliveries by the kind's channels leave on
+    commit (notify)."""
     skip_pk = getattr(skip, "pk", None)
     recipients = {
         u.pk: u for u in users if u is not None and getattr(u, "pk", None) and u.pk != skip_pk
@@ -74,7 +86,7 @@ def _notify(
         title=_text(title, title=topic.title),
         body=_text(body, title=topic.title),
         link=f"/deliberation/{topic.pk}/",
-        channels=(),
+        channels=CHANNELS.get(kind, ()),
         payload={"topic": topic.pk, "stage": topic.stage},
     )
 

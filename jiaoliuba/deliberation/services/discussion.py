@@ -48,14 +48,15 @@ def topic_comment(
         body, _("Please write your comment."), code="comment_required", max_length=COMMENT_MAX
     )
     action = "answer" if official else "comment"
-    transitions.require(topic, action)
-    if not transitions.permits(action, actor, topic):
-        raise PermissionDenied(
-            _("Only staff can give an official answer.")
-            if official
-            else _("Only residents of the topic's area can join this discussion."),
-            code="not_member",
-        )
+    transitions.check(
+        topic,
+        action,
+        actor,
+        _("Only staff can give an official answer.")
+        if official
+        else _("Only residents of the topic's area can join this discussion."),
+        code="not_member",
+    )
     if parent is not None:
         if parent.topic_id != topic.pk:
             raise ValidationFailed(_("That comment belongs to another topic."), code="bad_parent")

@@ -62,9 +62,12 @@ def comment_hide(*, comment: Comment, actor: Any, reason: str) -> Comment:
     )
     with transaction.atomic():
         fresh = _locked_comment(comment)
-        transitions.require(fresh.topic, "hide")
-        if not transitions.permits("hide", actor, fresh.topic):
-            raise PermissionDenied(_("Only staff of this topic's area can hide comments."))
+        transitions.check(
+            fresh.topic,
+            "hide",
+            actor,
+            _("Only staff of this topic's area can hide comments."),
+        )
         now = clock.now()
         updated = Comment.objects.filter(pk=fresh.pk, status=CommentStatus.VISIBLE).update(
             status=CommentStatus.HIDDEN,

@@ -48,6 +48,27 @@ def building_of(address: str) -> str:
     return f"{found.group(1)}{found.group(2)}" if found else ""
 
 
+def _staff_building(text: str, scope: Region) -> str:
+    """The building staff name for a topic ("3号楼", "12栋"; a bare number means 号楼).
+    A building sits inside one grid, so its topic belongs to that grid."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if scope.level != RegionLevel.GRID:
+        raise ValidationFailed(
+            _("A building's topic belongs to the grid the building is in: choose that grid."),
+            code="building_needs_grid",
+        )
+    if text.isdigit():
+        return f"{text}号楼"
+    found = _BUILDING.fullmatch(text)
+    if found is None:
+        raise ValidationFailed(
+            _("Name the building as on its plate, e.g. 3号楼 or 12栋."), code="building_invalid"
+        )
+    return f"{found.group(1)}{found.group(2)}"
+
+
 def threshold_for(scope: Region) -> int:
     """Supporters needed in the scope's community; a street's topic uses the default."""
     community_path = scope.path[: 4 * SEGMENT] if len(scope.path) >= 4 * SEGMENT else ""
@@ -138,11 +159,14 @@ def topic_create(
     source: str = TopicSource.COMMUNITY,
     due_at: dt.datetime | None = None,
     appeal: Any = None,
+    building: str = "",
 ) -> Topic:
     """社区派单 (staff put a topic of their scope on the agenda) or 上级交办 (a street or
-    city assigns one below it, with a date by which it must be decided)."""
+    city assigns one below it, with a date by which it must be decided). `building`
+    makes it a building's topic, at the grid the building is in."""
     title, body = _texts(title, body)
     scope = _check_scope(scope)
+    building = _staff_building(building, scope)
     if source not in (TopicSource.COMMUNITY, TopicSource.ASSIGNED):
         raise ValidationFailed(_("Choose how the topic arrives."), code="source_invalid")
     assigned = source == TopicSource.ASSIGNED
@@ -179,6 +203,7 @@ def topic_create(
             stage=TopicStage.AGENDA,
             scope=scope,
             scope_path=scope.path,
+            building=building,
             created_by=actor,
             appeal=appeal,
             assigned_from=assigned_from,
@@ -202,7 +227,13 @@ def topic_create(
 
 
 def topic_open_from_appeal(
-    *, appeal: Any, actor: Any, title: str, body: str, scope: Region | None = None
+    *,
+    appeal: Any,
+    actor: Any,
+    title: str,
+    body: str,
+    scope: Region | None = None,
+    building: str = "",
 ) -> Topic:
     """A matter too big for one household: staff who can see the appeal open a topic
     for its community (or a grid of it); the topic and the appeal link to each other.
@@ -220,6 +251,7 @@ def topic_open_from_appeal(
         scope=scope,
         source=TopicSource.COMMUNITY,
         appeal=appeal,
+        building=building,
     )
 
 
@@ -321,9 +353,7 @@ def _change(
     tell the followers."""
     with transaction.atomic():
         fresh = _locked(topic)
-        transitions.require(fresh, action)
-        if not transitions.permits(action, actor, fresh):
-            raise PermissionDenied(_("You may not do this to this topic."))
+        transitions.check(fresh, action, actor, _("You may not do this to this topic."))
         if before is not None:
             before(fresh)
         old = fresh.stage

@@ -74,6 +74,47 @@ def test_resident_api_journey_to_the_agenda(api_client, regions, residents, staf
     assert decided.json()["stage"] == "decided" and decided.json()["outcome"] == "错时停车"
 
 
+def test_staff_create_building_topics_through_the_api_and_the_page(
+    api_client, login_client, regions, staff
+):
+    """Scope is a grid, a building, a community or a street: staff reach all four."""
+    made = api_client(staff).post(
+        "/api/v1/deliberation/topics",
+        {
+            "title": "3号楼电梯加装",
+            "body": "征求3号楼住户意见",
+            "scope": JIEFANG_G1,
+            "source": "community",
+            "building": "3号楼",
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["building"], made.json()["scope"]["code"]) == ("3号楼", JIEFANG_G1)
+    refused = api_client(staff).post(
+        "/api/v1/deliberation/topics",
+        {"title": "楼道", "body": "正文", "scope": JIEFANG, "source": "community", "building": "3"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "building_needs_grid"
+    page = login_client(staff)
+    form = page.get("/deliberation/new/").content.decode()
+    assert 'name="building"' in form
+    typed = {
+        "title": "5栋外墙渗水",
+        "body": "雨天外墙渗水",
+        "scope": JIEFANG,
+        "source": "community",
+    }
+    kept = page.post("/deliberation/new/", {**typed, "building": "5栋"})
+    assert kept.status_code == 400 and "雨天外墙渗水" in kept.content.decode()
+    done = page.post("/deliberation/new/", {**typed, "scope": JIEFANG_G1, "building": "5栋"})
+    assert done.status_code == 302
+    topic = Topic.objects.get(title="5栋外墙渗水")
+    assert (topic.scope.code, topic.building, topic.created_by) == (JIEFANG_G1, "5栋", staff)
+    assert "5栋" in page.get(f"/deliberation/{topic.pk}/").content.decode()
+
+
 def test_out_of_scope_topic_is_404_everywhere(
     api_client, login_client, regions, residents, make_resident, make_staff
 ):

@@ -110,6 +110,37 @@ def test_building_topic_sits_at_the_grid_and_names_the_building(regions, residen
     assert (topic.scope.code, topic.building) == (JIEFANG_G1, "1号楼")
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("3号楼", "3号楼"), ("12", "12号楼"), (" 5栋 ", "5栋")]
+)
+def test_staff_create_a_building_topic_at_its_grid(regions, staff, typed, stored):
+    topic = services.topic_create(
+        actor=staff,
+        title="楼道堆物清理",
+        body="楼道里堆满杂物",
+        scope=regions[JIEFANG_G1],
+        building=typed,
+    )
+    assert (topic.scope.code, topic.building, topic.stage) == (
+        JIEFANG_G1,
+        stored,
+        TopicStage.AGENDA,
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "building", "code"),
+    [(JIEFANG, "3号楼", "building_needs_grid"), (JIEFANG_G1, "楼下花园", "building_invalid")],
+)
+def test_a_building_topic_needs_a_grid_and_a_building_name(regions, staff, scope, building, code):
+    with pytest.raises(ValidationFailed) as refused:
+        services.topic_create(
+            actor=staff, title="楼道堆物", body="正文", scope=regions[scope], building=building
+        )
+    assert refused.value.code == code
+    assert not Topic.objects.filter(title="楼道堆物").exists()
+
+
 def test_stage_changes_follow_the_table_with_events(residents, propose, staff):
     topic = propose(residents[0])
     with pytest.raises(Conflict):

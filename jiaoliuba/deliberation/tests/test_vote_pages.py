@@ -53,7 +53,10 @@ def test_console_creates_opens_and_counts(login_client, organiser, verified, reg
     assert wrong.status_code == 409 and 'value="No-12"' in wrong.content.decode()
     staff.post(f"/workbench/votes/{vote.pk}/do/close/")
     sheet = staff.get(f"/workbench/votes/{vote.pk}/sheet/").content.decode()
-    assert "@media print" in sheet and "委托企业" in sheet
+    assert "委托企业" in sheet
+    # The print styles and the print button come from static files (a strict CSP).
+    assert "deliberation/tally.css" in sheet and "deliberation/tally.js" in sheet
+    assert 'id="print-sheet"' in sheet and "onclick" not in sheet and "<style" not in sheet
     assert VoterRecord.objects.filter(vote=vote).count() == 1
 
 

@@ -28,7 +28,8 @@ def notify_organiser(vote: Vote, kind: str, title: Any) -> None:
         title=str(title),
         body=vote.title,
         link=f"/workbench/votes/{vote.pk}/",
-        channels=(),
+        # Staff learn of a count by e-mail too, where their account has an address.
+        channels=("email",),
         payload={"vote": vote.pk, "status": vote.status},
     )
 

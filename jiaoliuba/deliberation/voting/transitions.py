@@ -28,5 +28,6 @@ TRANSITIONS: Table = Table(
 
 
 require = TRANSITIONS.require
+check = TRANSITIONS.check
 permits = TRANSITIONS.permits
 offered = TRANSITIONS.offered

@@ -5,7 +5,12 @@ from ninja import Router
 from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.notifications import selectors, services
-from jiaoliuba.notifications.api.schemas import MarkedOut, NotificationOut, UnreadCountOut
+from jiaoliuba.notifications.api.schemas import (
+    ChannelsIO,
+    MarkedOut,
+    NotificationOut,
+    UnreadCountOut,
+)
 from jiaoliuba.notifications.models import Notification
 
 router = Router(tags=["notifications"])
@@ -50,3 +55,15 @@ def notification_read(request: ApiRequest, notification_id: int):
     return notification_out(
         services.notification_mark_read(user=request.auth, notification=notification)
     )
+
+
+@router.get("/notifications/channels", response=ChannelsIO)
+def notification_channels(request: ApiRequest):
+    return selectors.channel_preference(user=request.auth)
+
+
+@router.put("/notifications/channels", response=ChannelsIO)
+def notification_channels_set(request: ApiRequest, payload: ChannelsIO):
+    """Choose whether notifications also go by SMS and by e-mail (the inbox always)."""
+    services.channel_preference_set(user=request.auth, sms=payload.sms, email=payload.email)
+    return selectors.channel_preference(user=request.auth)

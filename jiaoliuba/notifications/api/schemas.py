@@ -22,3 +22,11 @@ class UnreadCountOut(Schema):
 
 class MarkedOut(Schema):
     marked: int
+
+
+class ChannelsIO(Schema):
+    """Notifications always reach the inbox; these say whether they also go by SMS (to
+    the account's mobile) and by e-mail (to its address, when there is one)."""
+
+    sms: bool
+    email: bool

@@ -1,5 +1,6 @@
 from .delivery import Delivery
 from .notification import Notification
+from .preference import ChannelPreference
 from .webhook import WebhookEndpoint
 
-__all__ = ["Delivery", "Notification", "WebhookEndpoint"]
+__all__ = ["ChannelPreference", "Delivery", "Notification", "WebhookEndpoint"]
