@@ -6,14 +6,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja import Header
 from pydantic import Field
 
 MAX_OFFSET = 1_000_000
 
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="rows to skip (0 … 1000000)")]
-
-# Documented so generated clients send it; handlers read it from request.headers.
-IDEMPOTENCY_KEY = Header(
-    "", alias="Idempotency-Key", description="Makes retries safe: a replay answers 200"
-)

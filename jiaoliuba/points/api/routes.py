@@ -8,7 +8,8 @@ from ninja import Field, Router, Schema, Status
 
 from jiaoliuba.accounts.selectors import access_resident
 from jiaoliuba.accounts.types import ApiRequest
-from jiaoliuba.core.api_params import IDEMPOTENCY_KEY, Offset
+from jiaoliuba.core.api_params import Offset
+from jiaoliuba.core.idempotency import IDEMPOTENCY_KEY, request_key
 from jiaoliuba.points import selectors, services
 from jiaoliuba.points.presenters import entry_dict, item_dict, redemption_dict
 from jiaoliuba.regions.selectors import region_get
@@ -112,7 +113,7 @@ def store_list(request: ApiRequest):
 def store_redeem(request: ApiRequest, item_id: int, idempotency_key: str = IDEMPOTENCY_KEY):
     """Redeem one item. With an Idempotency-Key a retry answers 200 with the first redemption."""
     item = selectors.access_store_item_for_resident(user=request.auth, item_id=item_id)
-    key = request.headers.get("Idempotency-Key", "")
+    key = request_key(request)
     before = (
         selectors.redemptions_of(request.auth).filter(request_key=key).exists() if key else False
     )
