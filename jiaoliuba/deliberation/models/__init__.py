@@ -1,8 +1,27 @@
 from jiaoliuba.deliberation.models.comments import Comment
 from jiaoliuba.deliberation.models.events import TopicEvent
 from jiaoliuba.deliberation.models.follows import TopicFollow
+from jiaoliuba.deliberation.models.meetings import (
+    AgendaItem,
+    Meeting,
+    MeetingAct,
+    MeetingEvent,
+    MeetingParty,
+    NegotiationRound,
+    Statement,
+)
 from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
 from jiaoliuba.deliberation.models.participation import ParticipationAct
+from jiaoliuba.deliberation.models.resolutions import (
+    Milestone,
+    Objection,
+    OutcomeRating,
+    ProgressPhoto,
+    ProgressUpdate,
+    Resolution,
+    SupervisionCheck,
+    Supervisor,
+)
 from jiaoliuba.deliberation.models.support import SupportThreshold, TopicSupport
 from jiaoliuba.deliberation.models.topic import Topic
 from jiaoliuba.deliberation.models.units import PropertyUnit, UnitOwner, UnitRegister
@@ -15,12 +34,27 @@ from jiaoliuba.deliberation.models.vote import (
 )
 
 __all__ = [
+    "AgendaItem",
     "Ballot",
     "Comment",
     "CommentFlag",
+    "Meeting",
+    "MeetingAct",
+    "MeetingEvent",
+    "MeetingParty",
+    "Milestone",
+    "NegotiationRound",
+    "Objection",
+    "OutcomeRating",
     "ParticipationAct",
+    "ProgressPhoto",
+    "ProgressUpdate",
     "PropertyUnit",
+    "Resolution",
     "SensitiveWord",
+    "Statement",
+    "SupervisionCheck",
+    "Supervisor",
     "SupportThreshold",
     "Topic",
     "TopicEvent",

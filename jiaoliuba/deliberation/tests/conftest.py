@@ -38,3 +38,10 @@ from jiaoliuba.deliberation.tests.vote_fixtures import (  # noqa: E402, F401
     owner_vote,
     verified,
 )
+
+# The meeting tests' fixtures (test_meeting_*.py).
+from jiaoliuba.deliberation.tests.meeting_fixtures import (  # noqa: E402, F401
+    meeting,
+    people,
+    red_appeal,
+)
