@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("jiaoliuba.dashboards.urls")),
     path("", include("jiaoliuba.deliberation.urls")),
     path("", include("jiaoliuba.deliberation.urls_votes")),
+    path("", include("jiaoliuba.deliberation.urls_meetings")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -245,6 +245,10 @@ PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
+    # Votes read, 公示 ended, overdue milestones (deliberation/meetings/sweep.py).
+    "jiaoliuba.deliberation.meetings.tasks.sweep": int(
+        os.environ.get("MEETING_SWEEP_SECONDS", "60")
+    ),
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
     "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "10")),
@@ -259,6 +263,10 @@ APPEAL_GUEST_MAX_PER_IP_PER_HOUR = int(os.environ.get("APPEAL_GUEST_MAX_PER_IP_P
 APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR = int(
     os.environ.get("APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR", "20")
 )
+
+# --- Meetings ----------------------------------------------------------------------
+# 公示 of a resolution, in calendar days (docs/meetings.md); each resolution keeps its own.
+MEETING_PUBLICITY_DAYS = int(os.environ.get("MEETING_PUBLICITY_DAYS", "7"))
 
 # --- Appeals -----------------------------------------------------------------------
 APPEAL_MAX_TEXT = 2000
@@ -381,6 +389,7 @@ DASHBOARD_SOURCES = {
         "appeals": "jiaoliuba.dashboards.sources.appeal_participation",
         "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
         "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
+        "meetings": "jiaoliuba.deliberation.meetings.participation.meeting_participation",
         "bookings": None,
         "volunteering": None,
     },

@@ -23,6 +23,7 @@ from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
 from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
+from jiaoliuba.deliberation.api.meetings import router as meetings_router
 from jiaoliuba.deliberation.api.routes import router as deliberation_router
 from jiaoliuba.deliberation.api.votes import router as votes_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
@@ -137,6 +138,7 @@ api.add_router("/", notifications_router)
 api.add_router("/", dashboards_router)
 api.add_router("/deliberation/", deliberation_router)
 api.add_router("/", votes_router)
+api.add_router("/", meetings_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

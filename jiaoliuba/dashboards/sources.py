@@ -1,6 +1,6 @@
 """Figures that other modules feed plug in here, named in settings.DASHBOARD_SOURCES:
 
-    {"participation": {"appeals": "dotted.path", "deliberation": None, …},
+    {"participation": {"appeals": "dotted.path", "deliberation": None, "meetings": …},
      "service_precision": {"bookings": None},
      "venue_visits": {"venues": None}}
 
@@ -48,6 +48,7 @@ SOURCE_LABELS = {
     "appeals": _("Appeals"),
     "deliberation": _("Deliberation (topics, support, comments)"),
     "votes": _("Votes"),
+    "meetings": _("Meetings attended and supervision checks"),
     "bookings": _("Service bookings attended"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),

@@ -26,6 +26,7 @@ def navigation(request):
             (reverse("appeals:alerts"), _("Risk alerts")),
             (reverse("deliberation:agenda"), _("Deliberation")),
             (reverse("votes:console"), _("Votes")),
+            (reverse("meetings:workbench"), _("Meetings")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
@@ -36,6 +37,7 @@ def navigation(request):
             (reverse("appeals:new"), _("Raise an appeal")),
             (reverse("appeals:mine"), _("My appeals")),
             (reverse("deliberation:list"), _("Deliberation")),
+            (reverse("meetings:list"), _("Meetings")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core import clock
@@ -82,7 +82,7 @@ def require(table: Table, obj: Any, action: str, actor: Any, refusal: Any) -> No
         raise PermissionDenied(refusal)
 
 
-def locked(model: type[models.Model], pk: int) -> Any:
+def locked(model: Any, pk: int) -> Any:
     return model.objects.select_for_update(of=("self",)).get(pk=pk)
 
 

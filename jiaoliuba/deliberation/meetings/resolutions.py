@@ -322,7 +322,7 @@ def objection_raise(*, resolution: Resolution, actor: Any, text_: str) -> Object
             "objection",
             _("Objection to “%(title)s”"),
             _("A resident objected during public notice; please answer."),
-            f"/workbench{link(fresh)}",
+            link(fresh),
             title=fresh.title,
         )
     return objection
@@ -563,7 +563,7 @@ def supervision_check_record(
                 "check_issues",
                 _("Supervision found problems: %(title)s"),
                 findings,
-                f"/workbench{link(fresh)}",
+                link(fresh),
                 title=fresh.title,
             )
     return check

@@ -22,6 +22,7 @@ from jiaoliuba.deliberation.models import (
     MeetingParty,
     Milestone,
     Objection,
+    ProgressPhoto,
     Resolution,
     SupervisionCheck,
 )
@@ -171,6 +172,21 @@ def access_party(*, user: Any, party_id: Any) -> MeetingParty:
     )
     if found is None:
         raise NotFound(_("No such party."), code="party_not_found")
+    return found
+
+
+def access_photo(*, user: Any, photo_id: Any) -> ProgressPhoto:
+    """A progress photo of a resolution the user may see; otherwise 404."""
+    raw = str(photo_id or "")
+    found = (
+        ProgressPhoto.objects.filter(
+            pk=int(raw), update__milestone__resolution__in=resolutions_visible_to(user)
+        ).first()
+        if raw.isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound(_("Not found."), code="photo_not_found")
     return found
 
 

@@ -104,7 +104,7 @@ def _overdue_milestones(now: dt.datetime, batch: int) -> int:
                 "milestone_overdue",
                 _("Overdue milestone: %(title)s"),
                 _("“%(milestone)s” of resolution “%(title)s” was due on %(due)s."),
-                f"/workbench/resolutions/{resolution.pk}/",
+                f"/resolutions/{resolution.pk}/",
                 title=resolution.title,
                 milestone=milestone.title,
                 due=milestone.due_on.isoformat(),

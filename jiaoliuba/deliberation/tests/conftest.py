@@ -31,17 +31,16 @@ def propose(regions):
 
 
 # The vote tests' fixtures (test_vote_*.py).
+# The meeting tests' fixtures (test_meeting_*.py).
+from jiaoliuba.deliberation.tests.meeting_fixtures import (  # noqa: E402, F401
+    meeting,
+    people,
+    red_appeal,
+)
 from jiaoliuba.deliberation.tests.vote_fixtures import (  # noqa: E402, F401
     UNITS_HEADER,
     make_vote,
     organiser,
     owner_vote,
     verified,
-)
-
-# The meeting tests' fixtures (test_meeting_*.py).
-from jiaoliuba.deliberation.tests.meeting_fixtures import (  # noqa: E402, F401
-    meeting,
-    people,
-    red_appeal,
 )

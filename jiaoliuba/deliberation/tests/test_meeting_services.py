@@ -16,6 +16,7 @@ from jiaoliuba.deliberation.meetings import services
 from jiaoliuba.deliberation.meetings.choices import MeetingStatus, ResolutionStatus, Side
 from jiaoliuba.deliberation.meetings.sweep import resolutions_sweep
 from jiaoliuba.deliberation.models import MeetingAct, MeetingEvent, MeetingParty, Milestone
+from jiaoliuba.deliberation.voting import services as vote_services
 from jiaoliuba.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_rounds_resolution_publicity_and_sweep(meeting, people):
 
 
 def test_upheld_objection_returns_to_the_meeting(meeting, people):
-    rep, prop = _held(meeting, people)
+    rep, _prop = _held(meeting, people)
     resolution = res.resolution_adopt(
         meeting=meeting, actor=people["organiser"], title="决议", text_="内容", agreed=[rep]
     )
@@ -310,3 +311,32 @@ def test_emergency_meeting_refuses_a_blue_appeal(people, red_appeal):
         pytest.skip("unexpected")
     with pytest.raises(ValidationFailed):
         services.meeting_open_emergency(actor=people["organiser"], appeal=appeal)
+
+
+def test_resolution_needing_a_vote_waits_for_it(meeting, people, verified):
+    rep, _prop = _held(meeting, people)
+    resolution = res.resolution_adopt(
+        meeting=meeting,
+        actor=people["organiser"],
+        title="需表决的决议",
+        text_="内容",
+        agreed=[rep],
+        requires_vote=True,
+    )
+    with pytest.raises(Conflict):
+        res.resolution_publish(resolution=resolution, actor=people["organiser"])
+    vote = res.resolution_open_vote(resolution=resolution, actor=people["organiser"])
+    assert vote.status == "open" and vote.kind == "approval"
+    resolution.refresh_from_db()
+    assert resolution.status == ResolutionStatus.VOTING
+    # While the vote is open the sweep only looks again later.
+    assert resolutions_sweep(now=clock.now()).votes_read == 0
+    for i in range(3):
+        vote_services.ballot_cast(
+            vote=vote, actor=verified(name=f"投票人{i}"), choices=[1 if i else 2]
+        )
+    vote_services.vote_close(vote=vote, actor=people["organiser"])
+    report = resolutions_sweep(now=clock.now() + dt.timedelta(minutes=10))
+    assert report.votes_read == 1
+    resolution.refresh_from_db()
+    assert resolution.vote_passed is True and resolution.status == ResolutionStatus.PUBLICITY
