@@ -19,6 +19,7 @@ from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
+from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
@@ -99,6 +100,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[4/5] deliberation topics: created {created_topics}")
     demo_vote = load_vote_demo()
     say(f"[4/5] owner vote on 物业费调整: {'created' if demo_vote else 'already there'}")
+    demo_meeting = load_meetings_demo()
+    say(f"[4/5] 物业费调价 meeting case: {'created' if demo_meeting else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
 
     def month_done(done: int, months: int, filed: int) -> None:
