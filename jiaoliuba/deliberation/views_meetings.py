@@ -7,6 +7,7 @@ form re-renders with what was typed and the reason."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -281,8 +282,10 @@ def meeting_qr(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     if not MEETING.permits("invite", request.user, meeting):
         raise NotFound(_("Not found."))
     url = request.build_absolute_uri(services.checkin_path(meeting))
-    svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    # A standalone file (with its namespace) so an <img> can show it; no inline markup.
+    segno.make(url, error="m").save(svg, kind="svg", scale=6, border=2, xmldecl=False)
+    response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 

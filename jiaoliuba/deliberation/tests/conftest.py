@@ -33,6 +33,7 @@ def propose(regions):
 # The vote tests' fixtures (test_vote_*.py).
 # The meeting tests' fixtures (test_meeting_*.py).
 from jiaoliuba.deliberation.tests.meeting_fixtures import (  # noqa: E402, F401
+    demo_people,
     meeting,
     people,
     red_appeal,

@@ -54,3 +54,19 @@ def red_appeal(regions, people):
         return appeal
 
     return make
+
+
+@pytest.fixture
+def demo_people(make_staff, make_resident):
+    for username, role, where in (
+        ("community_staff", Role.COMMUNITY_STAFF, JIEFANG),
+        ("secretary", Role.COMMUNITY_SECRETARY, JIEFANG),
+        ("grid_worker", Role.GRID_WORKER, JIEFANG_G1),
+        ("volunteer", Role.VOLUNTEER, JIEFANG),
+        ("lawyer", Role.PROFESSIONAL, DONGFENG),
+        ("street_officer", Role.STREET_OFFICER, DONGFENG),
+    ):
+        make_staff(role, where, username=username)
+    make_resident(JIEFANG_G1, name="张秀兰", phone="13800000001")
+    for i in range(8):
+        make_resident(JIEFANG_G1, name=f"业主{i}")

@@ -6,31 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from jiaoliuba.accounts.choices import Role
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.meetings.choices import FIVE_SIDES, ResolutionStatus, Side
 from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.models import MeetingEvent
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_people(make_staff, make_resident):
-    for username, role, where in (
-        ("community_staff", Role.COMMUNITY_STAFF, JIEFANG),
-        ("secretary", Role.COMMUNITY_SECRETARY, JIEFANG),
-        ("grid_worker", Role.GRID_WORKER, JIEFANG_G1),
-        ("volunteer", Role.VOLUNTEER, JIEFANG),
-        ("lawyer", Role.PROFESSIONAL, DONGFENG),
-        ("street_officer", Role.STREET_OFFICER, DONGFENG),
-    ):
-        make_staff(role, where, username=username)
-    make_resident(JIEFANG_G1, name="张秀兰", phone="13800000001")
-    for i in range(8):
-        make_resident(JIEFANG_G1, name=f"业主{i}")
 
 
 def test_the_seed_case_end_to_end(demo_people):
