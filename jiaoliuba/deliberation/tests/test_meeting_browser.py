@@ -131,4 +131,4 @@ def test_schedule_invite_and_qr_check_in(new_page, live_url, demo_people, screen
     expect(phone.locator("#checked-in")).to_be_visible()
     _fits(phone)
     desk.reload()
-    expect(desk.locator("#parties")).to_contain_text("QR")
+    expect(desk.locator("#parties")).to_contain_text("✓ 扫码")

@@ -14,6 +14,7 @@ from PIL import Image
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.core import clock
 from jiaoliuba.dashboards.sources import participants
+from jiaoliuba.deliberation import services as topic_services
 from jiaoliuba.deliberation.meetings import resolutions as res
 from jiaoliuba.deliberation.meetings import services
 from jiaoliuba.deliberation.meetings.choices import Side
@@ -209,3 +210,24 @@ def test_attendance_and_checks_count_once_in_participation(meeting, people, regi
     counted = participants(regions[JIEFANG].path, len(grid), today, today)
     assert counted == {grid: 2}
     assert meeting_participation.count(grid, len(grid), today, today) == {grid: 2}
+
+
+def test_topic_page_lists_its_meetings_and_the_result(people, regions, login_client):
+    topic = topic_services.topic_create(
+        actor=people["organiser"], title="物业费", body="调价", scope=regions[JIEFANG]
+    )
+    meeting = services.meeting_schedule(
+        actor=people["organiser"],
+        title="物业费议事会",
+        kind="regular",
+        scope=regions[JIEFANG],
+        starts_at=clock.now(),
+        place="交流吧",
+        topic=topic,
+    )
+    services.meeting_start(meeting=meeting, actor=people["organiser"])
+    topic.refresh_from_db()
+    assert topic.stage == "discussing"  # the meeting opened the discussion
+    res.resolution_adopt(meeting=meeting, actor=people["organiser"], title="决议甲", text_="内容")
+    page = login_client(people["owner"]).get(f"/deliberation/{topic.pk}/").content.decode()
+    assert "物业费议事会" in page and "决议甲" in page
