@@ -267,6 +267,7 @@ APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR = int(
 # --- Meetings ----------------------------------------------------------------------
 # 公示 of a resolution, in calendar days (docs/meetings.md); each resolution keeps its own.
 MEETING_PUBLICITY_DAYS = int(os.environ.get("MEETING_PUBLICITY_DAYS", "7"))
+MEETING_OBJECTIONS_PER_HOUR = int(os.environ.get("MEETING_OBJECTIONS_PER_HOUR", "10"))
 
 # --- Appeals -----------------------------------------------------------------------
 APPEAL_MAX_TEXT = 2000

@@ -44,6 +44,7 @@ from jiaoliuba.deliberation.models import (
     Vote,
 )
 from jiaoliuba.deliberation.selectors import followers
+from jiaoliuba.deliberation.services._common import limit
 from jiaoliuba.deliberation.voting import services as vote_services
 from jiaoliuba.deliberation.voting.choices import Eligibility, VoteStatus
 from jiaoliuba.deliberation.voting.services import VoteSpec
@@ -304,6 +305,7 @@ def resolution_publish(*, resolution: Resolution, actor: Any) -> Resolution:
 
 def objection_raise(*, resolution: Resolution, actor: Any, text_: str) -> Objection:
     body = text(text_, _("Please write your objection."), code="text_required", max_length=2000)
+    limit("objection", actor, per=settings.MEETING_OBJECTIONS_PER_HOUR, window_seconds=3600)
     with transaction.atomic():
         fresh = _locked(resolution)
         require(RESOLUTION, fresh, "object", actor, _("Only residents of the area can object."))

@@ -13,11 +13,13 @@ from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, Validati
 from jiaoliuba.deliberation.choices import TopicStage
 from jiaoliuba.deliberation.meetings import resolutions as res
 from jiaoliuba.deliberation.meetings import services
+from jiaoliuba.deliberation.meetings import tasks as meeting_tasks
 from jiaoliuba.deliberation.meetings.choices import MeetingStatus, ResolutionStatus, Side
 from jiaoliuba.deliberation.meetings.sweep import resolutions_sweep
 from jiaoliuba.deliberation.models import MeetingAct, MeetingEvent, MeetingParty, Milestone
 from jiaoliuba.deliberation.voting import services as vote_services
 from jiaoliuba.notifications.models import Notification
+from jiaoliuba.testing.tasks import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +342,17 @@ def test_resolution_needing_a_vote_waits_for_it(meeting, people, verified):
     assert report.votes_read == 1
     resolution.refresh_from_db()
     assert resolution.vote_passed is True and resolution.status == ResolutionStatus.PUBLICITY
+
+
+def test_the_worker_task_ends_public_notice(meeting, people):
+    """The periodic task itself, queued and run as the worker runs it."""
+    rep, _prop = _held(meeting, people)
+    resolution = res.resolution_adopt(
+        meeting=meeting, actor=people["organiser"], title="决议", text_="内容", agreed=[rep]
+    )
+    with clock.pinned(clock.now() - dt.timedelta(days=10)):
+        res.resolution_publish(resolution=resolution, actor=people["organiser"])
+    meeting_tasks.sweep.enqueue()
+    assert run_queued("sweep") == 1
+    resolution.refresh_from_db()
+    assert resolution.status == ResolutionStatus.EFFECTIVE and resolution.next_sweep_at is None
