@@ -22,7 +22,7 @@ from jiaoliuba.regions.selectors import region_get
 router = Router(tags=["meetings"])
 
 
-class Done(Schema):
+class MeetingDone(Schema):
     ok: bool = True
 
 
@@ -61,13 +61,13 @@ class MeetingIn(Schema):
     agenda: list[str] = Field(default_factory=list)
 
 
-class EmergencyIn(Schema):
+class EmergencyMeetingIn(Schema):
     appeal: int = Field(description="Id of a red appeal in the caller's scope")
     starts_at: dt.datetime | None = Field(None, description="Default: 19:30 today")
     place: str = ""
 
 
-class PartyIn(Schema):
+class MeetingPartyIn(Schema):
     side: str = Field(
         description="resident_rep, cadre, grid_worker, volunteer, professional (the five "
         "sides), property, street, department (outside parties)"
@@ -78,30 +78,30 @@ class PartyIn(Schema):
     user: int | None = Field(None, description="A person with an account (gets an invitation)")
 
 
-class AgendaIn(Schema):
+class MeetingAgendaIn(Schema):
     title: str = ""
     topic: int | None = None
 
 
-class ReasonIn(Schema):
+class MeetingReasonIn(Schema):
     reason: str
 
 
-class CheckInIn(Schema):
+class MeetingCheckInIn(Schema):
     token: str = Field(description="From the signed check-in link of the venue's QR code")
 
 
-class RoundIn(Schema):
+class NegotiationRoundIn(Schema):
     summary: str = ""
 
 
-class StatementIn(Schema):
+class RoundStatementIn(Schema):
     party: int
     kind: str = Field(description="position or proposal")
     text: str
 
 
-class MinutesIn(Schema):
+class MeetingMinutesIn(Schema):
     minutes: str
 
 
@@ -139,47 +139,47 @@ class ResolutionOut(Schema):
     actions: list[str]
 
 
-class VoteLinkIn(Schema):
+class ResolutionVoteIn(Schema):
     eligibility: str = Field("person", description="person, household or owners")
     unit_register: int | None = None
     owner_matter: str = "9"
 
 
-class TextIn(Schema):
+class ObjectionIn(Schema):
     text: str
 
 
-class AnswerIn(Schema):
+class ObjectionAnswerIn(Schema):
     answer: str
     uphold: bool = False
 
 
-class MilestoneIn(Schema):
+class ResolutionMilestoneIn(Schema):
     title: str
     due_on: dt.date
 
 
-class ProgressIn(Schema):
+class ProgressReportIn(Schema):
     text: str
     completes: bool = False
 
 
-class SupervisorIn(Schema):
+class SupervisorAddIn(Schema):
     user: int
 
 
-class CheckIn_(Schema):
+class SupervisionCheckIn(Schema):
     verdict: str = Field(description="good or issues")
     findings: str
 
 
-class RatingIn(Schema):
+class OutcomeRatingIn(Schema):
     level: str = Field(description="satisfied, basically or unsatisfied")
     solved: bool = False
     comment: str = ""
 
 
-class ResultIn(Schema):
+class ResolutionResultIn(Schema):
     result: str
 
 
@@ -235,7 +235,7 @@ def meeting_create(request: ApiRequest, payload: MeetingIn):
 
 
 @router.post("/meetings/emergency", response={201: MeetingOut})
-def meeting_emergency(request: ApiRequest, payload: EmergencyIn):
+def meeting_emergency(request: ApiRequest, payload: EmergencyMeetingIn):
     """紧急议事会 from a red appeal in one step: topic, meeting, invitations."""
     appeal = access_appeal(user=request.auth, appeal_id=payload.appeal)
     meeting = services.meeting_open_emergency(
@@ -265,7 +265,7 @@ def meeting_events(request: ApiRequest, meeting_id: int):
 
 
 @router.post("/meetings/{meeting_id}/parties", response={201: MeetingOut})
-def meeting_party_add(request: ApiRequest, meeting_id: int, payload: PartyIn):
+def meeting_party_add(request: ApiRequest, meeting_id: int, payload: MeetingPartyIn):
     user = None
     if payload.user is not None:
         user = user_by_id(user_id=payload.user)
@@ -284,7 +284,7 @@ def meeting_party_add(request: ApiRequest, meeting_id: int, payload: PartyIn):
 
 
 @router.post("/meetings/{meeting_id}/agenda", response=MeetingOut)
-def meeting_agenda_add(request: ApiRequest, meeting_id: int, payload: AgendaIn):
+def meeting_agenda_add(request: ApiRequest, meeting_id: int, payload: MeetingAgendaIn):
     topic = access_topic(user=request.auth, topic_id=payload.topic) if payload.topic else None
     services.meeting_add_agenda_item(
         meeting=_meeting(request, meeting_id), actor=request.auth, title=payload.title, topic=topic
@@ -305,19 +305,19 @@ def meeting_conclude(request: ApiRequest, meeting_id: int):
 
 
 @router.post("/meetings/{meeting_id}/cancel", response=MeetingOut)
-def meeting_cancel(request: ApiRequest, meeting_id: int, payload: ReasonIn):
+def meeting_cancel(request: ApiRequest, meeting_id: int, payload: MeetingReasonIn):
     services.meeting_cancel(
         meeting=_meeting(request, meeting_id), actor=request.auth, reason=payload.reason
     )
     return _out(request, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/check-in", response=Done)
-def meeting_check_in(request: ApiRequest, meeting_id: int, payload: CheckInIn):
+@router.post("/meetings/{meeting_id}/check-in", response=MeetingDone)
+def meeting_check_in(request: ApiRequest, meeting_id: int, payload: MeetingCheckInIn):
     services.meeting_check_in(
         meeting=_meeting(request, meeting_id), actor=request.auth, token=payload.token
     )
-    return Done()
+    return MeetingDone()
 
 
 @router.post("/meetings/{meeting_id}/parties/{party_id}/attended", response=MeetingOut)
@@ -329,7 +329,7 @@ def meeting_attended(request: ApiRequest, meeting_id: int, party_id: int):
 
 
 @router.post("/meetings/{meeting_id}/rounds", response={201: MeetingOut})
-def meeting_round_add(request: ApiRequest, meeting_id: int, payload: RoundIn):
+def meeting_round_add(request: ApiRequest, meeting_id: int, payload: NegotiationRoundIn):
     services.meeting_add_round(
         meeting=_meeting(request, meeting_id), actor=request.auth, summary=payload.summary
     )
@@ -337,7 +337,9 @@ def meeting_round_add(request: ApiRequest, meeting_id: int, payload: RoundIn):
 
 
 @router.post("/meetings/{meeting_id}/rounds/{number}/statements", response={201: MeetingOut})
-def meeting_statement_add(request: ApiRequest, meeting_id: int, number: int, payload: StatementIn):
+def meeting_statement_add(
+    request: ApiRequest, meeting_id: int, number: int, payload: RoundStatementIn
+):
     meeting = _meeting(request, meeting_id)
     rnd = meeting.rounds.filter(number=number).first()
     if rnd is None:
@@ -350,7 +352,7 @@ def meeting_statement_add(request: ApiRequest, meeting_id: int, number: int, pay
 
 
 @router.post("/meetings/{meeting_id}/minutes", response=MeetingOut)
-def meeting_minutes(request: ApiRequest, meeting_id: int, payload: MinutesIn):
+def meeting_minutes(request: ApiRequest, meeting_id: int, payload: MeetingMinutesIn):
     services.meeting_record_minutes(
         meeting=_meeting(request, meeting_id), actor=request.auth, minutes=payload.minutes
     )
@@ -379,7 +381,7 @@ def resolution_detail(request: ApiRequest, resolution_id: int):
 
 
 @router.post("/resolutions/{resolution_id}/vote", response=ResolutionOut)
-def resolution_vote(request: ApiRequest, resolution_id: int, payload: VoteLinkIn):
+def resolution_vote(request: ApiRequest, resolution_id: int, payload: ResolutionVoteIn):
     """Put the resolution to an approve/oppose/abstain vote (opened at once)."""
     register = (
         access_unit_register(user=request.auth, register_id=payload.unit_register)
@@ -411,7 +413,7 @@ def resolution_publish(request: ApiRequest, resolution_id: int):
 
 
 @router.post("/resolutions/{resolution_id}/objections", response={201: ResolutionOut})
-def objection_raise(request: ApiRequest, resolution_id: int, payload: TextIn):
+def objection_raise(request: ApiRequest, resolution_id: int, payload: ObjectionIn):
     resolutions.objection_raise(
         resolution=_res(request, resolution_id), actor=request.auth, text_=payload.text
     )
@@ -419,7 +421,7 @@ def objection_raise(request: ApiRequest, resolution_id: int, payload: TextIn):
 
 
 @router.post("/objections/{objection_id}/answer", response=ResolutionOut)
-def objection_answer(request: ApiRequest, objection_id: int, payload: AnswerIn):
+def objection_answer(request: ApiRequest, objection_id: int, payload: ObjectionAnswerIn):
     objection = selectors.access_objection(user=request.auth, objection_id=objection_id)
     resolutions.objection_answer(
         objection=objection, actor=request.auth, answer=payload.answer, uphold=payload.uphold
@@ -436,7 +438,7 @@ def resolution_end_publicity(request: ApiRequest, resolution_id: int):
 
 
 @router.post("/resolutions/{resolution_id}/milestones", response={201: ResolutionOut})
-def milestone_add(request: ApiRequest, resolution_id: int, payload: MilestoneIn):
+def milestone_add(request: ApiRequest, resolution_id: int, payload: ResolutionMilestoneIn):
     resolutions.milestone_add(
         resolution=_res(request, resolution_id),
         actor=request.auth,
@@ -447,7 +449,7 @@ def milestone_add(request: ApiRequest, resolution_id: int, payload: MilestoneIn)
 
 
 @router.post("/milestones/{milestone_id}/progress", response={201: ResolutionOut})
-def progress_report(request: ApiRequest, milestone_id: int, payload: ProgressIn):
+def progress_report(request: ApiRequest, milestone_id: int, payload: ProgressReportIn):
     """Progress in words (photos go through the resolution page's form)."""
     milestone = selectors.access_milestone(user=request.auth, milestone_id=milestone_id)
     resolutions.progress_report(
@@ -457,7 +459,7 @@ def progress_report(request: ApiRequest, milestone_id: int, payload: ProgressIn)
 
 
 @router.post("/resolutions/{resolution_id}/supervisors", response={201: ResolutionOut})
-def supervisor_add(request: ApiRequest, resolution_id: int, payload: SupervisorIn):
+def supervisor_add(request: ApiRequest, resolution_id: int, payload: SupervisorAddIn):
     resolutions.supervisor_add(
         resolution=_res(request, resolution_id),
         actor=request.auth,
@@ -467,7 +469,7 @@ def supervisor_add(request: ApiRequest, resolution_id: int, payload: SupervisorI
 
 
 @router.post("/resolutions/{resolution_id}/checks", response={201: ResolutionOut})
-def supervision_check(request: ApiRequest, resolution_id: int, payload: CheckIn_):
+def supervision_check(request: ApiRequest, resolution_id: int, payload: SupervisionCheckIn):
     resolutions.supervision_check_record(
         resolution=_res(request, resolution_id),
         actor=request.auth,
@@ -478,7 +480,7 @@ def supervision_check(request: ApiRequest, resolution_id: int, payload: CheckIn_
 
 
 @router.post("/resolutions/{resolution_id}/ratings", response={201: ResolutionOut})
-def outcome_rate(request: ApiRequest, resolution_id: int, payload: RatingIn):
+def outcome_rate(request: ApiRequest, resolution_id: int, payload: OutcomeRatingIn):
     resolutions.outcome_rate(
         resolution=_res(request, resolution_id),
         actor=request.auth,
@@ -490,7 +492,7 @@ def outcome_rate(request: ApiRequest, resolution_id: int, payload: RatingIn):
 
 
 @router.post("/resolutions/{resolution_id}/close", response=ResolutionOut)
-def resolution_close(request: ApiRequest, resolution_id: int, payload: ResultIn):
+def resolution_close(request: ApiRequest, resolution_id: int, payload: ResolutionResultIn):
     resolutions.resolution_close(
         resolution=_res(request, resolution_id), actor=request.auth, result=payload.result
     )
