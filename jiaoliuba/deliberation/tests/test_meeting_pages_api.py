@@ -231,3 +231,26 @@ def test_topic_page_lists_its_meetings_and_the_result(people, regions, login_cli
     res.resolution_adopt(meeting=meeting, actor=people["organiser"], title="决议甲", text_="内容")
     page = login_client(people["owner"]).get(f"/deliberation/{topic.pk}/").content.decode()
     assert "物业费议事会" in page and "决议甲" in page
+
+
+def test_red_appeal_page_opens_an_emergency_meeting(people, red_appeal, login_client):
+    appeal = red_appeal()
+    staff = login_client(people["organiser"])
+    page = staff.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert 'id="open-emergency"' in page
+    answer = staff.post(f"/workbench/meetings/emergency/{appeal.pk}/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/meetings/")
+    meeting = appeal.meetings.get()
+    assert meeting.kind == "emergency"
+    assert meeting.title in staff.get(f"/appeals/{appeal.pk}/").content.decode()
+    # The resident who filed it sees no such button; a stranger's attempt is a 404.
+    assert (
+        'id="open-emergency"'
+        not in login_client(people["owner"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    )
+    assert (
+        login_client(people["owner"])
+        .post(f"/workbench/meetings/emergency/{appeal.pk}/")
+        .status_code
+        == 404
+    )
