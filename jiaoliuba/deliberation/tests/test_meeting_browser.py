@@ -44,6 +44,9 @@ def test_seed_case_walked_on_phone_and_desktop(new_page, live_url, demo_people, 
     resident = user_by_phone(phone="13800000001")
 
     desk = new_page(desktop=True)
+    # The first page after the whole case is loaded warms the server up; on a shared,
+    # loaded machine that can take longer than the suite's 10 s.
+    desk.set_default_navigation_timeout(30_000)
     sign_in_as(desk, live_url, worker)
     desk.goto("/workbench/meetings/")
     desk.click(f"a[href='/meetings/{meeting.pk}/']")
