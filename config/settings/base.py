@@ -249,6 +249,10 @@ PERIODIC_TASKS = {
     "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
     "jiaoliuba.points.tasks.expire_sweep": 3600,
+    # Votes read, 公示 ended, overdue milestones (deliberation/meetings/sweep.py).
+    "jiaoliuba.deliberation.meetings.tasks.sweep": int(
+        os.environ.get("MEETING_SWEEP_SECONDS", "60")
+    ),
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
     "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "10")),
@@ -267,6 +271,11 @@ APPEAL_GUEST_MAX_PER_IP_PER_HOUR = int(os.environ.get("APPEAL_GUEST_MAX_PER_IP_P
 APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR = int(
     os.environ.get("APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR", "20")
 )
+
+# --- Meetings ----------------------------------------------------------------------
+# 公示 of a resolution, in calendar days (docs/meetings.md); each resolution keeps its own.
+MEETING_PUBLICITY_DAYS = int(os.environ.get("MEETING_PUBLICITY_DAYS", "7"))
+MEETING_OBJECTIONS_PER_HOUR = int(os.environ.get("MEETING_OBJECTIONS_PER_HOUR", "10"))
 
 # --- Appeals -----------------------------------------------------------------------
 APPEAL_MAX_TEXT = 2000
@@ -397,6 +406,7 @@ DASHBOARD_SOURCES = {
         "deliberation": "jiaoliuba.deliberation.participation.deliberation_participation",
         "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
         "bookings": "jiaoliuba.bookings.participation.booking_participation",
+        "meetings": "jiaoliuba.deliberation.meetings.participation.meeting_participation",
     },
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},

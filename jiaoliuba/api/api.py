@@ -24,6 +24,7 @@ from jiaoliuba.bookings.api.routes import router as bookings_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
 from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
+from jiaoliuba.deliberation.api.meetings import router as meetings_router
 from jiaoliuba.deliberation.api.routes import router as deliberation_router
 from jiaoliuba.deliberation.api.votes import router as votes_router
 from jiaoliuba.deliberation.consensus.api import router as consensus_router
@@ -143,6 +144,7 @@ api.add_router("/", votes_router)
 api.add_router("/", points_router)
 api.add_router("/", consensus_router)
 api.add_router("/bookings/", bookings_router)
+api.add_router("/", meetings_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

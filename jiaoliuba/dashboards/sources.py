@@ -1,6 +1,6 @@
 """Figures that other modules feed plug in here, named in settings.DASHBOARD_SOURCES:
 
-    {"participation": {"appeals": "dotted.path", "deliberation": None, …},
+    {"participation": {"appeals": "dotted.path", "deliberation": None, "meetings": …},
      "service_precision": {"bookings": None},
      "venue_visits": {"venues": None}}
 
@@ -51,6 +51,7 @@ SOURCE_LABELS = {
     "deliberation": _("Deliberation (topics, support, comments)"),
     "votes": _("Votes"),
     "bookings": _("Service bookings, attendance and volunteering"),
+    "meetings": _("Meetings attended and supervision checks"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),
 }

@@ -21,6 +21,7 @@ from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.bookings.demo import load_bookings_demo
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.consensus.demo import load_consensus_demo
+from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
@@ -106,6 +107,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(f"[4/5] points stores and 张阿姨's points: {'created' if points_made else 'already there'}")
     demo_map = load_consensus_demo()
     say(f"[4/5] consensus map on 社区食堂: {'created' if demo_map else 'already there'}")
+    demo_meeting = load_meetings_demo()
+    say(f"[4/5] 物业费调价 meeting case: {'created' if demo_meeting else 'already there'}")
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     booked = load_bookings_demo(resident_phone_hash=getattr(demo_resident, "phone_hash", None))
     say(f"[4/5] services: legal consultation {'created' if booked else 'already there'}")

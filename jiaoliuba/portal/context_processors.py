@@ -29,6 +29,7 @@ def navigation(request):
             (reverse("points:desk"), _("Points store")),
             (reverse("points:honours"), _("Honours")),
             (reverse("bookings:workbench"), _("Services")),
+            (reverse("meetings:workbench"), _("Meetings")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),
         ]
@@ -44,6 +45,7 @@ def navigation(request):
             (reverse("points:mine"), _("My points")),
             (reverse("bookings:catalogue"), _("Book a service")),
             (reverse("bookings:mine"), _("My bookings")),
+            (reverse("meetings:list"), _("Meetings")),
             (reverse("accounts:me"), _("My page")),
         ]
     unread = unread_count(user=user)

@@ -9,8 +9,27 @@ from jiaoliuba.deliberation.models.consensus import (
 )
 from jiaoliuba.deliberation.models.events import TopicEvent
 from jiaoliuba.deliberation.models.follows import TopicFollow
+from jiaoliuba.deliberation.models.meetings import (
+    AgendaItem,
+    Meeting,
+    MeetingAct,
+    MeetingEvent,
+    MeetingParty,
+    NegotiationRound,
+    RoundStatement,
+)
 from jiaoliuba.deliberation.models.moderation import CommentFlag, SensitiveWord
 from jiaoliuba.deliberation.models.participation import ParticipationAct
+from jiaoliuba.deliberation.models.resolutions import (
+    Milestone,
+    Objection,
+    OutcomeRating,
+    ProgressPhoto,
+    ProgressUpdate,
+    Resolution,
+    SupervisionCheck,
+    Supervisor,
+)
 from jiaoliuba.deliberation.models.support import SupportThreshold, TopicSupport
 from jiaoliuba.deliberation.models.topic import Topic
 from jiaoliuba.deliberation.models.units import PropertyUnit, UnitOwner, UnitRegister
@@ -23,6 +42,7 @@ from jiaoliuba.deliberation.models.vote import (
 )
 
 __all__ = [
+    "AgendaItem",
     "Ballot",
     "Comment",
     "CommentFlag",
@@ -30,11 +50,25 @@ __all__ = [
     "ConsensusPlacement",
     "ConsensusQuestion",
     "ConsensusResult",
+    "Meeting",
+    "MeetingAct",
+    "MeetingEvent",
+    "MeetingParty",
+    "Milestone",
+    "NegotiationRound",
+    "Objection",
+    "OutcomeRating",
     "ParticipationAct",
+    "ProgressPhoto",
+    "ProgressUpdate",
     "PropertyUnit",
+    "Resolution",
+    "RoundStatement",
     "SensitiveWord",
     "Statement",
     "StatementVote",
+    "SupervisionCheck",
+    "Supervisor",
     "SupportThreshold",
     "Topic",
     "TopicEvent",

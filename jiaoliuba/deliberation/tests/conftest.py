@@ -33,6 +33,14 @@ def propose(regions):
 # The vote tests' fixtures (test_vote_*.py).
 # The consensus-map tests' fixtures (test_consensus_*.py).
 from jiaoliuba.deliberation.tests.consensus_fixtures import question  # noqa: E402, F401
+
+# The meeting tests' fixtures (test_meeting_*.py).
+from jiaoliuba.deliberation.tests.meeting_fixtures import (  # noqa: E402, F401
+    demo_people,
+    meeting,
+    people,
+    red_appeal,
+)
 from jiaoliuba.deliberation.tests.vote_fixtures import (  # noqa: E402, F401
     UNITS_HEADER,
     make_vote,
