@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role, VerificationStatus
@@ -18,21 +18,27 @@ from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
 _CACHE_ATTR = "_jiaoliuba_roles_at"
+_PROFILE = ResidentProfile._meta.get_field("user").remote_field  # user.resident, if loaded
 
 
 def user_roles_at(user: Viewer) -> dict[str, list[str]]:
-    """{role: [region paths]} for the user, cached on the user object for the request."""
+    """{role: [region paths]} for the user, cached on the user object for the request.
+    One query: the role assignments and, as a row of its own, whether a resident profile
+    exists (every API call that checks a role or a scope starts here)."""
     if not isinstance(user, User):
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = {}
-        for role, path in RoleAssignment.objects.filter(user=user).values_list(
-            "role", "region__path"
-        ):
-            cached.setdefault(role, []).append(path)
-        if ResidentProfile.objects.filter(user=user).exists():
-            cached.setdefault(Role.RESIDENT, [])
+        profile = ResidentProfile.objects.filter(user=user).values_list(
+            Value(Role.RESIDENT, output_field=CharField()), Value("", output_field=CharField())
+        )
+        rows = RoleAssignment.objects.filter(user=user).values_list("role", "region__path")
+        for role, path in rows.union(profile, all=True):
+            if role == Role.RESIDENT and not path:
+                cached.setdefault(Role.RESIDENT, [])
+            else:
+                cached.setdefault(role, []).append(path)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -115,10 +121,16 @@ def access_resident(*, user: Viewer, resident_id: int) -> ResidentProfile:
 
 
 def resident_of(user: Viewer) -> ResidentProfile | None:
+    """The user's resident profile. The ID number stays encrypted until read (it is only
+    ever written; decrypting it on every API call cost more than the look-up). A user
+    signed in by an API token has it already (or its absence): the token check read it."""
     if not isinstance(user, User):
         return None
+    if _PROFILE.is_cached(user):
+        return cast("ResidentProfile | None", _PROFILE.get_cached_value(user))
     return (
         ResidentProfile.objects.select_related("community", "grid", "household")
+        .defer("id_number")
         .filter(user=user)
         .first()
     )

@@ -496,9 +496,18 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def api_token_authenticate(*, raw: str) -> User | None:
+    """The token's user, checked against the database on every request (a revoked or
+    expired token, or a deactivated user, is refused at once). One indexed look-up by the
+    token's hash, which also brings the user's resident profile with its community and
+    grid (`selectors.resident_of` answers from it: most API calls are a resident's and
+    need it). The phone and ID numbers stay encrypted until something reads them (an
+    API call rarely does, and decrypting them cost more than the look-up)."""
     now = clock.now()
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related(
+            "user", "user__resident", "user__resident__community", "user__resident__grid"
+        )
+        .defer("user__phone", "user__resident__id_number")
         .filter(
             key_hash=_token_hash(raw),
             revoked_at__isnull=True,

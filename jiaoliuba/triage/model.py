@@ -190,22 +190,32 @@ class StatModel:
             )
         return raw
 
-    def predict(
-        self, texts: Sequence[str], hints: Sequence[str]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(calibrated P(red), priority probabilities, category probabilities) per text."""
-        matrix = self.vectorizer.transform(
+    def vectorize(self, texts: Sequence[str], hints: Sequence[str]) -> Any:
+        """The texts' TF-IDF rows, for `predict` and `top_features` to share."""
+        return self.vectorizer.transform(
             [_document(t, h) for t, h in zip(texts, hints, strict=True)]
         )
+
+    def predict(
+        self, texts: Sequence[str], hints: Sequence[str], *, matrix: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(calibrated P(red), priority probabilities, category probabilities) per text;
+        `matrix` is `vectorize(texts, hints)` when the caller has it already."""
+        if matrix is None:
+            matrix = self.vectorize(texts, hints)
         return (
             platt(self.raw_red_texts(texts, hints, matrix), *self.calibration),
             self.priority_clf.predict_proba(matrix),
             self.category_clf.predict_proba(matrix),
         )
 
-    def top_features(self, text: str, hint: str, *, category: str, n: int = 3) -> list[str]:
-        """The n-grams that pushed this text towards `category` most."""
-        row = self.vectorizer.transform([_document(text, hint)])
+    def top_features(
+        self, text: str, hint: str, *, category: str, n: int = 3, row: Any = None
+    ) -> list[str]:
+        """The n-grams that pushed this text towards `category` most (`row`: the text's
+        row of `vectorize`, when the caller has it)."""
+        if row is None:
+            row = self.vectorize([text], [hint])
         classes = list(self.category_clf.classes_)
         if category not in classes:
             return []

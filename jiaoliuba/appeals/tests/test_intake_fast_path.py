@@ -29,10 +29,11 @@ def test_one_api_intake_stays_within_its_query_budget(
 ):
     client = api_client(resident)
     assert client.post(URL, {"content": "先热身一次", "community": JIEFANG}).status_code == 201
-    # Token, profile, community, repeat check, route (holders, duty rota, workload), then
-    # in the transaction the key, insert, number, key record, events and task row, and the
-    # role look-ups of the view (18 with the savepoint pair). It was 38 before.
-    with django_assert_max_num_queries(18):
+    # Token, profile, community, repeat check, route (the holders with their duty shift
+    # and workload in one query), then in the transaction the insert, number, key record
+    # (unique: a replay fails there and is answered from it), events and task row, and the
+    # roles of the view in one query (13 with the savepoint pair). It was 38, then 18.
+    with django_assert_max_num_queries(13):
         response = client.post(
             URL, {"content": NOISE, "community": JIEFANG}, HTTP_IDEMPOTENCY_KEY="budget-1"
         )
@@ -47,9 +48,9 @@ def test_the_service_reads_rules_and_limits_from_memory(
     submit, staff, django_assert_num_queries, regions
 ):
     submit("先热身一次")  # loads the rulebook
-    # Repeat check, route (holders, duty rota, workload), then the transaction: savepoint,
-    # insert, number, events, task row, release.
-    with django_assert_num_queries(10):
+    # Repeat check, route (the holders with their duty shift and workload in one query),
+    # then the transaction: savepoint, insert, number, events, task row, release.
+    with django_assert_num_queries(8):
         submit(NOISE)
 
 
