@@ -126,20 +126,19 @@ NUMBER_SQL = f'UPDATE "{Appeal._meta.db_table}" SET "number" = %s WHERE "id" = %
 
 def _find_repeat(appeal: Appeal) -> Appeal | None:
     """The same resident and matter within 30 days: same category and similar text."""
-    if not policies.person_linkable(appeal):
+    if not policies.person_linkable(appeal) or appeal.submitter_id is None:
         return None
-    earlier = selectors.previous_appeals_of(
-        submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS
-    )
-    if appeal.pk is not None:
-        earlier = earlier.exclude(pk=appeal.pk)
-    grams = similarity.shingles(appeal.content)
     # Only what the comparison and the repeat link read (the phone column is decrypted
     # on load, twenty times for a resident who writes often).
-    candidates = earlier.filter(category=appeal.category).only(
-        "pk", "number", "content", "is_anonymous", "received_at"
+    candidates = selectors.recent_same_category(
+        submitter_id=appeal.submitter_id,
+        before=appeal.received_at,
+        days=settings.APPEAL_REPEAT_DAYS,
+        category=appeal.category,
+        limit=21,  # one more, for the appeal itself when it is already stored
     )
-    for other in candidates.order_by("-received_at")[:20]:
+    grams = similarity.shingles(appeal.content)
+    for other in [c for c in candidates if c.pk != appeal.pk][:20]:
         if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
             return other
     return None
