@@ -99,7 +99,8 @@ def database_from_url(url: str) -> dict[str, Any]:
         dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
+        # Kept open between requests like PostgreSQL's (DB_CONN_MAX_AGE): opening one runs
+        # the PRAGMAs below, and closing the last one checkpoints the WAL, each request.
         config["OPTIONS"] = {
             # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue instead of failing with "database is locked".

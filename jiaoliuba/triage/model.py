@@ -182,9 +182,7 @@ class StatModel:
         """(raw P(red) as in `raw_red_texts`, index of each text's worst passage or -1 when
         the whole text scored higher, the passages' feature matrix)."""
         if matrix is None:
-            matrix = self.vectorizer.transform(
-                [_document(t, h) for t, h in zip(texts, hints, strict=True)]
-            )
+            matrix = self.vectorize(texts, hints)
         raw = self.raw_red(matrix)
         worst = np.full(len(raw), -1)
         if self.segment_min_chars <= 0:
@@ -203,13 +201,19 @@ class StatModel:
                 raw[owner], worst[owner] = p, j
         return raw, worst, passage_matrix
 
-    def predict(
-        self, texts: Sequence[str], hints: Sequence[str]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(calibrated P(red), priority probabilities, category probabilities) per text."""
-        matrix = self.vectorizer.transform(
+    def vectorize(self, texts: Sequence[str], hints: Sequence[str]) -> Any:
+        """The texts' TF-IDF rows, for `predict` and `top_features` to share."""
+        return self.vectorizer.transform(
             [_document(t, h) for t, h in zip(texts, hints, strict=True)]
         )
+
+    def predict(
+        self, texts: Sequence[str], hints: Sequence[str], *, matrix: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(calibrated P(red), priority probabilities, category probabilities) per text;
+        `matrix` is `vectorize(texts, hints)` when the caller has it already."""
+        if matrix is None:
+            matrix = self.vectorize(texts, hints)
         raw, worst, passage_matrix = self._read(texts, hints, matrix)
         p_red = platt(raw, *self.calibration)
         category = self.category_clf.predict_proba(matrix)
@@ -229,9 +233,13 @@ class StatModel:
                         category[i] = passage_category[k]
         return p_red, self.priority_clf.predict_proba(matrix), category
 
-    def top_features(self, text: str, hint: str, *, category: str, n: int = 3) -> list[str]:
-        """The n-grams that pushed this text towards `category` most."""
-        row = self.vectorizer.transform([_document(text, hint)])
+    def top_features(
+        self, text: str, hint: str, *, category: str, n: int = 3, row: Any = None
+    ) -> list[str]:
+        """The n-grams that pushed this text towards `category` most (`row`: the text's
+        row of `vectorize`, when the caller has it)."""
+        if row is None:
+            row = self.vectorize([text], [hint])
         classes = list(self.category_clf.classes_)
         if category not in classes:
             return []

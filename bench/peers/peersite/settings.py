@@ -90,8 +90,9 @@ def _database(url: str) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        "CONN_MAX_AGE": 0,
-        # As 交流吧 runs SQLite: WAL, and writers that wait their turn instead of failing.
+        "CONN_MAX_AGE": 60,
+        # As 交流吧 runs SQLite: connections kept open as on PostgreSQL, WAL, and writers
+        # that wait their turn instead of failing.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

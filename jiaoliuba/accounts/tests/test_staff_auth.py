@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from jiaoliuba.accounts import services
+from jiaoliuba.accounts import selectors, services
 from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.models import ApiToken
+from jiaoliuba.accounts.models import ApiToken, ResidentProfile
+from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotAuthenticated, RateLimited
 from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, PASSWORD
 
@@ -91,3 +92,45 @@ def test_my_regions_are_where_my_roles_are(make_staff, api_client, regions):
         .json()[0]["code"]
         == JIEFANG
     )
+
+
+def test_a_token_is_checked_on_every_request(client, make_staff, make_resident):
+    """The token check is one hand-written query: revoking, expiry and deactivation all
+    take effect on the very next request, and the user it gives equals the ORM's."""
+    user = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    token, raw = services.api_token_create(user=user)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", **headers).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=clock.now() - dt.timedelta(seconds=1))
+    assert client.get("/api/v1/me", **headers).status_code == 401
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=clock.now() + dt.timedelta(days=1))
+    assert client.get("/api/v1/me", **headers).status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/api/v1/me", **headers).status_code == 401
+    type(user).objects.filter(pk=user.pk).update(is_active=True)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=clock.now())
+    assert client.get("/api/v1/me", **headers).status_code == 401
+    assert services.api_token_authenticate(raw=raw + "x") is None
+
+
+def test_the_token_check_gives_the_user_and_profile_the_orm_would(make_resident):
+    resident_user = make_resident(phone="13700001234")
+    _token, raw = services.api_token_create(user=resident_user)
+    user = services.api_token_authenticate(raw=raw)
+    fresh = type(resident_user).objects.get(pk=resident_user.pk)
+    assert user is not None and user.pk == fresh.pk
+    for field in fresh._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(fresh, field.attname), field.name
+    assert user.phone == "13700001234"  # left encrypted, read on first use
+    profile = selectors.resident_of(user)
+    stored = ResidentProfile.objects.get(user=fresh)
+    assert profile is not None and profile.pk == stored.pk
+    assert (profile.community, profile.grid) == (stored.community, stored.grid)
+    assert profile.user is user and profile.grid.name == stored.grid.name
+    # A user without a resident profile has none, without another query.
+    staff_token = services.api_token_create(
+        user=type(resident_user).objects.create(username="wu", display_name="吴")
+    )[1]
+    staff_user = services.api_token_authenticate(raw=staff_token)
+    assert staff_user is not None and selectors.resident_of(staff_user) is None
+    assert selectors.user_roles_at(user) == {Role.RESIDENT: []}

@@ -122,22 +122,24 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
     return community, grid, phone
 
 
+NUMBER_SQL = f'UPDATE "{Appeal._meta.db_table}" SET "number" = %s WHERE "id" = %s'  # noqa: S608
+
+
 def _find_repeat(appeal: Appeal) -> Appeal | None:
     """The same resident and matter within 30 days: same category and similar text."""
-    if not policies.person_linkable(appeal):
+    if not policies.person_linkable(appeal) or appeal.submitter_id is None:
         return None
-    earlier = selectors.previous_appeals_of(
-        submitter=appeal.submitter, before=appeal.received_at, days=settings.APPEAL_REPEAT_DAYS
-    )
-    if appeal.pk is not None:
-        earlier = earlier.exclude(pk=appeal.pk)
-    grams = similarity.shingles(appeal.content)
     # Only what the comparison and the repeat link read (the phone column is decrypted
     # on load, twenty times for a resident who writes often).
-    candidates = earlier.filter(category=appeal.category).only(
-        "pk", "number", "content", "is_anonymous", "received_at"
+    candidates = selectors.recent_same_category(
+        submitter_id=appeal.submitter_id,
+        before=appeal.received_at,
+        days=settings.APPEAL_REPEAT_DAYS,
+        category=appeal.category,
+        limit=21,  # one more, for the appeal itself when it is already stored
     )
-    for other in candidates.order_by("-received_at")[:20]:
+    grams = similarity.shingles(appeal.content)
+    for other in [c for c in candidates if c.pk != appeal.pk][:20]:
         if similarity.jaccard(grams, similarity.shingles(other.content)) >= 0.3:
             return other
     return None
@@ -182,8 +184,8 @@ def appeal_submit(
     owner = str(submitter.pk) if submitter is not None else ""
     if created_by is not None:
         owner = f"staff:{created_by.pk}"
-    # A replay is answered from inside the transaction below (where it must be checked
-    # anyway): retries are rare, so the first attempt is spared a look-up of its own.
+    # A replay is told by the key's unique row (see the transaction below): retries are
+    # rare, so the first attempt is spared a look-up of its own.
     key = clean_key(idempotency_key)
     community, grid, phone = _validate_intake(intake, files)
     now = clock.now()
@@ -244,22 +246,16 @@ def appeal_submit(
     attachments: list[Attachment] = []
     try:
         with transaction.atomic():
-            if key:
-                # A retry racing its original waits here for it (SQLite's BEGIN IMMEDIATE
-                # already serialises writers; PostgreSQL needs the lock) and then returns
-                # the first appeal instead of redoing the work.
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute(
-                            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{owner}:{key}"]
-                        )
-                replay = _idempotent_replay(owner, key)
-                if replay is not None:
-                    return replay, False
             appeal.save(force_insert=True)
             local = received_at.astimezone(clock.SHANGHAI)
             appeal.number = f"{local:%Y%m%d}{appeal.pk:06d}"
-            Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+            with connection.cursor() as cursor:  # one column of the row just written
+                cursor.execute(NUMBER_SQL, [appeal.number, appeal.pk])
+            if key:
+                # The key's row is unique per owner: a retry of an appeal already filed
+                # fails here (on PostgreSQL a retry racing its original waits here for
+                # it), rolls back and answers with the first appeal (below).
+                IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
             for clean in files:
                 attachment = Attachment.objects.create(
                     appeal=appeal,
@@ -270,8 +266,6 @@ def appeal_submit(
                 )
                 stored.append(attachment.file.name)
                 attachments.append(attachment)
-            if key:
-                IdempotencyRecord.objects.create(owner=owner, key=key, appeal=appeal)
             events = [
                 _event_row(
                     appeal,
