@@ -13,8 +13,8 @@ from jiaoliuba.bookings.api.schemas import (
     BookingIn,
     BookingOut,
     CheckInIn,
+    ConsultationNoteIn,
     ExpertOut,
-    NoteIn,
     NoteOut,
     RatingIn,
     RestrictionOut,
@@ -144,7 +144,7 @@ def expert_list(request: ApiRequest, skill: str = ""):
 
 
 @router.post("/bookings/{booking_id}/notes", response={201: NoteOut})
-def note_create(request: ApiRequest, booking_id: int, payload: NoteIn):
+def note_create(request: ApiRequest, booking_id: int, payload: ConsultationNoteIn):
     """The professional who gave the consultation writes its note."""
     booking = _booking_for_notes(request, booking_id)
     note = services.note_write(actor=request.auth, booking=booking, text=payload.text)

@@ -106,7 +106,7 @@ class ExpertOut(Schema):
     availability: list[str]
 
 
-class NoteIn(Schema):
+class ConsultationNoteIn(Schema):
     text: str
 
 

@@ -55,7 +55,7 @@ class OpinionIn(Schema):
     opinion: str = Field(description="agree, disagree or pass")
 
 
-class ReasonIn(Schema):
+class HideReasonIn(Schema):
     reason: str
 
 
@@ -204,7 +204,7 @@ def statement_vote(request: ApiRequest, statement_id: int, payload: OpinionIn):
 
 
 @router.post("/consensus/statements/{statement_id}/hide", response=StatementOut)
-def statement_hide(request: ApiRequest, statement_id: int, payload: ReasonIn):
+def statement_hide(request: ApiRequest, statement_id: int, payload: HideReasonIn):
     statement = services.statement_hide(
         statement=selectors.access_statement(user=request.auth, statement_id=statement_id),
         actor=request.auth,
