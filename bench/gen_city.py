@@ -694,11 +694,12 @@ def rebuild() -> None:
         return wrapper
 
     steps = {
-        "facts into the shadow (read appeals, ratings, homes; write facts)": "_shadow_facts",
-        "submitter chains and first-act flags": "_shadow_chains",
-        "rollups, day and month (INSERT … SELECT … GROUP BY per level and month)": (
-            "_shadow_rollups"
+        "participation chains (one sorted pass in Python, into a temporary table)": (
+            "_shadow_chains"
         ),
+        "facts into the shadow, chains included (read appeals, ratings, homes)": "_shadow_facts",
+        "chains of appeals changed meanwhile": "_chains_touched",
+        "rollups, day and month (each level summed from the level below)": "_shadow_rollups",
         "the swap (one transaction: drop, rename)": "_swap",
     }
     # Between two calls of _progress runs one transaction of the rebuild.

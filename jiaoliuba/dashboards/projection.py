@@ -28,6 +28,7 @@ from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
 from jiaoliuba.core import clock
 from jiaoliuba.dashboards.facts import (
     APPEAL_FIELDS,
+    CHAIN_COLUMNS,
     RATING_FIELDS,
     appeal_counters,
     appeal_fact_values,
@@ -215,7 +216,7 @@ def facts_refresh(appeal_ids: Iterable[int]) -> None:
 
 # What a fact's participation chain is computed from, and the columns computed (in SQL).
 CHAIN_INPUTS = ("submitter_id", "day", "participates")
-CHAIN_OUTPUTS = ("submitter_prev_day", *(f"first_in_{unit}" for unit in CALENDAR_UNITS))
+CHAIN_OUTPUTS = CHAIN_COLUMNS
 APPEAL_FACT_COMPARED = tuple(
     f.attname for f in AppealFact._meta.concrete_fields if f.attname not in CHAIN_OUTPUTS
 )
