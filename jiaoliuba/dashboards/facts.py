@@ -234,7 +234,7 @@ def appeal_chain_inputs_sql() -> str:
 
 def appeal_facts_insert_sql(table: str, chains: str = "") -> tuple[str, int]:
     """`appeal_fact_values` as one INSERT … SELECT for a range of appeal ids (parameters:
-    low, high, twice), for the rebuild: the same rules over a batch of appeals in the
+    low, high, twice, or three times with `chains`), for the rebuild: the same rules over a batch of appeals in the
     database instead of per appeal in Python. Tests hold the rebuild equal to the live
     facts, which go through `appeal_fact_values`. `chains` names a table of the
     participation chain columns by appeal id, filled beforehand (rebuild.py), so each
@@ -244,7 +244,12 @@ def appeal_facts_insert_sql(table: str, chains: str = "") -> tuple[str, int]:
     joins = ""
     if chains:
         values.update({column: f"c.{column}" for column in CHAIN_COLUMNS})
-        joins = f" LEFT JOIN {q(chains)} c ON c.appeal_id = a.id"
+        # The range again: PostgreSQL does not carry a.id's range over to c.appeal_id,
+        # and without it reads the whole chain table for every batch.
+        joins = (
+            f" LEFT JOIN {q(chains)} c ON c.appeal_id = a.id"
+            " AND c.appeal_id > %s AND c.appeal_id <= %s"
+        )
     appeal_table = q(Appeal._meta.db_table)
     rating_table = q(Rating._meta.db_table)
     homes = q(ResidentProfile._meta.db_table)
@@ -258,4 +263,4 @@ def appeal_facts_insert_sql(table: str, chains: str = "") -> tuple[str, int]:
         f" ON r.appeal_id = a.id AND r.n = 1"
         f"{joins} WHERE a.id > %s AND a.id <= %s"
     )
-    return sql, 4
+    return sql, 6 if chains else 4

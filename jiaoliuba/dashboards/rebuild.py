@@ -47,7 +47,7 @@ from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 SHADOW = "_shadow"
 RETIRED = "_retired"  # SQLite: the tables swapped out, dropped after the swap
 MODELS = (AppealFact, MediationFact, Rollup, MonthRollup)
-DAY_INDEX = "dash_shadow_day"  # SQLite: the month-by-month rollups; dropped before the swap
+DAY_INDEX = "dash_shadow_day"  # the month-by-month rollups; dropped before the swap
 # The catch-ups' participation chains read facts by (submitter, day, appeal): built first.
 CHAIN_INDEX = "fact_submitter_chain"
 
@@ -183,11 +183,9 @@ def rollups_rebuild() -> dict[str, int]:
             _chains_touched(fact_table, newest, began)
         finally:
             _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
-        if not postgres:  # the rollups read the facts a month at a time
-            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+        _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
         rows = _shadow_rollups(fact_table, mediation_table)
-        if not postgres:
-            _execute(f"DROP INDEX {q(DAY_INDEX)}")
+        _execute(f"DROP INDEX {q(DAY_INDEX)}")
         after: list[str] = []  # built after the swap, one transaction each
         foreign_keys: list[tuple[str, str]] = []
         for model in MODELS:
@@ -304,7 +302,7 @@ def _shadow_facts(fact_table: str, mediation_table: str, top: int) -> int:
     appeal ids up to `top` (each its own transaction), with the chain columns from
     _shadow_chains; mediations, a few per thousand appeals, through the Python rules.
     Appeals after `top` are new to the chains: the catch-up after the swap adds them."""
-    sql, _count = appeal_facts_insert_sql(fact_table, chains=CHAINS)
+    sql, count = appeal_facts_insert_sql(fact_table, chains=CHAINS)
     mediation_fields = MediationFact._meta.concrete_fields
     appeals = 0
     low = 0
@@ -330,7 +328,7 @@ def _shadow_facts(fact_table: str, mediation_table: str, top: int) -> int:
             if values is not None:
                 mediations.append(MediationFact(mediation_id=mediation.pk, **values))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [low, high, low, high])
+            cursor.execute(sql, [low, high] * (count // 2))
             appeals += cursor.rowcount
             _insert(MediationFact, mediations, mediation_table, mediation_fields)
         low = high
@@ -449,7 +447,9 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
     """Rollups by level, each summed from the level below: a grid's rows from the facts,
     a community's from its grids' rows (plus the facts placed at the community itself,
     if any), and so on up to the city; the month grain of each level from its day rows.
-    On SQLite a month of days at a time, one statement (and write lock) per level."""
+    A month of days at a time, one statement (and, on SQLite, write lock) per level: the
+    largest GROUP BY is a month's grids, which fits in memory (one pass over all the days
+    spilled to disk on PostgreSQL)."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -466,10 +466,6 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         following = (month + dt.timedelta(days=32)).replace(day=1)
         months.append((month, following))
         month = following
-    if connection.vendor == "postgresql":
-        # Other writers do not wait for an INSERT into the shadow there: one pass per
-        # level reads everything once.
-        months = [(first, last + dt.timedelta(days=1))]
     bands = []
     for index, name in enumerate(BAND_COUNTERS):
         low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
