@@ -682,23 +682,27 @@ def rebuild() -> None:
     from jiaoliuba.dashboards import rebuild as rebuild_module
 
     phases: dict[str, float] = {}
+    phase_cpu: dict[str, float] = {}
 
     def timing(name: str, fn):
         def wrapper(*args, **kwargs):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time() + _server_cpu()
             try:
                 return fn(*args, **kwargs)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+                used = time.process_time() + _server_cpu() - cpu
+                phase_cpu[name] = phase_cpu.get(name, 0.0) + used
 
         return wrapper
 
     steps = {
-        "facts into the shadow (read appeals, ratings, homes; write facts)": "_shadow_facts",
-        "submitter chains and first-act flags": "_shadow_chains",
-        "rollups, day and month (INSERT … SELECT … GROUP BY per level and month)": (
-            "_shadow_rollups"
+        "participation chains (one sorted pass in Python, into a temporary table)": (
+            "_shadow_chains"
         ),
+        "facts into the shadow, chains included (read appeals, ratings, homes)": "_shadow_facts",
+        "chains of appeals changed meanwhile": "_chains_touched",
+        "rollups, day and month (each level summed from the level below)": "_shadow_rollups",
         "the swap (one transaction: drop, rename)": "_swap",
     }
     # Between two calls of _progress runs one transaction of the rebuild.
@@ -730,6 +734,11 @@ def rebuild() -> None:
     print(
         "rebuild phases: shadow tables, helper and model indexes outside the swap "
         f"{rest:.1f}s, " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phases.items())
+    )
+    print(
+        "rebuild phases, CPU (this process + PostgreSQL server process): outside the phases "
+        f"{cpu + server - sum(phase_cpu.values()):.1f}s, "
+        + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in phase_cpu.items())
     )
     longest: dict[str, float] = {}
     for (_, before), (phase, after) in itertools.pairwise(marks):

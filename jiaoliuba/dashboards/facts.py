@@ -20,6 +20,7 @@ from jiaoliuba.appeals.models import Appeal, Mediation, Rating
 from jiaoliuba.dashboards.models.facts import (
     APPEAL_COUNTERS,
     BAND_COUNTERS,
+    CALENDAR_UNITS,
     RESPONSE_BAND_BOUNDS,
 )
 
@@ -144,13 +145,9 @@ def mediation_fact_values(mediation: Mediation, appeal: Appeal) -> dict[str, Any
     }
 
 
-def appeal_facts_insert_sql(table: str) -> tuple[str, int]:
-    """`appeal_fact_values` as one INSERT … SELECT for a range of appeal ids (parameters:
-    low, high, twice), for the rebuild: the same rules over a batch of appeals in the
-    database instead of per appeal in Python. Tests hold the rebuild equal to the live
-    facts, which go through `appeal_fact_values`. Returns the SQL and how many parameters
-    it takes."""
-    q = connection.ops.quote_name
+def _appeal_fact_expressions() -> dict[str, str]:
+    """`appeal_fact_values` written as SQL over the appeal `a` and its latest rating `r`
+    (and the submitter's home `h`): one expression per AppealFact column."""
     postgres = connection.vendor == "postgresql"
 
     def flag(condition: str) -> str:
@@ -215,6 +212,44 @@ def appeal_facts_insert_sql(table: str) -> tuple[str, int]:
     }
     missing = set(APPEAL_COUNTERS) - set(values)
     assert not missing, missing  # a new counter needs its rule here too
+    return values
+
+
+# The participation chain of a fact (see AppealFact): computed over all of a submitter's
+# facts, not from the appeal alone.
+CHAIN_COLUMNS = ("submitter_prev_day", *(f"first_in_{unit}" for unit in CALENDAR_UNITS))
+
+
+def appeal_chain_inputs_sql() -> str:
+    """(appeal id, submitter, day, participates) of every appeal with a submitter up to
+    an appeal id (one parameter), by the same rules as the facts: what the rebuild's
+    participation chains are computed from before the facts are written."""
+    values = _appeal_fact_expressions()
+    return (
+        f"SELECT a.id, a.submitter_id, {values['day']}, {values['participates']}"  # noqa: S608
+        f" FROM {connection.ops.quote_name(Appeal._meta.db_table)} a"
+        " WHERE a.submitter_id IS NOT NULL AND a.id <= %s"
+    )
+
+
+def appeal_facts_insert_sql(table: str, chains: str = "") -> tuple[str, int]:
+    """`appeal_fact_values` as one INSERT … SELECT for a range of appeal ids (parameters:
+    low, high, twice, or three times with `chains`), for the rebuild: the same rules over a batch of appeals in the
+    database instead of per appeal in Python. Tests hold the rebuild equal to the live
+    facts, which go through `appeal_fact_values`. `chains` names a table of the
+    participation chain columns by appeal id, filled beforehand (rebuild.py), so each
+    fact is written once, whole. Returns the SQL and how many parameters it takes."""
+    q = connection.ops.quote_name
+    values = _appeal_fact_expressions()
+    joins = ""
+    if chains:
+        values.update({column: f"c.{column}" for column in CHAIN_COLUMNS})
+        # The range again: PostgreSQL does not carry a.id's range over to c.appeal_id,
+        # and without it reads the whole chain table for every batch.
+        joins = (
+            f" LEFT JOIN {q(chains)} c ON c.appeal_id = a.id"
+            " AND c.appeal_id > %s AND c.appeal_id <= %s"
+        )
     appeal_table = q(Appeal._meta.db_table)
     rating_table = q(Rating._meta.db_table)
     homes = q(ResidentProfile._meta.db_table)
@@ -226,6 +261,6 @@ def appeal_facts_insert_sql(table: str) -> tuple[str, int]:
         f" PARTITION BY appeal_id ORDER BY created_at DESC, id DESC) AS n"
         f" FROM {rating_table} WHERE appeal_id > %s AND appeal_id <= %s) r"
         f" ON r.appeal_id = a.id AND r.n = 1"
-        f" WHERE a.id > %s AND a.id <= %s"
+        f"{joins} WHERE a.id > %s AND a.id <= %s"
     )
-    return sql, 4
+    return sql, 6 if chains else 4

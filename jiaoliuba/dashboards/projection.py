@@ -28,6 +28,7 @@ from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation, Rating
 from jiaoliuba.core import clock
 from jiaoliuba.dashboards.facts import (
     APPEAL_FIELDS,
+    CHAIN_COLUMNS,
     RATING_FIELDS,
     appeal_counters,
     appeal_fact_values,
@@ -215,7 +216,7 @@ def facts_refresh(appeal_ids: Iterable[int]) -> None:
 
 # What a fact's participation chain is computed from, and the columns computed (in SQL).
 CHAIN_INPUTS = ("submitter_id", "day", "participates")
-CHAIN_OUTPUTS = ("submitter_prev_day", *(f"first_in_{unit}" for unit in CALENDAR_UNITS))
+CHAIN_OUTPUTS = CHAIN_COLUMNS
 APPEAL_FACT_COMPARED = tuple(
     f.attname for f in AppealFact._meta.concrete_fields if f.attname not in CHAIN_OUTPUTS
 )
@@ -392,19 +393,23 @@ def submitter_chains_refresh(
         for unit in CALENDAR_UNITS
     }
     # One statement: the flags follow from the previous act, computed in the same pass.
+    # What moved is found inside it, from the rows the window has read already, so only
+    # those rows are looked up again by key and written (most of a chain stays as it was).
     sets = ", ".join(f"{column} = w.{column}" for column in flags)
     computed = ", ".join(f"{value} AS {column}" for column, value in flags.items())
-    moved = "".join(f" OR {table}.{column} IS DISTINCT FROM w.{column}" for column in flags)
+    olds = "".join(f", {column} AS was_{column}" for column in flags)
+    was = "".join(f", was_{column}" for column in flags)
+    moved = "".join(f" OR was_{column} IS DISTINCT FROM {column}" for column in flags)
     chain = (
         f"UPDATE {table} SET submitter_prev_day = w.prev, {sets}"  # noqa: S608
-        f" FROM (SELECT appeal_id, prev, {computed}"
-        f" FROM (SELECT appeal_id, day, participates,"
+        f" FROM (SELECT * FROM (SELECT appeal_id, prev, was_prev{was}, {computed}"
+        f" FROM (SELECT appeal_id, day, participates, submitter_prev_day AS was_prev{olds},"
         f" MAX(CASE WHEN participates = 1 THEN day END) OVER ("
         f" PARTITION BY submitter_id ORDER BY day, appeal_id"
         f" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
-        f" FROM {table} WHERE submitter_id IS NOT NULL {{only}}) x) w"
+        f" FROM {table} WHERE submitter_id IS NOT NULL {{only}}) x) y"
+        f" WHERE was_prev IS DISTINCT FROM prev{moved}) w"
         f" WHERE {table}.appeal_id = w.appeal_id"
-        f" AND ({table}.submitter_prev_day IS DISTINCT FROM w.prev{moved})"
     )
     with connection.cursor() as cursor:
         if submitter_ids is None:

@@ -4,18 +4,27 @@ projection.py; tests hold the two to the same rows."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation
 from jiaoliuba.core import clock
-from jiaoliuba.dashboards.facts import APPEAL_FIELDS, appeal_facts_insert_sql, mediation_fact_values
+from jiaoliuba.dashboards.facts import (
+    APPEAL_FIELDS,
+    appeal_chain_inputs_sql,
+    appeal_facts_insert_sql,
+    mediation_fact_values,
+)
 from jiaoliuba.dashboards.models import (
     APPEAL_COUNTERS,
     BAND_COUNTERS,
+    CALENDAR_UNITS,
     COUNTERS,
     MEDIATION_COUNTERS,
     MONTH_LEVELS,
@@ -26,6 +35,8 @@ from jiaoliuba.dashboards.models import (
     Rollup,
 )
 from jiaoliuba.dashboards.projection import (
+    INSERT_PARAMETERS,
+    SAFE_HORIZON,
     _insert,
     _locked_state,
     _unit_start,
@@ -34,12 +45,11 @@ from jiaoliuba.dashboards.projection import (
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
-RETIRED = "_retired"  # SQLite: the tables swapped out, emptied in batches, then dropped
+RETIRED = "_retired"  # SQLite: the tables swapped out, dropped after the swap
 MODELS = (AppealFact, MediationFact, Rollup, MonthRollup)
-DAY_INDEX = "dash_shadow_day"  # helps the month-by-month rollups; dropped before the swap
-# The participation chains read facts by (submitter, day, appeal): the model's own index.
+DAY_INDEX = "dash_shadow_day"  # the month-by-month rollups; dropped before the swap
+# The catch-ups' participation chains read facts by (submitter, day, appeal): built first.
 CHAIN_INDEX = "fact_submitter_chain"
-SUBMITTER_BATCH = 500  # submitters per chain transaction (1,000 held the lock 33 s under load 13)
 
 
 def _progress(phase: str) -> None:
@@ -140,64 +150,116 @@ def rollups_rebuild() -> dict[str, int]:
     one short transaction. Appeals that change meanwhile are caught up after the swap:
     the cursor goes back to where the rebuild began.
 
+    Each row is written once: the participation chains are worked out first, in one
+    sorted pass in Python (_shadow_chains), so each fact goes in whole; each level of
+    the rollups is summed from the level below it (a grid's rows from the facts), not
+    from the facts again.
+
     What the swap holds the lock for is kept short. On PostgreSQL every index and
     foreign key is built on the shadow beforehand, and the swap only drops and renames
     (the foreign keys are validated afterwards, without blocking writers). SQLite cannot
-    rename an index and reads every page of a table it drops, so there the swap only
-    renames: the old tables become `*_retired`; then each index moves from the retired
-    table to the new one, dropped and built in transactions of their own (a few seconds
-    each at a million appeals, inside the busy timeout), and the retired tables are
-    emptied in batches and dropped. Until an index exists, the dashboard reads that use
-    it scan instead."""
+    rename an index, so there the swap only renames: the old tables become `*_retired`;
+    then each index moves from the retired table to the new one, dropped and built in
+    transactions of their own (a few seconds each at a million appeals, inside the busy
+    timeout), and the retired tables are dropped. Until an index exists, the dashboard
+    reads that use it scan instead."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
-    for model in MODELS:
-        _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
-        _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + RETIRED)}")  # a crash's
-        for sql in ddl[model][0]:
-            _execute(sql)
-    began = clock.now()
-    newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
-    fact_table = AppealFact._meta.db_table + SHADOW
-    appeals = _shadow_facts(fact_table, MediationFact._meta.db_table + SHADOW)
-    chain_index = CHAIN_INDEX + SHADOW
-    _execute(f"CREATE INDEX {q(chain_index)} ON {q(fact_table)} (submitter_id, day, appeal_id)")
-    _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
-    _shadow_chains(fact_table)
-    rows = _shadow_rollups(fact_table, MediationFact._meta.db_table + SHADOW)
-    _execute(f"DROP INDEX {q(DAY_INDEX)}")
-    after: list[str] = []  # built after the swap, one transaction each
-    foreign_keys: list[tuple[str, str]] = []
-    for model in MODELS:
-        for sql in ddl[model][1]:
-            if postgres:
-                if f"{q(CHAIN_INDEX)} " not in sql:  # already there, as the helper
-                    _execute(_on_shadow(model, sql))
-            elif f"{q(CHAIN_INDEX)} " in sql:
-                # First, so the catch-ups after the swap have it; the helper goes then.
-                after[:0] = [sql, f"DROP INDEX {q(chain_index)}"]
-            else:
-                after.append(sql)
-        if postgres:
-            foreign_keys += _foreign_keys(ddl[model][1])
-    _swap(newest, began)
-    for sql in after:
-        if sql.startswith("CREATE INDEX "):
-            # The retired table still holds an index of this name: its own transaction.
-            with transaction.atomic():
-                _execute(f"DROP INDEX IF EXISTS {q(sql.split(chr(34))[1])}")
-            _progress("indexes")
-        with transaction.atomic():
-            _execute(sql)
-        _progress("indexes")
-    if not postgres:
+    with _bulk_session():
         for model in MODELS:
-            _retire(model._meta.db_table + RETIRED)
-    for table, name in foreign_keys:
-        with transaction.atomic():
-            _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
+            _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
+            _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + RETIRED)}")  # a crash's
+            for sql in ddl[model][0]:
+                _execute(sql)
+        began = clock.now()
+        newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
+        top = Appeal.objects.aggregate(m=Max("id"))["m"] or 0
+        fact_table = AppealFact._meta.db_table + SHADOW
+        mediation_table = MediationFact._meta.db_table + SHADOW
+        try:
+            _shadow_chains(top)
+            appeals = _shadow_facts(fact_table, mediation_table, top)
+            _chains_touched(fact_table, newest, began)
+        finally:
+            _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
+        _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+        rows = _shadow_rollups(fact_table, mediation_table)
+        _execute(f"DROP INDEX {q(DAY_INDEX)}")
+        after: list[str] = []  # built after the swap, one transaction each
+        foreign_keys: list[tuple[str, str]] = []
+        for model in MODELS:
+            for sql in ddl[model][1]:
+                if postgres:
+                    _execute(_on_shadow(model, sql))
+                elif f"{q(CHAIN_INDEX)} " in sql:
+                    after.insert(0, sql)  # first, so the catch-ups after the swap have it
+                else:
+                    after.append(sql)
+            if postgres:
+                foreign_keys += _foreign_keys(ddl[model][1])
+        if postgres:
+            # Fresh tables have no statistics, and autovacuum may be minutes away: the
+            # dashboards' first plans after the swap need them.
+            for model in MODELS:
+                _execute(f"ANALYZE {q(model._meta.db_table + SHADOW)}")
+        _swap(newest, began)
+        for sql in after:
+            if sql.startswith("CREATE INDEX "):
+                # The retired table still holds an index of this name: its own transaction.
+                with transaction.atomic():
+                    _execute(f"DROP INDEX IF EXISTS {q(sql.split(chr(34))[1])}")
+                _progress("indexes")
+            with transaction.atomic():
+                _execute(sql)
+            _progress("indexes")
+        if not postgres:
+            for model in MODELS:
+                with transaction.atomic():
+                    _execute(f"DROP TABLE {q(model._meta.db_table + RETIRED)}")
+                _progress("retire")
+        for table, name in foreign_keys:
+            with transaction.atomic():
+                _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
     return {"appeals": appeals, "rollup_rows": rows}
+
+
+# Per connection, for the rebuild only: SQLite's default page cache is 2 MB, which makes
+# every GROUP BY and index build of a million rows spill to temporary files.
+SQLITE_CACHE_KIB = 256 * 1024
+PG_WORK_MEM = "256MB"  # the default 4 MB makes the per-level GROUP BY spill to disk
+
+
+@contextlib.contextmanager
+def _bulk_session() -> Iterator[None]:
+    """Settings of this connection while it rebuilds, put back afterwards. On SQLite also
+    `secure_delete` off: Debian's SQLite overwrites every freed page with zeros, which
+    made dropping the retired tables write their whole size again (43 s at a million
+    appeals); what they hold is derived and lives on in the new tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET work_mem = '{PG_WORK_MEM}'")
+            cursor.execute(f"SET maintenance_work_mem = '{PG_WORK_MEM}'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET work_mem")
+                cursor.execute("RESET maintenance_work_mem")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()[0]
+        cursor.execute("PRAGMA secure_delete")
+        secure = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA secure_delete = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
 def _swap(newest: int, began: dt.datetime) -> None:
@@ -232,48 +294,26 @@ def _swap(newest: int, began: dt.datetime) -> None:
     _progress("swapped")
 
 
-RETIRE_BATCH = 50_000  # rows of a retired table deleted per transaction
-
-
-def _retire(table: str) -> None:
-    """Empty a retired table in short transactions, then drop what is left of it (SQLite:
-    a DROP reads every page of the table, in one transaction)."""
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(rowid), MAX(rowid) FROM {q(table)}")  # noqa: S608
-        low, high = cursor.fetchone()
-    if low is not None:
-        for start in range(low, high + 1, RETIRE_BATCH):
-            with transaction.atomic():
-                _execute(
-                    f"DELETE FROM {q(table)} WHERE rowid >= %s AND rowid < %s",  # noqa: S608
-                    [start, start + RETIRE_BATCH],
-                )
-            _progress("retire")
-    with transaction.atomic():
-        _execute(f"DROP TABLE {q(table)}")
-    _progress("retire")
-
-
 FACT_BATCH = 10_000  # appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13)
 
 
-def _shadow_facts(fact_table: str, mediation_table: str) -> int:
+def _shadow_facts(fact_table: str, mediation_table: str, top: int) -> int:
     """The facts, by the rules of facts.py written as one INSERT … SELECT per range of
-    appeal ids (each its own transaction); mediations, a few per thousand appeals,
-    through the Python rules."""
-    sql, _count = appeal_facts_insert_sql(fact_table)
+    appeal ids up to `top` (each its own transaction), with the chain columns from
+    _shadow_chains; mediations, a few per thousand appeals, through the Python rules.
+    Appeals after `top` are new to the chains: the catch-up after the swap adds them."""
+    sql, count = appeal_facts_insert_sql(fact_table, chains=CHAINS)
     mediation_fields = MediationFact._meta.concrete_fields
     appeals = 0
     low = 0
-    while True:
-        ids = Appeal.objects.filter(pk__gt=low).order_by("pk").values_list("pk", flat=True)
+    while low < top:
+        ids = (
+            Appeal.objects.filter(pk__gt=low, pk__lte=top)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         edge = list(ids[FACT_BATCH - 1 : FACT_BATCH])
-        if not edge:
-            edge = [Appeal.objects.aggregate(m=Max("id"))["m"] or low]
-        high = edge[0]
-        if high <= low:
-            break
+        high = edge[0] if edge else top
         by_id = {
             a.pk: a
             for a in Appeal.objects.filter(
@@ -288,7 +328,7 @@ def _shadow_facts(fact_table: str, mediation_table: str) -> int:
             if values is not None:
                 mediations.append(MediationFact(mediation_id=mediation.pk, **values))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [low, high, low, high])
+            cursor.execute(sql, [low, high] * (count // 2))
             appeals += cursor.rowcount
             _insert(MediationFact, mediations, mediation_table, mediation_fields)
         low = high
@@ -296,26 +336,120 @@ def _shadow_facts(fact_table: str, mediation_table: str) -> int:
     return appeals
 
 
-def _shadow_chains(fact_table: str) -> None:
-    """Participation chains, a range of submitters per transaction."""
+CHAINS = "dash_rebuild_chains"  # a temporary table: this connection's own, no lock on others
+CHAIN_TYPES = {
+    "appeal_id": "bigint PRIMARY KEY",
+    "submitter_id": "bigint",
+    "day": "date",
+    "participates": "smallint",
+    "submitter_prev_day": "date",
+    **{f"first_in_{unit}": "boolean" for unit in CALENDAR_UNITS},
+}
+
+
+def _unit_starts(day: Any) -> tuple[Any, ...]:
+    """The first day of the week (Monday), month, quarter and year holding `day`, in the
+    form the database returned it (a date, or ISO text on SQLite): what `_unit_start`
+    computes in SQL for the live path."""
+    text = isinstance(day, str)
+    date = dt.date.fromisoformat(day) if text else day
+    month = date.replace(day=1)
+    starts = {
+        "week": date - dt.timedelta(days=date.weekday()),
+        "month": month,
+        "quarter": month.replace(month=(date.month - 1) // 3 * 3 + 1),
+        "year": month.replace(month=1),
+    }
+    return tuple(starts[u].isoformat() if text else starts[u] for u in CALENDAR_UNITS)
+
+
+def _shadow_chains(top: int) -> int:
+    """Every submitter's participation chain (see submitter_chains_refresh for the live
+    path, whose window function this is), in one pass over the appeals sorted by
+    (submitter, day, appeal), into a temporary table the facts are then written with.
+    Updating the facts afterwards instead rewrote a million rows scattered over the
+    table: the largest part of the rebuild."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MIN(submitter_id), MAX(submitter_id) FROM {connection.ops.quote_name(fact_table)}"  # noqa: S608
-        )
-        low, high = cursor.fetchone()
-    if low is None:
+        cursor.execute(appeal_chain_inputs_sql(), [top])
+        acts = cursor.fetchall()
+    acts.sort(key=itemgetter(1, 2, 0))
+    starts: dict[Any, tuple[Any, ...]] = {}
+    rows = []
+    submitter, prev = None, None
+    for appeal_id, submitter_id, day, participates in acts:
+        if submitter_id != submitter:
+            submitter, prev = submitter_id, None
+        if participates:
+            units = starts.get(day) or starts.setdefault(day, _unit_starts(day))
+            flags = [prev is None or prev < start for start in units]
+            rows.append((appeal_id, submitter_id, day, 1, prev, *flags))
+            prev = day
+        else:
+            rows.append((appeal_id, submitter_id, day, 0, prev, *[None] * len(CALENDAR_UNITS)))
+    rows.sort()
+    q = connection.ops.quote_name
+    columns = ", ".join(f"{q(c)} {t}" for c, t in CHAIN_TYPES.items())
+    _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
+    _execute(f"CREATE TEMPORARY TABLE {q(CHAINS)} ({columns})")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {q(CHAINS)} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {q(CHAINS)}")  # autovacuum never sees temporary tables
+        else:
+            # Autocommit, statement by statement: a temporary table takes no lock on the
+            # database, so nobody waits for this.
+            width = len(CHAIN_TYPES)
+            size = INSERT_PARAMETERS // width
+            marks = f"({', '.join(['%s'] * width)})"
+            for start in range(0, len(rows), size):
+                chunk = rows[start : start + size]
+                cursor.execute(
+                    f"INSERT INTO {q(CHAINS)} VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                    [value for row in chunk for value in row],
+                )
+    return len(rows)
+
+
+def _chains_touched(fact_table: str, newest: int, began: dt.datetime) -> None:
+    """An appeal that changed between the chains' read and its facts' batch was written
+    with a chain worked out from its state before: the chains of its submitters (before
+    and after) are worked out again, on the shadow, from the facts as written. Changes
+    are events; those after `newest`, or begun shortly before the rebuild (on PostgreSQL a
+    transaction may commit an older event id late, see projection), are looked at."""
+    q = connection.ops.quote_name
+    changed = AppealEvent.objects.filter(
+        Q(id__gt=newest) | Q(created_at__gte=began - SAFE_HORIZON)
+    ).values_list("appeal_id", flat=True)
+    ids = sorted(set(changed))
+    if not ids:
         return
-    for start in range(low, high + 1, SUBMITTER_BATCH):
+    submitters: set[int] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            for table in (fact_table, CHAINS):
+                cursor.execute(
+                    f"SELECT submitter_id FROM {q(table)}"  # noqa: S608
+                    f" WHERE appeal_id IN ({marks}) AND submitter_id IS NOT NULL",
+                    chunk,
+                )
+                submitters.update(row[0] for row in cursor.fetchall())
+    if submitters:
         with transaction.atomic():
-            submitter_chains_refresh(
-                None, table=fact_table, between=(start, start + SUBMITTER_BATCH)
-            )
+            submitter_chains_refresh(sorted(submitters), table=fact_table)
         _progress("chains")
 
 
 def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
-    """Rollups as Σ facts: one INSERT … SELECT … GROUP BY per level of the region tree and
-    month of days, so each statement (and on SQLite its write lock) stays short."""
+    """Rollups by level, each summed from the level below: a grid's rows from the facts,
+    a community's from its grids' rows (plus the facts placed at the community itself,
+    if any), and so on up to the city; the month grain of each level from its day rows.
+    A month of days at a time, one statement (and, on SQLite, write lock) per level: the
+    largest GROUP BY is a month's grids, which fits in memory (one pass over all the days
+    spilled to disk on PostgreSQL)."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -332,10 +466,6 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         following = (month + dt.timedelta(days=32)).replace(day=1)
         months.append((month, following))
         month = following
-    if connection.vendor == "postgresql":
-        # Other writers do not wait for an INSERT into the shadow there: one pass per
-        # level reads the facts once instead of once per month.
-        months = [(first, last + dt.timedelta(days=1))]
     bands = []
     for index, name in enumerate(BAND_COUNTERS):
         low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
@@ -357,35 +487,97 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     day_table = q(Rollup._meta.db_table + SHADOW)
     month_of = _unit_start("month", "day")
-    months_sql = (
-        f"INSERT INTO {q(MonthRollup._meta.db_table + SHADOW)}"  # noqa: S608
-        f" (path, day, category, level, {names})"
-        f" SELECT path, {month_of}, category, level, {sums} FROM {day_table}"
-        f" WHERE id > %s GROUP BY path, {month_of}, category, level"
+    deepest = len(LEVEL_ORDER)
+
+    def facts(condition: str) -> str:
+        """Every fact of the days in range (two parameters, twice) whose path is as
+        `condition` says, with its counters."""
+        return (
+            f"SELECT path, day, category, {appeal_columns} FROM {q(fact_table)}"  # noqa: S608
+            f" WHERE day >= %s AND day < %s AND {condition}"
+            f" UNION ALL SELECT path, day, category, {mediation_columns}"
+            f" FROM {q(mediation_table)} WHERE day >= %s AND day < %s AND {condition}"
+        )
+
+    def insert(table: str, key: str, depth: int, source: str) -> str:
+        return (
+            f"INSERT INTO {table} (path, day, category, level, {names})"  # noqa: S608
+            f" SELECT {key}, {depth}, {sums} FROM ({source}) f GROUP BY {key}"
+        )
+
+    own = q(OWN)
+    _execute(f"DROP TABLE IF EXISTS {own}")
+    _execute(
+        f"CREATE TEMPORARY TABLE {own} (path varchar(64), day date, category varchar(32),"
+        f" {', '.join(f'{q(c)} bigint' for c in COUNTERS)})"
     )
     rows = 0
-    for depth in range(1, len(LEVEL_ORDER) + 1):
-        width = depth * SEGMENT
+    try:
         for start, end in months:
-            sql = (
-                f"INSERT INTO {q(Rollup._meta.db_table + SHADOW)}"  # noqa: S608
-                f" (path, day, category, level, {names})"
-                f" SELECT SUBSTR(path, 1, {width}), day, category, {depth}, {sums} FROM ("
-                f" SELECT path, day, category, {appeal_columns} FROM {q(fact_table)}"
-                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
-                f" UNION ALL SELECT path, day, category, {mediation_columns}"
-                f" FROM {q(mediation_table)}"
-                f" WHERE day >= %s AND day < %s AND LENGTH(path) >= {width}"
-                f") f GROUP BY SUBSTR(path, 1, {width}), day, category"
-            )
+            span = [start, end, start, end]
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SELECT MAX(id) FROM {day_table}")  # noqa: S608
-                low = cursor.fetchone()[0] or 0
-                cursor.execute(sql, [start, end, start, end])
+                # Facts placed above a grid (a community's own appeal, say), summed
+                # where they are: each level above adds its own to its children's sums.
+                cursor.execute(f"DELETE FROM {own}")  # noqa: S608
+                cursor.execute(
+                    f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
+                    f" SELECT path, day, category, {sums}"
+                    f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
+                    " GROUP BY path, day, category",
+                    span,
+                )
+                below = _last_id(cursor, day_table)
+                width = deepest * SEGMENT
+                cursor.execute(
+                    insert(
+                        day_table,
+                        f"SUBSTR(path, 1, {width}), day, category",
+                        deepest,
+                        facts(f"LENGTH(path) >= {width}"),
+                    ),
+                    span,
+                )
                 rows += cursor.rowcount
-                if depth <= MONTH_LEVELS:
-                    # The month grain from the day rows just written (one level, a range
-                    # of ids): a fraction of the rows, read once.
-                    cursor.execute(months_sql, [low])
+                top = _last_id(cursor, day_table)
             _progress("rollups")
+            for depth in range(deepest - 1, 0, -1):
+                width = depth * SEGMENT
+                with transaction.atomic(), connection.cursor() as cursor:
+                    source = (
+                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                        f" WHERE id > %s AND id <= %s UNION ALL"
+                        f" SELECT path, day, category, {names} FROM {own}"
+                        f" WHERE LENGTH(path) = {width}"
+                    )
+                    cursor.execute(
+                        insert(
+                            day_table, f"SUBSTR(path, 1, {width}), day, category", depth, source
+                        ),
+                        [below, top],
+                    )
+                    rows += cursor.rowcount
+                    below, top = top, _last_id(cursor, day_table)
+                    if depth <= MONTH_LEVELS:
+                        # The month grain of this level from its day rows just written.
+                        cursor.execute(
+                            insert(
+                                q(MonthRollup._meta.db_table + SHADOW),
+                                f"path, {month_of}, category",
+                                depth,
+                                f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                                " WHERE id > %s AND id <= %s",
+                            ),
+                            [below, top],
+                        )
+                _progress("rollups")
+    finally:
+        _execute(f"DROP TABLE IF EXISTS {own}")
     return rows
+
+
+OWN = "dash_rebuild_own"  # temporary: the facts above grid level, summed where they are
+
+
+def _last_id(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+    return cursor.fetchone()[0] or 0

@@ -212,9 +212,13 @@ def node_inputs(
     if width == len(within):  # the subtree itself: a plain count over the index range
         inputs(within).residents = residents.count()
     else:
-        for row in _grouped(residents, "region_path", width, n=Count("*")):
-            if len(row["node"]) == width:
-                inputs(row["node"]).residents = row["n"]
+        # Grouped by the residents' own paths, in the order the (region_path, created_at)
+        # index already holds them, then added up per node here: a few thousand rows
+        # instead of sorting every resident of the subtree by a substring.
+        grouped = residents.values("region_path").annotate(n=Count("*")).order_by()
+        for path, count in grouped.values_list("region_path", "n"):
+            if len(path) >= width:
+                inputs(path[:width]).residents += count
 
     # Figures fed by other modules; a category means nothing to them.
     participants = None

@@ -8,7 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from jiaoliuba.appeals.choices import EventKind
+from jiaoliuba.appeals import services as appeal_services
+from jiaoliuba.appeals.choices import EventKind, Status
 from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.dashboards import rebuild as rebuild_module
 from jiaoliuba.dashboards import selectors
@@ -125,3 +126,49 @@ def test_the_rebuilds_sql_rules_equal_the_python_rules_to_the_microsecond(
     dashboard_services.rollups_rebuild()
     assert set(AppealFact.objects.values_list(*columns)) == live
     assert snapshot() == live_rows
+
+
+def test_an_act_rejected_while_the_rebuild_runs_moves_its_submitters_chain(
+    at, submit, staff, residents, monkeypatch
+):
+    """The rebuild works the participation chains out before it writes the facts. An
+    appeal rejected in between is written as rejected (no act) while the chains still
+    counted it as the resident's first act of December: the rebuild works that
+    resident's chain out again, so the later appeal becomes the first act."""
+    build(at, submit, staff, residents)
+    at(2026, 12, 1, 9, 0)
+    first = submit(residents[6], DOG)
+    at(2026, 12, 2, 9, 0)
+    later = submit(residents[6], DOG + "（又来了）")
+    dashboard_services.rollups_sync()
+    monkeypatch.setattr(rebuild_module, "FACT_BATCH", 2)
+    rejected = threading.Event()
+
+    def pause(phase: str) -> None:
+        if phase == "facts" and not rejected.is_set():
+            rejected.set()
+            # Another connection, as a staff member's request would be.
+            worker = threading.Thread(target=reject)
+            worker.start()
+            worker.join(60)
+
+    def reject() -> None:
+        try:
+            at(2026, 12, 2, 10, 0)
+            appeal_services.appeal_reject(appeal=first, actor=staff["community"], reason="无效")
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(rebuild_module, "_progress", pause)
+    dashboard_services.rollups_rebuild()
+    assert Appeal.objects.get(pk=first.pk).status == Status.REJECTED
+    fact = AppealFact.objects.get(appeal_id=later.pk)
+    assert fact.first_in_month and fact.submitter_prev_day < first.received_at.date()
+
+    dashboard_services.rollups_sync()
+    columns = [f.attname for f in AppealFact._meta.concrete_fields]
+    live_facts, live = set(AppealFact.objects.values_list(*columns)), snapshot()
+    monkeypatch.setattr(rebuild_module, "_progress", lambda phase: None)
+    dashboard_services.rollups_rebuild()
+    assert set(AppealFact.objects.values_list(*columns)) == live_facts
+    assert snapshot() == live
