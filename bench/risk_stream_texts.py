@@ -512,3 +512,11 @@ elif os.environ.get("BENCH_CLUSTER_SET") == "eval":
 
     CLUSTER_MATTERS = EVAL_CLUSTER_MATTERS
     CLOSE_WORDINGS = 2
+if os.environ.get("BENCH_HELDOUT") == "1":
+    # Held-out (bench/risk_heldout.py): every text of every stream kind; measure, never tune.
+    import risk_heldout
+
+    BACKGROUND = risk_heldout.background()
+    PLACES, OPENERS, CLOSERS = risk_heldout.PLACES, risk_heldout.OPENERS, risk_heldout.CLOSERS
+    CLUSTER_MATTERS = risk_heldout.HELDOUT_CLUSTER_MATTERS
+    CLOSE_WORDINGS = 2

@@ -23,9 +23,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from jiaoliuba.appeals import vocabulary
 from jiaoliuba.appeals.similarity import normalize
+from jiaoliuba.triage import model as triage_model
 
 # Clause boundaries: punctuation (Chinese and ASCII) and whitespace.
 _CLAUSE = re.compile(r"[\s，。！？；：、,.!?;:…~～（）()“”\"'《》【】\[\]-]+")
@@ -33,6 +35,14 @@ _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _BUILDING = re.compile(r"([0-9]+|[一二两三四五六七八九十]+)\s*(?:号楼|栋|幢|号楼栋)")
 _UNIT = re.compile(r"([0-9]+|[一二三四五六七八九十]+)\s*单元")
+# Where a matter is told does not say what it is: numbered buildings, units and floors,
+# named spots and words of position are taken out of the wording before comparing (they
+# count once, as place evidence), or "6号楼4单元这边" links two unrelated complaints.
+_WHERE = re.compile(
+    r"(?:[0-9]+|[一二两三四五六七八九十]+)(?:号楼|栋|幢|单元|号|楼|层)"
+    r"|[东南西北]{1,2}(?:门|区|边|侧|角|面)"
+    r"|这边|那边|旁边|附近|边上|门口|对面|后面|前面|一带|那里|这里|这儿|那儿"
+)
 
 
 def _number(token: str) -> int:
@@ -59,25 +69,63 @@ def bigrams(text: str) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """How appeals read in general: bigram and object-class document frequencies of the
+    triage training corpus (thousands of appeals by many writers, shipped with the code).
+    It steadies the district's own counts: a young district has seen too few appeals to
+    know that "物业" or "不便" are common, and a word never seen in the district may still
+    be everyday language."""
+
+    docs: int = 0
+    bigram_df: Counter[str] = field(default_factory=Counter)
+    object_df: Counter[str] = field(default_factory=Counter)
+
+
+@cache
+def reference() -> Reference:
+    texts = [row.content for row in triage_model.training_corpus()]
+    bigram_df: Counter[str] = Counter()
+    object_df: Counter[str] = Counter()
+    for text in texts:
+        parts = clauses(text)
+        bigram_df.update(set().union(*(bigrams(p) for p in parts)) if parts else ())
+        object_df.update(vocabulary.objects("".join(parts)))
+    return Reference(docs=len(texts), bigram_df=bigram_df, object_df=object_df)
+
+
+@dataclass(frozen=True)
 class Corpus:
-    """What is common in the district lately: clause and bigram document frequencies."""
+    """What is common in the district lately (clause, bigram and object-class document
+    frequencies), read against the general `Reference`."""
 
     docs: int
     bigram_df: Counter[str] = field(default_factory=Counter)
     stock: frozenset[str] = frozenset()
     object_df: Counter[str] = field(default_factory=Counter)
+    ref: Reference = field(default_factory=Reference)
 
     def weight(self, gram: str) -> float:
-        # Smoothed IDF; an unseen bigram gets the highest weight.
-        return math.log((self.docs + 1) / (self.bigram_df.get(gram, 0) + 1)) + 1.0
+        # Smoothed IDF over the district and the reference; an unseen bigram weighs most.
+        docs = self.docs + self.ref.docs
+        df = self.bigram_df.get(gram, 0) + self.ref.bigram_df.get(gram, 0)
+        return math.log((docs + 1) / (df + 1)) + 1.0
+
+    def share(self, thing: str) -> float:
+        """The share of appeals that mention `thing`, padded as in `rarity`."""
+        ref = (
+            (self.ref.object_df.get(thing, 0) + 1) / (self.ref.docs + 50)
+            if self.ref.docs
+            else OBJECT_PRIOR_SHARE
+        )
+        return (self.object_df.get(thing, 0) + OBJECT_PRIOR_DOCS * ref) / (
+            self.docs + OBJECT_PRIOR_DOCS
+        )
 
     def rarity(self, thing: str) -> float:
         """0 for a class every appeal mentions, 1 for one none does. A young corpus is
-        padded with OBJECT_PRIOR_DOCS appeals that mention each class at OBJECT_PRIOR_SHARE,
-        so a district's first appeals do not make every class look rare."""
-        docs = self.docs + OBJECT_PRIOR_DOCS
-        seen = self.object_df.get(thing, 0) + OBJECT_PRIOR_DOCS * OBJECT_PRIOR_SHARE
-        return max(0.0, 1.0 - seen / docs * OBJECT_COMMON)
+        padded with OBJECT_PRIOR_DOCS appeals that mention each class as often as the
+        reference does, so a district's first appeals do not make every class look rare."""
+        return max(0.0, 1.0 - self.share(thing) * OBJECT_COMMON)
 
 
 # A clause is a stock phrase when it recurs verbatim in this share of the recent appeals
@@ -96,8 +144,9 @@ OBJECT_PRIOR_SHARE = 0.02
 OBJECT_COMMON = 8.0
 
 
-def learn(texts: Iterable[tuple[str, object]]) -> Corpus:
-    """`texts`: (text, community) of the district's recent appeals."""
+def learn(texts: Iterable[tuple[str, object]], ref: Reference | None = None) -> Corpus:
+    """`texts`: (text, community) of the district's recent appeals; `ref` defaults to the
+    shipped `reference()`."""
     docs = 0
     clause_df: Counter[str] = Counter()
     clause_places: dict[str, set[object]] = {}
@@ -120,7 +169,13 @@ def learn(texts: Iterable[tuple[str, object]]) -> Corpus:
     object_df: Counter[str] = Counter()
     for parts in kept:
         object_df.update(vocabulary.objects("".join(p for p in parts if p not in stock)))
-    return Corpus(docs=docs, bigram_df=bigram_df, stock=stock, object_df=object_df)
+    return Corpus(
+        docs=docs,
+        bigram_df=bigram_df,
+        stock=stock,
+        object_df=object_df,
+        ref=reference() if ref is None else ref,
+    )
 
 
 def places(text: str) -> tuple[frozenset[int], frozenset[int]]:
@@ -147,7 +202,8 @@ class Telling:
 def telling(text: str, corpus: Corpus) -> Telling:
     kept = [c for c in clauses(text) if c not in corpus.stock]
     core = "".join(kept)
-    grams = frozenset(set().union(*(bigrams(c) for c in kept)) if kept else ())
+    wording = [w for c in kept for w in _WHERE.split(c.translate(_DIGITS)) if w]
+    grams = frozenset(set().union(*(bigrams(w) for w in wording)) if wording else ())
     buildings, units = places(text)
     return Telling(
         core=core,
@@ -199,20 +255,46 @@ def same_place(a: Telling, b: Telling) -> bool:
 
 
 def score(a: Telling, b: Telling, corpus: Corpus) -> float:
+    """The link's strength, 0 when the two cannot be one matter: different buildings or
+    units, or nothing shared about WHAT they tell (a shared place alone is not a matter)."""
     if places_conflict(a, b):
         return 0.0
     about = object_score(a, b, corpus)
-    return text_score(a, b, corpus) + about + (PLACE_WEIGHT if same_place(a, b) else 0.0)
+    text = text_score(a, b, corpus)
+    if not about and text < TEXT_ALONE:
+        return 0.0
+    return text + about + (PLACE_WEIGHT if same_place(a, b) else 0.0)
+
+
+# The wording alone must be this alike to count as "about the same" without a shared thing.
+TEXT_ALONE = 0.15
 
 
 def linked(a: Telling, b: Telling, corpus: Corpus, threshold: float) -> bool:
     return score(a, b, corpus) >= threshold
 
 
+def common_thing(members: Iterable[Telling], corpus: Corpus) -> bool:
+    """One thing (not common in the district) that every member tells about."""
+    things: frozenset[str] | None = None
+    for m in members:
+        things = m.objects if things is None else things & m.objects
+        if not things:
+            return False
+    return any(corpus.rarity(t) > 0 for t in things or ())
+
+
+# Two members linked through the new appeal need this share of a link of their own.
+RELATED = 0.5
+
+
 def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: float) -> set[int]:
-    """The new appeal's group: the appeals it links to directly, plus any appeal linked to
-    at least two members. One chance link (a shared place or phrase) cannot chain an
-    unrelated appeal into the group, which single-link grouping allowed."""
+    """The new appeal's group. A member must share one reason with the new appeal and one
+    more member: the three are linked pairwise (the third pair at least half as strongly:
+    it was already joined through the new appeal), or all three tell the same (not
+    common) thing. A star through the new appeal (linked to one appeal by its place, to another by
+    its thing) is no group. Then any appeal linked to at least two members joins: one
+    chance link cannot chain an unrelated appeal in, which single-link grouping allowed."""
     others = [k for k in tellings if k != new]
     links = {
         (x, y)
@@ -224,7 +306,19 @@ def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: 
     def link(x: int, y: int) -> bool:
         return (x, y) in links or (y, x) in links
 
-    group = {new} | {k for k in others if link(new, k)}
+    direct = [k for k in others if link(new, k)]
+    group = {new}
+    for i, a in enumerate(direct):
+        for b in direct[i + 1 :]:
+            if (
+                link(a, b)
+                or score(tellings[a], tellings[b], corpus) >= RELATED * threshold
+                or common_thing((tellings[new], tellings[a], tellings[b]), corpus)
+            ):
+                group |= {a, b}
+    group |= told_together(new, tellings, corpus)
+    if len(group) == 1:
+        return group
     grown = True
     while grown:
         grown = False
@@ -233,6 +327,37 @@ def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: 
                 group.add(k)
                 grown = True
     return group
+
+
+# How unlikely it must be that this many appeals of the window mention one thing by chance.
+THING_P = 0.002
+
+
+def told_together(new: int, tellings: dict[int, Telling], corpus: Corpus) -> set[int]:
+    """The appeals of the window that tell the same thing as the new one, when more of them
+    do than chance would make likely. A thing a twentieth of the district's appeals mention
+    turns up twice among eight appeals now and then; three or four times in two days, it
+    is one matter told in different words. The binomial tail over the window is the
+    evidence, so a long window or a common thing needs more reports."""
+    found: set[int] = set()
+    others = [k for k in tellings if k != new]
+    for thing in tellings[new].objects:
+        share = corpus.share(thing)
+        if share * OBJECT_COMMON >= 1:
+            continue
+        telling_it = [
+            k
+            for k in others
+            if thing in tellings[k].objects and not places_conflict(tellings[new], tellings[k])
+        ]
+        if len(telling_it) >= 2 and binomial_tail(len(telling_it), len(others), share) < THING_P:
+            found |= {new, *telling_it}
+    return found
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    return max(0.0, 1.0 - sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k)))
 
 
 def group_texts(

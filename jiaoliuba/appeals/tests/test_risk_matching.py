@@ -335,3 +335,61 @@ def test_a_resident_whose_appeals_straddle_a_month_gets_one_repeat_alert(
         file(regions, resident, text)
     alert = RiskAlert.objects.get(kind="repeat")
     assert alert.evidence["count_30d"] == 4
+
+
+# --- third pass: one reason per group, places out of the wording, a reference corpus ----
+
+STAR = [
+    "楼道里有人给电动车充电，还拉着飞线",  # charging and wiring
+    "小区主路的路灯不亮，晚上黑漆漆的",  # lighting
+    # The new appeal mentions both things: linked to each, while they share nothing.
+    "楼道里电动车充电没人管，门口路灯也不亮",
+]
+
+
+def test_a_star_through_the_new_appeal_is_no_group():
+    corpus = district_corpus()
+    tellings = tell(STAR, corpus)
+    assert matching.linked(tellings[2], tellings[0], corpus, 0.3)
+    assert matching.linked(tellings[2], tellings[1], corpus, 0.3)
+    assert matching.score(tellings[0], tellings[1], corpus) == 0.0
+    assert matching.group_of(2, tellings, corpus, 0.3) == {2}
+    # A third report of one of the two matters makes a group of that matter only.
+    tellings[3] = matching.telling("电动车拉飞线在楼道充电，太危险了", corpus)
+    assert matching.group_of(3, tellings, corpus, 0.3) == {0, 2, 3}
+
+
+def test_where_a_matter_is_told_is_not_its_wording():
+    corpus = district_corpus()
+    a, b = (
+        matching.telling(t, corpus)
+        for t in ("6号楼4单元这边楼道灯不亮", "6号楼4单元这边有人乱扔垃圾")
+    )
+    assert matching.same_place(a, b)
+    assert matching.text_score(a, b, corpus) == 0.0
+    assert not matching.linked(a, b, corpus, 0.3)
+    # A place is evidence beside what the appeals tell, never instead of it.
+    c = matching.telling("6号楼4单元的楼道灯坏了好几天", corpus)
+    assert matching.linked(a, c, corpus, 0.3)
+
+
+def test_a_young_district_reads_words_against_the_reference_corpus():
+    empty = matching.learn([])
+    assert empty.ref.docs > 1000  # the triage training corpus
+    # Everyday words weigh less than rare ones before the district has seen any appeal.
+    assert empty.weight("物业") < empty.weight("打桩") < empty.weight("鏖战")
+    # Without the reference every bigram of a new district would weigh the same.
+    bare = matching.learn([], ref=matching.Reference())
+    assert bare.weight("物业") == bare.weight("鏖战")
+
+
+@pytest.mark.django_db
+def test_a_star_through_the_new_appeal_raises_no_cluster(at, regions, make_resident, staff):
+    for hour, text in enumerate(STAR):
+        at(dt.datetime(2026, 11, 20, 9 + hour, 0, tzinfo=SH))
+        file(regions, make_resident(JIEFANG_G1), text)
+    assert not RiskAlert.objects.filter(kind="cluster").exists()
+    at(dt.datetime(2026, 11, 20, 13, 0, tzinfo=SH))
+    file(regions, make_resident(JIEFANG_G1), "电动车拉飞线在楼道充电，太危险了")
+    alert = RiskAlert.objects.get(kind="cluster")
+    assert len(alert.evidence["appeals"]) == 3 and alert.evidence["residents"] == 3
