@@ -20,7 +20,15 @@ from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
 
 _CACHE_ATTR = "_jiaoliuba_roles_at"
-_PROFILE = ResidentProfile._meta.get_field("user").remote_field  # user.resident, if loaded
+# The profile the token check read with the user. Django's own reverse cache (user.resident)
+# is not trusted here: it is also filled when a profile is created with the user object, and
+# would then go stale when the profile is changed by an update() elsewhere.
+_RESIDENT_ATTR = "_jiaoliuba_resident"
+
+
+def resident_known(user: User, profile: ResidentProfile | None) -> None:
+    """Remember the user's profile (or its absence) read in the same query as the user."""
+    setattr(user, _RESIDENT_ATTR, profile)
 
 
 @functools.cache
@@ -140,8 +148,8 @@ def resident_of(user: Viewer) -> ResidentProfile | None:
     signed in by an API token has it already (or its absence): the token check read it."""
     if not isinstance(user, User):
         return None
-    if _PROFILE.is_cached(user):
-        return cast("ResidentProfile | None", _PROFILE.get_cached_value(user))
+    if hasattr(user, _RESIDENT_ATTR):
+        return cast("ResidentProfile | None", getattr(user, _RESIDENT_ATTR))
     return (
         ResidentProfile.objects.select_related("community", "grid", "household")
         .defer("id_number")

@@ -553,6 +553,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
         for region_field, region in zip(_PROFILE_REGIONS, (community, grid), strict=True):
             region_field.set_cached_value(profile, region)
     _PROFILE_USER.remote_field.set_cached_value(user, profile)
+    selectors.resident_known(user, profile if isinstance(profile, ResidentProfile) else None)
     token.user = user
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -123,7 +123,10 @@ def test_staff_desk_booking_attendance_and_expert_pool(
     expect(desk.locator(".msg-success")).to_contain_text(residents[0].display_name)
     expect(desk.locator("#attendance tbody tr")).to_have_count(2)
     expect(desk.locator("img.qr")).to_be_visible()
-    assert desk.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    # The QR image really loads (a broken one never gets a width): wait for it, not a race.
+    desk.wait_for_function(
+        "() => { const i = document.querySelector('img.qr'); return i.complete && i.naturalWidth > 0; }"
+    )
     shot(screenshot, desk, "bookings-07-session-desktop")
     desk.goto("/services/staff/experts/")
     expect(desk.locator("#experts")).to_contain_text("王律师")
