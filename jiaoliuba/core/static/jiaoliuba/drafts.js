@@ -81,7 +81,13 @@
       };
       form.addEventListener("input", later);
       form.addEventListener("change", later);
-      form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); } save(form, key, s); });
+      var flush = function () { if (timer) { clearTimeout(timer); timer = null; } save(form, key, s); };
+      form.addEventListener("submit", flush);
+      // Leaving the page (reload, back, a closed tab) must not lose the last 300 ms of typing.
+      window.addEventListener("pagehide", flush);
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState === "hidden") { flush(); }
+      });
     });
   }
 
