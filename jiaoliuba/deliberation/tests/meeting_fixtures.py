@@ -44,13 +44,25 @@ def meeting(people, regions):
 
 @pytest.fixture
 def red_appeal(regions, people):
-    def make(content: str = RED_TEXT):
+    def make(content: str = RED_TEXT, *, priority: str = "red"):
+        """An appeal of `priority`: the classifier's verdict, corrected by the street
+        through the triage service when it differs (these tests are about meetings, not
+        about the classifier)."""
         appeal, _created = appeal_services.appeal_submit(
             submitter=people["owner"],
             intake=Intake(
                 content=content, community=None, grid=regions[JIEFANG_G1], type_hint="property"
             ),
         )
+        if appeal.priority != priority:
+            appeal = appeal_services.appeal_correct_triage(
+                appeal=appeal,
+                actor=people["street"],
+                priority=priority,
+                category=appeal.category,
+                reason="测试：指定分级",
+            )
+        assert appeal.priority == priority
         return appeal
 
     return make
