@@ -85,6 +85,11 @@ def user_scope_paths(user: Viewer, *, roles: frozenset[str] = STAFF_ROLES) -> li
     return kept
 
 
+def user_covers(user: Viewer, path: str, *, roles: frozenset[str] = STAFF_ROLES) -> bool:
+    """Whether `path` lies in the subtree where the user holds one of `roles`."""
+    return bool(path) and any(path.startswith(p) for p in user_scope_paths(user, roles=roles))
+
+
 def scope_q(user: Viewer, *, field: str, roles: frozenset[str] = STAFF_ROLES) -> Q:
     """A Q that keeps rows whose region path `field` lies in the user's scope; matches
     nothing for a user without a staff role."""

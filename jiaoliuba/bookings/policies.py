@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import resident_of, user_roles_at
+from jiaoliuba.accounts.selectors import resident_of, user_covers, user_scope_paths
 
 # Staff who may read consultation notes in their scope, besides the professional.
 NOTE_ROLES = frozenset(
@@ -36,19 +36,17 @@ def home_path(user: Any) -> str:
     return cached
 
 
-def _paths(user: Any, roles: frozenset[str]) -> list[str]:
-    return [p for role, ps in user_roles_at(user).items() if role in roles for p in ps]
-
-
 def manages(user: Any, path: str) -> bool:
     """Staff whose scope covers `path` run its catalogue, sessions and attendance."""
-    return any(path.startswith(p) for p in _paths(user, MANAGE_ROLES))
+    return user_covers(user, path, roles=MANAGE_ROLES)
 
 
 def staff_sees(user: Any, path: str) -> bool:
     """Staff see what lies in their scope and what is offered above it to their area
     (a community sees its street's services)."""
-    return any(path.startswith(p) or p.startswith(path) for p in _paths(user, STAFF_ROLES))
+    return any(
+        path.startswith(p) or p.startswith(path) for p in user_scope_paths(user, roles=STAFF_ROLES)
+    )
 
 
 def offered_to(user: Any, path: str) -> bool:
@@ -58,4 +56,4 @@ def offered_to(user: Any, path: str) -> bool:
 
 
 def reads_notes(user: Any, path: str) -> bool:
-    return any(path.startswith(p) for p in _paths(user, NOTE_ROLES))
+    return user_covers(user, path, roles=NOTE_ROLES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import resident_of, user_roles_at
+from jiaoliuba.accounts.selectors import resident_of, user_covers, user_scope_paths
 from jiaoliuba.deliberation.models import Topic, TopicSupport
 
 # Staff who run deliberation where they hold their role (a grid worker only for the
@@ -41,10 +41,6 @@ def home_path(user: Any) -> str:
     return cached
 
 
-def _staff_paths(user: Any, roles: frozenset[str]) -> list[str]:
-    return [p for role, paths in user_roles_at(user).items() if role in roles for p in paths]
-
-
 def is_member(user: Any, topic: Topic) -> bool:
     """A resident of the topic's scope: they may support it and join the discussion."""
     home = home_path(user)
@@ -57,7 +53,7 @@ def has_supported(user: Any, topic: Topic) -> bool:
 
 def may_manage(user: Any, topic: Topic) -> bool:
     """Staff whose scope covers the topic's: they move its stages and moderate it."""
-    return any(topic.scope_path.startswith(p) for p in _staff_paths(user, MANAGE_ROLES))
+    return user_covers(user, topic.scope_path, roles=MANAGE_ROLES)
 
 
 def staff_sees(user: Any, topic: Topic) -> bool:
@@ -65,7 +61,7 @@ def staff_sees(user: Any, topic: Topic) -> bool:
     their area (a grid worker sees the topics of their community)."""
     return any(
         topic.scope_path.startswith(p) or p.startswith(topic.scope_path)
-        for p in _staff_paths(user, STAFF_ROLES)
+        for p in user_scope_paths(user, roles=STAFF_ROLES)
     )
 
 
@@ -78,5 +74,5 @@ def may_create_at(user: Any, scope_path: str, *, assigned: bool) -> bool:
     roles = ASSIGN_ROLES if assigned else CREATE_ROLES
     return any(
         scope_path.startswith(p) and (not assigned or len(p) < len(scope_path))
-        for p in _staff_paths(user, roles)
+        for p in user_scope_paths(user, roles=roles)
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jiaoliuba.accounts.choices import Role
-from jiaoliuba.accounts.selectors import user_scope_paths
+from jiaoliuba.accounts.choices import STAFF_ROLES, Role
+from jiaoliuba.accounts.selectors import user_covers
 
 # Honours are confirmed by the community's secretary or someone above, never by a desk clerk.
 CONFIRM_ROLES = frozenset(
@@ -14,9 +14,8 @@ CONFIRM_ROLES = frozenset(
 )
 
 
-def covers(user: Any, path: str, *, roles: frozenset[str] | None = None) -> bool:
-    paths = user_scope_paths(user) if roles is None else user_scope_paths(user, roles=roles)
-    return bool(path) and any(path.startswith(p) for p in paths)
+def covers(user: Any, path: str, *, roles: frozenset[str] = STAFF_ROLES) -> bool:
+    return user_covers(user, path, roles=roles)
 
 
 def may_nominate(user: Any, honour: Any) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import user_roles_at
+from jiaoliuba.accounts.selectors import user_covers, user_scope_paths
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.models import Meeting, MeetingParty, Resolution, Supervisor
 from jiaoliuba.deliberation.policies import CREATE_ROLES, home_path
@@ -16,13 +16,9 @@ from jiaoliuba.deliberation.policies import CREATE_ROLES, home_path
 CHECKIN_OPENS_BEFORE = dt.timedelta(hours=2)
 
 
-def _paths(user: Any, roles: frozenset[str]) -> list[str]:
-    return [p for role, paths in user_roles_at(user).items() if role in roles for p in paths]
-
-
 def may_organise_at(user: Any, path: str) -> bool:
     """Community staff and above, inside their scope, organise meetings."""
-    return any(path.startswith(p) for p in _paths(user, CREATE_ROLES))
+    return user_covers(user, path, roles=CREATE_ROLES)
 
 
 def may_manage(user: Any, meeting: Meeting) -> bool:
@@ -31,7 +27,9 @@ def may_manage(user: Any, meeting: Meeting) -> bool:
 
 def staff_sees(user: Any, path: str) -> bool:
     """Staff of the scope, and grid workers and others below it, see its meetings."""
-    return any(path.startswith(p) or p.startswith(path) for p in _paths(user, STAFF_ROLES))
+    return any(
+        path.startswith(p) or p.startswith(path) for p in user_scope_paths(user, roles=STAFF_ROLES)
+    )
 
 
 def is_resident_of(user: Any, path: str) -> bool:
@@ -79,7 +77,8 @@ def may_join_supervision(user: Any, path: str) -> bool:
     if is_resident_of(user, path):
         return True
     return any(
-        path.startswith(p) or p.startswith(path) for p in _paths(user, frozenset({Role.VOLUNTEER}))
+        path.startswith(p) or p.startswith(path)
+        for p in user_scope_paths(user, roles=frozenset({Role.VOLUNTEER}))
     )
 
 
