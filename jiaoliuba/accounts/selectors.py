@@ -163,6 +163,22 @@ def resident_of(user: Viewer) -> ResidentProfile | None:
     )
 
 
+_HOME_ATTR = "_jiaoliuba_home_path"
+
+
+def resident_home_path(user: Any) -> str:
+    """Where the user is registered as a resident (their grid, else their community);
+    "" for someone who is not a resident. Cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    cached = getattr(user, _HOME_ATTR, None)
+    if cached is None:
+        resident = resident_of(user)
+        cached = resident.region_path if resident is not None else ""
+        setattr(user, _HOME_ATTR, cached)
+    return cached
+
+
 def resident_counts(*, user: Viewer) -> dict[str, int]:
     rows = residents_visible_to(user).values("verification_status").annotate(n=Count("pk"))
     counts = {row["verification_status"]: row["n"] for row in rows}

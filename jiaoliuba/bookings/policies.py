@@ -7,7 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import resident_of, user_covers, user_scope_paths
+from jiaoliuba.accounts.selectors import (
+    resident_home_path,
+    user_covers,
+    user_scope_paths,
+)
 
 # Staff who may read consultation notes in their scope, besides the professional.
 NOTE_ROLES = frozenset(
@@ -21,19 +25,9 @@ NOTE_ROLES = frozenset(
 # Running a catalogue is a community's (or higher) work, not a grid worker's.
 MANAGE_ROLES = STAFF_ROLES - {Role.GRID_WORKER}
 
-_HOME_ATTR = "_jiaoliuba_bookings_home"
 
-
-def home_path(user: Any) -> str:
-    """Where the user is registered as a resident; "" for someone who is not one."""
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    cached = getattr(user, _HOME_ATTR, None)
-    if cached is None:
-        resident = resident_of(user)
-        cached = resident.region_path if resident is not None else ""
-        setattr(user, _HOME_ATTR, cached)
-    return cached
+# One definition for every app: accounts.selectors.resident_home_path.
+home_path = resident_home_path
 
 
 def manages(user: Any, path: str) -> bool:

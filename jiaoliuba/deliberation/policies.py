@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import resident_of, user_covers, user_scope_paths
+from jiaoliuba.accounts.selectors import (
+    resident_home_path,
+    user_covers,
+    user_scope_paths,
+)
 from jiaoliuba.deliberation.models import Topic, TopicSupport
 
 # Staff who run deliberation where they hold their role (a grid worker only for the
@@ -25,20 +29,9 @@ CREATE_ROLES = frozenset(
     }
 )
 
-_HOME_ATTR = "_jiaoliuba_deliberation_home"
 
-
-def home_path(user: Any) -> str:
-    """Where the user is registered as a resident (their grid, else their community);
-    "" for someone who is not a resident. Cached on the user for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    cached = getattr(user, _HOME_ATTR, None)
-    if cached is None:
-        resident = resident_of(user)
-        cached = resident.region_path if resident is not None else ""
-        setattr(user, _HOME_ATTR, cached)
-    return cached
+# One definition for every app: accounts.selectors.resident_home_path.
+home_path = resident_home_path
 
 
 def is_member(user: Any, topic: Topic) -> bool:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from jiaoliuba.accounts.models import User
-from jiaoliuba.accounts.selectors import resident_of, scope_q
+from jiaoliuba.accounts.selectors import resident_home_path, scope_q
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.points import lots, quarters
@@ -54,15 +54,9 @@ def expiring_of(user: Any, *, within_days: int = 30) -> list[lots.Lot]:
     return [x for x in lots.open_lots(rows) if x.expires_at and x.expires_at <= until]
 
 
-def _home_path(user: Any) -> str:
-    resident = resident_of(user)
-    region = (resident.grid or resident.community) if resident else None
-    return region.path if region else ""
-
-
 def store_items_for(user: Any) -> QuerySet[StoreItem]:
     """The items a resident may redeem: on offer in their community or street."""
-    home = _home_path(user)
+    home = resident_home_path(user)
     if not home:
         return StoreItem.objects.none()
     prefixes = [home[:n] for n in range(1, len(home) + 1)]

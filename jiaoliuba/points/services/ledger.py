@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
-from jiaoliuba.accounts.selectors import resident_of, user_is_staff_member, user_roles
+from jiaoliuba.accounts.selectors import (
+    resident_home_path,
+    resident_of,
+    user_is_staff_member,
+    user_roles,
+)
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.core.services import audit_record, model_snapshot
@@ -38,17 +43,11 @@ class Award:
     capped: bool = False
 
 
-def _home_path(user: User) -> str:
-    resident = resident_of(user)
-    if resident is None:
-        return ""
-    region = resident.grid or resident.community
-    return region.path if region else ""
-
-
 def account_lock(user: User) -> PointsAccount:
     """The user's account, created on first use, locked until the transaction ends."""
-    PointsAccount.objects.get_or_create(user=user, defaults={"region_path": _home_path(user)})
+    PointsAccount.objects.get_or_create(
+        user=user, defaults={"region_path": resident_home_path(user)}
+    )
     return PointsAccount.objects.select_for_update().get(user=user)
 
 
