@@ -25,7 +25,7 @@ from jiaoliuba.notifications.models import Notification
 from jiaoliuba.privacy import registry, services
 from jiaoliuba.privacy.choices import RequestKind
 from jiaoliuba.privacy.models import PrivacyRequest
-from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
+from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1, JIEFANG_G2
 from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,37 @@ def test_a_child_id_needs_a_guardian_consent_first(regions, make_resident, make_
     # Fourteen today is old enough on one's own.
     other = ResidentProfile.objects.get(user=make_resident(JIEFANG_G1, name="小红"))
     accounts.resident_profile_update(actor=other.user, resident=other, id_number=fourteen)
+
+
+def test_staff_record_the_consent_on_the_resident_page(
+    regions, make_resident, make_staff, login_client
+):
+    child = ResidentProfile.objects.get(user=make_resident(JIEFANG_G1, name="小刚"))
+    worker = make_staff(Role.GRID_WORKER, JIEFANG_G1, username="g1")
+    client = login_client(worker)
+    page = client.get(f"/workbench/residents/{child.pk}/")
+    assert "record-consent" in page.content.decode()
+    bad = client.post(
+        f"/workbench/residents/{child.pk}/guardian/", {"guardian_name": "", "relation": "父亲"}
+    )
+    assert bad.status_code == 400 and not GuardianConsent.objects.exists()
+    bad_phone = client.post(
+        f"/workbench/residents/{child.pk}/guardian/",
+        {"guardian_name": "李强", "relation": "父亲", "guardian_phone": "12345"},
+    )
+    assert bad_phone.status_code == 400 and not GuardianConsent.objects.exists()
+    done = client.post(
+        f"/workbench/residents/{child.pk}/guardian/",
+        {"guardian_name": "李强", "relation": "父亲", "guardian_phone": "13700002222"},
+    )
+    assert done.status_code == 302
+    assert GuardianConsent.objects.get(resident=child).guardian_phone == "13700002222"
+    assert "李强" in client.get(f"/workbench/residents/{child.pk}/").content.decode()
+    # Someone outside the grid cannot reach the child's page at all.
+    stranger = make_staff(Role.GRID_WORKER, JIEFANG_G2, username="g2")
+    assert (
+        login_client(stranger)
+        .post(f"/workbench/residents/{child.pk}/guardian/", {"guardian_name": "x", "relation": "y"})
+        .status_code
+        == 404
+    )
