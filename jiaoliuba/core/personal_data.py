@@ -27,8 +27,7 @@ from django.utils.functional import Promise
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
+    """Datetimes stay datetimes (the page shows them in local time; JSON writes ISO 8601)."""
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, Promise):
@@ -59,7 +58,11 @@ def section(title: Any, queryset: models.QuerySet[Any], fields: list[str]) -> di
     found = {name: _field(queryset.model, name) for name in fields}
     return {
         "title": str(title),
-        "labels": {name: str(field.verbose_name) for name, field in found.items()},
+        # A related value is named by its relation ("community", not the region's "name").
+        "labels": {
+            name: str(queryset.model._meta.get_field(name.split("__")[0]).verbose_name)
+            for name in fields
+        },
         "choices": {
             name: {str(code): str(label) for code, label in field.flatchoices}
             for name, field in found.items()

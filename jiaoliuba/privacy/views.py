@@ -4,12 +4,14 @@ JSON, and deletion. Staff accounts see their copy too; deleting one is an admini
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from typing import Any
 
 from django import forms
 from django.contrib.auth import logout
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -36,6 +38,8 @@ def _shown(value: object, names: dict[str, str]) -> object:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return names.get(str(value), value)
 
 
@@ -72,7 +76,7 @@ def my_data(request: SignedInRequest) -> HttpResponse:
 def my_data_json(request: SignedInRequest) -> HttpResponse:
     copy = services.privacy_export(user=request.user, ip=client_ip(request))
     response = HttpResponse(
-        json.dumps(copy, ensure_ascii=False, indent=2),
+        json.dumps(copy, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="jiaoliuba-my-data.json"'
