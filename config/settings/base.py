@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jiaoliuba.appeals",
     "jiaoliuba.deliberation",
     "jiaoliuba.bookings",
+    "jiaoliuba.privacy",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",
@@ -201,6 +202,21 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 # without re-hashing, or look-ups stop matching.
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
+# Each app's personal data (core/personal_data.py): the person's copy, deletion, and how
+# long each kind is kept. Accounts last: erasing it removes the number others look up by.
+PERSONAL_DATA_SOURCES = [
+    "jiaoliuba.core.personal_data_sources",
+    "jiaoliuba.notifications.personal_data",
+    "jiaoliuba.points.personal_data",
+    "jiaoliuba.appeals.personal_data",
+    "jiaoliuba.deliberation.personal_data",
+    "jiaoliuba.bookings.personal_data",
+    "jiaoliuba.accounts.personal_data",
+]
+# Days to keep each kind of data, where a deployment's rules differ from the defaults
+# (the kinds and defaults are listed on /me/data/ and in docs/privacy.md).
+RETENTION_DAYS: dict[str, int] = {}
+
 # --- SMS ---------------------------------------------------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "jiaoliuba.core.sms.OutboxBackend")
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
@@ -250,6 +266,9 @@ PERIODIC_TASKS = {
     "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
     "jiaoliuba.points.tasks.expire_sweep": 3600,
+    "jiaoliuba.privacy.tasks.retention_purge": int(
+        os.environ.get("RETENTION_PURGE_SECONDS", str(24 * 3600))
+    ),
     # Votes read, 公示 ended, overdue milestones (deliberation/meetings/sweep.py).
     "jiaoliuba.deliberation.meetings.tasks.sweep": int(
         os.environ.get("MEETING_SWEEP_SECONDS", "60")

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("City administrator")
     PROFESSIONAL = "professional", _("Professional")
     VOLUNTEER = "volunteer", _("Volunteer")
+    # Reviews who saw full numbers and who unmasked anonymous filers; handles no affairs.
+    AUDITOR = "auditor", _("Privacy auditor")
 
 
 # Staff who handle residents' affairs within the subtree where they hold the role.
@@ -39,6 +41,8 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.CITY_ADMIN: frozenset({RegionLevel.CITY}),
     Role.PROFESSIONAL: frozenset({RegionLevel.COMMUNITY, RegionLevel.STREET, RegionLevel.DISTRICT}),
     Role.VOLUNTEER: frozenset({RegionLevel.COMMUNITY, RegionLevel.STREET, RegionLevel.DISTRICT}),
+    # The access log names no region, so its reviewer sees the whole deployment.
+    Role.AUDITOR: frozenset({RegionLevel.CITY}),
 }
 
 

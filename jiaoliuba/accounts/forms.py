@@ -82,6 +82,18 @@ class ProfileForm(forms.Form):
         ]
 
 
+class GuardianConsentForm(forms.Form):
+    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=64)
+    relation = forms.CharField(
+        label=_("Relation to the child"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. mother")}),
+    )
+    guardian_phone = forms.CharField(
+        label=_("Guardian's mobile number"), max_length=20, required=False
+    )
+
+
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

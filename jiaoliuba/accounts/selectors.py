@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role, VerificationStatus
-from jiaoliuba.accounts.models import ResidentProfile, RoleAssignment, User
+from jiaoliuba.accounts.models import GuardianConsent, ResidentProfile, RoleAssignment, User
 from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.core import crypto
 from jiaoliuba.core.errors import NotFound
@@ -216,3 +216,8 @@ def user_role_assignments(*, user: User) -> QuerySet[RoleAssignment]:
         .select_related("region")
         .order_by("region__path", "role")
     )
+
+
+def guardian_consents_of(*, resident: ResidentProfile) -> QuerySet[GuardianConsent]:
+    """For a resident the caller already reached through access_resident."""
+    return GuardianConsent.objects.filter(resident=resident).select_related("recorded_by")

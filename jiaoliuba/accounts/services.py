@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts import policies, selectors
+from jiaoliuba.accounts import guardians, policies, selectors
 from jiaoliuba.accounts.choices import ROLE_LEVELS, Role, VerificationStatus
 from jiaoliuba.accounts.models import (
     ApiToken,
@@ -335,6 +335,7 @@ def resident_profile_update(
         resident.address = address
     if id_number:
         value = normalize_id_number(id_number)
+        guardians.require_consent_for(resident, value)
         resident.id_number, resident.id_number_hash = (
             value,
             crypto.lookup_hash(value, purpose="id_number"),

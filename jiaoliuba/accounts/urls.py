@@ -25,4 +25,9 @@ urlpatterns = [
         views.resident_verify,
         name="resident_verify",
     ),
+    path(
+        "workbench/residents/<int:resident_id>/guardian/",
+        views.resident_guardian_consent,
+        name="resident_guardian_consent",
+    ),
 ]

@@ -12,10 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jiaoliuba.accounts import policies, selectors, services
+from jiaoliuba.accounts import guardians, policies, selectors, services
 from jiaoliuba.accounts.decorators import resident_required, staff_required
 from jiaoliuba.accounts.forms import (
     CodeForm,
+    GuardianConsentForm,
     PhoneForm,
     ProfileForm,
     ResidentSearchForm,
@@ -203,6 +204,8 @@ def _detail_context(request: HttpRequest, resident, **extra):
         "reveal_form": RevealForm(),
         "may_reveal": policies.may_any(roles_at, path, policies.PHONE_REVEAL_ROLES),
         "may_verify": policies.may_any(roles_at, path, policies.VERIFY_ROLES),
+        "consents": selectors.guardian_consents_of(resident=resident),
+        "consent_form": extra.pop("consent_form", None) or GuardianConsentForm(),
         **extra,
     }
 
@@ -235,6 +238,27 @@ def resident_reveal_phone(request: SignedInRequest, resident_id: int) -> HttpRes
     if request.htmx:
         return render(request, "accounts/_phone.html", context)
     return render(request, "accounts/resident_detail.html", context)
+
+
+@staff_required
+@require_POST
+def resident_guardian_consent(request: SignedInRequest, resident_id: int) -> HttpResponse:
+    """PIPL art. 31: staff who met a child's guardian record the consent, before the
+    child's ID number can be kept."""
+    resident = selectors.access_resident(user=request.user, resident_id=resident_id)
+    form = GuardianConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            guardians.guardian_consent_record(
+                actor=request.user, resident=resident, ip=client_ip(request), **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The guardian's consent is recorded."))
+            return redirect("accounts:resident_detail", resident_id=resident.pk)
+    context = _detail_context(request, resident, consent_form=form)
+    return render(request, "accounts/resident_detail.html", context, status=400)
 
 
 @staff_required

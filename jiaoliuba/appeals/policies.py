@@ -71,6 +71,7 @@ def may_reveal_submitter(user: User) -> bool:
 _RANK: dict[str, int] = {
     Role.PROFESSIONAL: 0,
     Role.VOLUNTEER: 0,
+    Role.AUDITOR: 0,
     Role.GRID_WORKER: 1,
     Role.COMMUNITY_STAFF: 2,
     Role.COMMUNITY_SECRETARY: 3,

@@ -114,6 +114,7 @@ _POST_LABELS = {
     Role.CITY_ADMIN: pgettext_lazy("staff post", "%(region)s staff"),
     Role.PROFESSIONAL: pgettext_lazy("staff post", "%(region)s professional"),
     Role.VOLUNTEER: pgettext_lazy("staff post", "%(region)s volunteer"),
+    Role.AUDITOR: pgettext_lazy("staff post", "%(region)s staff"),
 }
 
 

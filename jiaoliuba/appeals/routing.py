@@ -79,6 +79,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.CITY_ADMIN: "市级管理员",
     Role.PROFESSIONAL: "专业人士",
     Role.VOLUNTEER: "志愿者",
+    Role.AUDITOR: "隐私审计员",
 }
 LEVEL_NAMES: dict[str, str] = {
     RegionLevel.GRID: "网格",

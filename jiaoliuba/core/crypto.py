@@ -38,6 +38,32 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def rotate(token: str) -> str:
+    """The same plain text under the first (current) key; a token already under it is
+    re-encrypted too (Fernet tokens carry a timestamp), so callers ask `is_current` first."""
+    try:
+        return _fernet(settings.FIELD_ENCRYPTION_KEY).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "An encrypted field could not be decrypted with any FIELD_ENCRYPTION_KEY"
+        ) from exc
+
+
+def is_current(token: str) -> bool:
+    """Whether the current key alone decrypts `token`, i.e. rotation has nothing to do."""
+    try:
+        _current(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+@functools.cache
+def _current(keys: str) -> Fernet:
+    _fernet(keys)  # the same checks and messages for a missing or malformed key
+    return Fernet(keys.split(",")[0].strip().encode())
+
+
 def lookup_hash(value: str, *, purpose: str) -> str:
     """Deterministic keyed hash: equal inputs give equal hashes, but without the key a
     hash cannot be reversed by trying every phone number."""

@@ -1,4 +1,5 @@
 from .auth import ApiToken, OneTimeCode
+from .consent import GuardianConsent
 from .resident import Household, ResidentProfile
 from .role import DutyShift, RoleAssignment
 from .user import User
@@ -6,6 +7,7 @@ from .user import User
 __all__ = [
     "ApiToken",
     "DutyShift",
+    "GuardianConsent",
     "Household",
     "OneTimeCode",
     "ResidentProfile",

@@ -29,6 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals", "points"},
     # Beside appeals: bookings and the expert pool know only the layers below.
     "bookings": _BASE | {"regions", "accounts", "notifications", "points"},
+    # The person's rights: it reaches the apps' personal_data modules through settings
+    # (PERSONAL_DATA_SOURCES), so it knows only the accounts below it.
+    "privacy": _BASE | {"regions", "accounts"},
     "dashboards": _BASE
     | {
         "regions",

@@ -1,0 +1,3 @@
+from jiaoliuba.privacy.models.requests import PrivacyRequest
+
+__all__ = ["PrivacyRequest"]
