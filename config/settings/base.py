@@ -431,4 +431,6 @@ DASHBOARD_SOURCES = {
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": None},
+    # Sections of the overview page that a module renders itself (the points section).
+    "sections": {"points": "jiaoliuba.points.dashboard.points_section"},
 }

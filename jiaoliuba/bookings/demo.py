@@ -105,6 +105,18 @@ def load_bookings_demo(*, resident_phone_hash: str | None = None) -> Service | N
                 max_seats=2,
                 description="每周三晚，社区书记和居民面对面，有事说事。",
             )
+            # A service paid with points (积分): a barber's afternoon for elderly residents.
+            haircut = services.service_create(
+                actor=staff,
+                region=community,
+                title="助老理发",
+                kind=ServiceKind.ELDERLY,
+                provider_kind=ProviderKind.PARTNER,
+                provider_name="爱心理发店",
+                place="解放路社区交流吧",
+                points_price=10,
+                description="理发师每月上门一次，每位 10 积分；按时取消积分退回。",
+            )
         with clock.pinned(_at(today, 8)):
             services.session_create(
                 actor=staff,
@@ -112,6 +124,13 @@ def load_bookings_demo(*, resident_phone_hash: str | None = None) -> Service | N
                 starts_at=_at(today + dt.timedelta(days=7), 19),
                 ends_at=_at(today + dt.timedelta(days=7), 20, 30),
                 capacity=3,
+            )
+            services.session_create(
+                actor=staff,
+                service=haircut,
+                starts_at=_at(today + dt.timedelta(days=5), 14),
+                ends_at=_at(today + dt.timedelta(days=5), 17),
+                capacity=12,
             )
             services.series_create(
                 actor=staff,

@@ -32,6 +32,7 @@ from jiaoliuba.bookings.choices import (
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.points.selectors import balance_of
 from jiaoliuba.regions.choices import RegionLevel
 
 
@@ -40,6 +41,19 @@ def _int(raw: str | None, default: int = 0) -> int:
         return int(raw or default)
     except ValueError:
         return default
+
+
+def _points_price(raw: str | None) -> int | None:
+    """The service form's points price: empty is free; anything but a number is refused."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(
+            _("The points price must be a whole number of points."), code="points_price_invalid"
+        ) from None
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -109,6 +123,7 @@ def session_page(request: SignedInRequest, session_id: int) -> HttpResponse:
             "seat_choices": range(1, session.service.max_seats + 1),
             "needs_attendee": session.service.eligibility == Eligibility.CHILD_WITH_GUARDIAN,
             "restriction": selectors.restriction_of(user=request.user),
+            "points_balance": balance_of(request.user),
         },
     )
 
@@ -222,6 +237,7 @@ def workbench(request: SignedInRequest) -> HttpResponse:
                 online=typed.get("online") == "1",
                 eligibility=typed.get("eligibility", Eligibility.EVERYONE),
                 description=typed.get("description", ""),
+                points_price=_points_price(typed.get("points_price")),
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))

@@ -26,7 +26,12 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
   sessions held in the period;
 - service_satisfaction: a function (path, start, end) -> (ratings 满意 or 基本满意, all
   ratings) of those sessions, shown beside service_precision;
-- venue_visits: a function (path, start, end) -> a count.
+- venue_visits: a function (path, start, end) -> a count;
+- sections: a function (path, start, end) -> an object with `template` (the name of a
+  template the module ships) and `title`; the overview page includes that template with
+  the object as `section`, below the key figures, for the region and period shown (the
+  region is already checked against the viewer's scope). The module works out its own
+  figures, so it never imports dashboards (e.g. points.dashboard.points_section).
 
 A new module adds its provider here; dashboards never has to change.
 """
@@ -54,6 +59,7 @@ SOURCE_LABELS = {
     "meetings": _("Meetings attended and supervision checks"),
     "volunteering": _("Volunteer shifts"),
     "venues": _("Venue visit log"),
+    "points": _("Points"),
 }
 
 
@@ -121,6 +127,11 @@ def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, 
     if not parts:
         return None
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def sections(path: str, start: dt.date, end: dt.date) -> list[Any]:
+    """The other modules' sections of the overview, in the order configured."""
+    return [s.provider(path, start, end) for s in sources("sections") if s.connected]
 
 
 def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:

@@ -43,6 +43,13 @@ DEFAULT_RULES: dict[str, tuple[int, int | None, int | None, bool]] = {
 }
 
 
+# Acts whose callers always name the staff member who confirmed them (points_award's
+# confirmed_by): only these may be made to need confirmation. The others are credited by
+# the system as they happen (a vote, a check-in), so a rule demanding a confirmer would
+# make every such act fail.
+CONFIRMABLE_ACTS = frozenset({Act.SUGGESTION_ADOPTED, Act.APPEAL_USEFUL})
+
+
 class RedemptionStatus(models.TextChoices):
     PLACED = "placed", _("Waiting for pickup")
     FULFILLED = "fulfilled", _("Picked up")

@@ -6,12 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
-from jiaoliuba.accounts.selectors import user_covers
+from jiaoliuba.accounts.selectors import user_covers, user_roles
 
 # Honours are confirmed by the community's secretary or someone above, never by a desk clerk.
 CONFIRM_ROLES = frozenset(
     {Role.COMMUNITY_SECRETARY, Role.STREET_OFFICER, Role.DISTRICT_OFFICER, Role.CITY_ADMIN}
 )
+
+# Points rules hold for the whole city: city administrators change them; street and
+# district officers read them (what their residents earn) but a change of theirs would
+# reach every other street, so they may not make one.
+RULE_EDIT_ROLES = frozenset({Role.CITY_ADMIN})
+RULE_VIEW_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER})
+
+
+def may_view_rules(user: Any) -> bool:
+    return bool(user_roles(user) & RULE_VIEW_ROLES)
+
+
+def may_edit_rules(user: Any) -> bool:
+    return bool(user_roles(user) & RULE_EDIT_ROLES)
 
 
 def covers(user: Any, path: str, *, roles: frozenset[str] = STAFF_ROLES) -> bool:

@@ -15,12 +15,20 @@ from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import resident_home_path, scope_q
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
-from jiaoliuba.points import lots, quarters
-from jiaoliuba.points.choices import HONOUR_ACTS, Act, EntryKind, HonourKind, HonourStatus
+from jiaoliuba.points import lots, policies, quarters
+from jiaoliuba.points.choices import (
+    DEFAULT_RULES,
+    HONOUR_ACTS,
+    Act,
+    EntryKind,
+    HonourKind,
+    HonourStatus,
+)
 from jiaoliuba.points.models import (
     Honour,
     PointsAccount,
     PointsEntry,
+    PointsRule,
     Redemption,
     StoreItem,
 )
@@ -222,3 +230,28 @@ def published_honours(*, region: Region) -> QuerySet[Honour]:
         status=HonourStatus.CONFIRMED,
         consent_public=True,
     ).select_related("user", "community")
+
+
+def points_rules(*, user: Any) -> list[PointsRule]:
+    """Every act's rule, in the order of the acts, for staff who may read them (404 for
+    anyone else). An act whose rule was never written shows the seed's defaults, unsaved:
+    reading writes nothing."""
+    if not policies.may_view_rules(user):
+        raise NotFound(_("No such page."), code="points_rules_not_found")
+    saved = {r.act: r for r in PointsRule.objects.all()}
+    rules = []
+    for act in Act:
+        if act.value in saved:
+            rules.append(saved[act.value])
+            continue
+        points, daily, monthly, confirm = DEFAULT_RULES[act]
+        rules.append(
+            PointsRule(
+                act=act.value,
+                points=points,
+                daily_cap=daily,
+                monthly_cap=monthly,
+                needs_confirmation=confirm,
+            )
+        )
+    return rules

@@ -11,4 +11,5 @@ urlpatterns = [
     path("points/honours/<int:honour_id>/consent/", views.honour_consent, name="consent"),
     path("workbench/points/", views.desk, name="desk"),
     path("workbench/points/honours/", views.honours, name="honours"),
+    path("workbench/points/rules/", views.rules, name="rules"),
 ]

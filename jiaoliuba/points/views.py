@@ -5,6 +5,7 @@ that hands items over by pickup code and keeps the store. Thin: parse → servic
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -17,8 +18,8 @@ from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_by_id, user_scope_regions
 from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
-from jiaoliuba.points import quarters, selectors, services, transitions
-from jiaoliuba.points.choices import HonourKind
+from jiaoliuba.points import policies, quarters, selectors, services, transitions
+from jiaoliuba.points.choices import CONFIRMABLE_ACTS, HonourKind
 from jiaoliuba.points.presenters import entry_dict, item_dict, redemption_dict
 from jiaoliuba.regions.selectors import region_get
 
@@ -133,6 +134,7 @@ def desk(request: SignedInRequest) -> HttpResponse:
             "regions": regions,
             "values": values,
             "error": error,
+            "may_view_rules": policies.may_view_rules(user),
         },
         status=400 if error else 200,
     )
@@ -239,3 +241,82 @@ def honour_consent(request: SignedInRequest, honour_id: int) -> HttpResponse:
     )
     messages.success(request, _("Saved."))
     return redirect("points:mine")
+
+
+def _optional_int(value: str, field: str) -> int | None:
+    value = (value or "").strip()
+    return _int(value, field) if value else None
+
+
+def _rule_fields(post: Any) -> dict[str, Any]:
+    """The rule form, read: empty caps and expiry mean none."""
+    return {
+        "points": _int((post.get("points") or "").strip(), _("Points")),
+        "daily_cap": _optional_int(post.get("daily_cap", ""), _("Daily cap")),
+        "monthly_cap": _optional_int(post.get("monthly_cap", ""), _("Monthly cap")),
+        "expiry_days": _optional_int(post.get("expiry_days", ""), _("Expires after (days)")),
+        "needs_confirmation": post.get("needs_confirmation") == "1",
+        "active": post.get("active") == "1",
+    }
+
+
+RULE_INPUTS = ("points", "daily_cap", "monthly_cap", "expiry_days")
+
+
+def _rule_row(rule: Any, failed: dict[str, Any]) -> dict[str, Any]:
+    """One rule's form: the saved values, or what was typed when saving it failed."""
+    row: dict[str, Any] = {
+        "act": rule.act,
+        "label": rule.get_act_display(),
+        "confirmable": rule.act in CONFIRMABLE_ACTS,
+        "values": {
+            name: "" if getattr(rule, name) is None else getattr(rule, name) for name in RULE_INPUTS
+        }
+        | {"needs_confirmation": rule.needs_confirmation, "active": rule.active},
+        "errors": {},
+        "message": "",
+    }
+    if failed.get("act") == rule.act:
+        posted = failed["values"]
+        row["values"] = {name: posted.get(name, "") for name in RULE_INPUTS} | {
+            "needs_confirmation": posted.get("needs_confirmation") == "1",
+            "active": posted.get("active") == "1",
+        }
+        row["errors"], row["message"] = failed["fields"], failed["message"]
+    return row
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rules(request: SignedInRequest) -> HttpResponse:
+    """积分规则 outside the admin: city administrators edit each act's points, caps,
+    confirmation, expiry and whether it pays; street and district officers read them."""
+    user = request.user
+    selectors.points_rules(user=user)  # 404 for anyone who may not read them
+    failed: dict[str, Any] = {}
+    if request.method == "POST":
+        act = request.POST.get("act", "")
+        try:
+            services.points_rule_save(actor=user, act=act, **_rule_fields(request.POST))
+        except ApplicationError as exc:
+            failed = {
+                "act": act,
+                "message": str(exc.message),
+                "fields": {k: str(v) for k, v in exc.extra.items()},
+                "values": request.POST.dict(),
+                "status": exc.status,
+            }
+            if act not in {r.act for r in selectors.points_rules(user=user)}:
+                messages.error(request, failed["message"])
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect(f"{request.path}#rule-{act}")
+    return render(
+        request,
+        "points/rules.html",
+        {
+            "rules": [_rule_row(r, failed) for r in selectors.points_rules(user=user)],
+            "can_edit": policies.may_edit_rules(user),
+        },
+        status=failed.get("status", 200),
+    )

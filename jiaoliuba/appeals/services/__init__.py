@@ -63,6 +63,7 @@ from jiaoliuba.appeals.services.repeats import (
     appeal_merge,
     appeal_unmark_repeat,
 )
+from jiaoliuba.appeals.services.rewards import appeal_useful_credit
 from jiaoliuba.appeals.services.risk_alerts import (
     appeal_risk_check,
     risk_alert_acknowledge,
@@ -112,6 +113,7 @@ __all__ = [
     "appeal_supervise",
     "appeal_unmark_repeat",
     "appeal_urge",
+    "appeal_useful_credit",
     "appeal_withdraw",
     "appeals_sweep",
     "mediation_conclude",

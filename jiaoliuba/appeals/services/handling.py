@@ -32,6 +32,7 @@ from jiaoliuba.appeals.services._common import (
     _supervisors,
 )
 from jiaoliuba.appeals.services.notices import _notify_resolved, _tracking_code_matches
+from jiaoliuba.appeals.services.rewards import appeal_useful_credit
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jiaoliuba.regions.choices import RegionLevel
@@ -220,6 +221,8 @@ def appeal_resolve(*, appeal: Appeal, actor: User, reply: str) -> Appeal:
             message=reply,
             visible=True,
         )
+        # 诉求经确认有价值: resolving it is staff confirming the matter was real.
+        appeal_useful_credit(appeal=fresh, confirmed_by=actor)
         _notify_resolved(fresh, reply)
     return fresh
 

@@ -20,7 +20,9 @@ class ServiceOut(Schema):
     online: bool
     eligibility: str = Field(description="everyone, verified, age60, child")
     eligibility_label: str
-    points_price: int | None = Field(description="Free when null (points come later)")
+    points_price: int | None = Field(
+        description="Points per seat, charged on booking and refunded on a timely cancellation; free when null"
+    )
     max_seats: int
     region: str
 

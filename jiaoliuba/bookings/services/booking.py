@@ -35,6 +35,7 @@ from jiaoliuba.bookings.services._common import (
     _locked_session,
     _notify,
 )
+from jiaoliuba.bookings.services.price import booking_charge, booking_refund
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -199,6 +200,8 @@ def booking_reserve(
             raise Conflict(
                 _("You already have a booking for this session."), code="already_booked"
             ) from None
+        booking.session = locked
+        booking_charge(booking, locked)  # a points price: too few points undoes it all
         _event(
             booking,
             BookingEventKind.RESERVED if taken else BookingEventKind.WAITLISTED,
@@ -287,6 +290,8 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
             )
         old = fresh.status
         _move(fresh, old, BookingStatus.CANCELLED, remind_at=None)
+        if not late:  # in time (or only waiting): the points price comes back
+            booking_refund(fresh, session, actor=actor)
         _event(
             fresh,
             BookingEventKind.CANCELLED,

@@ -30,6 +30,7 @@ from jiaoliuba.bookings.services._common import (
     _notify,
 )
 from jiaoliuba.bookings.services.booking import _mark_no_show, _move
+from jiaoliuba.bookings.services.price import booking_refund
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import PermissionDenied, ValidationFailed
@@ -39,6 +40,7 @@ from jiaoliuba.regions.models import Region
 TITLE_MAX = 100
 MAX_CAPACITY = 10000
 MAX_SERIES_WEEKS = 60
+POINTS_PRICE_MAX = 100000
 
 
 def _require_manager(actor: Any, path: str) -> None:
@@ -66,6 +68,7 @@ def service_create(
     opens_days_before: int = 14,
     closes_minutes_before: int = 60,
     cancel_hours_before: int = 2,
+    points_price: int | None = None,
 ) -> Service:
     if region is None or region.level not in (RegionLevel.COMMUNITY, RegionLevel.STREET):
         raise ValidationFailed(
@@ -101,6 +104,12 @@ def service_create(
         raise ValidationFailed(
             _("Say where the service takes place, or mark it online."), code="place_required"
         )
+    if points_price is not None and not 1 <= points_price <= POINTS_PRICE_MAX:
+        raise ValidationFailed(
+            _("A points price is between 1 and %(n)s points, or empty when free.")
+            % {"n": POINTS_PRICE_MAX},
+            code="points_price_invalid",
+        )
     if not 1 <= max_seats <= 10:
         raise ValidationFailed(
             _("Seats per person must be between 1 and 10."), code="seats_invalid"
@@ -122,6 +131,7 @@ def service_create(
         opens_days_before=opens_days_before,
         closes_minutes_before=closes_minutes_before,
         cancel_hours_before=cancel_hours_before,
+        points_price=points_price,
         created_by=actor,
         created_at=clock.now(),
     )
@@ -262,6 +272,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str = "") -> Session
             booking.session = locked
             old = booking.status
             _move(booking, old, BookingStatus.CANCELLED, remind_at=None)
+            booking_refund(booking, locked, actor=actor)
             _event(
                 booking,
                 BookingEventKind.SESSION_CANCELLED,
@@ -306,9 +317,12 @@ def session_close(*, actor: Any, session: Session) -> Session:
         ).select_related("resident"):
             booking.session = locked
             _mark_no_show(actor, booking, locked, now)
-        Booking.objects.filter(session=locked, status=BookingStatus.WAITLISTED).update(
-            status=BookingStatus.CANCELLED, updated_at=now
-        )
+        waited = Booking.objects.filter(session=locked, status=BookingStatus.WAITLISTED)
+        if locked.service.points_price:
+            # Never had a seat: the points price comes back.
+            for booking in waited.select_related("resident"):
+                booking_refund(booking, locked)
+        waited.update(status=BookingStatus.CANCELLED, updated_at=now)
         service = locked.service
         hours = Decimal(round((locked.ends_at - locked.starts_at).total_seconds() / 3600, 1))
         if service.expert is not None:

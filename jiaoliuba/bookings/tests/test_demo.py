@@ -49,3 +49,7 @@ def test_demo_consultation_story(make_staff, make_resident):
     assert (past.status, past.attended, past.capacity) == ("held", 2, 2)
     # Upcoming: next week's consultation and the weekly 居民说事时间.
     assert Session.objects.filter(status="scheduled", service__title="居民说事时间").exists()
+    # A service paid with points: 10 a seat, with a session coming up.
+    assert Session.objects.filter(
+        status="scheduled", service__title="助老理发", service__points_price=10
+    ).exists()

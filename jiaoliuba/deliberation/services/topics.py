@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.selectors import resident_of, user_roles_at
+from jiaoliuba.appeals.services import appeal_useful_credit
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.deliberation import policies, transitions
@@ -244,15 +245,19 @@ def topic_open_from_appeal(
             _("The topic must belong to the appeal's community or the area around it."),
             code="scope_invalid",
         )
-    return topic_create(
-        actor=actor,
-        title=title,
-        body=body,
-        scope=scope,
-        source=TopicSource.COMMUNITY,
-        appeal=appeal,
-        building=building,
-    )
+    with transaction.atomic():
+        topic = topic_create(
+            actor=actor,
+            title=title,
+            body=body,
+            scope=scope,
+            source=TopicSource.COMMUNITY,
+            appeal=appeal,
+            building=building,
+        )
+        # An appeal that leads to a topic was useful: 积分 for its resident, once per appeal.
+        appeal_useful_credit(appeal=appeal, confirmed_by=actor)
+    return topic
 
 
 def _reach_agenda(topic: Topic, actor: Any, old: str) -> None:

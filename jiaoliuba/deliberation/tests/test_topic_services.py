@@ -16,6 +16,8 @@ from jiaoliuba.deliberation import services
 from jiaoliuba.deliberation.choices import TopicEventKind, TopicSource, TopicStage
 from jiaoliuba.deliberation.models import SupportThreshold, Topic, TopicEvent
 from jiaoliuba.notifications.models import Notification
+from jiaoliuba.points.choices import Act
+from jiaoliuba.points.models import PointsEntry
 from jiaoliuba.testing.fixtures import DONGFENG, JIANKANG_G1, JIEFANG, JIEFANG_G1, JIEFANG_G2
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,18 @@ def test_a_topic_opened_from_an_appeal_links_both_ways(regions, staff, residents
     )
     assert topic.appeal_id == appeal.pk
     assert list(appeal.topics.all()) == [topic]
+
+
+def test_an_appeal_that_leads_to_a_topic_pays_its_resident_once(regions, staff, residents):
+    appeal, _ = appeal_services.appeal_submit(
+        submitter=residents[0],
+        intake=appeal_services.Intake(
+            content="小区路灯坏了一半，晚上回家很黑",
+            community=regions[JIEFANG],
+            grid=regions[JIEFANG_G1],
+        ),
+    )
+    for title in ("路灯维修", "路灯维修（续）"):
+        services.topic_open_from_appeal(appeal=appeal, actor=staff, title=title, body="全小区的事")
+    useful = PointsEntry.objects.filter(account__user=residents[0], act=Act.APPEAL_USEFUL)
+    assert [(e.amount, e.actor_id) for e in useful] == [(5, staff.pk)]

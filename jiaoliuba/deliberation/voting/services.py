@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -47,6 +46,7 @@ from jiaoliuba.deliberation.voting.choices import (
     VoteStatus,
 )
 from jiaoliuba.deliberation.voting.people import resident_brief
+from jiaoliuba.deliberation.voting.rewards import vote_credit
 from jiaoliuba.deliberation.voting.tally import compute_result
 from jiaoliuba.deliberation.voting.text import _fmt
 from jiaoliuba.deliberation.voting.topic_link import (
@@ -501,8 +501,10 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
         # The hot path: eligibility, the open check, the ballot and the register row in
         # one statement (two on SQLite). Only a refusal costs the reads that say why.
         try:
-            with _own_transaction():
+            with transaction.atomic():  # the cast and its 积分 commit together
                 outcome = cast_as_resident(vote, actor, picked, clock.now())
+                if outcome.cast:
+                    vote_credit(vote, actor)
         except IntegrityError:
             raise _already_voted(vote, _voter_or_why_not(vote, actor, "").key) from None
         if outcome.cast:
@@ -516,24 +518,19 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
         raise Conflict(_("The vote is closed."), code="vote_closed")
     voter = _voter_or_why_not(vote, actor, person_key)
     try:
-        if connection.vendor == "postgresql":
-            with _own_transaction():
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
                 is_open = cast_in_one_statement(vote, voter, picked, clock.now())
-        else:
-            with transaction.atomic():
+            else:
                 is_open = _shared_status(vote) == VoteStatus.OPEN
                 if is_open:
                     _record(vote, voter, channel=Channel.ONLINE, choices=picked, savepoint=False)
+            if is_open:
+                vote_credit(vote, actor)
     except IntegrityError:
         raise _already_voted(vote, voter.key) from None
     if not is_open:
         raise Conflict(_("The vote is closed."), code="vote_closed")
-
-
-def _own_transaction() -> Any:
-    """One statement is its own transaction; inside a caller's, a savepoint keeps a
-    refused duplicate from aborting the caller's."""
-    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 def _voter_or_why_not(vote: Vote, actor: Any, person_key: str) -> Voter:
@@ -653,6 +650,7 @@ def paper_ballot_enter(
                 )
             except IntegrityError:
                 raise _already_voted(fresh, voter.key) from None
+            vote_credit(fresh, voter.user)
             _event(
                 fresh,
                 VoteEventKind.PAPER_ENTERED,
@@ -684,6 +682,7 @@ def paper_voter_record(*, vote: Vote, actor: Any, phone: str = "", unit: str = "
             _record(fresh, voter, channel=Channel.PAPER, choices=None, entered_by=actor)
         except IntegrityError:
             raise _already_voted(fresh, voter.key) from None
+        vote_credit(fresh, voter.user)
         _event(fresh, VoteEventKind.PAPER_VOTER, actor=actor)
         audit_record(actor=actor, action="vote.paper_voter", target=fresh)
 

@@ -53,9 +53,12 @@ def test_load_demo_builds_the_city_once():
     assert demo.resident.grid.code == "411702001001001"
     assert User.objects.get(username="grid_worker").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="admin").is_superuser
-    # 张阿姨's points (the seed's story): 150 earned, 100 spent on the oil she picked up, and
-    # +3 for attending the legal consultation the bookings demo books for her.
-    assert points_selectors.balance_of(demo) == 53
+    # 张阿姨's points (the seed's story): 150 earned, 100 spent on the oil she picked up,
+    # +3 for attending the legal consultation the bookings demo books for her, +5 for her
+    # appeal the grid worker resolved (诉求经确认有价值) and +2 for voting on the canteen.
+    assert points_selectors.balance_of(demo) == 60
+    earned = {e.act: e.amount for e in points_selectors.entries_of(demo) if e.act}
+    assert (earned["appeal_useful"], earned["vote_cast"]) == (5, 2)
     assert [(r.item.name, r.status) for r in points_selectors.redemptions_of(demo)] == [
         ("食用油一桶（5L）", "fulfilled")
     ]

@@ -17,19 +17,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
-from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import (
     resident_home_path,
     resident_of,
     user_is_staff_member,
-    user_roles,
 )
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.core.services import audit_record, model_snapshot
 from jiaoliuba.points import lots, policies
-from jiaoliuba.points.choices import DEFAULT_RULES, Act, EntryKind
+from jiaoliuba.points.choices import CONFIRMABLE_ACTS, DEFAULT_RULES, Act, EntryKind
 from jiaoliuba.points.models import PointsAccount, PointsEntry, PointsRule
 
 KEY_MAX = 160
@@ -191,12 +189,74 @@ def points_refund(
     return _post(account, kind=EntryKind.REFUND, amount=amount, key=key, reason=reason, actor=actor)
 
 
+def points_charge(*, user: User, amount: int, source: str, reason: str) -> PointsEntry:
+    """Take `amount` from `user` for something another module sells (a booked service),
+    inside the caller's transaction: `source` names it ("bookings.booking:12"), so it is
+    charged once. Not enough points is a Conflict that says how many there are, and the
+    caller's transaction rolls back with it: nothing is kept."""
+    if amount <= 0:
+        raise ValidationFailed(_("A price is at least 1 point."), code="points_price")
+    with transaction.atomic():
+        account = account_lock(user)
+        return points_spend(
+            account, amount=amount, key=f"spend:{source}", reason=reason, actor=user
+        )
+
+
+def points_charge_refund(
+    *, user: User, source: str, reason: str, actor: Any = None
+) -> PointsEntry | None:
+    """Give back what `source` was charged (points_charge), once; None when it was charged
+    nothing or has been refunded already."""
+    with transaction.atomic():
+        account = account_lock(user)
+        charged = (
+            PointsEntry.objects.filter(account=account, key=f"spend:{source}")
+            .values_list("amount", flat=True)
+            .first()
+        )
+        if charged is None or PointsEntry.objects.filter(key=f"refund:{source}").exists():
+            return None
+        return points_refund(
+            account, amount=-charged, key=f"refund:{source}", reason=reason, actor=actor
+        )
+
+
 RULE_FIELDS = ["points", "daily_cap", "monthly_cap", "needs_confirmation", "expiry_days", "active"]
 
 
+def _rule_check(rule: PointsRule) -> None:
+    """What a rule must be, in words a person can act on."""
+    field_errors: dict[str, Any] = {}
+    if rule.points is None or rule.points < 1:
+        field_errors["points"] = _("An act earns at least 1 point.")
+    for name, label in (
+        ("daily_cap", _("The daily cap")),
+        ("monthly_cap", _("The monthly cap")),
+        ("expiry_days", _("The expiry")),
+    ):
+        value = getattr(rule, name)
+        if value is not None and value < 1:
+            field_errors[name] = _("%(what)s is at least 1, or empty for none.") % {"what": label}
+    if (
+        rule.daily_cap is not None
+        and rule.monthly_cap is not None
+        and rule.daily_cap > rule.monthly_cap
+    ):
+        field_errors["daily_cap"] = _("The daily cap cannot be above the monthly cap.")
+    if rule.needs_confirmation and rule.act not in CONFIRMABLE_ACTS:
+        field_errors["needs_confirmation"] = _(
+            "This act is credited as it happens, with nobody to confirm it."
+        )
+    if field_errors:
+        first = next(iter(field_errors.values()))
+        raise ValidationFailed(first, code="points_rule_invalid", extra=field_errors)
+
+
 def points_rule_save(*, actor: User, act: str, **fields: Any) -> PointsRule:
-    """Change how an act is credited (city administrators only); audited."""
-    if Role.CITY_ADMIN not in user_roles(actor):
+    """Change how an act is credited (city administrators only: rules hold for the whole
+    city); audited. A bad value is refused with the field it concerns and changes nothing."""
+    if not policies.may_edit_rules(actor):
         raise PermissionDenied(
             _("Only city administrators change points rules."), code="points_rule_denied"
         )
@@ -210,6 +270,7 @@ def points_rule_save(*, actor: User, act: str, **fields: Any) -> PointsRule:
         before = model_snapshot(rule, RULE_FIELDS)
         for field, value in fields.items():
             setattr(rule, field, value)
+        _rule_check(rule)
         try:
             rule.full_clean()
         except DjangoValidationError as exc:
