@@ -29,6 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals", "points"},
     # Beside appeals: bookings and the expert pool know only the layers below.
     "bookings": _BASE | {"regions", "accounts", "notifications", "points"},
+    # Beside appeals, on top of it: a visit's suggestion or problem becomes an appeal
+    # through the appeals intake, so venues may import appeals (never the reverse).
+    "venues": _BASE | {"regions", "accounts", "notifications", "points", "appeals"},
     "dashboards": _BASE
     | {
         "regions",
@@ -39,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "deliberation",
         "bookings",
         "points",
+        "venues",
     },
 }
 # The shell and the tools around it: they may import anything, and nothing above imports
