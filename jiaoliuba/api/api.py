@@ -31,6 +31,7 @@ from jiaoliuba.deliberation.consensus.api import router as consensus_router
 from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.points.api.routes import router as points_router
 from jiaoliuba.regions.api.routes import router as regions_router
+from jiaoliuba.venues.api.routes import router as venues_router
 
 
 class NulCheckingParser(Parser):
@@ -145,6 +146,7 @@ api.add_router("/", points_router)
 api.add_router("/", consensus_router)
 api.add_router("/bookings/", bookings_router)
 api.add_router("/", meetings_router)
+api.add_router("/venues/", venues_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):
