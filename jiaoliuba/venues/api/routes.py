@@ -12,7 +12,7 @@ from ninja import Router, Status
 from jiaoliuba.accounts.selectors import user_by_id
 from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.core.errors import NotFound, ValidationFailed
 from jiaoliuba.venues import presenters, selectors, services
 from jiaoliuba.venues.api.schemas import (
     AppealRef,
@@ -76,6 +76,15 @@ def visit_to_appeal(request: ApiRequest, visit_id: int):
     visit = selectors.access_visit(user=request.auth, visit_id=visit_id)
     appeal = services.visit_to_appeal(actor=request.auth, visit=visit)
     return Status(201, {"appeal_id": appeal.pk, "number": appeal.number})
+
+
+@router.get("/visits/by-appeal/{appeal_id}", response=VisitOut)
+def visit_by_appeal(request: ApiRequest, appeal_id: int):
+    """The visit an appeal was made from (404 when none, or outside the caller's scope)."""
+    visit = selectors.visit_for_appeal(user=request.auth, appeal_id=appeal_id)
+    if visit is None:
+        raise NotFound(_("No such visit."), code="visit_not_found")
+    return presenters.visit_dict(visit)
 
 
 @router.get("/{venue_id}/shifts", response=list[ShiftOut])

@@ -137,6 +137,8 @@ def test_api(api_client, staff, resident_client_user, themed):
         assert bad.status_code == 400 and bad.json()["message_en"]
         appealed = client.post(f"/api/v1/venues/visits/{made.json()['id']}/appeal")
         assert appealed.status_code == 201 and appealed.json()["number"]
+        back = client.get(f"/api/v1/venues/visits/by-appeal/{appealed.json()['appeal_id']}")
+        assert back.json()["id"] == made.json()["id"]
         figures = client.get(f"/api/v1/venues/{themed.pk}/figures?year=2026").json()
         assert (figures["people"], figures["suggestions"], figures["appeals"]) == (1, 1, 1)
     # A resident of the community sees the card, not the visit log.

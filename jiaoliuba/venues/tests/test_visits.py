@@ -13,7 +13,9 @@ from jiaoliuba.appeals.choices import Channel
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.dashboards import selectors as dashboard_selectors
 from jiaoliuba.dashboards import sources
+from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.testing.fixtures import DONGFENG, JIANKANG, JIEFANG_G1
 from jiaoliuba.venues import selectors, services
 from jiaoliuba.venues.choices import VisitOutcome, VisitStatus
@@ -144,3 +146,7 @@ def test_year_figures_and_dashboard_worked_by_hand(venue, staff, make_resident):
         r[0]
         for r in venue_source.provider.acts(street.path, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     }
+    # The dashboard's figure 场所到访 itself, for the street in March: 3 + 1 + 2 people.
+    march = parse_period("month", "2026-03-01", None, today=dt.date(2026, 12, 2))
+    shown = dashboard_selectors.kpi_figures(region=street, period=march)
+    assert shown["venue_visits"].value == 6
