@@ -12,6 +12,7 @@ import random
 
 from django.db import transaction
 
+from jiaoliuba.accounts import selectors as account_selectors
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile, User
@@ -25,6 +26,7 @@ from jiaoliuba.venues.models import Venue
 COMMUNITY = "411702001001"
 GRID = "411702001001001"
 NAME = "解放路社区百姓交流吧"
+DEMO_RESIDENT_PHONE = "13800000001"  # 张秀兰's story is told elsewhere: she is no visitor here
 
 HOURS = [(d, dt.time(9), dt.time(12)) for d in range(5)] + [
     (0, dt.time(14, 30), dt.time(17, 30)),
@@ -58,11 +60,12 @@ def _at(day: dt.date, time: dt.time) -> dt.datetime:
 
 def _volunteer(community: Region) -> User | None:
     """A resident of the first grid who volunteers at the venue (and so earns points)."""
+    demo = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     profile = (
         ResidentProfile.objects.filter(region_path__endswith=GRID)
-        .exclude(user__phone_hash="")
+        .exclude(user_id=getattr(demo, "pk", None))
         .select_related("user")
-        .order_by("pk")[1:2]
+        .order_by("pk")
         .first()
     )
     if profile is None:
@@ -159,8 +162,10 @@ def _rota(venue, staff, secretary, people, volunteer, today) -> None:
 
 
 def _visits(venue, staff, secretary, rng, today) -> None:
+    demo = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     residents = list(
         ResidentProfile.objects.filter(region_path__startswith=venue.region_path)
+        .exclude(user_id=getattr(demo, "pk", None))
         .select_related("user")
         .order_by("pk")[:40]
     )
