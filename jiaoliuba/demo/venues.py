@@ -63,7 +63,7 @@ def _volunteer(community: Region) -> User | None:
     demo = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     profile = (
         ResidentProfile.objects.filter(region_path__endswith=GRID)
-        .exclude(user_id=getattr(demo, "pk", None))
+        .exclude(user_id=getattr(demo, "pk", 0))
         .select_related("user")
         .order_by("pk")
         .first()
@@ -165,7 +165,7 @@ def _visits(venue, staff, secretary, rng, today) -> None:
     demo = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     residents = list(
         ResidentProfile.objects.filter(region_path__startswith=venue.region_path)
-        .exclude(user_id=getattr(demo, "pk", None))
+        .exclude(user_id=getattr(demo, "pk", 0))
         .select_related("user")
         .order_by("pk")[:40]
     )
