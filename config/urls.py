@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("jiaoliuba.bookings.urls")),
     path("", include("jiaoliuba.privacy.urls")),
     path("", include("jiaoliuba.deliberation.urls_meetings")),
+    path("", include("jiaoliuba.venues.urls")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

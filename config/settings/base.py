@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jiaoliuba.deliberation",
     "jiaoliuba.bookings",
     "jiaoliuba.privacy",
+    "jiaoliuba.venues",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",
@@ -427,10 +428,11 @@ DASHBOARD_SOURCES = {
         "votes": "jiaoliuba.deliberation.voting.participation.vote_participation",
         "bookings": "jiaoliuba.bookings.participation.booking_participation",
         "meetings": "jiaoliuba.deliberation.meetings.participation.meeting_participation",
+        "venues": "jiaoliuba.venues.participation.venue_participation",
     },
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
-    "venue_visits": {"venues": None},
+    "venue_visits": {"venues": "jiaoliuba.venues.participation.venue_visits"},
     # Sections of the overview page that a module renders itself (the points section).
     "sections": {"points": "jiaoliuba.points.dashboard.points_section"},
 }

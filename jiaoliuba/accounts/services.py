@@ -17,6 +17,7 @@ from jiaoliuba.accounts import guardians, policies, selectors
 from jiaoliuba.accounts.choices import ROLE_LEVELS, Role, VerificationStatus
 from jiaoliuba.accounts.models import (
     ApiToken,
+    DutyShift,
     Household,
     OneTimeCode,
     ResidentProfile,
@@ -565,3 +566,22 @@ def api_token_revoke(*, raw: str) -> None:
     ApiToken.objects.filter(key_hash=_token_hash(raw), revoked_at__isnull=True).update(
         revoked_at=clock.now()
     )
+
+
+# --- the duty rota routing reads (DutyShift) --------------------------------------------
+# Kept by the apps that plan duty (venues' 值班 rota): one row per planned shift, moved
+# when a swap is approved and removed when the shift is cancelled.
+
+
+def duty_shift_add(
+    *, user: User, region: Region, starts_at: dt.datetime, ends_at: dt.datetime
+) -> DutyShift:
+    return DutyShift.objects.create(user=user, region=region, starts_at=starts_at, ends_at=ends_at)
+
+
+def duty_shift_reassign(*, shift_id: int, user: User) -> None:
+    DutyShift.objects.filter(pk=shift_id).update(user=user)
+
+
+def duty_shift_remove(*, shift_id: int) -> None:
+    DutyShift.objects.filter(pk=shift_id).delete()

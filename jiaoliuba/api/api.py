@@ -32,6 +32,7 @@ from jiaoliuba.notifications.api.routes import router as notifications_router
 from jiaoliuba.points.api.routes import router as points_router
 from jiaoliuba.privacy.api.routes import router as privacy_router
 from jiaoliuba.regions.api.routes import router as regions_router
+from jiaoliuba.venues.api.routes import router as venues_router
 
 
 class NulCheckingParser(Parser):
@@ -147,6 +148,7 @@ api.add_router("/", consensus_router)
 api.add_router("/bookings/", bookings_router)
 api.add_router("/", meetings_router)
 api.add_router("/", privacy_router)
+api.add_router("/venues/", venues_router)
 
 
 def _error(request: HttpRequest, error: ApplicationError):

@@ -245,6 +245,26 @@ def is_working_day(day: dt.date) -> bool:
     return _is_working(day)
 
 
+def is_holiday_closure(day: dt.date) -> bool:
+    """A day a place that keeps regular hours (a service, a venue) stays shut for a
+    holiday: a day off in a run of consecutive days off containing at least one weekday.
+    So 国庆 (Oct 1–7, weekends included) and a weekend joined to a Monday holiday are
+    closed, an ordinary weekend is not (Saturday hours run), and a 调休 working Sunday
+    is open."""
+    if is_working_day(day):
+        return False
+    if day.weekday() < 5:
+        return True
+    one = dt.timedelta(days=1)
+    for step in (one, -one):
+        probe = day + step
+        while not is_working_day(probe):
+            if probe.weekday() < 5:
+                return True
+            probe += step
+    return False
+
+
 def calendar_source(year: int) -> Source:
     """Where the schedule of `year` comes from: "admin" once an administrator marked it
     entered in full (CalendarYear), "package" if `chinesecalendar` knows it, else

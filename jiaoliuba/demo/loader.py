@@ -25,6 +25,7 @@ from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
+from jiaoliuba.demo.venues import load_venues_demo
 from jiaoliuba.points.demo import load_points_demo
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
@@ -110,6 +111,10 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     demo_resident = account_selectors.user_by_phone(phone=DEMO_RESIDENT_PHONE)
     booked = load_bookings_demo(resident_phone_hash=getattr(demo_resident, "phone_hash", None))
     say(f"[4/5] services: legal consultation {'created' if booked else 'already there'}")
+    venue = load_venues_demo()
+    say(
+        f"[4/5] 解放路社区 交流吧 venue, rota and visits: {'created' if venue else 'already there'}"
+    )
 
     def month_done(done: int, months: int, filed: int) -> None:
         say(f"[5/5] appeal history: month {done}/{months}, {filed} appeals filed")

@@ -29,6 +29,7 @@ def navigation(request):
             (reverse("points:desk"), _("Points store")),
             (reverse("points:honours"), _("Honours")),
             (reverse("bookings:workbench"), _("Services")),
+            (reverse("venues:workbench"), _("Venues")),
             (reverse("meetings:workbench"), _("Meetings")),
             (reverse("accounts:resident_list"), _("Residents")),
             (reverse("dashboards:overview"), _("Dashboard")),

@@ -32,6 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     # The person's rights: it reaches the apps' personal_data modules through settings
     # (PERSONAL_DATA_SOURCES), so it knows only the accounts below it.
     "privacy": _BASE | {"regions", "accounts"},
+    # Beside appeals, on top of it: a visit's suggestion or problem becomes an appeal
+    # through the appeals intake, so venues may import appeals (never the reverse).
+    "venues": _BASE | {"regions", "accounts", "notifications", "points", "appeals"},
     "dashboards": _BASE
     | {
         "regions",
@@ -42,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "deliberation",
         "bookings",
         "points",
+        "venues",
     },
 }
 # The shell and the tools around it: they may import anything, and nothing above imports

@@ -64,7 +64,7 @@ NOVEMBER_JIEFANG = {
     "repeat_rate": 1 / 6,  # A7 reopened
     "extension_rate": 1 / 6,  # A2
     "return_rate": 1 / 6,  # A8
-    "venue_visits": None,  # no venues module yet
+    "venue_visits": 0,  # venues connected; nobody visited a venue in the story
 }
 
 
@@ -119,8 +119,10 @@ def test_previous_period_without_data_is_a_dash_not_zero(story):
 
 def test_a_community_with_nothing_shows_dashes(story):
     figures = values(selectors.kpi_figures(region=region(JIANKANG), period=NOVEMBER))
-    assert figures["received"] == 0
-    assert all(value is None for key, value in figures.items() if key != "received")
+    # Counts are 0 (venue visits too, now that venues feed them); rates are "—".
+    assert figures["received"] == 0 and figures["venue_visits"] == 0
+    counts = {"received", "venue_visits"}
+    assert all(value is None for key, value in figures.items() if key not in counts)
 
 
 def test_the_appeal_after_midnight_belongs_to_december(story):
