@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("jiaoliuba.points.urls")),
     path("", include("jiaoliuba.deliberation.consensus.urls")),
     path("", include("jiaoliuba.bookings.urls")),
+    path("", include("jiaoliuba.community.urls")),
     path("", include("jiaoliuba.deliberation.urls_meetings")),
     path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

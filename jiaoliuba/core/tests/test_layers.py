@@ -29,6 +29,20 @@ ALLOWED: dict[str, set[str]] = {
     "deliberation": _BASE | {"regions", "accounts", "notifications", "triage", "appeals", "points"},
     # Beside appeals: bookings and the expert pool know only the layers below.
     "bookings": _BASE | {"regions", "accounts", "notifications", "points"},
+    # Community groups and culture read the layers below and reuse appeals (upload checks,
+    # the public board), deliberation (sensitive words) and bookings (a 社区故事会 session);
+    # none of them imports it. It may read venues (the page's venue slot) once merged.
+    "community": _BASE
+    | {
+        "regions",
+        "accounts",
+        "notifications",
+        "points",
+        "appeals",
+        "deliberation",
+        "bookings",
+        "venues",
+    },
     "dashboards": _BASE
     | {
         "regions",
