@@ -51,6 +51,16 @@ def access_community(*, region_id: int) -> Region:
     return found
 
 
+def channel_region(*, region_id: int | None) -> Region:
+    """A community or a grid (the regions that have notice channels), or a 404."""
+    found = Region.objects.filter(
+        pk=region_id or 0, level__in=(RegionLevel.COMMUNITY, RegionLevel.GRID)
+    ).first()
+    if found is None:
+        raise NotFound(_("Not found."), code="region_not_found")
+    return found
+
+
 def grids_with_workers(*, community: Region) -> list[dict[str, Any]]:
     """The community's grids, each with its grid workers' names (shown publicly as the
     people who run the grid's notice channel)."""
@@ -73,7 +83,7 @@ def channel_of(*, region: Region) -> NoticeChannel | None:
 def notice_audience(notice: Notice) -> QuerySet[User]:
     """The active residents a notice targets: the channel's subtree, narrowed to a grid,
     and to a building by the start of the address ("3号楼…")."""
-    path = notice.scope_region.path if notice.scope_region_id else notice.region_path
+    path = notice.scope_region.path if notice.scope_region else notice.region_path
     profiles = ResidentProfile.objects.filter(subtree_q(path, field="region_path"))
     if notice.scope == NoticeScope.BUILDING:
         profiles = profiles.filter(address__startswith=notice.building)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.apps import apps
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import signed_in, staff_required
+from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_covers
 from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals.presenters import public_board_rows
@@ -155,7 +156,7 @@ def notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 def _notice_post(request: HttpRequest, item: Any) -> None:
-    user = request.user
+    user = cast("User", request.user)  # the caller checked is_authenticated
     action = request.POST.get("action", "")
     if action == "reply":
         parent_id = _int(request.POST.get("parent"))
@@ -455,6 +456,6 @@ def story(request: HttpRequest, story_id: int) -> HttpResponse:
     )
 
 
-def media(request: HttpRequest, media_id: int) -> HttpResponse:
+def media(request: HttpRequest, media_id: int) -> HttpResponseBase:
     """A story's photo or video, after the same scope check as its story."""
     return attachment_response(selectors.access_media(user=request.user, media_id=media_id))

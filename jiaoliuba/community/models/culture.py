@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,7 @@ from jiaoliuba.community.choices import (
 from jiaoliuba.regions.choices import PATH_MAX
 
 
-def _person(name: str, related: str = "+", *, null: bool = True) -> models.ForeignKey:
+def _person(name: Any, related: str = "+", *, null: bool = True) -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=null,
