@@ -4,6 +4,7 @@ table and its events, the channel webhook."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from jiaoliuba.community import selectors, services
 from jiaoliuba.community.choices import NoticeKind, NoticeScope, NoticeStatus, ReplyStatus
@@ -116,8 +117,6 @@ def test_who_can_open_a_notice(staff, people, community, grid1, make_staff):
     public = _notice(staff, community)
     grid_only = _notice(staff, community, NoticeScope.GRID, grid=grid1)
     other_staff = make_staff("community_staff", "411702001002")
-    from django.contrib.auth.models import AnonymousUser
-
     assert selectors.access_notice(user=AnonymousUser(), notice_id=public.pk) == public
     for outsider in (AnonymousUser(), people["zhao"], people["next_door"], other_staff):
         with pytest.raises(NotFound):
