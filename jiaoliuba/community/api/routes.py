@@ -9,14 +9,14 @@ from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.community import presenters, selectors, services
 from jiaoliuba.community.api.schemas import (
     CommunityOut,
-    FulfilIn,
     IdeaIn,
     IdeaOut,
     NoticeIn,
     NoticeOut,
-    ReplyIn,
-    ReplyOut,
+    NoticeReplyIn,
+    NoticeReplyOut,
     StoryOut,
+    WishFulfilIn,
     WishIn,
     WishOut,
 )
@@ -48,7 +48,7 @@ def notice_get(request: ApiRequest, notice_id: int):
     return _notice_out(request, notice)
 
 
-@router.get("/notices/{notice_id}/replies", response=list[ReplyOut])
+@router.get("/notices/{notice_id}/replies", response=list[NoticeReplyOut])
 def reply_list(request: ApiRequest, notice_id: int):
     notice = selectors.access_notice(user=request.auth, notice_id=notice_id)
     out = []
@@ -58,8 +58,8 @@ def reply_list(request: ApiRequest, notice_id: int):
     return out
 
 
-@router.post("/notices/{notice_id}/replies", response={201: ReplyOut})
-def reply_create(request: ApiRequest, notice_id: int, payload: ReplyIn):
+@router.post("/notices/{notice_id}/replies", response={201: NoticeReplyOut})
+def reply_create(request: ApiRequest, notice_id: int, payload: NoticeReplyIn):
     notice = selectors.access_notice(user=request.auth, notice_id=notice_id)
     parent = (
         selectors.access_reply(user=request.auth, reply_id=payload.parent_id)
@@ -139,7 +139,7 @@ def wish_claim(request: ApiRequest, wish_id: int):
 
 
 @router.post("/wishes/{wish_id}/fulfil", response=WishOut)
-def wish_fulfil(request: ApiRequest, wish_id: int, payload: FulfilIn):
+def wish_fulfil(request: ApiRequest, wish_id: int, payload: WishFulfilIn):
     return _wish(request, wish_id, services.wish_fulfil, note=payload.note)
 
 

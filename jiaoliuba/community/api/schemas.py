@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class CountsOut(Schema):
+class ReceiptCountsOut(Schema):
     total: int
     read: int
     unread: int
@@ -23,7 +23,7 @@ class NoticeOut(Schema):
     status: str = Field(description="draft, published, withdrawn")
     published_at: dt.datetime | None
     read_at: dt.datetime | None = Field(description="When the caller read it (recipients)")
-    counts: CountsOut | None = Field(description="Read receipts; staff of the area only")
+    counts: ReceiptCountsOut | None = Field(description="Read receipts; staff of the area only")
 
 
 class NoticeIn(Schema):
@@ -36,7 +36,7 @@ class NoticeIn(Schema):
     publish: bool = Field(True, description="Send now (false: keep as a draft)")
 
 
-class ReplyOut(Schema):
+class NoticeReplyOut(Schema):
     id: int
     parent_id: int | None
     author: str
@@ -47,7 +47,7 @@ class ReplyOut(Schema):
     created_at: dt.datetime
 
 
-class ReplyIn(Schema):
+class NoticeReplyIn(Schema):
     body: str
     parent_id: int | None = None
 
@@ -69,7 +69,7 @@ class WishIn(Schema):
     body: str = ""
 
 
-class FulfilIn(Schema):
+class WishFulfilIn(Schema):
     note: str
 
 
@@ -89,7 +89,7 @@ class IdeaIn(Schema):
     consent_public: bool = False
 
 
-class MediaOut(Schema):
+class StoryMediaOut(Schema):
     id: int
     kind: str
     url: str
@@ -101,11 +101,11 @@ class StoryOut(Schema):
     body: str
     status: str
     published_at: dt.datetime | None
-    media: list[MediaOut]
+    media: list[StoryMediaOut]
     url: str
 
 
-class GridOut(Schema):
+class CommunityGridOut(Schema):
     name: str
     workers: list[str]
 
@@ -113,7 +113,7 @@ class GridOut(Schema):
 class CommunityOut(Schema):
     id: int
     name: str
-    grids: list[GridOut]
+    grids: list[CommunityGridOut]
     notices: list[NoticeOut]
     wishes: list[WishOut]
     ideas: list[IdeaOut]
