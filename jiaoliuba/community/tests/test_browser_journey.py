@@ -127,6 +127,13 @@ def test_resident_reads_replies_wishes_and_a_volunteer_claims(
     _no_horizontal_scroll(page)
     shot(screenshot, page, "community-story-phone")
 
+    staff_phone = new_page()
+    sign_in(staff_phone, staff, live_url)
+    staff_phone.goto(f"/community/{community.pk}/desk/")
+    _no_horizontal_scroll(staff_phone)
+    assert _bar_rows(staff_phone) <= 2
+    shot(screenshot, staff_phone, "community-desk-phone")
+
     desk = new_page(desktop=True, viewport={"width": 1280, "height": 900})
     sign_in(desk, staff, live_url)
     desk.goto(f"/community/{community.pk}/desk/")
