@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("jiaoliuba.deliberation.consensus.urls")),
     path("", include("jiaoliuba.bookings.urls")),
     path("", include("jiaoliuba.privacy.urls")),
+    path("", include("jiaoliuba.community.urls")),
     path("", include("jiaoliuba.deliberation.urls_meetings")),
     path("", include("jiaoliuba.venues.urls")),
     path("healthz", portal_views.healthz, name="healthz"),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jiaoliuba.bookings",
     "jiaoliuba.privacy",
     "jiaoliuba.venues",
+    "jiaoliuba.community",
     "jiaoliuba.demo",
     "jiaoliuba.portal",
     "jiaoliuba.dashboards",
@@ -346,6 +347,8 @@ DELIBERATION_SUPPORT_THRESHOLD = int(os.environ.get("DELIBERATION_SUPPORT_THRESH
 DELIBERATION_COMMENTS_PER_HOUR = int(os.environ.get("DELIBERATION_COMMENTS_PER_HOUR", "20"))
 DELIBERATION_PROPOSALS_PER_DAY = int(os.environ.get("DELIBERATION_PROPOSALS_PER_DAY", "5"))
 DELIBERATION_FLAGS_PER_HOUR = int(os.environ.get("DELIBERATION_FLAGS_PER_HOUR", "20"))
+# Community: wishes, ideas, stories, replies and flags a resident may post per hour, each.
+COMMUNITY_POSTS_PER_HOUR = int(os.environ.get("COMMUNITY_POSTS_PER_HOUR", "20"))
 # 共识地图 (docs/consensus.md): who is placed on the map, and the privacy rule's sizes.
 CONSENSUS_MIN_VOTES = int(os.environ.get("CONSENSUS_MIN_VOTES", "3"))
 CONSENSUS_MIN_GROUP = int(os.environ.get("CONSENSUS_MIN_GROUP", "5"))

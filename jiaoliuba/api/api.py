@@ -21,6 +21,7 @@ from jiaoliuba.accounts.api.routes import auth_router
 from jiaoliuba.accounts.api.routes import router as people_router
 from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.bookings.api.routes import router as bookings_router
+from jiaoliuba.community.api.routes import router as community_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
 from jiaoliuba.core.middleware import contains_nul, nul_error
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
@@ -146,6 +147,7 @@ api.add_router("/", votes_router)
 api.add_router("/", points_router)
 api.add_router("/", consensus_router)
 api.add_router("/bookings/", bookings_router)
+api.add_router("/community/", community_router)
 api.add_router("/", meetings_router)
 api.add_router("/", privacy_router)
 api.add_router("/venues/", venues_router)

@@ -3,6 +3,7 @@ so an anonymous submitter is hidden the same way everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from jiaoliuba.appeals.choices import OPEN_STATUSES, EventKind
 from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.appeals.plain import first_response_state, triage_explained
 from jiaoliuba.appeals.progress import staff_post_label
-from jiaoliuba.appeals.public import public_description
+from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.core import clock
 from jiaoliuba.core.masking import mask_phone
 
@@ -174,3 +175,23 @@ def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
         "summary": public_description(appeal.content, limit=60, hide_digit_runs=True),
         "score": round(score, 3),
     }
+
+
+def public_board_rows(appeals: Iterable[Appeal]) -> list[dict[str, Any]]:
+    """Handled appeals as the public board shows them (selectors.public_handled_appeals):
+    category, dates, status, the description and the reply, with numbers and the filer's
+    name scrubbed; no addresses, no people. The community page shows the same rows."""
+    return [
+        {
+            "category": a.get_category_display(),
+            "community": a.community.name,
+            "received": a.received_at,
+            "resolved": a.resolved_at,
+            "status": a.get_status_display(),
+            "description": public_description(
+                a.content, names=[a.submitter.display_name] if a.submitter else []
+            ),
+            "reply": scrub(a.reply),
+        }
+        for a in appeals
+    ]

@@ -39,9 +39,8 @@ from jiaoliuba.appeals.intake import (
 from jiaoliuba.appeals.maps import tile_source
 from jiaoliuba.appeals.models import Extension, Mediation
 from jiaoliuba.appeals.plain import risk_alert_dict
-from jiaoliuba.appeals.presenters import appeal_dict, event_dict, similar_dict
+from jiaoliuba.appeals.presenters import appeal_dict, event_dict, public_board_rows, similar_dict
 from jiaoliuba.appeals.progress import progress_steps, resident_deadlines
-from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.appeals.uploads import attachment_response, form_limits
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited
@@ -573,20 +572,7 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(code=code)
     if region.level not in ("community", "street", "district", "city"):
         raise NotFound(_("Not found."))
-    rows = [
-        {
-            "category": a.get_category_display(),
-            "community": a.community.name,
-            "received": a.received_at,
-            "resolved": a.resolved_at,
-            "status": a.get_status_display(),
-            "description": public_description(
-                a.content, names=[a.submitter.display_name] if a.submitter else []
-            ),
-            "reply": scrub(a.reply),
-        }
-        for a in selectors.public_handled_appeals(region=region)
-    ]
+    rows = public_board_rows(selectors.public_handled_appeals(region=region))
     return render(
         request,
         "appeals/public.html",

@@ -19,6 +19,7 @@ from jiaoliuba.accounts.models import ResidentProfile, User
 from jiaoliuba.appeals import services as appeal_services
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.bookings.demo import load_bookings_demo
+from jiaoliuba.community.demo import load_community_demo
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.consensus.demo import load_consensus_demo
 from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
@@ -115,6 +116,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     say(
         f"[4/5] 解放路社区 交流吧 venue, rota and visits: {'created' if venue else 'already there'}"
     )
+    notices = load_community_demo()
+    say(f"[4/5] community notices, wish wall, ideas and stories: created {notices} notices")
 
     def month_done(done: int, months: int, filed: int) -> None:
         say(f"[5/5] appeal history: month {done}/{months}, {filed} appeals filed")

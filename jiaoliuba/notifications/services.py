@@ -13,14 +13,16 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, NotFound
+from jiaoliuba.core.errors import Conflict, NotFound, ValidationFailed
 from jiaoliuba.core.services import audit_record
 from jiaoliuba.notifications import channels as senders
 from jiaoliuba.notifications import conf
@@ -190,6 +192,65 @@ def _enqueue(delivery_ids: list[int]) -> None:
         except Exception:
             # The sweep (deliveries_requeue_stalled) picks it up later.
             logger.exception("could not enqueue delivery %s", pk)
+
+
+# --- webhook endpoints ------------------------------------------------------------------
+
+
+def webhook_endpoint_save(
+    *,
+    actor: User,
+    name: str,
+    url: str,
+    kinds: str,
+    active: bool = True,
+    endpoint: WebhookEndpoint | None = None,
+) -> WebhookEndpoint:
+    """Create or change a webhook endpoint outside the admin (e.g. a community's notice
+    channel forwarding to a WeChat group bot): an http(s) URL, audited like the admin's
+    changes. A new endpoint gets a fresh signing secret."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        raise ValidationFailed(
+            _("Please give a web address starting with http:// or https://."), code="invalid_url"
+        ) from None
+    if len(url) > 500:
+        raise ValidationFailed(_("The web address is too long."), code="invalid_url")
+    before = (
+        {
+            "name": endpoint.name,
+            "url": endpoint.url,
+            "kinds": endpoint.kinds,
+            "active": endpoint.active,
+        }
+        if endpoint is not None
+        else {}
+    )
+    if endpoint is None:
+        endpoint = WebhookEndpoint(name=name[:100], url=url, kinds=kinds[:500], active=active)
+    else:
+        endpoint.name, endpoint.url, endpoint.kinds, endpoint.active = (
+            name[:100],
+            url,
+            kinds[:500],
+            active,
+        )
+    endpoint.save()
+    audit_record(
+        actor=actor,
+        action="webhook.save",
+        target=endpoint,
+        before=before,
+        after={
+            "name": endpoint.name,
+            "url": endpoint.url,
+            "kinds": endpoint.kinds,
+            "active": active,
+        },
+    )
+    return endpoint
 
 
 # --- inbox -----------------------------------------------------------------------------

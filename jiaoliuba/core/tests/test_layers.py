@@ -35,6 +35,20 @@ ALLOWED: dict[str, set[str]] = {
     # Beside appeals, on top of it: a visit's suggestion or problem becomes an appeal
     # through the appeals intake, so venues may import appeals (never the reverse).
     "venues": _BASE | {"regions", "accounts", "notifications", "points", "appeals"},
+    # Community groups and culture read the layers below and reuse appeals (upload checks,
+    # the public board), deliberation (sensitive words) and bookings (a 社区故事会 session);
+    # none of them imports it. It may read venues (the page's venue slot) once merged.
+    "community": _BASE
+    | {
+        "regions",
+        "accounts",
+        "notifications",
+        "points",
+        "appeals",
+        "deliberation",
+        "bookings",
+        "venues",
+    },
     "dashboards": _BASE
     | {
         "regions",
