@@ -412,4 +412,6 @@ DASHBOARD_SOURCES = {
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": None},
+    # Sections of their own on the overview and in the API (dashboards/sources.py).
+    "sections": {"deliberation": "jiaoliuba.deliberation.dashboard.deliberation_section"},
 }

@@ -26,7 +26,16 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
   sessions held in the period;
 - service_satisfaction: a function (path, start, end) -> (ratings 满意 or 基本满意, all
   ratings) of those sessions, shown beside service_precision;
-- venue_visits: a function (path, start, end) -> a count.
+- venue_visits: a function (path, start, end) -> a count;
+- sections: a section of its own on the overview page and in the API (the "议事" section of
+  deliberation), an object with
+    key, title;
+    lines: [(key, label, group label)] of counts, in the order shown;
+    rates: [(key, label, numerator key, (denominator keys…))] shown after the counts, a
+        rate with nothing to divide by being "—";
+    area_keys: the line or rate keys shown per area in the by-area table;
+    count(within, width, start, end) -> {node: {line key: count}} for the nodes of `width`
+        inside `within` (a node missing, or a key missing, is 0). See dashboards/sections.py.
 
 A new module adds its provider here; dashboards never has to change.
 """
@@ -121,6 +130,11 @@ def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, 
     if not parts:
         return None
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def section_providers() -> list[Source]:
+    """The connected sections, in the order settings names them."""
+    return [s for s in sources("sections") if s.connected]
 
 
 def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:
