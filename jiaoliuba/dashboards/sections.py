@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from jiaoliuba.dashboards import sources
 from jiaoliuba.dashboards.choices import Unit
-from jiaoliuba.dashboards.kpis import change
+from jiaoliuba.dashboards.kpis import Figure, change
 from jiaoliuba.dashboards.periods import Period
-from jiaoliuba.dashboards.presenters import DASH, fmt
+from jiaoliuba.dashboards.presenters import fmt, fmt_change
 from jiaoliuba.regions.models import Region
 
 
@@ -41,12 +39,14 @@ class SectionLine:
 
     @property
     def change_shown(self) -> str:
-        parts = []
-        if self.change_percent is not None:
-            parts.append(f"{self.change_percent:+.1f}%")
-        if self.change_points is not None:
-            parts.append(_("%(points)+.1f pts") % {"points": self.change_points})
-        return " / ".join(parts) if parts else DASH
+        return fmt_change(
+            Figure(
+                self.key,
+                self.value,
+                change_percent=self.change_percent,
+                change_points=self.change_points,
+            )
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
