@@ -436,6 +436,9 @@ DASHBOARD_SOURCES = {
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": "jiaoliuba.venues.participation.venue_visits"},
-    # Sections of the overview page that a module renders itself (the points section).
-    "sections": {"points": "jiaoliuba.points.dashboard.points_section"},
+    # Counted sections with the period before and the areas below, on the overview and in the
+    # API (dashboards/sections.py): the 议事 section.
+    "sections": {"deliberation": "jiaoliuba.deliberation.dashboard.deliberation_section"},
+    # Blocks of the overview that a module renders with its own template (the points panel).
+    "panels": {"points": "jiaoliuba.points.dashboard.points_section"},
 }

@@ -27,7 +27,16 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
 - service_satisfaction: a function (path, start, end) -> (ratings 满意 or 基本满意, all
   ratings) of those sessions, shown beside service_precision;
 - venue_visits: a function (path, start, end) -> a count;
-- sections: a function (path, start, end) -> an object with `template` (the name of a
+- sections: a section of its own on the overview page and in the API (the "议事" section of
+  deliberation), an object with
+    key, title;
+    lines: [(key, label, group label)] of counts, in the order shown;
+    rates: [(key, label, numerator key, (denominator keys…))] shown after the counts, a
+        rate with nothing to divide by being "—";
+    area_keys: the line or rate keys shown per area in the by-area table;
+    count(within, width, start, end) -> {node: {line key: count}} for the nodes of `width`
+        inside `within` (a node missing, or a key missing, is 0). See dashboards/sections.py.
+- panels: a function (path, start, end) -> an object with `template` (the name of a
   template the module ships) and `title`; the overview page includes that template with
   the object as `section`, below the key figures, for the region and period shown (the
   region is already checked against the viewer's scope). The module works out its own
@@ -129,9 +138,14 @@ def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, 
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 
-def sections(path: str, start: dt.date, end: dt.date) -> list[Any]:
-    """The other modules' sections of the overview, in the order configured."""
-    return [s.provider(path, start, end) for s in sources("sections") if s.connected]
+def section_providers() -> list[Source]:
+    """The connected sections, in the order settings names them."""
+    return [s for s in sources("sections") if s.connected]
+
+
+def panels(path: str, start: dt.date, end: dt.date) -> list[Any]:
+    """The modules' own blocks of the overview, in the order configured."""
+    return [s.provider(path, start, end) for s in sources("panels") if s.connected]
 
 
 def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:

@@ -15,7 +15,7 @@ from jiaoliuba.accounts.decorators import staff_signed_in
 from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
 from jiaoliuba.appeals.choices import Category, Priority, Status
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
-from jiaoliuba.dashboards import charts, exports, selectors, sources
+from jiaoliuba.dashboards import charts, exports, sections, selectors, sources
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_row
@@ -89,7 +89,8 @@ def overview(request: HttpRequest, view: View) -> HttpResponse:
         "missing_sources": selectors.missing_sources(),
         "overdue": selectors.overdue_appeals(region=view.region, limit=20),
         "charts": _activity_charts(view),
-        "sections": sources.sections(view.region.path, view.period.start, view.period.end),
+        "sections": sections.section_tables(region=view.region, period=view.period),
+        "panels": sources.panels(view.region.path, view.period.start, view.period.end),
     }
     return render(request, "dashboards/overview.html", context)
 

@@ -25,6 +25,7 @@ from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.choices import TopicSource, TopicStage
+from jiaoliuba.deliberation.consensus import selectors as consensus_selectors
 from jiaoliuba.deliberation.models import Topic
 from jiaoliuba.regions.selectors import region_get
 
@@ -309,6 +310,8 @@ def agenda(request: SignedInRequest) -> HttpResponse:
 @staff_required
 def moderation(request: SignedInRequest) -> HttpResponse:
     rows = selectors.flag_queue(user=request.user)[:200]
+    statements = list(consensus_selectors.statement_flag_queue(user=request.user)[:200])
+    reasons = consensus_selectors.open_flag_reasons(statements)
     return render(
         request,
         "deliberation/moderation.html",
@@ -316,6 +319,9 @@ def moderation(request: SignedInRequest) -> HttpResponse:
             "rows": [
                 {"topic": c.topic, "comment": presenters.comment_dict(c, moderator=True)}
                 for c in rows
-            ]
+            ],
+            "statements": [
+                {"statement": st, "reasons": reasons.get(st.pk, [])} for st in statements
+            ],
         },
     )

@@ -1,4 +1,4 @@
-"""积分 on the dashboard, plugged in through settings.DASHBOARD_SOURCES["sections"] (the
+"""积分 on the dashboard, plugged in through settings.DASHBOARD_SOURCES["panels"] (the
 contract is in jiaoliuba/dashboards/sources.py; points never imports dashboards).
 
 Everything counts the residents registered in the area (the account's region path, the

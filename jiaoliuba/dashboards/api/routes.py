@@ -11,7 +11,7 @@ from ninja import Router
 
 from jiaoliuba.accounts.types import ApiRequest
 from jiaoliuba.core.errors import NotFound
-from jiaoliuba.dashboards import selectors
+from jiaoliuba.dashboards import sections, selectors
 from jiaoliuba.dashboards.api.schemas import (
     CategoriesOut,
     ChildrenOut,
@@ -21,6 +21,7 @@ from jiaoliuba.dashboards.api.schemas import (
     KpisOut,
     OverdueOut,
     RankingOut,
+    SectionsOut,
     SourcesOut,
     TrendOut,
 )
@@ -175,3 +176,13 @@ def figure_sources(request: ApiRequest):
             for s in selectors.participation_sources()
         ],
     }
+
+
+@router.get("/dashboards/sections", response=SectionsOut)
+def module_sections(request: ApiRequest):
+    """Sections fed by other modules (议事: topics, meetings, resolutions, milestones) for
+    the region and period, with the period before and each child area. Not split by
+    category."""
+    view = _view(request)
+    tables = sections.section_tables(region=view.region, period=view.period)
+    return {**_head(view), "sections": [table.as_dict() for table in tables]}

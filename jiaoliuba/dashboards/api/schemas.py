@@ -149,3 +149,34 @@ class SourceRow(Schema):
 
 class SourcesOut(Head):
     sources: list[SourceRow]
+
+
+class SectionLineOut(Schema):
+    key: str
+    label: str
+    group: str
+    unit: str
+    value: float | None
+    previous: float | None
+    numerator: int | None
+    denominator: int | None
+    change_percent: float | None
+    change_points: float | None
+    shown: str
+    previous_shown: str
+
+
+class SectionAreaOut(Schema):
+    region: DashboardRegion
+    values: dict[str, float | None]
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    lines: list[SectionLineOut]
+    areas: list[SectionAreaOut]
+
+
+class SectionsOut(Head):
+    sections: list[SectionOut]

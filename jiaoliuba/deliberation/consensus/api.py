@@ -59,6 +59,19 @@ class HideReasonIn(Schema):
     reason: str
 
 
+class FlagIn(Schema):
+    reason: str = Field(description="What is wrong with the statement, at most 300 characters")
+
+
+class FlaggedStatementOut(Schema):
+    question: int
+    question_prompt: str
+    topic_title: str
+    statement: StatementOut
+    reports: int
+    reasons: list[str] = Field(description="The reasons of the open reports, not who gave them")
+
+
 class RankedOut(Schema):
     statement: int
     body: str
@@ -211,6 +224,47 @@ def statement_hide(request: ApiRequest, statement_id: int, payload: HideReasonIn
         reason=payload.reason,
     )
     return _statement_out(statement)
+
+
+@router.post("/consensus/statements/{statement_id}/flag", response=Done)
+def statement_flag(request: ApiRequest, statement_id: int, payload: FlagIn):
+    """Report a statement to the moderators with a reason (once per person, rate-limited);
+    it goes to the moderation queue with the reported comments."""
+    services.statement_flag(
+        statement=selectors.access_statement(user=request.auth, statement_id=statement_id),
+        actor=request.auth,
+        reason=payload.reason,
+    )
+    return {"ok": True}
+
+
+@router.post("/consensus/statements/{statement_id}/dismiss-flags", response=StatementOut)
+def statement_dismiss_flags(request: ApiRequest, statement_id: int):
+    """Staff: the statement is fine; its reports are settled and it leaves the queue."""
+    statement = services.statement_dismiss_flags(
+        statement=selectors.access_statement(user=request.auth, statement_id=statement_id),
+        actor=request.auth,
+    )
+    return _statement_out(statement)
+
+
+@router.get("/consensus/flags", response=list[FlaggedStatementOut])
+def statement_flag_queue(request: ApiRequest):
+    """Staff: reported statements of the topics they moderate, most reported first (the
+    consensus half of the moderation queue; comments are at /moderation/flags)."""
+    statements = list(selectors.statement_flag_queue(user=request.auth)[:200])
+    reasons = selectors.open_flag_reasons(statements)
+    return [
+        {
+            "question": st.question_id,
+            "question_prompt": st.question.prompt,
+            "topic_title": st.question.topic.title,
+            "statement": _statement_out(st),
+            "reports": st.open_flags,
+            "reasons": reasons.get(st.pk, []),
+        }
+        for st in statements
+    ]
 
 
 @router.get("/consensus/questions/{question_id}/map", response=MapOut)

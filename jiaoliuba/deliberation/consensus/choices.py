@@ -27,6 +27,7 @@ class ConsensusEventKind(models.TextChoices):
     OPENED = "opened", _("Question opened")
     STATEMENT_ADDED = "statement_added", _("Statement added")
     STATEMENT_HIDDEN = "statement_hidden", _("Statement hidden")
+    FLAGS_DISMISSED = "flags_dismissed", _("Reports on a statement dismissed")
     CLOSED = "closed", _("Question closed")
     REOPENED = "reopened", _("Question reopened")
     COMPUTED = "computed", _("Map computed")

@@ -3,7 +3,8 @@ question with seed statements, neighbours add a few, and 36 neighbours vote in t
 camps — 老人自营派 (the community runs it cheaply), 市场派 (a catering company runs it at
 market prices) and 上班族 (evening hours, take-away) — while agreeing that old people get
 a discount and that the kitchen is open to inspection. The demo resident (13800000001)
-has not voted, so they can try it. The map is computed at once. The merger calls
+has not voted, so they can try it. One neighbour's advertisement, reported by two others,
+waits in the moderation queue. The map is computed at once. The merger calls
 load_consensus_demo() from demo.loader.load_demo."""
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ STATEMENTS: list[tuple[str, bool, int, int, int]] = [
     ("年轻人也能办卡，不只面向老人", False, -1, -1, 1),
 ]
 CAMPS = (15, 12, 9)
+# A neighbour's advertisement, reported by two others: it waits in the staff's moderation
+# queue (hide it, or dismiss the reports) when the demo starts.
+ADVERT = "隔壁小区食堂代金券团购，私信我优惠五元"
+REPORTS = ("这是广告，和食堂怎么办无关", "推销代金券")
 # Residents this demo registers (食堂议事居民1…36), beyond load_demo's --residents.
 NEIGHBOURS = sum(CAMPS)
 CODES = {1: "agree", -1: "disagree", 0: "pass"}
@@ -92,5 +97,8 @@ def load_consensus_demo() -> bool:
             if roll < 0.2:
                 stance = rng.choice((1, -1, 0))
             services.statement_vote(statement=statements[text], actor=person, opinion=CODES[stance])
+    advert = services.statement_add(question=question, actor=people[-1], body=ADVERT)
+    for reporter, reason in zip((people[0], people[15]), REPORTS, strict=True):
+        services.statement_flag(statement=advert, actor=reporter, reason=reason)
     services.map_compute(question=question)
     return True

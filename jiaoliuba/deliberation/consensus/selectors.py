@@ -21,10 +21,11 @@ from jiaoliuba.deliberation.models import (
     ConsensusQuestion,
     ConsensusResult,
     Statement,
+    StatementFlag,
     StatementVote,
     Topic,
 )
-from jiaoliuba.deliberation.selectors import topics_visible_to
+from jiaoliuba.deliberation.selectors import topics_managed_by, topics_visible_to
 
 GROUP_NAMES = "ABCDE"
 
@@ -69,6 +70,31 @@ def access_statement(*, user: Any, statement_id: Any) -> Statement:
     ):
         raise NotFound(_("No such statement."), code="statement_not_found")
     return statement
+
+
+def statement_flag_queue(*, user: Any) -> QuerySet[Statement]:
+    """Reported statements (still shown) of the topics the user moderates, most reported
+    first: the consensus half of the moderation queue."""
+    return (
+        Statement.objects.filter(
+            open_flags__gt=0,
+            status=StatementStatus.VISIBLE,
+            question__topic__in=topics_managed_by(user).values("pk"),
+        )
+        .select_related("question", "question__topic", "author")
+        .order_by("-open_flags", "created_at", "pk")
+    )
+
+
+def open_flag_reasons(statements: list[Statement]) -> dict[int, list[str]]:
+    """The reasons of the open reports on these statements (not who gave them)."""
+    reasons: dict[int, list[str]] = {}
+    rows = StatementFlag.objects.filter(
+        statement__in=statements, resolved_at__isnull=True
+    ).order_by("created_at", "pk")
+    for statement_id, reason in rows.values_list("statement_id", "reason"):
+        reasons.setdefault(statement_id, []).append(reason)
+    return reasons
 
 
 def visible_statements(*, question: ConsensusQuestion) -> QuerySet[Statement]:

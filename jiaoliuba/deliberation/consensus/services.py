@@ -33,6 +33,7 @@ from jiaoliuba.deliberation.models import (
     ConsensusQuestion,
     ConsensusResult,
     Statement,
+    StatementFlag,
     StatementVote,
     Topic,
 )
@@ -281,6 +282,11 @@ def statement_hide(*, statement: Statement, actor: Any, reason: str) -> Statemen
         )
         if updated != 1:
             raise Conflict(_("This statement is already hidden."), code="statement_hidden")
+        # Its reports are settled by hiding it: it leaves the moderation queue.
+        StatementFlag.objects.filter(statement=statement, resolved_at__isnull=True).update(
+            resolved_at=now
+        )
+        Statement.objects.filter(pk=statement.pk).update(open_flags=0)
         _bump(question, open_only=False)
         statement.refresh_from_db()
         _event(
@@ -299,6 +305,60 @@ def statement_hide(*, statement: Statement, actor: Any, reason: str) -> Statemen
                 question.topic,
             )
     return statement
+
+
+def statement_flag(*, statement: Statement, actor: Any, reason: str) -> Statement:
+    """Report a statement to the moderators, with a reason; once per person and statement,
+    rate-limited with the comment reports (same hourly allowance). The statement stays in
+    the voting and the map until a moderator hides it."""
+    question = statement.question
+    if not transitions.permits("flag", actor, question):
+        raise PermissionDenied(_("You may not report this statement."), code="flag_not_allowed")
+    if statement.author_id is not None and statement.author_id == getattr(actor, "pk", None):
+        raise Conflict(_("You cannot report your own statement."), code="own_statement")
+    reason = _require_text(
+        reason, _("Please say what is wrong with it."), code="reason_required", max_length=300
+    )
+    limit("flag", actor, per=settings.DELIBERATION_FLAGS_PER_HOUR, window_seconds=3600)
+    with transaction.atomic():
+        fresh = Statement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
+        if fresh.status != StatementStatus.VISIBLE:
+            raise Conflict(_("This statement has been hidden."), code="statement_hidden")
+        try:
+            with transaction.atomic():
+                StatementFlag.objects.create(
+                    statement=fresh, user=actor, reason=reason, created_at=clock.now()
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("You have already reported this statement."), code="already_flagged"
+            ) from None
+        Statement.objects.filter(pk=fresh.pk).update(open_flags=F("open_flags") + 1)
+        fresh.open_flags += 1
+    return fresh
+
+
+def statement_dismiss_flags(*, statement: Statement, actor: Any) -> Statement:
+    """The statement is fine: its reports are settled and it leaves the queue."""
+    question = statement.question
+    if not transitions.permits("dismiss_flags", actor, question):
+        raise PermissionDenied(_("Only staff of this topic's area can moderate it."))
+    with transaction.atomic():
+        fresh = Statement.objects.select_for_update(of=("self",)).get(pk=statement.pk)
+        if fresh.open_flags == 0:
+            raise Conflict(_("Nobody has reported this statement."), code="no_flags")
+        StatementFlag.objects.filter(statement=fresh, resolved_at__isnull=True).update(
+            resolved_at=clock.now()
+        )
+        Statement.objects.filter(pk=fresh.pk).update(open_flags=0)
+        fresh.open_flags = 0
+        _event(
+            question,
+            ConsensusEventKind.FLAGS_DISMISSED,
+            actor=actor,
+            data={"statement": fresh.pk},
+        )
+    return fresh
 
 
 # --- the worker ------------------------------------------------------------------------------

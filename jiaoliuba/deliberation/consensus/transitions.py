@@ -26,6 +26,10 @@ def _member_or_staff(user: Any, question: ConsensusQuestion) -> bool:
     return policies.is_member(user, question.topic) or policies.staff_sees(user, question.topic)
 
 
+def _view(user: Any, question: ConsensusQuestion) -> bool:
+    return policies.may_view(user, question.topic)
+
+
 def _manage(user: Any, question: ConsensusQuestion) -> bool:
     return policies.may_manage(user, question.topic)
 
@@ -39,6 +43,9 @@ TRANSITIONS: Table = Table(
         transition("reopen", (QuestionStatus.CLOSED,), QuestionStatus.OPEN, _manage),
         # A hidden statement stays hidden after the question is closed, too.
         transition("hide", ANY, None, _manage),
+        # Anyone who can read a statement may report it; staff settle the reports.
+        transition("flag", ANY, None, _view),
+        transition("dismiss_flags", ANY, None, _manage),
     ),
     state="status",
     wrong_state=_("This cannot be done while the question is “%(status)s”."),

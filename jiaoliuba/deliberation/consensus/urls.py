@@ -9,6 +9,7 @@ urlpatterns = [
     path("consensus/<int:question_id>/map/", views.map_page, name="map"),
     path("consensus/<int:question_id>/statements/", views.statement_add, name="add"),
     path("consensus/statements/<int:statement_id>/vote/", views.statement_vote, name="vote"),
+    path("consensus/statements/<int:statement_id>/flag/", views.statement_flag, name="flag"),
     path("workbench/consensus/new/", views.question_new, name="new"),
     path("workbench/consensus/<int:question_id>/", views.manage, name="manage"),
     path(
@@ -20,5 +21,10 @@ urlpatterns = [
         "workbench/consensus/statements/<int:statement_id>/hide/",
         views.statement_hide,
         name="hide",
+    ),
+    path(
+        "workbench/consensus/statements/<int:statement_id>/dismiss-flags/",
+        views.statement_dismiss_flags,
+        name="dismiss_flags",
     ),
 ]

@@ -15,7 +15,7 @@ from jiaoliuba.core.errors import ApplicationError, NotFound
 from jiaoliuba.deliberation import selectors as topic_selectors
 from jiaoliuba.deliberation.consensus import presenters, selectors, services, transitions
 from jiaoliuba.deliberation.consensus.choices import Opinion
-from jiaoliuba.deliberation.models import ConsensusQuestion
+from jiaoliuba.deliberation.models import ConsensusQuestion, Statement
 
 OPINIONS = (
     ("agree", Opinion.AGREE.label),
@@ -160,6 +160,13 @@ def question_action(request: HttpRequest, question_id: int, action: str) -> Http
     return redirect("consensus:manage", question.pk)
 
 
+def _back(request: HttpRequest, statement: Statement) -> HttpResponse:
+    """To the moderation queue when the button was pressed there, else to the question."""
+    if request.POST.get("next") == "queue":
+        return redirect("deliberation:moderation")
+    return redirect("consensus:manage", statement.question_id)
+
+
 @staff_required
 @require_POST
 def statement_hide(request: HttpRequest, statement_id: int) -> HttpResponse:
@@ -172,4 +179,36 @@ def statement_hide(request: HttpRequest, statement_id: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("The statement is hidden."))
-    return redirect("consensus:manage", statement.question_id)
+    return _back(request, statement)
+
+
+@staff_required
+@require_POST
+def statement_dismiss_flags(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = selectors.access_statement(user=request.user, statement_id=statement_id)
+    try:
+        services.statement_dismiss_flags(statement=statement, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Reports dismissed: the statement stays."))
+    return _back(request, statement)
+
+
+@signed_in
+@require_POST
+def statement_flag(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """A resident reports the statement shown for voting, with a reason."""
+    statement = selectors.access_statement(user=request.user, statement_id=statement_id)
+    question = statement.question
+    reason = request.POST.get("reason", "")
+    try:
+        services.statement_flag(statement=statement, actor=request.user, reason=reason)
+    except ApplicationError as exc:
+        context = _question_context(request, question) | {
+            "flag_error": exc.message,
+            "flag_typed": reason,
+        }
+        return render(request, "deliberation/consensus/question.html", context, status=exc.status)
+    messages.success(request, _("Thank you: the moderators will look at this statement."))
+    return redirect("consensus:question", question.pk)

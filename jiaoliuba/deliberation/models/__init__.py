@@ -5,6 +5,7 @@ from jiaoliuba.deliberation.models.consensus import (
     ConsensusQuestion,
     ConsensusResult,
     Statement,
+    StatementFlag,
     StatementVote,
 )
 from jiaoliuba.deliberation.models.events import TopicEvent
@@ -66,6 +67,7 @@ __all__ = [
     "RoundStatement",
     "SensitiveWord",
     "Statement",
+    "StatementFlag",
     "StatementVote",
     "SupervisionCheck",
     "Supervisor",

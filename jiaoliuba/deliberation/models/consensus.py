@@ -88,16 +88,44 @@ class Statement(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     # Votes so far; the next statement shown is one with few votes.
     vote_count = models.PositiveIntegerField(default=0)
+    # Reports not yet settled by a moderator (the moderation queue reads this).
+    open_flags = models.PositiveIntegerField(_("open reports"), default=0)
     created_at = models.DateTimeField(_("time"))
 
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["question", "status", "vote_count"])]
+        indexes = [
+            models.Index(fields=["question", "status", "vote_count"]),
+            models.Index(fields=["open_flags"], name="statement_flagged"),
+        ]
 
     def __str__(self) -> str:
         return self.body
+
+
+class StatementFlag(models.Model):
+    """A resident reported a statement, with a reason. Open until a moderator hides the
+    statement or dismisses the reports."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("time"))
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statement report")
+        verbose_name_plural = _("statement reports")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="statement_flag_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.statement_id}"
 
 
 class StatementVote(models.Model):

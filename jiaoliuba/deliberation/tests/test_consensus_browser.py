@@ -1,7 +1,9 @@
 """In a real browser: on a 390 px phone a resident of 解放路社区 opens the demo question
 社区食堂如何运营 from its topic page, votes on statements one at a time, adds one, and —
 after the worker's recompute — sees the map with three groups and their own marker. On a
-desktop the community worker hides a statement with a reason and closes the question.
+desktop the community worker hides a statement with a reason and closes the question. The
+resident reports a statement; the worker hides the demo's reported advertisement from the
+moderation queue.
 Screenshots in test-artifacts/screenshots/consensus-*."""
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ def test_phone_votes_one_by_one_and_sees_the_map(
     expect(phone.locator(".messages")).to_contain_text("您的观点已添加")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the voting page scrolls sideways on a phone ({width}px)"
+    # Reporting the statement on the card, with a reason; it goes to the staff's queue.
+    phone.click("#flag summary")
+    phone.fill("#flag-reason", "和别的观点重复")
+    screenshot(phone, "consensus-phone-report")
+    phone.click("#flag-send")
+    expect(phone.locator(".messages")).to_contain_text("管理员会查看")
 
     assert services.maps_refresh() == 1  # what the worker's periodic task does
     phone.click("#to-map")
@@ -67,6 +75,14 @@ def test_phone_votes_one_by_one_and_sees_the_map(
 
     desk = new_page(desktop=True)
     sign_in_as(desk, live_url, staff)
+    desk.goto("/workbench/deliberation/moderation/")
+    advert = Statement.objects.get(body=demo.ADVERT)
+    expect(desk.locator(f"#s{advert.pk}")).to_contain_text("推销代金券")
+    screenshot(desk, "consensus-desktop-moderation")
+    desk.fill(f"#s{advert.pk} input[name=reason]", "广告")
+    desk.click(f"#s{advert.pk} button.primary")
+    expect(desk.locator(".messages")).to_contain_text("观点已隐藏")
+    expect(desk.locator(f"#s{advert.pk}")).to_have_count(0)
     desk.goto(f"/workbench/consensus/{question.pk}/")
     target = Statement.objects.get(body="可以接外卖平台订单，增加收入")
     desk.fill(f"#reason-{target.pk}", "与食堂运营方式重复")

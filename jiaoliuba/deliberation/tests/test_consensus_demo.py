@@ -3,7 +3,7 @@ every camp agrees with as common ground."""
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.deliberation import services as topic_services
-from jiaoliuba.deliberation.consensus import demo
+from jiaoliuba.deliberation.consensus import demo, selectors
 from jiaoliuba.deliberation.models import ConsensusQuestion, ConsensusResult, Statement
 from jiaoliuba.testing.fixtures import JIEFANG
 
@@ -24,3 +24,7 @@ def test_demo_map_shows_three_camps_and_common_ground(make_staff, regions):
     assert {"80岁以上和困难老人应享受优惠价", "后厨和食材采购要向居民公开"} <= common
     assert "食堂由社区自营，不以赚钱为目的" not in common
     assert all(g["representative"] for g in result.data["groups"])
+    # The advertisement waits in the moderation queue with its two reports.
+    (reported,) = selectors.statement_flag_queue(user=staff)
+    assert (reported.body, reported.open_flags) == (demo.ADVERT, 2)
+    assert sorted(selectors.open_flag_reasons([reported])[reported.pk]) == sorted(demo.REPORTS)

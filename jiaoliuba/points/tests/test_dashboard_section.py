@@ -177,7 +177,7 @@ def test_the_overview_shows_the_section_within_scope_only(november, regions, cli
 
 
 def test_without_the_section_configured_the_overview_has_none(november, regions, client, settings):
-    sources = {k: v for k, v in settings.DASHBOARD_SOURCES.items() if k != "sections"}
+    sources = {k: v for k, v in settings.DASHBOARD_SOURCES.items() if k != "panels"}
     client.force_login(november["street"])
     with override_settings(DASHBOARD_SOURCES=sources), clock.pinned(at(2026, 12, 2, 9)):
         body = client.get("/dashboards/", {"region": regions[JIEFANG].pk}).content.decode()
