@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core import signing
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES
 from jiaoliuba.accounts.selectors import resident_list, scope_q, user_scope_paths
 from jiaoliuba.accounts.types import Viewer
-from jiaoliuba.bookings import policies
+from jiaoliuba.bookings import policies, presenters
+from jiaoliuba.bookings.calendar import Event
 from jiaoliuba.bookings.choices import BookingStatus, SessionStatus
 from jiaoliuba.bookings.models import Booking, Expert, Restriction, Service, Session
 from jiaoliuba.bookings.services.booking import active_restriction
@@ -185,3 +187,65 @@ def expert_bookings(*, expert: Expert) -> QuerySet[Booking]:
     return Booking.objects.filter(session__service__expert=expert).select_related(
         "session__service__expert", "resident"
     )
+
+
+# --- calendars ----------------------------------------------------------------------
+
+_FEED_SALT = "bookings.calendar_feed"
+FEED_PAST_DAYS = 90
+
+
+def booking_changes(*, booking: Booking) -> int:
+    """How many times the booking's status changed: the calendar entry's SEQUENCE."""
+    return booking.events.exclude(to_status="").count()
+
+
+def booking_calendar_event(*, user: Viewer, booking_id: int) -> Event:
+    booking = access_booking(user=user, booking_id=booking_id)
+    return presenters.booking_event(booking, changes=booking_changes(booking=booking))
+
+
+def session_calendar_event(*, user: Viewer, session_id: int) -> Event:
+    session = access_session(user=user, session_id=session_id)
+    if not policies.manages(user, session.region_path):
+        raise NotFound(_("No such session."), code="session_not_found")
+    return presenters.session_event(session)
+
+
+def calendar_feed_token(*, user: Viewer, provider: bool = False) -> str:
+    """The secret part of a subscribable feed URL: a resident's bookings, or the
+    sessions a professional provides. Calendar apps cannot sign in, so the URL itself
+    is the key; it is signed and holds only the id."""
+    if provider:
+        expert = expert_of(user=user)
+        if expert is None:
+            raise NotFound(_("Not found."))
+        return signing.dumps({"e": expert.pk}, salt=_FEED_SALT)
+    return signing.dumps({"u": getattr(user, "pk", 0)}, salt=_FEED_SALT)
+
+
+def calendar_feed(*, token: str) -> tuple[str, list[Event]]:
+    """(calendar name, entries) of a feed token; a forged token is a 404. Entries of
+    the last FEED_PAST_DAYS days and later, cancelled ones marked so."""
+    try:
+        key = signing.loads(token, salt=_FEED_SALT)
+    except signing.BadSignature:
+        raise NotFound(_("Not found.")) from None
+    since = clock.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    if "e" in key:
+        expert = Expert.objects.filter(pk=key["e"]).first()
+        if expert is None:
+            raise NotFound(_("Not found."))
+        sessions = (
+            Session.objects.filter(service__expert=expert, starts_at__gte=since)
+            .select_related("service")
+            .order_by("starts_at", "pk")[:500]
+        )
+        return expert.name, [presenters.session_event(s) for s in sessions]
+    bookings = (
+        Booking.objects.filter(resident_id=key.get("u", 0), session__starts_at__gte=since)
+        .select_related("session__service")
+        .annotate(changes=Count("events", filter=~Q(events__to_status="")))
+        .order_by("session__starts_at", "pk")[:500]
+    )
+    return str(_("My bookings")), [presenters.booking_event(b, changes=b.changes) for b in bookings]
