@@ -413,3 +413,10 @@ DASHBOARD_SOURCES = {
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
     "venue_visits": {"venues": None},
 }
+
+# What may ask the expert pool for a professional (jiaoliuba/bookings/subjects.py): the
+# owning app resolves its reference for bookings, which may not import it.
+EXPERT_REQUEST_SUBJECTS = {
+    "appeal": "jiaoliuba.appeals.selectors.expert_request_subject",
+    "meeting": "jiaoliuba.deliberation.meetings.selectors.expert_request_subject",
+}

@@ -92,3 +92,20 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class ExpertRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the professional")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+LIVE_REQUEST_STATUSES = (ExpertRequestStatus.REQUESTED, ExpertRequestStatus.ACCEPTED)
+
+
+class ExpertRequestEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Asked the professional")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.bookings import transitions
 from jiaoliuba.bookings.calendar import Event
 from jiaoliuba.bookings.choices import BookingStatus, SessionStatus
-from jiaoliuba.bookings.models import Booking, Expert, Service, Session
+from jiaoliuba.bookings.models import Booking, Expert, ExpertRequest, Service, Session
 from jiaoliuba.core.clock import SHANGHAI
 
 BOOKING_ACTIONS = ("cancel", "check_in", "no_show", "rate")
@@ -143,3 +143,28 @@ def session_event(session: Session) -> Event:
         status="CANCELLED" if cancelled else "CONFIRMED",
         sequence=1 if cancelled else 0,
     )
+
+
+def expert_request_dict(request: ExpertRequest, *, user: Any = None) -> dict[str, Any]:
+    offered = (
+        transitions.REQUEST_TRANSITIONS.offered(user, request, ("accept", "decline", "withdraw"))
+        if user is not None
+        else {}
+    )
+    return {
+        "id": request.pk,
+        "subject": request.subject,
+        "subject_title": request.subject_title,
+        "subject_url": request.subject_url,
+        "expert_id": request.expert_id,
+        "expert": request.expert.name,
+        "profession": request.expert.profession,
+        "specialty": request.specialty,
+        "note": request.note,
+        "status": request.status,
+        "status_label": str(request.get_status_display()),
+        "answer": request.answer,
+        "created_at": request.created_at,
+        "answered_at": request.answered_at,
+        "actions": [name for name, ok in offered.items() if ok],
+    }

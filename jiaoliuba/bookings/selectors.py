@@ -16,8 +16,21 @@ from jiaoliuba.accounts.selectors import resident_list, scope_q, user_scope_path
 from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.bookings import policies, presenters
 from jiaoliuba.bookings.calendar import Event
-from jiaoliuba.bookings.choices import BookingStatus, SessionStatus
-from jiaoliuba.bookings.models import Booking, Expert, Restriction, Service, Session
+from jiaoliuba.bookings.choices import (
+    LIVE_REQUEST_STATUSES,
+    BookingStatus,
+    CertificateStatus,
+    SessionStatus,
+)
+from jiaoliuba.bookings.models import (
+    Booking,
+    Expert,
+    ExpertRequest,
+    ExpertRequestEvent,
+    Restriction,
+    Service,
+    Session,
+)
 from jiaoliuba.bookings.services.booking import active_restriction
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotFound
@@ -249,3 +262,70 @@ def calendar_feed(*, token: str) -> tuple[str, list[Event]]:
         .order_by("session__starts_at", "pk")[:500]
     )
     return str(_("My bookings")), [presenters.booking_event(b, changes=b.changes) for b in bookings]
+
+
+# --- requests to the expert pool ------------------------------------------------------
+
+
+def expert_candidates(*, user: Viewer, path: str, specialty: str = "") -> QuerySet[Expert]:
+    """Professionals who may be asked for a subject at `path`: active, serving that area
+    (their community, street or district contains it), matching the specialty in skills
+    or profession; those with weekly hours and verified certificates first, then the
+    least busy (open requests)."""
+    if not policies.manages(user, path):
+        return Expert.objects.none()
+    qs = Expert.objects.filter(active=True, region_path__in=_ancestors(path))
+    specialty = (specialty or "").strip()
+    if specialty:
+        qs = qs.filter(Q(skills__icontains=specialty) | Q(profession__icontains=specialty))
+    return (
+        qs.annotate(
+            slots=Count("availability", distinct=True),
+            verified=Count(
+                "certificates",
+                filter=Q(certificates__status=CertificateStatus.VERIFIED),
+                distinct=True,
+            ),
+            open_requests=Count(
+                "requests",
+                filter=Q(requests__status__in=LIVE_REQUEST_STATUSES),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("availability", "certificates")
+        .order_by("-slots", "-verified", "open_requests", "name", "pk")
+    )
+
+
+def expert_requests_for(*, user: Viewer, subject: str) -> QuerySet[ExpertRequest]:
+    """The requests of one appeal or meeting, for staff of its scope (empty for others:
+    a resident never sees them)."""
+    return (
+        ExpertRequest.objects.filter(subject=subject)
+        .filter(scope_q(user, field="region_path", roles=policies.MANAGE_ROLES))
+        .select_related("expert")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def expert_request_list(*, user: Viewer) -> QuerySet[ExpertRequest]:
+    """A professional's requests, and those staff made in their scope."""
+    own = Q(expert__user_id=getattr(user, "pk", 0) or 0)
+    return (
+        ExpertRequest.objects.filter(
+            own | scope_q(user, field="region_path", roles=policies.MANAGE_ROLES)
+        )
+        .select_related("expert", "requested_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_expert_request(*, user: Viewer, request_id: int) -> ExpertRequest:
+    found = expert_request_list(user=user).filter(pk=request_id).first()
+    if found is None:
+        raise NotFound(_("No such request."), code="request_not_found")
+    return found
+
+
+def expert_request_events(*, request: ExpertRequest) -> QuerySet[ExpertRequestEvent]:
+    return request.events.select_related("actor").order_by("created_at", "pk")
