@@ -411,6 +411,7 @@ DASHBOARD_SOURCES = {
     },
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
+    "service_kinds": {"bookings": "jiaoliuba.bookings.participation.service_kinds"},
     "venue_visits": {"venues": None},
 }
 

@@ -18,7 +18,7 @@ from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, selectors
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
-from jiaoliuba.dashboards.presenters import figure_row
+from jiaoliuba.dashboards.presenters import figure_row, service_kind_row
 
 # The columns of the by-area tables (overview and monthly report).
 CHILD_KEYS = (
@@ -89,6 +89,13 @@ def overview(request: HttpRequest, view: View) -> HttpResponse:
         "missing_sources": selectors.missing_sources(),
         "overdue": selectors.overdue_appeals(region=view.region, limit=20),
         "charts": _activity_charts(view),
+        # Services have kinds, not appeal categories: shown without a category filter.
+        "service_kinds": []
+        if view.category
+        else [
+            service_kind_row(r)
+            for r in selectors.service_kind_figures(region=view.region, period=view.period)
+        ],
     }
     return render(request, "dashboards/overview.html", context)
 
