@@ -108,7 +108,7 @@ def database_from_url(url: str) -> dict[str, Any]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiling costs ~50 ms per dashboard query and buys nothing for queries

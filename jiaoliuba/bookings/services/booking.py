@@ -38,6 +38,7 @@ from jiaoliuba.bookings.services._common import (
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.writes import write_transaction
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import points_award
 
@@ -169,11 +170,16 @@ def booking_reserve(
             code="booking_restricted",
         )
     _check_window(session, now)
+    # Everything that only reads is done before the write transaction: on SQLite it holds
+    # the lock of the whole database, so every statement and every bit of Python in it
+    # makes the queue behind it longer.
+    home = policies.home_path(person)
+    remind_at = remind_time(session, now)
     # No lock first: the UPDATE below is the only statement that waits for the session
     # row. When the session is full it matches nothing and takes no lock, so the rush
     # onto the waiting list runs side by side instead of in single file (PostgreSQL).
     locked = session
-    with transaction.atomic():
+    with write_transaction():
         taken = Session.objects.filter(
             pk=locked.pk,
             status=SessionStatus.SCHEDULED,
@@ -185,13 +191,13 @@ def booking_reserve(
                 booking = Booking.objects.create(
                     session=locked,
                     resident=person,
-                    resident_path=policies.home_path(person),
+                    resident_path=home,
                     seats=seats,
                     attendee=attendee,
                     status=status,
                     booked_by=actor,
                     at_desk=desk,
-                    remind_at=remind_time(locked, now) if taken else None,
+                    remind_at=remind_at if taken else None,
                     created_at=now,
                     updated_at=now,
                 )
@@ -207,7 +213,7 @@ def booking_reserve(
             data={"seats": seats, "desk": desk},
         )
         if taken:
-            _act(person, ActKind.BOOKED, locked)
+            _act(person, ActKind.BOOKED, locked, home=home)
             _notify(
                 [person],
                 "reserved",
@@ -270,7 +276,7 @@ def _require(action: str, actor: Any, booking: Booking) -> None:
 
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     """Cancel a booking; its seat goes to the head of the waiting list at once."""
-    with transaction.atomic():
+    with write_transaction():
         fresh, session = _locked_booking(booking)
         _require("cancel", actor, fresh)
         if not transitions.guard_allows("cancel", fresh):
@@ -366,7 +372,7 @@ def session_for_code(code: str) -> int:
 
 
 def booking_check_in(*, actor: Any, booking: Booking, method: str = CheckInMethod.LIST) -> Booking:
-    with transaction.atomic():
+    with write_transaction():
         fresh, session = _locked_booking(booking)
         if fresh.status == BookingStatus.ATTENDED:
             return fresh  # scanning twice is harmless
