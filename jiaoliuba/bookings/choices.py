@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceKind(models.TextChoices):
@@ -96,7 +97,7 @@ class Weekday(models.IntegerChoices):
 
 class ExpertRequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for the professional")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("expert request", "Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -106,6 +107,6 @@ LIVE_REQUEST_STATUSES = (ExpertRequestStatus.REQUESTED, ExpertRequestStatus.ACCE
 
 class ExpertRequestEventKind(models.TextChoices):
     REQUESTED = "requested", _("Asked the professional")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("expert request", "Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
