@@ -37,6 +37,7 @@ def navigation(request):
         items.append((reverse("appeals:mine"), _("Appeals I handle")))
     if Role.PROFESSIONAL in roles:
         items.append((reverse("bookings:consultations"), _("My consultations")))
+        items.append((reverse("bookings:expert_requests"), _("Requests for professionals")))
     if Role.RESIDENT in roles:
         items += [
             (reverse("appeals:new"), _("Raise an appeal")),
