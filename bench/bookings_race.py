@@ -8,7 +8,8 @@ time and the bookings per second, plus CPU time of this process.
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiaoliuba_bench_bookings .venv/bin/python bench/bookings_race.py
 
 Flags: --rounds N (3), --racers N (200), --seats N (5, the seats left when the race
-starts), --workers N (24 threads)."""
+starts), --workers N (24 threads). SQLITE_TIMEOUT (seconds, default 20) sets SQLite's
+busy timeout: a short one shows the lock queue at a lower load."""
 
 from __future__ import annotations
 
@@ -92,7 +93,16 @@ def last_seats_round(staff, service, people) -> dict:
     for p in people[:held]:
         services.booking_reserve(actor=p, session=session)
     racers = people[held : held + ARGS.racers]
-    calls = [(lambda p=p: services.booking_reserve(actor=p, session=session)) for p in racers]
+    latencies: list[float] = []
+
+    def timed_reserve(person):
+        started = time.perf_counter()
+        try:
+            return services.booking_reserve(actor=person, session=session)
+        finally:
+            latencies.append(time.perf_counter() - started)
+
+    calls = [(lambda p=p: timed_reserve(p)) for p in racers]
     cpu = time.process_time()
     outcomes, seconds = race(calls, workers=ARGS.workers)
     cpu = time.process_time() - cpu
@@ -109,6 +119,9 @@ def last_seats_round(staff, service, people) -> dict:
         "cpu": cpu,
         "ok": ok,
         "per_s": len(calls) / seconds,
+        "p50": statistics.median(latencies),
+        "p99": sorted(latencies)[int(len(latencies) * 0.99) - 1],
+        "max": max(latencies),
     }
 
 
@@ -137,6 +150,7 @@ def cancel_round(staff, service, people) -> dict:
 def main() -> None:
     print(f"database: {URL.split('://')[0]}  load average: {os.getloadavg()}")
     print(f"racers {ARGS.racers}, seats left {ARGS.seats}, threads {ARGS.workers}")
+    print(f"SQLite busy timeout: {os.environ.get('SQLITE_TIMEOUT', '20')} s")
     rows = []
     for n in range(ARGS.rounds):
         staff, service, people = world()
@@ -146,7 +160,8 @@ def main() -> None:
         print(
             f"round {n + 1}: last seats {race_row['outcomes']} ok={race_row['ok']} "
             f"{race_row['seconds']:.2f}s {race_row['per_s']:.0f} bookings/s "
-            f"cpu {race_row['cpu']:.2f}s | cancellations {cancel_row['outcomes']} "
+            f"cpu {race_row['cpu']:.2f}s; per request p50 {race_row['p50']:.2f}s "
+            f"p99 {race_row['p99']:.2f}s max {race_row['max']:.2f}s | cancellations {cancel_row['outcomes']} "
             f"promoted {cancel_row['promoted']} ok={cancel_row['ok']} {cancel_row['seconds']:.2f}s"
         )
     rates = [r["per_s"] for r in rows]

@@ -111,7 +111,7 @@ def database_from_url(url: str) -> dict[str, Any]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiling costs ~50 ms per dashboard query and buys nothing for queries
@@ -435,10 +435,18 @@ DASHBOARD_SOURCES = {
     },
     "service_precision": {"bookings": "jiaoliuba.bookings.participation.service_precision"},
     "service_satisfaction": {"bookings": "jiaoliuba.bookings.participation.service_satisfaction"},
+    "service_kinds": {"bookings": "jiaoliuba.bookings.participation.service_kinds"},
     "venue_visits": {"venues": "jiaoliuba.venues.participation.venue_visits"},
     # Counted sections with the period before and the areas below, on the overview and in the
     # API (dashboards/sections.py): the 议事 section.
     "sections": {"deliberation": "jiaoliuba.deliberation.dashboard.deliberation_section"},
     # Blocks of the overview that a module renders with its own template (the points panel).
     "panels": {"points": "jiaoliuba.points.dashboard.points_section"},
+}
+
+# What may ask the expert pool for a professional (jiaoliuba/bookings/subjects.py): the
+# owning app resolves its reference for bookings, which may not import it.
+EXPERT_REQUEST_SUBJECTS = {
+    "appeal": "jiaoliuba.appeals.selectors.expert_request_subject",
+    "meeting": "jiaoliuba.deliberation.meetings.selectors.expert_request_subject",
 }

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
@@ -15,6 +16,7 @@ from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import (
     resident_of,
     scope_q,
+    user_covers,
     user_is_staff_member,
     user_roles_at,
     user_scope_paths,
@@ -531,3 +533,17 @@ def appeal_numbers(*, user: Viewer, ids: list[int]) -> dict[int, str]:
         return {}
     rows = appeals_in_scope(user).filter(pk__in=ids).values_list("pk", "number")
     return {pk: number or "" for pk, number in rows}
+
+
+def expert_request_subject(*, user: Viewer, pk: int) -> dict[str, str]:
+    """An appeal as the subject of a request to the expert pool (bookings resolves
+    "appeal:<id>" through settings.EXPERT_REQUEST_SUBJECTS): staff of its scope only."""
+    appeal = access_appeal(user=user, appeal_id=pk)
+    if not user_covers(user, appeal.region_path):
+        raise NotFound(_("No such appeal."), code="appeal_not_found")
+    return {
+        # The number only: the appeal's text may name people; staff describe the need.
+        "title": str(appeal),
+        "path": appeal.region_path,
+        "url": reverse("appeals:detail", args=[appeal.pk]),
+    }

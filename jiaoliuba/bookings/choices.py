@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceKind(models.TextChoices):
@@ -92,3 +93,20 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class ExpertRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the professional")
+    ACCEPTED = "accepted", pgettext_lazy("expert request", "Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+LIVE_REQUEST_STATUSES = (ExpertRequestStatus.REQUESTED, ExpertRequestStatus.ACCEPTED)
+
+
+class ExpertRequestEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Asked the professional")
+    ACCEPTED = "accepted", pgettext_lazy("expert request", "Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

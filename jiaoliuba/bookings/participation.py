@@ -14,7 +14,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from jiaoliuba.bookings.choices import SATISFIED_LEVELS, SessionStatus
+from jiaoliuba.bookings.choices import SATISFIED_LEVELS, ServiceKind, SessionStatus
 from jiaoliuba.bookings.models import Booking, BookingAct, Session
 from jiaoliuba.core import clock
 from jiaoliuba.regions.models.region import subtree_q
@@ -79,3 +79,37 @@ def service_satisfaction(path: str, start: dt.date, end: dt.date) -> tuple[int, 
         good=Count("pk", filter=Q(rating__in=SATISFIED_LEVELS)), all=Count("pk")
     )
     return int(totals["good"]), int(totals["all"])
+
+
+def service_kinds(path: str, start: dt.date, end: dt.date) -> list[dict]:
+    """The two figures above by kind of service (legal advice, health, activity…): one
+    grouped query each over the same sessions. Rows {key, label, attended, capacity,
+    satisfied, rated}, kinds with nothing held left out."""
+    held = _held(path, start, end)
+    seats = (
+        held.values("service__kind")
+        .annotate(attended=Sum("attended"), capacity=Sum("capacity"))
+        .order_by()
+    )
+    ratings = (
+        Booking.objects.filter(session__in=held)
+        .exclude(rating="")
+        .values("session__service__kind")
+        .annotate(good=Count("pk", filter=Q(rating__in=SATISFIED_LEVELS)), all=Count("pk"))
+        .order_by()
+    )
+    rated = {r["session__service__kind"]: (r["good"], r["all"]) for r in ratings}
+    labels = dict(ServiceKind.choices)
+    rows = [
+        {
+            "key": row["service__kind"],
+            "label": labels.get(row["service__kind"], row["service__kind"]),
+            "attended": int(row["attended"] or 0),
+            "capacity": int(row["capacity"] or 0),
+            "satisfied": rated.get(row["service__kind"], (0, 0))[0],
+            "rated": rated.get(row["service__kind"], (0, 0))[1],
+        }
+        for row in seats
+    ]
+    order = list(labels)
+    return sorted(rows, key=lambda r: order.index(r["key"]) if r["key"] in order else len(order))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from jiaoliuba.bookings import transitions
-from jiaoliuba.bookings.models import Booking, Expert, Service, Session
+from jiaoliuba.bookings.calendar import Event
+from jiaoliuba.bookings.choices import BookingStatus, SessionStatus
+from jiaoliuba.bookings.models import Booking, Expert, ExpertRequest, Service, Session
 from jiaoliuba.core.clock import SHANGHAI
 
 BOOKING_ACTIONS = ("cancel", "check_in", "no_show", "rate")
+_ONLINE = _("Online")
 
 
 def service_dict(service: Service) -> dict[str, Any]:
@@ -95,4 +100,71 @@ def expert_dict(expert: Expert) -> dict[str, Any]:
             for c in expert.certificates.all()
         ],
         "availability": [str(a) for a in expert.availability.all()],
+    }
+
+
+def _place(session: Session) -> str:
+    service = session.service
+    return service.place or (str(_ONLINE) if service.online else "")
+
+
+def booking_event(booking: Booking, *, changes: int) -> Event:
+    """A booking as a calendar entry; `changes` (status changes so far) makes the
+    SEQUENCE grow with every update, so calendars replace the entry they hold."""
+    session = booking.session
+    if booking.status == BookingStatus.CANCELLED or session.status == SessionStatus.CANCELLED:
+        status = "CANCELLED"
+    elif booking.status == BookingStatus.WAITLISTED:
+        status = "TENTATIVE"
+    else:
+        status = "CONFIRMED"
+    cancelled_session = session.status == SessionStatus.CANCELLED
+    return Event(
+        uid=f"booking-{booking.pk}@jiaoliuba",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=session.service.title,
+        location=_place(session),
+        description=str(booking.get_status_display()),
+        status=status,
+        sequence=max(changes - 1, 0) + (1 if cancelled_session else 0),
+    )
+
+
+def session_event(session: Session) -> Event:
+    cancelled = session.status == SessionStatus.CANCELLED
+    return Event(
+        uid=f"session-{session.pk}@jiaoliuba",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=session.service.title,
+        location=_place(session),
+        description=f"{session.seats_taken}/{session.capacity}",
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        sequence=1 if cancelled else 0,
+    )
+
+
+def expert_request_dict(request: ExpertRequest, *, user: Any = None) -> dict[str, Any]:
+    offered = (
+        transitions.REQUEST_TRANSITIONS.offered(user, request, ("accept", "decline", "withdraw"))
+        if user is not None
+        else {}
+    )
+    return {
+        "id": request.pk,
+        "subject": request.subject,
+        "subject_title": request.subject_title,
+        "subject_url": request.subject_url,
+        "expert_id": request.expert_id,
+        "expert": request.expert.name,
+        "profession": request.expert.profession,
+        "specialty": request.specialty,
+        "note": request.note,
+        "status": request.status,
+        "status_label": str(request.get_status_display()),
+        "answer": request.answer,
+        "created_at": request.created_at,
+        "answered_at": request.answered_at,
+        "actions": [name for name, ok in offered.items() if ok],
     }

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.bookings import conf, policies
-from jiaoliuba.bookings.choices import BookingStatus, SessionStatus
-from jiaoliuba.bookings.models import Booking, Session
+from jiaoliuba.bookings.choices import BookingStatus, ExpertRequestStatus, SessionStatus
+from jiaoliuba.bookings.models import Booking, ExpertRequest, Session
 from jiaoliuba.core import clock
 from jiaoliuba.core.transitions import Table, transition
 
@@ -115,3 +115,28 @@ require = TRANSITIONS.require
 permits = TRANSITIONS.permits
 guard_allows = TRANSITIONS.guard_allows
 offered = TRANSITIONS.offered
+
+
+def _the_expert(user: Any, request: ExpertRequest) -> bool:
+    """The professional answers; one without an account answers staff by phone, and
+    staff of the subject's scope record it."""
+    expert = request.expert
+    if expert.user_id is not None:
+        return expert.user_id == getattr(user, "pk", None)
+    return policies.manages(user, request.region_path)
+
+
+def _requester_side(user: Any, request: ExpertRequest) -> bool:
+    return policies.manages(user, request.region_path)
+
+
+REQ = ExpertRequestStatus
+REQUEST_TRANSITIONS: Table = Table(
+    (
+        _t("accept", (REQ.REQUESTED,), REQ.ACCEPTED, _the_expert),
+        _t("decline", (REQ.REQUESTED,), REQ.DECLINED, _the_expert),
+        _t("withdraw", (REQ.REQUESTED, REQ.ACCEPTED), REQ.WITHDRAWN, _requester_side),
+    ),
+    state="status",
+    wrong_state=_("This cannot be done while the request is “%(status)s”."),
+)

@@ -139,6 +139,12 @@ def my_bookings(request: SignedInRequest) -> HttpResponse:
         "bookings/mine.html",
         {
             "bookings": rows,
+            "feed_url": request.build_absolute_uri(
+                reverse(
+                    "bookings:feed",
+                    args=[selectors.calendar_feed_token(user=request.user)],
+                )
+            ),
             "ratings": Satisfaction.choices,
             "restriction": selectors.restriction_of(user=request.user),
         },
@@ -463,6 +469,12 @@ def my_consultations(request: SignedInRequest) -> HttpResponse:
         "bookings/consultations.html",
         {
             "expert": presenters.expert_dict(expert),
+            "feed_url": request.build_absolute_uri(
+                reverse(
+                    "bookings:feed",
+                    args=[selectors.calendar_feed_token(user=request.user, provider=True)],
+                )
+            ),
             "bookings": [
                 presenters.booking_dict(b, user=request.user)
                 for b in rows.order_by("-session__starts_at", "pk")[:200]

@@ -73,3 +73,11 @@ class Conflict(ApplicationError):
 class RateLimited(ApplicationError):
     status = 429
     code = "rate_limited"
+
+
+class Busy(ApplicationError):
+    """The database could not take the write in time (SQLite under a rush): nothing was
+    written; trying again shortly works."""
+
+    status = 503
+    code = "busy"

@@ -83,3 +83,10 @@ def figure_json(figure: Figure) -> dict[str, Any]:
     data["shown"] = fmt(figure.value, data["unit"])
     data["previous_shown"] = fmt(figure.previous, data["unit"])
     return data
+
+
+def service_kind_row(row: dict[str, Any]) -> dict[str, Any]:
+    return row | {
+        "precision_shown": fmt(row["precision"], Unit.RATE),
+        "satisfaction_shown": fmt(row["satisfaction"], Unit.RATE),
+    }

@@ -447,6 +447,21 @@ def appeals_for_export(
     return appeals.select_related("community", "grid", "handling_region").order_by("received_at")
 
 
+def service_kind_figures(*, region: Region, period: Period) -> list[dict[str, Any]]:
+    """服务精准度 and satisfaction with services by kind of service, for the region the
+    dashboard view already scoped: rows with both ratios (None for an empty
+    denominator, shown "—"); empty when no source is connected or nothing was held."""
+    rows = sources.service_kinds(region.path, period.start, period.end) or []
+    return [
+        row
+        | {
+            "precision": row["attended"] / row["capacity"] if row["capacity"] else None,
+            "satisfaction": row["satisfied"] / row["rated"] if row["rated"] else None,
+        }
+        for row in rows
+    ]
+
+
 def participation_sources() -> list[sources.Source]:
     return (
         sources.sources("participation")

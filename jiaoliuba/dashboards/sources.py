@@ -26,6 +26,9 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
   sessions held in the period;
 - service_satisfaction: a function (path, start, end) -> (ratings 满意 or 基本满意, all
   ratings) of those sessions, shown beside service_precision;
+- service_kinds: a function (path, start, end) -> rows {key, label, attended, capacity,
+  satisfied, rated}, the two figures above by kind of service (the overview's drill-down);
+
 - venue_visits: a function (path, start, end) -> a count;
 - sections: a section of its own on the overview page and in the API (the "议事" section of
   deliberation), an object with
@@ -146,6 +149,25 @@ def section_providers() -> list[Source]:
 def panels(path: str, start: dt.date, end: dt.date) -> list[Any]:
     """The modules' own blocks of the overview, in the order configured."""
     return [s.provider(path, start, end) for s in sources("panels") if s.connected]
+
+
+def service_kinds(path: str, start: dt.date, end: dt.date) -> list[dict] | None:
+    """Service precision and satisfaction by kind of service, summed over the sources;
+    None when none is connected."""
+    parts = [s.provider(path, start, end) for s in sources("service_kinds") if s.connected]
+    if not parts:
+        return None
+    merged: dict[str, dict] = {}
+    for part in parts:
+        for row in part:
+            into = merged.setdefault(
+                row["key"],
+                {"key": row["key"], "label": row["label"]}
+                | dict.fromkeys(("attended", "capacity", "satisfied", "rated"), 0),
+            )
+            for field in ("attended", "capacity", "satisfied", "rated"):
+                into[field] += row[field]
+    return list(merged.values())
 
 
 def venue_visits(path: str, start: dt.date, end: dt.date) -> int | None:

@@ -18,7 +18,7 @@ from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, sections, selectors, sources
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
-from jiaoliuba.dashboards.presenters import figure_row
+from jiaoliuba.dashboards.presenters import figure_row, service_kind_row
 
 # The columns of the by-area tables (overview and monthly report).
 CHILD_KEYS = (
@@ -91,6 +91,13 @@ def overview(request: HttpRequest, view: View) -> HttpResponse:
         "charts": _activity_charts(view),
         "sections": sections.section_tables(region=view.region, period=view.period),
         "panels": sources.panels(view.region.path, view.period.start, view.period.end),
+        # Services have kinds, not appeal categories: shown without a category filter.
+        "service_kinds": []
+        if view.category
+        else [
+            service_kind_row(r)
+            for r in selectors.service_kind_figures(region=view.region, period=view.period)
+        ],
     }
     return render(request, "dashboards/overview.html", context)
 

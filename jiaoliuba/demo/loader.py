@@ -24,6 +24,7 @@ from jiaoliuba.core import clock
 from jiaoliuba.deliberation.consensus.demo import load_consensus_demo
 from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
+from jiaoliuba.demo.experts import load_expert_requests_demo
 from jiaoliuba.demo.history import load_history
 from jiaoliuba.demo.topics import load_topics
 from jiaoliuba.demo.venues import load_venues_demo
@@ -127,6 +128,8 @@ def load_demo(*, residents: int = 300, stdout=None) -> dict[str, int]:
     # After the history: its red appeal of 75 days ago would otherwise read as history there.
     demo_meeting = load_meetings_demo()
     say(f"[5/5] 物业费调价 meeting case: {'created' if demo_meeting else 'already there'}")
+    asked = load_expert_requests_demo()
+    say(f"[5/5] expert pool requests: {'created' if asked else 'already there'}")
     return {
         "regions": report.created,
         "staff": created_staff,

@@ -59,6 +59,7 @@ def _entries(user, roles: set[str], staff: bool) -> list[Entry]:
         items.append((reverse("appeals:mine"), _("Appeals I handle"), True))
     if Role.PROFESSIONAL in roles:
         items.append((reverse("bookings:consultations"), _("My consultations"), True))
+        items.append((reverse("bookings:expert_requests"), _("Requests for professionals"), True))
     if Role.AUDITOR in roles:
         items.append((reverse("privacy:access_log"), _("Access log review"), True))
     if Role.RESIDENT in roles:

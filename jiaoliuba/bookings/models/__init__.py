@@ -7,6 +7,7 @@ from jiaoliuba.bookings.models.experts import (
     Expert,
     ServiceHours,
 )
+from jiaoliuba.bookings.models.requests import ExpertRequest, ExpertRequestEvent
 
 __all__ = [
     "Availability",
@@ -16,6 +17,8 @@ __all__ = [
     "Certificate",
     "ConsultationNote",
     "Expert",
+    "ExpertRequest",
+    "ExpertRequestEvent",
     "Restriction",
     "Series",
     "Service",

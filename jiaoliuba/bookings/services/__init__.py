@@ -28,6 +28,11 @@ from jiaoliuba.bookings.services.experts import (
     note_write,
     notes_reveal,
 )
+from jiaoliuba.bookings.services.requests import (
+    expert_request_answer,
+    expert_request_create,
+    expert_request_withdraw,
+)
 from jiaoliuba.bookings.services.sweep import bookings_sweep
 
 __all__ = [
@@ -44,6 +49,9 @@ __all__ = [
     "certificate_check",
     "check_in_code",
     "expert_create",
+    "expert_request_answer",
+    "expert_request_create",
+    "expert_request_withdraw",
     "hours_log",
     "note_write",
     "notes_reveal",

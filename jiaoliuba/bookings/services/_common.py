@@ -85,10 +85,11 @@ def _locked_session(session_id: int) -> Session:
     )
 
 
-def _act(user: Any, kind: str, session: Session) -> None:
+def _act(user: Any, kind: str, session: Session, *, home: str | None = None) -> None:
     """A participation act of a registered resident, once per person, kind and session,
-    dated by the session (counting rule 1)."""
-    home = policies.home_path(user)
+    dated by the session (counting rule 1). `home`: the resident's path, when the caller
+    has read it already."""
+    home = policies.home_path(user) if home is None else home
     if not home:
         return
     try:

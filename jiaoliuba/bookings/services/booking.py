@@ -39,6 +39,7 @@ from jiaoliuba.bookings.services.price import booking_charge, booking_refund
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.writes import write_transaction
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import points_award
 
@@ -170,11 +171,16 @@ def booking_reserve(
             code="booking_restricted",
         )
     _check_window(session, now)
+    # Everything that only reads is done before the write transaction: on SQLite it holds
+    # the lock of the whole database, so every statement and every bit of Python in it
+    # makes the queue behind it longer.
+    home = policies.home_path(person)
+    remind_at = remind_time(session, now)
     # No lock first: the UPDATE below is the only statement that waits for the session
     # row. When the session is full it matches nothing and takes no lock, so the rush
     # onto the waiting list runs side by side instead of in single file (PostgreSQL).
     locked = session
-    with transaction.atomic():
+    with write_transaction():
         taken = Session.objects.filter(
             pk=locked.pk,
             status=SessionStatus.SCHEDULED,
@@ -186,13 +192,13 @@ def booking_reserve(
                 booking = Booking.objects.create(
                     session=locked,
                     resident=person,
-                    resident_path=policies.home_path(person),
+                    resident_path=home,
                     seats=seats,
                     attendee=attendee,
                     status=status,
                     booked_by=actor,
                     at_desk=desk,
-                    remind_at=remind_time(locked, now) if taken else None,
+                    remind_at=remind_at if taken else None,
                     created_at=now,
                     updated_at=now,
                 )
@@ -210,7 +216,7 @@ def booking_reserve(
             data={"seats": seats, "desk": desk},
         )
         if taken:
-            _act(person, ActKind.BOOKED, locked)
+            _act(person, ActKind.BOOKED, locked, home=home)
             _notify(
                 [person],
                 "reserved",
@@ -273,7 +279,7 @@ def _require(action: str, actor: Any, booking: Booking) -> None:
 
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     """Cancel a booking; its seat goes to the head of the waiting list at once."""
-    with transaction.atomic():
+    with write_transaction():
         fresh, session = _locked_booking(booking)
         _require("cancel", actor, fresh)
         if not transitions.guard_allows("cancel", fresh):
@@ -371,7 +377,7 @@ def session_for_code(code: str) -> int:
 
 
 def booking_check_in(*, actor: Any, booking: Booking, method: str = CheckInMethod.LIST) -> Booking:
-    with transaction.atomic():
+    with write_transaction():
         fresh, session = _locked_booking(booking)
         if fresh.status == BookingStatus.ATTENDED:
             return fresh  # scanning twice is harmless

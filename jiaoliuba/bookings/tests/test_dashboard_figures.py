@@ -18,6 +18,7 @@ import datetime as dt
 
 import pytest
 
+from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.bookings import services
 from jiaoliuba.bookings.choices import ProviderKind, ServiceKind
@@ -27,7 +28,7 @@ from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.dashboards.presenters import figure_row
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1, XIYUAN
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1, XIYUAN, XIYUAN_COMMUNITY
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,44 @@ def test_december_holds_only_what_has_been_held(november):
     )
     # Booking is an act on the session's day: r0 took part in December.
     assert figures["participation_rate"].numerator == 1
+
+
+def test_service_figures_by_kind_by_hand(november, make_staff, login_client):
+    """By kind, November: 法律咨询 (legal) S1 attended 2 of capacity 3 (S3 called off),
+    ratings r0 satisfied + r3 dissatisfied = 1/2; 邻里节 (activity) S2 2 of 10, r4
+    basically satisfied = 1/1. Together they are the 4/13 and 2/3 above."""
+    with clock.pinned(local(TODAY, 12)):
+        rows = selectors.service_kind_figures(
+            region=Region.objects.get(code=JIEFANG), period=NOVEMBER
+        )
+    by_kind = {r["key"]: r for r in rows}
+    assert [r["key"] for r in rows] == [ServiceKind.LEGAL, ServiceKind.ACTIVITY]
+    legal, activity = by_kind[ServiceKind.LEGAL], by_kind[ServiceKind.ACTIVITY]
+    assert (legal["attended"], legal["capacity"], legal["satisfied"], legal["rated"]) == (
+        2,
+        3,
+        1,
+        2,
+    )
+    assert legal["precision"] == pytest.approx(2 / 3) and legal["satisfaction"] == 0.5
+    assert (activity["attended"], activity["capacity"]) == (2, 10)
+    assert activity["satisfaction"] == 1.0
+    # Another street: nothing held, no rows.
+    with clock.pinned(local(TODAY, 12)):
+        assert (
+            selectors.service_kind_figures(region=Region.objects.get(code=XIYUAN), period=NOVEMBER)
+            == []
+        )
+    # The overview shows the table, scoped: the community's staff see it, others get 404.
+    staff = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="dash-kinds")
+    with clock.pinned(local(TODAY, 12)):
+        page = (
+            login_client(staff)
+            .get("/dashboards/", {"period": "month", "start": "2026-11-01"})
+            .content.decode()
+        )
+    assert 'id="service-kinds"' in page and "66.7%" in page and "20.0%" in page
+    assert "2/3" in page and "2/10" in page
+    other = make_staff(Role.COMMUNITY_STAFF, XIYUAN_COMMUNITY, username="dash-other")
+    region = Region.objects.get(code=JIEFANG)
+    assert login_client(other).get("/dashboards/", {"region": region.pk}).status_code == 404

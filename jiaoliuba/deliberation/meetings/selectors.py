@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import STAFF_ROLES, Role
 from jiaoliuba.accounts.models import RoleAssignment
-from jiaoliuba.accounts.selectors import user_roles_at
+from jiaoliuba.accounts.selectors import user_covers, user_roles_at
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.deliberation.meetings.choices import ResolutionStatus
 from jiaoliuba.deliberation.models import (
@@ -223,3 +224,16 @@ def professionals_for(*, path: str) -> list[Any]:
         ).select_related("user", "region")
         if path.startswith(a.region.path) or a.region.path.startswith(path[: 3 * SEGMENT])
     ]
+
+
+def expert_request_subject(*, user: Any, pk: int) -> dict[str, str]:
+    """A meeting as the subject of a request to the expert pool (bookings resolves
+    "meeting:<id>" through settings.EXPERT_REQUEST_SUBJECTS): staff of its scope only."""
+    meeting = access_meeting(user=user, meeting_id=pk)
+    if not user_covers(user, meeting.scope_path):
+        raise NotFound(_("No such meeting."), code="meeting_not_found")
+    return {
+        "title": meeting.title,
+        "path": meeting.scope_path,
+        "url": reverse("meetings:detail", args=[meeting.pk]),
+    }

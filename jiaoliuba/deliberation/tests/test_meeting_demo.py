@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from jiaoliuba.bookings.demo import load_bookings_demo
+from jiaoliuba.bookings.models import ExpertRequest
 from jiaoliuba.core import clock
 from jiaoliuba.deliberation.meetings.choices import FIVE_SIDES, ResolutionStatus, Side
 from jiaoliuba.deliberation.meetings.demo import load_meetings_demo
 from jiaoliuba.deliberation.models import MeetingEvent
 from jiaoliuba.deliberation.voting.demo import load_vote_demo
+from jiaoliuba.demo.experts import load_expert_requests_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +56,18 @@ def test_the_seed_case_end_to_end(demo_people):
         "effective",
     ]
     assert kinds.count("check") == 2 and kinds[-1] == "rated"
+
+
+def test_the_demo_meeting_asked_the_pool_for_its_lawyer(demo_people):
+    assert load_vote_demo() is not None
+    meeting = load_meetings_demo()
+    load_bookings_demo()  # 吴律师 joins the pool
+    assert load_expert_requests_demo() and not load_expert_requests_demo()  # idempotent
+    asked = ExpertRequest.objects.get(subject=f"meeting:{meeting.pk}")
+    assert (asked.expert.name, asked.status) == ("吴律师", "accepted")
+    assert asked.subject_url == f"/meetings/{meeting.pk}/"
+    others = ExpertRequest.objects.exclude(pk=asked.pk)
+    assert [(r.expert.name, r.status, r.subject[:7]) for r in others] in (
+        [],
+        [("李工", "requested", "appeal:")],
+    )

@@ -90,7 +90,8 @@ def test_demo_history_gives_the_dashboards_a_year_to_show():
         f"{n}/13" for n in range(1, 14)
     ]
     assert any(line.startswith("[5/5] appeal history (13 months): created ") for line in lines)
-    assert lines[-1].startswith("[5/5] 物业费调价 meeting case: created")
+    assert lines[-2].startswith("[5/5] 物业费调价 meeting case: created")
+    assert lines[-1] == "[5/5] expert pool requests: created"
     assert Appeal.objects.filter(received_at__lt=clock.now() - dt.timedelta(days=300)).exists()
     dashboard_services.rollups_sync()
     street = Region.objects.get(code="411702001000")
