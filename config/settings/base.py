@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "django_tasks",
     "jiaoliuba.core.apps.TasksDbConfig",  # django_tasks_db, named in Chinese
     "jiaoliuba.core",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jiaoliuba.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +170,17 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features a page may use: only the appeal form's "use my location" (geolocation);
+# voice and video are uploaded as files, so no page records from the camera or microphone.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "display-capture": [],
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -364,6 +378,40 @@ _LEAFLET_SPEC = importlib.util.find_spec("leaflet")
 if _LEAFLET_SPEC is None or _LEAFLET_SPEC.origin is None:
     raise ImproperlyConfigured("django-leaflet is not installed (pip install -e .)")
 STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
+
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+def tile_source(url: str) -> str:
+    """The CSP source of a Leaflet tile template: its scheme and host, a `{s}` subdomain
+    label turned into the `*.` wildcard (https://t{s}.tianditu.gov.cn/... →
+    https://*.tianditu.gov.cn)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    labels = host.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+# No inline code anywhere: every script and style is a file we serve (a test scans every
+# template for inline <script>, style= and on*=). Map tiles, when configured, are the only
+# images from elsewhere; photo previews are blob: URLs, Leaflet's and plotly's icons data:.
+_TILE_SOURCES = sorted({tile_source(u) for u in (MAP_TILE_URL, MAP_TILE_OVERLAY_URL) if u})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_TILE_SOURCES],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Triage --------------------------------------------------------------------------
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))
