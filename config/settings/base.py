@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "jiaoliuba.core.apps.TasksDbConfig",  # django_tasks_db, named in Chinese
     "jiaoliuba.core",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "jiaoliuba.core.middleware.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor, staff idle timeout, admin only for admin access (accounts/middleware.py).
+    "jiaoliuba.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiaoliuba.core.middleware.ApplicationErrorMiddleware",
@@ -136,7 +140,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,6 +172,13 @@ STATICFILES_FINDERS = [
 ]
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this long without a request (sliding; accounts/middleware.py).
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
+# Two-factor sign-in (TOTP) for staff above grid worker and for the admin
+# (accounts/twofactor.py). The bypass is for the demo city only: config.settings.local may
+# turn it on; config.settings.production refuses to start with it.
+JIAOLIUBA_DEMO_2FA_BYPASS = False
+OTP_TOTP_ISSUER = "交流吧"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"

@@ -12,6 +12,11 @@ for _name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_HASH_KEY"):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production")
 
 DEBUG = False
+if JIAOLIUBA_DEMO_2FA_BYPASS or env_bool("JIAOLIUBA_DEMO_2FA_BYPASS", False):  # noqa: F405
+    raise ImproperlyConfigured(
+        "JIAOLIUBA_DEMO_2FA_BYPASS is for the demo only: production staff sign in with two factors"
+    )
+JIAOLIUBA_DEMO_2FA_BYPASS = False
 # Cookies only over HTTPS (SECURE_COOKIES=0 only for a benchmark over plain HTTP on a laptop).
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

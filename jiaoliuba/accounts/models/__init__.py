@@ -1,4 +1,4 @@
-from .auth import ApiToken, OneTimeCode
+from .auth import ApiToken, OneTimeCode, RecoveryCode
 from .resident import Household, ResidentProfile
 from .role import DutyShift, RoleAssignment
 from .user import User
@@ -8,6 +8,7 @@ __all__ = [
     "DutyShift",
     "Household",
     "OneTimeCode",
+    "RecoveryCode",
     "ResidentProfile",
     "RoleAssignment",
     "User",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.dashboards.tests.scenario import build
 from jiaoliuba.regions.models import Region
@@ -83,7 +84,8 @@ def test_main_pages_run_without_a_csp_violation(new_page, live_url, at, submit, 
 
     admin = new_page(desktop=True)
     read = watch_for_blocked_code(admin)
-    sign_in_as(admin, staff["city"], live_url)
+    User.objects.filter(pk=staff["city"].pk).update(is_staff=True)  # admin access
+    sign_in_as(admin, User.objects.get(pk=staff["city"].pk), live_url)
     problems |= _visit(
         admin,
         read,
