@@ -84,7 +84,7 @@ def test_main_pages_run_without_a_csp_violation(new_page, live_url, at, submit, 
 
     admin = new_page(desktop=True)
     read = watch_for_blocked_code(admin)
-    User.objects.filter(pk=staff["city"].pk).update(is_staff=True)  # admin access
+    User.objects.filter(pk=staff["city"].pk).update(is_staff=True, is_superuser=True)  # admin
     sign_in_as(admin, User.objects.get(pk=staff["city"].pk), live_url)
     problems |= _visit(
         admin,
