@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c require
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test lint format lock clean
+.PHONY: run test install install-test lint audit format lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -47,6 +47,21 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/jiaoliuba makemigrations --check --dry-run
+
+# Known vulnerabilities (PyPI's advisory data) in every pinned package. pip-audit lives in a
+# venv of its own so its dependencies never enter the project's tree.
+AUDIT_VENV := .venv-audit
+# It reads advisories from PyPI's JSON API; where only the package index is reachable (a
+# mirror) it says so in one line and skips, instead of failing every package.
+AUDIT_PROBE := import urllib.request as u; u.urlopen("https://pypi.org/pypi/pip/24.0/json", timeout=20)
+audit:
+	@if ! $(PYTHON) -c '$(AUDIT_PROBE)' 2>/dev/null; then \
+	  echo "pip-audit SKIPPED: PyPI's JSON API (the advisory data) is not reachable from here"; \
+	else \
+	  test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+	    $(AUDIT_VENV)/bin/python -m pip install --disable-pip-version-check -q pip-audit==2.10.1; } && \
+	  $(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip -r requirements/constraints.txt; \
+	fi
 
 format: install-test
 	$(BIN)/ruff format .

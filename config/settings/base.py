@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "jiaoliuba.core.apps.TasksDbConfig",  # django_tasks_db, named in Chinese
     "jiaoliuba.core",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jiaoliuba.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "jiaoliuba.core.middleware.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor, staff idle timeout, admin only for admin access (accounts/middleware.py).
+    "jiaoliuba.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiaoliuba.core.middleware.ApplicationErrorMiddleware",
@@ -136,7 +143,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,11 +175,29 @@ STATICFILES_FINDERS = [
 ]
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this long without a request (sliding; accounts/middleware.py).
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
+# Two-factor sign-in (TOTP) for staff above grid worker and for the admin
+# (accounts/twofactor.py). The bypass is for the demo city only: config.settings.local may
+# turn it on; config.settings.production refuses to start with it.
+JIAOLIUBA_DEMO_2FA_BYPASS = False
+OTP_TOTP_ISSUER = "交流吧"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features a page may use: only the appeal form's "use my location" (geolocation);
+# voice and video are uploaded as files, so no page records from the camera or microphone.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "display-capture": [],
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -387,6 +415,40 @@ _LEAFLET_SPEC = importlib.util.find_spec("leaflet")
 if _LEAFLET_SPEC is None or _LEAFLET_SPEC.origin is None:
     raise ImproperlyConfigured("django-leaflet is not installed (pip install -e .)")
 STATICFILES_DIRS = [Path(_LEAFLET_SPEC.origin).parent / "static"]
+
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+def tile_source(url: str) -> str:
+    """The CSP source of a Leaflet tile template: its scheme and host, a `{s}` subdomain
+    label turned into the `*.` wildcard (https://t{s}.tianditu.gov.cn/... →
+    https://*.tianditu.gov.cn)."""
+    scheme, _sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    labels = host.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+# No inline code anywhere: every script and style is a file we serve (a test scans every
+# template for inline <script>, style= and on*=). Map tiles, when configured, are the only
+# images from elsewhere; photo previews are blob: URLs, Leaflet's and plotly's icons data:.
+_TILE_SOURCES = sorted({tile_source(u) for u in (MAP_TILE_URL, MAP_TILE_OVERLAY_URL) if u})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_TILE_SOURCES],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Triage --------------------------------------------------------------------------
 TRIAGE_CACHE_SECONDS = float(os.environ.get("TRIAGE_CACHE_SECONDS", "5"))

@@ -12,3 +12,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns 
 # `make run` serves the collected, precompressed files (WHITENOISE_USE_FINDERS=0) like
 # production; a bare `jiaoliuba runserver` serves the app directories as they are edited.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
+# The demo city: staff sign in with the password only, so visitors need no authenticator
+# app (README, demo accounts). JIAOLIUBA_DEMO_2FA_BYPASS=0 tries the real two-factor flow.
+# Production refuses this setting.
+JIAOLIUBA_DEMO_2FA_BYPASS = env_bool("JIAOLIUBA_DEMO_2FA_BYPASS", True)

@@ -43,6 +43,16 @@ class StaffLoginForm(forms.Form):
     )
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=64)
     # Choosing a community fills the grid list at once (htmx); without JavaScript the

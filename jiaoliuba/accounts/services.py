@@ -9,6 +9,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,10 @@ def user_create_staff(
     if User.objects.filter(username=username).exists():
         raise Conflict(_("That username is taken."), code="username_taken")
     user = User(username=username, display_name=display_name.strip())
+    try:  # AUTH_PASSWORD_VALIDATORS: at least 10 characters, not common, not all digits
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code="weak_password") from exc
     user.set_password(password)
     if phone:
         phone = normalize_mobile(phone)

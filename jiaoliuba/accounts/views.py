@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jiaoliuba.accounts import guardians, policies, selectors, services
+from jiaoliuba.accounts import guardians, policies, selectors, services, twofactor
 from jiaoliuba.accounts.decorators import resident_required, staff_required
 from jiaoliuba.accounts.forms import (
     CodeForm,
@@ -21,6 +21,7 @@ from jiaoliuba.accounts.forms import (
     ProfileForm,
     ResidentSearchForm,
     RevealForm,
+    SecondFactorForm,
     StaffLoginForm,
 )
 from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
@@ -98,6 +99,84 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request, "/"))
     return render(
         request, "accounts/login_staff.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+def _second_factor_page(request: HttpRequest) -> HttpResponse | None:
+    """Signed out: the sign-in. Someone who needs no second factor: where they were going."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:staff_login")
+    if not twofactor.user_needs_second_factor(request.user):
+        return redirect(_next_url(request, "/"))
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request: SignedInRequest) -> HttpResponse:
+    """The sign-in's second step: a code from the authenticator app, or a recovery code."""
+    elsewhere = _second_factor_page(request)
+    if elsewhere is not None:
+        return elsewhere
+    if twofactor.totp_device_of(request.user) is None:
+        return redirect("accounts:second_factor_setup")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            twofactor.second_factor_verify(
+                request=request, user=request.user, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            left = twofactor.unused_recovery_codes(request.user)
+            if left <= 3:
+                messages.warning(
+                    request,
+                    _("Only %(n)s recovery codes are left: set up the app again for new ones.")
+                    % {"n": left},
+                )
+            return redirect(_next_url(request, "/"))
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_setup(request: SignedInRequest) -> HttpResponse:
+    """Set up (or replace) the authenticator app. A person who already has one must pass
+    the second factor first: a stolen password alone cannot swap the app."""
+    elsewhere = _second_factor_page(request)
+    if elsewhere is not None:
+        return elsewhere
+    if twofactor.totp_device_of(request.user) and not twofactor.session_is_verified(request):
+        return redirect("accounts:second_factor")
+    device = twofactor.totp_enrol_start(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = twofactor.totp_enrol_confirm(
+                user=request.user, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            twofactor.otp_login(request, device)
+            return render(
+                request,
+                "accounts/second_factor_codes.html",
+                {"codes": codes, "next": _next_url(request, "/")},
+            )
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "qr": twofactor.provisioning_qr(device),
+            "secret": twofactor.secret_base32(device),
+        },
     )
 
 

@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -111,3 +112,25 @@ class RejectNulMiddleware:
                 except ValueError:
                     return b"\x00" in body
         return False
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy` from settings.PERMISSIONS_POLICY ({feature: [origins]}; an
+    empty list turns the feature off for every origin, "self" allows this site only)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(_origin(o) for o in origins)})"
+            for feature, origins in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def _origin(origin: str) -> str:
+    return origin if origin in {"self", "*"} else f'"{origin}"'

@@ -36,3 +36,33 @@ class PlotlyFinder(BaseFinder):
             # collectstatic copies `path` from `storage`; a prefix maps the name.
             storage.prefix = str(Path(path).parent)  # type: ignore[attr-defined]
             yield name, storage
+
+
+# What plotly.js needs beyond `style-src 'self'` under the site's Content-Security-Policy,
+# allowed on the dashboard pages only, each as the hash of one exact, fixed text (no
+# 'unsafe-inline'): the empty <style id="plotly.js-style-global"> it fills through the CSSOM,
+# the maplibre CSS it bundles, and the `image-rendering` style of a heatmap drawn as an image.
+# tests/test_plotly_csp.py recomputes them from the pinned plotly.min.js.
+PLOTLY_STYLE_TEXTS = {
+    "empty style element": "",
+    "maplibre CSS": None,  # read from plotly.min.js by the test (83 KB)
+    "heatmap image-rendering": "".join(
+        f"image-rendering: {value}; "
+        for value in (
+            "optimizeSpeed",
+            "-moz-crisp-edges",
+            "-o-crisp-edges",
+            "-webkit-optimize-contrast",
+            "optimize-contrast",
+            "crisp-edges",
+            "pixelated",
+        )
+    ),
+}
+PLOTLY_STYLE_HASHES = {
+    "empty style element": "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+    "maplibre CSS": "sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o=",
+    "heatmap image-rendering": "sha256-AR/cKIZjWPcPmBUPDA6oti9XBiTbJvz0Cro2J1VzzS8=",
+}
+# 'unsafe-hashes' lets a hash match a style attribute too (only the heatmap's exact text).
+PLOTLY_CSP = {"style-src": ["'unsafe-hashes'", *(f"'{h}'" for h in PLOTLY_STYLE_HASHES.values())]}

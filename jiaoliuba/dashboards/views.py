@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from jiaoliuba.appeals.choices import Category, Priority, Status
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, sections, selectors, sources
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
+from jiaoliuba.dashboards.finders import PLOTLY_CSP
 from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_row, service_kind_row
 
@@ -40,6 +42,7 @@ def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], C
 
     def decorate(page: Page) -> Callable:
         # Dashboards are for staff: a signed-out visitor belongs on the staff sign-in.
+        @csp_update(PLOTLY_CSP)  # the few fixed styles plotly.js writes (finders.py)
         @staff_signed_in
         @require_GET
         @wraps(page)

@@ -224,3 +224,76 @@ def live_url(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # (Rate-limit counters in the cache are cleared for every test by testing/fixtures.py.)
     return live_server.url.rstrip("/")
+
+
+# --- signing in without the forms, and watching for blocked code ---------------------------
+
+
+def sign_in_as(page: Page, user: Any, live_url: str) -> None:
+    """Give `page`'s context a signed-in session for `user` (staff: their second factor
+    verified too), without going through the sign-in forms. For tests about pages, not
+    about signing in; the sign-in journeys keep using the forms."""
+    from django.conf import settings  # noqa: PLC0415 — test-only helper module, settings late
+    from django.test import Client  # noqa: PLC0415
+
+    from jiaoliuba.testing.fixtures import verified_session  # noqa: PLC0415
+
+    client = Client()
+    client.force_login(user, backend="jiaoliuba.accounts.backends.StaffPasswordBackend")
+    verified_session(client, user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_url}]
+    )
+
+
+def staff_sign_in(
+    page: Page, username: str, password: str | None = None, *, landing: str = "**/workbench/"
+) -> None:
+    """Sign in on the staff form as a person would, with the second step when their role
+    asks for one (an authenticator app is set up for them first, as a test's shortcut)."""
+    from jiaoliuba.accounts import twofactor  # noqa: PLC0415
+    from jiaoliuba.accounts.models import User  # noqa: PLC0415
+    from jiaoliuba.testing.fixtures import PASSWORD, totp_code, totp_device_for  # noqa: PLC0415
+
+    user = User.objects.get(username=username)
+    needs_code = twofactor.second_factor_required(user)
+    if needs_code:
+        device = totp_device_for(user)  # before the password, so no set-up page is shown
+    page.goto("/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("main form button[type=submit]")
+    if needs_code:
+        page.wait_for_url("**/staff/2fa/?**")
+        page.fill("#id_code", totp_code(device))
+        page.click("main form button[type=submit]")
+    page.wait_for_url(landing)
+
+
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+    (e.sourceFile || "") + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_for_blocked_code(page: Page) -> Callable[[], list[str]]:
+    """Collect console errors, uncaught exceptions and Content-Security-Policy violations of
+    every page `page` shows from now on; call the returned function to read (and clear)
+    them, e.g. after each page has settled."""
+    errors: list[str] = []
+    page.add_init_script(WATCH_CSP)
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"exception: {e}"))
+
+    def read() -> list[str]:
+        violations = page.evaluate("window.__cspViolations || []")
+        found = errors + [f"CSP: {v}" for v in violations]
+        errors.clear()
+        page.evaluate("window.__cspViolations = []")
+        return found
+
+    return read

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiaoliuba.accounts import services as account_services
+from jiaoliuba.accounts import twofactor
 from jiaoliuba.accounts.models import User
 from jiaoliuba.core import workdays
 from jiaoliuba.demo.loader import REGIONS_CSV
@@ -64,6 +69,45 @@ def make_resident(regions):
         )
 
     return make
+
+
+def totp_device_for(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app, made if they have none (tests only).
+    Tolerance 3: a test may sign in a few times within one 30-second step."""
+    device = twofactor.totp_device_of(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True, tolerance=3)
+    return device
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """A code the app would show that the device has not accepted yet (django-otp refuses a
+    time step it has seen, so two sign-ins in one step take the next one)."""
+    device.refresh_from_db()
+    now_t = (int(time.time()) - device.t0) // device.step + device.drift
+    step = max(now_t, device.last_t + 1)
+    return str(hotp(device.bin_key, step, digits=device.digits)).zfill(device.digits)
+
+
+def verified_session(client: Client, user: User) -> None:
+    """Mark a signed-in test client's session as having passed the second factor."""
+    if twofactor.user_needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`Client.force_login` skips the password; here it skips the second factor too, so a
+    test about a page need not sign in twice. Tests of signing in use the forms."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verified_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

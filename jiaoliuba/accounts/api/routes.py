@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
-from jiaoliuba.accounts import selectors, services
+from jiaoliuba.accounts import selectors, services, twofactor
 from jiaoliuba.accounts.api.schemas import (
     MeOut,
     PhoneRevealOut,
@@ -57,6 +57,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     user = services.staff_authenticate(
         username=payload.username, password=payload.password, ip=client_ip(request)
     )
+    twofactor.second_factor_check_code(user=user, code=payload.otp)
     token, raw = services.api_token_create(user=user, name=payload.name)
     return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 

@@ -11,6 +11,9 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
+    # Staff above grid worker and admins: the current code of their authenticator app
+    # (or one recovery code).
+    otp: str = ""
 
 
 class TokenOut(Schema):

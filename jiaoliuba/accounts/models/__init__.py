@@ -1,4 +1,4 @@
-from .auth import ApiToken, OneTimeCode
+from .auth import ApiToken, OneTimeCode, RecoveryCode
 from .consent import GuardianConsent
 from .resident import Household, ResidentProfile
 from .role import DutyShift, RoleAssignment
@@ -10,6 +10,7 @@ __all__ = [
     "GuardianConsent",
     "Household",
     "OneTimeCode",
+    "RecoveryCode",
     "ResidentProfile",
     "RoleAssignment",
     "User",

@@ -17,10 +17,10 @@ from jiaoliuba.accounts.models import User
 from jiaoliuba.core.crypto import lookup_hash
 from jiaoliuba.core.masking import mask_phone
 from jiaoliuba.core.models import SensitiveAccessLog, SmsOutbox
+from jiaoliuba.testing.browser import staff_sign_in as shared_staff_sign_in
 from jiaoliuba.testing.fixtures import (
     JIEFANG_G1,
     JIEFANG_G2,
-    PASSWORD,
     XIPING_COMMUNITY,
 )
 
@@ -58,11 +58,7 @@ def request_code(page: Page, phone: str) -> str:
 
 
 def staff_sign_in(page: Page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    shared_staff_sign_in(page, username)  # with the second step where the role needs it
 
 
 def html_lang(page: Page) -> str | None:

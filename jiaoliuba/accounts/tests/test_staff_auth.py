@@ -7,7 +7,7 @@ from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import ApiToken, ResidentProfile
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import NotAuthenticated, RateLimited
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, PASSWORD
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,8 @@ def test_lockout_after_failures_even_with_right_password(make_staff, settings):
 
 
 def test_staff_login_page(client, make_staff):
-    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    # A grid worker: the password alone (roles above sign in with a second step too).
+    make_staff(Role.GRID_WORKER, JIEFANG_G1, username="chen")
     response = client.post("/staff/login/", {"username": "chen", "password": "nope"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
@@ -33,7 +34,7 @@ def test_staff_login_page(client, make_staff):
 
 
 def test_token_issue_use_and_revoke(client, make_staff):
-    make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="chen")
+    make_staff(Role.GRID_WORKER, JIEFANG_G1, username="chen")  # no second factor
     response = client.post(
         "/api/v1/auth/token",
         {"username": "chen", "password": PASSWORD},

@@ -19,7 +19,8 @@ from jiaoliuba.appeals.choices import ClosureReason, EventKind, Priority, Status
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Attachment
 from jiaoliuba.core.crypto import lookup_hash
 from jiaoliuba.core.models import SmsOutbox
-from jiaoliuba.testing.fixtures import JIEFANG_G1, PASSWORD
+from jiaoliuba.testing.browser import staff_sign_in as shared_staff_sign_in
+from jiaoliuba.testing.fixtures import JIEFANG_G1
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +75,7 @@ def resident_sign_in(page: Page, live_url: str, phone: str, next_path: str) -> N
 
 
 def staff_sign_in(page: Page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    shared_staff_sign_in(page, username)  # with the second step where the role needs it
 
 
 def top_screenshot(screenshot, page: Page, name: str) -> Path:

@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, Attachment
-from jiaoliuba.testing.fixtures import JIEFANG, PASSWORD
+from jiaoliuba.testing.browser import staff_sign_in
+from jiaoliuba.testing.fixtures import JIEFANG
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +70,6 @@ def test_visitor_files_without_account_and_follows_it_by_code(
     assert response is not None and response.status == 404
 
     desk = new_page(desktop=True)
-    desk.goto("/staff/login/")
-    desk.fill("#id_username", staff.username)
-    desk.fill("#id_password", PASSWORD)
-    desk.click("main form button[type=submit]")
-    desk.wait_for_url("**/workbench/")
+    staff_sign_in(desk, staff.username)
     desk.goto("/workbench/appeals/")
     expect(desk.locator(f"text={appeal.number} >> visible=true").first).to_be_visible()

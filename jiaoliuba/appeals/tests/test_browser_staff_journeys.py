@@ -20,7 +20,8 @@ from jiaoliuba.appeals.models import Appeal, AppealEvent
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.browser import SCREENSHOT_DIR
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1, PASSWORD
+from jiaoliuba.testing.browser import staff_sign_in as shared_staff_sign_in
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +42,7 @@ RESOLUTION = "已上门协调，双方约定晚上十点后不再发出噪音，
 
 
 def staff_sign_in(page: Page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    shared_staff_sign_in(page, username)  # with the second step where the role needs it
 
 
 def top_screenshot(screenshot, page: Page, name: str):

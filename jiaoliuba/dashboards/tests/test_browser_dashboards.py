@@ -8,7 +8,8 @@ from playwright.sync_api import Page, expect
 
 from jiaoliuba.dashboards.tests.scenario import build
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, PASSWORD
+from jiaoliuba.testing.browser import staff_sign_in as shared_staff_sign_in
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG
 
 pytestmark = pytest.mark.browser
 
@@ -16,11 +17,7 @@ QUERY = "period=month&start=2026-11-01"
 
 
 def staff_sign_in(page: Page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    shared_staff_sign_in(page, username)  # with the second step where the role needs it
 
 
 def test_a_street_officer_reads_drills_down_and_prints(

@@ -10,7 +10,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
-from jiaoliuba.testing.fixtures import JIEFANG, PASSWORD
+from jiaoliuba.testing.browser import staff_sign_in
+from jiaoliuba.testing.fixtures import JIEFANG
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +27,7 @@ def test_console_phone_vote_paper_and_tally(
     new_page, live_url, organiser, verified, screenshot, regions
 ):
     staff = new_page(desktop=True)
-    staff.goto("/staff/login/")
-    staff.fill("#id_username", organiser.username)
-    staff.fill("#id_password", PASSWORD)
-    staff.click("main form button[type=submit]")
-    staff.wait_for_url("**/workbench/")
+    staff_sign_in(staff, organiser.username)
     staff.goto("/workbench/votes/new/")
     staff.fill("input[name=title]", "停车难：夜间错峰停车方案")
     staff.select_option("select[name=scope]", JIEFANG)
