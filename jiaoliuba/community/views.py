@@ -412,6 +412,12 @@ def idea_consent(request: SignedInRequest, idea_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def story_new(request: SignedInRequest, region_id: int) -> HttpResponse:
     community = selectors.access_community(region_id=region_id)
+    # The form is for the community's own residents and staff; others have nothing to post.
+    if not (
+        policies.lives_in(request.user, community.path)
+        or policies.is_staff_of(request.user, community.path)
+    ):
+        raise NotFound(_("Not found."))
     if request.method == "POST":
         files = [(f.name or "", f) for f in request.FILES.getlist("files")]
         ok = _attempt(

@@ -39,13 +39,31 @@ def absent(world: Any) -> int:
     return 2_000_000_000
 
 
+def _xiping_community() -> int:
+    from jiaoliuba.regions.models import Region  # noqa: PLC0415 — the registry loads before apps
+
+    return Region.objects.get(code="411721001001").pk
+
+
 OBJECTS: dict[str, Builder | str] = {
     # Built by portal/tests/test_access_sweep.py's world (real objects in 西平县):
     "appeal_id": "appeal",
     "resident_id": "resident",
     "attachment_id": "attachment",
     "notification_id": "notification",
+    # A community in 西平县 (its page is public; its desk, channels and posting are not).
+    "region_id": lambda world: _xiping_community(),
     # Not yet built (see the docstring): an id that does not exist.
+    "idea_id": absent,
+    "media_id": absent,
+    "notice_id": absent,
+    "request_id": absent,
+    "shift_id": absent,
+    "story_id": absent,
+    "swap_id": absent,
+    "venue_id": absent,
+    "visit_id": absent,
+    "wish_id": absent,
     "alert_id": absent,
     "booking_id": absent,
     "comment_id": absent,
@@ -71,6 +89,12 @@ OBJECTS: dict[str, Builder | str] = {
 # Routes that by design act on objects outside the person's scope, and why. The sweep
 # still requires that they return none of the object's data (a redirect or a refusal).
 CROSS_SCOPE: dict[str, str] = {
+    "community:join": "the group's QR code leads anyone here; the answer is a redirect to the "
+    "community's public page saying whether their registered home puts them in the group",
+    "community:wish_new": "posted from a public community page; the service refuses anyone who "
+    "does not live there, and the answer is a redirect back with that message",
+    "community:idea_new": "posted from a public community page; the service refuses anyone who "
+    "does not live there, and the answer is a redirect back with that message",
     "appeals:join": "a resident may join any open appeal the similar-appeals list showed "
     "them (我也遇到); the answer is a redirect to their own copy or an error message",
 }
@@ -191,6 +215,42 @@ PAGES: dict[str, str] = {
     "votes:registers": PRIVATE,  # /workbench/unit-registers/
     "votes:sheet": PRIVATE,  # /workbench/votes/<int:vote_id>/sheet/
     "workbench": PRIVATE,  # /workbench/
+    "accounts:resident_guardian_consent": PRIVATE,
+    "bookings:booking_ics": PRIVATE,
+    "bookings:expert_request": PRIVATE,
+    "bookings:expert_request_new": PRIVATE,
+    "bookings:expert_requests": PRIVATE,
+    "bookings:feed": PUBLIC,  # a signed subscription address: the token is the key
+    "bookings:session_ics": PRIVATE,
+    "community:desk": PRIVATE,
+    "community:idea_consent": PRIVATE,
+    "community:idea_new": PRIVATE,
+    "community:join": PRIVATE,
+    "community:media": PUBLIC,  # a published story's photo or video (unpublished: 404)
+    "community:notice": PUBLIC,  # a community-wide notice is a public bulletin; others are recipients' only
+    "community:page": PUBLIC,  # the community's public page
+    "community:qr": PUBLIC,  # the group's join link as a QR code
+    "community:story": PUBLIC,  # a published story, shareable
+    "community:story_new": PRIVATE,
+    "community:wish_action": PRIVATE,
+    "community:wish_new": PRIVATE,
+    "consensus:dismiss_flags": PRIVATE,
+    "consensus:flag": PRIVATE,
+    "points:rules": PRIVATE,
+    "privacy:access_log": PRIVATE,
+    "privacy:access_log_csv": PRIVATE,
+    "privacy:erase": PRIVATE,
+    "privacy:my_data": PRIVATE,
+    "privacy:my_data_json": PRIVATE,
+    "venues:detail": PUBLIC,  # the venue's hours and who is on duty, for residents
+    "venues:manage": PRIVATE,
+    "venues:photo": PUBLIC,  # photos of the venue shown on its public page
+    "venues:poster": PUBLIC,  # the printable poster
+    "venues:qr": PUBLIC,  # the poster's QR code
+    "venues:rota": PRIVATE,
+    "venues:to_appeal": PRIVATE,
+    "venues:visits": PRIVATE,
+    "venues:workbench": PRIVATE,
 }
 
 API: dict[str, str] = {
@@ -357,4 +417,34 @@ API: dict[str, str] = {
     "POST /api/v1/votes/{vote_id}/paper-voters": PRIVATE,
     "POST /api/v1/votes/{vote_id}/paper/correct": PRIVATE,
     "PUT /api/v1/notifications/channels": PRIVATE,
+    "GET /api/v1/community/notices/mine": PRIVATE,
+    "GET /api/v1/community/notices/{notice_id}": PRIVATE,
+    "GET /api/v1/community/notices/{notice_id}/replies": PRIVATE,
+    "GET /api/v1/community/{region_id}": PUBLIC,  # the community page's public content (signed in)
+    "GET /api/v1/community/{region_id}/stories": PUBLIC,  # published stories (signed in)
+    "GET /api/v1/consensus/flags": PRIVATE,
+    "GET /api/v1/dashboards/sections": PRIVATE,
+    "GET /api/v1/me/data": PRIVATE,
+    "GET /api/v1/venues/": PRIVATE,
+    "GET /api/v1/venues/shifts/mine": PRIVATE,
+    "GET /api/v1/venues/visits/by-appeal/{appeal_id}": PRIVATE,
+    "GET /api/v1/venues/{venue_id}": PRIVATE,
+    "GET /api/v1/venues/{venue_id}/figures": PRIVATE,
+    "GET /api/v1/venues/{venue_id}/shifts": PRIVATE,
+    "GET /api/v1/venues/{venue_id}/visits": PRIVATE,
+    "POST /api/v1/community/channels/{region_id}/notices": PRIVATE,
+    "POST /api/v1/community/notices/{notice_id}/replies": PRIVATE,
+    "POST /api/v1/community/wishes/{wish_id}/claim": PRIVATE,
+    "POST /api/v1/community/wishes/{wish_id}/fulfil": PRIVATE,
+    "POST /api/v1/community/wishes/{wish_id}/withdraw": PRIVATE,
+    "POST /api/v1/community/{region_id}/ideas": PRIVATE,
+    "POST /api/v1/community/{region_id}/wishes": PRIVATE,
+    "POST /api/v1/consensus/statements/{statement_id}/dismiss-flags": PRIVATE,
+    "POST /api/v1/consensus/statements/{statement_id}/flag": PRIVATE,
+    "POST /api/v1/me/erase": PRIVATE,
+    "POST /api/v1/venues/shifts/{shift_id}/complete": PRIVATE,
+    "POST /api/v1/venues/shifts/{shift_id}/swaps": PRIVATE,
+    "POST /api/v1/venues/swaps/{swap_id}/{action}": PRIVATE,
+    "POST /api/v1/venues/visits/{visit_id}/appeal": PRIVATE,
+    "POST /api/v1/venues/{venue_id}/visits": PRIVATE,
 }
