@@ -241,6 +241,8 @@ PERSONAL_DATA_SOURCES = [
     "jiaoliuba.appeals.personal_data",
     "jiaoliuba.deliberation.personal_data",
     "jiaoliuba.bookings.personal_data",
+    "jiaoliuba.venues.personal_data",
+    "jiaoliuba.community.personal_data",
     "jiaoliuba.accounts.personal_data",
 ]
 # Days to keep each kind of data, where a deployment's rules differ from the defaults
