@@ -43,7 +43,7 @@ from jiaoliuba.dashboards.projection import (
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
-RETIRED = "_retired"  # SQLite: the tables swapped out, dropped after the swap
+RETIRED = "_retired"  # SQLite tables an earlier version swapped out: dropped if left
 MODELS = (AppealFact, MediationFact, Rollup, MonthRollup)
 DAY_INDEX = "dash_shadow_day"  # the month-by-month rollups; dropped before the swap
 # The catch-ups' participation chains read facts by (submitter, day, appeal): built first.
@@ -149,21 +149,22 @@ def rollups_rebuild() -> dict[str, int]:
     the cursor goes back to where the rebuild began.
 
     Each row is written once: the participation chains are worked out first, in one
-    sorted pass in Python (_shadow_chains), so each fact goes in whole; each level of
-    the rollups is summed from the level below it (a grid's rows from the facts), not
-    from the facts again.
+    window-function statement into a temporary table (_shadow_chains), so each fact goes
+    in whole; each level of the rollups is summed from the level below it (a grid's rows
+    from the facts), not from the facts again.
 
     What the swap holds the lock for is kept short. On PostgreSQL every index and
     foreign key is built on the shadow beforehand, and the swap only drops and renames
-    (the foreign keys are validated afterwards, without blocking writers). SQLite cannot
-    rename an index, so there the swap only renames: the old tables become `*_retired`;
-    then each index moves from the retired table to the new one, dropped and built in
-    transactions of their own (a few seconds each at a million appeals, inside the busy
-    timeout), and the retired tables are dropped. Until an index exists, the dashboard
-    reads that use it scan instead."""
+    (the foreign keys are validated afterwards, without blocking writers). On SQLite an
+    index build is one write transaction as long as the table (20 s at a million
+    appeals under load): there the shadow's indexes exist from the start, so every batch
+    keeps them up to date in its own short transaction, and the swap drops the old
+    tables and renames the shadows and their indexes (_sqlite_rename_indexes)."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
+    fact_table = AppealFact._meta.db_table + SHADOW
+    mediation_table = MediationFact._meta.db_table + SHADOW
     with _bulk_session():
         for model in MODELS:
             _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
@@ -175,12 +176,15 @@ def rollups_rebuild() -> dict[str, int]:
                 _execute(
                     f"ALTER TABLE {q(model._meta.db_table + SHADOW)} SET (fillfactor = {percent})"
                 )
+            if not postgres:
+                for sql in ddl[model][1]:  # SQLite: indexes only (foreign keys are inline)
+                    _execute(_on_shadow(model, sql))
+        if not postgres:
+            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
         _progress("shadow tables")
         began = clock.now()
         newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
         top = Appeal.objects.aggregate(m=Max("id"))["m"] or 0
-        fact_table = AppealFact._meta.db_table + SHADOW
-        mediation_table = MediationFact._meta.db_table + SHADOW
         try:
             _shadow_chains(top)
             _progress("chain pass")
@@ -188,48 +192,58 @@ def rollups_rebuild() -> dict[str, int]:
             _chains_touched(fact_table, newest, began)
         finally:
             _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
-        _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
-        _progress("day index")
+        if postgres:
+            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+            _progress("day index")
         rows = _shadow_rollups(fact_table, mediation_table)
         _execute(f"DROP INDEX {q(DAY_INDEX)}")
-        after: list[str] = []  # built after the swap, one transaction each
         foreign_keys: list[tuple[str, str]] = []
-        for model in MODELS:
-            for sql in ddl[model][1]:
-                if postgres:
+        if postgres:
+            for model in MODELS:
+                for sql in ddl[model][1]:
                     _execute(_on_shadow(model, sql))
                     _progress("shadow index")
-                elif f"{q(CHAIN_INDEX)} " in sql:
-                    after.insert(0, sql)  # first, so the catch-ups after the swap have it
-                else:
-                    after.append(sql)
-            if postgres:
                 foreign_keys += _foreign_keys(ddl[model][1])
-        if postgres:
             # Fresh tables have no statistics, and autovacuum may be minutes away: the
             # dashboards' first plans after the swap need them.
             for model in MODELS:
                 _execute(f"ANALYZE {q(model._meta.db_table + SHADOW)}")
             _progress("analyze")
         _swap(newest, began)
-        for sql in after:
-            if sql.startswith("CREATE INDEX "):
-                # The retired table still holds an index of this name: its own transaction.
-                with transaction.atomic():
-                    _execute(f"DROP INDEX IF EXISTS {q(sql.split(chr(34))[1])}")
-                _progress("indexes")
-            with transaction.atomic():
-                _execute(sql)
-            _progress("indexes")
-        if not postgres:
-            for model in MODELS:
-                with transaction.atomic():
-                    _execute(f"DROP TABLE {q(model._meta.db_table + RETIRED)}")
-                _progress("retire")
         for table, name in foreign_keys:
             with transaction.atomic():
                 _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
     return {"appeals": appeals, "rollup_rows": rows}
+
+
+def _sqlite_rename_indexes() -> None:
+    """SQLite has no ALTER INDEX … RENAME: the shadow indexes get the names migrations gave
+    them (which later migrations refer to) by editing the schema table, name and SQL
+    together, inside the swap's transaction; the schema version moves on so that every
+    other connection reads the schema again. Only names change: the index pages and what
+    they hold are the ones the batches kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE %s",
+            [f"%{SHADOW}"],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+        if not names:
+            return
+        cursor.execute("PRAGMA schema_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("PRAGMA writable_schema = ON")
+        try:
+            for name in names:
+                real = name[: -len(SHADOW)]
+                cursor.execute(
+                    "UPDATE sqlite_master SET name = %s, sql = replace(sql, %s, %s)"
+                    " WHERE type = 'index' AND name = %s",
+                    [real, f'"{name}"', f'"{real}"', name],
+                )
+            cursor.execute(f"PRAGMA schema_version = {int(version) + 1}")
+        finally:
+            cursor.execute("PRAGMA writable_schema = OFF")
 
 
 # PostgreSQL: room left on each page (percent filled) so the worker's counter updates are
@@ -290,16 +304,14 @@ def _swap(newest: int, began: dt.datetime) -> None:
             _execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model in MODELS:
             table = model._meta.db_table
-            if postgres:
-                _execute(f"DROP TABLE {q(table)}")  # the files go at commit: instant
-            else:
-                # Dropping reads every page of the table and its indexes (43 s for the
-                # facts and rollups of a million appeals): the old table is renamed
-                # here and emptied in short batches after the swap (_retire).
-                _execute(f"ALTER TABLE {q(table)} RENAME TO {q(table + RETIRED)}")
+            # PostgreSQL frees the files at commit; SQLite with secure_delete off only
+            # moves the pages to the free list (it once spent 43 s writing zeros).
+            _execute(f"DROP TABLE {q(table)}")
             _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
             if postgres:
                 _rename_shadow_names(table)
+        if not postgres:
+            _sqlite_rename_indexes()
         # Everything committed before the rebuild began is in; what changed since is
         # re-read from there by the next catch-up (refreshing a fact is idempotent).
         state.seen_id = state.safe_id = state.checkpoint_id = newest
