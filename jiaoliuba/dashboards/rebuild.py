@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -511,69 +512,87 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         f" {', '.join(f'{q(c)} bigint' for c in COUNTERS)})"
     )
     rows = 0
+    span_days = 31 if connection.vendor == "postgresql" else SQLITE_SPAN_DAYS
+    month_table = q(MonthRollup._meta.db_table + SHADOW)
     try:
-        for start, end in months:
-            span = [start, end, start, end]
-            with transaction.atomic(), connection.cursor() as cursor:
-                # Facts placed above a grid (a community's own appeal, say), summed
-                # where they are: each level above adds its own to its children's sums.
-                cursor.execute(f"DELETE FROM {own}")  # noqa: S608
-                cursor.execute(
-                    f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
-                    f" SELECT path, day, category, {sums}"
-                    f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
-                    " GROUP BY path, day, category",
-                    span,
-                )
-                below = _last_id(cursor, day_table)
-                width = deepest * SEGMENT
-                cursor.execute(
-                    insert(
-                        day_table,
-                        f"SUBSTR(path, 1, {width}), day, category",
-                        deepest,
-                        facts(f"LENGTH(path) >= {width}"),
-                    ),
-                    span,
-                )
-                rows += cursor.rowcount
-                top = _last_id(cursor, day_table)
-            _progress("rollups")
-            for depth in range(deepest - 1, 0, -1):
-                width = depth * SEGMENT
+        for month_start, month_end in months:
+            written: dict[int, list[int]] = defaultdict(list)  # level: id ranges of its rows
+            start = month_start
+            while start < month_end:
+                end = min(start + dt.timedelta(days=span_days), month_end)
+                span = [start, end, start, end]
+                start = end
                 with transaction.atomic(), connection.cursor() as cursor:
-                    source = (
-                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
-                        f" WHERE id > %s AND id <= %s UNION ALL"
-                        f" SELECT path, day, category, {names} FROM {own}"
-                        f" WHERE LENGTH(path) = {width}"
+                    # Facts placed above a grid (a community's own appeal, say), summed
+                    # where they are: each level above adds its own to its children's sums.
+                    cursor.execute(f"DELETE FROM {own}")  # noqa: S608
+                    cursor.execute(
+                        f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
+                        f" SELECT path, day, category, {sums}"
+                        f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
+                        " GROUP BY path, day, category",
+                        span,
                     )
+                    below = _last_id(cursor, day_table)
+                    width = deepest * SEGMENT
                     cursor.execute(
                         insert(
-                            day_table, f"SUBSTR(path, 1, {width}), day, category", depth, source
+                            day_table,
+                            f"SUBSTR(path, 1, {width}), day, category",
+                            deepest,
+                            facts(f"LENGTH(path) >= {width}"),
                         ),
-                        [below, top],
+                        span,
                     )
                     rows += cursor.rowcount
-                    below, top = top, _last_id(cursor, day_table)
-                    if depth <= MONTH_LEVELS:
-                        # The month grain of this level from its day rows just written.
+                    top = _last_id(cursor, day_table)
+                _progress("rollups")
+                for depth in range(deepest - 1, 0, -1):
+                    width = depth * SEGMENT
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        source = (
+                            f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                            f" WHERE id > %s AND id <= %s UNION ALL"
+                            f" SELECT path, day, category, {names} FROM {own}"
+                            f" WHERE LENGTH(path) = {width}"
+                        )
                         cursor.execute(
                             insert(
-                                q(MonthRollup._meta.db_table + SHADOW),
-                                f"path, {month_of}, category",
+                                day_table,
+                                f"SUBSTR(path, 1, {width}), day, category",
                                 depth,
-                                f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
-                                " WHERE id > %s AND id <= %s",
+                                source,
                             ),
                             [below, top],
                         )
+                        rows += cursor.rowcount
+                        below, top = top, _last_id(cursor, day_table)
+                        written[depth] += [below, top]
+                    _progress("rollups")
+            for depth, ranges in written.items():
+                if depth > MONTH_LEVELS:
+                    continue
+                # The month grain of this level from its day rows just written.
+                source = " UNION ALL ".join(
+                    [
+                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                        " WHERE id > %s AND id <= %s"
+                    ]
+                    * (len(ranges) // 2)
+                )
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        insert(month_table, f"path, {month_of}, category", depth, source), ranges
+                    )
                 _progress("rollups")
     finally:
         _execute(f"DROP TABLE IF EXISTS {own}")
     return rows
 
 
+# SQLite: days of rollups per write transaction (a month of grids held the lock 8.5 s at a
+# million appeals under load 14); PostgreSQL writes a month at a time (no lock on anyone).
+SQLITE_SPAN_DAYS = 8
 OWN = "dash_rebuild_own"  # temporary: the facts above grid level, summed where they are
 
 
