@@ -257,8 +257,10 @@ PG_FILLFACTOR = {
 }
 
 # Per connection, for the rebuild only: SQLite's default page cache is 2 MB, which makes
-# every GROUP BY and index build of a million rows spill to temporary files.
-SQLITE_CACHE_KIB = 256 * 1024
+# every GROUP BY of a million rows spill to temporary files; and the shadow's indexes,
+# kept by every batch, are written out each time the cache overflows (1 GB holds the
+# facts, rollups and their indexes of a million appeals; freed when the rebuild ends).
+SQLITE_CACHE_KIB = 1024 * 1024
 PG_WORK_MEM = "256MB"  # the default 4 MB makes the per-level GROUP BY spill to disk
 
 
