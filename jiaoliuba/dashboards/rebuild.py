@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q
 
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation
@@ -296,12 +297,36 @@ def _bulk_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
+# PostgreSQL: dropping the old facts drops their foreign-key triggers on appeals and users,
+# which takes those tables' strongest lock; an intake committing meanwhile (its deferred
+# foreign-key checks) can wait on the swap while the swap waits on it. The swap gives up
+# after this long on any one lock, before the deadlock check (1 s) could pick the intake
+# as its victim, and tries again.
+SWAP_LOCK_TIMEOUT = "200ms"
+SWAP_TRIES = 50
+
+
 def _swap(newest: int, began: dt.datetime) -> None:
+    for attempt in range(SWAP_TRIES):
+        try:
+            _swap_once(newest, began)
+        except OperationalError as error:
+            timed_out = getattr(error.__cause__, "sqlstate", None) == "55P03"
+            if not timed_out or attempt == SWAP_TRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+            continue
+        _progress("swapped")
+        return
+
+
+def _swap_once(newest: int, began: dt.datetime) -> None:
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         state = _locked_state()  # no catch-up writes the old tables meanwhile
         if postgres:
+            _execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
             # Deferred foreign-key checks still pending on the old facts (an enclosing
             # transaction wrote them) would forbid dropping the table: run them now.
             _execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -323,7 +348,6 @@ def _swap(newest: int, began: dt.datetime) -> None:
         state.save()
         if postgres:
             _execute("SET CONSTRAINTS ALL DEFERRED")
-    _progress("swapped")
 
 
 FACT_BATCH = 10_000  # appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13)
