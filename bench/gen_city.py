@@ -776,7 +776,7 @@ def rebuild() -> None:
         return wrapper
 
     steps = {
-        "participation chains (one sorted pass in Python, into a temporary table)": (
+        "participation chains (one window-function statement, into a temporary table)": (
             "_shadow_chains"
         ),
         "facts into the shadow, chains included (read appeals, ratings, homes)": "_shadow_facts",
