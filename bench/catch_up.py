@@ -32,6 +32,9 @@ from _setup import setup
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--events", type=int, default=100)
 parser.add_argument("--rounds", type=int, default=7)
+parser.add_argument(
+    "--profile", action="store_true", help="print the statements of each kind's last round"
+)
 ARGS = parser.parse_args()
 
 
@@ -70,6 +73,14 @@ def main() -> None:
             return 0
 
     cpu: list[float] = []
+    calls: list[tuple[float, str]] = []
+
+    def record(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            calls.append(((time.perf_counter() - start) * 1000, sql))
 
     def timed(prepare) -> list[float]:
         samples = []
@@ -82,10 +93,19 @@ def main() -> None:
                 [AppealEvent(appeal_id=i, kind=EventKind.NOTE, created_at=clock.now()) for i in ids]
             )
             server = backend_ns()
+            calls.clear()
             start, own = time.perf_counter(), time.process_time()
-            services.rollups_sync()
+            if ARGS.profile:
+                with connection.execute_wrapper(record):
+                    services.rollups_sync()
+            else:
+                services.rollups_sync()
             samples.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - own) * 1000 + (backend_ns() - server) / 1e6)
+        if ARGS.profile:
+            for ms, sql in sorted(calls, reverse=True)[:8]:
+                print(f"    {ms:7.1f} ms  {sql[:150]}")
+            print(f"    {len(calls)} statements, {sum(ms for ms, _ in calls):.1f} ms in all")
         del pool[: ARGS.events * ARGS.rounds]
         return samples
 

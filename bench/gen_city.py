@@ -40,6 +40,7 @@ import datetime as dt
 import itertools
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -56,6 +57,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-rebuild", action="store_true", help="skip rollups_rebuild()")
     parser.add_argument(
         "--rebuild-only", action="store_true", help="keep the data, run rollups_rebuild() again"
+    )
+    parser.add_argument(
+        "--no-probe",
+        action="store_true",
+        help="do not probe, from another process, how long a writer waits during the rebuild",
     )
     return parser.parse_args()
 
@@ -673,6 +679,79 @@ def _server_cpu() -> float:
         return 0.0
 
 
+# Run in another process while the rebuild runs: every 50 ms take the write lock the
+# way an intake does (SQLite: BEGIN IMMEDIATE, WAL's one writer; PostgreSQL: read a
+# rollup row, which only the swap's exclusive lock can hold up) and give it back at once,
+# printing "<epoch seconds when granted> <seconds waited>" per try, until stdin closes.
+PROBE = r"""
+import sys, threading, time
+url = sys.argv[1]
+stop = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+if url.startswith("sqlite"):
+    import sqlite3
+    conn = sqlite3.connect(url.split("sqlite:///", 1)[1], timeout=600, isolation_level=None)
+    def once():
+        conn.execute("BEGIN IMMEDIATE")
+        granted = time.time()
+        conn.execute("ROLLBACK")
+        return granted
+else:
+    import psycopg
+    conn = psycopg.connect(url, autocommit=True)
+    def once():
+        conn.execute("SELECT 1 FROM dashboards_rollup LIMIT 1").fetchall()
+        return time.time()
+while not stop.is_set():
+    asked = time.time()
+    granted = once()
+    print(f"{granted:.3f} {granted - asked:.3f}", flush=True)
+    time.sleep(0.05)
+"""
+
+
+def _probe_start() -> subprocess.Popen | None:
+    if ARGS.no_probe:
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-c", PROBE, URL],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _probe_report(probe: subprocess.Popen | None, marks: list[tuple[str, float]]) -> None:
+    """The longest waits the probe saw, each with the rebuild step it fell in."""
+    if probe is None:
+        return
+    out, _ = probe.communicate("", timeout=600)
+    waits = []
+    for line in out.split("\n"):
+        if line.strip():
+            granted, waited = (float(x) for x in line.split())
+            waits.append((waited, granted))
+    if not waits:
+        print("probe: no sample")
+        return
+    waits.sort(reverse=True)
+    offset = time.time() - time.perf_counter()
+
+    def step(at: float) -> str:
+        for phase, when in marks:
+            if when + offset >= at:
+                return phase
+        return "after"
+
+    what = "a writer's BEGIN IMMEDIATE" if URL.startswith("sqlite") else "a rollup read"
+    over = sum(1 for w, _ in waits if w > 1.0)
+    print(
+        f"probe ({what}, every 50 ms, {len(waits):,} tries): longest waits "
+        + ", ".join(f"{w:.2f}s (step ending at '{step(g)}')" for w, g in waits[:6])
+        + f"; {over} tries waited over 1 s"
+    )
+
+
 def rebuild() -> None:
     """rollups_rebuild(), timed as a whole and by phase. The phases are measured by
     wrapping the rebuild's own steps, not by doing them here. Also: the CPU time used
@@ -697,7 +776,7 @@ def rebuild() -> None:
         return wrapper
 
     steps = {
-        "participation chains (one sorted pass in Python, into a temporary table)": (
+        "participation chains (one window-function statement, into a temporary table)": (
             "_shadow_chains"
         ),
         "facts into the shadow, chains included (read appeals, ratings, homes)": "_shadow_facts",
@@ -718,6 +797,7 @@ def rebuild() -> None:
             setattr(rebuild_module, attr, timing(name, originals[attr]))
     if "_progress" in originals:
         rebuild_module._progress = lambda phase: marks.append((phase, time.perf_counter()))
+    probe = _probe_start()
     try:
         t = time.perf_counter()
         cpu, server = time.process_time(), _server_cpu()
@@ -725,6 +805,7 @@ def rebuild() -> None:
         result = services.rollups_rebuild()
         t_rebuild = time.perf_counter() - t
         cpu, server = time.process_time() - cpu, _server_cpu() - server
+        marks.append(("end", time.perf_counter()))
     finally:
         for attr, fn in originals.items():
             setattr(rebuild_module, attr, fn)
@@ -748,6 +829,7 @@ def rebuild() -> None:
         " which also holds the work just before the swap): "
         + ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in longest.items())
     )
+    _probe_report(probe, marks)
     print(
         f"facts: {AppealFact.objects.count():,} appeal, {MediationFact.objects.count():,} "
         f"mediation; rollup rows: {Rollup.objects.count():,}"

@@ -113,3 +113,41 @@ def service_kinds(path: str, start: dt.date, end: dt.date) -> list[dict]:
     ]
     order = list(labels)
     return sorted(rows, key=lambda r: order.index(r["key"]) if r["key"] in order else len(order))
+
+
+def service_precision_by_node(
+    within: str, width: int, start: dt.date, end: dt.date
+) -> dict[str, tuple[int, int]]:
+    """service_precision of every node of `width` inside `within`, in one grouped query
+    (the dashboards' drill-down and ranking)."""
+    rows = (
+        _held(within, start, end)
+        .annotate(node=Substr("region_path", 1, width))
+        .values("node")
+        .annotate(attended=Sum("attended"), capacity=Sum("capacity"))
+        .order_by()
+    )
+    return {
+        row["node"]: (int(row["attended"] or 0), int(row["capacity"] or 0))
+        for row in rows
+        if len(row["node"]) == width
+    }
+
+
+def service_satisfaction_by_node(
+    within: str, width: int, start: dt.date, end: dt.date
+) -> dict[str, tuple[int, int]]:
+    """service_satisfaction of every node of `width` inside `within`, in one query."""
+    rows = (
+        Booking.objects.filter(session__in=_held(within, start, end))
+        .exclude(rating="")
+        .annotate(node=Substr("session__region_path", 1, width))
+        .values("node")
+        .annotate(good=Count("pk", filter=Q(rating__in=SATISFIED_LEVELS)), all=Count("pk"))
+        .order_by()
+    )
+    return {
+        row["node"]: (int(row["good"]), int(row["all"]))
+        for row in rows
+        if len(row["node"]) == width
+    }

@@ -226,7 +226,8 @@ def appeal_chain_inputs_sql() -> str:
     participation chains are computed from before the facts are written."""
     values = _appeal_fact_expressions()
     return (
-        f"SELECT a.id, a.submitter_id, {values['day']}, {values['participates']}"  # noqa: S608
+        f"SELECT a.id AS appeal_id, a.submitter_id AS submitter_id, {values['day']} AS day,"  # noqa: S608
+        f" {values['participates']} AS participates"
         f" FROM {connection.ops.quote_name(Appeal._meta.db_table)} a"
         " WHERE a.submitter_id IS NOT NULL AND a.id <= %s"
     )

@@ -289,6 +289,25 @@ def _update(model: type[Any], pairs: list[tuple[Any, Any]], compared: tuple[str,
     with connection.cursor() as cursor:
         for moved, objects in groups.items():
             fields = [by_name[c] for c in moved]
+            if connection.vendor == "postgresql":
+                # One statement over arrays instead of a statement per row.
+                names = [f"v{i}" for i in range(len(fields))]
+                arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in [*fields, key])
+                sets = ", ".join(
+                    f"{q(f.column)} = u.{n}" for f, n in zip(fields, names, strict=True)
+                )
+                cursor.execute(
+                    f"UPDATE {q(meta.db_table)} SET {sets} FROM unnest({arrays})"  # noqa: S608
+                    f" AS u({', '.join([*names, 'k'])}) WHERE {q(key.column)} = u.k",
+                    [
+                        *(
+                            [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objects]
+                            for f in fields
+                        ),
+                        [o.pk for o in objects],
+                    ],
+                )
+                continue
             sets = ", ".join(f"{q(f.column)} = %s" for f in fields)
             sql = f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(key.column)} = %s"  # noqa: S608
             cursor.executemany(

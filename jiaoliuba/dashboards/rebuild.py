@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
+from collections import defaultdict
 from collections.abc import Iterator
-from operator import itemgetter
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q
 
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation
@@ -35,7 +36,6 @@ from jiaoliuba.dashboards.models import (
     Rollup,
 )
 from jiaoliuba.dashboards.projection import (
-    INSERT_PARAMETERS,
     SAFE_HORIZON,
     _insert,
     _locked_state,
@@ -45,7 +45,7 @@ from jiaoliuba.dashboards.projection import (
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
-RETIRED = "_retired"  # SQLite: the tables swapped out, dropped after the swap
+RETIRED = "_retired"  # SQLite tables an earlier version swapped out: dropped if left
 MODELS = (AppealFact, MediationFact, Rollup, MonthRollup)
 DAY_INDEX = "dash_shadow_day"  # the month-by-month rollups; dropped before the swap
 # The catch-ups' participation chains read facts by (submitter, day, appeal): built first.
@@ -151,82 +151,117 @@ def rollups_rebuild() -> dict[str, int]:
     the cursor goes back to where the rebuild began.
 
     Each row is written once: the participation chains are worked out first, in one
-    sorted pass in Python (_shadow_chains), so each fact goes in whole; each level of
-    the rollups is summed from the level below it (a grid's rows from the facts), not
-    from the facts again.
+    window-function statement into a temporary table (_shadow_chains), so each fact goes
+    in whole; each level of the rollups is summed from the level below it (a grid's rows
+    from the facts), not from the facts again.
 
     What the swap holds the lock for is kept short. On PostgreSQL every index and
     foreign key is built on the shadow beforehand, and the swap only drops and renames
-    (the foreign keys are validated afterwards, without blocking writers). SQLite cannot
-    rename an index, so there the swap only renames: the old tables become `*_retired`;
-    then each index moves from the retired table to the new one, dropped and built in
-    transactions of their own (a few seconds each at a million appeals, inside the busy
-    timeout), and the retired tables are dropped. Until an index exists, the dashboard
-    reads that use it scan instead."""
+    (the foreign keys are validated afterwards, without blocking writers). On SQLite an
+    index build is one write transaction as long as the table (20 s at a million
+    appeals under load): there the shadow's indexes exist from the start, so every batch
+    keeps them up to date in its own short transaction, and the swap drops the old
+    tables and renames the shadows and their indexes (_sqlite_rename_indexes)."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
+    fact_table = AppealFact._meta.db_table + SHADOW
+    mediation_table = MediationFact._meta.db_table + SHADOW
     with _bulk_session():
         for model in MODELS:
             _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
             _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + RETIRED)}")  # a crash's
             for sql in ddl[model][0]:
                 _execute(sql)
+            percent = PG_FILLFACTOR.get(model._meta.db_table)
+            if postgres and percent:
+                _execute(
+                    f"ALTER TABLE {q(model._meta.db_table + SHADOW)} SET (fillfactor = {percent})"
+                )
+            if not postgres:
+                for sql in ddl[model][1]:  # SQLite: indexes only (foreign keys are inline)
+                    _execute(_on_shadow(model, sql))
+        if not postgres:
+            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+        _progress("shadow tables")
         began = clock.now()
         newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
         top = Appeal.objects.aggregate(m=Max("id"))["m"] or 0
-        fact_table = AppealFact._meta.db_table + SHADOW
-        mediation_table = MediationFact._meta.db_table + SHADOW
         try:
             _shadow_chains(top)
+            _progress("chain pass")
             appeals = _shadow_facts(fact_table, mediation_table, top)
             _chains_touched(fact_table, newest, began)
         finally:
             _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
-        _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+        if postgres:
+            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
+            _progress("day index")
         rows = _shadow_rollups(fact_table, mediation_table)
         _execute(f"DROP INDEX {q(DAY_INDEX)}")
-        after: list[str] = []  # built after the swap, one transaction each
         foreign_keys: list[tuple[str, str]] = []
-        for model in MODELS:
-            for sql in ddl[model][1]:
-                if postgres:
-                    _execute(_on_shadow(model, sql))
-                elif f"{q(CHAIN_INDEX)} " in sql:
-                    after.insert(0, sql)  # first, so the catch-ups after the swap have it
-                else:
-                    after.append(sql)
-            if postgres:
-                foreign_keys += _foreign_keys(ddl[model][1])
         if postgres:
+            for model in MODELS:
+                for sql in ddl[model][1]:
+                    _execute(_on_shadow(model, sql))
+                    _progress("shadow index")
+                foreign_keys += _foreign_keys(ddl[model][1])
             # Fresh tables have no statistics, and autovacuum may be minutes away: the
             # dashboards' first plans after the swap need them.
             for model in MODELS:
                 _execute(f"ANALYZE {q(model._meta.db_table + SHADOW)}")
+            _progress("analyze")
         _swap(newest, began)
-        for sql in after:
-            if sql.startswith("CREATE INDEX "):
-                # The retired table still holds an index of this name: its own transaction.
-                with transaction.atomic():
-                    _execute(f"DROP INDEX IF EXISTS {q(sql.split(chr(34))[1])}")
-                _progress("indexes")
-            with transaction.atomic():
-                _execute(sql)
-            _progress("indexes")
-        if not postgres:
-            for model in MODELS:
-                with transaction.atomic():
-                    _execute(f"DROP TABLE {q(model._meta.db_table + RETIRED)}")
-                _progress("retire")
         for table, name in foreign_keys:
             with transaction.atomic():
                 _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
     return {"appeals": appeals, "rollup_rows": rows}
 
 
+def _sqlite_rename_indexes() -> None:
+    """SQLite has no ALTER INDEX … RENAME: the shadow indexes get the names migrations gave
+    them (which later migrations refer to) by editing the schema table, name and SQL
+    together, inside the swap's transaction; the schema version moves on so that every
+    other connection reads the schema again. Only names change: the index pages and what
+    they hold are the ones the batches kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE %s",
+            [f"%{SHADOW}"],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+        if not names:
+            return
+        cursor.execute("PRAGMA schema_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("PRAGMA writable_schema = ON")
+        try:
+            for name in names:
+                real = name[: -len(SHADOW)]
+                cursor.execute(
+                    "UPDATE sqlite_master SET name = %s, sql = replace(sql, %s, %s)"
+                    " WHERE type = 'index' AND name = %s",
+                    [real, f'"{name}"', f'"{real}"', name],
+                )
+            cursor.execute(f"PRAGMA schema_version = {int(version) + 1}")
+        finally:
+            cursor.execute("PRAGMA writable_schema = OFF")
+
+
+# PostgreSQL: room left on each page (percent filled) so the worker's counter updates are
+# HOT (the new row version on the same page, no new index entries); month rows move with
+# every event. The same as migration 0010 sets on the tables a migration created.
+PG_FILLFACTOR = {
+    AppealFact._meta.db_table: 85,
+    Rollup._meta.db_table: 85,
+    MonthRollup._meta.db_table: 70,
+}
+
 # Per connection, for the rebuild only: SQLite's default page cache is 2 MB, which makes
-# every GROUP BY and index build of a million rows spill to temporary files.
-SQLITE_CACHE_KIB = 256 * 1024
+# every GROUP BY of a million rows spill to temporary files; and the shadow's indexes,
+# kept by every batch, are written out each time the cache overflows (1 GB holds the
+# facts, rollups and their indexes of a million appeals; freed when the rebuild ends).
+SQLITE_CACHE_KIB = 1024 * 1024
 PG_WORK_MEM = "256MB"  # the default 4 MB makes the per-level GROUP BY spill to disk
 
 
@@ -262,27 +297,49 @@ def _bulk_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
+# PostgreSQL: dropping the old facts drops their foreign-key triggers on appeals and users,
+# which takes those tables' strongest lock; an intake committing meanwhile (its deferred
+# foreign-key checks) can wait on the swap while the swap waits on it. The swap gives up
+# after this long on any one lock, before the deadlock check (1 s) could pick the intake
+# as its victim, and tries again.
+SWAP_LOCK_TIMEOUT = "200ms"
+SWAP_TRIES = 50
+
+
 def _swap(newest: int, began: dt.datetime) -> None:
+    for attempt in range(SWAP_TRIES):
+        try:
+            _swap_once(newest, began)
+        except OperationalError as error:
+            timed_out = getattr(error.__cause__, "sqlstate", None) == "55P03"
+            if not timed_out or attempt == SWAP_TRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+            continue
+        _progress("swapped")
+        return
+
+
+def _swap_once(newest: int, began: dt.datetime) -> None:
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         state = _locked_state()  # no catch-up writes the old tables meanwhile
         if postgres:
+            _execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
             # Deferred foreign-key checks still pending on the old facts (an enclosing
             # transaction wrote them) would forbid dropping the table: run them now.
             _execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model in MODELS:
             table = model._meta.db_table
-            if postgres:
-                _execute(f"DROP TABLE {q(table)}")  # the files go at commit: instant
-            else:
-                # Dropping reads every page of the table and its indexes (43 s for the
-                # facts and rollups of a million appeals): the old table is renamed
-                # here and emptied in short batches after the swap (_retire).
-                _execute(f"ALTER TABLE {q(table)} RENAME TO {q(table + RETIRED)}")
+            # PostgreSQL frees the files at commit; SQLite with secure_delete off only
+            # moves the pages to the free list (it once spent 43 s writing zeros).
+            _execute(f"DROP TABLE {q(table)}")
             _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
             if postgres:
                 _rename_shadow_names(table)
+        if not postgres:
+            _sqlite_rename_indexes()
         # Everything committed before the rebuild began is in; what changed since is
         # re-read from there by the next catch-up (refreshing a fact is idempotent).
         state.seen_id = state.safe_id = state.checkpoint_id = newest
@@ -291,7 +348,6 @@ def _swap(newest: int, began: dt.datetime) -> None:
         state.save()
         if postgres:
             _execute("SET CONSTRAINTS ALL DEFERRED")
-    _progress("swapped")
 
 
 FACT_BATCH = 10_000  # appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13)
@@ -347,69 +403,39 @@ CHAIN_TYPES = {
 }
 
 
-def _unit_starts(day: Any) -> tuple[Any, ...]:
-    """The first day of the week (Monday), month, quarter and year holding `day`, in the
-    form the database returned it (a date, or ISO text on SQLite): what `_unit_start`
-    computes in SQL for the live path."""
-    text = isinstance(day, str)
-    date = dt.date.fromisoformat(day) if text else day
-    month = date.replace(day=1)
-    starts = {
-        "week": date - dt.timedelta(days=date.weekday()),
-        "month": month,
-        "quarter": month.replace(month=(date.month - 1) // 3 * 3 + 1),
-        "year": month.replace(month=1),
-    }
-    return tuple(starts[u].isoformat() if text else starts[u] for u in CALENDAR_UNITS)
-
-
 def _shadow_chains(top: int) -> int:
-    """Every submitter's participation chain (see submitter_chains_refresh for the live
-    path, whose window function this is), in one pass over the appeals sorted by
-    (submitter, day, appeal), into a temporary table the facts are then written with.
-    Updating the facts afterwards instead rewrote a million rows scattered over the
-    table: the largest part of the rebuild."""
-    with connection.cursor() as cursor:
-        cursor.execute(appeal_chain_inputs_sql(), [top])
-        acts = cursor.fetchall()
-    acts.sort(key=itemgetter(1, 2, 0))
-    starts: dict[Any, tuple[Any, ...]] = {}
-    rows = []
-    submitter, prev = None, None
-    for appeal_id, submitter_id, day, participates in acts:
-        if submitter_id != submitter:
-            submitter, prev = submitter_id, None
-        if participates:
-            units = starts.get(day) or starts.setdefault(day, _unit_starts(day))
-            flags = [prev is None or prev < start for start in units]
-            rows.append((appeal_id, submitter_id, day, 1, prev, *flags))
-            prev = day
-        else:
-            rows.append((appeal_id, submitter_id, day, 0, prev, *[None] * len(CALENDAR_UNITS)))
-    rows.sort()
+    """Every submitter's participation chain (the window function of
+    submitter_chains_refresh, the live path), in one statement over the appeals up to
+    `top` into a temporary table the facts are then written with. Updating the facts
+    afterwards instead rewrote a million rows scattered over the table (the largest
+    part of the rebuild once); working the chains out in Python took a quarter of it."""
     q = connection.ops.quote_name
-    columns = ", ".join(f"{q(c)} {t}" for c, t in CHAIN_TYPES.items())
+    types = dict(CHAIN_TYPES)
+    if connection.vendor != "postgresql":
+        types["appeal_id"] = "integer PRIMARY KEY"  # the rowid itself: no second index
+    columns = ", ".join(f"{q(c)} {t}" for c, t in types.items())
     _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
     _execute(f"CREATE TEMPORARY TABLE {q(CHAINS)} ({columns})")
+    flags = ", ".join(
+        f"CASE WHEN participates = 1 THEN (prev IS NULL OR prev < {_unit_start(unit, 'day')}) END"
+        for unit in CALENDAR_UNITS
+    )
     with connection.cursor() as cursor:
+        # A temporary table takes no lock on the database (SQLite): nobody waits for this.
+        cursor.execute(
+            f"INSERT INTO {q(CHAINS)} ({', '.join(q(c) for c in CHAIN_TYPES)})"  # noqa: S608
+            f" SELECT appeal_id, submitter_id, day, participates, prev, {flags} FROM ("
+            " SELECT appeal_id, submitter_id, day, participates,"
+            " MAX(CASE WHEN participates = 1 THEN day END) OVER ("
+            " PARTITION BY submitter_id ORDER BY day, appeal_id"
+            " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev"
+            f" FROM ({appeal_chain_inputs_sql()}) i) w",
+            [top],
+        )
+        rows = cursor.rowcount
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {q(CHAINS)} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
             cursor.execute(f"ANALYZE {q(CHAINS)}")  # autovacuum never sees temporary tables
-        else:
-            # Autocommit, statement by statement: a temporary table takes no lock on the
-            # database, so nobody waits for this.
-            width = len(CHAIN_TYPES)
-            size = INSERT_PARAMETERS // width
-            marks = f"({', '.join(['%s'] * width)})"
-            for start in range(0, len(rows), size):
-                chunk = rows[start : start + size]
-                cursor.execute(
-                    f"INSERT INTO {q(CHAINS)} VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
-                    [value for row in chunk for value in row],
-                )
-    return len(rows)
+    return rows
 
 
 def _chains_touched(fact_table: str, newest: int, began: dt.datetime) -> None:
@@ -512,69 +538,87 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         f" {', '.join(f'{q(c)} bigint' for c in COUNTERS)})"
     )
     rows = 0
+    span_days = 31 if connection.vendor == "postgresql" else SQLITE_SPAN_DAYS
+    month_table = q(MonthRollup._meta.db_table + SHADOW)
     try:
-        for start, end in months:
-            span = [start, end, start, end]
-            with transaction.atomic(), connection.cursor() as cursor:
-                # Facts placed above a grid (a community's own appeal, say), summed
-                # where they are: each level above adds its own to its children's sums.
-                cursor.execute(f"DELETE FROM {own}")  # noqa: S608
-                cursor.execute(
-                    f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
-                    f" SELECT path, day, category, {sums}"
-                    f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
-                    " GROUP BY path, day, category",
-                    span,
-                )
-                below = _last_id(cursor, day_table)
-                width = deepest * SEGMENT
-                cursor.execute(
-                    insert(
-                        day_table,
-                        f"SUBSTR(path, 1, {width}), day, category",
-                        deepest,
-                        facts(f"LENGTH(path) >= {width}"),
-                    ),
-                    span,
-                )
-                rows += cursor.rowcount
-                top = _last_id(cursor, day_table)
-            _progress("rollups")
-            for depth in range(deepest - 1, 0, -1):
-                width = depth * SEGMENT
+        for month_start, month_end in months:
+            written: dict[int, list[int]] = defaultdict(list)  # level: id ranges of its rows
+            start = month_start
+            while start < month_end:
+                end = min(start + dt.timedelta(days=span_days), month_end)
+                span = [start, end, start, end]
+                start = end
                 with transaction.atomic(), connection.cursor() as cursor:
-                    source = (
-                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
-                        f" WHERE id > %s AND id <= %s UNION ALL"
-                        f" SELECT path, day, category, {names} FROM {own}"
-                        f" WHERE LENGTH(path) = {width}"
+                    # Facts placed above a grid (a community's own appeal, say), summed
+                    # where they are: each level above adds its own to its children's sums.
+                    cursor.execute(f"DELETE FROM {own}")  # noqa: S608
+                    cursor.execute(
+                        f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
+                        f" SELECT path, day, category, {sums}"
+                        f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
+                        " GROUP BY path, day, category",
+                        span,
                     )
+                    below = _last_id(cursor, day_table)
+                    width = deepest * SEGMENT
                     cursor.execute(
                         insert(
-                            day_table, f"SUBSTR(path, 1, {width}), day, category", depth, source
+                            day_table,
+                            f"SUBSTR(path, 1, {width}), day, category",
+                            deepest,
+                            facts(f"LENGTH(path) >= {width}"),
                         ),
-                        [below, top],
+                        span,
                     )
                     rows += cursor.rowcount
-                    below, top = top, _last_id(cursor, day_table)
-                    if depth <= MONTH_LEVELS:
-                        # The month grain of this level from its day rows just written.
+                    top = _last_id(cursor, day_table)
+                _progress("rollups")
+                for depth in range(deepest - 1, 0, -1):
+                    width = depth * SEGMENT
+                    with transaction.atomic(), connection.cursor() as cursor:
+                        source = (
+                            f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                            f" WHERE id > %s AND id <= %s UNION ALL"
+                            f" SELECT path, day, category, {names} FROM {own}"
+                            f" WHERE LENGTH(path) = {width}"
+                        )
                         cursor.execute(
                             insert(
-                                q(MonthRollup._meta.db_table + SHADOW),
-                                f"path, {month_of}, category",
+                                day_table,
+                                f"SUBSTR(path, 1, {width}), day, category",
                                 depth,
-                                f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
-                                " WHERE id > %s AND id <= %s",
+                                source,
                             ),
                             [below, top],
                         )
+                        rows += cursor.rowcount
+                        below, top = top, _last_id(cursor, day_table)
+                        written[depth] += [below, top]
+                    _progress("rollups")
+            for depth, ranges in written.items():
+                if depth > MONTH_LEVELS:
+                    continue
+                # The month grain of this level from its day rows just written.
+                source = " UNION ALL ".join(
+                    [
+                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                        " WHERE id > %s AND id <= %s"
+                    ]
+                    * (len(ranges) // 2)
+                )
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        insert(month_table, f"path, {month_of}, category", depth, source), ranges
+                    )
                 _progress("rollups")
     finally:
         _execute(f"DROP TABLE IF EXISTS {own}")
     return rows
 
 
+# SQLite: days of rollups per write transaction (a month of grids held the lock 8.5 s at a
+# million appeals under load 14); PostgreSQL writes a month at a time (no lock on anyone).
+SQLITE_SPAN_DAYS = 8
 OWN = "dash_rebuild_own"  # temporary: the facts above grid level, summed where they are
 
 

@@ -226,13 +226,21 @@ def node_inputs(
         participants = sources.participants(
             within, width, period.start, period.end, period.calendar_unit
         )
+    # One grouped query per connected source for all the nodes, not one per node.
+    fed = {
+        figure: sources.by_node(figure, within, width, nodes, period.start, period.end)
+        if category is None
+        else None
+        for figure in ("service_precision", "service_satisfaction", "venue_visits")
+    }
     for node, item in result.items():
         if participants is not None:
             item.participants = participants.get(node, 0)
         if category is None:
-            item.service_precision = sources.service_precision(node, period.start, period.end)
-            item.service_satisfaction = sources.service_satisfaction(node, period.start, period.end)
-            item.venue_visits = sources.venue_visits(node, period.start, period.end)
+            values = {figure: (found or {}).get(node) for figure, found in fed.items()}
+            item.service_precision = values["service_precision"]
+            item.service_satisfaction = values["service_satisfaction"]
+            item.venue_visits = values["venue_visits"]
         if median:
             item.median_response_seconds = median_response_seconds(
                 node, period, category, item.sums

@@ -45,6 +45,11 @@ paths; `within` is a subtree and `width` the length of the node paths wanted ins
   region is already checked against the viewer's scope). The module works out its own
   figures, so it never imports dashboards (e.g. points.dashboard.points_section).
 
+A function source may also offer `<its name>_by_node(within, width, start, end)` in the same
+module -> {node: value} for every node of that width inside `within` (nodes without any
+row left out): the drill-down and the ranking then ask once for all their nodes instead of
+once per node (309 communities were 618 queries, most of the city ranking's time).
+
 A new module adds its provider here; dashboards never has to change.
 """
 
@@ -80,6 +85,7 @@ class Source:
     figure: str
     key: str
     provider: Any  # None until the module that feeds it is installed
+    by_node: Any = None  # the grouped form of a function source, when it has one
 
     @property
     def connected(self) -> bool:
@@ -93,9 +99,50 @@ class Source:
 def sources(figure: str) -> list[Source]:
     configured = getattr(settings, "DASHBOARD_SOURCES", {}).get(figure, {})
     return [
-        Source(figure, key, import_string(path) if path else None)
+        Source(figure, key, import_string(path) if path else None, _grouped(path))
         for key, path in configured.items()
     ]
+
+
+def _grouped(path: str | None) -> Any:
+    if not path:
+        return None
+    try:
+        return import_string(f"{path}_by_node")
+    except ImportError:
+        return None
+
+
+def by_node(
+    figure: str, within: str, width: int, nodes: list[str], start: dt.date, end: dt.date
+) -> dict[str, Any] | None:
+    """A function figure (service_precision, service_satisfaction, venue_visits) for each
+    of `nodes`, summed over its connected sources; None when none is connected. Sources
+    with a `_by_node` form answer in one query, the others node by node."""
+    connected = [s for s in sources(figure) if s.connected]
+    if not connected:
+        return None
+    totals: dict[str, Any] = dict.fromkeys(nodes)
+    for source in connected:
+        if source.by_node is not None:
+            found = source.by_node(within, width, start, end)
+            values = {node: found.get(node) for node in nodes}
+        else:
+            values = {node: source.provider(node, start, end) for node in nodes}
+        for node, value in values.items():
+            value = _zero(figure) if value is None else value
+            total = totals[node]
+            if total is None:
+                totals[node] = value
+            elif isinstance(value, tuple):
+                totals[node] = tuple(a + b for a, b in zip(total, value, strict=True))
+            else:
+                totals[node] = total + value
+    return totals
+
+
+def _zero(figure: str) -> Any:
+    return 0 if figure == "venue_visits" else (0, 0)
 
 
 def participants(
