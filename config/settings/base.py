@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An API call with a bearer token continues through API_BEARER_MIDDLEWARE instead.
+    "jiaoliuba.core.middleware.BearerApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +72,19 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiaoliuba.core.middleware.ApplicationErrorMiddleware",
+]
+# What an API call signed in with a bearer token goes through after SecurityMiddleware
+# (core.middleware.BearerApiMiddleware says what is left out and why it is safe): the
+# same order, without the page-only middleware (static files, CSRF, messages, htmx,
+# the HTML error page).
+API_BEARER_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "jiaoliuba.core.uploads.UploadLimitMiddleware",
+    "jiaoliuba.core.middleware.RejectNulMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

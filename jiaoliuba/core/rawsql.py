@@ -3,7 +3,15 @@ runs (the API token check): building such a query through the ORM costs several 
 what running it does. The columns come from the models' own metadata and every value
 read goes through the same converters the ORM applies (booleans and datetimes on SQLite,
 JSON, encrypted fields), so an instance read here equals one the ORM reads; a column
-left out is a deferred field, loaded on first access as usual."""
+left out is a deferred field, loaded on first access as usual.
+
+And hand-written INSERTs of model instances (`Inserter`), for the few writes every intake
+runs: the same columns and values `Model.save(force_insert=True)` / `bulk_create` write
+(each field's `pre_save` then `get_db_prep_save`, so defaults, `auto_now_add`, JSON,
+encryption and the database's datetime format are the ORM's own), the statement built
+once per row count instead of compiled per call. Only for models that nothing listens
+to (`pre_save` / `post_save` signals are not sent) and whose `save` is not overridden:
+`Inserter` refuses others."""
 
 from __future__ import annotations
 
@@ -13,6 +21,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.fields import AutoFieldMixin
+from django.db.models.signals import post_save, pre_save
 
 
 @dataclass
@@ -73,3 +83,69 @@ class RowReader:
                     values[i] = converter(values[i], expression, connection)
             out.append(cols.model.from_db(connection.alias, names, values))
         return out
+
+
+class Inserter:
+    """INSERT of new instances of one model, as `save(force_insert=True)` writes them
+    (several at once like `bulk_create`): every concrete field but an unset auto
+    primary key, whose value comes back through RETURNING (SQLite ≥ 3.35 and PostgreSQL)
+    and is set on the instance, which is then marked as saved."""
+
+    def __init__(self, model: type[Model], *, replaces: Sequence[Callable] = ()) -> None:
+        """`replaces`: signal receivers of the model whose work the caller does itself
+        (any other receiver makes `insert` refuse)."""
+        if model.save is not Model.save:
+            raise TypeError(f"{model.__name__} overrides save(): write it through the ORM")
+        self.model = model
+        meta = model._meta
+        self.auto_pk = isinstance(meta.pk, AutoFieldMixin)
+        self.fields = [
+            f for f in meta.local_concrete_fields if not (self.auto_pk and f.primary_key)
+        ]
+        self.replaces = set(replaces)
+        self._sql: dict[int, str] = {}
+
+    def _statement(self, rows: int) -> str:
+        sql = self._sql.get(rows)
+        if sql is None:
+            quote = connection.ops.quote_name
+            one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = (
+                f"INSERT INTO {quote(self.model._meta.db_table)} "  # noqa: S608  (metadata only)
+                f"({', '.join(quote(f.column) for f in self.fields)}) "
+                f"VALUES {', '.join([one] * rows)}"
+            )
+            if self.auto_pk:
+                sql += f" RETURNING {quote(self.model._meta.pk.column)}"
+            self._sql[rows] = sql
+        return sql
+
+    def _replaced(self, signal: Any) -> bool:
+        sync, async_ = signal._live_receivers(self.model)
+        return not async_ and set(sync) <= self.replaces
+
+    def insert(self, *objs: Model) -> None:
+        if not objs:
+            return
+        for signal in (pre_save, post_save):
+            if signal.has_listeners(self.model) and not self._replaced(signal):
+                raise TypeError(f"{self.model.__name__} has save signals: use the ORM")
+        params: list[Any] = []
+        for obj in objs:
+            if self.auto_pk and obj.pk is not None:
+                raise ValueError("Inserter writes new rows only (the primary key is set)")
+            params.extend(
+                f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(len(objs)), params)
+            returned = cursor.fetchall() if self.auto_pk else []
+        if self.auto_pk:
+            # SQLite and PostgreSQL return the rows of a multi-row VALUES in its order
+            # (bulk_create relies on it too); an auto key needs no converter.
+            attname = self.model._meta.pk.attname
+            for obj, (value,) in zip(objs, returned, strict=True):
+                setattr(obj, attname, value)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = connection.alias
