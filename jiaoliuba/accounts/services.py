@@ -560,9 +560,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
     return user
 
 
-_STAMP_SQL = (
-    f'UPDATE "{ApiToken._meta.db_table}" SET "last_used_at" = %s WHERE "id" = %s'  # noqa: S608
-)
+_STAMP_SQL = f'UPDATE "{ApiToken._meta.db_table}" SET "last_used_at" = %s WHERE "id" = %s'  # noqa: S608
 
 
 def _stamp_last_used(token: ApiToken, now: dt.datetime) -> None:
