@@ -135,6 +135,10 @@ def database_from_url(url: str) -> dict[str, Any]:
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jiaoliuba.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the statements every API call of a kind runs (the token check, a ballot) are
+# prepared once per connection (core.rawsql.prepared_cursor). Turn off (0) behind a
+# connection pooler in transaction mode that cannot keep prepared statements.
+DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

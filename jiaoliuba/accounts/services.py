@@ -538,7 +538,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
     through the ORM cost several times what running it does. The phone and ID numbers
     stay encrypted until something reads them."""
     now = clock.now()
-    with connection.cursor() as cursor:
+    with rawsql.prepared_cursor() as cursor:
         cursor.execute(
             _token_sql(),
             [_token_hash(raw), connection.ops.adapt_datetimefield_value(now), True],

@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]  # defined under psycopg 3 only
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_save, pre_save
@@ -149,3 +151,35 @@ class Inserter:
         for obj in objs:
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+class _PreparingCursor(ServerBindingCursor):
+    """psycopg's server-side binding cursor that asks PostgreSQL to prepare each
+    statement (once per connection; psycopg keeps the prepared ones per connection and
+    deallocates the least used past a hundred)."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kw: Any):  # type: ignore[override]
+        return super().execute(query, params, prepare=True, **kw)
+
+
+def prepared_cursor() -> Any:
+    """A cursor for the few statements every API call of a kind runs (the token check,
+    a ballot): on PostgreSQL they are prepared once per connection and then only bound
+    and executed — planning the token check's five-table join took longer than running
+    it (0.45 ms against 0.15 ms). Django's own wrapper (query log, execute wrappers,
+    error translation) is kept. Values go as server-side parameters, so only SQL whose
+    parameters PostgreSQL can type from their context belongs here. SQLite caches its
+    statements itself: there it is the ordinary cursor. Behind a connection pooler in
+    transaction mode that cannot keep prepared statements, set DB_PREPARE_HOT_QUERIES=0."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE_HOT_QUERIES:
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's automatic preparing off (None), which also refuses
+        # `prepare=True`; a threshold no statement reaches turns explicit preparing on
+        # and leaves every other statement unprepared (Django's cursors bind on the
+        # client side and never prepare anyway).
+        raw.prepare_threshold = 1 << 62
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
