@@ -410,7 +410,7 @@ def recent_same_category(
     is made from its row only when the caller gets to it (the repeat check usually stops
     at the first)."""
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
+    with rawsql.prepared_cursor() as cursor:
         cursor.execute(
             _RECENT_SQL,
             [

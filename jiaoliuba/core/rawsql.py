@@ -139,7 +139,7 @@ class Inserter:
             params.extend(
                 f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields
             )
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:  # one statement per row count: prepared once
             cursor.execute(self._statement(len(objs)), params)
             returned = cursor.fetchall() if self.auto_pk else []
         if self.auto_pk:
@@ -171,7 +171,13 @@ def prepared_cursor() -> Any:
     parameters PostgreSQL can type from their context belongs here. SQLite caches its
     statements itself: there it is the ordinary cursor. Behind a connection pooler in
     transaction mode that cannot keep prepared statements, set DB_PREPARE_HOT_QUERIES=0."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARE_HOT_QUERIES:
+    if (
+        connection.vendor != "postgresql"
+        or not settings.DB_PREPARE_HOT_QUERIES
+        # While queries are logged (DEBUG, a test counting them), the ordinary cursor:
+        # Django's log reads the SQL text from a client-side cursor.
+        or connection.queries_logged
+    ):
         return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
