@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "jiaoliuba.core.middleware.PermissionsPolicyMiddleware",
+    # An API call with a bearer token continues through API_BEARER_MIDDLEWARE instead.
+    "jiaoliuba.core.middleware.BearerApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +82,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiaoliuba.core.middleware.ApplicationErrorMiddleware",
+]
+# What an API call signed in with a bearer token goes through after SecurityMiddleware
+# (core.middleware.BearerApiMiddleware says what is left out and why it is safe): the
+# same order, without the page-only middleware (static files, CSRF, messages, htmx,
+# the HTML error page).
+API_BEARER_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "jiaoliuba.core.uploads.UploadLimitMiddleware",
+    "jiaoliuba.core.middleware.RejectNulMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A bad token falls back to the session: that session must have passed the second
+    # factor and not be idle, as on the whole stack.
+    "jiaoliuba.accounts.middleware.StaffSessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,6 +148,10 @@ def database_from_url(url: str) -> dict[str, Any]:
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jiaoliuba.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the statements every API call of a kind runs (the token check, a ballot) are
+# prepared once per connection (core.rawsql.prepared_cursor). Turn off (0) behind a
+# connection pooler in transaction mode that cannot keep prepared statements.
+DB_PREPARE_HOT_QUERIES = env_bool("DB_PREPARE_HOT_QUERIES", True)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -48,6 +48,9 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
+        if path.startswith("/api/") and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session to check (a token call): leave the session untouched and unread.
+            return self.get_response(request)
         if path.startswith(reverse("admin:index")) and not may_use_admin(request.user):
             raise Http404(_("Not found."))
         user = request.user

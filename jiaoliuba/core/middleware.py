@@ -5,8 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
@@ -134,3 +137,64 @@ class PermissionsPolicyMiddleware:
 
 def _origin(origin: str) -> str:
     return origin if origin in {"self", "*"} else f'"{origin}"'
+
+
+def is_bearer_api_call(request: HttpRequest) -> bool:
+    """A call of the API (/api/…) that signs in with `Authorization: Bearer <token>`
+    (the scheme's name in any case, as Ninja's HttpBearer reads it)."""
+    if not request.path_info.startswith("/api/"):
+        return False
+    scheme = request.META.get("HTTP_AUTHORIZATION", "").split(" ", 1)[0]
+    return scheme.lower() == "bearer"
+
+
+class _Stack(BaseHandler):
+    """A second, synchronous middleware stack over Django's own view handling
+    (`BaseHandler._get_response`: URL resolution, process_view, the view, exception and
+    template-response middleware), built from `paths` as `BaseHandler.load_middleware`
+    builds settings.MIDDLEWARE's."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        self.classes: list[type] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for path in reversed(paths):
+            middleware = import_string(path)(handler)
+            self.classes.insert(0, type(middleware))
+            if hasattr(middleware, "process_view"):
+                self._view_middleware.insert(0, middleware.process_view)
+            if hasattr(middleware, "process_template_response"):
+                self._template_response_middleware.append(middleware.process_template_response)
+            if hasattr(middleware, "process_exception"):
+                self._exception_middleware.append(middleware.process_exception)
+            handler = convert_exception_to_response(middleware)
+        self._middleware_chain = handler
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._middleware_chain(request)  # type: ignore[misc,return-value]
+
+
+class BearerApiMiddleware:
+    """An API call signed in with a bearer token skips the middleware only pages need:
+    it goes through settings.API_BEARER_MIDDLEWARE instead of the rest of MIDDLEWARE.
+
+    Left out, and why that keeps the same security: CSRF (every API operation is
+    csrf-exempt for the page middleware anyway — Ninja checks CSRF itself when it falls
+    back to the session cookie, with its own instance of Django's check), messages, htmx,
+    static files and the HTML error page (the API answers its errors as JSON). Kept:
+    sessions and authentication (both lazy: a valid token never touches the session, and
+    an invalid one still falls back to the session with Ninja's CSRF check, as before),
+    the request's language, the upload limits, the NUL guard, the common and frame
+    headers; SecurityMiddleware runs before this one for every request. Anything else,
+    and every page, takes the whole stack."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.api = _Stack(settings.API_BEARER_MIDDLEWARE)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_bearer_api_call(request):
+            return self.api(request)
+        return self.get_response(request)

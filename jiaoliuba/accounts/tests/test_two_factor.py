@@ -51,6 +51,9 @@ def test_a_street_officer_sets_up_the_app_then_signs_in_with_a_code(make_staff):
     # Nothing opens before the second step: pages send back, the API says 401.
     assert client.get("/workbench/")["Location"].startswith("/staff/2fa/setup/")
     assert client.get("/api/v1/me").status_code == 401
+    # Nor through the short middleware stack of bearer API calls: a bad token falls back
+    # to the session, and that session has not passed the second step.
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
 
     page = client.get("/staff/2fa/setup/?next=/workbench/appeals/")
     assert page.status_code == 200

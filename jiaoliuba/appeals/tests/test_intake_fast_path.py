@@ -180,7 +180,7 @@ def test_a_rolled_back_intake_leaves_no_task(submit, staff, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("the events could not be written")
 
-    monkeypatch.setattr(intake.AppealEvent.objects, "bulk_create", boom)
+    monkeypatch.setattr(intake._EVENTS, "insert", boom)
     with pytest.raises(RuntimeError):
         submit(NOISE)
     assert not Appeal.objects.exists()
@@ -217,12 +217,14 @@ def test_the_repeat_candidates_follow_the_rules_of_a_repeat(submit, resident, ma
     assert found() == [second.pk, first.pk] and hidden.pk not in found()
     assert found(limit=1) == [second.pk]
     assert found(category="suggestion" if first.category != "suggestion" else "safety") == []
-    row = selectors.recent_same_category(
-        submitter_id=resident.pk,
-        before=second.received_at - dt.timedelta(microseconds=1),
-        days=30,
-        category=first.category,
-    )[0]
+    row = next(
+        selectors.recent_same_category(
+            submitter_id=resident.pk,
+            before=second.received_at - dt.timedelta(microseconds=1),
+            days=30,
+            category=first.category,
+        )
+    )
     assert (row.number, row.content, row.received_at) == (
         first.number,
         first.content,

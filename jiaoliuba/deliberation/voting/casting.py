@@ -22,6 +22,7 @@ from django.db.models import Model
 
 from jiaoliuba.accounts.choices import VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile
+from jiaoliuba.core import rawsql
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
 from jiaoliuba.deliberation.voting.choices import Channel, Eligibility, VoteStatus
 
@@ -198,7 +199,7 @@ def _cast_as_resident_pg(vote: Vote, user: Any, choices: list[int], now: Any) ->
     """  # noqa: S608
     params = _resident_params(vote, user, choices)
     params.update(ballot=uuid.uuid4(), now=now)
-    with connection.cursor() as cursor:
+    with rawsql.prepared_cursor() as cursor:  # prepared once per connection
         cursor.execute(sql, params)
         cast, eligible, earlier = cursor.fetchone()
     found = tuple(earlier.split("|", 1)) if earlier and not cast else None
