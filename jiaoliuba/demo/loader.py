@@ -60,6 +60,7 @@ STAFF = [
     StaffSpec("wenhua_staff", "文化路社区 马干事", Role.COMMUNITY_STAFF, "411702001003"),
     StaffSpec("lawyer", "吴律师", Role.PROFESSIONAL, "411702001000"),
     StaffSpec("volunteer", "郑志愿者", Role.VOLUNTEER, "411702001001"),
+    StaffSpec("auditor", "市网信办 钱审计员", Role.AUDITOR, "411700000000"),
 ]
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"

@@ -51,7 +51,6 @@ from jiaoliuba.testing.fixtures import (
     JIEFANG,
     JIEFANG_G1,
     JIEFANG_G2,
-    PASSWORD,
 )
 
 pytestmark = pytest.mark.django_db
@@ -271,8 +270,9 @@ def test_section_table_with_previous_period_and_areas(story, regions):
 
 
 def _signed_in(user):
+    # Signed in past both steps (the password and the second factor are tested in accounts).
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user, backend="jiaoliuba.accounts.backends.StaffPasswordBackend")
     return client
 
 
