@@ -30,6 +30,15 @@ HERE = {"latitude": 33.012345, "longitude": 114.023456}
 TEXT = "小区东门的路灯坏了一个多星期，晚上出入很黑，老人容易摔倒。"
 
 
+def use_tiles(settings) -> None:
+    """The site configured with a tile server, as the environment would set it at start-up:
+    the tile URL and the Content-Security-Policy that lets those images in."""
+    settings.MAP_TILE_URL = TILES
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"], "img-src": [*policy["DIRECTIVES"]["img-src"], TILE_HOST]}
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+
+
 def tile_png() -> bytes:
     image = Image.new("RGB", (256, 256), (236, 239, 241))
     draw = ImageDraw.Draw(image)
@@ -114,7 +123,7 @@ def test_resident_uses_the_browser_location_without_tiles(
 def test_resident_taps_the_place_on_the_map(
     new_page, live_url, make_resident, make_staff, settings, screenshot
 ):
-    settings.MAP_TILE_URL = TILES
+    use_tiles(settings)
     settings.MAP_TILE_ATTRIBUTION = "测试底图"
     resident = make_resident(JIEFANG_G1, name="张秀兰")
     make_staff(Role.GRID_WORKER, JIEFANG_G1, username="grid1.wang")
@@ -149,7 +158,7 @@ def test_resident_taps_the_place_on_the_map(
 def test_staff_map_shows_markers_in_scope_only(
     desktop_page: Page, live_url, regions, make_resident, make_staff, settings, screenshot
 ):
-    settings.MAP_TILE_URL = TILES
+    use_tiles(settings)
     settings.MAP_TILE_ATTRIBUTION = "测试底图"
     make_staff(Role.GRID_WORKER, JIEFANG_G1, username="grid1.wang")
     make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="jiefang.li")

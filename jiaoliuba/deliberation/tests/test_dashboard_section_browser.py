@@ -9,18 +9,14 @@ from playwright.sync_api import Page, expect
 
 from jiaoliuba.deliberation.tests.test_dashboard_section import at, story  # noqa: F401
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.browser import save_screenshot
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, PASSWORD
+from jiaoliuba.testing.browser import save_screenshot, staff_sign_in
+from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG
 
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, username: str) -> None:
-    page.goto("/staff/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/workbench/")
+    staff_sign_in(page, username)  # the password, then the authenticator's code
 
 
 @pytest.mark.parametrize("width", [390, 1280])
