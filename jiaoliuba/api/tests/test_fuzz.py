@@ -2,7 +2,8 @@
 WSGI app the server runs): for every operation, generated requests with a resident's and a
 staff member's token must never get a 5xx, and every answer (status, content type, headers,
 body) must match the document.
-Bounded: FUZZ_EXAMPLES examples per operation and identity (CI: a few; raise it locally)."""
+Bounded: FUZZ_EXAMPLES examples per operation and identity (CI: a few; raise it locally).
+`make test` runs this file in a pytest process of its own, after the rest of the suite."""
 
 from __future__ import annotations
 
