@@ -89,6 +89,7 @@ def reset_database(url: str) -> None:
 if ARGS.reset:
     reset_database(URL)
 
+import writer_probe  # noqa: E402
 from _setup import setup  # noqa: E402
 
 T0 = time.perf_counter()
@@ -130,7 +131,6 @@ D = dt.timedelta(days=1)
 
 def code_version() -> str:
     """The commit measured, and whether the dashboards code had uncommitted changes."""
-    import subprocess
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -679,79 +679,6 @@ def _server_cpu() -> float:
         return 0.0
 
 
-# Run in another process while the rebuild runs: every 50 ms take the write lock the
-# way an intake does (SQLite: BEGIN IMMEDIATE, WAL's one writer; PostgreSQL: read a
-# rollup row, which only the swap's exclusive lock can hold up) and give it back at once,
-# printing "<epoch seconds when granted> <seconds waited>" per try, until stdin closes.
-PROBE = r"""
-import sys, threading, time
-url = sys.argv[1]
-stop = threading.Event()
-threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
-if url.startswith("sqlite"):
-    import sqlite3
-    conn = sqlite3.connect(url.split("sqlite:///", 1)[1], timeout=600, isolation_level=None)
-    def once():
-        conn.execute("BEGIN IMMEDIATE")
-        granted = time.time()
-        conn.execute("ROLLBACK")
-        return granted
-else:
-    import psycopg
-    conn = psycopg.connect(url, autocommit=True)
-    def once():
-        conn.execute("SELECT 1 FROM dashboards_rollup LIMIT 1").fetchall()
-        return time.time()
-while not stop.is_set():
-    asked = time.time()
-    granted = once()
-    print(f"{granted:.3f} {granted - asked:.3f}", flush=True)
-    time.sleep(0.05)
-"""
-
-
-def _probe_start() -> subprocess.Popen | None:
-    if ARGS.no_probe:
-        return None
-    return subprocess.Popen(
-        [sys.executable, "-c", PROBE, URL],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _probe_report(probe: subprocess.Popen | None, marks: list[tuple[str, float]]) -> None:
-    """The longest waits the probe saw, each with the rebuild step it fell in."""
-    if probe is None:
-        return
-    out, _ = probe.communicate("", timeout=600)
-    waits = []
-    for line in out.split("\n"):
-        if line.strip():
-            granted, waited = (float(x) for x in line.split())
-            waits.append((waited, granted))
-    if not waits:
-        print("probe: no sample")
-        return
-    waits.sort(reverse=True)
-    offset = time.time() - time.perf_counter()
-
-    def step(at: float) -> str:
-        for phase, when in marks:
-            if when + offset >= at:
-                return phase
-        return "after"
-
-    what = "a writer's BEGIN IMMEDIATE" if URL.startswith("sqlite") else "a rollup read"
-    over = sum(1 for w, _ in waits if w > 1.0)
-    print(
-        f"probe ({what}, every 50 ms, {len(waits):,} tries): longest waits "
-        + ", ".join(f"{w:.2f}s (step ending at '{step(g)}')" for w, g in waits[:6])
-        + f"; {over} tries waited over 1 s"
-    )
-
-
 def rebuild() -> None:
     """rollups_rebuild(), timed as a whole and by phase. The phases are measured by
     wrapping the rebuild's own steps, not by doing them here. Also: the CPU time used
@@ -797,7 +724,7 @@ def rebuild() -> None:
             setattr(rebuild_module, attr, timing(name, originals[attr]))
     if "_progress" in originals:
         rebuild_module._progress = lambda phase: marks.append((phase, time.perf_counter()))
-    probe = _probe_start()
+    probe = writer_probe.start(URL, enabled=not ARGS.no_probe)
     try:
         t = time.perf_counter()
         cpu, server = time.process_time(), _server_cpu()
@@ -829,7 +756,7 @@ def rebuild() -> None:
         " which also holds the work just before the swap): "
         + ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in longest.items())
     )
-    _probe_report(probe, marks)
+    writer_probe.report(URL, probe, marks)
     print(
         f"facts: {AppealFact.objects.count():,} appeal, {MediationFact.objects.count():,} "
         f"mediation; rollup rows: {Rollup.objects.count():,}"
