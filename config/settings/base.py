@@ -299,6 +299,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiaoliuba@localhost")
 # --- Worker ------------------------------------------------------------------------
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
 WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "60"))
+# Finished background-task rows are kept this long (failed ones four times as long).
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "14"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 
@@ -316,6 +318,7 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 # Enqueued by `jiaoliuba worker` when due: {task path: seconds between runs}.
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
+    "jiaoliuba.core.tasks.purge_finished_tasks": 24 * 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,

@@ -1,16 +1,18 @@
 """`jiaoliuba worker`: the background worker. Runs queued tasks (django-tasks-db), writes a
-heartbeat that /healthz reports, and enqueues periodic tasks when they are due."""
+heartbeat that /healthz reports, enqueues periodic tasks when they are due, and puts back
+the tasks a dead worker left running."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
+import threading
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -54,29 +56,61 @@ class Command(BaseCommand):
         worker_id = f"{socket.gethostname()}-{os.getpid()}-{get_random_string(6)}"
         started_at = clock.now()
         self.stdout.write(f"worker {worker_id} started")
+        # The beat comes from a thread of its own, so it stays fresh while a task runs for
+        # minutes; a worker that stops beating is dead, and its running tasks are queued
+        # again by the others (services.task_orphans_requeue).
+        every = max(0.2, min(10.0, settings.WORKER_STALE_SECONDS / 4))
+        stop = threading.Event()
+        beat = threading.Thread(
+            target=_beat_until,
+            args=(stop, every, worker_id, started_at),
+            name="heartbeat",
+            daemon=True,
+        )
+        beat.start()
+        last_reap = 0.0
+        try:
+            while True:
+                close_old_connections()
+                periodic.enqueue_due()
+                if time.monotonic() - last_reap >= every:
+                    services.task_orphans_requeue()
+                    last_reap = time.monotonic()
+                # Batch mode returns once the queue is empty or batch_size tasks ran.
+                runner = Worker(
+                    queue_names=queue_names,
+                    interval=0,
+                    batch=True,
+                    backend_name="default",
+                    startup_delay=False,
+                    max_tasks=batch_size,
+                    worker_id=worker_id[:64],
+                    excluded_queue_names=excluded,
+                )
+                runner.configure_signals()
+                runner.run()
+                if once or not runner.running:
+                    return
+                time.sleep(interval)
+        finally:
+            stop.set()
+            beat.join(timeout=every + 5)
+
+
+def _beat_until(stop: threading.Event, every: float, worker_id: str, started_at) -> None:
+    try:
         while True:
-            close_old_connections()
-            services.worker_heartbeat_beat(
-                worker_id=worker_id,
-                hostname=socket.gethostname(),
-                pid=os.getpid(),
-                started_at=started_at,
-            )
-            periodic.enqueue_due()
-            # Batch mode returns once the queue is empty or batch_size tasks ran, so the
-            # heartbeat above stays fresh even under a long queue.
-            runner = Worker(
-                queue_names=queue_names,
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=batch_size,
-                worker_id=worker_id[:64],
-                excluded_queue_names=excluded,
-            )
-            runner.configure_signals()
-            runner.run()
-            if once or not runner.running:
+            try:
+                services.worker_heartbeat_beat(
+                    worker_id=worker_id,
+                    hostname=socket.gethostname(),
+                    pid=os.getpid(),
+                    started_at=started_at,
+                )
+            except Exception:  # a missed beat must not end the thread
+                logging.getLogger(__name__).exception("heartbeat failed")
+                close_old_connections()
+            if stop.wait(every):
                 return
-            time.sleep(interval)
+    finally:
+        connection.close()
