@@ -11,50 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from jiaoliuba.accounts.participation import ActParticipation
 from jiaoliuba.bookings.choices import SATISFIED_LEVELS, ServiceKind, SessionStatus
 from jiaoliuba.bookings.models import Booking, BookingAct, Session
 from jiaoliuba.core import clock
 from jiaoliuba.regions.models.region import subtree_q
 
-
-class BookingParticipation:
-    resident_field = "user_id"
-    path_field = "resident_path"
-
-    @staticmethod
-    def _acts(within: str, start: dt.date, end: dt.date) -> QuerySet[BookingAct]:
-        return BookingAct.objects.filter(
-            subtree_q(within, field="resident_path"), day__gte=start, day__lte=end
-        )
-
-    def count(
-        self, within: str, width: int, start: dt.date, end: dt.date, unit: str | None = None
-    ) -> dict[str, int]:
-        acts = self._acts(within, start, end)
-        if width == len(within):
-            return {within: acts.values("user_id").distinct().count()}
-        rows = (
-            acts.annotate(node=Substr("resident_path", 1, width))
-            .values("node")
-            .annotate(n=Count("user_id", distinct=True))
-            .order_by()
-        )
-        return {row["node"]: row["n"] for row in rows if len(row["node"]) == width}
-
-    def rows(self, within: str, start: dt.date, end: dt.date) -> QuerySet[BookingAct]:
-        return self._acts(within, start, end)
-
-    def acts(self, within: str, start: dt.date, end: dt.date) -> QuerySet:
-        return self._acts(within, start, end).values_list("user_id", "resident_path").distinct()
-
-    def took_part(self, resident: OuterRef, within: str, start: dt.date, end: dt.date) -> Exists:
-        return Exists(self._acts(within, start, end).filter(user_id=resident))
-
-
-booking_participation = BookingParticipation()
+booking_participation = ActParticipation(BookingAct)
 
 
 def _held(path: str, start: dt.date, end: dt.date) -> QuerySet[Session]:
