@@ -1,0 +1,64 @@
+"""The model's own TF-IDF transform gives the vectoriser's numbers, texts from every
+training file and the awkward cases (empty, nothing in the vocabulary, one repeated
+character, mixed scripts) included."""
+
+import json
+
+import numpy as np
+import pytest
+
+from jiaoliuba.triage import classifier, model
+
+
+@pytest.fixture
+def shipped():
+    loaded = classifier.active_model()
+    assert loaded is not None
+    return loaded
+
+
+def _corpus_texts(limit_per_file: int = 60) -> list[str]:
+    texts = []
+    for path in sorted(model.DATA_DIR.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            for n, line in enumerate(lines):
+                if n >= limit_per_file:
+                    break
+                texts.append(json.loads(line)["content"])
+    return texts
+
+
+EDGE_CASES = [
+    "",
+    " ",
+    "。。。",
+    "zzzz qqqq",
+    "电" * 400,
+    "电梯困人 Elevator STUCK 电梯困人!!",
+    "\n\t楼道",
+]
+
+
+@pytest.mark.django_db
+def test_fast_transform_equals_the_vectoriser(shipped):
+    texts = _corpus_texts() + EDGE_CASES
+    hints = ["", "property", "safety"] * (len(texts) // 3 + 1)
+    documents = [model._document(t, h) for t, h in zip(texts, hints[: len(texts)], strict=True)]
+    ours = shipped.transform(documents)
+    theirs = shipped.vectorizer.transform(documents)
+    assert ours.shape == theirs.shape
+    assert len(documents) > 300
+    difference = abs(ours - theirs)
+    assert difference.nnz == 0 or difference.max() < 1e-12
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    # Rows of text with no known n-gram stay all zero, as the vectoriser leaves them.
+    empty = shipped.transform(["", "zzzz"])
+    assert empty.nnz == 0 and empty.shape[0] == 2
+
+
+@pytest.mark.django_db
+def test_fast_transform_of_a_batch_matches_one_at_a_time(shipped):
+    texts = _corpus_texts(5)
+    batch = shipped.transform(texts).toarray()
+    for i, text in enumerate(texts):
+        assert np.allclose(batch[i], shipped.transform([text]).toarray()[0], rtol=0, atol=1e-15)
