@@ -2,6 +2,7 @@
 from the environment; see README "Environment variables"."""
 
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Proxies whose X-Real-IP header names the client (jiaoliuba.core.request.client_ip):
+# addresses or networks, and `unix` for a peer on a unix socket (gunicorn behind nginx on
+# the same machine, deploy/). Empty trusts no one: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        if _proxy.lower() != "unix":
+            ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is neither an address, a network nor 'unix'"
+        ) from _exc
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
