@@ -22,6 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import IO
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -56,9 +57,11 @@ class ProcessGroup:
     def __init__(self, logs: Path) -> None:
         self.logs = logs
         self.procs: dict[str, subprocess.Popen] = {}
+        self.files: list[IO[bytes]] = []
 
     def start(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> None:
         log = (self.logs / f"{name}.log").open("wb")
+        self.files.append(log)
         self.procs[name] = subprocess.Popen(  # noqa: S603 - our own commands
             argv,
             env=dict(env) if env is not None else None,
@@ -90,6 +93,8 @@ class ProcessGroup:
                 os.killpg(proc.pid, signal.SIGKILL)
             with suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=5)
+        for log in self.files:
+            log.close()
 
 
 def wait_for(check, *, seconds: float, what: str, group: ProcessGroup | None = None) -> None:
