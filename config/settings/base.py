@@ -2,7 +2,9 @@
 from the environment; see README "Environment variables"."""
 
 import importlib.util
+import ipaddress
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Proxies whose X-Real-IP header names the client (jiaoliuba.core.request.client_ip):
+# addresses or networks, and `unix` for a peer on a unix socket (gunicorn behind nginx on
+# the same machine, deploy/). Empty trusts no one: the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        if _proxy.lower() != "unix":
+            ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is neither an address, a network nor 'unix'"
+        ) from _exc
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -190,6 +204,44 @@ STORAGES = {
     # by collectstatic; brotli is what keeps the dashboard's plotly.js within budget.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Media on S3-compatible storage (MinIO, Ceph, a cloud's object storage) when S3_BUCKET is set.
+# The bucket stays private: every file is read back through Django (appeals:attachment and
+# the like), which checks who may see it, so no URL to the bucket ever reaches a browser.
+
+
+def s3_storage(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The default storage on an S3-compatible server, from S3_* variables."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["S3_BUCKET"],
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or None,
+            # Empty: boto3 finds credentials itself (its environment variables, an instance role).
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("S3_PREFIX", ""),
+            # Most S3-compatible servers want path-style addresses (endpoint/bucket/key).
+            "addressing_style": environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # a URL, if one is ever made, is signed and short-lived
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "verify": environ.get("S3_VERIFY_TLS", "1").strip().lower()
+            in {"1", "true", "yes", "on"},
+        },
+    }
+
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed (pip install -e '.[production]')"
+        )
+    STORAGES["default"] = s3_storage(os.environ)
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

@@ -2,6 +2,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from jiaoliuba.accounts import services
 from jiaoliuba.core.errors import ApplicationError
+from jiaoliuba.core.request import client_ip
 
 
 class StaffPasswordBackend(ModelBackend):
@@ -11,7 +12,7 @@ class StaffPasswordBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        ip = request.META.get("REMOTE_ADDR") if request is not None else None
+        ip = client_ip(request) if request is not None else None
         try:
             return services.staff_authenticate(username=username, password=password, ip=ip)
         except ApplicationError:

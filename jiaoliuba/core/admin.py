@@ -14,6 +14,7 @@ from jiaoliuba.core.models import (
     SmsOutbox,
     WorkerHeartbeat,
 )
+from jiaoliuba.core.request import client_ip
 from jiaoliuba.core.services import audit_record, model_snapshot
 
 
@@ -40,7 +41,7 @@ class AuditedAdmin(admin.ModelAdmin):
             target=obj,
             before=before,
             after=model_snapshot(obj, self._fields(obj)),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     def delete_model(self, request, obj):
@@ -49,7 +50,7 @@ class AuditedAdmin(admin.ModelAdmin):
             action="admin.delete",
             target=obj,
             before=model_snapshot(obj, self._fields(obj)),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         super().delete_model(request, obj)
 

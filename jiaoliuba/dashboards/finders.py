@@ -12,6 +12,7 @@ from typing import Any
 
 import plotly
 from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.utils import matches_patterns
 from django.core.files.storage import FileSystemStorage
 
 PACKAGE_DATA = Path(plotly.__file__).parent / "package_data"
@@ -32,6 +33,12 @@ class PlotlyFinder(BaseFinder):
 
     def list(self, ignore_patterns: Any) -> Any:
         for path, name in FILES.items():
+            # As staticfiles.utils.get_files does: `collectstatic -i` matches the file's
+            # name or its path (here the collected one, vendor/plotly/plotly.min.js).
+            if matches_patterns(name, ignore_patterns or []) or matches_patterns(
+                path, ignore_patterns or []
+            ):
+                continue
             storage = FileSystemStorage(location=str(PACKAGE_DATA))
             # collectstatic copies `path` from `storage`; a prefix maps the name.
             storage.prefix = str(Path(path).parent)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from jiaoliuba.core.admin import AuditedAdmin, ReadOnlyAdmin
 from jiaoliuba.core.errors import ApplicationError
 from jiaoliuba.core.fields import EncryptedTextField
+from jiaoliuba.core.request import client_ip
 from jiaoliuba.notifications import services
 from jiaoliuba.notifications.models import Delivery, Notification, WebhookEndpoint
 
@@ -75,7 +76,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         for delivery in queryset:
             try:
                 services.delivery_retry(
-                    actor=request.user, delivery=delivery, ip=request.META.get("REMOTE_ADDR")
+                    actor=request.user, delivery=delivery, ip=client_ip(request)
                 )
             except ApplicationError:
                 continue
