@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -101,6 +101,21 @@ def _replica_usable() -> bool:
 
 
 @contextmanager
+def _reading_on(alias: str) -> Iterator[str]:
+    token = _reads.set(alias)
+    try:
+        if alias != REPLICA:
+            yield alias
+            return
+        with transaction.atomic(using=REPLICA):
+            with connections[REPLICA].cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield alias
+    finally:
+        _reads.reset(token)
+
+
+@contextmanager
 def replica_reads() -> Iterator[str]:
     """Send the reads inside to the replica, in one read-only snapshot; yields the alias
     used ("replica", or "default" without a replica or when it cannot be reached)."""
@@ -108,21 +123,19 @@ def replica_reads() -> Iterator[str]:
     if current is not None:  # nested: keep the outer choice (and its snapshot)
         yield current
         return
-    if not replica_configured() or not _replica_usable():
-        token = _reads.set(DEFAULT_DB_ALIAS)
+    if replica_configured() and _replica_usable():
+        snapshot = ExitStack()
         try:
-            yield DEFAULT_DB_ALIAS
-        finally:
-            _reads.reset(token)
-        return
-    token = _reads.set(REPLICA)
-    try:
-        with transaction.atomic(using=REPLICA):
-            with connections[REPLICA].cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield REPLICA
-    finally:
-        _reads.reset(token)
+            snapshot.enter_context(_reading_on(REPLICA))
+        except (OperationalError, InterfaceError) as error:  # lost between check and BEGIN
+            connections[REPLICA].close()
+            _mark_down(error)
+        else:
+            with snapshot:
+                yield REPLICA
+            return
+    with _reading_on(DEFAULT_DB_ALIAS):
+        yield DEFAULT_DB_ALIAS
 
 
 def reads_from_replica(func: Callable[P, R]) -> Callable[P, R]:
@@ -145,10 +158,7 @@ def reads_from_replica(func: Callable[P, R]) -> Callable[P, R]:
             connections[REPLICA].close()  # a fresh connection for the next read
             if _replica_usable():  # up, the query failed (e.g. conflict with replay)
                 logger.warning("replica read failed, read again on the primary: %s", error)
-            token = _reads.set(DEFAULT_DB_ALIAS)
-            try:
+            with _reading_on(DEFAULT_DB_ALIAS):
                 return func(*args, **kwargs)
-            finally:
-                _reads.reset(token)
 
     return wrapper

@@ -89,17 +89,19 @@ class Cluster:
 class Probe:
     """The Django process: one command per line in, one JSON answer per line out."""
 
-    def __init__(self, env: dict[str, str], until: float) -> None:
+    def __init__(self, env: dict[str, str], until: float, log: Path) -> None:
         self.until = until
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "jiaoliuba.dashboards.tests.replica_probe"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.log = log
+        with log.open("w", encoding="utf-8") as errors:  # a file: a full pipe would block it
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "jiaoliuba.dashboards.tests.replica_probe"],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
 
     def __call__(self, command: str) -> dict[str, Any]:
         assert self.process.stdin and self.process.stdout
@@ -110,7 +112,7 @@ class Probe:
             raise AssertionError(f"the probe did not answer {command!r} in time")
         line = self.process.stdout.readline()
         if not line:
-            raise AssertionError(f"the probe died: {self.process.stderr.read()}")  # type: ignore[union-attr]
+            raise AssertionError(f"the probe died: {self.log.read_text(encoding='utf-8')}")
         answer = json.loads(line)
         assert "error" not in answer, answer["error"]
         return answer
@@ -217,7 +219,7 @@ def test_dashboards_read_on_the_replica_tolerate_lag_and_fall_back(django_db_set
             "DATABASE_REPLICA_URL": _url(standby.port),
             "DB_CONN_MAX_AGE": "60",
         }
-        probe = Probe(env, until)
+        probe = Probe(env, until, base / "probe.log")
 
         seeded = probe("seed")
         assert seeded["pending_migrations"] == 0  # the primary has the migrated schema
