@@ -161,6 +161,26 @@ def database_from_url(url: str) -> dict[str, Any]:
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jiaoliuba.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+
+
+def replica_from_url(url: str, primary: dict[str, Any]) -> dict[str, Any]:
+    """A streaming standby of the primary (docs/scaling-db.md): dashboards and exports read
+    there (jiaoliuba.core.dbrouting), nothing writes there. A short connect timeout: an
+    unreachable replica is skipped for the primary, and should not hold a request long."""
+    config = database_from_url(url)
+    if config["ENGINE"] != "django.db.backends.postgresql" or config["ENGINE"] != primary["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL primary and replica.")
+    config["OPTIONS"]["connect_timeout"] = int(os.environ.get("DB_REPLICA_CONNECT_TIMEOUT", "3"))
+    # Tests have one database: the replica alias points at it.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
+# Set: dashboard and export reads go to this replica (a few seconds behind the primary).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_from_url(DATABASE_REPLICA_URL, DATABASES["default"])
+DATABASE_ROUTERS = ["jiaoliuba.core.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the statements every API call of a kind runs (the token check, a ballot) are
 # prepared once per connection (core.rawsql.prepared_cursor). Turn off (0) behind a

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from csp.decorators import csp_update
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from jiaoliuba.accounts.decorators import staff_signed_in
 from jiaoliuba.accounts.types import HtmxRequest, SignedInRequest
 from jiaoliuba.appeals.choices import Category, Priority, Status
+from jiaoliuba.core.dbrouting import reads_from_replica
 from jiaoliuba.core.errors import ApplicationError, ValidationFailed
 from jiaoliuba.dashboards import charts, exports, sections, selectors, sources
 from jiaoliuba.dashboards.choices import KPIS, SEED_TABLE_KEYS, PeriodKind
@@ -38,9 +39,14 @@ Page = Callable[[HtmxRequest, View], HttpResponse]
 def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], Callable]:
     """Signed-in GET pages that read a View from the query string (with `fixed`
     parameters forced). Out of scope is a 404; any other refused request renders the
-    error page with its status, and nothing is changed."""
+    error page with its status, and nothing is changed. The page (its figures and its
+    "数据截至" stamp) is read on the read replica when there is one (core.dbrouting)."""
 
     def decorate(page: Page) -> Callable:
+        @reads_from_replica
+        def read(request: SignedInRequest, params: QueryDict) -> HttpResponse:
+            return page(request, view_from(request.user, params))
+
         # Dashboards are for staff: a signed-out visitor belongs on the staff sign-in.
         @csp_update(PLOTLY_CSP)  # the few fixed styles plotly.js writes (finders.py)
         @staff_signed_in
@@ -51,7 +57,7 @@ def dashboard_page(*, fixed: dict[str, str] | None = None) -> Callable[[Page], C
             for key, value in (fixed or {}).items():
                 params[key] = value
             try:
-                return page(request, view_from(request.user, params))
+                return read(request, params)
             except ApplicationError as error:
                 if error.status == 404:
                     raise Http404(str(error)) from error

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 
 from jiaoliuba.accounts.types import ApiRequest
+from jiaoliuba.core.dbrouting import reads_from_replica
 from jiaoliuba.core.errors import NotFound
 from jiaoliuba.dashboards import sections, selectors
 from jiaoliuba.dashboards.api.schemas import (
@@ -30,6 +31,9 @@ from jiaoliuba.dashboards.params import View, baseline_from, view_from
 from jiaoliuba.dashboards.presenters import figure_json
 
 router = Router(tags=["dashboards"])
+# Every handler only reads: on the read replica when there is one (core.dbrouting), the
+# figures and data_as_of from one snapshot of it.
+router.add_decorator(reads_from_replica, mode="operation")
 
 
 def _head(view: View) -> dict[str, Any]:
