@@ -87,6 +87,17 @@ class RowReader:
         return out
 
 
+@dataclass(frozen=True)
+class RowSelect:
+    """A row to insert from a caller's own statement: `INSERT INTO {table} ({columns})
+    SELECT {values} FROM …` with `params` bound by name."""
+
+    table: str
+    columns: str
+    values: str
+    params: dict[str, Any]
+
+
 class Inserter:
     """INSERT of new instances of one model, as `save(force_insert=True)` writes them
     (several at once like `bulk_create`): every concrete field but an unset auto
@@ -126,12 +137,41 @@ class Inserter:
         sync, async_ = signal._live_receivers(self.model)
         return not async_ and set(sync) <= self.replaces
 
-    def insert(self, *objs: Model) -> None:
-        if not objs:
-            return
+    def _check_signals(self) -> None:
         for signal in (pre_save, post_save):
             if signal.has_listeners(self.model) and not self._replaced(signal):
                 raise TypeError(f"{self.model.__name__} has save signals: use the ORM")
+
+    def select_list(self, obj: Model, *, prefix: str) -> RowSelect:
+        """One new row for a caller that writes it inside a statement of its own
+        (`INSERT INTO table (columns) SELECT values FROM …`, e.g. only when another row of
+        the same statement went in): the table, the column list, and the select list
+        with named parameters `prefix0`, `prefix1`, … (typed by casts on PostgreSQL,
+        where a parameter in a select list has no column to take its type from) and
+        their values, prepared as `insert` prepares them. An auto primary key must be
+        unset and is not returned."""
+        self._check_signals()
+        if self.auto_pk and obj.pk is not None:
+            raise ValueError("Inserter writes new rows only (the primary key is set)")
+        quote = connection.ops.quote_name
+        cast = connection.vendor == "postgresql"
+        params: dict[str, Any] = {}
+        values = []
+        for i, f in enumerate(self.fields):
+            name = f"{prefix}{i}"
+            params[name] = f.get_db_prep_save(f.pre_save(obj, True), connection)
+            values.append(f"%({name})s::{f.db_type(connection)}" if cast else f"%({name})s")
+        return RowSelect(
+            table=quote(self.model._meta.db_table),
+            columns=", ".join(quote(f.column) for f in self.fields),
+            values=", ".join(values),
+            params=params,
+        )
+
+    def insert(self, *objs: Model) -> None:
+        if not objs:
+            return
+        self._check_signals()
         params: list[Any] = []
         for obj in objs:
             if self.auto_pk and obj.pk is not None:
