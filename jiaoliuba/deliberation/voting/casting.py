@@ -28,7 +28,6 @@ from django.db.models import Model
 from jiaoliuba.accounts.choices import VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile
 from jiaoliuba.core import rawsql, taskrows
-from jiaoliuba.core.rawsql import RowSelect
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
 from jiaoliuba.deliberation.voting.choices import Channel, Eligibility, VoteStatus
 from jiaoliuba.deliberation.voting.rewards import vote_credit_enqueue, vote_credit_row
@@ -41,12 +40,12 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _queued(credit: tuple[Any, RowSelect] | None) -> str:
+def _queued(credit: taskrows.RowToQueue | None) -> str:
     """The CTE that queues the voter's points credit (voting/rewards.py) for each row of
     `ballot`, i.e. only when the ballot went in; nothing without a task row."""
     if credit is None:
         return ""
-    row = credit[1]
+    row = credit.select
     # Table, columns and placeholders come from the model's metadata (rawsql.Inserter).
     return (
         f", queued AS (INSERT INTO {row.table} ({row.columns})"  # noqa: S608
@@ -95,12 +94,12 @@ def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any
         "now": now,
     }
     if credit is not None:
-        params.update(credit[1].params)
+        params.update(credit.select.params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cast = cursor.fetchone() is not None
     if cast and credit is not None:
-        taskrows.announce(credit[0])
+        credit.announce()
     elif cast and user_id:
         vote_credit_enqueue(vote, voter.user)
     return cast
@@ -232,12 +231,12 @@ def _cast_as_resident_pg(vote: Vote, user: Any, choices: list[int], now: Any) ->
     params = _resident_params(vote, user, choices)
     params.update(ballot=uuid.uuid4(), now=now)
     if credit is not None:
-        params.update(credit[1].params)
+        params.update(credit.select.params)
     with rawsql.prepared_cursor() as cursor:  # prepared once per connection
         cursor.execute(sql, params)
         cast, eligible, earlier = cursor.fetchone()
     if cast and credit is not None:
-        taskrows.announce(credit[0])
+        credit.announce()
     elif cast:
         vote_credit_enqueue(vote, user)
     found = tuple(earlier.split("|", 1)) if earlier and not cast else None

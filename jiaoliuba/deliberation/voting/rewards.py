@@ -20,7 +20,6 @@ from typing import Any
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.core import taskrows
-from jiaoliuba.core.rawsql import RowSelect
 from jiaoliuba.deliberation.models import Vote, VoterRecord
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import Award, points_award
@@ -39,7 +38,7 @@ def vote_credit_enqueue(vote: Vote, user: Any) -> None:
         taskrows.enqueue(_task(), vote.pk, user.pk)
 
 
-def vote_credit_row(vote: Vote, user_id: int) -> tuple[Any, RowSelect] | None:
+def vote_credit_row(vote: Vote, user_id: int) -> taskrows.RowToQueue | None:
     """The credit's task row for the ballot's own statement (casting.py), or None when
     the queue is not the database's (then `vote_credit_enqueue` after the ballot)."""
     return taskrows.row_select(_task(), vote.pk, user_id)
