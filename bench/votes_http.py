@@ -15,8 +15,9 @@ present, the peers' bare Django app (POST /bare/notes) is run as a second floor.
 
 After each vote round the script closes the vote and checks, in the database: one
 register row and one ballot per voter, the tally per option equal to the choices sent,
-exactly one 201 per voter and only 409 already_voted besides, and the stored result equal
-to a recount of the ballot box. It prints requests/s, p50/p99 and the ratio to the floor.
+exactly one 201 per voter and only 409 already_voted besides, the stored result equal
+to a recount of the ballot box, and the voters' 积分: one credit task queued per voter,
+which (run after the round, untimed) pays each voter once, and again nothing. It prints requests/s, p50/p99 and the ratio to the floor.
 
     .venv/bin/python bench/votes_http.py
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/votes_bench .venv/bin/python bench/votes_http.py
@@ -57,6 +58,7 @@ from _setup import ROOT, setup  # noqa: E402
 URL = setup()
 
 from django.db import connection  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from jiaoliuba.accounts import services as account_services  # noqa: E402
 from jiaoliuba.accounts.choices import Role, VerificationStatus  # noqa: E402
@@ -66,6 +68,9 @@ from jiaoliuba.deliberation.voting import services  # noqa: E402
 from jiaoliuba.deliberation.voting.services import VoteSpec  # noqa: E402
 from jiaoliuba.deliberation.voting.tally import compute_result  # noqa: E402
 from jiaoliuba.demo.loader import REGIONS_CSV  # noqa: E402
+from jiaoliuba.points.choices import Act  # noqa: E402
+from jiaoliuba.points.models import PointsEntry, PointsRule  # noqa: E402
+from jiaoliuba.points.services.ledger import rule_for  # noqa: E402
 from jiaoliuba.regions.models import Region  # noqa: E402
 from jiaoliuba.regions.services import parse_region_csv, regions_import  # noqa: E402
 
@@ -249,6 +254,10 @@ def prepare_people() -> tuple[User, list[str]]:
             account_services.resident_verify(actor=organiser, resident=profile)
         users.append(user)
     tokens = [account_services.api_token_create(user=u, name=f"votes {RUN}")[1] for u in users]
+    # The same residents vote in every round and run: lift the rule's daily and monthly
+    # caps on the bench database, so each credit pays and can be counted.
+    rule_for(Act.VOTE_CAST)
+    PointsRule.objects.filter(act=Act.VOTE_CAST).update(daily_cap=None, monthly_cap=None)
     return organiser, tokens
 
 
@@ -380,6 +389,7 @@ def check_vote(vote: Vote, organiser: User, rnd: Round, voters: int) -> str:
         problems.append("register rows ≠ voters")
     if Ballot.objects.filter(vote=vote).count() != voters:
         problems.append("ballots ≠ voters")
+    problems += check_credits(vote, voters)
     closed = services.vote_close(vote=vote, actor=organiser)
     sent = {p: sum(1 for i in range(voters) if choice_of(i) == p) for p in (1, 2, 3)}
     counted = {o["position"]: o["count"] for o in closed.result["options"]}
@@ -389,6 +399,34 @@ def check_vote(vote: Vote, organiser: User, rnd: Round, voters: int) -> str:
         problems.append("stored result ≠ recount")
     shown = problems[:3] + ([f"… {len(problems) - 3} more"] if len(problems) > 3 else [])
     return "OK" if not problems else "MISMATCH: " + "; ".join(shown)
+
+
+def check_credits(vote: Vote, voters: int) -> list[str]:
+    """The voters' 积分, which the ballots left to the worker (voting/rewards.py): one
+    task row per voter, queued with the ballot; run after the round (not timed), they pay
+    each voter once, and run again they pay nothing more (at-least-once)."""
+    problems = []
+    rows = DBTaskResult.objects.filter(task_path__endswith=".vote_credit")
+    mine = [r for r in rows.filter(status="READY") if r.args_kwargs["args"][0] == vote.pk]
+    if len(mine) != voters or len({r.args_kwargs["args"][1] for r in mine}) != voters:
+        problems.append(f"credit tasks {len(mine)} ≠ voters")
+    start = time.perf_counter()
+    for row in mine:
+        row.claim("bench")
+        row.set_successful(row.task.call(*row.args_kwargs["args"]))
+    CREDIT_SECONDS.append((time.perf_counter() - start, len(mine)))
+    source = f"earn:{Act.VOTE_CAST}:deliberation.vote:{vote.pk}:"
+    paid = PointsEntry.objects.filter(key__startswith=source)
+    if paid.count() != voters:
+        problems.append(f"points entries {paid.count()} ≠ voters")
+    for row in mine[:50]:  # a credit queued again pays nothing
+        row.task.call(*row.args_kwargs["args"])
+    if paid.count() != voters:
+        problems.append("a credit run again paid twice")
+    return problems
+
+
+CREDIT_SECONDS: list[tuple[float, int]] = []
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -483,6 +521,12 @@ def main() -> None:
     for line in checks:
         print("  " + line)
     print(f"  bare insert: {bare_201} answered 201, {bare_made} rows written")
+    seconds, credits = map(sum, zip(*CREDIT_SECONDS, strict=True)) if CREDIT_SECONDS else (0, 0)
+    if credits:
+        print(
+            f"  points credits run after the rounds in this process: {credits} in {seconds:.1f} s "
+            f"({seconds / credits * 1000:.1f} ms each)"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -87,6 +87,17 @@ class RowReader:
         return out
 
 
+@dataclass(frozen=True)
+class RowSelect:
+    """A row to insert from a caller's own statement: `INSERT INTO {table} ({columns})
+    SELECT {values} FROM …` with `params` bound by name."""
+
+    table: str
+    columns: str
+    values: str
+    params: dict[str, Any]
+
+
 class Inserter:
     """INSERT of new instances of one model, as `save(force_insert=True)` writes them
     (several at once like `bulk_create`): every concrete field but an unset auto
@@ -126,19 +137,52 @@ class Inserter:
         sync, async_ = signal._live_receivers(self.model)
         return not async_ and set(sync) <= self.replaces
 
-    def insert(self, *objs: Model) -> None:
-        if not objs:
-            return
+    def _check_signals(self) -> None:
         for signal in (pre_save, post_save):
             if signal.has_listeners(self.model) and not self._replaced(signal):
                 raise TypeError(f"{self.model.__name__} has save signals: use the ORM")
+
+    def prepared(self, obj: Model) -> list[Any]:
+        """The values `insert` writes for `obj`, in the order of `fields`."""
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields]
+
+    def select_list(self, obj: Model, *, prefix: str, values: list[Any] | None = None) -> RowSelect:
+        """One new row for a caller that writes it inside a statement of its own
+        (`INSERT INTO table (columns) SELECT values FROM …`, e.g. only when another row of
+        the same statement went in): the table, the column list, and the select list
+        with named parameters `prefix0`, `prefix1`, … (typed by casts on PostgreSQL,
+        where a parameter in a select list has no column to take its type from) and
+        their values, prepared as `insert` prepares them. An auto primary key must be
+        unset and is not returned. `values`: what `prepared(obj)` gives, if known."""
+        self._check_signals()
+        if self.auto_pk and obj.pk is not None:
+            raise ValueError("Inserter writes new rows only (the primary key is set)")
+        quote = connection.ops.quote_name
+        cast = connection.vendor == "postgresql"
+        prepared = self.prepared(obj) if values is None else values
+        params: dict[str, Any] = {}
+        placeholders = []
+        for i, (f, value) in enumerate(zip(self.fields, prepared, strict=True)):
+            name = f"{prefix}{i}"
+            params[name] = value
+            placeholders.append(f"%({name})s::{f.db_type(connection)}" if cast else f"%({name})s")
+        return RowSelect(
+            table=quote(self.model._meta.db_table),
+            columns=", ".join(quote(f.column) for f in self.fields),
+            values=", ".join(placeholders),
+            params=params,
+        )
+
+    def insert(self, *objs: Model, values: list[Any] | None = None) -> None:
+        """`values`: for a single row, what `prepared(obj)` gives, if known."""
+        if not objs:
+            return
+        self._check_signals()
         params: list[Any] = []
         for obj in objs:
             if self.auto_pk and obj.pk is not None:
                 raise ValueError("Inserter writes new rows only (the primary key is set)")
-            params.extend(
-                f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields
-            )
+            params.extend(self.prepared(obj) if values is None else values)
         with prepared_cursor() as cursor:  # one statement per row count: prepared once
             cursor.execute(self._statement(len(objs)), params)
             returned = cursor.fetchall() if self.auto_pk else []
