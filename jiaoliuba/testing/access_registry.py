@@ -96,11 +96,26 @@ PUBLIC_OBJECT_ROUTES: dict[str, tuple[str, str]] = {
     "GET /api/v1/community/{region_id}/stories": ("published stories only", "public"),
 }  # fmt: skip
 
-# Bodies for API operations where a well-typed value is not enough to pass validation (the
-# sweep builds the rest from the OpenAPI schema), and form bodies for page POSTs: a refusal
-# must come from the scope rule, not from a missing field.
-API_BODIES: dict[str, dict] = {}
-PAGE_BODIES: dict[str, dict] = {}
+# Fully valid bodies, sent besides the sweep's own (the OpenAPI schema's required fields for
+# the API, an empty form for pages), so that a refusal comes from the scope rule and not from
+# a missing choice or field. The empty or merely well-typed body stays: a route that checks
+# the input before the scope (the ballot leak of issue 17) answers it with the object's data.
+API_BODIES: dict[str, list[dict]] = {
+    "POST /api/v1/votes/{vote_id}/ballots": [{"choices": [1]}],
+    "POST /api/v1/votes/{vote_id}/paper": [{"sheet_number": "S-1", "choices": [1]}],
+    "POST /api/v1/votes/{vote_id}/paper/correct": [
+        {"sheet_number": "S-1", "choices": [2], "reason": "越界更正"}
+    ],
+    "POST /api/v1/deliberation/topics/{topic_id}/comments": [{"body": "越界评论的内容"}],
+    "POST /api/v1/consensus/statements/{statement_id}/vote": [{"opinion": "agree"}],
+    "POST /api/v1/community/notices/{notice_id}/replies": [{"body": "越界回复的内容"}],
+}
+PAGE_BODIES: dict[str, list[dict]] = {
+    "votes:cast": [{"choice": "1"}],
+    "votes:action": [{"reason": "越界取消", "sheet_number": "S-1", "choice": "1"}],
+    "deliberation:action": [{"body": "越界评论的内容", "reason": "越界理由"}],
+    "meetings:action": [{"reason": "越界理由", "text": "越界纪要"}],
+}
 
 # Id kinds whose objects are public by design, so that reading one outside scope is not a
 # leak; acting on one is still refused by the service, with 403 or, when the object is not
