@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.accounts import selectors
+from jiaoliuba.accounts import selectors, twofactor
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.notifications.selectors import unread_count
 from jiaoliuba.regions.choices import RegionLevel
@@ -84,10 +84,26 @@ def _entries(user, roles: set[str], staff: bool) -> list[Entry]:
     return items
 
 
+SIGNED_OUT = {"nav_items": [], "nav_more": [], "is_staff_member": False, "role_labels": []}
+
+
+def _second_factor_pending(request, user) -> bool:
+    """Password accepted, second factor not yet: the code-entry and setup pages show such a
+    session what a signed-out visitor sees (no links, roles, inbox or name)."""
+    session = getattr(request, "session", None)
+    return (
+        session is not None
+        and twofactor.second_factor_required(user)
+        and not twofactor.session_is_verified(request)
+    )
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_more": [], "is_staff_member": False}
+        return dict(SIGNED_OUT)
+    if _second_factor_pending(request, user):
+        return {**SIGNED_OUT, "second_factor_pending": True}
     roles = selectors.user_roles(user)
     staff = selectors.user_is_staff_member(user)
     items = _entries(user, roles, staff)

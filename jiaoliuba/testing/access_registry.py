@@ -9,13 +9,12 @@ OBJECTS, in 西平县, which no swept role covers) and must get 403/404 with non
 object's data.
 
 Adding a route: put its URL name (pages) or "METHOD /api/v1/path" (API) in PAGES or API
-below with PUBLIC or PRIVATE; if its path has a new id parameter, add it to OBJECTS with a
-builder (a function `(world) -> id`), or to FIXED for a slug that is not an object id."""
+below with PUBLIC or PRIVATE; if its path has a new id parameter, add it to OBJECTS with the
+name of a builder in jiaoliuba/testing/access_objects.py (write one: it makes a real object of
+that kind outside scope), or to FIXED for a slug that is not an object id. A PUBLIC route with
+an object id also goes in PUBLIC_OBJECT_ROUTES, with why it is public and what it may show."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 PUBLIC = "public"  # anyone, signed out too (a sign-in page, the public board, a tracking code)
 PRIVATE = "private"  # signed-out visitors are refused; ids in the path are scope-checked
@@ -26,64 +25,105 @@ FIXED: dict[str, str] = {
     "code": "ZZZZZZZZ",
     "token": "not-a-token",
     "key": "satisfaction_rate",
-    "number": "JLB-2099-000001",
+    "number": "1",  # a negotiation round's number within its meeting
 }
 
-# Path parameter → how to build an object of that kind outside every swept role's scope.
-# `absent` (an id no object has) marks kinds whose builder is still to be written: the
-# sweep then proves "no crash, no data" for them but not the scope rule itself.
-Builder = Callable[[Any], int]
-
-
-def absent(world: Any) -> int:
-    return 2_000_000_000
-
-
-def _xiping_community() -> int:
-    from jiaoliuba.regions.models import Region  # noqa: PLC0415 — the registry loads before apps
-
-    return Region.objects.get(code="411721001001").pk
-
-
-OBJECTS: dict[str, Builder | str] = {
-    # Built by portal/tests/test_access_sweep.py's world (real objects in 西平县):
+# Path parameter → the kind of object to build outside every swept role's scope, by the
+# builder of that name in jiaoliuba/testing/access_objects.py (real rows in 西平县). A new
+# id parameter without an entry here, or an entry naming no builder, fails the sweep.
+OBJECTS: dict[str, str] = {
+    "alert_id": "alert",
     "appeal_id": "appeal",
-    "resident_id": "resident",
     "attachment_id": "attachment",
+    "booking_id": "booking",
+    "comment_id": "comment",
+    "extension_id": "extension",
+    "honour_id": "honour",
+    "idea_id": "idea",
+    "item_id": "item",
+    "media_id": "media",
+    "meeting_id": "meeting",
+    "milestone_id": "milestone",
+    "notice_id": "notice",
     "notification_id": "notification",
-    # A community in 西平县 (its page is public; its desk, channels and posting are not).
-    "region_id": lambda world: _xiping_community(),
-    # Not yet built (see the docstring): an id that does not exist.
-    "idea_id": absent,
-    "media_id": absent,
-    "notice_id": absent,
-    "request_id": absent,
-    "shift_id": absent,
-    "story_id": absent,
-    "swap_id": absent,
-    "venue_id": absent,
-    "visit_id": absent,
-    "wish_id": absent,
-    "alert_id": absent,
-    "booking_id": absent,
-    "comment_id": absent,
-    "extension_id": absent,
-    "honour_id": absent,
-    "item_id": absent,
-    "meeting_id": absent,
-    "milestone_id": absent,
-    "objection_id": absent,
-    "party_id": absent,
-    "photo_id": absent,
-    "question_id": absent,
-    "redemption_id": absent,
-    "register_id": absent,
-    "resolution_id": absent,
-    "service_id": absent,
-    "session_id": absent,
-    "statement_id": absent,
-    "topic_id": absent,
-    "vote_id": absent,
+    "objection_id": "objection",
+    "party_id": "party",
+    "photo_id": "progress_photo",
+    "question_id": "question",
+    "redemption_id": "redemption",
+    "region_id": "region",  # 棠溪社区 itself: its page is public; its desk and posting are not
+    "register_id": "register",
+    "request_id": "request",
+    "resident_id": "resident",
+    "resolution_id": "resolution",
+    "service_id": "service",
+    "session_id": "session",
+    "shift_id": "shift",
+    "statement_id": "statement",
+    "story_id": "story",
+    "swap_id": "swap",
+    "topic_id": "topic",
+    "venue_id": "venue",
+    "visit_id": "visit",
+    "vote_id": "vote",
+    "wish_id": "wish",
+}
+
+# Where one parameter name means another kind of object on a particular route.
+ROUTE_OBJECTS: dict[str, dict[str, str]] = {
+    "venues:photo": {"photo_id": "venue_photo"},
+}
+
+# Public routes that take an object id, each with why it is public and what the sweep
+# expects of the object built outside scope (signed out and for every role):
+# "refused"  the built object is not public (a story still in review, a notice to one
+#            grid): 403/404 with none of its text;
+# "public"   the page is public by design: it may show the object's public text
+#            (MARKER) but never what is private (PRIVATE_MARKER: a visitor's name and what
+#            they said, a review note, a booking's attendee, a notice meant for one grid).
+PUBLIC_OBJECT_ROUTES: dict[str, tuple[str, str]] = {
+    "community:story": ("a published story is shareable; one in review is not", "refused"),
+    "community:media": ("the photo or video of a published story only", "refused"),
+    "community:notice": ("a community-wide notice is a public bulletin; others are for "
+                         "their recipients only", "refused"),
+    "community:page": ("the community's public page (公示, stories, venue hours)", "public"),
+    "community:qr": ("the group's join link as a QR code, printed on posters", "public"),
+    "venues:detail": ("the venue's hours and who is on duty, for residents", "public"),
+    "venues:poster": ("the printable poster on the venue's door", "public"),
+    "venues:qr": ("the poster's QR code (leads to the public venue page)", "public"),
+    "venues:photo": ("photos of the venue shown on its public page", "public"),
+    "GET /api/v1/community/{region_id}": ("the community page's public content", "public"),
+    "GET /api/v1/community/{region_id}/stories": ("published stories only", "public"),
+}  # fmt: skip
+
+# Fully valid bodies, sent besides the sweep's own (the OpenAPI schema's required fields for
+# the API, an empty form for pages), so that a refusal comes from the scope rule and not from
+# a missing choice or field. The empty or merely well-typed body stays: a route that checks
+# the input before the scope (the ballot leak of issue 17) answers it with the object's data.
+API_BODIES: dict[str, list[dict]] = {
+    "POST /api/v1/votes/{vote_id}/ballots": [{"choices": [1]}],
+    "POST /api/v1/votes/{vote_id}/paper": [{"sheet_number": "S-1", "choices": [1]}],
+    "POST /api/v1/votes/{vote_id}/paper/correct": [
+        {"sheet_number": "S-1", "choices": [2], "reason": "越界更正"}
+    ],
+    "POST /api/v1/deliberation/topics/{topic_id}/comments": [{"body": "越界评论的内容"}],
+    "POST /api/v1/consensus/statements/{statement_id}/vote": [{"opinion": "agree"}],
+    "POST /api/v1/community/notices/{notice_id}/replies": [{"body": "越界回复的内容"}],
+}
+PAGE_BODIES: dict[str, list[dict]] = {
+    "votes:cast": [{"choice": "1"}],
+    "votes:action": [{"reason": "越界取消", "sheet_number": "S-1", "choice": "1"}],
+    "deliberation:action": [{"body": "越界评论的内容", "reason": "越界理由"}],
+    "meetings:action": [{"reason": "越界理由", "text": "越界纪要"}],
+}
+
+# Id kinds whose objects are public by design, so that reading one outside scope is not a
+# leak; acting on one is still refused by the service, with 403 or, when the object is not
+# in a state for the action, 409. The sweep accepts 409 for these and still requires that
+# the answer carry none of the object's text.
+PUBLIC_OBJECT_KINDS: dict[str, str] = {
+    "wish_id": "微心愿 are on the community's public page (title and status); claiming, "
+    "fulfilling or withdrawing one needs the community's volunteer, its claimer or author",
 }
 
 # Routes that by design act on objects outside the person's scope, and why. The sweep

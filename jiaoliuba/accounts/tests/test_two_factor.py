@@ -240,3 +240,32 @@ def test_only_the_demo_settings_bypass_and_production_refuses_to():
     refused = _settings_value("config.settings.production", {"JIAOLIUBA_DEMO_2FA_BYPASS": "1"})
     assert refused.returncode != 0
     assert "JIAOLIUBA_DEMO_2FA_BYPASS is for the demo only" in refused.stderr
+
+
+@pytest.mark.parametrize("with_app", [True, False])
+def test_a_half_signed_in_staff_member_sees_no_navigation(make_staff, with_app):
+    """Password accepted, code pending: the code-entry (or setup) page shows what a
+    signed-out visitor sees, no links to staff pages, no roles, no name, no inbox; a
+    sign-out button stays. Once the code is in, the navigation is back."""
+    user = make_staff(Role.STREET_OFFICER, DONGFENG, username="half-signed-in")
+    user.display_name = "半登录街道干部"
+    user.save(update_fields=["display_name"])
+    if with_app:
+        device = totp_device_for(user)
+    client = Client()
+    step = _password(client, "half-signed-in")
+    page = client.get(step)
+    assert page.status_code == 200
+    body = page.content.decode()
+    for href in ('href="/workbench/', 'href="/dashboards/', 'href="/inbox/', "/admin/"):
+        assert href not in body, href
+    assert 'class="nav-more"' not in body and "layout-workbench" not in body
+    assert "half-signed-in" not in body and "半登录街道干部" not in body
+    assert str(Role(Role.STREET_OFFICER).label) not in body
+    assert page.context["nav_items"] == [] and page.context["role_labels"] == []
+    assert 'action="/logout/"' in body
+    if with_app:
+        done = client.post("/staff/2fa/", {"code": totp_code(device), "next": "/workbench/"})
+        assert done.status_code == 302
+        after = client.get("/workbench/").content.decode()
+        assert 'href="/workbench/"' in after and "layout-workbench" in after

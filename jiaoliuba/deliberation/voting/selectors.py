@@ -104,10 +104,12 @@ def _published_vote(vote_id: int) -> Vote | None:
 
 
 def access_vote_to_cast(*, user: Any, vote_id: int) -> Vote:
-    """The vote a ballot is attempted on: any vote past its draft, from a few seconds'
-    memory. Who may vote in it is decided by services.ballot_cast, in the same statement
-    as the ballot on PostgreSQL; a refusal is explained there with access_vote (404 out of
-    reach) and voter_for (403 not eligible), so nothing leaks through this shortcut."""
+    """The vote a ballot is attempted on, read in the voter's scope first: a vote out of
+    reach answers 404 before anything else looks at it (its times, options or status),
+    exactly as access_vote does. The columns a ballot needs then come from a few seconds'
+    memory; who may vote is decided by services.ballot_cast (403 not eligible)."""
+    if not votes_visible_to(user).filter(pk=vote_id).exclude(status=VoteStatus.DRAFT).exists():
+        raise NotFound(_("No such vote."), code="vote_not_found")
     vote = _published_vote(vote_id)
     if vote is None:
         raise NotFound(_("No such vote."), code="vote_not_found")
