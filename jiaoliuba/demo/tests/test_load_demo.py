@@ -18,6 +18,7 @@ from jiaoliuba.deliberation.models import Comment, Topic
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
 from jiaoliuba.points import selectors as points_selectors
 from jiaoliuba.regions.models import Region
+from jiaoliuba.testing.tasks import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,10 @@ def test_load_demo_builds_the_city_once():
     assert User.objects.get(username="admin").is_superuser
     # 张阿姨's points (the seed's story): 150 earned, 100 spent on the oil she picked up,
     # +3 for attending the legal consultation the bookings demo books for her, +5 for her
-    # appeal the grid worker resolved (诉求经确认有价值) and +2 for voting on the canteen.
+    # appeal the grid worker resolved (诉求经确认有价值) and +2 for voting on the canteen,
+    # which the worker credits (`make run` starts it right after loading).
+    assert points_selectors.balance_of(demo) == 58
+    assert run_queued("vote_credit") >= 1
     assert points_selectors.balance_of(demo) == 60
     earned = {e.act: e.amount for e in points_selectors.entries_of(demo) if e.act}
     assert (earned["appeal_useful"], earned["vote_cast"]) == (5, 2)
