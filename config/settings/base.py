@@ -417,7 +417,7 @@ PERIODIC_TASKS = {
 }
 # Tables `jiaoliuba partition_tables` partitions by month on PostgreSQL ({model: time
 # column}); see docs/scaling-db.md. Nothing changes until that command runs.
-PARTITIONED_TABLES = {"appeals.AppealEvent": "created_at"}
+PARTITIONED_TABLES = {"appeals.AppealEvent": "created_at", "dashboards.AppealFact": "day"}
 # Absolute address of the site, so SMS and e-mail can carry full links.
 SITE_URL = os.environ.get("SITE_URL", "")
 # The public form for appeals without an account, and look-ups by tracking code.

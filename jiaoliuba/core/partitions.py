@@ -166,21 +166,113 @@ def partition_name(table: str, month: dt.date) -> str:
     return f"{table}_p{month.year:04d}_{month.month:02d}"
 
 
-def partitions_ensure(spec: Spec, parent: str, first: dt.date, last: dt.date) -> list[str]:
-    """Monthly partitions of `parent` from month `first` to month `last` (both included);
-    returns the names of those created (existing ones are left alone)."""
+def partitions_ensure(
+    spec: Spec,
+    parent: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    prefix: str | None = None,
+    options: list[str] | None = None,
+) -> list[str]:
+    """Monthly partitions of `parent` from month `first` to month `last` (both included),
+    named `<prefix>_pYYYY_MM` (the table's name by default), with the storage options
+    given (by default those of the parent's newest partition: a fillfactor, say); returns
+    the names of those created (existing ones are left alone)."""
+    if options is None:
+        newest = _all(
+            "SELECT c.reloptions FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass ORDER BY c.relname DESC LIMIT 1",
+            [parent],
+        )
+        options = list(newest[0][0] or []) if newest else []
+    storage = f" WITH ({', '.join(options)})" if options else ""
     created = []
     month = _month(first)
     while month <= _month(last):
-        name = partition_name(spec.table, month)
+        name = partition_name(prefix or spec.table, month)
         if not _exists(name):
             _execute(
                 f"CREATE TABLE {_q(name)} PARTITION OF {_q(parent)}"
                 f" FOR VALUES FROM ({_bound(spec, month)}) TO ({_bound(spec, _next(month))})"
+                f"{storage}"
             )
             created.append(name)
         month = _next(month)
     return created
+
+
+def reloptions(table: str) -> list[str]:
+    """A table's storage options (["fillfactor=85"]): partitions get them one by one, a
+    partitioned table holds none itself."""
+    return list(_one("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [table]) or [])
+
+
+def partition_months(table: str) -> list[dt.date]:
+    """The months of a partitioned table's partitions, from their names."""
+    months = []
+    for (name,) in _all(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = %s::regclass",
+        [table],
+    ):
+        year, _, month = name.rpartition("_p")[2].partition("_")
+        if year.isdigit() and month.isdigit():
+            months.append(dt.date(int(year), int(month), 1))
+    return sorted(months)
+
+
+def rename_partitions(table: str, old_prefix: str) -> None:
+    """`<old_prefix>_pYYYY_MM` partitions of `table` take the names `<table>_pYYYY_MM`
+    (a rebuilt table's shadow partitions, after the swap)."""
+    for (name,) in _all(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = %s::regclass AND c.relname LIKE %s",
+        [table, f"{old_prefix}\\_p%"],
+    ):
+        _execute(f"ALTER TABLE {_q(name)} RENAME TO {_q(table + name[len(old_prefix) :])}")
+
+
+def create_partitioned_like(
+    spec: Spec,
+    target: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    pkey: str,
+    prefix: str,
+    options: list[str],
+    identity: bool = True,
+) -> list[str]:
+    """An empty partitioned table `target` LIKE the live table (columns, defaults, checks,
+    identity), keyed (key, time column) under the name `pkey`, with monthly partitions
+    from `first` to `last` and the live table's outgoing foreign keys (added while it is
+    empty, so checking them reads nothing: NOT VALID is refused on a partitioned table
+    before PostgreSQL 18). Secondary indexes are the caller's."""
+    table = spec.table
+    including = "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE"
+    if identity:
+        including += " INCLUDING IDENTITY"
+    _execute(
+        f"CREATE TABLE {_q(target)} (LIKE {_q(table)} {including} INCLUDING COMMENTS)"
+        f" PARTITION BY RANGE ({_q(spec.column)})"
+    )
+    _execute(
+        f"ALTER TABLE {_q(target)} ADD CONSTRAINT {_q(pkey)}"
+        f" PRIMARY KEY ({_q(spec.key)}, {_q(spec.column)})"
+    )
+    created = partitions_ensure(spec, target, first, last, prefix=prefix, options=options)
+    for name, definition in _all(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    ):
+        _execute(f"ALTER TABLE {_q(target)} ADD CONSTRAINT {_q(name)} {definition}")
+    return created
+
+
+def spec_of(model: type[models.Model]) -> Spec | None:
+    return next((spec for spec in specs() if spec.model is model), None)
 
 
 def _this_month() -> dt.date:
@@ -292,26 +384,17 @@ def _renamed(name: str, suffix: str) -> str:
 
 def _create_twin(spec: Spec, first: dt.date, last: dt.date) -> list[str]:
     table, new = spec.table, spec.table + NEW
-    _execute(
-        f"CREATE TABLE {_q(new)} (LIKE {_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
-        f" INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
-        f" PARTITION BY RANGE ({_q(spec.column)})"
+    created = create_partitioned_like(
+        spec,
+        new,
+        first,
+        last,
+        pkey=new + "_pkey",
+        prefix=table,
+        options=reloptions(table),
     )
-    _execute(
-        f"ALTER TABLE {_q(new)} ADD CONSTRAINT {_q(new + '_pkey')}"
-        f" PRIMARY KEY ({_q(spec.key)}, {_q(spec.column)})"
-    )
-    created = partitions_ensure(spec, new, first, last)
     for _name, sql in _index_statements(spec):
         _execute(sql)
-    for name, definition in _all(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
-    ):
-        # The twin is empty: checking costs nothing (NOT VALID is refused on a
-        # partitioned table before PostgreSQL 18).
-        _execute(f"ALTER TABLE {_q(new)} ADD CONSTRAINT {_q(name)} {definition}")
     return created
 
 

@@ -22,6 +22,7 @@ from jiaoliuba.appeals.models import AppealEvent
 from jiaoliuba.core import partitions
 from jiaoliuba.dashboards import selectors
 from jiaoliuba.dashboards import services as dashboard_services
+from jiaoliuba.dashboards.models import AppealFact
 from jiaoliuba.dashboards.tests.conftest import local
 from jiaoliuba.dashboards.tests.scenario import build
 from jiaoliuba.dashboards.tests.test_figures import NOVEMBER, region, snapshot, values
@@ -35,6 +36,7 @@ pytestmark = [
 ]
 
 EVENTS = AppealEvent._meta.db_table
+FACTS = AppealFact._meta.db_table
 
 
 class _Undo(Exception):
@@ -56,6 +58,11 @@ def rows() -> list[tuple[Any, ...]]:
             "id", "appeal_id", "kind", "actor_id", "message", "data", "created_at"
         )
     )
+
+
+def facts() -> list[tuple[Any, ...]]:
+    fields = [f.attname for f in AppealFact._meta.concrete_fields]
+    return list(AppealFact.objects.order_by("appeal_id").values_list(*fields))
 
 
 def partitions_of(table: str) -> list[str]:
@@ -103,7 +110,9 @@ def story(at, submit, staff, residents):
 
 def test_partitioning_keeps_every_row_and_what_the_sweep_and_dashboards_give(story):
     before_rows = rows()
+    before_facts = facts()
     assert before_rows and not partitions.is_partitioned(EVENTS)
+    assert before_facts and not partitions.is_partitioned(FACTS)
     before = undone(sweep_and_read)
 
     out = StringIO()
@@ -149,11 +158,43 @@ def test_partitioning_keeps_every_row_and_what_the_sweep_and_dashboards_give(sto
     }
 
 
+def test_a_rebuild_keeps_the_facts_partitioned(story):
+    dashboard_services.rollups_sync()
+    before_facts, before_rollups = facts(), snapshot()
+    partitions.partition_tables()
+    names = partitions_of(FACTS)
+    dashboard_services.rollups_rebuild()
+    dashboard_services.rollups_sync()
+    assert partitions.is_partitioned(FACTS)
+    assert partitions_of(FACTS) == names  # the shadow's partitions took the live names
+    assert facts() == before_facts
+    assert snapshot() == before_rollups
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY conname",
+            [FACTS],
+        )
+        constraints = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT to_regclass(%s)", [f"{FACTS}_shadow"])
+        assert cursor.fetchone() == (None,)
+    assert f"{FACTS}_pkey" in constraints
+    assert not any("shadow" in name for name in constraints)
+    # A fact still lands in its month: the dashboards' live path after the rebuild.
+    fact = AppealFact.objects.order_by("-day").first()
+    month = fact.day.replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tableoid::regclass::text FROM {FACTS} WHERE appeal_id = %s",
+            [fact.appeal_id],
+        )
+        assert cursor.fetchone()[0] == partitions.partition_name(FACTS, month)
+
+
 def test_a_second_run_changes_nothing(story):
     partitions.partition_tables()
     names = partitions_of(EVENTS)
     reports = partitions.partition_tables()
-    assert [(r.partitioned_now, r.partitions_created) for r in reports] == [(False, [])]
+    assert [(r.partitioned_now, r.partitions_created) for r in reports] == [(False, [])] * 2
     assert partitions_of(EVENTS) == names
     out = StringIO()
     call_command("partition_tables", stdout=out)
@@ -168,7 +209,9 @@ def test_the_periodic_task_creates_the_months_ahead(story):
     assert partitions_of(EVENTS)[-1] == last
     created = partitions.partitions_create_ahead(months=3)
     assert created == [
-        partitions.partition_name(EVENTS, partitions._add_months(this_month, n)) for n in (2, 3)
+        partitions.partition_name(table, partitions._add_months(this_month, n))
+        for table in (EVENTS, FACTS)
+        for n in (2, 3)
     ]
     assert partitions.partitions_create_ahead(months=3) == []
 
@@ -181,6 +224,8 @@ def test_rows_written_during_the_copy_are_carried_over(story, monkeypatch):
 
     def copy_then_write(spec, top):
         copied = copy(spec, top)
+        if spec.table != EVENTS:
+            return copied
         # Written after its batch was copied: a new row, an edit, a deletion.
         AppealEvent.objects.filter(pk=newest.pk).update(message="改过的")
         AppealEvent.objects.filter(pk=first_gone.pk).delete()
@@ -210,7 +255,8 @@ def test_rows_written_during_the_copy_are_carried_over(story, monkeypatch):
 
 def test_the_other_tests_see_the_plain_table_again():
     """Runs after the tests above (file order): their moves were rolled back with them."""
-    assert not partitions.is_partitioned(EVENTS)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f"{EVENTS}_unpartitioned"])
-        assert cursor.fetchone() == (None,)
+        for table in (EVENTS, FACTS):
+            assert not partitions.is_partitioned(table)
+            cursor.execute("SELECT to_regclass(%s)", [f"{table}_unpartitioned"])
+            assert cursor.fetchone() == (None,)
