@@ -456,7 +456,14 @@ def _swap_once(spec: Spec, drop_old: bool) -> None:
             [table],
         )
         indexes = [name for name, _sql in _index_statements(spec)]
-        # The old table, its key, indexes and sequence step aside under new names …
+        # The old table, its key, indexes and sequence step aside under new names, and
+        # without its foreign keys: kept rows must not stop an appeal or a user from
+        # being deleted (the privacy purge) …
+        for (name,) in _all(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        ):
+            _execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
         _execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(old)}")
         _execute(f"ALTER TABLE {_q(old)} RENAME CONSTRAINT {_q(pkey)} TO {_q(old + '_pkey')}")
         for name in indexes:

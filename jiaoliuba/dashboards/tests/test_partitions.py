@@ -125,10 +125,16 @@ def test_partitioning_keeps_every_row_and_what_the_sweep_and_dashboards_give(sto
         )
         assert cursor.fetchone() == (1,)
     assert rows() == before_rows
-    # The old table is kept, with the same rows, under another name.
+    # The old table is kept, with the same rows, under another name, without foreign
+    # keys (they would stop the privacy purge from deleting an appeal).
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {EVENTS}_unpartitioned")
         assert cursor.fetchone()[0] == len(before_rows)
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [f"{EVENTS}_unpartitioned"],
+        )
+        assert cursor.fetchone()[0] == 0
     this_month = partitions._this_month()
     first = min(r[-1] for r in before_rows)
     names = partitions_of(EVENTS)
