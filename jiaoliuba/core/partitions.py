@@ -431,6 +431,13 @@ def _swap_once(spec: Spec, drop_old: bool) -> None:
         # it) forbid renaming it: run them now, and defer again at the end.
         _execute("SET CONSTRAINTS ALL IMMEDIATE")
         _execute(f"LOCK TABLE {_q(table)} IN ACCESS EXCLUSIVE MODE")
+        if not _one(
+            "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s",
+            [table, changed],
+        ):
+            # Replaced meanwhile (a rollups rebuild swaps the facts in): what changed in
+            # the new table was never noted, so the copy cannot be trusted.
+            raise PartitionError(f"{table} was replaced while it was copied; run again")
         # Months of rows written meanwhile (a clock far ahead, say) exist before the copy.
         low, high = _all(
             f"SELECT MIN({_q(spec.column)}), MAX({_q(spec.column)}) FROM {_q(table)}"  # noqa: S608

@@ -170,6 +170,7 @@ def test_a_rebuild_keeps_the_facts_partitioned(story):
     partitions.partition_tables()
     names = partitions_of(FACTS)
     dashboard_services.rollups_rebuild()
+    dashboard_services.rollups_rebuild()  # the names the first one left do not collide
     dashboard_services.rollups_sync()
     assert partitions.is_partitioned(FACTS)
     assert partitions_of(FACTS) == names  # the shadow's partitions took the live names
@@ -257,6 +258,31 @@ def test_rows_written_during_the_copy_are_carried_over(story, monkeypatch):
         assert cursor.fetchone()[0] == 0
         cursor.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE %s", [f"{EVENTS}_part%"])
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_table_replaced_during_the_copy_is_left_alone(story, monkeypatch):
+    """A rollups rebuild swapping the facts in meanwhile: the copy is thrown away."""
+    dashboard_services.rollups_sync()
+    copy = partitions._copy
+
+    def copy_then_rebuild(spec, top):
+        copied = copy(spec, top)
+        if spec.table == FACTS:
+            dashboard_services.rollups_rebuild()
+        return copied
+
+    monkeypatch.setattr(partitions, "_copy", copy_then_rebuild)
+    with pytest.raises(partitions.PartitionError, match="replaced"):
+        partitions.partition_tables()
+    assert partitions.is_partitioned(EVENTS)  # done before the facts
+    assert not partitions.is_partitioned(FACTS)
+    with connection.cursor() as cursor:
+        for name in (f"{FACTS}_part", f"{FACTS}_part_changed", f"{FACTS}_unpartitioned"):
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            assert cursor.fetchone() == (None,)
+    monkeypatch.setattr(partitions, "_copy", copy)
+    partitions.partition_tables()
+    assert partitions.is_partitioned(FACTS)
 
 
 def test_the_other_tests_see_the_plain_table_again():
