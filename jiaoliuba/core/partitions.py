@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -491,10 +492,13 @@ def _swap_once(spec: Spec, drop_old: bool) -> None:
         _execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _swap(spec: Spec, drop_old: bool) -> None:
+def _retrying(spec: Spec, step: Callable[[], None]) -> None:
+    """`step` (one transaction that sets a lock_timeout), tried again while a lock on the
+    live table is not granted in time: writers wait behind our lock request, so it is
+    never left queued for long."""
     for attempt in range(SWAP_TRIES):
         try:
-            _swap_once(spec, drop_old)
+            step()
         except OperationalError as error:
             timed_out = getattr(error.__cause__, "sqlstate", None) == "55P03"
             if not timed_out or attempt == SWAP_TRIES - 1:
@@ -503,6 +507,16 @@ def _swap(spec: Spec, drop_old: bool) -> None:
             time.sleep(0.2 * (attempt + 1))
             continue
         return
+
+
+def _swap(spec: Spec, drop_old: bool) -> None:
+    _retrying(spec, lambda: _swap_once(spec, drop_old))
+
+
+def _start_noting_once(spec: Spec) -> None:
+    with transaction.atomic():
+        _execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        _start_noting(spec)  # waits for the writers of the moment, then notes every change
 
 
 def partition_table(
@@ -524,8 +538,7 @@ def partition_table(
     _check(spec)
     with transaction.atomic():
         _cleanup(spec)
-    with transaction.atomic():
-        _start_noting(spec)  # waits for the writers of the moment, then notes every change
+    _retrying(spec, lambda: _start_noting_once(spec))
     column, key = _q(spec.column), _q(spec.key)
     first, last, top = _all(
         f"SELECT MIN({column}), MAX({column}), MAX({key}) FROM {_q(table)}"  # noqa: S608
