@@ -84,6 +84,7 @@ class Report:
     rows: int = 0
     partitions_created: list[str] = field(default_factory=list)
     old_table: str = ""
+    swap_seconds: float = 0.0  # the last transaction, which holds the live table's lock
 
 
 def specs() -> list[Spec]:
@@ -549,7 +550,9 @@ def partition_table(
         with transaction.atomic():
             report.partitions_created = _create_twin(spec, start, end)
         report.rows = _copy(spec, top or 0)
+        started = time.monotonic()
         _swap(spec, drop_old)
+        report.swap_seconds = time.monotonic() - started
     except BaseException:
         with transaction.atomic():
             _cleanup(spec)

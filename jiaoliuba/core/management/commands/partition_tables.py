@@ -34,7 +34,8 @@ class Command(BaseCommand):
                 kept = f", old table kept as {report.old_table}" if report.old_table else ""
                 self.stdout.write(
                     f"{report.table}: partitioned, {report.rows} rows copied,"
-                    f" {len(report.partitions_created)} partitions{kept}"
+                    f" {len(report.partitions_created)} partitions, swapped in"
+                    f" {report.swap_seconds:.2f} s{kept}"
                 )
             else:
                 self.stdout.write(
