@@ -391,6 +391,8 @@ ADMIN_SITE_HEADER = _("Jiaoliuba administration")
 PERIODIC_TASKS = {
     "jiaoliuba.accounts.tasks.purge_expired_codes": 3600,
     "jiaoliuba.core.tasks.purge_finished_tasks": 24 * 3600,
+    # Monthly partitions ahead, once `jiaoliuba partition_tables` ran (PostgreSQL only).
+    "jiaoliuba.core.tasks.partitions_create_ahead": 24 * 3600,
     "jiaoliuba.appeals.tasks.sweep": int(os.environ.get("APPEAL_SWEEP_SECONDS", "60")),
     "jiaoliuba.bookings.tasks.sweep": int(os.environ.get("BOOKING_SWEEP_SECONDS", "300")),
     "jiaoliuba.notifications.tasks.requeue_stalled_deliveries": 300,
@@ -413,6 +415,9 @@ PERIODIC_TASKS = {
         os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))
     ),
 }
+# Tables `jiaoliuba partition_tables` partitions by month on PostgreSQL ({model: time
+# column}); see docs/scaling-db.md. Nothing changes until that command runs.
+PARTITIONED_TABLES = {"appeals.AppealEvent": "created_at", "dashboards.AppealFact": "day"}
 # Absolute address of the site, so SMS and e-mail can carry full links.
 SITE_URL = os.environ.get("SITE_URL", "")
 # The public form for appeals without an account, and look-ups by tracking code.

@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q
 
 from jiaoliuba.appeals.models import Appeal, AppealEvent, Mediation
-from jiaoliuba.core import clock
+from jiaoliuba.core import clock, partitions
 from jiaoliuba.dashboards.facts import (
     APPEAL_FIELDS,
     appeal_chain_inputs_sql,
@@ -167,10 +167,15 @@ def rollups_rebuild() -> dict[str, int]:
     ddl = {model: _shadow_ddl(model) for model in MODELS}
     fact_table = AppealFact._meta.db_table + SHADOW
     mediation_table = MediationFact._meta.db_table + SHADOW
+    # Facts partitioned by month (`jiaoliuba partition_tables`): the shadow is too.
+    partitioned = _partitioned_facts()
     with _bulk_session():
         for model in MODELS:
             _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + SHADOW)}")
             _execute(f"DROP TABLE IF EXISTS {q(model._meta.db_table + RETIRED)}")  # a crash's
+            if partitioned and model is AppealFact:
+                _partitioned_shadow(partitioned)
+                continue
             for sql in ddl[model][0]:
                 _execute(sql)
             percent = PG_FILLFACTOR.get(model._meta.db_table)
@@ -189,23 +194,32 @@ def rollups_rebuild() -> dict[str, int]:
         top = Appeal.objects.aggregate(m=Max("id"))["m"] or 0
         try:
             _shadow_chains(top)
+            if partitioned:
+                _shadow_months(partitioned)
             _progress("chain pass")
             appeals = _shadow_facts(fact_table, mediation_table, top)
             _chains_touched(fact_table, newest, began)
         finally:
             _execute(f"DROP TABLE IF EXISTS {q(CHAINS)}")
         if postgres:
+            if partitioned:
+                _settle()
             _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
             _progress("day index")
         rows = _shadow_rollups(fact_table, mediation_table)
         _execute(f"DROP INDEX {q(DAY_INDEX)}")
         foreign_keys: list[tuple[str, str]] = []
         if postgres:
+            if partitioned:
+                _settle()
             for model in MODELS:
                 for sql in ddl[model][1]:
+                    if partitioned and model is AppealFact and " FOREIGN KEY " in sql:
+                        continue  # added with the partitioned shadow, checked as it filled
                     _execute(_on_shadow(model, sql))
                     _progress("shadow index")
-                foreign_keys += _foreign_keys(ddl[model][1])
+                if not (partitioned and model is AppealFact):
+                    foreign_keys += _foreign_keys(ddl[model][1])
             # Fresh tables have no statistics, and autovacuum may be minutes away: the
             # dashboards' first plans after the swap need them.
             for model in MODELS:
@@ -216,6 +230,56 @@ def rollups_rebuild() -> dict[str, int]:
             with transaction.atomic():
                 _execute(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {q(name)}")
     return {"appeals": appeals, "rollup_rows": rows}
+
+
+def _settle() -> None:
+    """Foreign-key checks of the partitioned shadow's rows still pending (an enclosing
+    transaction wrote them; the batches commit each their own otherwise) forbid indexing
+    it: run them now."""
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _partitioned_facts() -> partitions.Spec | None:
+    """The facts' partitioning (PostgreSQL, once partition_tables ran), or None."""
+    if connection.vendor != "postgresql":
+        return None
+    if not partitions.is_partitioned(AppealFact._meta.db_table):
+        return None
+    return partitions.spec_of(AppealFact) or partitions.Spec(AppealFact, "day")
+
+
+def _partitioned_shadow(spec: partitions.Spec) -> None:
+    """The facts' shadow, partitioned like the live table: the same months (and those
+    ahead), the live table's foreign keys and each partition's fillfactor; the months of
+    older appeals are added once the chains know their days (_shadow_months)."""
+    table = spec.table
+    months = partitions.partition_months(table)
+    this_month = partitions._this_month()
+    ahead = partitions._add_months(this_month, partitions.MONTHS_AHEAD)
+    percent = PG_FILLFACTOR.get(table)
+    partitions.create_partitioned_like(
+        spec,
+        table + SHADOW,
+        min([*months, this_month]),
+        max([*months, ahead]),
+        pkey=table + SHADOW + "_pkey",
+        prefix=table + SHADOW,
+        options=[f"fillfactor={percent}"] if percent else [],
+        identity=False,
+    )
+
+
+def _shadow_months(spec: partitions.Spec) -> None:
+    """Partitions of the shadow for every day an appeal was received on (_shadow_chains
+    holds them all): a fact outside every month would be refused."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(day), MAX(day) FROM {q(CHAINS)}")  # noqa: S608
+        first, last = cursor.fetchone()
+    if first is not None:
+        table = spec.table + SHADOW
+        partitions.partitions_ensure(spec, table, first, last, prefix=table)
 
 
 def _sqlite_rename_indexes() -> None:
@@ -338,6 +402,8 @@ def _swap_once(newest: int, began: dt.datetime) -> None:
             _execute(f"ALTER TABLE {q(table + SHADOW)} RENAME TO {q(table)}")
             if postgres:
                 _rename_shadow_names(table)
+                if partitions.is_partitioned(table):
+                    partitions.rename_partitions(table, table + SHADOW)
         if not postgres:
             _sqlite_rename_indexes()
         # Everything committed before the rebuild began is in; what changed since is
