@@ -42,15 +42,19 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
 
 
 def _hit_redis(key: str, window_seconds: int) -> int:
-    full_key = _cache_key(key)
-    if cache.add(full_key, 1, timeout=window_seconds):
-        return 1
-    try:
-        return int(cache.incr(full_key))
-    except ValueError:  # expired between add and incr
-        if cache.add(full_key, 1, timeout=window_seconds):
-            return 1
-        return int(cache.incr(full_key))
+    # One MULTI/EXEC: create the counter with its expiry if absent, then INCR (which keeps
+    # the expiry). Django's cache.incr checks EXISTS before INCR, so a window ending
+    # between the two made a counter with no expiry, a limit that never lifted.
+    full_key = cache.make_and_validate_key(_cache_key(key))
+    client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=True)
+    pipe.set(full_key, 0, ex=window_seconds, nx=True)
+    pipe.incr(full_key)
+    pipe.ttl(full_key)
+    _, count, ttl = pipe.execute()
+    if ttl == -1:  # a counter an older version left without expiry
+        client.expire(full_key, window_seconds)
+    return int(count)
 
 
 def _hit_db(key: str, window_seconds: int) -> int:

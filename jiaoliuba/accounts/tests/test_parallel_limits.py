@@ -182,3 +182,19 @@ def test_redis_counter_is_exact_under_threads(redis_cache):
     assert ratelimit.count("t:redis") == 29
 
     assert not RateCounter.objects.exists()  # Redis counted, not the table
+
+
+def test_redis_counter_always_expires(redis_cache):
+    """A counter always carries its window, even one an older version left without expiry
+    (the gap between Django's EXISTS and INCR), so a limit always lifts."""
+    assert ratelimit.hit("t:ttl", limit=3, window_seconds=60)
+    client = redis.Redis.from_url(redis_cache._cache._servers[0])
+    raw = redis_cache.make_and_validate_key("rl:t:ttl")
+    assert 0 < client.ttl(raw) <= 60
+    assert int(client.get(raw)) == 1 and ratelimit.count("t:ttl") == 1
+
+    client.set(raw, 5)  # no expiry: what the old gap could leave behind
+    assert client.ttl(raw) == -1
+    assert not ratelimit.hit("t:ttl", limit=3, window_seconds=60)
+    assert 0 < client.ttl(raw) <= 60
+    assert ratelimit.count("t:ttl") == 6
