@@ -380,6 +380,24 @@ def _index_statements(spec: Spec) -> list[tuple[str, str]]:
     return statements
 
 
+def _rename_set(
+    table: str,
+    to: str,
+    pkey: str,
+    pkey_to: str,
+    indexes: list[tuple[str, str]],
+    sequence: str | None,
+    sequence_to: str,
+) -> None:
+    """Rename a table with its primary key, indexes and id sequence (one side of the swap)."""
+    _execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(to)}")
+    _execute(f"ALTER TABLE {_q(to)} RENAME CONSTRAINT {_q(pkey)} TO {_q(pkey_to)}")
+    for name, name_to in indexes:
+        _execute(f"ALTER INDEX {_q(name)} RENAME TO {_q(name_to)}")
+    if sequence:
+        _execute(f"ALTER SEQUENCE {sequence} RENAME TO {_q(sequence_to)}")
+
+
 def _renamed(name: str, suffix: str) -> str:
     return name[: 63 - len(suffix)] + suffix
 
@@ -473,21 +491,25 @@ def _swap_once(spec: Spec, drop_old: bool) -> None:
             [table],
         ):
             _execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
-        _execute(f"ALTER TABLE {_q(table)} RENAME TO {_q(old)}")
-        _execute(f"ALTER TABLE {_q(old)} RENAME CONSTRAINT {_q(pkey)} TO {_q(old + '_pkey')}")
-        for name in indexes:
-            _execute(f"ALTER INDEX {_q(name)} RENAME TO {_q(_renamed(name, INDEX_OLD))}")
-        if old_sequence:
-            _execute(f"ALTER SEQUENCE {old_sequence} RENAME TO {_q(old + '_' + spec.key + '_seq')}")
+        _rename_set(
+            table,
+            old,
+            pkey,
+            old + "_pkey",
+            [(n, _renamed(n, INDEX_OLD)) for n in indexes],
+            old_sequence,
+            old + "_" + spec.key + "_seq",
+        )
         # … and the partitioned twin takes the names a migration gave.
-        _execute(f"ALTER TABLE {_q(new)} RENAME TO {_q(table)}")
-        _execute(f"ALTER TABLE {_q(table)} RENAME CONSTRAINT {_q(new + '_pkey')} TO {_q(pkey)}")
-        for name in indexes:
-            _execute(f"ALTER INDEX {_q(_renamed(name, INDEX_NEW))} RENAME TO {_q(name)}")
-        if new_sequence:
-            _execute(
-                f"ALTER SEQUENCE {new_sequence} RENAME TO {_q(table + '_' + spec.key + '_seq')}"
-            )
+        _rename_set(
+            new,
+            table,
+            new + "_pkey",
+            pkey,
+            [(_renamed(n, INDEX_NEW), n) for n in indexes],
+            new_sequence,
+            table + "_" + spec.key + "_seq",
+        )
         if drop_old:
             _execute(f"DROP TABLE {_q(old)}")
         _execute("SET CONSTRAINTS ALL DEFERRED")
