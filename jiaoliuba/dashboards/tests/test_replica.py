@@ -14,7 +14,6 @@ import json
 import os
 import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from jiaoliuba.testing.stack import free_port
 
 PG_BIN = Path(os.environ.get("JIAOLIUBA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 REQUIRED = os.environ.get("JIAOLIUBA_REQUIRE_REPLICA") == "1"
@@ -60,12 +61,6 @@ def _as_postgres(*args: str, timeout: float | None = None) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _url(port: int) -> str:
     return f"postgres://postgres@127.0.0.1:{port}/jiaoliuba"
 
@@ -83,7 +78,7 @@ class Cluster:
     def __init__(self, base: Path, name: str) -> None:
         self.dir = base / name
         self.log = base / f"{name}.log"
-        self.port = _free_port()
+        self.port = free_port()
 
     def start(self) -> None:
         _as_postgres(PG_BIN / "pg_ctl", "-D", self.dir, "-l", self.log, "-w", "-t", "30", "start")

@@ -8,7 +8,6 @@ import email
 import email.policy
 import hashlib
 import hmac
-import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,13 +18,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.core import clock
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from jiaoliuba.testing.stack import free_port
 
 # --- SMTP -------------------------------------------------------------------------------
 
