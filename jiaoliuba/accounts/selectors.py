@@ -44,6 +44,18 @@ def _roles_sql() -> str:
     )
 
 
+def roles_known(user: User, packed: str, *, has_profile: bool) -> None:
+    """Remember the user's roles read with the user ("role:path,…", as the token check
+    reads them): what `user_roles_at` would read, without its query."""
+    cached: dict[str, list[str]] = {}
+    for item in packed.split(",") if packed else ():
+        role, _sep, path = item.partition(":")
+        cached.setdefault(role, []).append(path)
+    if has_profile:
+        cached.setdefault(Role.RESIDENT, [])
+    setattr(user, _CACHE_ATTR, cached)
+
+
 def user_roles_at(user: Viewer) -> dict[str, list[str]]:
     """{role: [region paths]} for the user, cached on the user object for the request.
     One query: the role assignments and, as a row of its own, whether a resident profile

@@ -519,8 +519,15 @@ def _token_sql() -> str:
     def table(model: type[Model]) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
+    # The user's role assignments ride along as one "role:path,…" column, so a call that
+    # checks a role or a scope needs no query of its own (selectors.roles_known).
+    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    roles = (
+        f"(SELECT {concat}(ra.role || ':' || rg.path, ',') FROM {table(RoleAssignment)} ra "  # noqa: S608
+        f"INNER JOIN {table(Region)} rg ON rg.id = ra.region_id WHERE ra.user_id = u.id)"
+    )
     return (
-        f"SELECT {', '.join(c.sql() for c in _TOKEN_COLUMNS)} "  # noqa: S608
+        f"SELECT {', '.join(c.sql() for c in _TOKEN_COLUMNS)}, {roles} "  # noqa: S608
         f"FROM {table(ApiToken)} t INNER JOIN {table(User)} u ON u.id = t.user_id "
         f"LEFT JOIN {table(ResidentProfile)} r ON r.user_id = u.id "
         f"LEFT JOIN {table(Region)} c ON c.id = r.community_id "
@@ -554,7 +561,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    token, user, profile, community, grid = _TOKEN_ROW.read(row)
+    token, user, profile, community, grid = _TOKEN_ROW.read(row[:-1])
     assert isinstance(token, ApiToken) and isinstance(user, User)  # INNER JOINs: never None
     if profile is not None:
         _PROFILE_USER.set_cached_value(profile, user)
@@ -562,6 +569,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
             region_field.set_cached_value(profile, region)
     _PROFILE_USER.remote_field.set_cached_value(user, profile)
     selectors.resident_known(user, profile if isinstance(profile, ResidentProfile) else None)
+    selectors.roles_known(user, row[-1] or "", has_profile=profile is not None)
     token.user = user
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         _stamp_last_used(token, now)

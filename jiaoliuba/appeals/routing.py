@@ -6,6 +6,7 @@ reason that staff see and can override."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,48 +121,45 @@ def holders(role: str, region: Region) -> list[Any]:
     ]
 
 
-def _ranked_holders(role: str, region: Region) -> list[Any]:
-    """The holders of a post as `holders` gives them, each with what the choice between
-    them needs: `on_duty` (a shift at the region now) and `open_load` (open appeals
-    assigned), read in one query instead of three. Written as SQL: every intake runs it,
-    and building it through the ORM cost more than running it."""
+Post = tuple[str, int]  # (role, region id)
+
+
+def _ranked_holders(posts: list[Post]) -> dict[Post, list[Any]]:
+    """The holders of each post as `holders` gives them, each with what the choice between
+    them needs: `on_duty` (a shift at the post's region now) and `open_load` (open appeals
+    assigned). One query for the posts together (the rule's post and the community staff
+    it falls back to): every intake runs it, and building it through the ORM cost more
+    than running it."""
+    found: dict[Post, list[Any]] = {post: [] for post in posts}
+    if not posts:
+        return found
     now = connection.ops.adapt_datetimefield_value(clock.now())
-    people: list[Any] = list(
-        User.objects.raw(
-            _RANKED_HOLDERS_SQL,
-            [
-                region.pk,
-                now,
-                now,
-                *OPEN_STATUSES,
-                role,
-                region.pk,
-                True,
-            ],
-        )
-    )
+    params: list[Any] = [now, now, *OPEN_STATUSES]
+    for role, region_id in posts:
+        params += [role, region_id]
+    people: list[Any] = list(User.objects.raw(_ranked_holders_sql(len(posts)), [*params, True]))
     for person in people:  # the phone column is not read: it is decrypted only if needed
         person.on_duty = bool(person.on_duty)
-    return people
+        found[(person.post_role, person.post_region)].append(person)
+    return found
 
 
-def _ranked_holders_sql() -> str:
+@functools.cache
+def _ranked_holders_sql(posts: int) -> str:
     user, ra = User._meta, RoleAssignment._meta
     columns = ", ".join(f'u."{f.column}"' for f in user.concrete_fields if f.name != "phone")
+    either = " OR ".join(['(ra."role" = %s AND ra."region_id" = %s)'] * posts)
     # Only model metadata is formatted in; every value is a parameter.
     return (
-        f"SELECT {columns}, "  # noqa: S608
-        f'EXISTS (SELECT 1 FROM "{DutyShift._meta.db_table}" d WHERE d."region_id" = %s '
+        f'SELECT {columns}, ra."role" AS post_role, ra."region_id" AS post_region, '  # noqa: S608
+        f'EXISTS (SELECT 1 FROM "{DutyShift._meta.db_table}" d WHERE d."region_id" = ra."region_id" '
         f'AND d."starts_at" <= %s AND d."ends_at" > %s AND d."user_id" = u."id") AS on_duty, '
         f'(SELECT COUNT(*) FROM "{Appeal._meta.db_table}" a WHERE a."assignee_id" = u."id" '
         f'AND a."status" IN ({", ".join(["%s"] * len(OPEN_STATUSES))})) AS open_load '
         f'FROM "{ra.db_table}" ra INNER JOIN "{user.db_table}" u ON u."id" = ra."user_id" '
-        f'WHERE ra."role" = %s AND ra."region_id" = %s AND u."is_active" = %s '
+        f'WHERE ({either}) AND u."is_active" = %s '
         f'ORDER BY ra."id"'
     )
-
-
-_RANKED_HOLDERS_SQL = _ranked_holders_sql()
 
 
 def workloads(users: list[Any]) -> dict[int, int]:
@@ -243,7 +241,10 @@ def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
         role, level, notify_role, notify_level = DEFAULTS[priority]
         why = [DEFAULT_REASONS[priority]]
     region = _at_level(appeal, level)
-    candidates = _ranked_holders(role, region) if region is not None else []
+    fallback: Post = (Role.COMMUNITY_STAFF, appeal.community_id)
+    posts = [fallback] if region is None else list(dict.fromkeys([(role, region.pk), fallback]))
+    found = _ranked_holders(posts)
+    candidates = found[(role, region.pk)] if region is not None else []
     if region is None or not candidates:
         # Nobody holds the role where the rule points (no grid given, a vacant post):
         # the community's staff take it rather than letting it wait unseen. The reason
@@ -253,7 +254,7 @@ def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
         else:
             why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位无人，转社区工作人员")
         region, role = appeal.community, Role.COMMUNITY_STAFF
-        candidates = _ranked_holders(role, region)
+        candidates = found[fallback]
     notify: list[Any] = []
     if notify_role and notify_level:
         notify_region = _at_level(appeal, notify_level)

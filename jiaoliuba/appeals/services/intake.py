@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import selectors as account_selectors
@@ -166,7 +167,10 @@ def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
     answer built from it (presenters.appeal_dict) reads them without a query."""
     cached = {}
     for name, rows in (("ratings", []), ("attachments", attachments)):
-        queryset = getattr(appeal, name).all()
+        # A bare queryset of the related model: the manager's .all() would first build
+        # the relation's filter, which nothing reads once the rows are in place.
+        related = Appeal._meta.get_field(name).related_model
+        queryset = QuerySet(model=related)
         queryset._result_cache = list(rows)
         queryset._prefetch_done = True
         cached[name] = queryset
