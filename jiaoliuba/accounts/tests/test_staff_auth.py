@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jiaoliuba.accounts import selectors, services
 from jiaoliuba.accounts.choices import Role
@@ -135,3 +137,27 @@ def test_the_token_check_gives_the_user_and_profile_the_orm_would(make_resident)
     staff_user = services.api_token_authenticate(raw=staff_token)
     assert staff_user is not None and selectors.resident_of(staff_user) is None
     assert selectors.user_roles_at(user) == {Role.RESIDENT: []}
+
+
+def test_the_token_check_gives_the_roles_the_roles_query_would(make_staff, make_resident, regions):
+    """The roles read with the token (one column of the token check) are what
+    user_roles_at reads on its own, for staff with several posts, a resident who is also
+    staff, a resident and a user with neither; and reading them costs no query."""
+    staff = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="li")
+    services.role_assign(actor=None, user=staff, role=Role.STREET_OFFICER, region=regions[DONGFENG])
+    services.role_assign(actor=None, user=staff, role=Role.GRID_WORKER, region=regions[JIEFANG_G1])
+    both = make_resident(phone="13700004321")
+    services.role_assign(actor=None, user=both, role=Role.GRID_WORKER, region=regions[JIEFANG_G1])
+    plain = make_resident(phone="13700005678")
+    nobody = type(plain).objects.create(username="zhou", display_name="周")
+    for person in (staff, both, plain, nobody):
+        raw = services.api_token_create(user=person)[1]
+        user = services.api_token_authenticate(raw=raw)
+        assert user is not None
+        with CaptureQueriesContext(connection) as queries:
+            carried = selectors.user_roles_at(user)
+        assert len(queries) == 0
+        asked = selectors.user_roles_at(type(person).objects.get(pk=person.pk))
+        assert {r: sorted(p) for r, p in carried.items()} == {
+            r: sorted(p) for r, p in asked.items()
+        }, person.username
