@@ -399,8 +399,9 @@ def _chains_before_insert(submitters: set[int], inserted: list[AppealFact]) -> N
         if appeal_id not in fresh:
             acts[submitter_id].append((day, appeal_id, participates))
             stored[appeal_id] = tuple(chain)
-    for fact in fresh.values():
-        acts[fact.submitter_id].append((fact.day, fact.appeal_id, fact.participates))
+    for fact in inserted:
+        if fact.submitter_id is not None:
+            acts[fact.submitter_id].append((fact.day, fact.appeal_id, fact.participates))
     moved: list[tuple[AppealFact, AppealFact]] = []
     for chain in acts.values():
         chain.sort()  # by day, then appeal id: the window's order
