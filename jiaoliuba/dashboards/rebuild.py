@@ -42,6 +42,7 @@ from jiaoliuba.dashboards.projection import (
     _unit_start,
     submitter_chains_refresh,
 )
+from jiaoliuba.dashboards.sqlite_schema import sqlite_rename_indexes
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
@@ -161,7 +162,7 @@ def rollups_rebuild() -> dict[str, int]:
     index build is one write transaction as long as the table (20 s at a million
     appeals under load): there the shadow's indexes exist from the start, so every batch
     keeps them up to date in its own short transaction, and the swap drops the old
-    tables and renames the shadows and their indexes (_sqlite_rename_indexes)."""
+    tables and renames the shadows and their indexes (sqlite_schema.sqlite_rename_indexes)."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
@@ -281,36 +282,6 @@ def _shadow_months(spec: partitions.Spec) -> None:
         partitions.partitions_ensure(spec, table, first, last, prefix=table)
 
 
-def _sqlite_rename_indexes() -> None:
-    """SQLite has no ALTER INDEX … RENAME: the shadow indexes get the names migrations gave
-    them (which later migrations refer to) by editing the schema table, name and SQL
-    together, inside the swap's transaction; the schema version moves on so that every
-    other connection reads the schema again. Only names change: the index pages and what
-    they hold are the ones the batches kept."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE %s",
-            [f"%{SHADOW}"],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-        if not names:
-            return
-        cursor.execute("PRAGMA schema_version")
-        version = cursor.fetchone()[0]
-        cursor.execute("PRAGMA writable_schema = ON")
-        try:
-            for name in names:
-                real = name[: -len(SHADOW)]
-                cursor.execute(
-                    "UPDATE sqlite_master SET name = %s, sql = replace(sql, %s, %s)"
-                    " WHERE type = 'index' AND name = %s",
-                    [real, f'"{name}"', f'"{real}"', name],
-                )
-            cursor.execute(f"PRAGMA schema_version = {int(version) + 1}")
-        finally:
-            cursor.execute("PRAGMA writable_schema = OFF")
-
-
 # PostgreSQL: room left on each page (percent filled) so the worker's counter updates are
 # HOT (the new row version on the same page, no new index entries); month rows move with
 # every event. The same as migration 0010 sets on the tables a migration created.
@@ -420,7 +391,7 @@ def _swap_once(newest: int, began: dt.datetime) -> None:
                 if partitions.is_partitioned(table):
                     partitions.rename_partitions(table, table + SHADOW)
         if not postgres:
-            _sqlite_rename_indexes()
+            sqlite_rename_indexes(SHADOW)
         # Everything committed before the rebuild began is in; what changed since is
         # re-read from there by the next catch-up (refreshing a fact is idempotent).
         state.seen_id = state.safe_id = state.checkpoint_id = newest
