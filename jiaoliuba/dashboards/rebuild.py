@@ -296,13 +296,6 @@ PG_FILLFACTOR = {
 # kept by every batch, are written out each time the cache overflows (1 GB holds the
 # facts, rollups and their indexes of a million appeals; freed when the rebuild ends).
 SQLITE_CACHE_KIB = 1024 * 1024
-# SQLite: pages in the write-ahead log before this connection copies them into the
-# database (the default is 1,000). Every facts batch rewrites pages all over the indexes
-# kept in appeal order (by submitter, by response time); copied back after each batch,
-# such a page was copied once per batch, now once per few batches (its latest version).
-# Another connection committing meanwhile may do a copy itself, after its commit (holding
-# no lock, so nobody waits on it).
-SQLITE_CHECKPOINT_PAGES = 25_000
 PG_WORK_MEM = "256MB"  # the default 4 MB makes the per-level GROUP BY spill to disk
 
 
@@ -331,9 +324,6 @@ def _bulk_session() -> Iterator[None]:
         temp_cache = cursor.fetchone()[0]
         cursor.execute("PRAGMA secure_delete")
         secure = cursor.fetchone()[0]
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        checkpoint = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")
         cursor.execute("PRAGMA secure_delete = 0")
@@ -344,7 +334,6 @@ def _bulk_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
             cursor.execute(f"PRAGMA temp.cache_size = {int(temp_cache)}")
             cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
 
 # PostgreSQL: dropping the old facts drops their foreign-key triggers on appeals and users,
@@ -402,8 +391,8 @@ def _swap_once(newest: int, began: dt.datetime) -> None:
             _execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-# Appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13; 15,000 saved no CPU
-# over 10,000 at a million appeals and held it up to 9 s under load 11–17).
+# Appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13; 15,000 saved no
+# measurable CPU over 10,000 at a million appeals and held it up to 9 s under load 11–17).
 FACT_BATCH = 10_000
 
 
