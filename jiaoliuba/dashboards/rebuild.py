@@ -42,6 +42,7 @@ from jiaoliuba.dashboards.projection import (
     _unit_start,
     submitter_chains_refresh,
 )
+from jiaoliuba.dashboards.sqlite_schema import sqlite_rename_indexes
 from jiaoliuba.regions.choices import LEVEL_ORDER, SEGMENT
 
 SHADOW = "_shadow"
@@ -161,7 +162,7 @@ def rollups_rebuild() -> dict[str, int]:
     index build is one write transaction as long as the table (20 s at a million
     appeals under load): there the shadow's indexes exist from the start, so every batch
     keeps them up to date in its own short transaction, and the swap drops the old
-    tables and renames the shadows and their indexes (_sqlite_rename_indexes)."""
+    tables and renames the shadows and their indexes (sqlite_schema.sqlite_rename_indexes)."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     ddl = {model: _shadow_ddl(model) for model in MODELS}
@@ -186,8 +187,6 @@ def rollups_rebuild() -> dict[str, int]:
             if not postgres:
                 for sql in ddl[model][1]:  # SQLite: indexes only (foreign keys are inline)
                     _execute(_on_shadow(model, sql))
-        if not postgres:
-            _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
         _progress("shadow tables")
         began = clock.now()
         newest = AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0
@@ -207,7 +206,8 @@ def rollups_rebuild() -> dict[str, int]:
             _execute(f"CREATE INDEX {q(DAY_INDEX)} ON {q(fact_table)} (day)")
             _progress("day index")
         rows = _shadow_rollups(fact_table, mediation_table)
-        _execute(f"DROP INDEX {q(DAY_INDEX)}")
+        if postgres:
+            _execute(f"DROP INDEX {q(DAY_INDEX)}")
         foreign_keys: list[tuple[str, str]] = []
         if postgres:
             if partitioned:
@@ -282,36 +282,6 @@ def _shadow_months(spec: partitions.Spec) -> None:
         partitions.partitions_ensure(spec, table, first, last, prefix=table)
 
 
-def _sqlite_rename_indexes() -> None:
-    """SQLite has no ALTER INDEX … RENAME: the shadow indexes get the names migrations gave
-    them (which later migrations refer to) by editing the schema table, name and SQL
-    together, inside the swap's transaction; the schema version moves on so that every
-    other connection reads the schema again. Only names change: the index pages and what
-    they hold are the ones the batches kept."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE %s",
-            [f"%{SHADOW}"],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-        if not names:
-            return
-        cursor.execute("PRAGMA schema_version")
-        version = cursor.fetchone()[0]
-        cursor.execute("PRAGMA writable_schema = ON")
-        try:
-            for name in names:
-                real = name[: -len(SHADOW)]
-                cursor.execute(
-                    "UPDATE sqlite_master SET name = %s, sql = replace(sql, %s, %s)"
-                    " WHERE type = 'index' AND name = %s",
-                    [real, f'"{name}"', f'"{real}"', name],
-                )
-            cursor.execute(f"PRAGMA schema_version = {int(version) + 1}")
-        finally:
-            cursor.execute("PRAGMA writable_schema = OFF")
-
-
 # PostgreSQL: room left on each page (percent filled) so the worker's counter updates are
 # HOT (the new row version on the same page, no new index entries); month rows move with
 # every event. The same as migration 0010 sets on the tables a migration created.
@@ -349,15 +319,20 @@ def _bulk_session() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache = cursor.fetchone()[0]
+        # The temporary tables (chains, rollups) have a cache of their own.
+        cursor.execute("PRAGMA temp.cache_size")
+        temp_cache = cursor.fetchone()[0]
         cursor.execute("PRAGMA secure_delete")
         secure = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")
         cursor.execute("PRAGMA secure_delete = 0")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA temp.cache_size = {int(temp_cache)}")
             cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
@@ -405,7 +380,7 @@ def _swap_once(newest: int, began: dt.datetime) -> None:
                 if partitions.is_partitioned(table):
                     partitions.rename_partitions(table, table + SHADOW)
         if not postgres:
-            _sqlite_rename_indexes()
+            sqlite_rename_indexes(SHADOW)
         # Everything committed before the rebuild began is in; what changed since is
         # re-read from there by the next catch-up (refreshing a fact is idempotent).
         state.seen_id = state.safe_id = state.checkpoint_id = newest
@@ -416,7 +391,9 @@ def _swap_once(newest: int, began: dt.datetime) -> None:
             _execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-FACT_BATCH = 10_000  # appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13)
+# Appeals per INSERT … SELECT (20,000 held the lock 12 s under load 13; 15,000 saved no
+# measurable CPU over 10,000 at a million appeals and held it up to 9 s under load 11–17).
+FACT_BATCH = 10_000
 
 
 def _shadow_facts(fact_table: str, mediation_table: str, top: int) -> int:
@@ -539,9 +516,8 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
     """Rollups by level, each summed from the level below: a grid's rows from the facts,
     a community's from its grids' rows (plus the facts placed at the community itself,
     if any), and so on up to the city; the month grain of each level from its day rows.
-    A month of days at a time, one statement (and, on SQLite, write lock) per level: the
-    largest GROUP BY is a month's grids, which fits in memory (one pass over all the days
-    spilled to disk on PostgreSQL)."""
+    PostgreSQL: a month of days at a time, one statement per level (one pass over all
+    the days spilled to disk). SQLite: _sqlite_rollups."""
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -551,6 +527,8 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         first, last = cursor.fetchone()
     if first is None:
         return 0
+    if connection.vendor != "postgresql":
+        return _sqlite_rollups(fact_table, mediation_table)
     first, last = (dt.date.fromisoformat(str(d)[:10]) for d in (first, last))
     months = []
     month = first.replace(day=1)
@@ -558,23 +536,7 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         following = (month + dt.timedelta(days=32)).replace(day=1)
         months.append((month, following))
         month = following
-    bands = []
-    for index, name in enumerate(BAND_COUNTERS):
-        low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
-        condition = f"response_time >= {low}"
-        if index < len(RESPONSE_BAND_BOUNDS):
-            condition += f" AND response_time < {RESPONSE_BAND_BOUNDS[index]}"
-        bands.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {q(name)}")
-    appeal_columns = ", ".join(
-        [*(q(c) for c in APPEAL_COUNTERS), *(f"0 AS {q(c)}" for c in MEDIATION_COUNTERS), *bands]
-    )
-    mediation_columns = ", ".join(
-        [
-            *(f"0 AS {q(c)}" for c in APPEAL_COUNTERS),
-            *(q(c) for c in MEDIATION_COUNTERS),
-            *(f"0 AS {q(c)}" for c in BAND_COUNTERS),
-        ]
-    )
+    appeal_columns, mediation_columns = _fact_counter_columns()
     names = ", ".join(q(c) for c in COUNTERS)
     sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
     day_table = q(Rollup._meta.db_table + SHADOW)
@@ -604,63 +566,58 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
         f" {', '.join(f'{q(c)} bigint' for c in COUNTERS)})"
     )
     rows = 0
-    span_days = 31 if connection.vendor == "postgresql" else SQLITE_SPAN_DAYS
     month_table = q(MonthRollup._meta.db_table + SHADOW)
     try:
         for month_start, month_end in months:
             written: dict[int, list[int]] = defaultdict(list)  # level: id ranges of its rows
-            start = month_start
-            while start < month_end:
-                end = min(start + dt.timedelta(days=span_days), month_end)
-                span = [start, end, start, end]
-                start = end
+            span = [month_start, month_end, month_start, month_end]
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Facts placed above a grid (a community's own appeal, say), summed
+                # where they are: each level above adds its own to its children's sums.
+                cursor.execute(f"DELETE FROM {own}")  # noqa: S608
+                cursor.execute(
+                    f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
+                    f" SELECT path, day, category, {sums}"
+                    f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
+                    " GROUP BY path, day, category",
+                    span,
+                )
+                below = _last_id(cursor, day_table)
+                width = deepest * SEGMENT
+                cursor.execute(
+                    insert(
+                        day_table,
+                        f"SUBSTR(path, 1, {width}), day, category",
+                        deepest,
+                        facts(f"LENGTH(path) >= {width}"),
+                    ),
+                    span,
+                )
+                rows += cursor.rowcount
+                top = _last_id(cursor, day_table)
+            _progress("rollups")
+            for depth in range(deepest - 1, 0, -1):
+                width = depth * SEGMENT
                 with transaction.atomic(), connection.cursor() as cursor:
-                    # Facts placed above a grid (a community's own appeal, say), summed
-                    # where they are: each level above adds its own to its children's sums.
-                    cursor.execute(f"DELETE FROM {own}")  # noqa: S608
-                    cursor.execute(
-                        f"INSERT INTO {own} (path, day, category, {names})"  # noqa: S608
-                        f" SELECT path, day, category, {sums}"
-                        f" FROM ({facts(f'LENGTH(path) < {deepest * SEGMENT}')}) f"
-                        " GROUP BY path, day, category",
-                        span,
+                    source = (
+                        f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
+                        f" WHERE id > %s AND id <= %s UNION ALL"
+                        f" SELECT path, day, category, {names} FROM {own}"
+                        f" WHERE LENGTH(path) = {width}"
                     )
-                    below = _last_id(cursor, day_table)
-                    width = deepest * SEGMENT
                     cursor.execute(
                         insert(
                             day_table,
                             f"SUBSTR(path, 1, {width}), day, category",
-                            deepest,
-                            facts(f"LENGTH(path) >= {width}"),
+                            depth,
+                            source,
                         ),
-                        span,
+                        [below, top],
                     )
                     rows += cursor.rowcount
-                    top = _last_id(cursor, day_table)
+                    below, top = top, _last_id(cursor, day_table)
+                    written[depth] += [below, top]
                 _progress("rollups")
-                for depth in range(deepest - 1, 0, -1):
-                    width = depth * SEGMENT
-                    with transaction.atomic(), connection.cursor() as cursor:
-                        source = (
-                            f"SELECT path, day, category, {names} FROM {day_table}"  # noqa: S608
-                            f" WHERE id > %s AND id <= %s UNION ALL"
-                            f" SELECT path, day, category, {names} FROM {own}"
-                            f" WHERE LENGTH(path) = {width}"
-                        )
-                        cursor.execute(
-                            insert(
-                                day_table,
-                                f"SUBSTR(path, 1, {width}), day, category",
-                                depth,
-                                source,
-                            ),
-                            [below, top],
-                        )
-                        rows += cursor.rowcount
-                        below, top = top, _last_id(cursor, day_table)
-                        written[depth] += [below, top]
-                    _progress("rollups")
             for depth, ranges in written.items():
                 if depth > MONTH_LEVELS:
                     continue
@@ -682,9 +639,126 @@ def _shadow_rollups(fact_table: str, mediation_table: str) -> int:
     return rows
 
 
-# SQLite: days of rollups per write transaction (a month of grids held the lock 8.5 s at a
-# million appeals under load 14); PostgreSQL writes a month at a time (no lock on anyone).
-SQLITE_SPAN_DAYS = 8
+def _fact_counter_columns() -> tuple[str, str]:
+    """The counters a rollup sums, as columns of the appeal facts (the response-band
+    flags computed from response_time) and of the mediation facts (zeros where a kind
+    of fact has no such counter)."""
+    q = connection.ops.quote_name
+    bands = []
+    for index, name in enumerate(BAND_COUNTERS):
+        low = RESPONSE_BAND_BOUNDS[index - 1] if index else 0
+        condition = f"response_time >= {low}"
+        if index < len(RESPONSE_BAND_BOUNDS):
+            condition += f" AND response_time < {RESPONSE_BAND_BOUNDS[index]}"
+        bands.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {q(name)}")
+    appeal_columns = ", ".join(
+        [*(q(c) for c in APPEAL_COUNTERS), *(f"0 AS {q(c)}" for c in MEDIATION_COUNTERS), *bands]
+    )
+    mediation_columns = ", ".join(
+        [
+            *(f"0 AS {q(c)}" for c in APPEAL_COUNTERS),
+            *(q(c) for c in MEDIATION_COUNTERS),
+            *(f"0 AS {q(c)}" for c in BAND_COUNTERS),
+        ]
+    )
+    return appeal_columns, mediation_columns
+
+
+def _sqlite_rollups(fact_table: str, mediation_table: str) -> int:
+    """SQLite: every level (and the month grain) summed first into temporary tables,
+    which take no lock on the database, each level from the one below as on PostgreSQL;
+    then copied into the shadow tables in key order, ROLLUP_COPY_ROWS rows per write
+    transaction. Written in key order, each page of the shadow's indexes is written by
+    one or two transactions; filled a few days at a time instead, every transaction wrote
+    a little into every page of them (most of the rollups' 47 s of CPU at a million
+    appeals)."""
+    q = connection.ops.quote_name
+    appeal_columns, mediation_columns = _fact_counter_columns()
+    names = ", ".join(q(c) for c in COUNTERS)
+    sums = ", ".join(f"SUM({q(c)})" for c in COUNTERS)
+    deepest = len(LEVEL_ORDER)
+    grid = deepest * SEGMENT
+    key = "path, day, category"
+    columns = ", ".join(f"{q(c)} bigint" for c in COUNTERS)
+    level_table = {depth: f"{LEVEL_TEMP}{depth}" for depth in range(1, deepest + 1)}
+    temps = [OWN, MONTHS_TEMP, *level_table.values()]
+
+    def facts(condition: str, node: str) -> str:
+        """Every fact whose path is as `condition` says, summed by (node, day, category)
+        in key order."""
+        return (
+            f"SELECT {node} AS path, day, category, {sums} FROM ("  # noqa: S608
+            f"SELECT path, day, category, {appeal_columns} FROM {q(fact_table)}"
+            f" WHERE {condition} UNION ALL SELECT path, day, category, {mediation_columns}"
+            f" FROM {q(mediation_table)} WHERE {condition}) f"
+            f" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
+
+    rows = 0
+    try:
+        for table in temps:
+            _execute(f"DROP TABLE IF EXISTS {q(table)}")
+            extra = ", level smallint" if table == MONTHS_TEMP else ""
+            _execute(
+                f"CREATE TEMPORARY TABLE {q(table)} (path varchar(64), day date,"
+                f" category varchar(32){extra}, {columns})"
+            )
+        # Temporary tables only: this connection's own, nobody waits on these statements.
+        _execute(
+            f"INSERT INTO {q(level_table[deepest])} ({key}, {names}) "
+            + facts(f"LENGTH(path) >= {grid}", f"SUBSTR(path, 1, {grid})")
+        )
+        # Facts placed above a grid (a community's own appeal, say), summed where they
+        # are: each level above adds its own to its children's sums.
+        _execute(
+            f"INSERT INTO {q(OWN)} ({key}, {names}) " + facts(f"LENGTH(path) < {grid}", "path")
+        )
+        for depth in range(deepest - 1, 0, -1):
+            width = depth * SEGMENT
+            _execute(
+                f"INSERT INTO {q(level_table[depth])} ({key}, {names})"  # noqa: S608
+                f" SELECT SUBSTR(path, 1, {width}), day, category, {sums} FROM ("
+                f"SELECT {key}, {names} FROM {q(level_table[depth + 1])} UNION ALL"
+                f" SELECT {key}, {names} FROM {q(OWN)} WHERE LENGTH(path) = {width}) f"
+                " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            )
+        month_of = _unit_start("month", "day")
+        for depth in range(1, MONTH_LEVELS + 1):
+            _execute(
+                f"INSERT INTO {q(MONTHS_TEMP)} ({key}, level, {names})"  # noqa: S608
+                f" SELECT path, {month_of}, category, {depth}, {sums}"
+                f" FROM {q(level_table[depth])} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            )
+        copies = [(Rollup, level_table[depth], str(depth)) for depth in range(1, deepest + 1)] + [
+            (MonthRollup, MONTHS_TEMP, "level")
+        ]
+        for model, source, level in copies:
+            target = q(model._meta.db_table + SHADOW)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT MAX(rowid) FROM {q(source)}")  # noqa: S608
+                count = cursor.fetchone()[0] or 0
+            for low in range(0, count, ROLLUP_COPY_ROWS):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        f"INSERT INTO {target} ({key}, level, {names})"  # noqa: S608
+                        f" SELECT {key}, {level}, {names} FROM {q(source)}"
+                        " WHERE rowid > %s AND rowid <= %s ORDER BY rowid",
+                        [low, low + ROLLUP_COPY_ROWS],
+                    )
+                    if model is Rollup:
+                        rows += cursor.rowcount
+                _progress("rollups")
+    finally:
+        for table in temps:
+            _execute(f"DROP TABLE IF EXISTS {q(table)}")
+    return rows
+
+
+# SQLite: rollup rows copied per write transaction (in key order: the indexes grow at
+# their ends); PostgreSQL writes a month at a time (no lock on anyone).
+ROLLUP_COPY_ROWS = 50_000
+LEVEL_TEMP = "dash_rebuild_level"  # temporary, SQLite: one level's day rows, in key order
+MONTHS_TEMP = "dash_rebuild_months"  # temporary, SQLite: the month rows of every level
 OWN = "dash_rebuild_own"  # temporary: the facts above grid level, summed where they are
 
 

@@ -90,8 +90,14 @@ class AppealFact(AppealFactBase):
     appeal = models.OneToOneField(
         "appeals.Appeal", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
+    # No index of its own: fact_submitter_chain (submitter, day, appeal) leads with it and
+    # serves every look-up by submitter (chains, participation, a user's deletion).
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     # Where the submitter is registered: participation counts residents of the scope.
     submitter_path = models.CharField(max_length=PATH_MAX, blank=True, default="")
