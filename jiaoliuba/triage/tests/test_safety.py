@@ -75,13 +75,15 @@ def test_consultation_default_exception_keeps_questions_non_red():
 
 
 def test_default_rules_excuse_a_feared_hazard_but_not_one_happening_now():
-    feared = classifier.classify(text="楼顶的广告牌有点松动了，暂时还没掉，麻烦找人加固一下")
+    # A loose rooftop sign "not fallen yet" is red by docs/triage-labelling.md and the model
+    # now says so itself; a tilted lightning rod feared useless is the guide's yellow.
+    feared = classifier.classify(text="楼顶的避雷针好像有点歪，万一打雷不管用咋办")
     assert feared.priority != "red"
     assert any(r.startswith("not_red:不红：担心将来") for r in feared.reasons)
     assert feared.needs_review
     # The same words with harm happening now: no "not red because" rule may excuse it.
     now = classifier.classify(
-        text="楼顶的广告牌有点松动了，暂时还没掉，刚才掉下来一块砸到人了，麻烦找人加固一下"
+        text="楼顶的避雷针好像有点歪，刚才掉下来一块砸到人了，万一打雷不管用咋办"
     )
     assert now.priority == "red"
     assert not any(r.startswith("not_red:") for r in now.reasons)
