@@ -26,8 +26,9 @@ from jiaoliuba.triage.tasks import retrain
 pytestmark = pytest.mark.django_db
 
 # A hazard the model files under 安全隐患 without calling it red, and that none of the
-# default "not red because" rules excuses.
-HAZARD = "小区河边的栏杆锈得一碰就摇，夏天好多小孩在那玩"
+# default "not red because" rules excuses. (It was a wobbling riverside railing until the
+# corpus was relabelled by docs/triage-labelling.md: the model now calls that red itself.)
+HAZARD = "单元楼顶的避雷针歪了，也不知道还管不管用"
 
 
 @pytest.fixture(autouse=True)
@@ -46,16 +47,16 @@ def test_a_safety_verdict_is_red_without_an_exception_rule():
 
 def test_a_not_red_rule_excuses_a_hazard_visibly_and_it_still_goes_to_review():
     TriageRule.objects.create(
-        name="生锈栏杆",
+        name="避雷针",
         kind="not_red",
-        reason="Rusty railings are repaired within the week by the property company.",
+        reason="Lightning rods are checked every spring by the property company.",
         category="safety",
-        keywords="栏杆锈得",
+        keywords="避雷针歪",
     )
     verdict = classifier.classify(text=HAZARD)
     assert verdict.category == "safety"
     assert verdict.priority != "red"
-    assert any(r.startswith("not_red:生锈栏杆:") for r in verdict.reasons)
+    assert any(r.startswith("not_red:避雷针:") for r in verdict.reasons)
     # The model itself calls it a hazard: never a confident non-red.
     assert verdict.needs_review
     assert verdict.confidence < 0.55
@@ -63,7 +64,7 @@ def test_a_not_red_rule_excuses_a_hazard_visibly_and_it_still_goes_to_review():
 
 def test_a_not_red_rule_for_another_category_does_not_excuse(settings):
     TriageRule.objects.create(
-        name="冲突例外", kind="not_red", reason="x", category="group_conflict", keywords="栏杆"
+        name="冲突例外", kind="not_red", reason="x", category="group_conflict", keywords="避雷针"
     )
     assert classifier.classify(text=HAZARD).priority == "red"
 
@@ -74,13 +75,15 @@ def test_consultation_default_exception_keeps_questions_non_red():
 
 
 def test_default_rules_excuse_a_feared_hazard_but_not_one_happening_now():
-    feared = classifier.classify(text="楼顶的广告牌有点松动了，暂时还没掉，麻烦找人加固一下")
+    # A loose rooftop sign "not fallen yet" is red by docs/triage-labelling.md and the model
+    # now says so itself; a tilted lightning rod feared useless is the guide's yellow.
+    feared = classifier.classify(text="楼顶的避雷针好像有点歪，万一打雷不管用咋办")
     assert feared.priority != "red"
     assert any(r.startswith("not_red:不红：担心将来") for r in feared.reasons)
     assert feared.needs_review
     # The same words with harm happening now: no "not red because" rule may excuse it.
     now = classifier.classify(
-        text="楼顶的广告牌有点松动了，暂时还没掉，刚才掉下来一块砸到人了，麻烦找人加固一下"
+        text="楼顶的避雷针好像有点歪，刚才掉下来一块砸到人了，万一打雷不管用咋办"
     )
     assert now.priority == "red"
     assert not any(r.startswith("not_red:") for r in now.reasons)

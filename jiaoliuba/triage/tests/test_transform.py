@@ -19,7 +19,8 @@ def shipped():
 
 def _corpus_texts(limit_per_file: int = 60) -> list[str]:
     texts = []
-    for path in sorted(model.DATA_DIR.glob("*.jsonl")):
+    # The corpus files, not the relabelling log beside them (data/relabels.jsonl).
+    for path in [*model.training_files(), model.DATA_DIR / model.TEST_FILE]:
         with path.open(encoding="utf-8") as lines:
             for n, line in enumerate(lines):
                 if n >= limit_per_file:
