@@ -166,6 +166,20 @@ def test_the_surge_test_doubts_a_short_history():
     assert risk.predictive_tail(4, 1.0, 56, 28) > 0.05
 
 
+def test_the_span_of_the_last_four_is_tested_when_asked(settings):
+    now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=SH)
+    times = [now - dt.timedelta(hours=h) for h in (2.5, 1.5, 0.5, 0.0)]
+    settings.RISK_SURGE_WINDOWS = (2.0, 4.0, 8.0, 24.0)
+    settings.RISK_SURGE_SPANS = ()
+    fixed = risk.surge_test(times, now, 7, 28)
+    assert fixed is not None and fixed[1:] == (4, 4.0)  # the 4 h window holds all four
+    settings.RISK_SURGE_SPANS = (4,)
+    spanned = risk.surge_test(times, now, 7, 28)
+    # The four came within 2.5 h: tested over 2.5 h, and for five tries instead of four.
+    assert spanned is not None and spanned[1:] == (4, 2.5)
+    assert spanned[0] == min(1.0, risk.predictive_tail(4, 2.5 / 16, 7, 28) * 5) < fixed[0]
+
+
 # --- through intake and the risk check ---------------------------------------------------
 
 
