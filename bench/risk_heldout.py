@@ -18,6 +18,7 @@ the stream generator use all of it instead of the tuning pools:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -209,3 +210,24 @@ def background() -> dict[str, list[tuple[str, str]]]:
         row = json.loads(line)
         pools.setdefault(row["category"], []).append((row["id"], row["content"]))
     return pools
+
+
+def load_matters(path: str, variable: str) -> list[tuple[str, list[str]]]:
+    """The cluster matters of another module of HELDOUT_CLUSTER_MATTERS' shape (a blind set
+    kept outside the repository), checked so a malformed file fails loudly, not quietly."""
+    spec = importlib.util.spec_from_file_location("risk_heldout_alt", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"BENCH_HELDOUT_MODULE: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    matters = getattr(module, variable, None)
+    if matters is None and variable != "HELDOUT_CLUSTER_MATTERS":
+        matters = getattr(module, "HELDOUT_CLUSTER_MATTERS", None)
+    if not matters:
+        raise SystemExit(f"BENCH_HELDOUT_MODULE: {path} has no {variable}")
+    for domain, tellings in matters:
+        if not isinstance(domain, str) or len(tellings) < 5 or not all(tellings):
+            raise SystemExit(
+                f"BENCH_HELDOUT_MODULE: a matter of {path} is not (domain, [tellings])"
+            )
+    return [(domain, list(tellings)) for domain, tellings in matters]

@@ -5,6 +5,7 @@ database, for fast iteration and for the settings' trade-offs."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 
 from risk_stream_gen import KINDS, SEED, SH_OFFSET, STREAMS, generate
@@ -20,7 +21,15 @@ SURGE_VARIANTS = [
     ("windows 2,4,8,12,24", {"RISK_SURGE_WINDOWS": (2.0, 4.0, 8.0, 12.0, 24.0)}),
     ("P=0.0005", {"RISK_SURGE_P": 0.0005}),
     ("P=0.002", {"RISK_SURGE_P": 0.002}),
+    ("span of last 4", {"RISK_SURGE_SPANS": (4,)}),
+    ("span 4 P=0.002", {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_P": 0.002}),
+    ("span 4 5", {"RISK_SURGE_SPANS": (4, 5)}),
+    ("span 4 + 24 h", {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_WINDOWS": (24.0,)}),
+    ("span 4 5 6 + 24 h", {"RISK_SURGE_SPANS": (4, 5, 6), "RISK_SURGE_WINDOWS": (24.0,)}),
 ]
+if os.environ.get("BENCH_SURGE_VARIANTS"):  # a comma-separated subset, by name
+    _wanted = set(os.environ["BENCH_SURGE_VARIANTS"].split("|"))
+    SURGE_VARIANTS = [v for v in SURGE_VARIANTS if v[0] in _wanted]
 
 
 def surge_what_if() -> None:
@@ -146,17 +155,26 @@ def cluster_what_if() -> None:
     from jiaoliuba.appeals import matching
 
     threshold = settings.RISK_CLUSTER_SIMILARITY
+    # BENCH_MATCHING="OBJECT_COMMON=10,COPY_LINK=1.5": try other constants of `matching`.
+    for pair in filter(None, os.environ.get("BENCH_MATCHING", "").split(",")):
+        name, _eq, value = pair.partition("=")
+        setattr(matching, name.strip(), type(getattr(matching, name.strip()))(value))
     n_streams = len(KINDS) * STREAMS
     detected, quiet_keys, stray, months, trig = 0, 0, 0, 0.0, Counter()
     free_hit = free_n = 0
     misses = []
+    # BENCH_QUICK=1: only the cluster and quiet streams (the stray count then covers those).
+    quick = os.environ.get("BENCH_QUICK") == "1"
     for index in range(n_streams):
+        if quick and KINDS[index % len(KINDS)] not in ("cluster", "quiet"):
+            continue
         stream = generate(index)
         items = stream.items
         planted = {i for i, it in enumerate(items) if it.tag == "planted"}
         last = max((items[i].at for i in planted), default=None)
         keys: set[tuple[int, int]] = set()
         corpus_day, corpus = None, matching.learn([])
+        told: dict[tuple[int, object], matching.Telling] = {}
         hit = None
         for i, it in enumerate(items):
             day = it.at.astimezone(SH_OFFSET).date()
@@ -174,7 +192,11 @@ def cluster_what_if() -> None:
                 if items[j].community == it.community
                 and items[j].at >= it.at - dt.timedelta(hours=48)
             ][:60]
-            tellings = {j: matching.telling(items[j].text, corpus) for j in [i, *window]}
+            tellings = {}
+            for j in [i, *window]:
+                if (j, day) not in told:  # an appeal reads the same all day (one corpus a day)
+                    told[(j, day)] = matching.telling(items[j].text, corpus)
+                tellings[j] = told[(j, day)]
             group = matching.group_of(i, tellings, corpus, threshold)
             people = {items[j].resident for j in group}
             if len(group) < settings.RISK_CLUSTER_MIN or len(people) < settings.RISK_CLUSTER_MIN:

@@ -512,7 +512,7 @@ elif os.environ.get("BENCH_CLUSTER_SET") == "eval":
 
     CLUSTER_MATTERS = EVAL_CLUSTER_MATTERS
     CLOSE_WORDINGS = 2
-if os.environ.get("BENCH_HELDOUT") == "1":
+if os.environ.get("BENCH_HELDOUT") == "1" or os.environ.get("BENCH_HELDOUT_MODULE"):
     # Held-out (bench/risk_heldout.py): every text of every stream kind; measure, never tune.
     import risk_heldout
 
@@ -520,3 +520,13 @@ if os.environ.get("BENCH_HELDOUT") == "1":
     PLACES, OPENERS, CLOSERS = risk_heldout.PLACES, risk_heldout.OPENERS, risk_heldout.CLOSERS
     CLUSTER_MATTERS = risk_heldout.HELDOUT_CLUSTER_MATTERS
     CLOSE_WORDINGS = 2
+    if os.environ.get("BENCH_HELDOUT_MODULE"):
+        # Another set of matters in the same shape (a list of (category, [tellings])), e.g. a
+        # blind set written by someone else, over the held-out background:
+        # BENCH_HELDOUT_MODULE=/path/file.py [BENCH_HELDOUT_VARIABLE=HELDOUT2_CLUSTER_MATTERS]
+        # [BENCH_HELDOUT_CLOSE=2: how many leading tellings of a matter share a line].
+        CLUSTER_MATTERS = risk_heldout.load_matters(
+            os.environ["BENCH_HELDOUT_MODULE"],
+            os.environ.get("BENCH_HELDOUT_VARIABLE", "HELDOUT2_CLUSTER_MATTERS"),
+        )
+        CLOSE_WORDINGS = int(os.environ.get("BENCH_HELDOUT_CLOSE", "2"))

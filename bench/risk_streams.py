@@ -41,7 +41,14 @@ BENCH_WHATIF=1 (instead: replay the same streams through the surge rule in memor
 current and a few alternative settings; ~10 s), BENCH_WHATIF=cluster (instead: replay the
 streams through the cluster grouping in memory), BENCH_CLUSTER_SET=fresh (the 15 matters of
 the first pass's fresh set, iterated on since) or =eval (bench/risk_fresh_eval.py: 24 matters
-kept for evaluation only; measure, never tune). The RISK_* settings come from the
+kept for evaluation only; measure, never tune), BENCH_HELDOUT=1 (bench/risk_heldout.py: its 20
+matters and the triage test file as every stream's background), BENCH_HELDOUT_MODULE=/path/file.py
+(another matter set over the held-out background: the file's HELDOUT2_CLUSTER_MATTERS, or the
+variable named by BENCH_HELDOUT_VARIABLE, shaped like HELDOUT_CLUSTER_MATTERS; BENCH_HELDOUT_CLOSE=2
+leading tellings share a line), BENCH_QUICK=1 (cluster replay of the cluster and quiet streams
+only), BENCH_MATCHING="OBJECT_COMMON=8,..." (other constants of matching.py in the cluster
+replay), BENCH_SURGE_VARIANTS="current|P=0.002" (a subset of the surge variants, by name). Two
+replays at once need their own BENCH_DATABASE_URL (the default file is shared). The RISK_* settings come from the
 environment as usual (config/settings/base.py). Results: bench/results-risk.md.
 """
 

@@ -575,6 +575,10 @@ RISK_SURGE_P = float(os.environ.get("RISK_SURGE_P", "0.001"))
 RISK_SURGE_WINDOWS = tuple(
     float(h) for h in os.environ.get("RISK_SURGE_WINDOWS", "2,4,8,24").split(",")
 )
+# Also test the span of the last m appeals of a category for each m here (empty: off).
+RISK_SURGE_SPANS = tuple(
+    int(m) for m in os.environ.get("RISK_SURGE_SPANS", "").split(",") if m.strip()
+)
 RISK_SURGE_ACTIVE_HOURS = float(os.environ.get("RISK_SURGE_ACTIVE_HOURS", "16"))
 # Count an appeal in the category the resident chose as well as the classifier's, so a
 # burst the classifier splits over two categories still adds up.

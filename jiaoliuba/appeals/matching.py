@@ -68,6 +68,15 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+def things(parts: Iterable[str]) -> frozenset[str]:
+    """The object classes of a text's clauses, read clause by clause: a word of position
+    in the next clause ("滑梯坏了，边上翘起来") does not make the thing a place."""
+    found: frozenset[str] = frozenset()
+    for part in parts:
+        found |= vocabulary.objects(part)
+    return found
+
+
 @dataclass(frozen=True)
 class Reference:
     """How appeals read in general: bigram and object-class document frequencies of the
@@ -89,7 +98,7 @@ def reference() -> Reference:
     for text in texts:
         parts = clauses(text)
         bigram_df.update(set().union(*(bigrams(p) for p in parts)) if parts else ())
-        object_df.update(vocabulary.objects("".join(parts)))
+        object_df.update(things(parts))
     return Reference(docs=len(texts), bigram_df=bigram_df, object_df=object_df)
 
 
@@ -138,10 +147,11 @@ STOCK_MIN_PLACES = 2
 STOCK_MAX_LEN = 14  # longer clauses carry a matter even when copied
 
 # The object prior and how common a class may be before it says nothing: a class in
-# 1/OBJECT_COMMON of the district's appeals has rarity 0.
+# 1/OBJECT_COMMON of the district's appeals has rarity 0 (10, not 8, since the vocabulary
+# got everyday names: more appeals mention each class; measured in bench/README.md).
 OBJECT_PRIOR_DOCS = 50
 OBJECT_PRIOR_SHARE = 0.02
-OBJECT_COMMON = 8.0
+OBJECT_COMMON = 10.0
 
 
 def learn(texts: Iterable[tuple[str, object]], ref: Reference | None = None) -> Corpus:
@@ -168,7 +178,7 @@ def learn(texts: Iterable[tuple[str, object]], ref: Reference | None = None) -> 
     )
     object_df: Counter[str] = Counter()
     for parts in kept:
-        object_df.update(vocabulary.objects("".join(p for p in parts if p not in stock)))
+        object_df.update(things(p for p in parts if p not in stock))
     return Corpus(
         docs=docs,
         bigram_df=bigram_df,
@@ -209,7 +219,7 @@ def telling(text: str, corpus: Corpus) -> Telling:
         core=core,
         grams=grams,
         weight=sum(corpus.weight(g) for g in grams),
-        objects=vocabulary.objects(core),
+        objects=things(kept),
         buildings=buildings,
         units=units,
         spots=vocabulary.spots(core),
@@ -286,6 +296,10 @@ def common_thing(members: Iterable[Telling], corpus: Corpus) -> bool:
 
 # Two members linked through the new appeal need this share of a link of their own.
 RELATED = 0.5
+# Wording this alike is one message copied (from a building's chat group, say); a third
+# appeal joins such a pair only by a link this many times the threshold.
+COPY = 0.8
+COPY_LINK = 1.5
 
 
 def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: float) -> set[int]:
@@ -306,10 +320,23 @@ def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: 
     def link(x: int, y: int) -> bool:
         return (x, y) in links or (y, x) in links
 
+    def copied(x: int, y: int) -> bool:
+        return text_score(tellings[x], tellings[y], corpus) >= COPY
+
     direct = [k for k in others if link(new, k)]
     group = {new}
     for i, a in enumerate(direct):
         for b in direct[i + 1 :]:
+            # One message sent twice is one piece of evidence: the new appeal's link to it
+            # must be strong on its own, or any appeal that shares a thing with a forwarded
+            # message would make three.
+            if (
+                copied(a, b)
+                and not copied(new, a)
+                and max(score(tellings[new], tellings[x], corpus) for x in (a, b))
+                < COPY_LINK * threshold
+            ):
+                continue
             if (
                 link(a, b)
                 or score(tellings[a], tellings[b], corpus) >= RELATED * threshold
@@ -323,7 +350,10 @@ def group_of(new: int, tellings: dict[int, Telling], corpus: Corpus, threshold: 
     while grown:
         grown = False
         for k in others:
-            if k not in group and sum(1 for m in group if link(k, m)) >= 2:
+            linked_to = [m for m in group if link(k, m)]
+            if k not in group and any(
+                not copied(x, y) for i, x in enumerate(linked_to) for y in linked_to[i + 1 :]
+            ):
                 group.add(k)
                 grown = True
     return group
@@ -350,7 +380,13 @@ def told_together(new: int, tellings: dict[int, Telling], corpus: Corpus) -> set
             for k in others
             if thing in tellings[k].objects and not places_conflict(tellings[new], tellings[k])
         ]
-        if len(telling_it) >= 2 and binomial_tail(len(telling_it), len(others), share) < THING_P:
+        # A message forwarded by several neighbours counts once here: the question is how
+        # many separate tellings mention the thing, and copies are not separate.
+        distinct: list[int] = []
+        for k in telling_it:
+            if all(text_score(tellings[k], tellings[d], corpus) < COPY for d in distinct):
+                distinct.append(k)
+        if len(distinct) >= 2 and binomial_tail(len(distinct), len(others), share) < THING_P:
             found |= {new, *telling_it}
     return found
 

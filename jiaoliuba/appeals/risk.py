@@ -61,18 +61,34 @@ def surge_test(
     before the whole day's count does; p is multiplied by the number of windows tried, so
     looking more often does not raise more false alarms."""
     windows = settings.RISK_SURGE_WINDOWS
+    spans = settings.RISK_SURGE_SPANS
+    tries = len(windows) + len(spans)
     best: tuple[float, int, float] | None = None
+    candidates: list[tuple[int, float]] = []
     for hours in windows:
         start = now - dt.timedelta(hours=hours)
-        count = sum(1 for t in times if start < t <= now)
+        candidates.append((sum(1 for t in times if start < t <= now), hours))
+    # The span of the last m appeals: the tightest window that holds m of them, so a burst
+    # is judged by how fast its 4th came, not by which fixed window it happens to fill.
+    recent = sorted(t for t in times if t <= now)
+    for m in spans:
+        if len(recent) >= m:
+            hours = max(SPAN_FLOOR_HOURS, (now - recent[-m]).total_seconds() / 3600)
+            candidates.append((m, hours))
+    for count, hours in candidates:
         if count < settings.RISK_SURGE_MIN:
             continue
         # Appeals come in the waking hours: a short window expects its share of a day.
         share = min(1.0, hours / settings.RISK_SURGE_ACTIVE_HOURS)
-        p = min(1.0, predictive_tail(count, share, history, days) * len(windows))
+        p = min(1.0, predictive_tail(count, share, history, days) * tries)
         if best is None or p < best[0]:
             best = (p, count, hours)
     return best
+
+
+# A span shorter than this is taken as this long (two appeals a minute apart are not a
+# rate of thousands a day).
+SPAN_FLOOR_HOURS = 1.0
 
 
 def detect_surge(appeal: Appeal, now: dt.datetime) -> dict[str, Any] | None:

@@ -166,6 +166,20 @@ def test_the_surge_test_doubts_a_short_history():
     assert risk.predictive_tail(4, 1.0, 56, 28) > 0.05
 
 
+def test_the_span_of_the_last_four_is_tested_when_asked(settings):
+    now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=SH)
+    times = [now - dt.timedelta(hours=h) for h in (2.5, 1.5, 0.5, 0.0)]
+    settings.RISK_SURGE_WINDOWS = (2.0, 4.0, 8.0, 24.0)
+    settings.RISK_SURGE_SPANS = ()
+    fixed = risk.surge_test(times, now, 7, 28)
+    assert fixed is not None and fixed[1:] == (4, 4.0)  # the 4 h window holds all four
+    settings.RISK_SURGE_SPANS = (4,)
+    spanned = risk.surge_test(times, now, 7, 28)
+    # The four came within 2.5 h: tested over 2.5 h, and for five tries instead of four.
+    assert spanned is not None and spanned[1:] == (4, 2.5)
+    assert spanned[0] == min(1.0, risk.predictive_tail(4, 2.5 / 16, 7, 28) * 5) < fixed[0]
+
+
 # --- through intake and the risk check ---------------------------------------------------
 
 
@@ -371,6 +385,34 @@ def test_where_a_matter_is_told_is_not_its_wording():
     # A place is evidence beside what the appeals tell, never instead of it.
     c = matching.telling("6号楼4单元的楼道灯坏了好几天", corpus)
     assert matching.linked(a, c, corpus, 0.3)
+
+
+def test_things_are_read_clause_by_clause_under_their_everyday_names():
+    corpus = district_corpus()
+    # "边上" opens the next clause: the slide is what is told, not where.
+    slide = matching.telling("小孩子们玩的那个滑梯坏了，边上翘起来一块铁皮", corpus)
+    assert "playground" in slide.objects
+    # Everyday names of one thing share its class.
+    assert "refuse" in matching.telling("桶都溢出来了，好几天没人收", corpus).objects
+    assert "falling" in matching.telling("楼上谁往下扔东西，差点砸到人", corpus).objects
+    assert "sublet" in matching.telling("五楼那户隔成了好多小间租出去", corpus).objects
+
+
+def test_a_copied_message_is_one_piece_of_evidence():
+    corpus = district_corpus()
+    forwarded = "电动车上牌要排好长的队，网上预约的名额一放出来就没了"
+    texts = [
+        f"你好，{forwarded}，谢谢！",
+        f"{forwarded}，麻烦尽快处理。",
+        "隔壁那套房子被隔成小间群租，电动车推进屋里充电",  # shares only 电动车 with both
+    ]
+    tellings = tell(texts, corpus)
+    assert matching.text_score(tellings[0], tellings[1], corpus) >= matching.COPY
+    assert matching.linked(tellings[2], tellings[0], corpus, 0.3)
+    assert matching.group_of(2, tellings, corpus, 0.3) == {2}
+    # A third resident forwarding the same message makes three.
+    tellings[3] = matching.telling(f"社区领导好，{forwarded}", corpus)
+    assert matching.group_of(3, tellings, corpus, 0.3) >= {0, 1, 3}
 
 
 def test_a_young_district_reads_words_against_the_reference_corpus():
