@@ -169,8 +169,8 @@ def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
     for name, rows in (("ratings", []), ("attachments", attachments)):
         # A bare queryset of the related model: the manager's .all() would first build
         # the relation's filter, which nothing reads once the rows are in place.
-        related = Appeal._meta.get_field(name).related_model
-        queryset = QuerySet(model=related)
+        related: Any = Appeal._meta.get_field(name).related_model
+        queryset: Any = QuerySet(model=related)
         queryset._result_cache = list(rows)
         queryset._prefetch_done = True
         cached[name] = queryset
