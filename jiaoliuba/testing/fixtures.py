@@ -16,6 +16,7 @@ from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts import twofactor
 from jiaoliuba.accounts.models import User
 from jiaoliuba.core import workdays
+from jiaoliuba.deliberation.voting import selectors as vote_selectors
 from jiaoliuba.demo.loader import REGIONS_CSV
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.services import parse_region_csv, regions_import
@@ -139,6 +140,7 @@ def _clear_cache():
     cache.clear()
     workdays.clear_cache()
     classifier.clear_caches()
+    vote_selectors.forget_published()
     yield
     cache.clear()
     workdays.clear_cache()

@@ -103,6 +103,12 @@ def _published_vote(vote_id: int) -> Vote | None:
     return vote
 
 
+def forget_published() -> None:
+    """Drop the per-process memory of published votes (tests: a rolled-back test's vote
+    ids are given out again, which never happens to a committed vote)."""
+    _published.clear()
+
+
 def access_vote_to_cast(*, user: Any, vote_id: int) -> Vote:
     """The vote a ballot is attempted on, read in the voter's scope first: a vote out of
     reach answers 404 before anything else looks at it (its times, options or status),
