@@ -10,7 +10,7 @@ and by Django's layers.
 
 Knobs: BENCH_REQUESTS (timed intakes, 300), BENCH_PROFILE (1: print cProfile's summary;
 pyinstrument: a sampled call tree, when pyinstrument is importable),
-BENCH_PROFILE_LINES (40).
+BENCH_PROFILE_LINES (40), BENCH_PROFILE_OUT (a file for the cProfile statistics).
 """
 
 from __future__ import annotations
@@ -130,6 +130,8 @@ def main() -> None:
         profiler.disable()
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
+        if os.environ.get("BENCH_PROFILE_OUT"):  # for pstats' print_callers afterwards
+            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
         print_layers(stats)
         stats.sort_stats("cumulative").print_stats(LINES)
         print(out.getvalue())

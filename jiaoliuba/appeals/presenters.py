@@ -14,6 +14,7 @@ from jiaoliuba.appeals.plain import first_response_state, triage_explained
 from jiaoliuba.appeals.progress import staff_post_label
 from jiaoliuba.appeals.public import public_description, scrub
 from jiaoliuba.core import clock
+from jiaoliuba.core.choice_labels import choice_label
 from jiaoliuba.core.masking import mask_phone
 
 
@@ -43,11 +44,11 @@ def appeal_dict(appeal: Appeal, *, staff_view: bool) -> dict[str, Any]:
         "id": appeal.pk,
         "number": appeal.number,
         "status": appeal.status,
-        "status_label": appeal.get_status_display(),
+        "status_label": choice_label(appeal, "status"),
         "priority": appeal.priority,
-        "priority_label": appeal.get_priority_display(),
+        "priority_label": choice_label(appeal, "priority"),
         "category": appeal.category,
-        "category_label": appeal.get_category_display(),
+        "category_label": choice_label(appeal, "category"),
         "type_hint": appeal.type_hint,
         "channel": appeal.channel,
         "content": appeal.content,
@@ -120,7 +121,7 @@ def event_label(event: AppealEvent) -> str:
             return _("Urged by a superior")
         if event.kind == EventKind.SUPERVISED:
             return _("Supervised by a superior")
-    return event.get_kind_display()
+    return choice_label(event, "kind")
 
 
 def _event_data(event: AppealEvent, appeal: Appeal | None) -> dict[str, Any]:
@@ -168,9 +169,9 @@ def similar_dict(appeal: Appeal, score: float) -> dict[str, Any]:
         "id": appeal.pk,
         "number": appeal.number or "",
         "category": appeal.category,
-        "category_label": appeal.get_category_display(),
+        "category_label": choice_label(appeal, "category"),
         "status": appeal.status,
-        "status_label": appeal.get_status_display(),
+        "status_label": choice_label(appeal, "status"),
         "received_at": appeal.received_at,
         "summary": public_description(appeal.content, limit=60, hide_digit_runs=True),
         "score": round(score, 3),
@@ -183,11 +184,11 @@ def public_board_rows(appeals: Iterable[Appeal]) -> list[dict[str, Any]]:
     name scrubbed; no addresses, no people. The community page shows the same rows."""
     return [
         {
-            "category": a.get_category_display(),
+            "category": choice_label(a, "category"),
             "community": a.community.name,
             "received": a.received_at,
             "resolved": a.resolved_at,
-            "status": a.get_status_display(),
+            "status": choice_label(a, "status"),
             "description": public_description(
                 a.content, names=[a.submitter.display_name] if a.submitter else []
             ),

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.core import xlsx
+from jiaoliuba.core.choice_labels import choice_label
 from jiaoliuba.dashboards.choices import KPI_BY_KEY, Unit
 from jiaoliuba.dashboards.kpis import Figure
 from jiaoliuba.dashboards.presenters import DASH
@@ -150,9 +151,9 @@ def appeal_workbook(appeals: Iterable[Appeal]) -> bytes:
                     when(appeal.received_at),
                     appeal.community.name,
                     appeal.grid.name if appeal.grid else "",
-                    appeal.get_priority_display(),
-                    appeal.get_category_display(),
-                    appeal.get_status_display(),
+                    choice_label(appeal, "priority"),
+                    choice_label(appeal, "category"),
+                    choice_label(appeal, "status"),
                     _("yes") if appeal.is_anonymous else "",
                     when(appeal.first_response_at),
                     when(appeal.resolved_at),
