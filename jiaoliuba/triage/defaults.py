@@ -140,19 +140,52 @@ DEFAULT_HAZARD_RULES = [
 ]
 
 
-# Written from the seed's definition (红色 = 紧急重大: danger to people now, 24-hour
-# response), not from any evaluation set: what makes a hazard not urgent.
+# What docs/triage-labelling.md calls red although nobody is hurt yet (红 2 一步之遥的安全隐患,
+# 红 3 处境危险的弱势者, 红 4 会变大的危险, 红 5 群体性矛盾, the traffic note), in the guide's own
+# words and their plain variants; not from any evaluation set. A worry about the future, or a
+# broken facility, that mentions one of them is never excused by a "not red because" rule:
+# the guide asks whether harm is credible, not whether it has happened.
+GUIDE_RED_HAZARDS = (
+    # 火与电 fire and electricity
+    "充电,电瓶,电池,飞线,电线,插线板,接线板,电表箱,电箱,火花,发烫,触电,燃气,煤气,天然气,液化气,"
+    "气罐,易燃,"
+    # 坠落与砸伤 falling objects
+    "外墙,墙砖,瓷砖,广告牌,招牌,空调外机,外机,窗户,树枝,松动,欲坠,掉下,砸,高空抛物,阳台,护栏,栏杆,"
+    "围栏,倒了,倒下,"
+    # 踩空与跌落 falls
+    "井盖,盖板,窨井,塌,下陷,深坑,大坑,围挡,水边,河边,池塘,水塘,扶手,"
+    # 结构 structure
+    "裂缝,开裂,裂了,倾斜,承重墙,挡土墙,墙体,楼板,"
+    # 其他 other
+    "电梯,恶犬,咬人,咬过,咬伤,饮用水,自来水,污水,有毒,毒气,化学品,泄漏,"
+    # 弱势者 people at risk; 儿童活动的地方 where children play
+    "独居,走失,断药,锁在,无人照看,没人照看,卧床,瘫痪,轻生,自杀,虐待,孩子玩,小孩玩,孩子们玩,"
+    "孩子天天,小孩天天,"
+    # 会变大 growing; 群体性矛盾 collective conflict; 交通 traffic
+    "越来越,没人管,业主们,很多业主,工人,欠薪,讨薪,拖欠工资,上访,联名,集体,群体,"
+    "出过事故,出过车祸,撞过,红绿灯不亮,红绿灯坏,信号灯"
+)
+
+# A feared fall (踩空与跌落) is red unless the guide says otherwise: a street light out is
+# yellow except at a pit, steps or water, so the facilities rule looks at the place instead.
+FEARED_FALLS = "摔,跌,踩空"
+FALL_PLACES = "台阶,楼梯,坑,水边,河边,池塘"
+
+# Written from the seed's definition, not from any evaluation set; the fear and facilities
+# rules were rewritten to docs/triage-labelling.md (issue 11: red does not wait for harm to
+# happen; migration 0007 updates the deployed rows that still hold the text 0006 installed).
 DEFAULT_NOT_RED_RULES_2 = [
     {
-        "name": "不红：担心将来（尚未发生）",
+        "name": "不红：担心将来（不是一步之遥的隐患）",
         "kind": "not_red",
-        "reason": "The writer fears what could happen some day; nothing is happening to anyone now.",
+        "reason": "A worry about some day that names nothing on the guide's red list (fire and "
+        "power, falling objects, falls, structure, lifts, people at risk, crowds): no credible "
+        "harm if nobody acts today.",
         "priority": "",
         "category": "",
-        "keywords": "还没掉,还没塌,还没出事,还没事,还没人受伤,暂时没,暂时还,目前还没,目前没,万一,怕哪天,"
-        "哪天,早晚,迟早,以后会,担心,不放心,提心吊胆,隐患,不太安全,容易摔,容易绊,容易出事,挺吓人",
+        "keywords": "万一,怕哪天,担心,不放心,提心吊胆,以后会,将来会,还没出事",
         "patterns": "",
-        "exclude": IMMINENT,
+        "exclude": IMMINENT + "," + GUIDE_RED_HAZARDS + "," + FEARED_FALLS,
     },
     {
         "name": "不红：已经处理",
@@ -168,14 +201,15 @@ DEFAULT_NOT_RED_RULES_2 = [
     {
         "name": "不红：日常设施与消防管理",
         "kind": "not_red",
-        "reason": "Lighting, signs and fire-safety management (blocked fire lanes, expired "
-        "extinguishers, charging in corridors) with nobody in danger now: a fix within days.",
+        "reason": "Something broken that cannot hurt anyone, or fire-safety management (expired "
+        "extinguishers, fire lanes blocked by cars, clutter with no ignition source): the "
+        "guide's yellow.",
         "priority": "",
         "category": "",
         "keywords": "路灯不亮,路灯坏,路灯一闪,没有路灯,没路灯,应急灯,指示牌,安全出口标志,减速带,斑马线,"
-        "没有红绿灯,灭火器,消防栓,消防通道,堆放杂物,堆满,飞线充电,楼道充电,楼道里充电,乱停",
+        "没有红绿灯,灭火器,消防栓,消防通道,杂物,堆满,乱停",
         "patterns": "",
-        "exclude": IMMINENT + ",倒了,断了,焦,烟,爆",
+        "exclude": IMMINENT + ",断了,焦,烟,爆," + GUIDE_RED_HAZARDS + "," + FALL_PLACES,
     },
     {
         "name": "不红：食品与商品质量（无人发病）",

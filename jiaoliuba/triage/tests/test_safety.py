@@ -314,3 +314,85 @@ def test_a_material_p_red_is_never_a_confident_yellow():
     unsure = classifier._decide(text, "", rules, m, p_red, prio[0], cat[0])
     assert unsure.priority == "yellow"
     assert unsure.needs_review and unsure.confidence < 0.55
+
+
+# --- the default "not red because" rules follow docs/triage-labelling.md ------------------
+
+# The guide's red 2 (a hazard one everyday step from harm, 还没人受伤也算) told as a worry or
+# a management complaint: the words the second pass's rules excused.
+GUIDE_RED_TOLD_CALMLY = [
+    "楼道里有人给电动车充电，还没出事但是担心",
+    "楼道里充电，物业也不管",
+    "楼下商铺的广告牌有点松动，万一哪天刮大风",
+    "路口的井盖有点松了，还没出事，就是担心",
+    "河边的栏杆松了，孩子天天在那里玩，担心以后出事",
+]
+# The guide's yellow: expired extinguishers, a fire lane blocked by cars, clutter with no
+# ignition source, a street light out (not at a pit, steps or water), a worry about a thing
+# that cannot hurt anyone.
+GUIDE_YELLOW_EXCUSED = [
+    ("灭火器过期了", "不红：日常设施与消防管理"),
+    ("小区消防通道被车占了", "不红：日常设施与消防管理"),
+    ("楼道里堆满了旧家具", "不红：日常设施与消防管理"),
+    ("小区路灯不亮了，担心以后晚上有人摔跤", "不红：日常设施与消防管理"),
+    ("楼顶的避雷针好像有点歪，担心以后打雷不管用", "不红：担心将来"),
+]
+
+
+def _model_band_p_red(m) -> float:
+    """A P(red) the model calls red yet below the excused threshold: where a "not red
+    because" rule may overrule it."""
+    assert m.red_threshold < m.excused_threshold
+    return (m.red_threshold + m.excused_threshold) / 2
+
+
+@pytest.mark.parametrize("text", GUIDE_RED_TOLD_CALMLY)
+def test_a_guide_red_hazard_told_as_a_worry_is_not_excused(text):
+    default_exceptions = [
+        classifier.compile_rule(**r) for r in builtin_rules() if r.get("kind") == "not_red"
+    ]
+    assert [(r.name, r.match(text)) for r in default_exceptions if r.match(text)] == []
+    m = classifier.active_model()
+    rules = classifier.active_rules()
+    _p, prio, cat = m.predict([text], [""])
+    # An unsure model red stays red: no default rule overrules it.
+    verdict = classifier._decide(text, "", rules, m, _model_band_p_red(m), prio[0], cat[0])
+    assert verdict.priority == "red"
+    assert not any(r.startswith("not_red:") for r in verdict.reasons)
+    assert classifier.classify(text=text).priority == "red"
+
+
+def test_an_e_bike_charged_in_the_stairwell_is_red_by_the_seed_rule_even_if_the_model_is_calm():
+    text = GUIDE_RED_TOLD_CALMLY[0]
+    m = classifier.active_model()
+    _p, prio, cat = m.predict([text], [""])
+    verdict = classifier._decide(text, "", classifier.active_rules(), m, 0.0, prio[0], cat[0])
+    assert verdict.category == "safety"
+    assert verdict.priority == "red"
+    assert "category_red:safety:" in " ".join(verdict.reasons)
+
+
+@pytest.mark.parametrize(("text", "rule"), GUIDE_YELLOW_EXCUSED)
+def test_the_guides_yellow_is_still_excused(text, rule):
+    verdict = classifier.classify(text=text)
+    assert verdict.priority != "red"
+    assert any(r.startswith(f"not_red:{rule}") for r in verdict.reasons), verdict.reasons
+    assert verdict.needs_review
+    # Whatever the model's P(red) below the excused threshold, the rule keeps it from red.
+    m = classifier.active_model()
+    _p, prio, cat = m.predict([text], [""])
+    rules = classifier.active_rules()
+    for p_red in (0.0, _model_band_p_red(m)):
+        assert classifier._decide(text, "", rules, m, p_red, prio[0], cat[0]).priority != "red"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "河边的路灯不亮了，晚上黑乎乎的",  # a street light out at water
+        "楼道里堆满了杂物，还有人在那儿给电瓶充电",  # clutter with an ignition source
+    ],
+)
+def test_the_facilities_rule_leaves_the_guides_exceptions_red(text):
+    rule = next(r for r in builtin_rules() if r["name"] == "不红：日常设施与消防管理")
+    assert classifier.compile_rule(**rule).match(text) == []

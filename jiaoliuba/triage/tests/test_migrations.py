@@ -1,0 +1,76 @@
+"""Migration 0007 rewrites the default "not red because" rules to docs/triage-labelling.md
+on deployed databases, but only the rows that still hold the text 0006 installed."""
+
+import importlib
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from jiaoliuba.triage import classifier
+from jiaoliuba.triage.defaults import builtin_rules
+from jiaoliuba.triage.models import TriageRule
+
+GUIDE = importlib.import_module("jiaoliuba.triage.migrations.0007_not_red_rules_to_the_guide")
+BEFORE_GUIDE = ("triage", "0006_not_red_rules_from_the_definition")
+TO_GUIDE = ("triage", "0007_not_red_rules_to_the_guide")
+TEXT_FIELDS = ("name", "kind", "reason", "priority", "category", "keywords", "patterns", "exclude")
+
+
+def _text(row: TriageRule) -> dict:
+    return {f: getattr(row, f) for f in TEXT_FIELDS}
+
+
+def _migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+
+
+@pytest.mark.django_db
+def test_the_migrated_database_holds_the_shipped_defaults_word_for_word():
+    # A change to defaults.py needs a data migration for deployed databases: this fails
+    # until the migrations install what builtin_rules() says.
+    rows = {r.name: r for r in TriageRule.objects.all()}
+    for rule in builtin_rules():
+        row = rows[rule["name"]]
+        expected = {f: rule.get(f, "classify" if f == "kind" else "") for f in TEXT_FIELDS}
+        assert _text(row) == expected, rule["name"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
+    old_fear, old_facilities = GUIDE.BEFORE
+    new_fear, new_facilities = GUIDE.AFTER
+    TriageRule.objects.all().delete()  # the rows the migrations installed, if any
+    untouched = TriageRule.objects.create(**old_fear)
+    edited = TriageRule.objects.create(
+        **{**old_facilities, "keywords": old_facilities["keywords"] + ",楼道里充电,电动车"}
+    )
+    switched_off = TriageRule.objects.create(**old_facilities, active=False)
+    current = TriageRule.objects.create(**new_fear)
+    # Another rule with a high version: only `updated_at` can tell the caches of the change.
+    other = TriageRule.objects.create(name="别的规则", keywords="避雷针")
+    TriageRule.objects.filter(pk=other.pk).update(version=50)
+    try:
+        # Backwards: the row holding the new text gets the old one; the others are left.
+        _migrate(BEFORE_GUIDE)
+        current.refresh_from_db()
+        assert _text(current) == old_fear and current.version == 2
+        versions_before = classifier._rules_version()
+    finally:
+        _migrate(TO_GUIDE)  # forwards again; the database is left as the other tests expect
+    for row in (untouched, current):
+        row.refresh_from_db()
+        assert _text(row) == new_fear
+    assert (untouched.version, current.version) == (2, 3)
+    switched_off.refresh_from_db()
+    assert _text(switched_off) == new_facilities and switched_off.active is False
+    # An administrator's edited row is left exactly as the administrator left it.
+    edited.refresh_from_db()
+    assert _text(edited)["keywords"].endswith(",楼道里充电,电动车")
+    assert {f: v for f, v in _text(edited).items() if f != "keywords"} == {
+        f: v for f, v in old_facilities.items() if f != "keywords"
+    }
+    assert edited.version == 1
+    # Processes holding the rules see the change (count, highest version, latest update).
+    assert classifier._rules_version() != versions_before
