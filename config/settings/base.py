@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "jiaoliuba.core.policy_header.CachedPolicyCSPMiddleware",
     "jiaoliuba.core.middleware.PermissionsPolicyMiddleware",
     # An API call with a bearer token continues through API_BEARER_MIDDLEWARE instead.
     "jiaoliuba.core.middleware.BearerApiMiddleware",

@@ -18,7 +18,7 @@ from jiaoliuba.accounts.models import DutyShift, RoleAssignment, User
 from jiaoliuba.appeals import rulebook
 from jiaoliuba.appeals.choices import OPEN_STATUSES, Priority
 from jiaoliuba.appeals.models import Appeal, RoutingRule
-from jiaoliuba.core import clock
+from jiaoliuba.core import clock, rawsql
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.selectors import region_ancestors
@@ -137,17 +137,28 @@ def _ranked_holders(posts: list[Post]) -> dict[Post, list[Any]]:
     params: list[Any] = [now, now, *OPEN_STATUSES]
     for role, region_id in posts:
         params += [role, region_id]
-    people: list[Any] = list(User.objects.raw(_ranked_holders_sql(len(posts)), [*params, True]))
-    for person in people:  # the phone column is not read: it is decrypted only if needed
-        person.on_duty = bool(person.on_duty)
+    with connection.cursor() as cursor:
+        cursor.execute(_ranked_holders_sql(len(posts)), [*params, True])
+        rows = cursor.fetchall()
+    width = len(_HOLDER.fields)
+    for row in rows:  # the phone column is not read: it is decrypted only if needed
+        (person,) = _HOLDER_ROW.read(row[:width])
+        person.post_role, person.post_region, on_duty, person.open_load = row[width:]
+        person.on_duty = bool(on_duty)
         found[(person.post_role, person.post_region)].append(person)
     return found
+
+
+# Read by hand (rawsql.RowReader: the ORM's converters, deferred phone): iterating a raw
+# queryset compiled its column mapping again for every intake.
+_HOLDER = rawsql.Columns(User, "u", skip=("phone",))
+_HOLDER_ROW = rawsql.RowReader([_HOLDER])
 
 
 @functools.cache
 def _ranked_holders_sql(posts: int) -> str:
     user, ra = User._meta, RoleAssignment._meta
-    columns = ", ".join(f'u."{f.column}"' for f in user.concrete_fields if f.name != "phone")
+    columns = _HOLDER.sql()
     either = " OR ".join(['(ra."role" = %s AND ra."region_id" = %s)'] * posts)
     # Only model metadata is formatted in; every value is a parameter.
     return (

@@ -87,6 +87,7 @@ class RowReader:
     def read(self, row: Sequence[Any]) -> list[Model | None]:
         if not self._plan:
             self._make_plan()
+        conn = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy per value
         out: list[Model | None] = []
         start = 0
         for cols, (names, pk, steps) in zip(self.columns, self._plan, strict=True):
@@ -97,8 +98,8 @@ class RowReader:
                 continue
             for i, expression, convert in steps:
                 for converter in convert:
-                    values[i] = converter(values[i], expression, connection)
-            out.append(cols.model.from_db(connection.alias, names, values))
+                    values[i] = converter(values[i], expression, conn)
+            out.append(cols.model.from_db(conn.alias, names, values))
         return out
 
 

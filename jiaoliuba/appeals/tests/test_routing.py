@@ -4,11 +4,12 @@ import pytest
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import DutyShift, RoleAssignment
-from jiaoliuba.appeals import services
+from jiaoliuba.appeals import routing, services
 from jiaoliuba.appeals.choices import Priority, Status
 from jiaoliuba.appeals.models import AppealEvent, RoutingRule
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
+from jiaoliuba.regions.models import Region
 from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1
 from jiaoliuba.testing.tasks import run_intake_follow_ups
 
@@ -83,3 +84,38 @@ def test_red_goes_to_secretary_and_street_gets_sms(submit, staff):
     assert appeal.priority == Priority.RED and appeal.assignee == staff["secretary"]
     run_intake_follow_ups()  # the worker's part: notices, bands, risk
     assert Notification.objects.filter(recipient=staff["street"], kind="appeal.red_alert").exists()
+
+
+def test_ranked_holders_are_the_posts_holders_with_duty_and_load(
+    submit, staff, make_staff, regions
+):
+    second = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="cstaff2")
+    gone = make_staff(Role.COMMUNITY_STAFF, JIEFANG, username="cstaff3")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    now = clock.now()
+    DutyShift.objects.create(
+        user=second,
+        region=regions[JIEFANG],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=1),
+    )
+    submit("楼上装修噪音太大")  # one open appeal for the grid worker
+    posts = [
+        (Role.COMMUNITY_STAFF, regions[JIEFANG].pk),
+        (Role.GRID_WORKER, regions[JIEFANG_G1].pk),
+        (Role.STREET_OFFICER, regions[JIEFANG].pk),  # nobody holds it
+    ]
+    ranked = routing._ranked_holders(posts)
+    load = routing.workloads([u for people in ranked.values() for u in people])
+    for role, region_id in posts:
+        expected = routing.holders(role, Region.objects.get(pk=region_id))
+        got = ranked[(role, region_id)]
+        assert [u.pk for u in got] == [u.pk for u in expected]
+        for person, same in zip(got, expected, strict=True):
+            assert person.username == same.username and person.is_active
+            assert person.phone == same.phone  # deferred, read on first access
+            assert person.on_duty is (person == second)
+            assert person.open_load == load.get(person.pk, 0)
+    assert ranked[(Role.GRID_WORKER, regions[JIEFANG_G1].pk)][0].open_load == 1
+    assert ranked[(Role.STREET_OFFICER, regions[JIEFANG].pk)] == []

@@ -84,7 +84,7 @@ def test_production_is_https_only():
         {},
         "[s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
         "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_HTTPONLY, s.DEBUG, "
-        "s.SECURE_PROXY_SSL_HEADER, 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE]",
+        "s.SECURE_PROXY_SSL_HEADER, 'jiaoliuba.core.policy_header.CachedPolicyCSPMiddleware' in s.MIDDLEWARE]",
     )
     assert values == [
         True,
