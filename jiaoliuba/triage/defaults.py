@@ -171,9 +171,25 @@ GUIDE_RED_HAZARDS = (
 FEARED_FALLS = "摔,跌,踩空"
 FALL_PLACES = "台阶,楼梯,坑,水边,河边,池塘"
 
+# The guide's yellow for food: "可疑食品、商品，但无人生病，也不涉及学校、养老机构等弱势群体的供餐".
+# Someone ill (a child with diarrhoea or a fever …) in the guide's and plain words; the
+# IMMINENT words (医院, 晕 …) and the rule's own (吐, 中毒, 住院 …) are excluded too, and so is
+# anything on the guide's red list (an expired gas cylinder, 过期的液化气罐, is no food).
+FOOD_ILLNESS = (
+    "生病,病了,发病,不舒服,难受,肚子疼,肚子痛,胃疼,胃痛,腹泻,拉肚子,拉稀,发烧,发热,高烧,过敏,"
+    "起疹子,呕,恶心,头疼,头痛,看病,就医,诊所,打针,输液"
+)
+# Food served to schools, care homes and similar (弱势群体的供餐).
+VULNERABLE_CATERING = (
+    "学校,校园,学生,小学,中学,幼儿园,托儿所,托育,托管班,午托,小饭桌,养老院,敬老院,养老机构,"
+    "托老所,福利院,日间照料,老年食堂,长者食堂,助餐"
+)
+
 # Written from the seed's definition, not from any evaluation set; the fear and facilities
 # rules were rewritten to docs/triage-labelling.md (issue 11: red does not wait for harm to
-# happen; migration 0007 updates the deployed rows that still hold the text 0006 installed).
+# happen; migration 0007 updates the deployed rows that still hold the text 0006 installed),
+# then the food and suggestion rules (migration 0008): food with someone ill or served to a
+# school or care home is red, and so is a specific danger told as a suggestion.
 DEFAULT_NOT_RED_RULES_2 = [
     {
         "name": "不红：担心将来（不是一步之遥的隐患）",
@@ -212,25 +228,33 @@ DEFAULT_NOT_RED_RULES_2 = [
         "exclude": IMMINENT + ",断了,焦,烟,爆," + GUIDE_RED_HAZARDS + "," + FALL_PLACES,
     },
     {
-        "name": "不红：食品与商品质量（无人发病）",
+        "name": "不红：食品与商品质量（无人生病，不供学校养老）",
         "kind": "not_red",
-        "reason": "Food or goods of doubtful quality with nobody seriously ill: market "
-        "supervision, not an emergency.",
+        "reason": "Food or goods of doubtful quality with nobody ill, not served to a school, "
+        "kindergarten or care home: the guide's yellow (market supervision).",
         "priority": "",
         "category": "",
         "keywords": "过期,三无,没日期,没有日期,没有标签,地沟油,缺斤少两,改了日期,不卫生,馊,假冒",
         "patterns": "",
-        "exclude": IMMINENT + ",吐,中毒,抽,昏,住院,好几个人",
+        "exclude": IMMINENT
+        + ",吐,中毒,抽,昏,住院,好几个人,"
+        + FOOD_ILLNESS
+        + ","
+        + VULNERABLE_CATERING
+        + ","
+        + GUIDE_RED_HAZARDS,
     },
     {
-        "name": "不红：提建议、提意见",
+        "name": "不红：提建议、提意见（泛泛的建议，不是眼前的危险）",
         "kind": "not_red",
-        "reason": "A suggestion or an opinion about how things could be better.",
+        "reason": "A general suggestion about the future (more drills, talks or equipment) that "
+        "names nothing on the guide's red list; a specific danger told as a suggestion is "
+        "judged by the danger.",
         "priority": "",
         "category": "",
-        "keywords": "建议,希望,提个意见,提议,意见箱",
+        "keywords": "建议,提个意见,提议,意见箱",
         "patterns": "",
-        "exclude": IMMINENT,
+        "exclude": IMMINENT + "," + GUIDE_RED_HAZARDS + "," + FEARED_FALLS,
     },
 ]
 

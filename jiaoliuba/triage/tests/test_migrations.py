@@ -1,7 +1,9 @@
-"""Migration 0007 rewrites the default "not red because" rules to docs/triage-labelling.md
-on deployed databases, but only the rows that still hold the text 0006 installed."""
+"""Migrations 0007 and 0008 rewrite the default "not red because" rules to
+docs/triage-labelling.md on deployed databases, but only the rows that still hold the text
+0006 installed; no migration reads the live defaults."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +16,13 @@ from jiaoliuba.triage.models import TriageRule
 GUIDE = importlib.import_module("jiaoliuba.triage.migrations.0007_not_red_rules_to_the_guide")
 BEFORE_GUIDE = ("triage", "0006_not_red_rules_from_the_definition")
 TO_GUIDE = ("triage", "0007_not_red_rules_to_the_guide")
+FOOD_AND_SUGGESTIONS = importlib.import_module(
+    "jiaoliuba.triage.migrations.0008_food_and_suggestion_rules_to_the_guide"
+)
+INSTALLED_BY_0006 = importlib.import_module(
+    "jiaoliuba.triage.migrations.0006_not_red_rules_from_the_definition"
+).NOT_RED_RULES_2
+MIGRATIONS = Path(GUIDE.__file__).parent
 TEXT_FIELDS = ("name", "kind", "reason", "priority", "category", "keywords", "patterns", "exclude")
 
 
@@ -24,6 +33,19 @@ def _text(row: TriageRule) -> dict:
 def _migrate(target: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([target])
+
+
+def _migrate_to_the_latest() -> None:
+    """Forwards to the newest triage migration: the database the other tests expect."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("triage"))
+
+
+def test_no_migration_reads_the_live_defaults():
+    # A migration that imports defaults.py installs whatever the defaults say today, not
+    # what it meant when it was written; each keeps its texts as literals.
+    for path in sorted(MIGRATIONS.glob("0*.py")):
+        assert "triage.defaults" not in path.read_text(encoding="utf-8"), path.name
 
 
 @pytest.mark.django_db
@@ -58,7 +80,7 @@ def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
         assert _text(current) == old_fear and current.version == 2
         versions_before = classifier._rules_version()
     finally:
-        _migrate(TO_GUIDE)  # forwards again; the database is left as the other tests expect
+        _migrate_to_the_latest()  # forwards again; the database is left as the other tests expect
     for row in (untouched, current):
         row.refresh_from_db()
         assert _text(row) == new_fear
@@ -73,4 +95,46 @@ def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
     }
     assert edited.version == 1
     # Processes holding the rules see the change (count, highest version, latest update).
+    assert classifier._rules_version() != versions_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0008_rewrites_only_the_food_and_suggestion_rows_still_holding_0006s_text_and_back():
+    old_food, old_suggestion = FOOD_AND_SUGGESTIONS.BEFORE
+    new_food, new_suggestion = FOOD_AND_SUGGESTIONS.AFTER
+    # The old text is what 0006 installed, word for word.
+    installed = {r["name"]: r for r in INSTALLED_BY_0006}
+    assert [installed[r["name"]] for r in FOOD_AND_SUGGESTIONS.BEFORE] == [old_food, old_suggestion]
+    TriageRule.objects.all().delete()  # the rows the migrations installed, if any
+    untouched = TriageRule.objects.create(**old_food)
+    edited = TriageRule.objects.create(
+        **{**old_suggestion, "exclude": old_suggestion["exclude"] + ",护栏"}
+    )
+    switched_off = TriageRule.objects.create(**old_suggestion, active=False)
+    current = TriageRule.objects.create(**new_food)
+    other = TriageRule.objects.create(name="别的规则", keywords="避雷针")
+    TriageRule.objects.filter(pk=other.pk).update(version=50)
+    try:
+        # Backwards: the row holding the new text gets the old one; the others are left.
+        _migrate(TO_GUIDE)
+        current.refresh_from_db()
+        assert _text(current) == old_food and current.version == 2
+        switched_off.refresh_from_db()
+        assert _text(switched_off) == old_suggestion and switched_off.version == 1
+        versions_before = classifier._rules_version()
+    finally:
+        _migrate_to_the_latest()
+    for row in (untouched, current):
+        row.refresh_from_db()
+        assert _text(row) == new_food
+    assert (untouched.version, current.version) == (2, 3)
+    switched_off.refresh_from_db()
+    assert _text(switched_off) == new_suggestion and switched_off.active is False
+    assert switched_off.version == 2
+    # An administrator's edited row is left exactly as the administrator left it.
+    edited.refresh_from_db()
+    assert _text(edited) == {**old_suggestion, "exclude": old_suggestion["exclude"] + ",护栏"}
+    assert edited.version == 1
+    other.refresh_from_db()
+    assert _text(other)["keywords"] == "避雷针" and other.version == 50
     assert classifier._rules_version() != versions_before

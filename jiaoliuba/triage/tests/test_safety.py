@@ -2,6 +2,7 @@
 only, refused when it does not match its manifest, and its loss never breaks intake."""
 
 import hashlib
+import importlib
 import json
 import os
 import pickle
@@ -22,6 +23,10 @@ from jiaoliuba.triage import classifier, model, services
 from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
 from jiaoliuba.triage.models import TriageRule
 from jiaoliuba.triage.tasks import retrain
+
+FOOD_AND_SUGGESTIONS = importlib.import_module(
+    "jiaoliuba.triage.migrations.0008_food_and_suggestion_rules_to_the_guide"
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +97,12 @@ def test_default_rules_excuse_a_feared_hazard_but_not_one_happening_now():
 def test_a_not_red_rule_overrides_an_unsure_model_red_but_not_a_sure_one(monkeypatch):
     model_obj = classifier.active_model()
     assert model_obj is not None
-    text = "建议在河边的护栏旁边加几个救生圈"
+    # The guide's own general suggestion (blue). (It was life buoys by a riverside railing
+    # until the suggestion rule followed the guide: a text naming a railing at water is no
+    # longer excused as a suggestion.)
+    text = "建议小区增设一些健身器材"
     p_red = float(model_obj.predict([text], [""])[0][0])
+    assert p_red > 0
     # Make the model call this text red, at a level below the excused threshold.
     monkeypatch.setattr(model_obj, "red_threshold", p_red / 2)
     monkeypatch.setattr(model_obj, "review_threshold", p_red / 4)
@@ -396,3 +405,64 @@ def test_the_guides_yellow_is_still_excused(text, rule):
 def test_the_facilities_rule_leaves_the_guides_exceptions_red(text):
     rule = next(r for r in builtin_rules() if r["name"] == "不红：日常设施与消防管理")
     assert classifier.compile_rule(**rule).match(text) == []
+
+
+# The guide's red told as a suggestion ("以‘建议’口吻说出的具体的眼前危险……按危险本身判，是红"),
+# and doubtful food served to a school or care home or that has made someone ill (the guide's
+# yellow is only "无人生病，也不涉及学校、养老机构等弱势群体的供餐"). The text migration 0006
+# installed excused each of them.
+GUIDE_RED_AS_SUGGESTION_OR_FOOD = [
+    "建议给小区池塘加护栏，孩子天天在边上玩",  # the guide's own example
+    "建议把天台的护栏加高一点，太矮了，孩子们常上去玩",
+    "提个意见，三号楼外墙的瓷砖松动了，建议物业尽快处理",
+    "建议物业管一管楼道里给电动车充电的",
+    "学校食堂的肉好像过期了",
+    "幼儿园给孩子们吃的饭菜不卫生",
+    "养老院给老人吃过期的牛奶",
+    "学校门口小卖部卖三无零食，孩子吃了拉肚子",
+    "小区超市买的酸奶过期了，孩子喝了一直拉肚子",
+    "孩子吃了过期饼干以后有点发热",
+]
+# The guide's blue (a general suggestion about the future) and yellow (doubtful food or goods,
+# nobody ill, no school or care home): still excused, each by its rule.
+SUGGESTION_RULE = "不红：提建议、提意见（泛泛的建议，不是眼前的危险）"
+FOOD_RULE = "不红：食品与商品质量（无人生病，不供学校养老）"
+GUIDE_BLUE_OR_YELLOW_EXCUSED = [
+    ("建议社区多搞点消防演练", SUGGESTION_RULE),
+    ("建议小区增设一些健身器材", SUGGESTION_RULE),
+    ("楼下小超市在卖过期的零食", FOOD_RULE),
+    ("菜市场有人卖注水肉，缺斤少两", FOOD_RULE),
+]
+
+
+@pytest.mark.parametrize("text", GUIDE_RED_AS_SUGGESTION_OR_FOOD)
+def test_a_danger_told_as_a_suggestion_or_food_for_a_school_or_a_sick_child_is_not_excused(text):
+    old_rules = [classifier.compile_rule(**r) for r in FOOD_AND_SUGGESTIONS.BEFORE]
+    assert any(r.match(text) for r in old_rules), "an example the 0006 text excused"
+    default_exceptions = [
+        classifier.compile_rule(**r) for r in builtin_rules() if r.get("kind") == "not_red"
+    ]
+    assert [(r.name, r.match(text)) for r in default_exceptions if r.match(text)] == []
+    # An unsure model red stays red: no default rule overrules it. (Whether the shipped model
+    # calls these red at all is the model's business: some it calls blue or yellow.)
+    m = classifier.active_model()
+    _p, prio, cat = m.predict([text], [""])
+    verdict = classifier._decide(
+        text, "", classifier.active_rules(), m, _model_band_p_red(m), prio[0], cat[0]
+    )
+    assert verdict.priority == "red"
+    assert not any(r.startswith("not_red:") for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(("text", "rule"), GUIDE_BLUE_OR_YELLOW_EXCUSED)
+def test_a_general_suggestion_and_food_with_nobody_ill_are_still_excused(text, rule):
+    shipped = next(r for r in builtin_rules() if r["name"] == rule)
+    assert classifier.compile_rule(**shipped).match(text)
+    assert classifier.classify(text=text).priority != "red"
+    m = classifier.active_model()
+    _p, prio, cat = m.predict([text], [""])
+    rules = [r for r in classifier.active_rules() if r.kind != "not_red" or r.name == rule]
+    for p_red in (0.0, _model_band_p_red(m)):
+        verdict = classifier._decide(text, "", rules, m, p_red, prio[0], cat[0])
+        assert verdict.priority != "red"
+    assert any(r.startswith(f"not_red:{rule}:") for r in verdict.reasons), verdict.reasons
