@@ -142,7 +142,7 @@ def _ranked_holders(posts: list[Post]) -> dict[Post, list[Any]]:
         rows = cursor.fetchall()
     width = len(_HOLDER.fields)
     for row in rows:  # the phone column is not read: it is decrypted only if needed
-        (person,) = _HOLDER_ROW.read(row[:width])
+        person: Any = _HOLDER_ROW.read(row[:width])[0]  # a User with the post's facts
         person.post_role, person.post_region, on_duty, person.open_load = row[width:]
         person.on_duty = bool(on_duty)
         found[(person.post_role, person.post_region)].append(person)
