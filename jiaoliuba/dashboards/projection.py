@@ -517,31 +517,33 @@ def _chains_before_insert(chains: dict[int, tuple[dt.date, int]], inserted: list
     q = connection.ops.quote_name
     table = q(AppealFact._meta.db_table)
     columns = ", ".join(
-        q(c) for c in ("appeal_id", "submitter_id", "day", "participates", *CHAIN_OUTPUTS)
+        f"f.{q(c)}" for c in ("appeal_id", "submitter_id", "day", "participates", *CHAIN_OUTPUTS)
     )
     submitters = sorted(chains)
     with connection.cursor() as cursor:
         for first in range(0, len(submitters), CHAIN_SUBMITTERS):
             chunk = submitters[first : first + CHAIN_SUBMITTERS]
+            points = ",".join(["(%s,%s,%s)"] * len(chunk))
+            params = [v for s in chunk for v in (s, *chains[s])]
             # From each point on: a range of fact_submitter_chain (submitter, day, appeal).
-            after = " OR ".join(["(submitter_id = %s AND day >= %s)"] * len(chunk))
             cursor.execute(
-                f"SELECT {columns} FROM {table} WHERE {after}",  # noqa: S608
-                [v for s in chunk for v in (s, chains[s][0])],
+                f"WITH p(s, d, a) AS (VALUES {points}) SELECT {columns}"  # noqa: S608
+                f" FROM p JOIN {table} f ON f.submitter_id = p.s AND f.day >= p.d",
+                params,
             )
             for appeal_id, submitter_id, day, participates, *chain in cursor.fetchall():
                 if appeal_id not in fresh and (day, appeal_id) >= chains[submitter_id]:
                     acts[submitter_id].append((day, appeal_id, participates))
                     stored[appeal_id] = tuple(chain)
             # The last stored fact before each point: one step back along the same index.
-            before = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT submitter_id, day, participates, submitter_prev_day"  # noqa: S608
-                f" FROM {table} WHERE submitter_id = %s AND day <= %s"
-                f" AND (day < %s OR appeal_id < %s)"
-                f" ORDER BY day DESC, appeal_id DESC LIMIT 1) b{n}"
-                for n in range(len(chunk))
+            cursor.execute(
+                f"WITH p(s, d, a) AS (VALUES {points})"  # noqa: S608
+                f" SELECT submitter_id, day, participates, submitter_prev_day FROM {table}"
+                f" WHERE appeal_id IN (SELECT (SELECT g.appeal_id FROM {table} g"
+                " WHERE g.submitter_id = p.s AND g.day <= p.d AND (g.day < p.d OR g.appeal_id < p.a)"
+                " ORDER BY g.day DESC, g.appeal_id DESC LIMIT 1) FROM p)",
+                params,
             )
-            cursor.execute(before, [v for s in chunk for v in (s, *chains[s][:1], *chains[s])])
             for submitter_id, day, participates, prev in cursor.fetchall():
                 start[submitter_id] = day if participates == 1 else prev
     for fact in fresh.values():
@@ -563,9 +565,7 @@ def _chains_before_insert(chains: dict[int, tuple[dt.date, int]], inserted: list
     _update(AppealFact, moved, CHAIN_OUTPUTS)
 
 
-# Submitters per statement: 4 parameters each, and one SELECT each in a UNION ALL (SQLite
-# allows 500 by default).
-CHAIN_SUBMITTERS = 200
+CHAIN_SUBMITTERS = 500  # per statement: 3 parameters each
 
 
 NO_FLAGS = (None,) * len(CALENDAR_UNITS)
