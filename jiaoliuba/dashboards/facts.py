@@ -47,7 +47,6 @@ APPEAL_FIELDS = (
     "is_repeat",
     "reopen_count",
 )
-RATING_FIELDS = ("id", "appeal_id", "level", "solved", "created_at")
 
 
 class AppealRow(NamedTuple):

@@ -99,16 +99,13 @@ def _fact(appeal: AppealRow, ratings: dict[int, RatingRow], homes: dict[int, str
     return {"appeal_id": appeal.id, **APPEAL_FACT_DEFAULTS, **values}
 
 
-def _ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
-
-
 INDEX = {name: i for i, name in enumerate(COUNTERS)}
 MONTH_PATH = MONTH_LEVELS * SEGMENT  # month rows: paths up to the community
 
 
 def _add(deltas: dict[Key, list[int]], key: Key, counters: dict[str, int], sign: int) -> None:
-    """Add (sign=+1) or take away (-1) one fact's counters at every node of its path."""
+    """Add (sign=+1) or take away (-1) one fact's counters at every node of its path
+    (bench/catch_up.py puts its city back with it)."""
     _move(deltas, None, key, {INDEX[name]: sign * amount for name, amount in counters.items()})
 
 
