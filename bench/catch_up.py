@@ -16,13 +16,21 @@ process plus, on a local PostgreSQL, the server process serving it (its
 /proc/<pid>/schedstat). On a shared machine the wall clock mostly measures the queue for
 a core; the CPU time is the work itself.
 
+The worker runs with DEBUG off (config.settings.production), and so does this script
+unless DEBUG=1 is set: with DEBUG on, Django also keeps a log of every statement with its
+parameters quoted (on SQLite one more query per 999 parameters), which cost a catch-up
+of 100 new appeals more than its own statements did.
+
 It writes to the bench database (events, and the repeat marks it flips back), so run it
 on a bench copy, never on real data."""
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import statistics
 import time
 from collections import defaultdict
@@ -35,11 +43,18 @@ parser.add_argument("--rounds", type=int, default=7)
 parser.add_argument(
     "--profile", action="store_true", help="print the statements of each kind's last round"
 )
+parser.add_argument(
+    "--cprofile",
+    action="store_true",
+    help="cProfile each round: function calls per round and the functions taking the most",
+)
 ARGS = parser.parse_args()
 
 
 def main() -> None:
+    os.environ.setdefault("DEBUG", "0")  # as the worker runs; DEBUG=1 to see the query log's cost
     url = setup()
+    from django.conf import settings
     from django.db import connection, transaction
 
     from jiaoliuba.appeals.choices import EventKind
@@ -51,6 +66,7 @@ def main() -> None:
     print(
         f"database: {connection.vendor} ({url.split('@')[-1]}), appeals {Appeal.objects.count():,}"
         f", load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f", DEBUG {'on' if settings.DEBUG else 'off'}"
     )
     services.rollups_sync()
     pool = list(
@@ -74,6 +90,7 @@ def main() -> None:
 
     cpu: list[float] = []
     calls: list[tuple[float, str]] = []
+    profiler = cProfile.Profile()
 
     def record(execute, sql, params, many, context):
         start = time.perf_counter()
@@ -85,6 +102,7 @@ def main() -> None:
     def timed(prepare) -> list[float]:
         samples = []
         cpu.clear()
+        profiler.clear()
         for round_ in range(ARGS.rounds):
             chunk = pool[round_ * ARGS.events : (round_ + 1) * ARGS.events]
             ids = [pk for pk, _ in chunk]
@@ -98,6 +116,10 @@ def main() -> None:
             if ARGS.profile:
                 with connection.execute_wrapper(record):
                     services.rollups_sync()
+            elif ARGS.cprofile:
+                profiler.enable()
+                services.rollups_sync()
+                profiler.disable()
             else:
                 services.rollups_sync()
             samples.append((time.perf_counter() - start) * 1000)
@@ -106,6 +128,14 @@ def main() -> None:
             for ms, sql in sorted(calls, reverse=True)[:8]:
                 print(f"    {ms:7.1f} ms  {sql[:150]}")
             print(f"    {len(calls)} statements, {sum(ms for ms, _ in calls):.1f} ms in all")
+        if ARGS.cprofile:
+            stats = pstats.Stats(profiler, stream=io.StringIO())
+            per_round = stats.total_calls / ARGS.rounds  # type: ignore[attr-defined]
+            print(f"    {per_round:,.0f} function calls per round (cProfile)")
+            out = io.StringIO()
+            stats.stream = out
+            stats.sort_stats("tottime").print_stats(25)
+            print("\n".join("    " + line for line in out.getvalue().splitlines()[6:]))
         del pool[: ARGS.events * ARGS.rounds]
         return samples
 

@@ -29,13 +29,13 @@ from jiaoliuba.core import clock
 from jiaoliuba.dashboards.facts import (
     APPEAL_FIELDS,
     CHAIN_COLUMNS,
-    RATING_FIELDS,
+    AppealRow,
+    RatingRow,
     appeal_counters,
     appeal_fact_values,
     mediation_fact_values,
 )
 from jiaoliuba.dashboards.models import (
-    APPEAL_COUNTERS,
     CALENDAR_UNITS,
     COUNTERS,
     MEDIATION_COUNTERS,
@@ -55,57 +55,118 @@ BATCH = 2000
 Key = tuple[str, Any, str]  # (path, day, category)
 
 
-def _latest_ratings(appeal_ids: Iterable[int]) -> dict[int, Rating]:
-    latest: dict[int, Rating] = {}
+Row = dict[str, Any]  # one fact's columns by attname, as read or as computed
+Changes = dict[int, int]  # counter index -> amount, only those that are not 0
+
+
+def _latest_ratings(appeal_ids: list[int]) -> dict[int, RatingRow]:
+    latest: dict[int, RatingRow] = {}
     # Rule 3: the latest rating counts. Ratings are ordered newest first.
     ratings = (
-        Rating.objects.filter(appeal_id__in=list(appeal_ids))
-        .only(*RATING_FIELDS)
+        Rating.objects.filter(appeal_id__in=appeal_ids)
         .order_by("appeal_id", "-created_at", "-id")
+        .values_list("appeal_id", "level", "solved")
     )
-    for rating in ratings:
-        latest.setdefault(rating.appeal_id, rating)
+    for appeal_id, level, solved in ratings:
+        if appeal_id not in latest:
+            latest[appeal_id] = RatingRow(level, solved)
     return latest
 
 
-def _submitter_paths(appeals: Iterable[Appeal]) -> dict[int, str]:
+def _submitter_paths(appeals: Iterable[AppealRow]) -> dict[int, str]:
     users = {a.submitter_id for a in appeals if a.submitter_id}
     return dict(
         ResidentProfile.objects.filter(user_id__in=users).values_list("user_id", "region_path")
     )
 
 
-def _fact(appeal: Appeal, ratings: dict[int, Rating], homes: dict[int, str]) -> AppealFact:
+# Every column of a fact, with the value a model instance would default it to: the
+# catch-up compares and writes plain dicts (building a hundred model instances of forty
+# fields, twice, was a good part of a catch-up's Python time).
+APPEAL_FACT_FIELDS = tuple(AppealFact._meta.concrete_fields)
+APPEAL_FACT_COLUMNS = tuple(f.attname for f in APPEAL_FACT_FIELDS)
+APPEAL_FACT_DEFAULTS = {
+    f.attname: f.get_default() for f in APPEAL_FACT_FIELDS if f.attname != "appeal_id"
+}
+MEDIATION_FACT_COLUMNS = tuple(f.attname for f in MediationFact._meta.concrete_fields)
+MEDIATION_FACT_DEFAULTS = {f.attname: f.get_default() for f in MediationFact._meta.concrete_fields}
+
+
+def _fact(appeal: AppealRow, ratings: dict[int, RatingRow], homes: dict[int, str]) -> Row:
     values = appeal_fact_values(
-        appeal, ratings.get(appeal.pk), homes.get(appeal.submitter_id or 0, "")
+        appeal, ratings.get(appeal.id), homes.get(appeal.submitter_id or 0, "")
     )
-    return AppealFact(appeal_id=appeal.pk, **values)
-
-
-def _ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+    return {"appeal_id": appeal.id, **APPEAL_FACT_DEFAULTS, **values}
 
 
 INDEX = {name: i for i, name in enumerate(COUNTERS)}
+MONTH_PATH = MONTH_LEVELS * SEGMENT  # month rows: paths up to the community
 
 
 def _add(deltas: dict[Key, list[int]], key: Key, counters: dict[str, int], sign: int) -> None:
-    """Add (sign=+1) or take away (-1) one fact's counters at every node of its path."""
+    """Add (sign=+1) or take away (-1) one fact's counters at every node of its path
+    (bench/catch_up.py puts its city back with it)."""
+    _move(deltas, None, key, {INDEX[name]: sign * amount for name, amount in counters.items()})
+
+
+def _move(
+    days: dict[Key, list[int]], months: dict[Key, list[int]] | None, key: Key, changes: Changes
+) -> None:
+    """Move the day rows (and, given `months`, the month rows) of every node on the key's
+    path by these changes."""
+    if not changes:
+        return
     path, day, category = key
-    for node in _ancestors(path):
-        row = deltas[(node, day, category)]
-        for name, amount in counters.items():
-            row[INDEX[name]] += sign * amount
+    month = day.replace(day=1)
+    items = list(changes.items())
+    for end in range(SEGMENT, len(path) + 1, SEGMENT):
+        node = path[:end]
+        row = days[(node, day, category)]
+        for i, amount in items:
+            row[i] += amount
+        if months is not None and end <= MONTH_PATH:
+            row = months[(node, month, category)]
+            for i, amount in items:
+                row[i] += amount
 
 
-def _appeal_key_counters(fact: AppealFact) -> tuple[Key, dict[str, int]]:
-    values = {name: getattr(fact, name) for name in (*APPEAL_COUNTERS, "response_time")}
-    return (fact.path, fact.day, fact.category), appeal_counters(values)
+def _appeal_key_counters(fact: Any) -> tuple[Key, dict[str, int]]:
+    """(key, counters) of a fact, a model instance or a Row."""
+    row = fact if isinstance(fact, dict) else {n: getattr(fact, n) for n in APPEAL_FACT_COLUMNS}
+    return (row["path"], row["day"], row["category"]), appeal_counters(row)
 
 
-def _mediation_key_counters(fact: MediationFact) -> tuple[Key, dict[str, int]]:
-    counters = {name: getattr(fact, name) for name in MEDIATION_COUNTERS}
-    return (fact.path, fact.day, fact.category), counters
+def _appeal_changes(fact: Row) -> tuple[Key, Changes]:
+    counters = appeal_counters(fact)
+    return (fact["path"], fact["day"], fact["category"]), {
+        INDEX[name]: amount for name, amount in counters.items() if amount
+    }
+
+
+def _mediation_changes(fact: Row) -> tuple[Key, Changes]:
+    return (fact["path"], fact["day"], fact["category"]), {
+        INDEX[name]: fact[name] for name in MEDIATION_COUNTERS if fact[name]
+    }
+
+
+def _replace(
+    days: dict[Key, list[int]],
+    months: dict[Key, list[int]],
+    old: tuple[Key, Changes] | None,
+    new: tuple[Key, Changes] | None,
+) -> None:
+    """Take one fact's old counters away and add its new ones; at the same key only the
+    difference moves (usually one or two counters at five nodes)."""
+    if old is not None and new is not None and old[0] == new[0]:
+        key, changes = new[0], dict(new[1])
+        for i, amount in old[1].items():
+            changes[i] = changes.get(i, 0) - amount
+        _move(days, months, key, {i: a for i, a in changes.items() if a})
+        return
+    if old is not None:
+        _move(days, months, old[0], {i: -a for i, a in old[1].items()})
+    if new is not None:
+        _move(days, months, new[0], new[1])
 
 
 def _upsert_sql(table: str, rows: int, moving: list[int]) -> str:
@@ -136,12 +197,17 @@ def _upsert_sql(table: str, rows: int, moving: list[int]) -> str:
         )
         source = f"SELECT {values} FROM unnest({', '.join(arrays)}) AS u({', '.join(names)})"  # noqa: S608
     else:
-        marks = (
-            "(%s, %s, %s, %s, "
-            + ", ".join("%s" if i in moves else "0" for i in range(len(COUNTERS)))
-            + ")"
+        # Only the moving counters are parameters, written tersely, and the zeros once in
+        # the SELECT: Django turns every %s into ? with a regular expression over the whole
+        # statement, which took longer than SQLite's upsert of the 200 rows it listed.
+        marks = "(" + ",".join(["%s"] * (4 + len(moving))) + ")"
+        column = {i: f"column{5 + n}" for n, i in enumerate(moving)}
+        values = ", ".join(
+            ["column1", "column2", "column3", "column4"]
+            + [column.get(i, "0") for i in range(len(COUNTERS))]
         )
-        source = f"VALUES {', '.join([marks] * rows)}"
+        # WHERE true: SQLite's parser needs it between a SELECT and ON CONFLICT.
+        source = f"SELECT {values} FROM (VALUES {','.join([marks] * rows)}) WHERE true"  # noqa: S608
     return (
         f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) {source} "
         f"ON CONFLICT (path, day, category) DO UPDATE SET {sets}"
@@ -175,10 +241,12 @@ def _by_month(deltas: dict[Key, list[int]]) -> dict[Key, list[int]]:
     return months
 
 
-def _apply(deltas: dict[Key, list[int]]) -> None:
-    """Add the deltas to the day and the month rollups: only keys and counters that
-    moved."""
-    for model, grain in ((Rollup, deltas), (MonthRollup, _by_month(deltas))):
+def _apply(deltas: dict[Key, list[int]], months: dict[Key, list[int]] | None = None) -> None:
+    """Add the deltas to the day and the month rollups (summed from the day deltas unless
+    given): only keys and counters that moved."""
+    if months is None:
+        months = _by_month(deltas)
+    for model, grain in ((Rollup, deltas), (MonthRollup, months)):
         moved = [(key, delta) for key, delta in grain.items() if any(delta)]
         if moved:
             _upsert(model._meta.db_table, moved)
@@ -190,14 +258,16 @@ def _upsert(table: str, moved: list[tuple[Key, list[int]]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(moved), size):
             batch = moved[start : start + size]
-            moving = [i for i in range(len(COUNTERS)) if any(d[i] for _, d in batch)]
+            # The counters that move in this batch: the columns of the deltas, transposed.
+            columns = list(zip(*(delta for _, delta in batch), strict=True))
+            moving = [i for i, column in enumerate(columns) if any(column)]
             if postgres:
                 params: list[Any] = [
                     _pg_array([key[0] for key, _ in batch], text=True),
                     _pg_array([key[1] for key, _ in batch]),
                     _pg_array([key[2] for key, _ in batch], text=True),
                     _pg_array([len(key[0]) // SEGMENT for key, _ in batch]),
-                    *(_pg_array([d[i] for _, d in batch]) for i in moving),
+                    *(_pg_array(list(columns[i])) for i in moving),
                 ]
             else:
                 params = []
@@ -223,21 +293,35 @@ APPEAL_FACT_COMPARED = tuple(
 MEDIATION_FACT_COMPARED = tuple(f.attname for f in MediationFact._meta.concrete_fields)
 
 
-def _differs(old: Any, new: Any, columns: tuple[str, ...]) -> bool:
-    return any(getattr(old, c) != getattr(new, c) for c in columns)
+def _differs(old: Row, new: Row, columns: tuple[str, ...]) -> bool:
+    return any(old[c] != new[c] for c in columns)
 
 
-def _insert(model: type[Any], objects: list[Any], table: str = "", fields: Any = None) -> None:
+def _insert(model: type[Any], rows: list[Row], table: str = "", fields: Any = None) -> None:
     """COPY (PostgreSQL) or multi-row INSERTs (SQLite) of plain values: the ORM's
     bulk_create spends most of a catch-up compiling SQL for a hundred rows of forty
-    columns, and an executemany still parses one statement per row."""
-    if not objects:
+    columns, and an executemany still parses one statement per row. `rows` hold the
+    fields' values by attname."""
+    if not rows:
         return
     fields = list(fields or model._meta.concrete_fields)
     # Numbers, flags and strings go in as they are; dates and times through the backend.
     plain = (models.IntegerField, models.BooleanField, models.CharField, models.ForeignKey)
-    prepared = [not isinstance(f, plain) for f in fields]
     names = [f.attname for f in fields]
+    prepared = [
+        (name, field.get_db_prep_save)
+        for name, field in zip(names, fields, strict=True)
+        if not isinstance(field, plain)
+    ]
+
+    def values(row: Row) -> list[Any]:
+        if not prepared:
+            return [row[name] for name in names]
+        row = dict(row)
+        for name, prepare in prepared:
+            row[name] = prepare(row[name], connection)
+        return [row[name] for name in names]
+
     q = connection.ops.quote_name
     table = q(table or model._meta.db_table)
     columns = ", ".join(q(f.column) for f in fields)
@@ -247,28 +331,19 @@ def _insert(model: type[Any], objects: list[Any], table: str = "", fields: Any =
             connection.cursor() as cursor,
             cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
-            for o in objects:
-                copy.write_row(
-                    [
-                        field.get_db_prep_save(getattr(o, name), connection)
-                        if prepare
-                        else getattr(o, name)
-                        for field, name, prepare in zip(fields, names, prepared, strict=True)
-                    ]
-                )
+            for row in rows:
+                copy.write_row(values(row))
         return
-    marks = f"({', '.join(['%s'] * len(fields))})"
+    marks = f"({','.join(['%s'] * len(fields))})"  # terse: Django's %s → ? scans it all
     size = max(1, INSERT_PARAMETERS // len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), size):
-            chunk = objects[start : start + size]
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
             params: list[Any] = []
-            for o in chunk:
-                for field, name, prepare in zip(fields, names, prepared, strict=True):
-                    value = getattr(o, name)
-                    params.append(field.get_db_prep_save(value, connection) if prepare else value)
+            for row in chunk:
+                params += values(row)
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                f"INSERT INTO {table} ({columns}) VALUES {','.join([marks] * len(chunk))}",  # noqa: S608
                 params,
             )
 
@@ -276,18 +351,18 @@ def _insert(model: type[Any], objects: list[Any], table: str = "", fields: Any =
 INSERT_PARAMETERS = 10_000  # per statement: well under SQLite's and PostgreSQL's limits
 
 
-def _update(model: type[Any], pairs: list[tuple[Any, Any]], compared: tuple[str, ...]) -> None:
+def _update(model: type[Any], pairs: list[tuple[Row, Row]], compared: tuple[str, ...]) -> None:
     """UPDATE only the columns that moved, one executemany per set of moved columns."""
     meta = model._meta
     key = meta.pk
     by_name = {f.attname: f for f in meta.concrete_fields}
-    groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     for old, new in pairs:
-        moved = tuple(c for c in compared if getattr(old, c) != getattr(new, c))
+        moved = tuple(c for c in compared if old[c] != new[c])
         groups[moved].append(new)
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for moved, objects in groups.items():
+        for moved, rows in groups.items():
             fields = [by_name[c] for c in moved]
             if connection.vendor == "postgresql":
                 # One statement over arrays instead of a statement per row.
@@ -301,10 +376,10 @@ def _update(model: type[Any], pairs: list[tuple[Any, Any]], compared: tuple[str,
                     f" AS u({', '.join([*names, 'k'])}) WHERE {q(key.column)} = u.k",
                     [
                         *(
-                            [f.get_db_prep_save(getattr(o, f.attname), connection) for o in objects]
+                            [f.get_db_prep_save(row[f.attname], connection) for row in rows]
                             for f in fields
                         ),
-                        [o.pk for o in objects],
+                        [row[key.attname] for row in rows],
                     ],
                 )
                 continue
@@ -313,8 +388,11 @@ def _update(model: type[Any], pairs: list[tuple[Any, Any]], compared: tuple[str,
             cursor.executemany(
                 sql,
                 [
-                    [*(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields), o.pk]
-                    for o in objects
+                    [
+                        *(f.get_db_prep_save(row[f.attname], connection) for f in fields),
+                        row[key.attname],
+                    ]
+                    for row in rows
                 ],
             )
 
@@ -323,35 +401,49 @@ def _refresh_batch(ids: list[int]) -> None:
     """Only facts that changed are written: most events (a note, an urge, a reply before
     the first response was counted) leave the appeal's fact as it was, and a re-read of
     events already applied (the worker's straggler pass) writes nothing at all."""
-    deltas: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
-    appeals = {a.pk: a for a in Appeal.objects.filter(pk__in=ids).only(*APPEAL_FIELDS)}
+    days: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    months: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
+    appeals = {
+        row[0]: AppealRow(*row)
+        for row in Appeal.objects.filter(pk__in=ids).values_list(*APPEAL_FIELDS)
+    }
     ratings = _latest_ratings(ids)
     homes = _submitter_paths(appeals.values())
-    old_facts = {f.appeal_id: f for f in AppealFact.objects.filter(appeal_id__in=ids)}
+    old_facts = {
+        fact["appeal_id"]: fact
+        for fact in (
+            dict(zip(APPEAL_FACT_COLUMNS, row, strict=True))
+            for row in AppealFact.objects.filter(appeal_id__in=ids).values_list(
+                *APPEAL_FACT_COLUMNS
+            )
+        )
+    }
     new_facts = {i: _fact(appeals[i], ratings, homes) for i in ids if i in appeals}
     gone = [i for i in old_facts if i not in new_facts]
-    inserted: list[AppealFact] = []
-    updated: list[tuple[AppealFact, AppealFact]] = []
-    chains: set[int] = set()
+    inserted: list[Row] = []
+    updated: list[tuple[Row, Row]] = []
+    # Per submitter whose acts were added, removed or moved: the earliest (day, appeal)
+    # among them, from where on their chain is worked out again.
+    chains: dict[int, tuple[dt.date, int]] = {}
     for appeal_id, fact in new_facts.items():
         old = old_facts.get(appeal_id)
         if old is not None and not _differs(old, fact, APPEAL_FACT_COMPARED):
             continue
         if old is None or _differs(old, fact, CHAIN_INPUTS):
             # A new act or one that moved: insert afresh, the chain is recomputed below.
-            chains.update(x.submitter_id for x in (old, fact) if x and x.submitter_id)
+            for x in (old, fact):
+                if x is not None and x["submitter_id"]:
+                    _earliest(chains, x)
             inserted.append(fact)
         else:
             updated.append((old, fact))
-        if old is not None:
-            _add(deltas, *_appeal_key_counters(old), -1)
-        _add(deltas, *_appeal_key_counters(fact), +1)
+        _replace(days, months, None if old is None else _appeal_changes(old), _appeal_changes(fact))
     for appeal_id in gone:
         old = old_facts[appeal_id]
-        _add(deltas, *_appeal_key_counters(old), -1)
-        if old.submitter_id:
-            chains.add(old.submitter_id)
-    replaced = [f.appeal_id for f in inserted if f.appeal_id in old_facts] + gone
+        _replace(days, months, _appeal_changes(old), None)
+        if old["submitter_id"]:
+            _earliest(chains, old)
+    replaced = [f["appeal_id"] for f in inserted if f["appeal_id"] in old_facts] + gone
     if replaced:
         AppealFact.objects.filter(appeal_id__in=replaced).delete()
     if chains:
@@ -359,12 +451,24 @@ def _refresh_batch(ids: list[int]) -> None:
     _insert(AppealFact, inserted)
     _update(AppealFact, updated, APPEAL_FACT_COMPARED)
 
-    old_mediations = {m.mediation_id: m for m in MediationFact.objects.filter(appeal_id__in=ids)}
-    new_mediations = {}
+    old_mediations = {
+        fact["mediation_id"]: fact
+        for fact in (
+            dict(zip(MEDIATION_FACT_COLUMNS, row, strict=True))
+            for row in MediationFact.objects.filter(appeal_id__in=ids).values_list(
+                *MEDIATION_FACT_COLUMNS
+            )
+        )
+    }
+    new_mediations: dict[int, Row] = {}
     for mediation in Mediation.objects.filter(appeal_id__in=ids, concluded_at__isnull=False):
         values = mediation_fact_values(mediation, appeals[mediation.appeal_id])
         if values is not None:
-            new_mediations[mediation.pk] = MediationFact(mediation_id=mediation.pk, **values)
+            new_mediations[mediation.pk] = {
+                **MEDIATION_FACT_DEFAULTS,
+                "mediation_id": mediation.pk,
+                **values,
+            }
     stale = [
         pk
         for pk, old_mediation in old_mediations.items()
@@ -373,78 +477,113 @@ def _refresh_batch(ids: list[int]) -> None:
     ]
     fresh = [m for pk, m in new_mediations.items() if pk not in old_mediations or pk in stale]
     for pk in stale:
-        _add(deltas, *_mediation_key_counters(old_mediations[pk]), -1)
+        _replace(days, months, _mediation_changes(old_mediations[pk]), None)
     for new_mediation in fresh:
-        _add(deltas, *_mediation_key_counters(new_mediation), +1)
+        _replace(days, months, None, _mediation_changes(new_mediation))
     if stale:
         MediationFact.objects.filter(mediation_id__in=stale).delete()
     _insert(MediationFact, fresh)
-    _apply(deltas)
+    _apply(days, months)
 
 
-def _chains_before_insert(submitters: set[int], inserted: list[AppealFact]) -> None:
+def _earliest(chains: dict[int, tuple[dt.date, int]], fact: Row) -> None:
+    point = (fact["day"], fact["appeal_id"])
+    known = chains.get(fact["submitter_id"])
+    if known is None or point < known:
+        chains[fact["submitter_id"]] = point
+
+
+def _chains_before_insert(chains: dict[int, tuple[dt.date, int]], inserted: list[Row]) -> None:
     """The participation chains of these submitters (as submitter_chains_refresh works
-    them out in SQL), from their stored facts and the facts about to be inserted: the new
+    them out in SQL) from the earliest act that was added, removed or moved on: the new
     facts go in with their chain columns set, and only stored facts whose chain moves are
     updated, usually none (a new appeal is its submitter's latest). Inserting with empty
     chains and updating afterwards wrote every new fact twice, each time into every
-    index (the largest statement of a catch-up of new appeals on PostgreSQL)."""
+    index (the largest statement of a catch-up of new appeals on PostgreSQL).
+
+    A chain only looks back, so the stored facts before that point keep theirs, and the
+    last of them tells where the chain stands there: its own day if it is an act of
+    participation, else the previous act's day it already holds. So only that one fact
+    and the facts from the point on are read, not every fact of the submitter (reading
+    a hundred submitters' whole histories, scattered over a million facts, was the
+    largest part of a catch-up of new appeals on SQLite)."""
+    fresh = {f["appeal_id"]: f for f in inserted if f["submitter_id"] is not None}
     acts: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
     stored: dict[int, tuple[Any, ...]] = {}
-    fresh = {f.appeal_id: f for f in inserted if f.submitter_id is not None}
-    rows = AppealFact.objects.filter(submitter_id__in=sorted(submitters)).values_list(
-        "appeal_id", "submitter_id", "day", "participates", *CHAIN_OUTPUTS
+    start: dict[int, dt.date | None] = dict.fromkeys(chains)
+    q = connection.ops.quote_name
+    table = q(AppealFact._meta.db_table)
+    columns = ", ".join(
+        f"f.{q(c)}" for c in ("appeal_id", "submitter_id", "day", "participates", *CHAIN_OUTPUTS)
     )
-    for appeal_id, submitter_id, day, participates, *chain in rows:
-        if appeal_id not in fresh:
-            acts[submitter_id].append((day, appeal_id, participates))
-            stored[appeal_id] = tuple(chain)
-    for fact in inserted:
-        if fact.submitter_id is not None:
-            acts[fact.submitter_id].append((fact.day, fact.appeal_id, fact.participates))
-    moved: list[tuple[AppealFact, AppealFact]] = []
-    for chain in acts.values():
-        chain.sort()  # by day, then appeal id: the window's order
-        prev: dt.date | None = None
-        for day, appeal_id, participates in chain:
-            values = (
-                prev,
-                *(
-                    (prev is None or prev < _unit_first_day(unit, day))
-                    if participates == 1
-                    else None
-                    for unit in CALENDAR_UNITS
-                ),
+    submitters = sorted(chains)
+    with connection.cursor() as cursor:
+        for first in range(0, len(submitters), CHAIN_SUBMITTERS):
+            chunk = submitters[first : first + CHAIN_SUBMITTERS]
+            points = ",".join(["(%s,%s,%s)"] * len(chunk))
+            params = [v for s in chunk for v in (s, *chains[s])]
+            # From each point on: a range of fact_submitter_chain (submitter, day, appeal).
+            cursor.execute(
+                f"WITH p(s, d, a) AS (VALUES {points}) SELECT {columns}"  # noqa: S608
+                f" FROM p JOIN {table} f ON f.submitter_id = p.s AND f.day >= p.d",
+                params,
             )
+            for appeal_id, submitter_id, day, participates, *chain in cursor.fetchall():
+                if appeal_id not in fresh and (day, appeal_id) >= chains[submitter_id]:
+                    acts[submitter_id].append((day, appeal_id, participates))
+                    stored[appeal_id] = tuple(chain)
+            # The last stored fact before each point: one step back along the same index.
+            cursor.execute(
+                f"WITH p(s, d, a) AS (VALUES {points})"  # noqa: S608
+                f" SELECT submitter_id, day, participates, submitter_prev_day FROM {table}"
+                f" WHERE appeal_id IN (SELECT (SELECT g.appeal_id FROM {table} g"
+                " WHERE g.submitter_id = p.s AND g.day <= p.d AND (g.day < p.d OR g.appeal_id < p.a)"
+                " ORDER BY g.day DESC, g.appeal_id DESC LIMIT 1) FROM p)",
+                params,
+            )
+            for submitter_id, day, participates, prev in cursor.fetchall():
+                start[submitter_id] = day if participates == 1 else prev
+    for fact in fresh.values():
+        acts[fact["submitter_id"]].append((fact["day"], fact["appeal_id"], fact["participates"]))
+    moved: list[tuple[Row, Row]] = []
+    for submitter_id, chain in acts.items():
+        chain.sort()  # by day, then appeal id: the window's order
+        prev = start[submitter_id]
+        for day, appeal_id, participates in chain:
+            values = (prev, *_chain_flags(prev, day)) if participates == 1 else (prev, *NO_FLAGS)
             if appeal_id in fresh:
-                for column, value in zip(CHAIN_OUTPUTS, values, strict=True):
-                    setattr(fresh[appeal_id], column, value)
+                fresh[appeal_id].update(zip(CHAIN_OUTPUTS, values, strict=True))
             elif stored[appeal_id] != values:
-                moved.append(
-                    (
-                        AppealFact(
-                            appeal_id=appeal_id,
-                            **dict(zip(CHAIN_OUTPUTS, stored[appeal_id], strict=True)),
-                        ),
-                        AppealFact(
-                            appeal_id=appeal_id, **dict(zip(CHAIN_OUTPUTS, values, strict=True))
-                        ),
-                    )
-                )
+                old = dict(zip(CHAIN_OUTPUTS, stored[appeal_id], strict=True))
+                new = dict(zip(CHAIN_OUTPUTS, values, strict=True))
+                moved.append(({"appeal_id": appeal_id, **old}, {"appeal_id": appeal_id, **new}))
             if participates == 1:
                 prev = day
     _update(AppealFact, moved, CHAIN_OUTPUTS)
 
 
-def _unit_first_day(unit: str, day: dt.date) -> dt.date:
-    """The first day of the calendar unit holding `day` (_unit_start in Python)."""
-    if unit == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if unit == "month":
-        return day.replace(day=1)
-    if unit == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(month=1, day=1)
+CHAIN_SUBMITTERS = 500  # per statement: 3 parameters each
+
+
+NO_FLAGS = (None,) * len(CALENDAR_UNITS)
+FIRST_ACT = (True,) * len(CALENDAR_UNITS)
+assert CALENDAR_UNITS == ("week", "month", "quarter", "year")  # _chain_flags' order
+
+
+def _chain_flags(prev: dt.date | None, day: dt.date) -> tuple[bool, ...]:
+    """first_in_<unit> of an act on `day` whose previous act was on `prev`, in
+    CALENDAR_UNITS order: whether `prev` is before the first day of the week (Monday),
+    month, quarter and year holding `day` (_unit_start's days, compared without
+    building them)."""
+    if prev is None:
+        return FIRST_ACT
+    year, month = day.year, day.month
+    return (
+        prev.toordinal() < day.toordinal() - day.weekday(),
+        (prev.year, prev.month) < (year, month),
+        (prev.year, (prev.month - 1) // 3) < (year, (month - 1) // 3),
+        prev.year < year,
+    )
 
 
 def _unit_start(unit: str, column: str) -> str:

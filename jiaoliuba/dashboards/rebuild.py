@@ -425,7 +425,7 @@ def _shadow_facts(fact_table: str, mediation_table: str, top: int) -> int:
         for mediation in Mediation.objects.filter(appeal_id__in=by_id, concluded_at__isnull=False):
             values = mediation_fact_values(mediation, by_id[mediation.appeal_id])
             if values is not None:
-                mediations.append(MediationFact(mediation_id=mediation.pk, **values))
+                mediations.append({"mediation_id": mediation.pk, **values})
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [low, high] * (count // 2))
             appeals += cursor.rowcount
