@@ -13,7 +13,8 @@ the background worker as task rows written with each appeal. The timed rounds me
 a server takes in, as a peer's ticket API is measured: by default the worker is started
 only after the last round, and the script then times how long it takes to drain the queue
 and checks that every appeal got its follow-up (BENCH_WORKER_DURING=1 runs the worker
-beside the servers during the rounds instead, competing for the same cores). It also
+beside the servers during the rounds instead, competing for the same cores; BENCH_DRAIN_SECONDS,
+600, bounds the wait for the queue). It also
 checks that the rows in each database match the 201 answers one for one (nothing lost,
 nothing doubled).
 
@@ -402,7 +403,9 @@ def main() -> None:
     print(f"load average after the rounds: {' '.join(f'{x:.2f}' for x in load_after)}")
 
 
-def wait_for_follow_ups(seconds: float = 600) -> bool:
+def wait_for_follow_ups(
+    seconds: float = float(os.environ.get("BENCH_DRAIN_SECONDS", "600")),
+) -> bool:
     from django_tasks_db.models import DBTaskResult
 
     deadline = time.monotonic() + seconds
