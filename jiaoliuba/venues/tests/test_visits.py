@@ -17,6 +17,7 @@ from jiaoliuba.dashboards import selectors as dashboard_selectors
 from jiaoliuba.dashboards import sources
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.testing.fixtures import DONGFENG, JIANKANG, JIEFANG_G1
+from jiaoliuba.venues import participation as venue_participation
 from jiaoliuba.venues import selectors, services
 from jiaoliuba.venues.choices import VisitOutcome, VisitStatus
 from jiaoliuba.venues.models import VenueEvent, Visit
@@ -136,6 +137,25 @@ def test_year_figures_and_dashboard_worked_by_hand(venue, staff, make_resident):
     assert street.code == DONGFENG
     assert sources.venue_visits(street.path, dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == 6
     assert sources.venue_visits(street.path, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == 8
+    # The ranking's grouped form answers what the per-node form answers, node by node.
+    city = street.parent.parent
+    for within, width in ((street.path, len(venue.region.path)), (city.path, len(street.path))):
+        for start, end in (
+            (dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+            (dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+        ):
+            grouped = venue_participation.venue_visits_by_node(within, width, start, end)
+            assert grouped and all(len(node) == width for node in grouped)
+            assert grouped == {node: sources.venue_visits(node, start, end) for node in grouped}
+            assert sum(grouped.values()) == sources.venue_visits(within, start, end)
+    assert sources.by_node(
+        "venue_visits",
+        street.path,
+        len(venue.region.path),
+        [venue.region.path, "none"],
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 31),
+    ) == {venue.region.path: 6, "none": 0}
     # Participation: the one visit logged with a resident.
     (venue_source,) = [s for s in sources.sources("participation") if s.key == "venues"]
     counts = venue_source.provider.count(
