@@ -58,7 +58,7 @@ from _setup import ROOT, setup  # noqa: E402
 URL = setup()
 
 from django.db import connection  # noqa: E402
-from django_tasks_db.models import DBTaskResult  # noqa: E402
+from jiaoliuba.deliberation.voting import rewards  # noqa: E402
 
 from jiaoliuba.accounts import services as account_services  # noqa: E402
 from jiaoliuba.accounts.choices import Role, VerificationStatus  # noqa: E402
@@ -403,26 +403,26 @@ def check_vote(vote: Vote, organiser: User, rnd: Round, voters: int) -> str:
 
 def check_credits(vote: Vote, voters: int) -> list[str]:
     """The voters' 积分, which the ballots left to the worker (voting/rewards.py): one
-    task row per voter, queued with the ballot; run after the round (not timed), they pay
-    each voter once, and run again they pay nothing more (at-least-once)."""
+    register row per voter still to pay; the worker's sweep, run after the round (not
+    timed), pays each voter once, and run again over rows marked unpaid once more (a
+    sweep that died before marking) pays nothing more."""
     problems = []
-    rows = DBTaskResult.objects.filter(task_path__endswith=".vote_credit")
-    mine = [r for r in rows.filter(status="READY") if r.args_kwargs["args"][0] == vote.pk]
-    if len(mine) != voters or len({r.args_kwargs["args"][1] for r in mine}) != voters:
-        problems.append(f"credit tasks {len(mine)} ≠ voters")
+    records = VoterRecord.objects.filter(vote=vote, voter__isnull=False)
+    due = records.filter(credited_at__isnull=True)
+    if due.count() != voters or due.values("voter_id").distinct().count() != voters:
+        problems.append(f"credits due {due.count()} ≠ voters")
     start = time.perf_counter()
-    for row in mine:
-        row.claim("bench")
-        row.set_successful(row.task.call(*row.args_kwargs["args"]))
-    CREDIT_SECONDS.append((time.perf_counter() - start, len(mine)))
+    rewards.vote_credits_pay()
+    CREDIT_SECONDS.append((time.perf_counter() - start, voters))
     source = f"earn:{Act.VOTE_CAST}:deliberation.vote:{vote.pk}:"
     paid = PointsEntry.objects.filter(key__startswith=source)
-    if paid.count() != voters:
+    if paid.count() != voters or due.exists():
         problems.append(f"points entries {paid.count()} ≠ voters")
-    for row in mine[:50]:  # a credit queued again pays nothing
-        row.task.call(*row.args_kwargs["args"])
+    again = list(records.values_list("pk", flat=True)[:50])
+    VoterRecord.objects.filter(pk__in=again).update(credited_at=None)
+    rewards.vote_credits_pay()
     if paid.count() != voters:
-        problems.append("a credit run again paid twice")
+        problems.append("a credit paid again paid twice")
     return problems
 
 

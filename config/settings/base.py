@@ -404,6 +404,9 @@ PERIODIC_TASKS = {
     "jiaoliuba.deliberation.meetings.tasks.sweep": int(
         os.environ.get("MEETING_SWEEP_SECONDS", "60")
     ),
+    # 积分 for votes: the worker pays what the voter register holds unpaid
+    # (deliberation/voting/rewards.py), so points arrive this many seconds after a vote.
+    "jiaoliuba.deliberation.tasks.vote_credits": int(os.environ.get("VOTE_CREDIT_SECONDS", "15")),
     # Only the worker catches the rollups up (dashboard reads never write), so they run
     # this many seconds behind; pages show "数据截至 HH:MM:SS".
     "jiaoliuba.dashboards.tasks.catch_up": int(os.environ.get("ROLLUP_CATCH_UP_SECONDS", "10")),

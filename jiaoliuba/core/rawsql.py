@@ -103,17 +103,6 @@ class RowReader:
         return out
 
 
-@dataclass(frozen=True)
-class RowSelect:
-    """A row to insert from a caller's own statement: `INSERT INTO {table} ({columns})
-    SELECT {values} FROM …` with `params` bound by name."""
-
-    table: str
-    columns: str
-    values: str
-    params: dict[str, Any]
-
-
 class Inserter:
     """INSERT of new instances of one model, as `save(force_insert=True)` writes them
     (several at once like `bulk_create`): every concrete field but an unset auto
@@ -166,33 +155,6 @@ class Inserter:
         if converters is None:
             converters = self._converters[conn.vendor] = [_converter(f, conn) for f in self.fields]
         return [convert(obj) for convert in converters]
-
-    def select_list(self, obj: Model, *, prefix: str, values: list[Any] | None = None) -> RowSelect:
-        """One new row for a caller that writes it inside a statement of its own
-        (`INSERT INTO table (columns) SELECT values FROM …`, e.g. only when another row of
-        the same statement went in): the table, the column list, and the select list
-        with named parameters `prefix0`, `prefix1`, … (typed by casts on PostgreSQL,
-        where a parameter in a select list has no column to take its type from) and
-        their values, prepared as `insert` prepares them. An auto primary key must be
-        unset and is not returned. `values`: what `prepared(obj)` gives, if known."""
-        self._check_signals()
-        if self.auto_pk and obj.pk is not None:
-            raise ValueError("Inserter writes new rows only (the primary key is set)")
-        quote = connection.ops.quote_name
-        cast = connection.vendor == "postgresql"
-        prepared = self.prepared(obj) if values is None else values
-        params: dict[str, Any] = {}
-        placeholders = []
-        for i, (f, value) in enumerate(zip(self.fields, prepared, strict=True)):
-            name = f"{prefix}{i}"
-            params[name] = value
-            placeholders.append(f"%({name})s::{f.db_type(connection)}" if cast else f"%({name})s")
-        return RowSelect(
-            table=quote(self.model._meta.db_table),
-            columns=", ".join(quote(f.column) for f in self.fields),
-            values=", ".join(placeholders),
-            params=params,
-        )
 
     def insert(self, *objs: Model, values: list[Any] | None = None) -> None:
         """`values`: for a single row, what `prepared(obj)` gives, if known."""

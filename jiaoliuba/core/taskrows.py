@@ -4,15 +4,10 @@ backend's own `enqueue`, with its row written by `core.rawsql.Inserter` instead 
 the backend, arguments normalised to JSON the same way, priority, path, queue, run_after,
 backend, the model's defaults for the rest, `run_after` as the backend's `pre_save`
 receiver sets it) and the same `task_enqueued` signal, so a
-worker cannot tell the two apart (tested); any other backend is simply asked to enqueue.
-
-`row_select` gives the same row for a statement of the caller's own, so a task can be
-queued by the statement that decides whether it is due (a ballot's points credit: the
-task row goes in only if the ballot did)."""
+worker cannot tell the two apart (tested); any other backend is simply asked to enqueue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -25,7 +20,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.signal_handlers import set_run_after
 from django_tasks_db.utils import normalize_uuid
 
-from jiaoliuba.core.rawsql import Inserter, RowSelect
+from jiaoliuba.core.rawsql import Inserter
 
 _ROWS = Inserter(DBTaskResult, replaces=[set_run_after])  # done below
 
@@ -79,31 +74,6 @@ def enqueue(task: Task, *args: Any, **kwargs: Any) -> TaskResult:
     row = _row(backend, task, args, kwargs)
     _ROWS.insert(row, values=_values(row))
     return announce(row, task)
-
-
-@dataclass(frozen=True)
-class RowToQueue:
-    """A task row for a caller's own statement: `select` goes into the statement,
-    `announce()` once the row is known to be written."""
-
-    row: DBTaskResult
-    task: Task
-    select: RowSelect
-
-    def announce(self) -> TaskResult:
-        return announce(self.row, self.task)
-
-
-def row_select(task: Task, *args: Any, **kwargs: Any) -> RowToQueue | None:
-    """The task row for a caller's own statement (`INSERT … SELECT … FROM` something that
-    only has a row when the task is due: a ballot that went in), named parameters
-    prefixed `task_`. None when the task's backend is not the database: then call
-    `enqueue` instead."""
-    backend = task.get_backend()
-    if type(backend) is not DatabaseBackend:
-        return None
-    row = _row(backend, task, args, kwargs)
-    return RowToQueue(row, task, _ROWS.select_list(row, prefix="task_", values=_values(row)))
 
 
 def announce(row: DBTaskResult, task: Task) -> TaskResult:

@@ -191,6 +191,9 @@ class VoterRecord(models.Model):
         related_name="voter_record",
     )
     created_at = models.DateTimeField(_("time"))
+    # When the worker paid the voter's 积分 (voting/rewards.py): the register is the
+    # credits' queue, so a ballot writes no task row of its own.
+    credited_at = models.DateTimeField(_("points paid at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("voter record")
@@ -203,7 +206,15 @@ class VoterRecord(models.Model):
                 name="voter_sheet_once",
             ),
         ]
-        indexes = [models.Index(fields=["voter_path", "created_at"], name="voter_path_day")]
+        indexes = [
+            models.Index(fields=["voter_path", "created_at"], name="voter_path_day"),
+            # The credits still to pay, and nothing else: the sweep reads this index only.
+            models.Index(
+                fields=["id"],
+                condition=Q(credited_at__isnull=True, voter__isnull=False),
+                name="voter_credit_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vote_id} {self.voter_key}"

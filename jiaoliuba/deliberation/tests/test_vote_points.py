@@ -1,17 +1,18 @@
-"""积分 for voting: the ballot queues one task row with itself (voting/rewards.py) and the
-worker pays it, once per person and vote whatever the channel, the retries or how often
-the task runs; a refused vote queues nothing; nothing of a secret ballot's choice goes
-into the task or the ledger."""
+"""积分 for voting: the register is the credits' queue (voting/rewards.py). A ballot
+writes no task row; the worker's sweep pays every register row with a voter and no
+`credited_at`, once per person and vote whatever the channel, the retries or how often
+the sweep runs; a refused vote leaves nothing to pay; nothing of a secret ballot's
+choice reaches the ledger."""
 
 import pytest
 from django.db import connection
-from django_tasks.base import TaskResultStatus
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied
 from jiaoliuba.deliberation.models import VoterRecord
-from jiaoliuba.deliberation.tasks import vote_credit
-from jiaoliuba.deliberation.voting import services
+from jiaoliuba.deliberation.tasks import vote_credit, vote_credits
+from jiaoliuba.deliberation.voting import rewards, services
 from jiaoliuba.points.choices import Act, EntryKind
 from jiaoliuba.points.models import PointsEntry
 from jiaoliuba.points.selectors import balance_of
@@ -23,65 +24,73 @@ def _vote_entries(user):
     return PointsEntry.objects.filter(account__user=user, act=Act.VOTE_CAST)
 
 
-def _queued():
-    """(vote, user) of every vote_credit task row, in queue order."""
-    rows = DBTaskResult.objects.filter(task_path__endswith=".vote_credit")
-    return [tuple(r.args_kwargs["args"]) for r in rows.order_by("enqueued_at", "id")]
+def _due():
+    """(vote, user) of every register row still to pay, oldest first."""
+    rows = VoterRecord.objects.filter(credited_at__isnull=True, voter__isnull=False)
+    return list(rows.order_by("id").values_list("vote_id", "voter_id"))
 
 
 def _pay() -> int:
-    return run_queued("vote_credit")
+    return rewards.vote_credits_pay()
 
 
-def test_a_vote_queues_one_credit_that_the_worker_pays_once(make_vote, verified):
+def test_a_vote_leaves_one_credit_that_the_sweep_pays_once(make_vote, verified):
     vote, other = make_vote(), make_vote(title="加装电梯")
     voter = verified()
-    services.ballot_cast(vote=vote, actor=voter, choices=[1])
-    # Queued with the ballot, not paid in the request.
-    assert _queued() == [(vote.pk, voter.pk)]
+    with CaptureQueriesContext(connection) as queries:
+        services.ballot_cast(vote=vote, actor=voter, choices=[1])
+    # Due in the register, not paid in the request, and no task row written for it.
+    assert _due() == [(vote.pk, voter.pk)]
+    assert not any("dbtaskresult" in q["sql"].lower() for q in queries.captured_queries)
+    assert not DBTaskResult.objects.exists()
     assert balance_of(voter) == 0
     with pytest.raises(Conflict):
         services.ballot_cast(vote=vote, actor=voter, choices=[1])  # a retried request
     services.ballot_cast(vote=other, actor=voter, choices=[2])
-    assert _queued() == [(vote.pk, voter.pk), (other.pk, voter.pk)]
-    row = DBTaskResult.objects.filter(task_path__endswith=".vote_credit").first()
-    assert row.task_path == "jiaoliuba.deliberation.tasks.vote_credit"
-    assert row.status == TaskResultStatus.READY and row.args_kwargs["kwargs"] == {}
-    assert _pay() == 2
-    assert _pay() == 0
-    # VOTE_CAST's default rule: +2 a vote, two votes.
+    assert _due() == [(vote.pk, voter.pk), (other.pk, voter.pk)]
+    assert _pay() == 4  # VOTE_CAST's default rule: +2 a vote, two votes
+    assert _due() == [] and _pay() == 0
     assert balance_of(voter) == 4
     entries = list(_vote_entries(voter).order_by("id"))
     assert [(e.kind, e.amount) for e in entries] == [(EntryKind.EARN, 2), (EntryKind.EARN, 2)]
     assert entries[0].key == f"earn:vote_cast:deliberation.vote:{vote.pk}:{voter.pk}"
+    assert all(r.credited_at is not None for r in VoterRecord.objects.all())
 
 
-def test_the_task_run_twice_pays_once(make_vote, verified):
-    """At-least-once: a worker that died mid-task has it queued again, and two workers
-    may even run copies side by side. The entry's key pays once."""
+def test_the_sweep_run_again_or_side_by_side_pays_once(make_vote, verified):
+    """A sweep that died after paying but before marking, a second worker's sweep, and
+    a `vote_credit` task row queued before the register was the queue: one entry."""
     vote = make_vote()
     voter = verified()
     services.ballot_cast(vote=vote, actor=voter, choices=[1])
-    assert _pay() == 1
-    assert balance_of(voter) == 2
-    # The same row queued again (as task_orphans_requeue does) and run again.
-    DBTaskResult.objects.filter(task_path__endswith=".vote_credit").update(
-        status=TaskResultStatus.READY, started_at=None, finished_at=None
-    )
-    assert _pay() == 1
-    # A duplicate row, and the function called directly.
+    assert _pay() == 2
+    VoterRecord.objects.update(credited_at=None)  # as if the mark had been lost
+    assert _pay() == 0
+    assert _due() == []
     vote_credit.enqueue(vote.pk, voter.pk)
-    assert _pay() == 1
+    assert run_queued("vote_credit") == 1
     assert vote_credit.call(vote.pk, voter.pk) == 0
     assert balance_of(voter) == 2
     assert _vote_entries(voter).count() == 1
 
 
-def test_a_refused_vote_queues_nothing(make_vote, verified, make_resident, organiser, regions):
+def test_the_periodic_task_pays_in_batches(make_vote, verified):
+    vote = make_vote()
+    voters = [verified() for _ in range(5)]
+    for voter in voters:
+        services.ballot_cast(vote=vote, actor=voter, choices=[1])
+    assert rewards.vote_credits_pay(batch=2) == 10  # three batches: 2, 2, 1
+    assert [balance_of(v) for v in voters] == [2] * 5
+    assert vote_credits.call() == 0
+
+
+def test_a_refused_vote_leaves_nothing_to_pay(
+    make_vote, verified, make_resident, organiser, regions
+):
     vote = make_vote()
     voter = verified()
     services.ballot_cast(vote=vote, actor=voter, choices=[1])
-    DBTaskResult.objects.all().delete()
+    assert _pay() == 2
     # A repeat.
     with pytest.raises(Conflict):
         services.ballot_cast(vote=vote, actor=voter, choices=[2])
@@ -90,8 +99,8 @@ def test_a_refused_vote_queues_nothing(make_vote, verified, make_resident, organ
     services.paper_ballot_enter(
         vote=vote, actor=organiser, sheet_number="A-1", choices=[2], phone="13833330002"
     )
-    assert _queued() == [(vote.pk, on_paper.pk)]  # the paper ballot's own credit
-    DBTaskResult.objects.all().delete()
+    assert _due() == [(vote.pk, on_paper.pk)]  # the paper ballot's own credit
+    assert _pay() == 2
     with pytest.raises(Conflict) as refused:
         services.ballot_cast(vote=vote, actor=on_paper, choices=[1])
     assert refused.value.code == "voted_on_paper"
@@ -107,7 +116,7 @@ def test_a_refused_vote_queues_nothing(make_vote, verified, make_resident, organ
     late = verified()
     with pytest.raises(Conflict):
         services.ballot_cast(vote=vote, actor=late, choices=[1])
-    assert _queued() == []
+    assert _due() == []
     assert _pay() == 0
     assert (
         not PointsEntry.objects.filter(act=Act.VOTE_CAST)
@@ -121,19 +130,15 @@ def test_a_secret_ballot_leaves_only_the_fact_of_voting(make_vote, verified):
     a, b = verified(), verified()
     services.ballot_cast(vote=vote, actor=a, choices=[1])
     services.ballot_cast(vote=vote, actor=b, choices=[3])
-    # The tasks name the vote and the voter, which the register holds, never the choice.
-    rows = DBTaskResult.objects.filter(task_path__endswith=".vote_credit")
-    assert sorted(r.args_kwargs["args"] for r in rows) == sorted([[vote.pk, a.pk], [vote.pk, b.pk]])
-    assert all(r.args_kwargs["kwargs"] == {} for r in rows)
-    assert _pay() == 2
+    # The register rows the sweep reads link no ballot.
+    records = VoterRecord.objects.filter(vote=vote)
+    assert sorted(records.values_list("voter_id", flat=True)) == sorted([a.pk, b.pk])
+    assert not records.filter(ballot__isnull=False).exists()
+    assert _pay() == 4
     ea, eb = _vote_entries(a).get(), _vote_entries(b).get()
     # The two entries differ only in who and when, which the register already holds.
     assert (ea.amount, ea.act, ea.reason) == (eb.amount, eb.act, eb.reason) == (2, "vote_cast", "")
     assert ea.key.replace(str(a.pk), "X") == eb.key.replace(str(b.pk), "X")
-    assert set(VoterRecord.objects.filter(vote=vote).values_list("voter_id", flat=True)) == {
-        a.pk,
-        b.pk,
-    }
 
 
 def test_paper_voters_earn_too_and_a_refused_vote_earns_nothing(make_vote, verified, organiser):
@@ -144,12 +149,12 @@ def test_paper_voters_earn_too_and_a_refused_vote_earns_nothing(make_vote, verif
     )
     with pytest.raises(Conflict):
         services.ballot_cast(vote=vote, actor=on_paper, choices=[1])
-    assert _pay() == 1
+    assert _pay() == 2
     assert balance_of(on_paper) == 2
     secret = make_vote(secret=True, title="楼道堆物")
     services.paper_voter_record(vote=secret, actor=organiser, phone="13833330001")
-    assert _queued()[-1] == (secret.pk, on_paper.pk)
-    assert _pay() == 1
+    assert _due() == [(secret.pk, on_paper.pk)]
+    assert _pay() == 2
     assert balance_of(on_paper) == 4
     services.vote_close(vote=vote, actor=organiser)
     late = verified()
@@ -159,40 +164,28 @@ def test_paper_voters_earn_too_and_a_refused_vote_earns_nothing(make_vote, verif
     assert not _vote_entries(late).exists()
 
 
-def test_an_owner_vote_queues_one_credit(owner_vote, verified):
+def test_an_owner_vote_leaves_one_credit(owner_vote, verified, organiser):
     owner = verified(phone="13900000001")
     vote = owner_vote(["5,1,101,90,张伟,13900000001,否", "5,1,102,90,李娜,13900000002,否"])
     services.ballot_cast(vote=vote, actor=owner, choices=[1])
     with pytest.raises(Conflict):
         services.ballot_cast(vote=vote, actor=owner, choices=[2])
-    assert _queued() == [(vote.pk, owner.pk)]
-    assert _pay() == 1
+    assert _due() == [(vote.pk, owner.pk)]
+    # The paper sheet of an owner without an account: a register row, nothing to pay.
+    services.paper_ballot_enter(
+        vote=vote, actor=organiser, sheet_number="C-1", choices=[1], unit="5-1-102"
+    )
+    assert VoterRecord.objects.get(vote=vote, sheet_number="C-1").voter_id is None
+    assert _due() == [(vote.pk, owner.pk)]
+    assert _pay() == 2
     assert balance_of(owner) == 2
 
 
-def test_the_ballots_task_row_is_the_backends_own(make_vote, verified):
-    """The row the ballot's statement writes (a CTE on PostgreSQL) equals the one the
-    backend's own enqueue writes, but for its id and time."""
+def test_a_voter_deleted_before_the_sweep_is_not_paid(make_vote, verified):
     vote = make_vote()
     voter = verified()
     services.ballot_cast(vote=vote, actor=voter, choices=[1])
-    by_backend = vote_credit.enqueue(vote.pk, voter.pk)
-    by_ballot = DBTaskResult.objects.exclude(pk=by_backend.id).get()
-    columns = [
-        f.column
-        for f in DBTaskResult._meta.concrete_fields
-        if f.column not in ("id", "enqueued_at")
-    ]
-    quote = connection.ops.quote_name
-    pk = DBTaskResult._meta.pk
-
-    def stored(task_id):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(quote(c) for c in columns)} "
-                f"FROM {quote(DBTaskResult._meta.db_table)} WHERE {quote(pk.column)} = %s",
-                [pk.get_db_prep_value(task_id, connection)],
-            )
-            return cursor.fetchone()
-
-    assert stored(by_ballot.pk) == stored(by_backend.id)
+    voter.delete()  # the register keeps the row, without the person (SET_NULL)
+    assert _due() == []
+    assert _pay() == 0
+    assert VoterRecord.objects.filter(vote=vote, voter__isnull=True).count() == 1

@@ -10,10 +10,8 @@ voter write nothing (ON CONFLICT DO NOTHING, then no ballot), and PostgreSQL's F
 lock (SQLite's single writer) makes a close wait for the ballots already under way (see
 services._shared_status). Both databases run the same tests (tests/test_vote_*.py).
 
-The voter's points are not paid here: the ballot queues a task row for the worker
-(voting/rewards.py), inside the same statement on PostgreSQL (a CTE that inserts from the
-ballot's row, so a refused vote queues nothing) and in the same write transaction on
-SQLite."""
+The voter's points are not paid here, and nothing is queued for them: the register row
+is the worker's note that a credit is due (voting/rewards.py)."""
 
 from __future__ import annotations
 
@@ -27,10 +25,9 @@ from django.db.models import Model
 
 from jiaoliuba.accounts.choices import VerificationStatus
 from jiaoliuba.accounts.models import ResidentProfile
-from jiaoliuba.core import rawsql, taskrows
+from jiaoliuba.core import rawsql
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord
 from jiaoliuba.deliberation.voting.choices import Channel, Eligibility, VoteStatus
-from jiaoliuba.deliberation.voting.rewards import vote_credit_enqueue, vote_credit_row
 
 if TYPE_CHECKING:
     from jiaoliuba.deliberation.voting.services import Voter
@@ -40,24 +37,9 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _queued(credit: taskrows.RowToQueue | None) -> str:
-    """The CTE that queues the voter's points credit (voting/rewards.py) for each row of
-    `ballot`, i.e. only when the ballot went in; nothing without a task row."""
-    if credit is None:
-        return ""
-    row = credit.select
-    # Table, columns and placeholders come from the model's metadata (rawsql.Inserter).
-    return (
-        f", queued AS (INSERT INTO {row.table} ({row.columns})"  # noqa: S608
-        f" SELECT {row.values} FROM ballot)"
-    )
-
-
 def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any) -> bool:
     """True when the ballot is in; False when the vote is not open. A second vote raises
     IntegrityError (from the register's unique key)."""
-    user_id = getattr(voter.user, "pk", None)
-    credit = vote_credit_row(vote, user_id) if user_id else None
     # Table names come from the models; every value is a parameter.
     sql = f"""
         WITH open_vote AS (
@@ -67,7 +49,7 @@ def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any
             SELECT %(ballot)s, id, %(choices)s::jsonb, %(channel)s, '', %(area)s::numeric
             FROM open_vote
             RETURNING id
-        ){_queued(credit)}
+        )
         INSERT INTO {_table(VoterRecord)} (
             vote_id, voter_key, voter_id, voter_path, channel, sheet_number, entered_by_id,
             units, area, ballot_id, created_at
@@ -93,16 +75,9 @@ def cast_in_one_statement(vote: Vote, voter: Voter, choices: list[int], now: Any
         "link": not vote.secret,
         "now": now,
     }
-    if credit is not None:
-        params.update(credit.select.params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        cast = cursor.fetchone() is not None
-    if cast and credit is not None:
-        credit.announce()
-    elif cast and user_id:
-        vote_credit_enqueue(vote, voter.user)
-    return cast
+        return cursor.fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -175,7 +150,6 @@ def _cast_as_resident_sqlite(vote: Vote, user: Any, choices: list[int], now: Any
                 " VALUES (%(ballot)s, %(vote)s, %(choices)s, %(channel)s, '', NULL)",
                 params,
             )
-            vote_credit_enqueue(vote, user)  # the task row, in the same transaction
             return Outcome(True, True, None)
         cursor.execute(
             f"""SELECT (SELECT e.channel || '|' || e.sheet_number FROM {_table(VoterRecord)} e
@@ -190,9 +164,7 @@ def _cast_as_resident_sqlite(vote: Vote, user: Any, choices: list[int], now: Any
 
 
 def _cast_as_resident_pg(vote: Vote, user: Any, choices: list[int], now: Any) -> Outcome:
-    """PostgreSQL: everything, a refusal's reason included, and the task row of the
-    voter's points credit, in one statement."""
-    credit = vote_credit_row(vote, user.pk)
+    """PostgreSQL: everything, a refusal's reason included, in one statement."""
     sql = f"""
         WITH open_vote AS (
             SELECT id, scope_path FROM {_table(Vote)}
@@ -221,7 +193,7 @@ def _cast_as_resident_pg(vote: Vote, user: Any, choices: list[int], now: Any) ->
             SELECT %(ballot)s, %(vote)s, %(choices)s::jsonb, %(channel)s, '', NULL
             FROM registered
             RETURNING id
-        ){_queued(credit)}
+        )
         SELECT (SELECT count(*) FROM ballot),
                (SELECT count(*) FROM voter),
                (SELECT e.channel || '|' || e.sheet_number
@@ -230,14 +202,8 @@ def _cast_as_resident_pg(vote: Vote, user: Any, choices: list[int], now: Any) ->
     """  # noqa: S608
     params = _resident_params(vote, user, choices)
     params.update(ballot=uuid.uuid4(), now=now)
-    if credit is not None:
-        params.update(credit.select.params)
     with rawsql.prepared_cursor() as cursor:  # prepared once per connection
         cursor.execute(sql, params)
         cast, eligible, earlier = cursor.fetchone()
-    if cast and credit is not None:
-        credit.announce()
-    elif cast:
-        vote_credit_enqueue(vote, user)
     found = tuple(earlier.split("|", 1)) if earlier and not cast else None
     return Outcome(bool(cast), bool(eligible), found)  # type: ignore[arg-type]

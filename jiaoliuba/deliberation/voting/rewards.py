@@ -1,53 +1,57 @@
 """积分 for voting (表决 +2 by default, rule VOTE_CAST), paid by the worker.
 
 A ballot does not wait for the points ledger (an account lock, the caps, the entry: about
-eight statements). The transaction that records the vote queues one task row with it —
-in the same statement as the ballot where the ballot is one statement (casting.py),
-otherwise with `taskrows.enqueue` — so the task exists exactly when the vote does: a
-refused vote (a repeat, a paper voter, not eligible, closed) queues nothing, and a
-rolled-back one takes its task with it. The queue is at-least-once, so the task may run
-twice or side by side with itself: `points_award` pays once per user, act and source (the
-entry's unique key, checked under the account's lock), so the person is paid once per
-vote whatever the channel, the retries or the runs.
+eight statements), and it queues nothing either: the register (VoterRecord) already says
+who voted in what, so it is the credits' queue. A record with a voter and no
+`credited_at` is a credit to pay; a small partial index holds exactly those, and the
+periodic task `vote_credits` pays them in batches. So the credit exists exactly when the
+vote does: a refused vote (a repeat, a paper voter, not eligible, closed) writes no
+record, and a rolled-back one takes its record with it.
 
-The task names the vote and the voter, which the register (VoterRecord) already records;
-never the choice, so a secret ballot stays secret (ballots carry a random key and no
-time, and nothing links them to the task or the ledger entry)."""
+Each credit is paid and marked in one transaction; `points_award` pays once per user,
+act and source (the entry's unique key, checked under the account's lock), so two sweeps
+side by side, a sweep that died half-way, or an old `vote_credit` task row queued before
+the register was the queue, all pay the person once per vote.
+
+Nothing here reads a ballot: a secret ballot's register row has no link to its choice,
+and the ledger entry names only the vote and the person."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.db import transaction
 
 from jiaoliuba.accounts.models import User
-from jiaoliuba.core import taskrows
-from jiaoliuba.deliberation.models import Vote, VoterRecord
+from jiaoliuba.core import clock
+from jiaoliuba.deliberation.models import VoterRecord
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import Award, points_award
 
-
-def _task() -> Any:
-    from jiaoliuba.deliberation.tasks import vote_credit  # noqa: PLC0415 — tasks.py imports this module (a real cycle)
-
-    return vote_credit
-
-
-def vote_credit_enqueue(vote: Vote, user: Any) -> None:
-    """Queue the voter's credit inside the caller's transaction (nothing for a paper
-    ballot whose owner has no account)."""
-    if getattr(user, "pk", None):
-        taskrows.enqueue(_task(), vote.pk, user.pk)
-
-
-def vote_credit_row(vote: Vote, user_id: int) -> taskrows.RowToQueue | None:
-    """The credit's task row for the ballot's own statement (casting.py), or None when
-    the queue is not the database's (then `vote_credit_enqueue` after the ballot)."""
-    return taskrows.row_select(_task(), vote.pk, user_id)
+BATCH = 500
 
 
 def vote_credit_pay(*, vote_id: int, user_id: int) -> Award | None:
-    """The task: pay the voter of `vote_id` once. Nothing when the person or their
-    register row is gone (data deleted meanwhile)."""
+    """Pay the voter of `vote_id` once. Nothing when the person or their register row
+    is gone (data deleted meanwhile)."""
     user = User.objects.filter(pk=user_id).first()
     if user is None or not VoterRecord.objects.filter(vote_id=vote_id, voter_id=user_id).exists():
         return None
     return points_award(user=user, act=Act.VOTE_CAST, source=f"deliberation.vote:{vote_id}")
+
+
+def _due(limit: int) -> list[tuple[int, int, int]]:
+    rows = VoterRecord.objects.filter(credited_at__isnull=True, voter__isnull=False)
+    return list(rows.order_by("id").values_list("id", "vote_id", "voter_id")[:limit])
+
+
+def vote_credits_pay(*, batch: int = BATCH) -> int:
+    """The sweep: pay every credit due, oldest first; returns the points paid."""
+    paid = 0
+    while due := _due(batch):
+        for record_id, vote_id, user_id in due:
+            with transaction.atomic():
+                award = vote_credit_pay(vote_id=vote_id, user_id=user_id)
+                VoterRecord.objects.filter(pk=record_id).update(credited_at=clock.now())
+            paid += award.points if award is not None else 0
+        if len(due) < batch:
+            break
+    return paid

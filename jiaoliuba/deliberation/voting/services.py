@@ -46,7 +46,6 @@ from jiaoliuba.deliberation.voting.choices import (
     VoteStatus,
 )
 from jiaoliuba.deliberation.voting.people import resident_brief
-from jiaoliuba.deliberation.voting.rewards import vote_credit_enqueue
 from jiaoliuba.deliberation.voting.tally import compute_result
 from jiaoliuba.deliberation.voting.text import _fmt
 from jiaoliuba.deliberation.voting.topic_link import (
@@ -500,8 +499,8 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
     if not vote.is_owner_vote:
         # The hot path: eligibility, the open check, the ballot and the register row in
         # one statement (two on SQLite). Only a refusal costs the reads that say why.
-        # The voter's 积分 are queued with the ballot (a task row in the same statement
-        # or write transaction, voting/rewards.py) and paid by the worker.
+        # The voter's 积分 are paid later by the worker, from the register row
+        # (voting/rewards.py).
         try:
             outcome = cast_as_resident(vote, actor, picked, clock.now())
         except IntegrityError:
@@ -524,7 +523,6 @@ def ballot_cast(*, vote: Vote, actor: Any, choices: Sequence[Any], person_key: s
                 is_open = _shared_status(vote) == VoteStatus.OPEN
                 if is_open:
                     _record(vote, voter, channel=Channel.ONLINE, choices=picked, savepoint=False)
-                    vote_credit_enqueue(vote, actor)
     except IntegrityError:
         raise _already_voted(vote, voter.key) from None
     if not is_open:
@@ -648,7 +646,6 @@ def paper_ballot_enter(
                 )
             except IntegrityError:
                 raise _already_voted(fresh, voter.key) from None
-            vote_credit_enqueue(fresh, voter.user)
             _event(
                 fresh,
                 VoteEventKind.PAPER_ENTERED,
@@ -680,7 +677,6 @@ def paper_voter_record(*, vote: Vote, actor: Any, phone: str = "", unit: str = "
             _record(fresh, voter, channel=Channel.PAPER, choices=None, entered_by=actor)
         except IntegrityError:
             raise _already_voted(fresh, voter.key) from None
-        vote_credit_enqueue(fresh, voter.user)
         _event(fresh, VoteEventKind.PAPER_VOTER, actor=actor)
         audit_record(actor=actor, action="vote.paper_voter", target=fresh)
 

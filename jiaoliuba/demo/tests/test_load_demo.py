@@ -15,10 +15,10 @@ from jiaoliuba.dashboards.params import baseline_from
 from jiaoliuba.dashboards.periods import parse_period
 from jiaoliuba.deliberation.consensus import demo as consensus_demo
 from jiaoliuba.deliberation.models import Comment, Topic
+from jiaoliuba.deliberation.voting import rewards
 from jiaoliuba.demo.loader import DEMO_PASSWORD, DEMO_RESIDENT_PHONE
 from jiaoliuba.points import selectors as points_selectors
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.tasks import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_load_demo_builds_the_city_once():
     # appeal the grid worker resolved (诉求经确认有价值) and +2 for voting on the canteen,
     # which the worker credits (`make run` starts it right after loading).
     assert points_selectors.balance_of(demo) == 58
-    assert run_queued("vote_credit") >= 1
+    assert rewards.vote_credits_pay() >= 2
     assert points_selectors.balance_of(demo) == 60
     earned = {e.act: e.amount for e in points_selectors.entries_of(demo) if e.act}
     assert (earned["appeal_useful"], earned["vote_cast"]) == (5, 2)
