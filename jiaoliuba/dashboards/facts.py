@@ -188,9 +188,8 @@ def mediation_fact_values(
     }
 
 
-# What the rules of several columns share, computed once per appeal in the rebuild's
-# statement (see appeal_facts_insert_sql): name → (expression over the appeal `a`, its
-# latest rating `r` and the submitter's home `h`; the name as the shared row's column).
+# The appeal's columns the rules read: what the rebuild's statement carries from the
+# appeal into its shared row (appeal_facts_insert_sql).
 _APPEAL_COLUMNS = (
     "id", "region_path", "received_at", "category", "submitter_id", "status", "priority",
     "is_anonymous", "dispatched_at", "extension_count", "return_count", "escalation_count",
@@ -200,8 +199,10 @@ _APPEAL_COLUMNS = (
 
 
 def _shared_parts() -> dict[str, str]:
-    """The parts several rules use: whether the appeal counts, its whole seconds to the
-    first response (never below 0), and what the rating and the home give."""
+    """What the rules of several columns share, as expressions over the appeal `a`, its
+    latest rating `r` and the submitter's home `h`: whether the appeal counts, its whole
+    seconds to the first response (never below 0; only read when there is one), and what
+    the rating and the home give. The rebuild computes each once per appeal."""
     if connection.vendor == "postgresql":
         seconds = "CAST(FLOOR(EXTRACT(EPOCH FROM (a.first_response_at - a.received_at))) AS bigint)"
         clamp = "GREATEST"
