@@ -58,13 +58,12 @@ from _setup import ROOT, setup  # noqa: E402
 URL = setup()
 
 from django.db import connection  # noqa: E402
-from jiaoliuba.deliberation.voting import rewards  # noqa: E402
 
 from jiaoliuba.accounts import services as account_services  # noqa: E402
 from jiaoliuba.accounts.choices import Role, VerificationStatus  # noqa: E402
 from jiaoliuba.accounts.models import ResidentProfile, User  # noqa: E402
 from jiaoliuba.deliberation.models import Ballot, Vote, VoterRecord  # noqa: E402
-from jiaoliuba.deliberation.voting import services  # noqa: E402
+from jiaoliuba.deliberation.voting import rewards, services  # noqa: E402
 from jiaoliuba.deliberation.voting.services import VoteSpec  # noqa: E402
 from jiaoliuba.deliberation.voting.tally import compute_result  # noqa: E402
 from jiaoliuba.demo.loader import REGIONS_CSV  # noqa: E402
