@@ -35,7 +35,11 @@ def vote_credit_pay(*, vote_id: int, user_id: int) -> Award | None:
     user = User.objects.filter(pk=user_id).first()
     if user is None or not VoterRecord.objects.filter(vote_id=vote_id, voter_id=user_id).exists():
         return None
-    return points_award(user=user, act=Act.VOTE_CAST, source=f"deliberation.vote:{vote_id}")
+    return points_award(user=user, act=Act.VOTE_CAST, source=_source(vote_id))
+
+
+def _source(vote_id: int) -> str:
+    return f"deliberation.vote:{vote_id}"
 
 
 def _due(limit: int) -> list[tuple[int, int, int]]:
@@ -44,14 +48,22 @@ def _due(limit: int) -> list[tuple[int, int, int]]:
 
 
 def vote_credits_pay(*, batch: int = BATCH) -> int:
-    """The sweep: pay every credit due, oldest first; returns the points paid."""
+    """The sweep: pay every credit due, oldest first; returns the points paid. Marking
+    the row is the claim (a compare-and-set on `credited_at`): a sweep beside this one
+    that marked it first pays nothing, and a row deleted meanwhile is not paid."""
     paid = 0
     while due := _due(batch):
+        users = User.objects.in_bulk({user_id for _, _, user_id in due})
         for record_id, vote_id, user_id in due:
+            user = users.get(user_id)
             with transaction.atomic():
-                award = vote_credit_pay(vote_id=vote_id, user_id=user_id)
-                VoterRecord.objects.filter(pk=record_id).update(credited_at=clock.now())
-            paid += award.points if award is not None else 0
+                claimed = VoterRecord.objects.filter(pk=record_id, credited_at__isnull=True).update(
+                    credited_at=clock.now()
+                )
+                if not claimed or user is None:
+                    continue
+                award = points_award(user=user, act=Act.VOTE_CAST, source=_source(vote_id))
+            paid += award.points
         if len(due) < batch:
             break
     return paid
