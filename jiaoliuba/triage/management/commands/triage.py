@@ -1,6 +1,7 @@
 """`jiaoliuba triage retrain|evaluate|ship`."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jiaoliuba.triage import classifier, services
 from jiaoliuba.triage.model import (
+    CATEGORIES,
+    PRIORITIES,
     SHIPPED_ARRAYS,
     SHIPPED_MANIFEST,
     StatModel,
@@ -147,6 +150,24 @@ def _false_reds_by_cause(model: StatModel | None, rows, verdicts) -> dict[str, i
     return causes
 
 
+def _rows_of(path: str):
+    try:
+        rows = load_jsonl(Path(path))
+    except FileNotFoundError as exc:
+        raise CommandError(f"no such file: {path}") from exc
+    except (ValueError, KeyError) as exc:
+        raise CommandError(
+            f"{path}: each line needs content, priority and category ({exc})"
+        ) from exc
+    wrong = [r.id or r.content[:20] for r in rows if r.priority not in PRIORITIES]
+    wrong += [r.id or r.content[:20] for r in rows if r.category not in CATEGORIES]
+    if wrong or not rows:
+        raise CommandError(
+            f"{path}: unknown priority or category in {wrong[:5] or 'an empty file'}"
+        )
+    return rows
+
+
 class Command(BaseCommand):
     help = "Train, compare and evaluate the triage model."
 
@@ -163,6 +184,12 @@ class Command(BaseCommand):
             "--leave-one-out",
             action="store_true",
             help="Instead: hold out each training file in turn, train on the others, measure on it.",
+        )
+        evaluate_parser.add_argument(
+            "--file",
+            default="",
+            help="Measure on this JSONL file (content, priority, category; type optional) "
+            "instead of the held-out test set: text written outside the corpus.",
         )
         evaluate_parser.add_argument(
             "--dump-flips", default="", help="Leave-one-out: write the wrongly reddened texts here."
@@ -199,7 +226,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(folds, ensure_ascii=False, indent=1))
         elif action == "evaluate":
             current = classifier.active_model()
-            report = _report(current, test_corpus())
+            rows = _rows_of(options["file"]) if options.get("file") else test_corpus()
+            report = _report(current, rows)
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
         elif action == "ship":
             model, metrics, n = services.triage_model_build()
