@@ -158,6 +158,11 @@ class StatModel:
     excused_threshold: float = 0.5
     # Texts longer than this are also scored clause by clause (0: never); see `segments`.
     segment_min_chars: int = 0
+    # A text only its worst passage makes red needs this calibrated P(red) (0: the red
+    # threshold). The worst of many passages is a maximum, and a maximum of several
+    # chances runs high by itself: one bar for both called 2–3 times more long calm
+    # messages red than short ones. Below it, such a text goes to manual triage.
+    passage_threshold: float = 0.0
     # A text made red by one passage (calibrated P(red) at least this) takes that passage's
     # category when it is a hazard or a collective conflict (0: never); see `predict`.
     passage_category_p: float = 0.0
@@ -176,17 +181,27 @@ class StatModel:
         passage's, so a danger told in the middle of another complaint is not averaged away."""
         return self._read(texts, hints, matrix)[0]
 
+    def raw_red_sources(
+        self, texts: Sequence[str], hints: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(raw P(red) as in `raw_red_texts`, whether a passage gave it, the whole text's
+        own raw P(red)): what the thresholds are chosen on."""
+        raw, worst, _passages, whole = self._read(texts, hints)
+        return raw, worst >= 0, whole
+
     def _read(
         self, texts: Sequence[str], hints: Sequence[str], matrix: Any | None = None
-    ) -> tuple[np.ndarray, np.ndarray, Any]:
+    ) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray]:
         """(raw P(red) as in `raw_red_texts`, index of each text's worst passage or -1 when
-        the whole text scored higher, the passages' feature matrix)."""
+        the whole text scored higher, the passages' feature matrix, the whole texts' raw
+        P(red))."""
         if matrix is None:
             matrix = self.vectorize(texts, hints)
-        raw = self.raw_red(matrix)
+        whole = self.raw_red(matrix)
+        raw = whole.copy()
         worst = np.full(len(raw), -1)
         if self.segment_min_chars <= 0:
-            return raw, worst, None
+            return raw, worst, None, whole
         owners: list[int] = []
         passages: list[str] = []
         for i, (text, hint) in enumerate(zip(texts, hints, strict=True)):
@@ -194,12 +209,12 @@ class StatModel:
                 owners.append(i)
                 passages.append(_document(passage, hint))
         if not passages:
-            return raw, worst, None
+            return raw, worst, None, whole
         passage_matrix = self.transform(passages)
         for j, (owner, p) in enumerate(zip(owners, self.raw_red(passage_matrix), strict=True)):
             if p > raw[owner]:
                 raw[owner], worst[owner] = p, j
-        return raw, worst, passage_matrix
+        return raw, worst, passage_matrix, whole
 
     def vectorize(self, texts: Sequence[str], hints: Sequence[str]) -> Any:
         """The texts' TF-IDF rows, for `predict` and `top_features` to share."""
@@ -253,8 +268,16 @@ class StatModel:
         `matrix` is `vectorize(texts, hints)` when the caller has it already."""
         if matrix is None:
             matrix = self.vectorize(texts, hints)
-        raw, worst, passage_matrix = self._read(texts, hints, matrix)
+        raw, worst, passage_matrix, whole = self._read(texts, hints, matrix)
         p_red = platt(raw, *self.calibration)
+        if self.passage_threshold > self.red_threshold:
+            # Red on one passage alone needs the passage bar; short of it the text is
+            # held just under red, so it is not red and not confidently non-red either.
+            short = (worst >= 0) & (p_red < self.passage_threshold)
+            if short.any():
+                below = np.nextafter(self.red_threshold, 0.0)
+                p_whole = platt(whole[short], *self.calibration)
+                p_red[short] = np.maximum(p_whole, np.minimum(p_red[short], below))
         category = self.category_clf.predict_proba(matrix)
         if self.passage_category_p > 0 and passage_matrix is not None:
             # A danger buried in another complaint is what the appeal is about: when a
@@ -327,6 +350,7 @@ class StatModel:
             "excused_threshold": self.excused_threshold,
             "segment_min_chars": self.segment_min_chars,
             "passage_category_p": self.passage_category_p,
+            "passage_threshold": self.passage_threshold,
             "calibration": {"method": "platt", "a": self.calibration[0], "b": self.calibration[1]},
             "libraries": library_versions(),
             "metrics": self.metrics,
@@ -388,6 +412,8 @@ class StatModel:
                 ),
                 segment_min_chars=int(manifest.get("segment_min_chars") or 0),
                 passage_category_p=float(manifest.get("passage_category_p") or 0.0),
+                # Models shipped before it existed: one bar for passages and whole texts.
+                passage_threshold=float(manifest.get("passage_threshold") or 0.0),
                 calibration=(float(calibration["a"]), float(calibration["b"])),
                 version=str(manifest["version"]),
                 metrics=dict(manifest.get("metrics") or {}),
@@ -496,21 +522,32 @@ def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
     )
 
 
-def cross_validated_red(
-    rows: list[Example], *, folds: int = 5, seed: int = 7
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold raw P(red) for every training row, and whether each row is red."""
+@dataclass
+class OutOfFold:
+    """Cross-validated raw P(red) of every training row (`raw_red_texts`), whether a
+    passage gave it, the whole text's own, and whether the row is red."""
+
+    raw: np.ndarray
+    from_passage: np.ndarray
+    whole: np.ndarray
+    is_red: np.ndarray
+
+
+def cross_validated_red(rows: list[Example], *, folds: int = 5, seed: int = 7) -> OutOfFold:
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(rows))
-    raw = np.zeros(len(rows))
+    raw, whole = np.zeros(len(rows)), np.zeros(len(rows))
+    from_passage = np.zeros(len(rows), dtype=bool)
     for k in range(folds):
         held = sorted(order[k::folds].tolist())
         held_set = set(held)
         model = train([r for i, r in enumerate(rows) if i not in held_set])
-        raw[held] = model.raw_red_texts(
+        raw[held], from_passage[held], whole[held] = model.raw_red_sources(
             [rows[i].content for i in held], [rows[i].type_hint for i in held]
         )
-    return raw, np.asarray([r.priority == Priority.RED for r in rows])
+    return OutOfFold(
+        raw, from_passage, whole, np.asarray([r.priority == Priority.RED for r in rows])
+    )
 
 
 def fit_platt(raw: np.ndarray, is_red: np.ndarray) -> tuple[float, float]:

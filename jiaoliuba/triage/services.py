@@ -26,6 +26,7 @@ from jiaoliuba.triage.model import (
     platt,
     recall_threshold,
     reliability_table,
+    segments,
     train,
     training_corpus,
     training_files,
@@ -108,33 +109,57 @@ RED_TARGET_RECALL = 0.975
 REVIEW_TARGET_RECALL = 0.995
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    red: float
+    excused: float  # a red call below this yields to a "not red because" rule
+    passage: float  # a text only a passage makes red needs this
+    review: float
+
+
 def choose_thresholds(
-    p: np.ndarray, is_red: np.ndarray, rule_red: np.ndarray, excused: np.ndarray
-) -> tuple[float, float, float]:
-    """(red, excused, review) thresholds on cross-validated calibrated P(red): the pair
-    (red, excused) that calls the fewest non-red appeals red while red recall, red rules
-    counted, stays at RED_TARGET_RECALL; reds a "not red because" rule matches need the
-    higher (excused) level. The review threshold reaches REVIEW_TARGET_RECALL."""
+    p: np.ndarray,
+    is_red: np.ndarray,
+    rule_red: np.ndarray,
+    excused: np.ndarray,
+    from_passage: np.ndarray | None = None,
+) -> Thresholds:
+    """Thresholds on cross-validated calibrated P(red): the (red, excused, passage) levels
+    that call the fewest non-red appeals red while red recall, red rules counted, stays at
+    RED_TARGET_RECALL. Reds a "not red because" rule matches need the excused level, and
+    texts whose P(red) comes from one passage the passage level (`from_passage`; a long
+    text is never excused, so the two never meet). Ties go to the higher red level and the
+    lower passage level. The review threshold reaches REVIEW_TARGET_RECALL."""
+    if from_passage is None:
+        from_passage = np.zeros(len(p), dtype=bool)
     red_scores = np.where(rule_red, 1.0, p)[is_red]
     review = recall_threshold(red_scores.tolist(), REVIEW_TARGET_RECALL)
     plain = max(0.05, min(0.5, recall_threshold(red_scores.tolist(), RED_TARGET_RECALL)))
-    best = (plain, plain)
-    best_false = np.inf
+    best = (np.inf, -plain, plain, plain)  # (false reds, -red, passage, excused)
+    chosen = Thresholds(plain, plain, plain, 0.0)
     for red in np.unique(np.clip(np.quantile(red_scores, np.linspace(0, 0.05, 26)), 0.05, 0.5)):
-        for excused_level in np.linspace(red, 1.0, 41):
-            called = rule_red | (p >= np.where(excused, excused_level, red))
-            if called[is_red].mean() < RED_TARGET_RECALL:
-                continue
-            false = int((called & ~is_red).sum())
-            if false < best_false or (false == best_false and red > best[0]):
-                best, best_false = (float(red), float(excused_level)), false
-    return best[0], best[1], max(0.01, min(best[0], review))
+        levels = np.linspace(red, 1.0, 41)
+        passage_levels = levels[::2] if from_passage.any() else levels[:1]
+        for excused_level in levels:
+            for passage_level in passage_levels:
+                bar = np.where(excused, excused_level, np.where(from_passage, passage_level, red))
+                called = rule_red | (p >= bar)
+                if called[is_red].mean() < RED_TARGET_RECALL:
+                    continue
+                key = (int((called & ~is_red).sum()), -red, passage_level, excused_level)
+                if key < best:
+                    best = key
+                    chosen = Thresholds(float(red), float(excused_level), float(passage_level), 0.0)
+    return Thresholds(
+        chosen.red, chosen.excused, chosen.passage, max(0.01, min(chosen.red, review))
+    )
 
 
 def calibrate(model: StatModel, rows: list[Example], *, folds: int) -> dict[str, Any]:
     """Fit Platt scaling on cross-validated P(red) of `rows`, then choose the thresholds on
     the calibrated scale (`choose_thresholds`). The held-out test set is never used."""
-    raw, is_red = cross_validated_red(rows, folds=folds)
+    oof = cross_validated_red(rows, folds=folds)
+    raw, is_red = oof.raw, oof.is_red
     model.calibration = fit_platt(raw, is_red)
     calibrated = platt(raw, *model.calibration)
     rules = classifier.active_rules()
@@ -142,10 +167,16 @@ def calibrate(model: StatModel, rows: list[Example], *, folds: int) -> dict[str,
     exceptions = [r for r in rules if r.kind == classifier.RULE_KIND_NOT_RED]
     # A red the rules catch needs no help from the model.
     rule_red = np.asarray([any(rule.match(row.content) for rule in red_rules) for row in rows])
-    excused = np.asarray([any(rule.match(row.content) for rule in exceptions) for row in rows])
-    model.red_threshold, model.excused_threshold, model.review_threshold = choose_thresholds(
-        calibrated, is_red, rule_red, excused
+    # As classifier._excuse: a long message of several passages is never excused.
+    excused = np.asarray(
+        [
+            not segments(row.content) and any(rule.match(row.content) for rule in exceptions)
+            for row in rows
+        ]
     )
+    chosen = choose_thresholds(calibrated, is_red, rule_red, excused, oof.from_passage)
+    model.red_threshold, model.excused_threshold = chosen.red, chosen.excused
+    model.passage_threshold, model.review_threshold = chosen.passage, chosen.review
     return {
         "folds": folds,
         "brier_raw": brier(raw, is_red),

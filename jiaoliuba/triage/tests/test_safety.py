@@ -123,12 +123,32 @@ def test_thresholds_keep_recall_and_let_excused_non_reds_through():
     p = np.where(is_red, rng.uniform(0.3, 1.0, 400), rng.uniform(0.0, 0.6, 400))
     excused = ~is_red & (np.arange(400) % 2 == 0)  # half the non-reds carry an excuse
     rule_red = np.zeros(400, dtype=bool)
-    red, excused_level, review = services.choose_thresholds(p, is_red, rule_red, excused)
+    chosen = services.choose_thresholds(p, is_red, rule_red, excused)
+    red, excused_level, review = chosen.red, chosen.excused, chosen.review
     called = rule_red | (p >= np.where(excused, excused_level, red))
     assert called[is_red].mean() >= services.RED_TARGET_RECALL
     assert excused_level > red >= review
     plain = p >= red
     assert (called & ~is_red).sum() < (plain & ~is_red).sum()
+
+
+def test_a_red_from_one_passage_alone_gets_its_own_bar():
+    """Non-reds scored on their worst passage run high (a maximum of several chances):
+    a bar of their own lets fewer of them through at the same red recall."""
+    rng = np.random.default_rng(2)
+    n = 600
+    is_red = np.arange(n) < 150
+    from_passage = np.arange(n) % 3 == 0
+    p = np.where(is_red, rng.uniform(0.35, 1.0, n), rng.uniform(0.0, 0.5, n))
+    p = np.where(from_passage, np.minimum(1.0, p + 0.3), p)  # maxima run high, reds' too
+    none = np.zeros(n, dtype=bool)
+    one_bar = services.choose_thresholds(p, is_red, none, none)
+    two_bars = services.choose_thresholds(p, is_red, none, none, from_passage)
+    assert two_bars.passage > two_bars.red
+    called = p >= np.where(from_passage, two_bars.passage, two_bars.red)
+    assert called[is_red].mean() >= services.RED_TARGET_RECALL
+    false_one = ((p >= one_bar.red) & ~is_red).sum()
+    assert (called & ~is_red).sum() < false_one
 
 
 def test_admin_requires_a_reason_for_not_red_rules_and_audits_them(admin_client):

@@ -104,6 +104,7 @@ def _report(model: StatModel | None, rows, dump_flips: list[str] | None = None) 
         result["thresholds"] = {
             "red": model.red_threshold,
             "excused": model.excused_threshold,
+            "passage": model.passage_threshold,
             "review": model.review_threshold,
         }
     if dump_flips is not None:
