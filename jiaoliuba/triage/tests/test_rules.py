@@ -26,10 +26,12 @@ def test_exclusion_words_keep_harmless_text_from_firing():
 
 def test_admin_rule_edit_takes_effect_at_once(settings):
     settings.TRIAGE_CACHE_SECONDS = 0
-    text = "社区宣传栏的海报旧了，该换新的了"
+    # (It was the notice board's old poster, 宣传栏的海报旧了, until the corpus grew railings,
+    # 护栏/栏杆: the model now files 栏 under hazards and the seed's rule makes it red.)
+    text = "社区图书室的书有点旧了，该换一批新的了"
     assert classifier.classify(text=text).priority != "red"
     rule = TriageRule.objects.create(
-        name="宣传栏", priority="red", category="safety", keywords="宣传栏"
+        name="图书室", priority="red", category="safety", keywords="图书室"
     )
     assert classifier.classify(text=text).priority == "red"
     rule.active = False
