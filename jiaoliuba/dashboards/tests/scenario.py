@@ -116,7 +116,7 @@ def build(at, submit, staff, residents):
     a[5] = submit(r[4], "楼顶水箱漏水，顶楼天花板一直在滴水，物业电话打不通")
     # A6 — received Tue 1 Dec 00:30 local (30 Nov 16:30 UTC): December's.
     at(2026, 12, 1, 0, 30)
-    a[6] = submit(r[5], "社区老年食堂最近饭菜质量下降了，老人们意见很大")
+    a[6] = submit(r[5], "社区老年食堂最近饭菜质量下降了，菜端上来经常是凉的")
     services.mediation_conclude(
         mediation=m3,
         actor=staff["grid1"],

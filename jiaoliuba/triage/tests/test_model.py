@@ -54,6 +54,36 @@ def test_a_danger_buried_in_a_long_complaint_is_read_passage_by_passage():
     assert model.segments("楼道里一股煤气味") == []
 
 
+def test_a_red_from_one_passage_must_clear_the_passage_bar_or_go_to_a_person():
+    loaded = classifier.active_model()
+    assert loaded is not None and loaded.passage_threshold >= loaded.red_threshold
+    text = (
+        "想反映一下物业的事，今年物业费涨了不少，停车位也不够，晚上回来没地方停，"
+        "对了我们单元三楼那家的老人好几天没见出门了，敲门也没人应，"
+        "还有垃圾桶老是满的，保洁一周才来一次"
+    )
+    raw, from_passage, whole = loaded.raw_red_sources([text], [""])
+    assert from_passage[0] and raw[0] > whole[0]
+    p_passage = float(model.platt(raw, *loaded.calibration)[0])
+    p_whole = float(model.platt(whole, *loaded.calibration)[0])
+    # A red bar between the two: red by its worst passage only, not by the whole text.
+    bar = (p_whole + p_passage) / 2
+    strict = dataclasses.replace(
+        loaded, red_threshold=bar, passage_threshold=min(1.0, p_passage + 0.01)
+    )
+    p_red, prio, cat = strict.predict([text], [""])
+    # Under the passage bar: held just below red, so not red, yet not confidently non-red.
+    assert float(p_red[0]) < bar <= float(p_red[0]) + 1e-9
+    verdict = classifier._decide(
+        text, "", classifier.active_rules(), strict, float(p_red[0]), prio[0], cat[0]
+    )
+    assert verdict.priority == "red" or verdict.needs_review
+    assert not any(r.startswith("model:red") for r in verdict.reasons)
+    # At or over the bar: the passage decides, as before.
+    lenient = dataclasses.replace(loaded, red_threshold=bar, passage_threshold=p_passage)
+    assert float(lenient.predict([text], [""])[0][0]) == pytest.approx(p_passage)
+
+
 @pytest.fixture
 def small_corpus(monkeypatch, settings):
     """Retraining on the whole corpus takes a minute; a slice exercises the same code."""
