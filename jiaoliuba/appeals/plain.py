@@ -15,10 +15,20 @@ from jiaoliuba.core import clock
 
 def triage_explained(appeal: Appeal) -> list[str]:
     """The classifier's reasons (`rule:民生服务:路灯`, `model:yellow:0.96`, `ngram:…`,
-    `hint_overridden:property`) as sentences a community worker reads at a glance."""
+    `hint_overridden:property`, `category_red:safety:yellow`, `not_red:规则:词`, `p_red:0.12`,
+    `passage:0.38`) as sentences a community worker reads at a glance."""
 
     def category(code: str) -> str:
         return str(Category(code).label) if code in Category.values else code
+
+    def priority(code: str) -> str:
+        return str(Priority(code).label) if code in Priority.values else code
+
+    def percent_of(share: str) -> str:
+        try:
+            return str(round(float(share) * 100))
+        except ValueError:
+            return "?"
 
     lines: list[str] = []
     words: list[str] = []
@@ -32,14 +42,9 @@ def triage_explained(appeal: Appeal) -> list[str]:
             )
         elif kind == "model":
             level, _sep, share = rest.partition(":")
-            try:
-                percent = round(float(share) * 100)
-            except ValueError:
-                percent = None
-            label = str(Priority(level).label) if level in Priority.values else level
             lines.append(
                 _("The model judged it %(priority)s, %(percent)s%% sure")
-                % {"priority": label, "percent": percent if percent is not None else "?"}
+                % {"priority": priority(level), "percent": percent_of(share)}
             )
         elif kind == "ngram":
             words.append(rest)
@@ -52,6 +57,29 @@ def triage_explained(appeal: Appeal) -> list[str]:
                 _("The resident chose “%(hint)s”; classified as “%(category)s” instead")
                 % {"hint": category(rest), "category": appeal.get_category_display()}
             )
+        elif kind == "category_red":
+            code, _sep, before = rest.partition(":")
+            colour = {"yellow": _("Yellow"), "blue": _("Blue")}.get(before, before)
+            lines.append(
+                _("“%(category)s” is red by the definition (it would have been %(priority)s)")
+                % {"category": category(code), "priority": colour}
+            )
+        elif kind == "not_red":
+            name, _sep, hits = rest.rpartition(":")
+            hits_text = "、".join(f"“{h}”" for h in hits.split("/") if h)
+            lines.append(
+                _("Not red by the rule “%(rule)s” (matched %(words)s)")
+                % {"rule": name or hits, "words": hits_text}
+            )
+        elif kind in ("p_red", "passage"):
+            message = (
+                _("Not certainly free of danger (%(percent)s%% red): a person should look")
+                if kind == "p_red"
+                else _(
+                    "One passage reads like a danger (%(percent)s%% red), short of red: a person should look"
+                )
+            )
+            lines.append(message % {"percent": percent_of(rest)})
         else:
             lines.append(str(reason))
     # Single characters and pieces of a longer word shown beside them say nothing.

@@ -375,7 +375,10 @@ def _decide(
             confidence = max(
                 0.0, min(confidence, 1.0 - max(float(p_red), hazard_share), review_below - 0.01)
             )
-            reasons.append(f"p_red:{float(p_red):.2f}")
+            if model.held_by_passage_bar(float(p_red)):
+                reasons.append(f"passage:{model.passage_p(text, hint):.2f}")
+            else:
+                reasons.append(f"p_red:{float(p_red):.2f}")
     return Verdict(str(priority), str(category), round(float(confidence), 3), reasons, needs_review)
 
 

@@ -189,6 +189,17 @@ class StatModel:
         raw, worst, _passages, whole = self._read(texts, hints)
         return raw, worst >= 0, whole
 
+    def held_by_passage_bar(self, p_red: float) -> bool:
+        """Whether `predict` held this P(red) just under red: one passage read like a danger
+        but fell short of the passage bar (see `predict`)."""
+        return self.passage_threshold > self.red_threshold and p_red == float(
+            np.nextafter(self.red_threshold, 0.0)
+        )
+
+    def passage_p(self, text: str, hint: str) -> float:
+        """The calibrated P(red) of a text's worst passage (or of the whole, if higher)."""
+        return float(platt(self.raw_red_texts([text], [hint]), *self.calibration)[0])
+
     def _read(
         self, texts: Sequence[str], hints: Sequence[str], matrix: Any | None = None
     ) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray]:

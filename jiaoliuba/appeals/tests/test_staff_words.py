@@ -96,6 +96,29 @@ def test_triage_reasons_in_plain_words(submit, staff, login_client):
     assert "rule:" not in html and "model:yellow" not in html and "hint_overridden" not in html
 
 
+def test_why_red_why_not_red_and_why_a_person_looks_in_plain_words(submit, staff, login_client):
+    appeal = submit("楼道里堆了几个纸箱，旁边有人放电瓶")
+    Appeal.objects.filter(pk=appeal.pk).update(
+        triage_reasons=[
+            "category_red:safety:yellow",
+            "not_red:不红：已经处理:修好了/处理好了",
+            "p_red:0.12",
+            "passage:0.38",
+        ],
+        category="safety",
+    )
+    appeal.refresh_from_db()
+    assert triage_explained(appeal) == [
+        "“安全隐患”按定义为红色（否则为黄色）",
+        "规则“不红：已经处理”说明了不判红的理由（命中“修好了”、“处理好了”）",
+        "不能确定没有危险（红色可能 12%），请人工看一眼",
+        "有一段读起来像危险（红色可能 38%），还不够判红，请人工看一眼",
+    ]
+    html = login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    for code in ("category_red", "not_red:", "p_red:", "passage:"):
+        assert code not in html, code
+
+
 def _response_state(html: str) -> str:
     """The staff page's response-deadline cell (the progress bar has its own ticks)."""
     start = html.index('id="response-state"')

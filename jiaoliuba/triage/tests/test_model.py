@@ -79,6 +79,9 @@ def test_a_red_from_one_passage_must_clear_the_passage_bar_or_go_to_a_person():
     )
     assert verdict.priority == "red" or verdict.needs_review
     assert not any(r.startswith("model:red") for r in verdict.reasons)
+    # The staff see why: the passage's own P(red), not the held value.
+    if verdict.priority != "red":
+        assert f"passage:{p_passage:.2f}" in verdict.reasons
     # At or over the bar: the passage decides, as before.
     lenient = dataclasses.replace(loaded, red_threshold=bar, passage_threshold=p_passage)
     assert float(lenient.predict([text], [""])[0][0]) == pytest.approx(p_passage)
