@@ -9,12 +9,14 @@ GAS_EXCLUDE = (
 )
 
 # Signs that harm is happening now or people are in danger now (the seed's 紧急): none of
-# the "not red because" rules below may excuse a text that has one of them.
+# the "not red because" rules below may excuse a text that has one of them. A crowd blocking
+# a road or a gate is one; 堵 alone was too (until migration 0009), and it kept the guide's
+# own yellow, a fire lane blocked by cars (消防通道被车堵了), from being excused.
 IMMINENT = (
     "正在,刚才,刚刚,还在,今天,今晚,已经有人,有人受伤,受伤,流血,出血,送医,医院,120,119,"
     "救命,快来,赶紧,马上,冒烟,冒火,火星,着火,起火,烧起来,漏气,漏电,燃气味,煤气味,困在,被困,出不来,"
     "叫不醒,喊不应,没人应,敲门不应,晕,昏迷,倒地,砸到人,掉下去了,打起来,动手,拿刀,持刀,威胁,扬言,"
-    "要跳,不想活,几十,上百,聚集,堵,烧,打老婆,打孩子,打人,家暴,哭喊,呼救,差点,报复,锤子,刀"
+    "要跳,不想活,几十,上百,聚集,堵路,堵门,堵大门,围堵,烧,打老婆,打孩子,打人,家暴,哭喊,呼救,差点,报复,锤子,刀"
 )
 
 DEFAULT_RULES = [
@@ -100,7 +102,8 @@ DEFAULT_NOT_RED_RULES = [
         "reason": "A question about safety knowledge or rules, not a report of a hazard.",
         "priority": "",
         "category": "",
-        "keywords": "请问,咨询一下,咨询下,想咨询,想问一下,想问问,问一下,想了解一下,有没有指引,怎么判断,有什么要求,需要注意什么,是否符合规定",
+        "keywords": "请问,咨询一下,咨询下,想咨询,想问一下,想问问,问一下,想了解一下,有没有指引,怎么判断,有什么要求,需要注意什么,是否符合规定,"
+        "想问下,问下,市民咨询,来电咨询,怎么申请,如何申请,怎么办卡,有没有免费,免费发,免费领,免费装,免费安装,在哪能买,在哪买,哪里能买,哪里有卖",
         "patterns": r"(可以|能|能不能|要不要|会不会).{0,12}吗[？?]?$",
         "exclude": IMMINENT,
     },

@@ -1,4 +1,4 @@
-"""Migrations 0007 and 0008 rewrite the default "not red because" rules to
+"""Migrations 0007, 0008 and 0009 rewrite the default "not red because" rules to
 docs/triage-labelling.md on deployed databases, but only the rows that still hold the text
 0006 installed; no migration reads the live defaults."""
 
@@ -16,6 +16,7 @@ from jiaoliuba.triage.models import TriageRule
 GUIDE = importlib.import_module("jiaoliuba.triage.migrations.0007_not_red_rules_to_the_guide")
 BEFORE_GUIDE = ("triage", "0006_not_red_rules_from_the_definition")
 TO_GUIDE = ("triage", "0007_not_red_rules_to_the_guide")
+FOOD_AND_SUGGESTIONS_STEP = ("triage", "0008_food_and_suggestion_rules_to_the_guide")
 FOOD_AND_SUGGESTIONS = importlib.import_module(
     "jiaoliuba.triage.migrations.0008_food_and_suggestion_rules_to_the_guide"
 )
@@ -62,7 +63,7 @@ def test_the_migrated_database_holds_the_shipped_defaults_word_for_word():
 @pytest.mark.django_db(transaction=True)
 def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
     old_fear, old_facilities = GUIDE.BEFORE
-    new_fear, new_facilities = GUIDE.AFTER
+    new_fear = GUIDE.AFTER[0]
     TriageRule.objects.all().delete()  # the rows the migrations installed, if any
     untouched = TriageRule.objects.create(**old_fear)
     edited = TriageRule.objects.create(
@@ -79,8 +80,15 @@ def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
         current.refresh_from_db()
         assert _text(current) == old_fear and current.version == 2
         versions_before = classifier._rules_version()
+        _migrate(TO_GUIDE)  # forwards to this migration (later ones rewrite these rows again)
+        _check_0007(untouched, current, switched_off, edited, versions_before)
     finally:
-        _migrate_to_the_latest()  # forwards again; the database is left as the other tests expect
+        _migrate_to_the_latest()  # the database is left as the other tests expect
+
+
+def _check_0007(untouched, current, switched_off, edited, versions_before):
+    old_facilities = GUIDE.BEFORE[1]
+    new_fear, new_facilities = GUIDE.AFTER
     for row in (untouched, current):
         row.refresh_from_db()
         assert _text(row) == new_fear
@@ -101,7 +109,7 @@ def test_only_rows_still_holding_the_old_default_are_rewritten_and_back():
 @pytest.mark.django_db(transaction=True)
 def test_0008_rewrites_only_the_food_and_suggestion_rows_still_holding_0006s_text_and_back():
     old_food, old_suggestion = FOOD_AND_SUGGESTIONS.BEFORE
-    new_food, new_suggestion = FOOD_AND_SUGGESTIONS.AFTER
+    new_food = FOOD_AND_SUGGESTIONS.AFTER[0]
     # The old text is what 0006 installed, word for word.
     installed = {r["name"]: r for r in INSTALLED_BY_0006}
     assert [installed[r["name"]] for r in FOOD_AND_SUGGESTIONS.BEFORE] == [old_food, old_suggestion]
@@ -122,8 +130,15 @@ def test_0008_rewrites_only_the_food_and_suggestion_rows_still_holding_0006s_tex
         switched_off.refresh_from_db()
         assert _text(switched_off) == old_suggestion and switched_off.version == 1
         versions_before = classifier._rules_version()
+        _migrate(FOOD_AND_SUGGESTIONS_STEP)  # forwards to this migration
+        _check_0008(untouched, current, switched_off, edited, other, versions_before)
     finally:
         _migrate_to_the_latest()
+
+
+def _check_0008(untouched, current, switched_off, edited, other, versions_before):
+    old_suggestion = FOOD_AND_SUGGESTIONS.BEFORE[1]
+    new_food, new_suggestion = FOOD_AND_SUGGESTIONS.AFTER
     for row in (untouched, current):
         row.refresh_from_db()
         assert _text(row) == new_food
@@ -138,3 +153,58 @@ def test_0008_rewrites_only_the_food_and_suggestion_rows_still_holding_0006s_tex
     other.refresh_from_db()
     assert _text(other)["keywords"] == "避雷针" and other.version == 50
     assert classifier._rules_version() != versions_before
+
+
+CROWDS_AND_QUESTIONS = importlib.import_module(
+    "jiaoliuba.triage.migrations.0009_crowds_and_questions_in_not_red_rules"
+)
+BEFORE_CROWDS = ("triage", "0008_food_and_suggestion_rules_to_the_guide")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0009_rewrites_only_rows_still_holding_0008s_text_and_back():
+    old = {r["name"]: r for r in CROWDS_AND_QUESTIONS.BEFORE}
+    new = {r["name"]: r for r in CROWDS_AND_QUESTIONS.AFTER}
+    question, facilities = "不红：咨询安全知识", "不红：日常设施与消防管理"
+    # The words that changed, and nothing else.
+    assert "堵" in old[facilities]["exclude"].split(",")
+    assert "堵" not in new[facilities]["exclude"].split(",")
+    assert "围堵" in new[facilities]["exclude"].split(",")
+    assert "有没有免费" in new[question]["keywords"].split(",")
+    TriageRule.objects.all().delete()  # the rows the migrations installed, if any
+    untouched = TriageRule.objects.create(**old[question])
+    edited = TriageRule.objects.create(
+        **{**old[facilities], "exclude": old[facilities]["exclude"] + ",消防栓"}
+    )
+    switched_off = TriageRule.objects.create(**old[facilities], active=False)
+    try:
+        _migrate(BEFORE_CROWDS)  # backwards: untouched rows hold the old text, nothing moves
+        untouched.refresh_from_db()
+        assert _text(untouched) == old[question] and untouched.version == 1
+    finally:
+        _migrate_to_the_latest()
+    untouched.refresh_from_db()
+    assert _text(untouched) == new[question] and untouched.version == 2
+    switched_off.refresh_from_db()
+    assert _text(switched_off) == new[facilities] and switched_off.active is False
+    edited.refresh_from_db()
+    assert _text(edited)["exclude"].endswith(",消防栓") and edited.version == 1
+    # And back: the rows holding the new text get the old one.
+    try:
+        _migrate(BEFORE_CROWDS)
+        untouched.refresh_from_db()
+        assert _text(untouched) == old[question] and untouched.version == 3
+    finally:
+        _migrate_to_the_latest()
+
+
+@pytest.mark.django_db
+def test_the_guides_yellow_fire_lane_and_a_question_are_excused_but_a_crowd_is_not(settings):
+    settings.TRIAGE_CACHE_SECONDS = 0
+    fire_lane = classifier.classify(text="消防通道被私家车堵了，物业也不管")
+    assert fire_lane.priority != "red" and fire_lane.needs_review
+    assert any(r.startswith("not_red:不红：日常设施与消防管理") for r in fire_lane.reasons)
+    question = classifier.classify(text="社区有没有免费发烟雾报警器")
+    assert question.priority != "red" and question.needs_review
+    crowd = classifier.classify(text="几十个业主把物业办公室堵门了，说不退钱就不走")
+    assert crowd.priority == "red"
