@@ -208,3 +208,13 @@ def test_the_guides_yellow_fire_lane_and_a_question_are_excused_but_a_crowd_is_n
     assert question.priority != "red" and question.needs_review
     crowd = classifier.classify(text="几十个业主把物业办公室堵门了，说不退钱就不走")
     assert crowd.priority == "red"
+
+
+@pytest.mark.django_db
+def test_a_child_scratched_by_strays_is_red_by_the_harm_rule(settings):
+    settings.TRIAGE_CACHE_SECONDS = 0
+    verdict = classifier.classify(
+        text="小区里流浪猫越来越多，晚上叫得厉害，还有孩子被抓伤了，希望社区想想办法"
+    )
+    assert verdict.priority == "red"
+    assert any(r.startswith("rule:危险：结构、坠落、人身:抓伤") for r in verdict.reasons)
