@@ -536,29 +536,26 @@ def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
 @dataclass
 class OutOfFold:
     """Cross-validated raw P(red) of every training row (`raw_red_texts`), whether a
-    passage gave it, the whole text's own, and whether the row is red."""
+    passage gave it, and whether the row is red."""
 
     raw: np.ndarray
     from_passage: np.ndarray
-    whole: np.ndarray
     is_red: np.ndarray
 
 
 def cross_validated_red(rows: list[Example], *, folds: int = 5, seed: int = 7) -> OutOfFold:
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(rows))
-    raw, whole = np.zeros(len(rows)), np.zeros(len(rows))
+    raw = np.zeros(len(rows))
     from_passage = np.zeros(len(rows), dtype=bool)
     for k in range(folds):
         held = sorted(order[k::folds].tolist())
         held_set = set(held)
         model = train([r for i, r in enumerate(rows) if i not in held_set])
-        raw[held], from_passage[held], whole[held] = model.raw_red_sources(
+        raw[held], from_passage[held], _whole = model.raw_red_sources(
             [rows[i].content for i in held], [rows[i].type_hint for i in held]
         )
-    return OutOfFold(
-        raw, from_passage, whole, np.asarray([r.priority == Priority.RED for r in rows])
-    )
+    return OutOfFold(raw, from_passage, np.asarray([r.priority == Priority.RED for r in rows]))
 
 
 def fit_platt(raw: np.ndarray, is_red: np.ndarray) -> tuple[float, float]:
