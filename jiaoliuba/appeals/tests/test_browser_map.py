@@ -178,6 +178,7 @@ def test_staff_map_shows_markers_in_scope_only(
     staff_sign_in(page, "jiefang.li")
     page.goto("/workbench/map/")
 
+    expect(page.locator("#appeal-map")).to_have_attribute("data-ready", "1")
     expect(page.locator("#appeal-map .leaflet-tile-loaded").first).to_be_visible()
     expect(page.locator("path.appeal-marker")).to_have_count(1)
     expect(page.locator(f"path.appeal-{inside.pk}")).to_have_count(1)
