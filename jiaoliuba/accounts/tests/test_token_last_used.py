@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from jiaoliuba.accounts import services
 from jiaoliuba.accounts.models import ApiToken
@@ -56,3 +57,16 @@ def test_on_its_own_the_stamp_commits_and_the_setting_ends_with_it(regions, make
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit setting")
+@pytest.mark.django_db(transaction=True)
+def test_on_its_own_the_stamp_is_one_statement_that_sets_its_commit(regions, make_resident):
+    user = make_resident(JIEFANG_G1)
+    token, _raw = services.api_token_create(user=user, name="app")
+    now = clock.now()
+    with CaptureQueriesContext(connection) as queries:
+        services._stamp_last_used(token, now)
+    assert len(queries) == 1
+    assert "set_config('synchronous_commit', 'off', true)" in queries[0]["sql"]
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == now
