@@ -84,6 +84,27 @@ def test_the_periodic_task_pays_in_batches(make_vote, verified):
     assert vote_credits.call() == 0
 
 
+def test_one_run_pays_a_bounded_share_and_queues_the_next(make_vote, verified, monkeypatch):
+    """After a big vote the sweep must not hold the default queue (sign-in codes, red
+    alerts) for minutes: one run pays at most RUN_LIMIT credits and, while credits are
+    due, queues the next run behind whatever came in meanwhile."""
+    monkeypatch.setattr("jiaoliuba.deliberation.tasks.RUN_LIMIT", 2)
+    vote = make_vote()
+    voters = [verified() for _ in range(5)]
+    for voter in voters:
+        services.ballot_cast(vote=vote, actor=voter, choices=[1])
+    assert vote_credits.call() == 4  # two voters
+    assert len(_due()) == 3
+    queued = DBTaskResult.objects.filter(task_path__endswith=".vote_credits")
+    assert queued.count() == 1
+    runs = 0
+    while ran := run_queued("vote_credits"):
+        runs += ran
+    assert runs == 2  # 2 + 1 more voters; the last run leaves nothing due and queues nothing
+    assert _due() == [] and queued.count() == 2
+    assert [balance_of(v) for v in voters] == [2] * 5
+
+
 def test_a_refused_vote_leaves_nothing_to_pay(
     make_vote, verified, make_resident, organiser, regions
 ):

@@ -47,12 +47,16 @@ def _due(limit: int) -> list[tuple[int, int, int]]:
     return list(rows.order_by("id").values_list("id", "vote_id", "voter_id")[:limit])
 
 
-def vote_credits_pay(*, batch: int = BATCH) -> int:
-    """The sweep: pay every credit due, oldest first; returns the points paid. Marking
-    the row is the claim (a compare-and-set on `credited_at`): a sweep beside this one
-    that marked it first pays nothing, and a row deleted meanwhile is not paid."""
+def vote_credits_pay(*, batch: int = BATCH, limit: int | None = None) -> int:
+    """The sweep: pay the credits due, oldest first, all of them or the first `limit`;
+    returns the points paid. Marking the row is the claim (a compare-and-set on
+    `credited_at`): a sweep beside this one that marked it first pays nothing, and a row
+    deleted meanwhile is not paid."""
     paid = 0
-    while due := _due(batch):
+    left = limit
+    while due := _due(batch if left is None else min(batch, left)):
+        if left is not None:
+            left -= len(due)
         users = User.objects.in_bulk({user_id for _, _, user_id in due})
         for record_id, vote_id, user_id in due:
             user = users.get(user_id)
@@ -64,6 +68,10 @@ def vote_credits_pay(*, batch: int = BATCH) -> int:
                     continue
                 award = points_award(user=user, act=Act.VOTE_CAST, source=_source(vote_id))
             paid += award.points
-        if len(due) < batch:
+        if len(due) < batch or left == 0:
             break
     return paid
+
+
+def vote_credits_due() -> bool:
+    return bool(_due(1))
