@@ -34,6 +34,24 @@ def setup() -> str:
     return url
 
 
+def server_cpu_seconds() -> float:
+    """Seconds of CPU the PostgreSQL server process of Django's connection has used, from
+    /proc when the server runs on this machine; 0 on SQLite, whose work is this process's
+    own, or when the server is elsewhere."""
+    from django.db import connection  # after setup(), like the imports there
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except OSError:
+        return 0.0
+
+
 def timed(fn, repeat: int = 20) -> tuple[float, float]:
     """(median, p99) in milliseconds over `repeat` runs after one warm-up."""
     fn()

@@ -35,7 +35,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from _setup import setup
+from _setup import server_cpu_seconds, setup
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--events", type=int, default=100)
@@ -75,19 +75,6 @@ def main() -> None:
         ]
     )
 
-    def backend_ns() -> int:
-        """CPU time of the PostgreSQL server process of this connection (0 elsewhere)."""
-        if connection.vendor != "postgresql":
-            return 0
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        try:
-            with open(f"/proc/{pid}/schedstat") as stat:
-                return int(stat.read().split()[0])
-        except OSError:  # not on this machine
-            return 0
-
     cpu: list[float] = []
     calls: list[tuple[float, str]] = []
     profiler = cProfile.Profile()
@@ -110,7 +97,7 @@ def main() -> None:
             AppealEvent.objects.bulk_create(
                 [AppealEvent(appeal_id=i, kind=EventKind.NOTE, created_at=clock.now()) for i in ids]
             )
-            server = backend_ns()
+            server = server_cpu_seconds()
             calls.clear()
             start, own = time.perf_counter(), time.process_time()
             if ARGS.profile:
@@ -123,7 +110,7 @@ def main() -> None:
             else:
                 services.rollups_sync()
             samples.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - own) * 1000 + (backend_ns() - server) / 1e6)
+            cpu.append((time.process_time() - own) * 1000 + (server_cpu_seconds() - server) * 1000)
         if ARGS.profile:
             for ms, sql in sorted(calls, reverse=True)[:8]:
                 print(f"    {ms:7.1f} ms  {sql[:150]}")

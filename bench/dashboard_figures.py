@@ -46,7 +46,7 @@ os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_URL)
 # As in production: DEBUG logs every query, and it changes how Django formats SQL.
 os.environ.setdefault("DEBUG", "0")
 
-from _setup import setup  # noqa: E402
+from _setup import server_cpu_seconds, setup  # noqa: E402
 
 URL = setup()
 
@@ -92,21 +92,6 @@ class Recorder:
             self.calls.append((sql, params, time.perf_counter() - start))
 
 
-def server_cpu_ns() -> int:
-    """CPU time of the PostgreSQL server process of this connection, from /proc when the
-    server runs on this machine (0 on SQLite, whose work is this process's own)."""
-    if connection.vendor != "postgresql":
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/schedstat") as stat:
-            return int(stat.read().split()[0])
-    except OSError:
-        return 0
-
-
 def measure(fn: Callable[[], object]) -> tuple[float, float, int, float, float]:
     """(median ms, p95 ms, runs, warm-up ms, median CPU ms). The CPU time is this
     process's plus the PostgreSQL server process's: on a shared machine the wall clock
@@ -117,11 +102,11 @@ def measure(fn: Callable[[], object]) -> tuple[float, float, int, float, float]:
     runs = ARGS.repeat if warm < ARGS.slow * 1000 else ARGS.slow_repeat
     samples, cpu = [], []
     for _ in range(runs):
-        server = server_cpu_ns()
+        server = server_cpu_seconds()
         start, own = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - own) * 1000 + (server_cpu_ns() - server) / 1e6)
+        cpu.append((time.process_time() - own) * 1000 + (server_cpu_seconds() - server) * 1000)
     samples.sort()
     cpu.sort()
     p95 = samples[max(0, math.ceil(0.95 * len(samples)) - 1)]

@@ -90,7 +90,7 @@ if ARGS.reset:
     reset_database(URL)
 
 import writer_probe  # noqa: E402
-from _setup import setup  # noqa: E402
+from _setup import server_cpu_seconds, setup  # noqa: E402
 
 T0 = time.perf_counter()
 setup()
@@ -663,22 +663,6 @@ def main() -> None:
     rebuild()
 
 
-def _server_cpu() -> float:
-    """Seconds of CPU the PostgreSQL server process of this connection has used (from
-    /proc when the server runs on this machine); 0 on SQLite, whose work is this
-    process's own."""
-    if not PG:
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/schedstat") as stat:
-            return int(stat.read().split()[0]) / 1e9
-    except OSError:
-        return 0.0
-
-
 def rebuild() -> None:
     """rollups_rebuild(), timed as a whole and by phase. The phases are measured by
     wrapping the rebuild's own steps, not by doing them here. Also: the CPU time used
@@ -692,12 +676,12 @@ def rebuild() -> None:
 
     def timing(name: str, fn):
         def wrapper(*args, **kwargs):
-            start, cpu = time.perf_counter(), time.process_time() + _server_cpu()
+            start, cpu = time.perf_counter(), time.process_time() + server_cpu_seconds()
             try:
                 return fn(*args, **kwargs)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
-                used = time.process_time() + _server_cpu() - cpu
+                used = time.process_time() + server_cpu_seconds() - cpu
                 phase_cpu[name] = phase_cpu.get(name, 0.0) + used
 
         return wrapper
@@ -727,11 +711,11 @@ def rebuild() -> None:
     probe = writer_probe.start(URL, enabled=not ARGS.no_probe)
     try:
         t = time.perf_counter()
-        cpu, server = time.process_time(), _server_cpu()
+        cpu, server = time.process_time(), server_cpu_seconds()
         marks.append(("start", t))
         result = services.rollups_rebuild()
         t_rebuild = time.perf_counter() - t
-        cpu, server = time.process_time() - cpu, _server_cpu() - server
+        cpu, server = time.process_time() - cpu, server_cpu_seconds() - server
         marks.append(("end", time.perf_counter()))
     finally:
         for attr, fn in originals.items():

@@ -21,7 +21,6 @@ import os
 import pstats
 import sys
 import time
-from pathlib import Path
 
 BENCH_KEYS = {
     "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
@@ -37,7 +36,7 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _setup import setup  # noqa: E402
+from _setup import server_cpu_seconds, setup  # noqa: E402
 
 setup()
 
@@ -81,21 +80,6 @@ def call(path: str, body: bytes, headers: dict[str, str]) -> int:
     return int(status[0].split()[0])
 
 
-def server_cpu() -> float:
-    """Seconds of CPU the database's own process has spent on this connection (PostgreSQL
-    on this machine: the backend's /proc entry), or 0 where there is none (SQLite)."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(name: str, requests: list, profile: bool) -> None:
     path, body, headers = requests[0]
     with CaptureQueriesContext(connection) as queries:
@@ -104,7 +88,7 @@ def measure(name: str, requests: list, profile: bool) -> None:
     for q in queries.captured_queries:
         print("   ", q["sql"][:150].replace("\n", " "))
     profiler = cProfile.Profile(time.process_time) if profile else None
-    server0 = server_cpu()
+    server0 = server_cpu_seconds()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
@@ -117,7 +101,7 @@ def measure(name: str, requests: list, profile: bool) -> None:
     n = len(requests) - 1
     cpu = (time.process_time() - cpu0) / n * 1000
     wall = (time.perf_counter() - wall0) / n * 1000
-    server = (server_cpu() - server0) / n * 1000
+    server = (server_cpu_seconds() - server0) / n * 1000
     print(
         f"   {n} more: {statuses}; CPU {cpu:.2f} ms, wall {wall:.2f} ms per request"
         + (f"; database server CPU {server:.2f} ms" if connection.vendor == "postgresql" else "")
