@@ -42,11 +42,16 @@ class Award:
 
 
 def account_lock(user: User) -> PointsAccount:
-    """The user's account, created on first use, locked until the transaction ends."""
-    PointsAccount.objects.get_or_create(
-        user=user, defaults={"region_path": resident_home_path(user)}
-    )
-    return PointsAccount.objects.select_for_update().get(user=user)
+    """The user's account, created on first use, locked until the transaction ends. One
+    statement for an account that exists (every award but a person's first): the home
+    region is read only to create one."""
+    account = PointsAccount.objects.select_for_update().filter(user=user).first()
+    if account is None:
+        PointsAccount.objects.get_or_create(
+            user=user, defaults={"region_path": resident_home_path(user)}
+        )
+        account = PointsAccount.objects.select_for_update().get(user=user)
+    return account
 
 
 def _post(

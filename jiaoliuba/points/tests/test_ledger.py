@@ -5,9 +5,11 @@ are audited, and points expire oldest-first on the indexed sweep."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import resident_home_path
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiaoliuba.core.models import AuditLog
@@ -35,6 +37,21 @@ def test_an_act_pays_once_whoever_reports_it(make_resident):
     assert (first.points, again.points, again.repeated, other.points) == (10, 0, True, 10)
     assert balance(zhang) == 10 and balance(li) == 10
     assert PointsEntry.objects.filter(account__user=zhang).count() == 1
+
+
+def test_an_account_is_made_once_and_then_locked_in_one_statement(make_resident):
+    zhang = make_resident(name="张阿姨")
+    with transaction.atomic():
+        made = account_lock(zhang)
+    assert made.region_path == resident_home_path(zhang) != ""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        again = account_lock(zhang)
+    assert again.pk == made.pk
+    reads = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(reads) == 1
+    if connection.vendor == "postgresql":  # SQLite's write lock is the transaction's own
+        assert "FOR UPDATE" in reads[0]
+    assert PointsAccount.objects.filter(user=zhang).count() == 1
 
 
 def test_daily_and_monthly_caps_cut_the_award(make_resident):
