@@ -486,7 +486,7 @@ def main() -> None:
             for secret in (False, True) if rnd % 2 == 0 else (True, False):
                 name = "vote secret" if secret else "vote roll-call"
                 vote = new_vote(organiser, secret=secret, tag=f"{rnd}{name}")
-                # The checks of the round before (the credits' sweep: a minute for 3,000
+                # The checks of the round before (the credits' sweep: up to a minute for 3,000
                 # voters on PostgreSQL) can outlast the stamp's minute; a voter opens the
                 # vote's page before casting, which stamps the token, so it is fresh here.
                 STALE_TOKENS.append(restamp_tokens())
