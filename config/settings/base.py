@@ -418,6 +418,9 @@ PERIODIC_TASKS = {
         os.environ.get("TRIAGE_RETRAIN_SECONDS", str(7 * 24 * 3600))
     ),
 }
+# Credits one vote_credits run pays at most (1–2 s of work) before it queues the next run
+# behind the default queue's other work (sign-in codes, red alerts).
+VOTE_CREDITS_PER_RUN = int(os.environ.get("VOTE_CREDITS_PER_RUN", "100"))
 # Tables `jiaoliuba partition_tables` partitions by month on PostgreSQL ({model: time
 # column}); see docs/scaling-db.md. Nothing changes until that command runs.
 PARTITIONED_TABLES = {"appeals.AppealEvent": "created_at", "dashboards.AppealFact": "day"}

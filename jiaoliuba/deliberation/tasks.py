@@ -1,19 +1,18 @@
 """Background work of deliberation (django-tasks, the database queue)."""
 
+from django.conf import settings
 from django_tasks import task
 
 from jiaoliuba.deliberation.voting import rewards
 
-# Credits one run pays at most (1–2 s of work). The sweep shares the default queue with
-# sign-in codes and red alerts: after a vote of thousands those must not wait a minute
-# behind its points, so a run that leaves credits due queues the next one behind them.
-RUN_LIMIT = 100
-
 
 @task()
 def vote_credits() -> int:
-    """Periodic: 积分 for the votes in the register not paid yet (voting/rewards.py)."""
-    paid = rewards.vote_credits_pay(limit=RUN_LIMIT)
+    """Periodic: 积分 for the votes in the register not paid yet (voting/rewards.py). A run
+    pays at most VOTE_CREDITS_PER_RUN: the sweep shares the default queue with sign-in
+    codes and red alerts, which must not wait a minute behind a big vote's points, so a
+    run that leaves credits due queues the next one behind them."""
+    paid = rewards.vote_credits_pay(limit=settings.VOTE_CREDITS_PER_RUN)
     if rewards.vote_credits_due():
         vote_credits.enqueue()
     return paid

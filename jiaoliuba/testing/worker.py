@@ -23,11 +23,14 @@ def database_url() -> str:
 
 
 @contextmanager
-def worker_process(*, interval: float = 0.2) -> Iterator[subprocess.Popen]:
-    """`jiaoliuba worker` running beside the test; stopped (and checked to have exited
-    cleanly) when the block ends."""
+def worker_process(
+    *, interval: float = 0.2, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """`jiaoliuba worker` running beside the test (with `env` added to its environment);
+    stopped (and checked to have exited cleanly) when the block ends."""
     env = {
         **os.environ,
+        **(env or {}),
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
     }

@@ -84,11 +84,11 @@ def test_the_periodic_task_pays_in_batches(make_vote, verified):
     assert vote_credits.call() == 0
 
 
-def test_one_run_pays_a_bounded_share_and_queues_the_next(make_vote, verified, monkeypatch):
+def test_one_run_pays_a_bounded_share_and_queues_the_next(make_vote, verified, settings):
     """After a big vote the sweep must not hold the default queue (sign-in codes, red
-    alerts) for minutes: one run pays at most RUN_LIMIT credits and, while credits are
-    due, queues the next run behind whatever came in meanwhile."""
-    monkeypatch.setattr("jiaoliuba.deliberation.tasks.RUN_LIMIT", 2)
+    alerts) for minutes: one run pays at most VOTE_CREDITS_PER_RUN credits and, while
+    credits are due, queues the next run behind whatever came in meanwhile."""
+    settings.VOTE_CREDITS_PER_RUN = 2
     vote = make_vote()
     voters = [verified() for _ in range(5)]
     for voter in voters:

@@ -38,3 +38,25 @@ def test_the_worker_credits_each_voter_once(make_vote, verified):
     assert (balance_of(a), balance_of(b)) == (2, 2)
     assert PointsEntry.objects.filter(act=Act.VOTE_CAST).count() == 2
     assert DBTaskResult.objects.filter(task_path__endswith=".vote_credits").exists()
+
+
+def test_the_worker_pays_a_big_vote_in_bounded_runs(make_vote, verified):
+    """One credit a run here, and the periodic run only once an hour: the first run pays
+    one and queues the next, which the worker takes after whatever else is queued, until
+    nothing is due; without that queueing two voters would wait an hour."""
+    vote = make_vote()
+    voters = [verified() for _ in range(3)]
+    for voter in voters:
+        services.ballot_cast(vote=vote, actor=voter, choices=[1])
+    runs = DBTaskResult.objects.filter(task_path__endswith=".vote_credits")
+
+    def paid_in_runs() -> bool:
+        return not VoterRecord.objects.filter(credited_at__isnull=True).exists() and (
+            runs.filter(status="SUCCESSFUL").count() >= 3
+        )
+
+    with worker_process(env={"VOTE_CREDITS_PER_RUN": "1", "VOTE_CREDIT_SECONDS": "3600"}):
+        assert wait_until(paid_in_runs), "the worker did not pay the credits run by run"
+    assert [balance_of(v) for v in voters] == [2, 2, 2]
+    paid = list(runs.filter(status="SUCCESSFUL").values_list("return_value", flat=True))
+    assert sum(paid) == 6 and paid.count(2) == 3  # one voter's +2 per run, nothing twice
