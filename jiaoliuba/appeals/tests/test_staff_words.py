@@ -72,10 +72,23 @@ def test_cluster_and_surge_evidence_in_words():
     assert not any("112" in line for line in risk_evidence_text("cluster", with_ids))
 
 
+def _with_reasons(appeal: Appeal, reasons: list[str], *, category: str) -> Appeal:
+    """The appeal as if triage had filed it under `category` for these reasons."""
+    Appeal.objects.filter(pk=appeal.pk).update(triage_reasons=reasons, category=category)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def _staff_page(login_client, staff, appeal: Appeal) -> str:
+    """The grid worker's page of the appeal, as HTML."""
+    return login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+
+
 def test_triage_reasons_in_plain_words(submit, staff, login_client):
     appeal = submit("小区路灯坏了好几天，晚上黑漆漆的", type_hint="property")
-    Appeal.objects.filter(pk=appeal.pk).update(
-        triage_reasons=[
+    appeal = _with_reasons(
+        appeal,
+        [
             "rule:民生服务:路灯",
             "model:yellow:0.96",
             "ngram:路灯",
@@ -84,22 +97,22 @@ def test_triage_reasons_in_plain_words(submit, staff, login_client):
         ],
         category="livelihood",
     )
-    appeal.refresh_from_db()
     assert triage_explained(appeal) == [
         "规则“民生服务”命中“路灯”",
         "模型判断为黄色（需处理），把握 96%",
         "居民选的“物业管理”，已改为“民生服务”",
         "关键词：“路灯”、“黑漆漆”",
     ]
-    html = login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    html = _staff_page(login_client, staff, appeal)
     assert "模型判断为黄色（需处理），把握 96%" in html
     assert "rule:" not in html and "model:yellow" not in html and "hint_overridden" not in html
 
 
 def test_why_red_why_not_red_and_why_a_person_looks_in_plain_words(submit, staff, login_client):
     appeal = submit("楼道里堆了几个纸箱，旁边有人放电瓶")
-    Appeal.objects.filter(pk=appeal.pk).update(
-        triage_reasons=[
+    appeal = _with_reasons(
+        appeal,
+        [
             "category_red:safety:yellow",
             "not_red:不红：已经处理:修好了/处理好了",
             "p_red:0.12",
@@ -107,14 +120,13 @@ def test_why_red_why_not_red_and_why_a_person_looks_in_plain_words(submit, staff
         ],
         category="safety",
     )
-    appeal.refresh_from_db()
     assert triage_explained(appeal) == [
         "“安全隐患”按定义为红色（否则为黄色）",
         "规则“不红：已经处理”说明了不判红的理由（命中“修好了”、“处理好了”）",
         "不能确定没有危险（红色可能 12%），请人工看一眼",
         "有一段读起来像危险（红色可能 38%），还不够判红，请人工看一眼",
     ]
-    html = login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    html = _staff_page(login_client, staff, appeal)
     for code in ("category_red", "not_red:", "p_red:", "passage:"):
         assert code not in html, code
 
@@ -129,11 +141,11 @@ def test_late_first_response_is_shown_late(submit, staff, login_client):
     appeal = submit()
     late = appeal.response_due_at + dt.timedelta(hours=5)
     Appeal.objects.filter(pk=appeal.pk).update(first_response_at=late)
-    html = login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    html = _staff_page(login_client, staff, appeal)
     assert 'class="response-late"' in html and "✓" not in _response_state(html)
     on_time = appeal.response_due_at - dt.timedelta(hours=5)
     Appeal.objects.filter(pk=appeal.pk).update(first_response_at=on_time)
-    html = login_client(staff["grid1"]).get(f"/appeals/{appeal.pk}/").content.decode()
+    html = _staff_page(login_client, staff, appeal)
     assert 'class="response-on_time"' in html and "✓" in _response_state(html)
 
 

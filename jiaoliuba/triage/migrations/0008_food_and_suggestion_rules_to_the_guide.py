@@ -26,8 +26,8 @@ The texts are frozen here as literals: this migration keeps its meaning when
 `jiaoliuba/triage/defaults.py` changes again."""
 
 from django.db import migrations
-from django.db.models import F
-from django.utils import timezone
+
+from jiaoliuba.triage.migrations._rule_texts import replace
 
 # defaults.IMMINENT and GUIDE_RED_HAZARDS, FEARED_FALLS (unchanged by this migration), and
 # FOOD_ILLNESS, VULNERABLE_CATERING as written for it.
@@ -85,19 +85,12 @@ AFTER = [
 ]
 
 
-def _replace(apps, pairs):
-    TriageRule = apps.get_model("triage", "TriageRule")
-    now = timezone.now()
-    for was, becomes in pairs:
-        TriageRule.objects.filter(**was).update(**becomes, version=F("version") + 1, updated_at=now)
-
-
 def to_the_guide(apps, schema_editor):
-    _replace(apps, zip(BEFORE, AFTER, strict=True))
+    replace(apps, zip(BEFORE, AFTER, strict=True))
 
 
 def back_to_0006(apps, schema_editor):
-    _replace(apps, zip(AFTER, BEFORE, strict=True))
+    replace(apps, zip(AFTER, BEFORE, strict=True))
 
 
 class Migration(migrations.Migration):

@@ -17,8 +17,8 @@ row gets a new `version` and `updated_at`; the reverse puts the old text back on
 still hold exactly the new one. The texts are frozen here as literals."""
 
 from django.db import migrations
-from django.db.models import F
-from django.utils import timezone
+
+from jiaoliuba.triage.migrations._rule_texts import replace
 
 BEFORE = [
     {
@@ -167,19 +167,12 @@ AFTER = [
 ]
 
 
-def _replace(apps, pairs):
-    TriageRule = apps.get_model("triage", "TriageRule")
-    now = timezone.now()
-    for was, becomes in pairs:
-        TriageRule.objects.filter(**was).update(**becomes, version=F("version") + 1, updated_at=now)
-
-
 def forwards(apps, schema_editor):
-    _replace(apps, zip(BEFORE, AFTER, strict=True))
+    replace(apps, zip(BEFORE, AFTER, strict=True))
 
 
 def backwards(apps, schema_editor):
-    _replace(apps, zip(AFTER, BEFORE, strict=True))
+    replace(apps, zip(AFTER, BEFORE, strict=True))
 
 
 class Migration(migrations.Migration):

@@ -12,8 +12,8 @@ and `updated_at`; the reverse puts the old text back on a row that still holds e
 one. The texts are frozen here as literals."""
 
 from django.db import migrations
-from django.db.models import F
-from django.utils import timezone
+
+from jiaoliuba.triage.migrations._rule_texts import replace
 
 BEFORE = [
     {
@@ -40,19 +40,12 @@ AFTER = [
 ]
 
 
-def _replace(apps, pairs):
-    TriageRule = apps.get_model("triage", "TriageRule")
-    now = timezone.now()
-    for was, becomes in pairs:
-        TriageRule.objects.filter(**was).update(**becomes, version=F("version") + 1, updated_at=now)
-
-
 def forwards(apps, schema_editor):
-    _replace(apps, zip(BEFORE, AFTER, strict=True))
+    replace(apps, zip(BEFORE, AFTER, strict=True))
 
 
 def backwards(apps, schema_editor):
-    _replace(apps, zip(AFTER, BEFORE, strict=True))
+    replace(apps, zip(AFTER, BEFORE, strict=True))
 
 
 class Migration(migrations.Migration):
