@@ -136,11 +136,16 @@ TEMPLATES = [
 ]
 
 
+SQLITE_ENGINE = "jiaoliuba.core.sqlite"
+
+
 def database_from_url(url: str) -> dict[str, Any]:
     config: dict[str, Any] = dict(
         dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, remembering its rewrite of each statement (see the module).
+        config["ENGINE"] = SQLITE_ENGINE
         # Kept open between requests like PostgreSQL's (DB_CONN_MAX_AGE): opening one runs
         # the PRAGMAs below, and closing the last one checkpoints the WAL, each request.
         config["OPTIONS"] = {

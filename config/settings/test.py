@@ -5,7 +5,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, SQLITE_ENGINE, VAR_DIR
 
 SECRET_KEY = "test-only-secret"
 FIELD_ENCRYPTION_KEY = "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTE="
@@ -22,7 +22,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # The suite runs on one database; the replica test (dashboards/tests/test_replica.py) starts
 # its own primary and standby and runs its Django with replica_settings.
 DATABASES.pop("replica", None)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(
             "JIAOLIUBA_TEST_DB",

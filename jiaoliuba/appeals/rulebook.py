@@ -2,15 +2,12 @@
 once per change, not once per appeal.
 
 Administrators change them rarely and every appeal needs them, so each process keeps the
-rows in memory, labelled with the version it read. The current version lives in the
-Django cache (shared by the web workers and the background worker); the services that
-change a rule or a limit (`services.routing_rule_save` and friends) set a new version, so
-the next intake in any process reads the new rows. One cache read per intake instead of
-two table reads; with the database cache that is one small primary-key look-up.
-
-The version is set again when the change commits: a process that read the old rows
-between the change and its commit has stored them under the new version, and the second
-bump throws that copy away."""
+rows in memory, labelled with the version it read. The version is a random token in a
+one-row table (`RulebookVersion`) that the services changing a rule or a limit
+(`services.routing_rule_save` and friends) replace in the same transaction: it commits or
+rolls back with the rows, so a process that sees a new token also sees the rows it stands
+for, and a token once rolled back is never seen again. An intake pays one primary-key
+read of that row (a prepared statement), not two table reads nor a cache look-up."""
 
 from __future__ import annotations
 
@@ -18,12 +15,14 @@ import threading
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
 
-from jiaoliuba.appeals.models import RoutingRule, TimeLimit
+from jiaoliuba.appeals.models import RoutingRule, RulebookVersion, TimeLimit
+from jiaoliuba.core import rawsql
 
-VERSION_KEY = "appeals:rulebook:version"
+_TABLE = RulebookVersion._meta.db_table
+_READ_SQL = f'SELECT "version" FROM "{_TABLE}" WHERE "id" = 1'  # noqa: S608
+_WRITE_SQL = f'UPDATE "{_TABLE}" SET "version" = %s WHERE "id" = 1'  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -51,12 +50,11 @@ def _load(version: str) -> Rulebook:
 
 
 def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # First use, or the cache was cleared: start a version nobody has rows for.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or uuid.uuid4().hex
-    return version
+    with rawsql.prepared_cursor() as cursor:
+        cursor.execute(_READ_SQL)
+        row = cursor.fetchone()
+    # No row (deleted by hand): "", until the next change writes one.
+    return row[0] if row else ""
 
 
 def get() -> Rulebook:
@@ -70,11 +68,17 @@ def get() -> Rulebook:
     return book
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def forget() -> None:
+    """Drop this process's copy. For tests: a rolled-back test transaction brings back the
+    token of rows that are gone."""
+    with _lock:
+        _held.clear()
 
 
 def changed() -> None:
     """Call in the transaction that changed a routing rule or a time limit."""
-    _bump()
-    transaction.on_commit(_bump)
+    version = uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITE_SQL, [version])
+        if cursor.rowcount == 0:
+            RulebookVersion.objects.update_or_create(pk=1, defaults={"version": version})

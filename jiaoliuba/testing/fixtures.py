@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jiaoliuba.accounts import services as account_services
 from jiaoliuba.accounts import twofactor
 from jiaoliuba.accounts.models import User
+from jiaoliuba.appeals import rulebook
 from jiaoliuba.core import workdays
 from jiaoliuba.deliberation.voting import selectors as vote_selectors
 from jiaoliuba.demo.loader import REGIONS_CSV
@@ -141,6 +142,7 @@ def _clear_cache():
     workdays.clear_cache()
     classifier.clear_caches()
     vote_selectors.forget_published()
+    rulebook.forget()
     yield
     cache.clear()
     workdays.clear_cache()

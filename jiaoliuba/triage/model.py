@@ -11,13 +11,16 @@ code, and a scikit-learn upgrade cannot make it unreadable: inference is plain n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
 import json
+import math
 import platform
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +119,11 @@ class LinearHead:
     coef_: np.ndarray
     intercept_: np.ndarray
 
+    @functools.cached_property
+    def _weights(self) -> np.ndarray:
+        # One feature's weights side by side: what a row's few columns gather.
+        return np.ascontiguousarray(self.coef_.T)
+
     @classmethod
     def of(cls, clf: LogisticRegression) -> LinearHead:
         return cls(
@@ -125,13 +133,59 @@ class LinearHead:
         )
 
     def predict_proba(self, matrix: Any) -> np.ndarray:
-        scores = np.asarray(matrix @ self.coef_.T) + self.intercept_
+        scores = np.asarray(matrix @ self._weights) + self.intercept_
         if len(self.classes_) == 2:
             p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - p, p])
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)
+
+
+class Rows:
+    """A few sparse TF-IDF rows as (columns, values) arrays, with the little of a SciPy
+    CSR matrix that prediction uses: `rows @ dense`, `rows[i]`, `rows[array]`, `.indices`
+    and `.data` of a single row, `tocsr()`."""
+
+    MOST = 32  # more rows than this go to SciPy, whose per-call cost is then repaid
+
+    def __init__(self, cols: list[np.ndarray], values: list[np.ndarray], width: int) -> None:
+        self.cols, self.values, self.width = cols, values, width
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.cols), self.width)
+
+    @property
+    def indices(self) -> np.ndarray:
+        (only,) = self.cols
+        return only
+
+    @property
+    def data(self) -> np.ndarray:
+        (only,) = self.values
+        return only
+
+    def __matmul__(self, dense: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(self.cols), dense.shape[1]))
+        for i, (columns, data) in enumerate(zip(self.cols, self.values, strict=True)):
+            if len(columns):
+                out[i] = data @ dense[columns]
+        return out
+
+    def __getitem__(self, which: Any) -> Rows:
+        picked = np.atleast_1d(np.arange(len(self.cols))[which])
+        return Rows([self.cols[i] for i in picked], [self.values[i] for i in picked], self.width)
+
+    def tocsr(self) -> Any:
+        lengths = [len(c) for c in self.cols]
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        columns = np.concatenate(self.cols) if self.cols else np.zeros(0, np.int32)
+        data = np.concatenate(self.values) if self.values else np.zeros(0)
+        return scipy.sparse.csr_matrix((data, columns, indptr), shape=self.shape, dtype=np.float64)
 
 
 def platt(p_raw: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -234,30 +288,23 @@ class StatModel:
     def transform(self, documents: Sequence[str]) -> Any:
         """The vectoriser's TF-IDF rows (sublinear tf, idf, L2 norm), computed here: the same
         numbers as `TfidfVectorizer.transform` (a test holds them equal) without its input
-        validation, which costs five times the arithmetic for the one text of an intake."""
+        validation, which costs five times the arithmetic for the one text of an intake.
+        A few documents (an intake's text and its passages) come back as `Rows`, a batch
+        as a SciPy matrix: building and multiplying a SciPy matrix cost more than the
+        arithmetic for one short text."""
         analyze, vocabulary, idf = self._transform_parts()
-        indptr = [0]
-        indices: list[int] = []
-        counts: list[int] = []
+        cols: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         for document in documents:
-            row: dict[int, int] = {}
-            for gram in analyze(document):
-                j = vocabulary.get(gram)
-                if j is not None:
-                    row[j] = row.get(j, 0) + 1
-            for j in sorted(row):
-                indices.append(j)
-                counts.append(row[j])
-            indptr.append(len(indices))
-        columns = np.asarray(indices, dtype=np.int32)
-        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * idf[columns]
-        bounds = np.asarray(indptr, dtype=np.int64)
-        lengths = np.diff(bounds)
-        norms = np.sqrt(np.add.reduceat(data * data, bounds[:-1][lengths > 0]))
-        data /= np.repeat(norms, lengths[lengths > 0])
-        return scipy.sparse.csr_matrix(
-            (data, columns, bounds), shape=(len(documents), len(idf)), dtype=np.float64
-        )
+            counts = Counter(map(vocabulary.get, analyze(document)))
+            counts.pop(None, None)
+            columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
+            data = (1.0 + np.log([counts[j] for j in columns.tolist()])) * idf[columns]
+            norm = math.sqrt(float(data @ data))
+            cols.append(columns)
+            values.append(data / norm if norm else data)
+        rows = Rows(cols, values, len(idf))
+        return rows if len(rows) <= Rows.MOST else rows.tocsr()
 
     def _transform_parts(self) -> tuple[Any, dict[str, int], np.ndarray]:
         cached = self.__dict__.get("_parts")
@@ -317,7 +364,8 @@ class StatModel:
         if category not in classes:
             return []
         weights = self.category_clf.coef_[classes.index(category)]
-        row = row.tocsr()
+        if not isinstance(row, Rows):
+            row = row.tocsr()
         contributions = row.data * weights[row.indices]
         if contributions.size == 0:
             return []

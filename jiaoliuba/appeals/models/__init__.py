@@ -1,6 +1,6 @@
 from .appeal import Appeal, AppealEvent, Attachment, IdempotencyRecord
 from .handling import Extension, Mediation, MediationParty, MediationSession, Rating
-from .rules import RoutingRule, TimeLimit
+from .rules import RoutingRule, RulebookVersion, TimeLimit
 from .similarity import AppealBand, RiskAlert
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "Rating",
     "RiskAlert",
     "RoutingRule",
+    "RulebookVersion",
     "TimeLimit",
 ]

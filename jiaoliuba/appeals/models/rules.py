@@ -73,3 +73,18 @@ class TimeLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority}/{self.category or '*'}"
+
+
+class RulebookVersion(models.Model):
+    """One row: a random token replaced in every transaction that changes a routing rule
+    or a time limit (`jiaoliuba.appeals.rulebook`). It commits, or rolls back, with the
+    change, so a process that sees a new token also sees the rows it stands for."""
+
+    version = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("rulebook version")
+        verbose_name_plural = _("rulebook versions")
+
+    def __str__(self) -> str:
+        return self.version

@@ -5,14 +5,22 @@ changes, and the follow-up work written with the appeal and done exactly once.""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals import rulebook, selectors, services
 from jiaoliuba.appeals.choices import EventKind, Priority, Status
-from jiaoliuba.appeals.models import Appeal, AppealBand, AppealEvent, RoutingRule, TimeLimit
+from jiaoliuba.appeals.models import (
+    Appeal,
+    AppealBand,
+    AppealEvent,
+    RoutingRule,
+    RulebookVersion,
+    TimeLimit,
+)
 from jiaoliuba.appeals.services import intake
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
@@ -29,12 +37,12 @@ def test_one_api_intake_stays_within_its_query_budget(
 ):
     client = api_client(resident)
     assert client.post(URL, {"content": "先热身一次", "community": JIEFANG}).status_code == 201
-    # Token with the resident profile, community, repeat check, route (the holders with
-    # their duty shift and workload in one query), then in the transaction the insert,
-    # number, key record (unique: a replay fails there and is answered from it), events
-    # and task row, and the roles of the view in one query (12 with the savepoint pair).
-    # It was 38, then 18.
-    with django_assert_max_num_queries(12):
+    # Token with the resident profile, community, the rulebook's version, repeat check,
+    # route (the holders with their duty shift and workload in one query), then in the
+    # transaction the insert, number, key record (unique: a replay fails there and is
+    # answered from it), events and task row, and the roles of the view in one query (13
+    # with the savepoint pair). It was 38, then 18, then 12 with the version in the cache.
+    with django_assert_max_num_queries(13):
         response = client.post(
             URL, {"content": NOISE, "community": JIEFANG}, HTTP_IDEMPOTENCY_KEY="budget-1"
         )
@@ -49,9 +57,10 @@ def test_the_service_reads_rules_and_limits_from_memory(
     submit, staff, django_assert_num_queries, regions
 ):
     submit("先热身一次")  # loads the rulebook
-    # Repeat check, route (the holders with their duty shift and workload in one query),
-    # then the transaction: savepoint, insert, number, events, task row, release.
-    with django_assert_num_queries(8):
+    # The rulebook's version (one row; its rules and limits are in memory), repeat check,
+    # route (the holders with their duty shift and workload in one query), then the
+    # transaction: savepoint, insert, number, events, task row, release.
+    with django_assert_num_queries(9):
         submit(NOISE)
 
 
@@ -107,20 +116,31 @@ def test_a_changed_time_limit_is_seen_by_the_next_intake(submit, staff):
     assert again.response_due_at - again.received_at != dt.timedelta(hours=2)
 
 
-def test_a_change_replaces_every_process_copy_also_after_commit(
-    submit, staff, django_capture_on_commit_callbacks
-):
+def test_a_change_replaces_every_process_copy_and_a_rollback_leaves_it(submit, staff):
     submit(NOISE)
     held = rulebook.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.time_limit_save(limit=TimeLimit(priority=Priority.BLUE, resolution_working_days=5))
-        during = rulebook.current_version()
-    # Changed at once, and again on commit: a copy another process read between the
-    # change and its commit (the old rows, under the first new version) is not used.
-    assert held.version != during != rulebook.current_version()
+    assert held.version == rulebook.current_version() != ""
+    # A change that rolls back leaves the version, and the copy, as they were.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.time_limit_save(limit=TimeLimit(priority=Priority.BLUE, resolution_working_days=9))
+        assert rulebook.current_version() != held.version  # this transaction sees its own
+        raise RuntimeError("rolled back")
+    assert rulebook.current_version() == held.version and rulebook.get() is held
+    # One that commits gives a new version with its rows.
+    services.time_limit_save(limit=TimeLimit(priority=Priority.BLUE, resolution_working_days=5))
+    assert rulebook.current_version() not in ("", held.version)
     assert rulebook.get().limits[(Priority.BLUE, "")]["resolution_working_days"] == 5
-    cache.clear()  # an emptied cache starts a new version, never reuses an old copy
-    assert rulebook.get().version not in (held.version, during)
+
+
+def test_the_version_is_one_prepared_read_and_survives_a_missing_row(submit, staff):
+    with CaptureQueriesContext(connection) as queries:
+        rulebook.current_version()
+    assert len(queries) == 1 and "rulebookversion" in queries[0]["sql"].lower()
+    RulebookVersion.objects.all().delete()  # by hand: the next change writes the row again
+    assert rulebook.current_version() == ""
+    services.time_limit_save(limit=TimeLimit(priority=Priority.BLUE, resolution_working_days=4))
+    assert rulebook.current_version() != ""
+    assert rulebook.get().limits[(Priority.BLUE, "")]["resolution_working_days"] == 4
 
 
 def test_the_admin_changes_the_rules_at_once(submit, staff, regions, client):

@@ -53,13 +53,39 @@ def test_fast_transform_equals_the_vectoriser(shipped):
     assert difference.nnz == 0 or difference.max() < 1e-12
     assert np.array_equal(ours.indptr, theirs.indptr)
     # Rows of text with no known n-gram stay all zero, as the vectoriser leaves them.
-    empty = shipped.transform(["", "zzzz"])
+    empty = shipped.transform(["", "zzzz"]).tocsr()
     assert empty.nnz == 0 and empty.shape[0] == 2
 
 
 @pytest.mark.django_db
 def test_fast_transform_of_a_batch_matches_one_at_a_time(shipped):
     texts = _corpus_texts(5)
-    batch = shipped.transform(texts).toarray()
+    batch = shipped.transform(texts).tocsr().toarray()
     for i, text in enumerate(texts):
-        assert np.allclose(batch[i], shipped.transform([text]).toarray()[0], rtol=0, atol=1e-15)
+        one = shipped.transform([text]).tocsr().toarray()[0]
+        assert np.allclose(batch[i], one, rtol=0, atol=1e-15)
+
+
+@pytest.mark.django_db
+def test_a_few_rows_predict_as_the_scipy_matrix_does(shipped):
+    """An intake's text (and its passages) is scored from `Rows`, a batch through SciPy:
+    the same probabilities, the same passage picked, the same strongest n-grams."""
+    texts = _corpus_texts(4) + EDGE_CASES
+    hints = ["", "safety"] * (len(texts) // 2 + 1)
+    for text, hint in zip(texts, hints, strict=False):
+        rows = shipped.vectorize([text], [hint])
+        assert isinstance(rows, model.Rows)
+        matrix = rows.tocsr()
+        ours, theirs = (
+            shipped.predict([text], [hint], matrix=rows),
+            shipped.predict([text], [hint], matrix=matrix),
+        )
+        for a, b in zip(ours, theirs, strict=True):
+            assert np.allclose(a, b, rtol=0, atol=1e-12)
+        for category in ("safety", "property"):
+            assert shipped.top_features(
+                text, hint, category=category, row=rows
+            ) == shipped.top_features(text, hint, category=category, row=matrix)
+    # Past Rows.MOST documents the transform hands SciPy the batch.
+    many = shipped.transform(texts[: model.Rows.MOST + 1])
+    assert not isinstance(many, model.Rows) and many.shape[0] == model.Rows.MOST + 1
