@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.choices import Role
@@ -25,11 +26,15 @@ class Appeal(models.Model):
     appends an AppealEvent; the columns here are the current state and its clocks."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
+    # An intake writes every index of this table (SQLite's commit writes each changed page):
+    # a foreign key that leads a composite index below, or is mostly empty, has no index of
+    # its own (db_index=False) or a partial one.
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # appeal_submitter
         related_name="appeals",
         verbose_name=_("submitter"),
     )
@@ -61,7 +66,11 @@ class Appeal(models.Model):
     contact_phone = EncryptedTextField(_("contact number"), blank=True, default="")
 
     community = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        db_index=False,  # appeal_community_recent
+        related_name="+",
+        verbose_name=_("community"),
     )
     grid = models.ForeignKey(
         "regions.Region",
@@ -102,6 +111,7 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # appeal_assignee_status
         related_name="assigned_appeals",
         verbose_name=_("handler"),
     )
@@ -145,6 +155,7 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # appeal_repeat_of
         related_name="+",
         verbose_name=_("repeat of"),
     )
@@ -153,6 +164,7 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # appeal_merged_into
         related_name="merged_appeals",
         verbose_name=_("merged into"),
     )
@@ -178,6 +190,16 @@ class Appeal(models.Model):
             models.Index(fields=["community", "category", "received_at"], name="appeal_surge"),
             models.Index(fields=["community", "received_at"], name="appeal_community_recent"),
             models.Index(fields=["assignee", "status"], name="appeal_assignee_status"),
+            models.Index(
+                fields=["repeat_of"],
+                name="appeal_repeat_of",
+                condition=Q(repeat_of__isnull=False),
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="appeal_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]
 
@@ -188,13 +210,18 @@ class Appeal(models.Model):
 class AppealEvent(models.Model):
     """Append-only history of an appeal: one row per state change or action."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    # Indexed by appeal_event_timeline (and the actor only where there is one: most events
+    # of an intake are the system's).
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, db_index=False, related_name="events"
+    )
     kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # appeal_event_actor
         related_name="+",
         verbose_name=_("by"),
     )
@@ -209,7 +236,12 @@ class AppealEvent(models.Model):
         verbose_name = _("appeal event")
         verbose_name_plural = _("appeal events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_event_timeline")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="appeal_event_timeline"),
+            models.Index(
+                fields=["actor"], name="appeal_event_actor", condition=Q(actor__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         # Shown atop each row of the admin's event list: the name, not the code.

@@ -119,3 +119,24 @@ def test_ranked_holders_are_the_posts_holders_with_duty_and_load(
             assert person.open_load == load.get(person.pk, 0)
     assert ranked[(Role.GRID_WORKER, regions[JIEFANG_G1].pk)][0].open_load == 1
     assert ranked[(Role.STREET_OFFICER, regions[JIEFANG].pk)] == []
+
+
+def test_a_backlog_is_counted_up_to_a_bound(submit, staff, make_staff, monkeypatch):
+    """Past LOAD_COUNTED_UP_TO open appeals two holders count as equally loaded (the lower
+    id is chosen) and the reason says "at least": the count costs one index entry per
+    open appeal, and an intake should not pay for a backlog."""
+    second = make_staff(Role.GRID_WORKER, JIEFANG_G1, username="grid1b")
+    monkeypatch.setattr(routing, "LOAD_COUNTED_UP_TO", 2)
+    texts = iter(f"楼上装修噪音太大，第{n}次反映，{n * 'x'}" for n in range(1, 20))
+    made = [submit(next(texts)) for _ in range(4)]  # two each: both at the bound
+    assert {a.assignee for a in made} == {staff["grid1"], second}
+    third = [submit(next(texts)) for _ in range(3)]
+    # Both are "at least 2": the lower id takes every new one, though its true load grows.
+    lower = min(staff["grid1"], second, key=lambda u: u.pk)
+    assert [a.assignee for a in third] == [lower] * 3
+    assert "在办至少2件" in third[-1].routing_reason
+    ranked = routing._ranked_holders([(Role.GRID_WORKER, third[0].grid_id)])
+    assert sorted(u.open_load for u in ranked[(Role.GRID_WORKER, third[0].grid_id)]) == [2, 2]
+    # Below the bound the count is exact (the test above), and the reason gives it.
+    monkeypatch.setattr(routing, "LOAD_COUNTED_UP_TO", 200)
+    assert "在办" in submit(next(texts)).routing_reason
