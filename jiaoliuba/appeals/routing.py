@@ -29,7 +29,7 @@ class Route:
     region: Region
     role: str
     assignee: Any | None
-    notify: list[Any] = field(default_factory=list)
+    notify_ids: list[int] = field(default_factory=list)  # users told besides the assignee
     reason: str = ""
 
 
@@ -110,6 +110,35 @@ def _at_level(appeal: Appeal, level: str) -> Region | None:
     if level == RegionLevel.COMMUNITY and appeal.community is not None:
         return appeal.community  # a grid's community is the appeal's (checked at intake)
     return next((r for r in region_ancestors(region=place) if r.level == level), None)
+
+
+def _holder_ids_at_level(appeal: Appeal, role: str, level: str) -> list[int]:
+    """The active holders' user ids of `role` at the appeal's region of `level` (as
+    `holders(role, _at_level(appeal, level))`), in one statement: the region is found by
+    the codes in the appeal's path instead of being read first."""
+    place = appeal.grid or appeal.community
+    if place.level == level or level == RegionLevel.COMMUNITY:
+        region_id = place.pk if place.level == level else appeal.community_id
+        where, params = "= %s", [region_id]
+    else:
+        codes = place.ancestor_codes
+        if not codes:
+            return []
+        where = (
+            f'= (SELECT r."id" FROM "{Region._meta.db_table}" r '  # noqa: S608
+            f'WHERE r."code" IN ({", ".join(["%s"] * len(codes))}) AND r."level" = %s '
+            'ORDER BY LENGTH(r."path") LIMIT 1)'
+        )
+        params = [*codes, level]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT ra."user_id" FROM "{RoleAssignment._meta.db_table}" ra '  # noqa: S608
+            f'INNER JOIN "{User._meta.db_table}" u ON u."id" = ra."user_id" '
+            f'WHERE ra."role" = %s AND u."is_active" = %s AND ra."region_id" {where} '
+            'ORDER BY ra."id"',
+            [role, True, *params],
+        )
+        return [user_id for (user_id,) in cursor.fetchall()]
 
 
 def holders(role: str, region: Region) -> list[Any]:
@@ -278,11 +307,9 @@ def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
             why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位无人，转社区工作人员")
         region, role = appeal.community, Role.COMMUNITY_STAFF
         candidates = found[fallback]
-    notify: list[Any] = []
+    notify: list[int] = []
     if notify_role and notify_level:
-        notify_region = _at_level(appeal, notify_level)
-        if notify_region is not None:
-            notify = holders(notify_role, notify_region)
+        notify = _holder_ids_at_level(appeal, notify_role, notify_level)
 
     skill = needed_skill(appeal) if priority != Priority.RED else ""
     experts = professionals_with(skill, appeal) if skill else []
@@ -293,11 +320,11 @@ def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
             region=region,
             role=Role.PROFESSIONAL,
             assignee=expert,
-            notify=notify,
+            notify_ids=notify,
             reason=f"咨询涉及{SKILL_LABELS[skill]}专长：{expert}"[:200],
         )
     if experts:
-        notify += experts
+        notify += [u.pk for u in experts]
         why.append(f"同时告知{SKILL_LABELS[skill]}")
 
     duty = [u for u in candidates if u.on_duty]
@@ -312,5 +339,5 @@ def route(appeal: Appeal, book: rulebook.Rulebook | None = None) -> Route:
         # Only when even the fallback post is empty: say so, so that a dispatcher acts.
         why.append(f"{region.name}{ROLE_NAMES.get(role, role)}岗位也无人，请派单")
     return Route(
-        region=region, role=role, assignee=assignee, notify=notify, reason="；".join(why)[:200]
+        region=region, role=role, assignee=assignee, notify_ids=notify, reason="；".join(why)[:200]
     )

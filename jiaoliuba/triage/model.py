@@ -293,18 +293,35 @@ class StatModel:
         as a SciPy matrix: building and multiplying a SciPy matrix cost more than the
         arithmetic for one short text."""
         analyze, vocabulary, idf = self._transform_parts()
-        cols: list[np.ndarray] = []
-        values: list[np.ndarray] = []
+        counted = []
         for document in documents:
             counts = Counter(map(vocabulary.get, analyze(document)))
             counts.pop(None, None)
-            columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-            data = (1.0 + np.log([counts[j] for j in columns.tolist()])) * idf[columns]
-            norm = math.sqrt(float(data @ data))
-            cols.append(columns)
-            values.append(data / norm if norm else data)
-        rows = Rows(cols, values, len(idf))
-        return rows if len(rows) <= Rows.MOST else rows.tocsr()
+            counted.append(sorted(counts.items()))
+        if len(counted) <= Rows.MOST:
+            cols, values = [], []
+            for items in counted:
+                columns = np.array([j for j, _n in items], dtype=np.int32)
+                data = (1.0 + np.log(np.array([n for _j, n in items], dtype=np.float64))) * idf[
+                    columns
+                ]
+                norm = math.sqrt(float(data @ data))
+                cols.append(columns)
+                values.append(data / norm if norm else data)
+            return Rows(cols, values, len(idf))
+        # A batch: the same arithmetic over all rows at once.
+        columns = np.array([j for items in counted for j, _n in items], dtype=np.int32)
+        counts_all = np.array([n for items in counted for _j, n in items], dtype=np.float64)
+        data = (1.0 + np.log(counts_all)) * idf[columns]
+        bounds = np.concatenate([[0], np.cumsum([len(items) for items in counted])]).astype(
+            np.int64
+        )
+        lengths = np.diff(bounds)
+        norms = np.sqrt(np.add.reduceat(data * data, bounds[:-1][lengths > 0]))
+        data /= np.repeat(norms, lengths[lengths > 0])
+        return scipy.sparse.csr_matrix(
+            (data, columns, bounds), shape=(len(documents), len(idf)), dtype=np.float64
+        )
 
     def _transform_parts(self) -> tuple[Any, dict[str, int], np.ndarray]:
         cached = self.__dict__.get("_parts")

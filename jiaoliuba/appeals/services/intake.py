@@ -326,7 +326,7 @@ def appeal_submit(
                 )
             )
             _EVENTS.insert(*events)
-            _enqueue_follow_up(appeal.pk, [u.pk for u in route.notify])
+            _enqueue_follow_up(appeal.pk, route.notify_ids)
     except BaseException as exc:
         # The rows rolled back; the files written to storage must go too.
         for name in stored:

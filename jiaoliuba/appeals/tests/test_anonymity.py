@@ -26,8 +26,10 @@ from jiaoliuba.testing.fixtures import JIANKANG, JIEFANG, JIEFANG_G1
 pytestmark = pytest.mark.django_db
 SH = clock.SHANGHAI
 
-NAMED = "小区东门烧烤摊每天晚上油烟很大，窗户都不敢开，烟味熏得孩子咳嗽"
-ANONYMOUS = "东门烧烤摊每天晚上油烟很大，窗户不敢开，烟味熏得孩子一直咳嗽"
+# A plain property matter: the repeat link needs the same category, and these texts are
+# filed alike by every model shipped so far (a borderline text could flip with a retrain).
+NAMED = "小区东门的垃圾桶三天没人清了，味道很大，跟物业说了也不管"
+ANONYMOUS = "东门垃圾桶三天没人清，味道很大，跟物业说了也不管"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from jiaoliuba.appeals.models import AppealEvent, RoutingRule
 from jiaoliuba.core import clock
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.regions.models import Region
-from jiaoliuba.testing.fixtures import DONGFENG, JIEFANG, JIEFANG_G1
+from jiaoliuba.testing.fixtures import CITY, DONGFENG, JIEFANG, JIEFANG_G1, XIYUAN, YICHENG
 from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,33 @@ def test_a_backlog_is_counted_up_to_a_bound(submit, staff, make_staff, monkeypat
     # Below the bound the count is exact (the test above), and the reason gives it.
     monkeypatch.setattr(routing, "LOAD_COUNTED_UP_TO", 200)
     assert "在办" in submit(next(texts)).routing_reason
+
+
+def test_the_holders_told_at_a_level_are_found_from_the_path(submit, staff, make_staff, regions):
+    """The red alert's "street told" reads the post's holders in one statement from the
+    codes in the appeal's path: the same people `holders` gives for `_at_level`'s region,
+    at every level, inactive users left out."""
+    make_staff(Role.STREET_OFFICER, DONGFENG, username="street2")
+    make_staff(Role.STREET_OFFICER, XIYUAN, username="elsewhere")  # another street
+    make_staff(Role.DISTRICT_OFFICER, YICHENG, username="district1")
+    make_staff(Role.CITY_ADMIN, CITY, username="city1")
+    gone = make_staff(Role.STREET_OFFICER, DONGFENG, username="street-gone")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    appeal = submit("楼道里有很浓的煤气味")
+    for role, level in [
+        (Role.STREET_OFFICER, "street"),
+        (Role.DISTRICT_OFFICER, "district"),
+        (Role.CITY_ADMIN, "city"),
+        (Role.COMMUNITY_SECRETARY, "community"),
+        (Role.GRID_WORKER, "grid"),
+        (Role.STREET_OFFICER, "grid"),  # nobody: a level whose post is not there
+    ]:
+        region = routing._at_level(appeal, level)
+        expected = [u.pk for u in routing.holders(role, region)] if region else []
+        assert routing._holder_ids_at_level(appeal, role, level) == expected, (role, level)
+    told = routing._holder_ids_at_level(appeal, Role.STREET_OFFICER, "street")
+    assert gone.pk not in told and len(told) == 2
+    # An appeal with no grid is read from its community.
+    appeal.grid = None
+    assert routing._holder_ids_at_level(appeal, Role.STREET_OFFICER, "street") == told

@@ -135,7 +135,10 @@ def appeals_by_status(submit, staff, resident):
     )
     a = submit("楼道灯坏了，晚上很黑")
     made[Status.ACCEPTED] = services.appeal_accept(appeal=a, actor=staff["grid1"])
-    a = services.appeal_accept(appeal=submit("楼下商铺油烟很大"), actor=staff["grid1"])
+    # Yellow texts throughout, so that the grid worker holds them (the model decides).
+    a = services.appeal_accept(
+        appeal=submit("楼下商铺的空调外机晚上噪音很大"), actor=staff["grid1"]
+    )
     made[Status.IN_PROGRESS] = services.appeal_reply(
         appeal=a, actor=staff["grid1"], message="已联系商铺"
     )
