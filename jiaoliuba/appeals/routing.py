@@ -162,9 +162,9 @@ LOAD_COUNTED_UP_TO = 200
 def _ranked_holders(posts: list[Post]) -> dict[Post, list[Any]]:
     """The holders of each post as `holders` gives them, each with what the choice between
     them needs: `on_duty` (a shift at the post's region now) and `open_load` (open appeals
-    assigned, counted up to LOAD_COUNTED_UP_TO). One query for the posts together (the rule's post and the community staff
-    it falls back to): every intake runs it, and building it through the ORM cost more
-    than running it."""
+    assigned, counted up to LOAD_COUNTED_UP_TO). One query for the posts together (the
+    rule's post and the community staff it falls back to): every intake runs it, and
+    building it through the ORM cost more than running it."""
     found: dict[Post, list[Any]] = {post: [] for post in posts}
     if not posts:
         return found
