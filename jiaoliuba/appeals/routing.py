@@ -117,6 +117,7 @@ def _holder_ids_at_level(appeal: Appeal, role: str, level: str) -> list[int]:
     `holders(role, _at_level(appeal, level))`), in one statement: the region is found by
     the codes in the appeal's path instead of being read first."""
     place = appeal.grid or appeal.community
+    params: list[Any]
     if place.level == level or level == RegionLevel.COMMUNITY:
         region_id = place.pk if place.level == level else appeal.community_id
         where, params = "= %s", [region_id]

@@ -28,7 +28,8 @@ class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
     def convert_query(self, query, *, param_names=None):
         if param_names is None:
             return _qmark(query)
-        return super().convert_query(query, param_names=param_names)
+        # django-stubs do not declare convert_query; Django 5.2 has it.
+        return super().convert_query(query, param_names=param_names)  # type: ignore[misc]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
