@@ -16,7 +16,6 @@ import hashlib
 import io
 import itertools
 import json
-import math
 import platform
 import re
 import zipfile
@@ -143,49 +142,51 @@ class LinearHead:
 
 
 class Rows:
-    """A few sparse TF-IDF rows as (columns, values) arrays, with the little of a SciPy
-    CSR matrix that prediction uses: `rows @ dense`, `rows[i]`, `rows[array]`, `.indices`
-    and `.data` of a single row, `tocsr()`."""
+    """A few sparse TF-IDF rows in CSR form (data, indices, indptr), with the little of a
+    SciPy CSR matrix that prediction uses: `rows @ dense`, `rows[i]`, `rows[array]`,
+    `.indices` and `.data` (of a single row, its own); `tocsr()` for the rest."""
 
     MOST = 32  # more rows than this go to SciPy, whose per-call cost is then repaid
 
-    def __init__(self, cols: list[np.ndarray], values: list[np.ndarray], width: int) -> None:
-        self.cols, self.values, self.width = cols, values, width
+    def __init__(
+        self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, width: int
+    ) -> None:
+        self.data, self.indices, self.indptr, self.width = data, indices, indptr, width
 
     def __len__(self) -> int:
-        return len(self.cols)
+        return len(self.indptr) - 1
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (len(self.cols), self.width)
+        return (len(self), self.width)
 
-    @property
-    def indices(self) -> np.ndarray:
-        (only,) = self.cols
-        return only
-
-    @property
-    def data(self) -> np.ndarray:
-        (only,) = self.values
-        return only
+    def _row(self, i: int) -> slice:
+        return slice(int(self.indptr[i]), int(self.indptr[i + 1]))
 
     def __matmul__(self, dense: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(self.cols), dense.shape[1]))
-        for i, (columns, data) in enumerate(zip(self.cols, self.values, strict=True)):
-            if len(columns):
-                out[i] = data @ dense[columns]
+        if len(self) == 1:  # an intake's text: its entries are the row
+            return (self.data @ dense[self.indices])[np.newaxis, :]
+        out = np.zeros((len(self), dense.shape[1]))
+        for i in range(len(self)):
+            row = self._row(i)
+            if row.stop > row.start:
+                out[i] = self.data[row] @ dense[self.indices[row]]
         return out
 
     def __getitem__(self, which: Any) -> Rows:
-        picked = np.atleast_1d(np.arange(len(self.cols))[which])
-        return Rows([self.cols[i] for i in picked], [self.values[i] for i in picked], self.width)
+        rows = [self._row(i) for i in np.atleast_1d(np.arange(len(self))[which])]
+        lengths = [r.stop - r.start for r in rows]
+        return Rows(
+            np.concatenate([self.data[r] for r in rows]) if rows else self.data[:0],
+            np.concatenate([self.indices[r] for r in rows]) if rows else self.indices[:0],
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            self.width,
+        )
 
     def tocsr(self) -> Any:
-        lengths = [len(c) for c in self.cols]
-        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        columns = np.concatenate(self.cols) if self.cols else np.zeros(0, np.int32)
-        data = np.concatenate(self.values) if self.values else np.zeros(0)
-        return scipy.sparse.csr_matrix((data, columns, indptr), shape=self.shape, dtype=np.float64)
+        return scipy.sparse.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=self.shape, dtype=np.float64
+        )
 
 
 def platt(p_raw: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -293,35 +294,24 @@ class StatModel:
         as a SciPy matrix: building and multiplying a SciPy matrix cost more than the
         arithmetic for one short text."""
         analyze, vocabulary, idf = self._transform_parts()
-        counted = []
+        indices: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
         for document in documents:
-            counts = Counter(map(vocabulary.get, analyze(document)))
-            counts.pop(None, None)
-            counted.append(sorted(counts.items()))
-        if len(counted) <= Rows.MOST:
-            cols, values = [], []
-            for items in counted:
-                columns = np.array([j for j, _n in items], dtype=np.int32)
-                data = (1.0 + np.log(np.array([n for _j, n in items], dtype=np.float64))) * idf[
-                    columns
-                ]
-                norm = math.sqrt(float(data @ data))
-                cols.append(columns)
-                values.append(data / norm if norm else data)
-            return Rows(cols, values, len(idf))
-        # A batch: the same arithmetic over all rows at once.
-        columns = np.array([j for items in counted for j, _n in items], dtype=np.int32)
-        counts_all = np.array([n for items in counted for _j, n in items], dtype=np.float64)
-        data = (1.0 + np.log(counts_all)) * idf[columns]
-        bounds = np.concatenate([[0], np.cumsum([len(items) for items in counted])]).astype(
-            np.int64
-        )
+            row: Counter[Any] = Counter(map(vocabulary.get, analyze(document)))
+            row.pop(None, None)  # n-grams outside the vocabulary
+            for j, n in sorted(row.items()):
+                indices.append(j)
+                counts.append(n)
+            indptr.append(len(indices))
+        columns = np.array(indices, dtype=np.int32)
+        data = (1.0 + np.log(np.array(counts, dtype=np.float64))) * idf[columns]
+        bounds = np.array(indptr, dtype=np.int64)
         lengths = np.diff(bounds)
         norms = np.sqrt(np.add.reduceat(data * data, bounds[:-1][lengths > 0]))
         data /= np.repeat(norms, lengths[lengths > 0])
-        return scipy.sparse.csr_matrix(
-            (data, columns, bounds), shape=(len(documents), len(idf)), dtype=np.float64
-        )
+        rows = Rows(data, columns, bounds, len(idf))
+        return rows if len(rows) <= Rows.MOST else rows.tocsr()
 
     def _transform_parts(self) -> tuple[Any, dict[str, int], np.ndarray]:
         cached = self.__dict__.get("_parts")
