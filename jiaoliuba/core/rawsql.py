@@ -109,14 +109,19 @@ class Inserter:
     primary key, whose value comes back through RETURNING (SQLite ≥ 3.35 and PostgreSQL)
     and is set on the instance, which is then marked as saved."""
 
-    def __init__(self, model: type[Model], *, replaces: Sequence[Callable] = ()) -> None:
+    def __init__(
+        self, model: type[Model], *, replaces: Sequence[Callable] = (), keyed: bool = False
+    ) -> None:
         """`replaces`: signal receivers of the model whose work the caller does itself
-        (any other receiver makes `insert` refuse)."""
+        (any other receiver makes `insert` refuse). `keyed`: the caller sets the auto
+        primary key itself, from `next_id`, so the row needs no RETURNING."""
         if model.save is not Model.save:
             raise TypeError(f"{model.__name__} overrides save(): write it through the ORM")
         self.model = model
         meta = model._meta
-        self.auto_pk = isinstance(meta.pk, AutoFieldMixin)
+        self.auto_pk = isinstance(meta.pk, AutoFieldMixin) and not keyed
+        if keyed and not isinstance(meta.pk, AutoFieldMixin):
+            raise TypeError(f"{model.__name__}'s key is not an auto key")
         self.fields = [
             f for f in meta.local_concrete_fields if not (self.auto_pk and f.primary_key)
         ]
@@ -163,8 +168,10 @@ class Inserter:
         self._check_signals()
         params: list[Any] = []
         for obj in objs:
-            if self.auto_pk and obj.pk is not None:
+            if not obj._state.adding or (self.auto_pk and obj.pk is not None):
                 raise ValueError("Inserter writes new rows only (the primary key is set)")
+            if not self.auto_pk and obj.pk is None:
+                raise ValueError("a keyed Inserter needs the primary key (next_id)")
             params.extend(self.prepared(obj) if values is None else values)
         with prepared_cursor() as cursor:  # one statement per row count: prepared once
             cursor.execute(self._statement(len(objs)), params)
@@ -178,6 +185,40 @@ class Inserter:
         for obj in objs:
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def next_id(model: type[Model]) -> int:
+    """The auto primary key the next row of `model` would get, reserved, so that values
+    made from it (an appeal's number) go into the row's one INSERT instead of a second
+    statement. On PostgreSQL that UPDATE of an indexed column wrote a new version of the
+    row into every index. PostgreSQL: the column's sequence (gaps on rollback, as
+    always). SQLite: what AUTOINCREMENT would assign, read inside the caller's write
+    transaction, which holds the database's only write lock from its BEGIN IMMEDIATE
+    (config.settings.database_from_url), so no other writer can take the same key."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    if connection.vendor == "postgresql":
+        sequence = _SEQUENCES.get(table)
+        if sequence is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+                sequence = _SEQUENCES[table] = cursor.fetchone()[0]
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+            return int(cursor.fetchone()[0])
+    if connection.vendor != "sqlite" or not connection.in_atomic_block:
+        raise RuntimeError("next_id needs PostgreSQL, or SQLite inside the write transaction")
+    quote = connection.ops.quote_name
+    sql = (
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608  (metadata only)
+        f"COALESCE((SELECT MAX({quote(column)}) FROM {quote(table)}), 0)) + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [table])
+        return int(cursor.fetchone()[0])
+
+
+_SEQUENCES: dict[str, str] = {}
 
 
 _INTEGERS = {

@@ -43,6 +43,7 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,  # appeal_created_by
         related_name="+",
         help_text=_("The staff member who entered an offline appeal."),
         verbose_name=_("entered by"),
@@ -77,6 +78,9 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        # Nothing looks appeals up by grid or by handling office (scopes go by
+        # region_path); only deleting a region would, and that is refused while it has any.
+        db_index=False,
         related_name="+",
         verbose_name=_("grid"),
     )
@@ -100,6 +104,7 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # as grid
         related_name="+",
         verbose_name=_("handled at"),
     )
@@ -186,7 +191,12 @@ class Appeal(models.Model):
             models.Index(fields=["region_path", "status", "current_due_at"], name="appeal_queue"),
             models.Index(fields=["next_check_at"], name="appeal_next_check"),
             models.Index(fields=["submitter", "received_at"], name="appeal_submitter"),
-            models.Index(fields=["status", "resolved_at"], name="appeal_status_resolved"),
+            # Resolved and waiting for a rating (the sweep closes the unrated ones).
+            models.Index(
+                fields=["resolved_at"],
+                name="appeal_awaiting_rating",
+                condition=Q(status="resolved"),
+            ),
             models.Index(fields=["community", "category", "received_at"], name="appeal_surge"),
             models.Index(fields=["community", "received_at"], name="appeal_community_recent"),
             models.Index(fields=["assignee", "status"], name="appeal_assignee_status"),
@@ -199,6 +209,11 @@ class Appeal(models.Model):
                 fields=["merged_into"],
                 name="appeal_merged_into",
                 condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["created_by"],
+                name="appeal_created_by",
+                condition=Q(created_by__isnull=False),
             ),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]
@@ -271,7 +286,9 @@ class IdempotencyRecord(models.Model):
 
     key = models.CharField(max_length=100)
     owner = models.CharField(max_length=64, help_text="user id, or a hash of the client address")
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: it is read by (owner, key) only, and appeals are never deleted
+    # (the admin is read-only; privacy erases contents, not rows).
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, db_index=False, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

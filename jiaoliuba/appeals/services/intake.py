@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -125,10 +125,17 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
 
 # The intake's writes as SQL built once (core.rawsql: the ORM's own values, no compiling
 # per call); a later change of these models' save() or signals is refused there.
-_APPEALS = rawsql.Inserter(Appeal)
+_APPEALS = rawsql.Inserter(Appeal, keyed=True)
 _KEYS = rawsql.Inserter(IdempotencyRecord)
 _EVENTS = rawsql.Inserter(AppealEvent)
-NUMBER_SQL = f'UPDATE "{Appeal._meta.db_table}" SET "number" = %s WHERE "id" = %s'  # noqa: S608
+
+
+def _numbered(appeal: Appeal) -> None:
+    """The appeal's key, reserved, and its number made from it (the day it was received
+    in Beijing time and the key): the row is then written whole by one INSERT. Inside
+    the intake's transaction (SQLite reserves under its write lock)."""
+    appeal.pk = rawsql.next_id(Appeal)
+    appeal.number = f"{appeal.received_at.astimezone(clock.SHANGHAI):%Y%m%d}{appeal.pk:06d}"
 
 
 def _find_repeat(appeal: Appeal) -> Appeal | None:
@@ -189,8 +196,8 @@ def appeal_submit(
     (appeal, created); a retry with the same Idempotency-Key returns the first appeal.
 
     Everything that decides the row (triage, deadlines, the repeat link, the route) is
-    read before the write, so the transaction is one insert, the number, the events in
-    one statement and a task row; the write lock (SQLite's is the whole database) is held
+    read before the write, so the transaction is the key reserved, one insert (the
+    number made from the key goes in with it), the events in one statement and a task row; the write lock (SQLite's is the whole database) is held
     for those alone. The rest (similarity bands, notifications, risk detection) is done
     by `appeal_intake_follow_up` in the worker: its task row commits with the appeal, so
     it is done even if the worker was down when the appeal came in. The appeal returned
@@ -261,11 +268,8 @@ def appeal_submit(
     attachments: list[Attachment] = []
     try:
         with transaction.atomic():
+            _numbered(appeal)
             _APPEALS.insert(appeal)
-            local = received_at.astimezone(clock.SHANGHAI)
-            appeal.number = f"{local:%Y%m%d}{appeal.pk:06d}"
-            with connection.cursor() as cursor:  # one column of the row just written
-                cursor.execute(NUMBER_SQL, [appeal.number, appeal.pk])
             if key:
                 # The key's row is unique per owner: a retry of an appeal already filed
                 # fails here (on PostgreSQL a retry racing its original waits here for
@@ -427,9 +431,8 @@ def appeal_join(*, master: Appeal, resident: User, note: str = "") -> Appeal:
             tracking_code=tracking.new_code(),
         )
         clocks.refresh(appeal)
-        appeal.save()
-        appeal.number = f"{now.astimezone(clock.SHANGHAI):%Y%m%d}{appeal.pk:06d}"
-        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+        _numbered(appeal)
+        appeal.save(force_insert=True)
         _event(
             appeal,
             EventKind.SUBMITTED,

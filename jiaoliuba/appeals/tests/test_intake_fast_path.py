@@ -39,7 +39,7 @@ def test_one_api_intake_stays_within_its_query_budget(
     assert client.post(URL, {"content": "先热身一次", "community": JIEFANG}).status_code == 201
     # Token with the resident profile, community, the rulebook's version, repeat check,
     # route (the holders with their duty shift and workload in one query), then in the
-    # transaction the insert, number, key record (unique: a replay fails there and is
+    # transaction the key reserved, the insert, key record (unique: a replay fails there and is
     # answered from it), events and task row, and the roles of the view in one query (13
     # with the savepoint pair). It was 38, then 18, then 12 with the version in the cache.
     with django_assert_max_num_queries(13):
@@ -59,7 +59,7 @@ def test_the_service_reads_rules_and_limits_from_memory(
     submit("先热身一次")  # loads the rulebook
     # The rulebook's version (one row; its rules and limits are in memory), repeat check,
     # route (the holders with their duty shift and workload in one query), then the
-    # transaction: savepoint, insert, number, events, task row, release.
+    # transaction: savepoint, key reserved, insert, events, task row, release.
     with django_assert_num_queries(9):
         submit(NOISE)
 

@@ -73,6 +73,7 @@ def test_an_appeal_written_by_hand_equals_one_the_orm_writes(regions, resident):
     by_orm = _appeal(regions, resident, "ORM0000001")
     by_orm.save(force_insert=True)
     by_hand = _appeal(regions, resident, "HAND000001")
+    by_hand.pk = rawsql.next_id(Appeal)  # the intake reserves its key (keyed Inserter)
     intake._APPEALS.insert(by_hand)
     assert by_hand.pk and by_hand.pk != by_orm.pk and not by_hand._state.adding
     # created_at (auto_now_add) is set by both, a moment apart; the phone is encrypted
@@ -139,7 +140,13 @@ def test_the_hand_written_task_row_is_the_backends_own(submit, staff):
 def test_the_inserter_refuses_what_it_cannot_write_like_the_orm(regions, resident):
     with pytest.raises(TypeError):
         rawsql.Inserter(DBTaskResult).insert(DBTaskResult())  # has a pre_save receiver
+    unkeyed = _appeal(regions, resident, "KEY0000001")
+    with pytest.raises(ValueError, match="needs the primary key"):
+        intake._APPEALS.insert(unkeyed)  # keyed: the caller reserves the key
+    with pytest.raises(TypeError, match="not an auto key"):
+        rawsql.Inserter(DBTaskResult, keyed=True)  # a UUID key is the caller's anyway
     saved = _appeal(regions, resident, "DUP0000001")
+    saved.pk = rawsql.next_id(Appeal)
     intake._APPEALS.insert(saved)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="new rows only"):
         intake._APPEALS.insert(saved)  # a row already written
