@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import DutyShift, RoleAssignment, User
@@ -96,7 +96,7 @@ def escalation_reason(target: Region, role: str, assignee: Any | None, why: str)
     route's line (which named the unit it has left)."""
     # The escalation picks the least busy holder, so no assignee means nobody holds it.
     who = (
-        f"{assignee}（在办{workloads([assignee]).get(assignee.pk, 0)}件）"
+        f"{assignee}（{_load_text(workloads([assignee]).get(assignee.pk, 0))}）"
         if assignee
         else f"{target.name}{ROLE_NAMES.get(role, role)}岗位无人，请上级派单"
     )
@@ -191,6 +191,14 @@ _HOLDER = rawsql.Columns(User, "u", skip=("phone",))
 _HOLDER_ROW = rawsql.RowReader([_HOLDER])
 
 
+# A person's open appeals, counted up to a bound: parameters OPEN_STATUSES, then the bound.
+_OPEN_LOAD_SQL = (
+    f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{Appeal._meta.db_table}" a '  # noqa: S608  (metadata only)
+    f'WHERE a."assignee_id" = u."id" '
+    f'AND a."status" IN ({", ".join(["%s"] * len(OPEN_STATUSES))}) LIMIT %s) AS counted)'
+)
+
+
 @functools.cache
 def _ranked_holders_sql(posts: int) -> str:
     user, ra = User._meta, RoleAssignment._meta
@@ -201,10 +209,7 @@ def _ranked_holders_sql(posts: int) -> str:
         f'SELECT {columns}, ra."role" AS post_role, ra."region_id" AS post_region, '  # noqa: S608
         f'EXISTS (SELECT 1 FROM "{DutyShift._meta.db_table}" d WHERE d."region_id" = ra."region_id" '
         f'AND d."starts_at" <= %s AND d."ends_at" > %s AND d."user_id" = u."id") AS on_duty, '
-        f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{Appeal._meta.db_table}" a '
-        f'WHERE a."assignee_id" = u."id" '
-        f'AND a."status" IN ({", ".join(["%s"] * len(OPEN_STATUSES))}) LIMIT %s) AS counted) '
-        "AS open_load "
+        f"{_OPEN_LOAD_SQL} AS open_load "
         f'FROM "{ra.db_table}" ra INNER JOIN "{user.db_table}" u ON u."id" = ra."user_id" '
         f'WHERE ({either}) AND u."is_active" = %s '
         f'ORDER BY ra."id"'
@@ -216,11 +221,18 @@ def _load_text(load: int) -> str:
 
 
 def workloads(users: list[Any]) -> dict[int, int]:
-    return dict(
-        Appeal.objects.filter(assignee__in=users, status__in=OPEN_STATUSES)
-        .values_list("assignee")
-        .annotate(n=Count("pk"))
+    """Each user's open appeals, counted up to LOAD_COUNTED_UP_TO as the intake counts
+    them (escalations and returns choose with the same numbers). One statement."""
+    if not users:
+        return {}
+    ids = [u.pk for u in users]
+    sql = (
+        f'SELECT u."id", {_OPEN_LOAD_SQL} FROM "{User._meta.db_table}" u '  # noqa: S608
+        f'WHERE u."id" IN ({", ".join(["%s"] * len(ids))})'
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*OPEN_STATUSES, LOAD_COUNTED_UP_TO, *ids])
+        return {user_id: load for user_id, load in cursor.fetchall() if load}
 
 
 def least_busy(users: list[Any]) -> Any | None:

@@ -137,9 +137,16 @@ def test_a_backlog_is_counted_up_to_a_bound(submit, staff, make_staff, monkeypat
     assert "在办至少2件" in third[-1].routing_reason
     ranked = routing._ranked_holders([(Role.GRID_WORKER, third[0].grid_id)])
     assert sorted(u.open_load for u in ranked[(Role.GRID_WORKER, third[0].grid_id)]) == [2, 2]
+    # Escalations and returns choose with the same bounded numbers.
+    assert routing.workloads([staff["grid1"], second]) == {staff["grid1"].pk: 2, second.pk: 2}
+    assert routing.least_busy([second, staff["grid1"]]) == lower
+    assert "在办至少2件" in routing.escalation_reason(third[0].grid, Role.GRID_WORKER, lower, "")
     # Below the bound the count is exact (the test above), and the reason gives it.
     monkeypatch.setattr(routing, "LOAD_COUNTED_UP_TO", 200)
-    assert "在办" in submit(next(texts)).routing_reason
+    last = submit(next(texts))
+    assert "在办2件" in last.routing_reason and last.assignee != lower  # exact again
+    assert set(routing.workloads([staff["grid1"], second]).values()) == {5, 3}
+    assert routing.workloads([]) == {}
 
 
 def test_the_holders_told_at_a_level_are_found_from_the_path(submit, staff, make_staff, regions):
