@@ -287,7 +287,7 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=100)
     owner = models.CharField(max_length=64, help_text="user id, or a hash of the client address")
     # No index of its own: it is read by (owner, key) only, and appeals are never deleted
-    # (the admin is read-only; privacy erases contents, not rows).
+    # (the admin is read-only; erasure de-identifies them, retention keeps them).
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, db_index=False, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -197,11 +197,12 @@ def appeal_submit(
 
     Everything that decides the row (triage, deadlines, the repeat link, the route) is
     read before the write, so the transaction is the key reserved, one insert (the
-    number made from the key goes in with it), the events in one statement and a task row; the write lock (SQLite's is the whole database) is held
-    for those alone. The rest (similarity bands, notifications, risk detection) is done
-    by `appeal_intake_follow_up` in the worker: its task row commits with the appeal, so
-    it is done even if the worker was down when the appeal came in. The appeal returned
-    is the one in memory, complete with its attachments."""
+    number made from the key goes in with it), the events in one statement and a task
+    row; the write lock (SQLite's is the whole database) is held for those alone. The
+    rest (similarity bands, notifications, risk detection) is done by
+    `appeal_intake_follow_up` in the worker: its task row commits with the appeal, so it
+    is done even if the worker was down when the appeal came in. The appeal returned is
+    the one in memory, complete with its attachments."""
     files = files or []
     owner = str(submitter.pk) if submitter is not None else ""
     if created_by is not None:
