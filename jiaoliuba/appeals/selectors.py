@@ -406,11 +406,11 @@ def recent_same_category(
     """A person's earlier named appeals of one category received in the `days` before
     `before`, newest first, leaving out rejected, merged and withdrawn ones; anonymous
     appeals are never linked to their filer (policies.person_linkable). Only what the
-    repeat check reads is loaded (pk, number, content, is_anonymous; the rest, the
-    time received included, is deferred). Written as SQL: every intake runs it, and building it through the
-    ORM cost several times what running it does. The rows are read at once; each appeal
-    is made from its row only when the caller gets to it (the repeat check usually stops
-    at the first)."""
+    repeat check reads is loaded (pk, number, content, is_anonymous; the rest, the time
+    received included, is deferred). Written as SQL: every intake runs it, and building
+    it through the ORM cost several times what running it does. The rows are read at
+    once; each appeal is made from its row only when the caller gets to it (the repeat
+    check usually stops at the first)."""
     adapt = connection.ops.adapt_datetimefield_value
     with rawsql.prepared_cursor() as cursor:
         cursor.execute(
