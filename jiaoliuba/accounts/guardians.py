@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts import policies, selectors
 from jiaoliuba.accounts.models import GuardianConsent, ResidentProfile, User

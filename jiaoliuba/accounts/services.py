@@ -34,6 +34,7 @@ from jiaoliuba.core.errors import (
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    lazy_format,
 )
 from jiaoliuba.core.services import audit_record, model_snapshot, sensitive_access_record
 from jiaoliuba.core.sms import SmsDeliveryError, get_sms_backend
@@ -97,8 +98,10 @@ def staff_authenticate(*, username: str, password: str, ip: str | None) -> User:
         user_key, limit=limit, window_seconds=window
     ):
         raise RateLimited(
-            _("Too many failed sign-ins. Please wait %(minutes)s minutes and try again.")
-            % {"minutes": max(1, window // 60)},
+            lazy_format(
+                _("Too many failed sign-ins. Please wait %(minutes)s minutes and try again."),
+                {"minutes": max(1, window // 60)},
+            ),
             code="locked_out",
         )
     user = User.objects.filter(username=username.strip()).first()
@@ -140,8 +143,10 @@ def otp_request(*, phone: str, ip: str | None) -> None:
         or recent.exists()
     ):
         raise RateLimited(
-            _("A code was just sent. Please wait %(seconds)s seconds before asking again.")
-            % {"seconds": settings.OTP_RESEND_SECONDS},
+            lazy_format(
+                _("A code was just sent. Please wait %(seconds)s seconds before asking again."),
+                {"seconds": settings.OTP_RESEND_SECONDS},
+            ),
             code="otp_too_soon",
         )
     if not ratelimit.hit(

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,7 +33,7 @@ from jiaoliuba.accounts.choices import STAFF_ROLES, Role
 from jiaoliuba.accounts.models import RecoveryCode, User
 from jiaoliuba.accounts.selectors import user_roles
 from jiaoliuba.core import crypto, ratelimit
-from jiaoliuba.core.errors import NotAuthenticated, RateLimited, ValidationFailed
+from jiaoliuba.core.errors import NotAuthenticated, RateLimited, ValidationFailed, lazy_format
 
 # Roles whose holders must use a second factor: every staff role above grid worker.
 # The privacy auditor reads who saw full numbers across the whole deployment: as sensitive
@@ -111,12 +112,14 @@ def totp_enrol_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]
     fresh recovery codes replace the old ones. Returns the codes, to be shown once."""
     device = totp_device_of(user, confirmed=False)
     if device is None:
-        raise ValidationFailed(_("Start the set-up again."), code="no_device")
+        raise ValidationFailed(gettext_lazy("Start the set-up again."), code="no_device")
     _count_attempt(user)
     # Checked outside the transaction below, so django-otp's count of misses is kept.
     if not code.strip().isdigit() or not device.verify_token(code.strip()):
         raise ValidationFailed(
-            _("That code is not right. Check the time on your phone and try the current code."),
+            gettext_lazy(
+                "That code is not right. Check the time on your phone and try the current code."
+            ),
             code="bad_code",
         )
     ratelimit.reset(f"2fa:user:{user.pk}")
@@ -132,8 +135,12 @@ def _count_attempt(user: User) -> None:
     key = f"2fa:user:{user.pk}"
     if not ratelimit.hit(key, limit=VERIFY_MAX_FAILURES, window_seconds=VERIFY_WINDOW_SECONDS):
         raise RateLimited(
-            _("Too many wrong codes. Please wait %(minutes)s minutes and try again.")
-            % {"minutes": VERIFY_WINDOW_SECONDS // 60},
+            lazy_format(
+                gettext_lazy(
+                    "Too many wrong codes. Please wait %(minutes)s minutes and try again."
+                ),
+                {"minutes": VERIFY_WINDOW_SECONDS // 60},
+            ),
             code="locked_out",
         )
 
@@ -157,7 +164,7 @@ def _spend_code(*, user: User, code: str) -> TOTPDevice:
     device = totp_device_of(user)
     if device is None:
         raise NotAuthenticated(
-            _("Set up your authenticator app first (staff sign-in on the website)."),
+            gettext_lazy("Set up your authenticator app first (staff sign-in on the website)."),
             code="second_factor_not_set_up",
         )
     code = code.strip()
@@ -171,7 +178,7 @@ def _spend_code(*, user: User, code: str) -> TOTPDevice:
             == 1
         )
     if not ok:
-        raise NotAuthenticated(_("That code is not right."), code="bad_code")
+        raise NotAuthenticated(gettext_lazy("That code is not right."), code="bad_code")
     ratelimit.reset(f"2fa:user:{user.pk}")
     return device
 
@@ -190,7 +197,7 @@ def second_factor_check_code(*, user: User, code: str | None) -> None:
         return
     if not (code or "").strip():
         raise NotAuthenticated(
-            _("This account needs a code from its authenticator app (field otp)."),
+            gettext_lazy("This account needs a code from its authenticator app (field otp)."),
             code="second_factor_required",
         )
     _spend_code(user=user, code=code or "")

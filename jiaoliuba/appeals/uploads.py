@@ -23,7 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jiaoliuba.appeals.choices import AttachmentKind
 from jiaoliuba.appeals.containers import BadContainer, identify_media
-from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.core.errors import ValidationFailed, lazy_format
 
 # Pillow's own guard warns at this size and refuses at twice it; ours refuses earlier
 # (see _check_pixels), this one is the backstop for code paths we do not control.
@@ -69,14 +69,17 @@ def form_limits() -> dict[str, int]:
 
 def _not_an_image(name: str) -> ValidationFailed:
     return ValidationFailed(
-        _("“%(name)s” is not a readable image.") % {"name": name[:60]}, code="invalid_file_type"
+        lazy_format(_("“%(name)s” is not a readable image."), {"name": name[:60]}),
+        code="invalid_file_type",
     )
 
 
 def _too_many_pixels(name: str) -> ValidationFailed:
     return ValidationFailed(
-        _("“%(name)s” has too many pixels or frames; please send a smaller photo.")
-        % {"name": name[:60]},
+        lazy_format(
+            _("“%(name)s” has too many pixels or frames; please send a smaller photo."),
+            {"name": name[:60]},
+        ),
         code="image_too_large",
     )
 
@@ -176,27 +179,35 @@ def _size_of(file: IO[bytes]) -> int:
 def clean_upload(*, name: str, file: IO[bytes], declared_kind: str | None = None) -> CleanFile:
     size = _size_of(file)
     if not size:
-        raise ValidationFailed(_("“%(name)s” is empty.") % {"name": name[:60]}, code="empty_file")
+        raise ValidationFailed(
+            lazy_format(_("“%(name)s” is empty."), {"name": name[:60]}), code="empty_file"
+        )
     try:
         media = identify_media(file, size)
     except BadContainer as exc:
         raise ValidationFailed(
-            _("“%(name)s” is not a readable voice clip or video.") % {"name": name[:60]},
+            lazy_format(
+                _("“%(name)s” is not a readable voice clip or video."), {"name": name[:60]}
+            ),
             code="invalid_file_type",
         ) from exc
     kind = media[0] if media else AttachmentKind.IMAGE
     if declared_kind and declared_kind != kind:
         raise ValidationFailed(
-            _(
-                "“%(name)s” does not contain what its field expects (a photo, a voice clip or a video)."
-            )
-            % {"name": name[:60]},
+            lazy_format(
+                _(
+                    "“%(name)s” does not contain what its field expects (a photo, a voice clip or a video)."
+                ),
+                {"name": name[:60]},
+            ),
             code="invalid_file_type",
         )
     if size > _limit(kind):
         raise ValidationFailed(
-            _("“%(name)s” is larger than %(mb)s MB.")
-            % {"name": name[:60], "mb": _limit(kind) // (1024 * 1024)},
+            lazy_format(
+                _("“%(name)s” is larger than %(mb)s MB."),
+                {"name": name[:60], "mb": _limit(kind) // (1024 * 1024)},
+            ),
             code="file_too_large",
         )
     if media is None:

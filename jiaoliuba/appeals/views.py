@@ -383,7 +383,7 @@ def appeal_action(request: SignedInRequest, appeal_id: int, action: str) -> Http
     appeal = selectors.access_appeal(user=request.user, appeal_id=appeal_id)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         handler(request, appeal)
     except (ApplicationError, ValueError) as exc:
@@ -571,7 +571,7 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     and the filer's name scrubbed; no addresses, no people."""
     region = region_get(code=code)
     if region.level not in ("community", "street", "district", "city"):
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     rows = public_board_rows(selectors.public_handled_appeals(region=region))
     return render(
         request,

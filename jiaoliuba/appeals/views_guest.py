@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts import selectors as account_selectors
@@ -65,14 +66,16 @@ def guest_new(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get(HONEYPOT, ""):
             # Only robots fill the hidden field; tell them nothing useful.
-            raise ValidationFailed(_("Please check the form and try again."), code="rejected")
+            raise ValidationFailed(
+                gettext_lazy("Please check the form and try again."), code="rejected"
+            )
         if not ratelimit.hit(
             f"guest-appeal:{_ip_key(request)}",
             limit=_setting("APPEAL_GUEST_MAX_PER_IP_PER_HOUR", 10),
             window_seconds=3600,
         ):
             raise RateLimited(
-                _("Too many appeals from this network. Please try again later."),
+                gettext_lazy("Too many appeals from this network. Please try again later."),
                 code="guest_rate_limited",
             )
         if not tracking.challenge_passed(
@@ -81,7 +84,7 @@ def guest_new(request: HttpRequest) -> HttpResponse:
             max_age=_setting("APPEAL_GUEST_CHALLENGE_SECONDS", 3600),
         ):
             raise ValidationFailed(
-                _("The answer to the question is not right. Please try again."),
+                gettext_lazy("The answer to the question is not right. Please try again."),
                 code="challenge_failed",
             )
         data = request.POST.copy()
@@ -119,7 +122,9 @@ def _tracked(request: HttpRequest, code: str):
     key = f"track-miss:{_ip_key(request)}"
     if ratelimit.count(key) >= _setting("APPEAL_TRACK_MAX_MISSES_PER_IP_PER_HOUR", 20):
         raise RateLimited(
-            _("Too many wrong tracking codes from this network. Please try again later."),
+            gettext_lazy(
+                "Too many wrong tracking codes from this network. Please try again later."
+            ),
             code="track_rate_limited",
         )
     try:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_time
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import resident_required, signed_in, staff_required
@@ -52,7 +53,8 @@ def _points_price(raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         raise ValidationFailed(
-            _("The points price must be a whole number of points."), code="points_price_invalid"
+            gettext_lazy("The points price must be a whole number of points."),
+            code="points_price_invalid",
         ) from None
 
 
@@ -175,7 +177,7 @@ def booking_action(request: SignedInRequest, booking_id: int, action: str) -> Ht
             _ACTIONS[action](actor=request.user, booking=booking)
             messages.success(request, _("Done."))
         else:
-            raise NotFound(_("Not found."))
+            raise NotFound(gettext_lazy("Not found."))
     except NotFound:
         raise
     except ApplicationError as exc:
@@ -349,7 +351,7 @@ def staff_session(request: SignedInRequest, session_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("Session cancelled; everyone booked was told."))
             else:
-                raise ValidationFailed(_("Unknown action."))
+                raise ValidationFailed(gettext_lazy("Unknown action."))
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise
@@ -379,7 +381,7 @@ def session_qr(request: SignedInRequest, session_id: int) -> HttpResponse:
     """The venue's poster: a QR code of the signed check-in link, as SVG."""
     session = selectors.access_session(user=request.user, session_id=session_id)
     if not policies.manages(request.user, session.region_path):
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     url = request.build_absolute_uri(
         reverse("bookings:check_in", args=[services.check_in_code(session)])
     )
@@ -403,7 +405,7 @@ def experts(request: SignedInRequest) -> HttpResponse:
                 None,
             )
             if expert is None:
-                raise NotFound(_("Not found."))
+                raise NotFound(gettext_lazy("Not found."))
             certificate = next(c for c in expert.certificates.all() if c.pk == cert_id)
             services.certificate_check(
                 actor=request.user,
@@ -434,7 +436,7 @@ def consultation(request: SignedInRequest, booking_id: int) -> HttpResponse:
     if booking is None:
         booking = selectors.access_booking(user=request.user, booking_id=booking_id)
         if not policies.reads_notes(request.user, booking.session.region_path):
-            raise NotFound(_("Not found."))
+            raise NotFound(gettext_lazy("Not found."))
     if request.method == "POST":
         try:
             services.note_write(
@@ -462,7 +464,7 @@ def my_consultations(request: SignedInRequest) -> HttpResponse:
     """A professional's own sessions and who came, with the way to their notes."""
     expert = selectors.expert_of(user=request.user)
     if expert is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     rows = selectors.expert_bookings(expert=expert).exclude(status="cancelled")
     return render(
         request,

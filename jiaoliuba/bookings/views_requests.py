@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jiaoliuba.accounts.decorators import signed_in, staff_required
@@ -38,7 +39,7 @@ def expert_request_new(request: SignedInRequest) -> HttpResponse:
             expert = next((e for e in candidates if str(e.pk) == typed["expert"]), None)
             if expert is None:
                 raise ValidationFailed(
-                    _("Choose a professional from the list."), code="expert_required"
+                    gettext_lazy("Choose a professional from the list."), code="expert_required"
                 )
             services.expert_request_create(
                 actor=request.user,
@@ -99,7 +100,7 @@ def expert_request_detail(request: SignedInRequest, request_id: int) -> HttpResp
             elif action == "withdraw":
                 services.expert_request_withdraw(actor=request.user, request=found)
             else:
-                raise NotFound(_("Not found."))
+                raise NotFound(gettext_lazy("Not found."))
         except NotFound:
             raise
         except ApplicationError as exc:

@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+
+
+def _format(message: str | Promise, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+# `_("… %(n)s …") % {…}` is a plain string in the language of the moment it ran: an error
+# made that way answered message_en in Chinese (or message_zh in English). This keeps the
+# message lazy, so each language interpolates its own translation.
+lazy_format = lazy(_format, str)
 
 
 class ApplicationError(Exception):
@@ -73,6 +83,11 @@ class Conflict(ApplicationError):
 class RateLimited(ApplicationError):
     status = 429
     code = "rate_limited"
+
+
+class UnsupportedMediaType(ApplicationError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class Busy(ApplicationError):

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from django.utils.functional import Promise
 
-from jiaoliuba.core.errors import Conflict, PermissionDenied
+from jiaoliuba.core.errors import Conflict, PermissionDenied, lazy_format
 
 T = TypeVar("T")
 
@@ -67,8 +67,13 @@ class Table(dict[str, Transition[Any]]):
     def require(self, obj: Any, action: str) -> None:
         """The one state check of the services: a wrong state is a 409 that names it."""
         if not self[action].allows(getattr(obj, self.state)):
-            shown = getattr(obj, f"get_{self.state}_display")()
-            raise Conflict(self.wrong_state % {self.state: shown}, code=f"wrong_{self.state}")
+            # The choice's own (lazy) label, not get_…_display()'s string of this moment:
+            # the 409 is told in both languages (core.errors.lazy_format).
+            value = getattr(obj, self.state)
+            shown = dict(obj._meta.get_field(self.state).flatchoices).get(value, value)
+            raise Conflict(
+                lazy_format(self.wrong_state, {self.state: shown}), code=f"wrong_{self.state}"
+            )
 
     def check(
         self, obj: Any, action: str, user: Any, refused: str | Promise, *, code: str | None = None

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.appeals.choices import Category
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.core.errors import ValidationFailed, lazy_format
 from jiaoliuba.dashboards import presenters, selectors
 from jiaoliuba.dashboards.choices import PeriodKind
 from jiaoliuba.dashboards.periods import Period, parse_period, period_containing
@@ -51,7 +51,8 @@ def _int(value: str | None, field: str) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            _("%(field)s must be a number.") % {"field": field}, code="invalid_parameter"
+            lazy_format(_("%(field)s must be a number."), {"field": field}),
+            code="invalid_parameter",
         ) from None
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.core.errors import ValidationFailed, lazy_format
 from jiaoliuba.dashboards.choices import PeriodKind
 
 MAX_CUSTOM_DAYS = 3 * 366
@@ -107,7 +107,8 @@ def _date(value: str | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(
-            _("%(field)s is not a date (YYYY-MM-DD).") % {"field": field}, code="invalid_date"
+            lazy_format(_("%(field)s is not a date (YYYY-MM-DD)."), {"field": field}),
+            code="invalid_date",
         ) from None
 
 

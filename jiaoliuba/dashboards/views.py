@@ -9,7 +9,7 @@ from functools import wraps
 from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from jiaoliuba.accounts.decorators import staff_signed_in

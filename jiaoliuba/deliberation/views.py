@@ -58,7 +58,7 @@ def topic_list(request: SignedInRequest) -> HttpResponse:
 def _due(raw: str) -> dt.datetime | None:
     day = parse_date((raw or "").strip()) if raw else None
     if raw and day is None:
-        raise ValidationFailed(_("The due date is not a date."), code="due_invalid")
+        raise ValidationFailed(gettext_lazy("The due date is not a date."), code="due_invalid")
     # Due at the end of that day in China.
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI) if day else None
 
@@ -75,7 +75,7 @@ def topic_new(request: SignedInRequest) -> HttpResponse:
         )
     scopes = selectors.scope_choices(request.user, staff=staff)
     if not scopes:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     values: dict = {
         "scope": appeal.community.code if appeal is not None else scopes[-1].code,
         "source": TopicSource.COMMUNITY if staff else TopicSource.RESIDENT,
@@ -254,7 +254,7 @@ def topic_action(request: SignedInRequest, topic_id: int, action: str) -> HttpRe
     topic = selectors.access_topic(user=request.user, topic_id=topic_id)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         handler(request, topic)
     except ApplicationError as exc:
@@ -286,7 +286,7 @@ def comment_action(request: SignedInRequest, comment_id: int, action: str) -> Ht
     comment = selectors.access_comment(user=request.user, comment_id=comment_id)
     handler = COMMENT_ACTIONS.get(action)
     if handler is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         handler(request, comment)
     except ApplicationError as exc:

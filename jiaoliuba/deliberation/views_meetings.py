@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import signed_in, staff_required
@@ -177,7 +178,7 @@ def _add_party(request: HttpRequest, meeting: Meeting) -> Any:
         user = user_by_phone(phone=phone)
         if user is None:
             raise ValidationFailed(
-                _("Nobody is registered with this mobile number."), code="phone_unknown"
+                gettext_lazy("Nobody is registered with this mobile number."), code="phone_unknown"
             )
     return services.meeting_add_party(
         meeting=meeting,
@@ -193,7 +194,7 @@ def _add_party(request: HttpRequest, meeting: Meeting) -> Any:
 def _round_of(meeting: Meeting, request: HttpRequest) -> Any:
     rnd = meeting.rounds.filter(pk=request.POST.get("round", "0") or 0).first()
     if rnd is None:
-        raise NotFound(_("No such round."), code="round_not_found")
+        raise NotFound(gettext_lazy("No such round."), code="round_not_found")
     return rnd
 
 
@@ -220,7 +221,9 @@ def _resolve(request: HttpRequest, meeting: Meeting) -> Any:
     ]
     days = request.POST.get("publicity_days", "").strip()
     if days and not days.isdigit():
-        raise ValidationFailed(_("Public notice lasts 1 to 60 days."), code="publicity_days")
+        raise ValidationFailed(
+            gettext_lazy("Public notice lasts 1 to 60 days."), code="publicity_days"
+        )
     return resolutions.resolution_adopt(
         meeting=meeting,
         actor=request.user,
@@ -260,7 +263,7 @@ def meeting_action(request: SignedInRequest, meeting_id: int, action: str) -> Ht
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     handler = MEETING_ACTIONS.get(action)
     if handler is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         done = handler(request, meeting)
     except ApplicationError as exc:
@@ -280,7 +283,7 @@ def meeting_qr(request: SignedInRequest, meeting_id: int) -> HttpResponse:
     """The venue's QR code: an SVG of the signed check-in link, for organisers only."""
     meeting = selectors.access_meeting(user=request.user, meeting_id=meeting_id)
     if not MEETING.permits("invite", request.user, meeting):
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     url = request.build_absolute_uri(services.checkin_path(meeting))
     svg = io.BytesIO()
     # A standalone file (with its namespace) so an <img> can show it; no inline markup.
@@ -369,7 +372,7 @@ def _answer(request: HttpRequest, r: Resolution) -> Any:
         user=request.user, objection_id=request.POST.get("objection", "")
     )
     if objection.resolution_id != r.pk:
-        raise NotFound(_("No such objection."), code="objection_not_found")
+        raise NotFound(gettext_lazy("No such objection."), code="objection_not_found")
     return resolutions.objection_answer(
         objection=objection,
         actor=request.user,
@@ -390,7 +393,7 @@ def _progress(request: HttpRequest, r: Resolution) -> Any:
         user=request.user, milestone_id=request.POST.get("milestone", "")
     )
     if milestone.resolution_id != r.pk:
-        raise NotFound(_("No such milestone."), code="milestone_not_found")
+        raise NotFound(gettext_lazy("No such milestone."), code="milestone_not_found")
     photos: list[tuple[str, Any]] = [(f.name or "", f) for f in request.FILES.getlist("photos")]
     return resolutions.progress_report(
         milestone=milestone,
@@ -405,7 +408,7 @@ def _supervisor(request: HttpRequest, r: Resolution) -> Any:
     user = user_by_phone(phone=request.POST.get("phone", "").strip())
     if user is None:
         raise ValidationFailed(
-            _("Nobody is registered with this mobile number."), code="phone_unknown"
+            gettext_lazy("Nobody is registered with this mobile number."), code="phone_unknown"
         )
     return resolutions.supervisor_add(resolution=r, actor=request.user, user=user)
 
@@ -447,7 +450,7 @@ def resolution_action(request: SignedInRequest, resolution_id: int, action: str)
     resolution = selectors.access_resolution(user=request.user, resolution_id=resolution_id)
     handler = RESOLUTION_ACTIONS.get(action)
     if handler is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         handler(request, resolution)
     except ApplicationError as exc:

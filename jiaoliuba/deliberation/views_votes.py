@@ -81,7 +81,9 @@ def _when(raw: str) -> dt.datetime | None:
         return None
     value = parse_datetime(raw)
     if value is None:
-        raise ValidationFailed(_("Please enter times as 2026-12-01 18:00."), code="bad_time")
+        raise ValidationFailed(
+            gettext_lazy("Please enter times as 2026-12-01 18:00."), code="bad_time"
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=clock.SHANGHAI)
     return value
@@ -94,12 +96,14 @@ def _spec_from(request: HttpRequest) -> VoteSpec:
         try:
             register_id = int(data["unit_register"])
         except ValueError:
-            raise ValidationFailed(_("Please choose the unit register.")) from None
+            raise ValidationFailed(gettext_lazy("Please choose the unit register.")) from None
         register = selectors.access_unit_register(user=request.user, register_id=register_id)
     try:
         max_choices = int(data.get("max_choices") or 1)
     except ValueError:
-        raise ValidationFailed(_("“At most” must be a number."), code="max_choices") from None
+        raise ValidationFailed(
+            gettext_lazy("“At most” must be a number."), code="max_choices"
+        ) from None
     return VoteSpec(
         title=data.get("title", ""),
         description=data.get("description", ""),
@@ -199,7 +203,7 @@ DONE = {
 def vote_action(request: HttpRequest, vote_id: int, action: str) -> HttpResponse:
     vote = selectors.access_vote_to_manage(user=request.user, vote_id=vote_id)
     if action not in ACTIONS:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     try:
         ACTIONS[action](request, vote)
     except ApplicationError as exc:
@@ -266,14 +270,18 @@ def _csv_text(request: HttpRequest) -> str:
     if upload is None:
         return request.POST.get("csv", "")
     if (upload.size or 0) > MAX_CSV_BYTES:
-        raise ValidationFailed(_("The file is larger than 2 MB."), code="units_file_large")
+        raise ValidationFailed(
+            gettext_lazy("The file is larger than 2 MB."), code="units_file_large"
+        )
     raw = upload.read()
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationFailed(_("The file is not UTF-8 or GBK text."), code="units_encoding")
+    raise ValidationFailed(
+        gettext_lazy("The file is not UTF-8 or GBK text."), code="units_encoding"
+    )
 
 
 @staff_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ValidationFailed

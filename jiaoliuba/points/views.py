@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import resident_required, staff_required
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_by_id, user_scope_regions
 from jiaoliuba.accounts.types import SignedInRequest
-from jiaoliuba.core.errors import ApplicationError, ValidationFailed
+from jiaoliuba.core.errors import ApplicationError, ValidationFailed, lazy_format
 from jiaoliuba.points import policies, quarters, selectors, services, transitions
 from jiaoliuba.points.choices import CONFIRMABLE_ACTS, HonourKind
 from jiaoliuba.points.presenters import entry_dict, item_dict, redemption_dict
@@ -82,7 +83,8 @@ def _int(value: str, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            _("%(field)s must be a whole number.") % {"field": field}, code="not_a_number"
+            lazy_format(gettext_lazy("%(field)s must be a whole number."), {"field": field}),
+            code="not_a_number",
         ) from None
 
 
@@ -164,13 +166,15 @@ def _honour_forms(request: SignedInRequest) -> None:
         services.honour_withdraw(actor=user, honour=honour, reason=request.POST.get("reason", ""))
         messages.success(request, _("Withdrawn."))
     else:
-        raise ValidationFailed(_("Unknown action."), code="unknown_action")
+        raise ValidationFailed(gettext_lazy("Unknown action."), code="unknown_action")
 
 
 def _candidate_user(value: str) -> User:
     found = user_by_id(user_id=_int(value, "user"))
     if found is None:
-        raise ValidationFailed(_("Only residents who took part this quarter can be nominated."))
+        raise ValidationFailed(
+            gettext_lazy("Only residents who took part this quarter can be nominated.")
+        )
     return found
 
 

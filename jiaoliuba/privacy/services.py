@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import RoleAssignment, User
 from jiaoliuba.core import clock

@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import staff_required
@@ -52,7 +53,7 @@ def _next_month(first: dt.date) -> dt.date:
 def _person(raw: str) -> User:
     user = user_by_id(user_id=_int(raw)) if raw else None
     if user is None:
-        raise ValidationFailed(_("Please choose a person."), code="person_required")
+        raise ValidationFailed(gettext_lazy("Please choose a person."), code="person_required")
     return user
 
 
@@ -104,7 +105,7 @@ def photo(request: HttpRequest, photo_id: int) -> FileResponse:
     """A venue's photo (a public place; stripped of metadata when uploaded)."""
     found = VenuePhoto.objects.filter(pk=photo_id, venue__active=True).first()
     if found is None:
-        raise NotFound(_("Not found."))
+        raise NotFound(gettext_lazy("Not found."))
     response = FileResponse(found.file.open("rb"), content_type=found.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -126,7 +127,9 @@ def workbench(request: SignedInRequest) -> HttpResponse:
         region = next((r for r in communities if r.code == typed.get("region")), None)
         try:
             if region is None:
-                raise ValidationFailed(_("Please choose the community."), code="venue_region")
+                raise ValidationFailed(
+                    gettext_lazy("Please choose the community."), code="venue_region"
+                )
             venue = services.venue_create(
                 actor=request.user,
                 region=region,
@@ -163,7 +166,8 @@ def _hours_rows(post: Any) -> list[tuple[int, dt.time, dt.time]]:
             opens, closes = parse_time(opens_raw or ""), parse_time(closes_raw or "")
             if opens is None or closes is None:
                 raise ValidationFailed(
-                    _("Please give both times of each interval as HH:MM."), code="hours_time"
+                    gettext_lazy("Please give both times of each interval as HH:MM."),
+                    code="hours_time",
                 )
             rows.append((day, opens, closes))
     return rows
@@ -207,7 +211,7 @@ def _manage_post(request: SignedInRequest, venue: Venue) -> str:
     if form == "closure":
         day = parse_date(post.get("day", ""))
         if day is None:
-            raise ValidationFailed(_("Please choose the day."), code="closure_day")
+            raise ValidationFailed(gettext_lazy("Please choose the day."), code="closure_day")
         services.venue_closure_add(
             actor=request.user, venue=venue, day=day, reason=post.get("reason", "")
         )
@@ -215,13 +219,13 @@ def _manage_post(request: SignedInRequest, venue: Venue) -> str:
     if form == "closure_remove":
         closure = Closure.objects.filter(pk=_int(post.get("closure")), venue=venue).first()
         if closure is None:
-            raise NotFound(_("Not found."))
+            raise NotFound(gettext_lazy("Not found."))
         services.venue_closure_remove(actor=request.user, closure=closure)
         return _("Closure removed.")
     if form == "theme":
         month = parse_date(f"{post.get('month', '')}-01")
         if month is None:
-            raise ValidationFailed(_("Please choose the month."), code="theme_month")
+            raise ValidationFailed(gettext_lazy("Please choose the month."), code="theme_month")
         services.venue_theme_set(
             actor=request.user,
             venue=venue,
@@ -235,7 +239,7 @@ def _manage_post(request: SignedInRequest, venue: Venue) -> str:
     if form == "photo":
         upload = request.FILES.get("photo")
         if upload is None:
-            raise ValidationFailed(_("Please choose a photo."), code="photo_required")
+            raise ValidationFailed(gettext_lazy("Please choose a photo."), code="photo_required")
         services.venue_photo_add(
             actor=request.user,
             venue=venue,
@@ -244,7 +248,7 @@ def _manage_post(request: SignedInRequest, venue: Venue) -> str:
             caption=post.get("caption", ""),
         )
         return _("Photo added.")
-    raise ValidationFailed(_("Unknown form."), code="unknown_form")
+    raise ValidationFailed(gettext_lazy("Unknown form."), code="unknown_form")
 
 
 @staff_required
@@ -255,7 +259,7 @@ def manage(request: SignedInRequest, venue_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if not can_manage:
-                raise NotFound(_("Not found."))
+                raise NotFound(gettext_lazy("Not found."))
             done = _manage_post(request, venue)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
@@ -303,7 +307,7 @@ def _rota_post(request: SignedInRequest, venue: Venue) -> str:
         starts, ends = parse_time(post.get("starts", "")), parse_time(post.get("ends", ""))
         if day is None or starts is None or ends is None:
             raise ValidationFailed(
-                _("Please give the day and the times of the shift."), code="shift_times"
+                gettext_lazy("Please give the day and the times of the shift."), code="shift_times"
             )
         services.shift_create(
             actor=request.user,
@@ -331,7 +335,7 @@ def _rota_post(request: SignedInRequest, venue: Venue) -> str:
         swap = selectors.access_swap(user=request.user, swap_id=_int(post.get("swap")))
         _SWAP_ACTIONS[form](actor=request.user, swap=swap)
         return _("Swap request decided.")
-    raise ValidationFailed(_("Unknown form."), code="unknown_form")
+    raise ValidationFailed(gettext_lazy("Unknown form."), code="unknown_form")
 
 
 @staff_required

@@ -40,6 +40,7 @@ from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core.answers import answer
 from jiaoliuba.core.api_params import Offset
 from jiaoliuba.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.form_body import form_fields
 from jiaoliuba.core.idempotency import IDEMPOTENCY_KEY, request_key
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.regions.models import Region
@@ -76,11 +77,13 @@ def appeal_create(
 ):
     """File an appeal (multipart form): content, type_hint, community, grid, address,
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
-    (up to 9), `voice`, `video`. Send an Idempotency-Key header to make retries safe: a
+    (up to 9), `voice`, `video`. A text-only appeal may also be sent as a JSON object of
+    the same fields (application/json); any other body type is a 415. Send an Idempotency-Key header to make retries safe: a
     replay answers 200 with the appeal the first request created."""
     resident = resident_of(request.auth)
+    data, uploads = form_fields(request)
     intake, files = intake_from_data(
-        request.POST, request.FILES, default_community=resident.community if resident else None
+        data, uploads, default_community=resident.community if resident else None
     )
     if (
         intake.grid is None
@@ -116,9 +119,10 @@ def appeal_desk_create(
     resident's `resident_phone` and `resident_name`."""
     if not user_is_staff_member(request.auth):
         raise NotFound(_("Not found."))
+    data, uploads = form_fields(request)
     appeal, created = desk_intake(
-        data=request.POST,
-        files=request.FILES,
+        data=data,
+        files=uploads,
         actor=request.auth,
         idempotency_key=request_key(request),
     )

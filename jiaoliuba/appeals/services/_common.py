@@ -24,7 +24,7 @@ from jiaoliuba.appeals.models import (
     Extension,
 )
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, ValidationFailed
+from jiaoliuba.core.errors import Conflict, ValidationFailed, lazy_format
 from jiaoliuba.notifications.services import notify
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
@@ -178,6 +178,7 @@ def _require_text(value: str, message: Any, *, code: str, max_length: int = 2000
         raise ValidationFailed(message, code=code)
     if len(value) > max_length:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": max_length}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": max_length}),
+            code="text_too_long",
         )
     return value

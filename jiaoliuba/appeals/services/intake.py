@@ -54,7 +54,7 @@ from jiaoliuba.appeals.services.notices import _send_receipt
 from jiaoliuba.appeals.services.risk_alerts import appeal_risk_check
 from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock, rawsql, taskrows
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.core.idempotency import clean_key
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
@@ -84,7 +84,10 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
         raise ValidationFailed(_("Please describe the matter."), code="content_required")
     if len(content) > settings.APPEAL_MAX_TEXT:
         raise ValidationFailed(
-            _("The description is longer than %(n)s characters.") % {"n": settings.APPEAL_MAX_TEXT},
+            lazy_format(
+                _("The description is longer than %(n)s characters."),
+                {"n": settings.APPEAL_MAX_TEXT},
+            ),
             code="content_too_long",
         )
     if intake.type_hint and intake.type_hint not in Category.values:
@@ -115,7 +118,8 @@ def _validate_intake(intake: Intake, files: list[CleanFile]) -> tuple[Region, Re
     kinds = [f.kind for f in files]
     if kinds.count(AttachmentKind.IMAGE) > settings.APPEAL_MAX_IMAGES:
         raise ValidationFailed(
-            _("At most %(n)s photos.") % {"n": settings.APPEAL_MAX_IMAGES}, code="too_many_files"
+            lazy_format(_("At most %(n)s photos."), {"n": settings.APPEAL_MAX_IMAGES}),
+            code="too_many_files",
         )
     if kinds.count(AttachmentKind.AUDIO) > 1 or kinds.count(AttachmentKind.VIDEO) > 1:
         raise ValidationFailed(_("At most one voice clip and one video."), code="too_many_files")

@@ -5,7 +5,7 @@ with guessed texts must not ask without limit; a person typing never comes near 
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.core import ratelimit

@@ -22,7 +22,7 @@ from jiaoliuba.appeals.models import (
 from jiaoliuba.appeals.services._common import _event, _handlers, _locked, _move, _notify
 from jiaoliuba.appeals.uploads import CleanFile
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 
 WITHDRAWABLE_STATUSES = transitions.sources("withdraw")
 
@@ -33,7 +33,9 @@ def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
     its handlers are told. Once accepted it is being worked on: refused with a conflict."""
     reason = (reason or "").strip()
     if len(reason) > 300:
-        raise ValidationFailed(_("The text is longer than %(n)s characters.") % {"n": 300})
+        raise ValidationFailed(
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": 300})
+        )
     with transaction.atomic():
         fresh = _locked(appeal)
         if fresh.submitter_id is None or fresh.submitter_id != getattr(actor, "pk", None):
@@ -88,12 +90,15 @@ def appeal_add_material(
             _("Please write something or choose photos to add."), code="material_required"
         )
     if len(text) > 1000:
-        raise ValidationFailed(_("The text is longer than %(n)s characters.") % {"n": 1000})
+        raise ValidationFailed(
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": 1000})
+        )
     if any(f.kind != AttachmentKind.IMAGE for f in files):
         raise ValidationFailed(_("Only photos can be added."), code="invalid_file")
     if len(files) > settings.APPEAL_MAX_IMAGES:
         raise ValidationFailed(
-            _("At most %(n)s photos.") % {"n": settings.APPEAL_MAX_IMAGES}, code="too_many_files"
+            lazy_format(_("At most %(n)s photos."), {"n": settings.APPEAL_MAX_IMAGES}),
+            code="too_many_files",
         )
     if appeal.submitter_id is None or appeal.submitter_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Only the resident who filed the appeal may add material."))

@@ -29,7 +29,13 @@ from jiaoliuba.appeals.services._common import (
     _settle_pending_extension,
 )
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    lazy_format,
+)
 
 
 def appeal_merge(*, appeal: Appeal, master: Appeal, actor: User) -> Appeal:
@@ -109,8 +115,10 @@ def _check_repeat_pair(appeal: Appeal, earlier: Appeal) -> None:
         )
     if appeal.received_at - earlier.received_at > dt.timedelta(days=settings.APPEAL_REPEAT_DAYS):
         raise ValidationFailed(
-            _("A repeat is raised within %(days)d days of the earlier appeal.")
-            % {"days": settings.APPEAL_REPEAT_DAYS},
+            lazy_format(
+                _("A repeat is raised within %(days)d days of the earlier appeal."),
+                {"days": settings.APPEAL_REPEAT_DAYS},
+            ),
             code="repeat_too_late",
         )
 

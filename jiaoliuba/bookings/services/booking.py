@@ -38,7 +38,13 @@ from jiaoliuba.bookings.services._common import (
 from jiaoliuba.bookings.services.price import booking_charge, booking_refund
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
-from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    lazy_format,
+)
 from jiaoliuba.core.writes import write_transaction
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import points_award
@@ -112,14 +118,18 @@ def _check_eligible(person: Any, session: Session, attendee: str, *, confirmed: 
 def _check_window(session: Session, now: dt.datetime) -> None:
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(
-            _("This session is “%(status)s” and cannot be booked.")
-            % {"status": session.get_status_display()},
+            lazy_format(
+                _("This session is “%(status)s” and cannot be booked."),
+                {"status": session.get_status_display()},
+            ),
             code="session_not_open",
         )
     if now < session.opens_at:
         raise ValidationFailed(
-            _("Booking opens at %(when)s.")
-            % {"when": session.opens_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+            lazy_format(
+                _("Booking opens at %(when)s."),
+                {"when": session.opens_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")},
+            ),
             code="booking_not_open",
         )
     if now >= session.closes_at:
@@ -155,7 +165,8 @@ def booking_reserve(
     max_seats = session.service.max_seats
     if not 1 <= seats <= max_seats:
         raise ValidationFailed(
-            _("You can book between 1 and %(n)s seats.") % {"n": max_seats}, code="seats_invalid"
+            lazy_format(_("You can book between 1 and %(n)s seats."), {"n": max_seats}),
+            code="seats_invalid",
         )
     attendee = (attendee or "").strip()[:64]
     _check_eligible(person, session, attendee, confirmed=desk and eligibility_confirmed)
@@ -163,11 +174,13 @@ def booking_reserve(
     restriction = None if desk else active_restriction(person, now)
     if restriction is not None:
         raise PermissionDenied(
-            _("You cannot book until %(until)s: %(reason)s")
-            % {
-                "until": restriction.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
-                "reason": restriction.reason,
-            },
+            lazy_format(
+                _("You cannot book until %(until)s: %(reason)s"),
+                {
+                    "until": restriction.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
+                    "reason": restriction.reason,
+                },
+            ),
             code="booking_restricted",
         )
     _check_window(session, now)
@@ -290,8 +303,12 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
         late = fresh.status == BookingStatus.RESERVED and now > session.cancel_until
         if late and is_owner and not policies.manages(actor, session.region_path):
             raise ValidationFailed(
-                _("Cancellation closed at %(when)s. Please call the community if you cannot come.")
-                % {"when": session.cancel_until.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
+                lazy_format(
+                    _(
+                        "Cancellation closed at %(when)s. Please call the community if you cannot come."
+                    ),
+                    {"when": session.cancel_until.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
+                ),
                 code="cancel_deadline_passed",
             )
         old = fresh.status
@@ -385,8 +402,10 @@ def booking_check_in(*, actor: Any, booking: Booking, method: str = CheckInMetho
         if not transitions.guard_allows("check_in", fresh):
             opens, _closes = transitions.check_in_window(session)
             raise ValidationFailed(
-                _("Check-in is open from %(opens)s until the session ends.")
-                % {"opens": opens.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
+                lazy_format(
+                    _("Check-in is open from %(opens)s until the session ends."),
+                    {"opens": opens.astimezone(SHANGHAI).strftime("%m-%d %H:%M")},
+                ),
                 code="check_in_closed",
             )
         now = clock.now()
@@ -484,7 +503,7 @@ def booking_rate(*, actor: Any, booking: Booking, rating: str, feedback: str = "
     feedback = (feedback or "").strip()
     if len(feedback) > FEEDBACK_MAX:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": FEEDBACK_MAX},
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": FEEDBACK_MAX}),
             code="text_too_long",
         )
     with transaction.atomic():

@@ -33,7 +33,7 @@ from jiaoliuba.bookings.services.booking import _mark_no_show, _move
 from jiaoliuba.bookings.services.price import booking_refund
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
-from jiaoliuba.core.errors import PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 
@@ -78,7 +78,9 @@ def service_create(
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         raise ValidationFailed(
-            _("Please give the service a title of at most %(n)s characters.") % {"n": TITLE_MAX},
+            lazy_format(
+                _("Please give the service a title of at most %(n)s characters."), {"n": TITLE_MAX}
+            ),
             code="title_required",
         )
     if kind not in ServiceKind.values:
@@ -106,8 +108,10 @@ def service_create(
         )
     if points_price is not None and not 1 <= points_price <= POINTS_PRICE_MAX:
         raise ValidationFailed(
-            _("A points price is between 1 and %(n)s points, or empty when free.")
-            % {"n": POINTS_PRICE_MAX},
+            lazy_format(
+                _("A points price is between 1 and %(n)s points, or empty when free."),
+                {"n": POINTS_PRICE_MAX},
+            ),
             code="points_price_invalid",
         )
     if not 1 <= max_seats <= 10:
@@ -166,7 +170,7 @@ def _check_times(starts_at: dt.datetime | None, ends_at: dt.datetime | None, cap
         raise ValidationFailed(_("A session lasts at most a day."), code="times_invalid")
     if not 1 <= capacity <= MAX_CAPACITY:
         raise ValidationFailed(
-            _("Capacity must be between 1 and %(n)s.") % {"n": MAX_CAPACITY},
+            lazy_format(_("Capacity must be between 1 and %(n)s."), {"n": MAX_CAPACITY}),
             code="capacity_invalid",
         )
 
@@ -212,7 +216,9 @@ def series_create(
         raise ValidationFailed(_("The last day must not be before the first."), code="days_invalid")
     if (last_day - first_day).days > MAX_SERIES_WEEKS * 7:
         raise ValidationFailed(
-            _("A series runs at most %(n)s weeks; add another later.") % {"n": MAX_SERIES_WEEKS},
+            lazy_format(
+                _("A series runs at most %(n)s weeks; add another later."), {"n": MAX_SERIES_WEEKS}
+            ),
             code="series_too_long",
         )
     now = clock.now()

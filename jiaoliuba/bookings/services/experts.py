@@ -23,7 +23,7 @@ from jiaoliuba.bookings.models import (
     ServiceHours,
 )
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.core.services import sensitive_access_record
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
@@ -155,7 +155,8 @@ def note_write(*, actor: Any, booking: Booking, text: str) -> ConsultationNote:
         raise ValidationFailed(_("The note is empty."), code="note_required")
     if len(text) > NOTE_MAX:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": NOTE_MAX}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": NOTE_MAX}),
+            code="text_too_long",
         )
     booking = Booking.objects.select_related("session__service__expert").get(pk=booking.pk)
     transitions.require(booking, "write_note")

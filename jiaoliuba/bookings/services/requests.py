@@ -15,7 +15,7 @@ from jiaoliuba.bookings.choices import ExpertRequestEventKind
 from jiaoliuba.bookings.models import Expert, ExpertRequest, ExpertRequestEvent
 from jiaoliuba.bookings.services._common import _text
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.notifications.services import notify
 
 NOTE_MAX = 1000
@@ -72,7 +72,8 @@ def expert_request_create(
         )
     if len(note) > NOTE_MAX:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": NOTE_MAX}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": NOTE_MAX}),
+            code="text_too_long",
         )
     if not expert.active or not found.path.startswith(expert.region_path):
         raise ValidationFailed(
@@ -139,7 +140,7 @@ def expert_request_answer(
     answer = (answer or "").strip()
     if len(answer) > ANSWER_MAX:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": ANSWER_MAX},
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": ANSWER_MAX}),
             code="text_too_long",
         )
     action = "accept" if accept else "decline"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.community.choices import TEXT_MAX, TITLE_MAX
 from jiaoliuba.community.models import CommunityEvent
 from jiaoliuba.core import clock, ratelimit
-from jiaoliuba.core.errors import Conflict, RateLimited, ValidationFailed
+from jiaoliuba.core.errors import Conflict, RateLimited, ValidationFailed, lazy_format
 from jiaoliuba.deliberation.services import check_words
 from jiaoliuba.notifications.services import notify
 from jiaoliuba.regions.choices import RegionLevel
@@ -66,7 +66,8 @@ def text(value: str, message: Any, *, code: str, max_length: int = TEXT_MAX) -> 
         raise ValidationFailed(message, code=code)
     if len(value) > max_length:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": max_length}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": max_length}),
+            code="text_too_long",
         )
     check_words(value)
     return value

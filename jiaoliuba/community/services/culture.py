@@ -35,7 +35,7 @@ from jiaoliuba.community.services._common import (
 )
 from jiaoliuba.community.transitions import IDEAS, STORIES, WISHES
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import points_award
 from jiaoliuba.regions.models import Region
@@ -282,7 +282,7 @@ def story_submit(
     clean_body = text(body, _("Please write the story."), code="story_body", max_length=5000)
     if len(files) > STORY_FILES_MAX:
         raise ValidationFailed(
-            _("At most %(n)s photos or videos per story.") % {"n": STORY_FILES_MAX},
+            lazy_format(_("At most %(n)s photos or videos per story."), {"n": STORY_FILES_MAX}),
             code="too_many_files",
         )
     cleaned = []
@@ -290,7 +290,9 @@ def story_submit(
         clean = clean_upload(name=name, file=handle)
         if clean.kind not in (AttachmentKind.IMAGE, AttachmentKind.VIDEO):
             raise ValidationFailed(
-                _("“%(name)s”: a story takes photos and videos only.") % {"name": name[:60]},
+                lazy_format(
+                    _("“%(name)s”: a story takes photos and videos only."), {"name": name[:60]}
+                ),
                 code="invalid_file_type",
             )
         cleaned.append(clean)

@@ -24,6 +24,10 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from jiaoliuba.accounts.models import User
+from jiaoliuba.appeals.choices import Status
+from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.appeals.transitions import TRANSITIONS
+from jiaoliuba.core.errors import Conflict
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
 
 ROOT = Path(settings.BASE_DIR)
@@ -397,3 +401,114 @@ def test_api_error_carries_both_languages():
     body = Client().get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["message"] == "Please sign in first."
     assert body["message_zh"] == "请先登录。"
+
+
+ERRORS = {
+    "ApplicationError",
+    "ValidationFailed",
+    "NotAuthenticated",
+    "PermissionDenied",
+    "NotFound",
+    "Conflict",
+    "RateLimited",
+    "Busy",
+}
+
+
+def _error_messages_fixed_too_early(path: Path) -> list[str]:
+    """Places in one module where an error's message is already a plain string in the
+    language of the moment: `_("… %(n)s …") % {…}` (interpolating evaluates the lazy
+    string), or `_` bound to the eager `gettext`. Such an error answers the API with
+    message_en in Chinese, or message_zh in English (core.errors.lazy_format)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    eager = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name in ("gettext", "pgettext", "ngettext")
+    }
+    found = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or not call.args:
+            continue
+        name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+        if name not in ERRORS:
+            continue
+        for node in ast.walk(call.args[0]):
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "id", None)
+            if called in eager:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} eager {called}()")
+        message = call.args[0]
+        if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
+            found.append(f"{path.relative_to(ROOT)}:{message.lineno} `_(…) % …`")
+    return found
+
+
+def test_error_messages_stay_lazy_for_both_languages():
+    found = [
+        place
+        for path in sorted((ROOT / "jiaoliuba").rglob("*.py"))
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for place in _error_messages_fixed_too_early(path)
+    ]
+    assert found == []
+
+
+def test_the_lazy_check_can_fail(tmp_path):
+    module = tmp_path / "jiaoliuba" / "bad.py"
+    module.parent.mkdir()
+    module.write_text(
+        "from django.utils.translation import gettext as _\n"
+        "from django.utils.translation import gettext_lazy\n"
+        "raise ValidationFailed(_('x'))\n"
+        "raise Conflict(gettext_lazy('%(n)s') % {'n': 1})\n",
+        encoding="utf-8",
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert [p.split(" ", 1)[1] for p in _error_messages_fixed_too_early(module)] == [
+            "eager _()",
+            "`_(…) % …`",
+        ]
+    finally:
+        ROOT = saved
+
+
+@pytest.mark.django_db
+def test_an_interpolated_error_answers_in_both_languages(settings):
+    """The resend wait of an SMS code: a number in the message (it was Chinese in
+    message_en before the messages were made lazy)."""
+    client = Client()
+    first = client.post(
+        "/api/v1/auth/sms/request", {"phone": "13900000077"}, content_type="application/json"
+    )
+    assert first.status_code == 202
+    body = client.post(
+        "/api/v1/auth/sms/request", {"phone": "13900000077"}, content_type="application/json"
+    ).json()
+    seconds = settings.OTP_RESEND_SECONDS
+    assert body["code"] == "otp_too_soon"
+    assert body["message_zh"] == f"验证码刚刚已发送，请{seconds}秒后再获取。"
+    assert body["message_en"] == (
+        f"A code was just sent. Please wait {seconds} seconds before asking again."
+    )
+    assert body["message"] == body["message_zh"]
+
+
+def test_a_wrong_state_is_told_in_both_languages():
+    """The one 409 every transition table raises names the state in each language."""
+    with pytest.raises(Conflict) as caught:
+        TRANSITIONS.require(Appeal(status=Status.CLOSED), "accept")
+    payload = caught.value.as_payload()
+    assert payload["code"] == "wrong_status"
+    with translation.override("en"):
+        closed_en = str(Status.CLOSED.label)
+    with translation.override("zh-hans"):
+        closed_zh = str(Status.CLOSED.label)
+    assert closed_en != closed_zh
+    assert payload["message_en"] == f"This cannot be done while the appeal is “{closed_en}”."
+    assert closed_zh in payload["message_zh"] and closed_en not in payload["message_zh"]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiaoliuba.accounts.decorators import signed_in, staff_required
@@ -122,7 +123,7 @@ def question_new(request: HttpRequest) -> HttpResponse:
 def _managed(request: HttpRequest, question_id: int) -> ConsensusQuestion:
     question = selectors.access_question(user=request.user, question_id=question_id)
     if not transitions.permits("close", request.user, question):
-        raise NotFound(_("No such question."), code="question_not_found")
+        raise NotFound(gettext_lazy("No such question."), code="question_not_found")
     return question
 
 
@@ -150,7 +151,7 @@ def question_action(request: HttpRequest, question_id: int, action: str) -> Http
     question = _managed(request, question_id)
     moves = {"close": services.question_close, "reopen": services.question_reopen}
     if action not in moves:
-        raise NotFound(_("No such action."))
+        raise NotFound(gettext_lazy("No such action."))
     try:
         moves[action](question=question, actor=request.user)
     except ApplicationError as exc:

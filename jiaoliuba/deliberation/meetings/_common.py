@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.core.transitions import Table
 from jiaoliuba.deliberation.models import Meeting, MeetingAct, MeetingEvent, Resolution
 from jiaoliuba.deliberation.policies import home_path
@@ -107,7 +107,8 @@ def text(value: Any, message: Any, *, code: str, max_length: int = TEXT_MAX) -> 
         raise ValidationFailed(message, code=code)
     if len(value) > max_length:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": max_length}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": max_length}),
+            code="text_too_long",
         )
     check_words(value)
     return value

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.appeals.choices import AttachmentKind
 from jiaoliuba.appeals.uploads import clean_upload
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, NotFound, ValidationFailed
+from jiaoliuba.core.errors import Conflict, NotFound, ValidationFailed, lazy_format
 from jiaoliuba.deliberation.meetings import policies
 from jiaoliuba.deliberation.meetings._common import act, event, locked, move, require, tell, text
 from jiaoliuba.deliberation.meetings.choices import (
@@ -438,7 +438,7 @@ def progress_report(
     body = text(text_, _("Please describe the progress."), code="text_required", max_length=2000)
     if len(photos) > MAX_PHOTOS:
         raise ValidationFailed(
-            _("At most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many_files"
+            lazy_format(_("At most %(n)s photos."), {"n": MAX_PHOTOS}), code="too_many_files"
         )
     cleaned = [
         clean_upload(name=name, file=f, declared_kind=AttachmentKind.IMAGE) for name, f in photos

@@ -20,7 +20,13 @@ from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals.choices import Priority
 from jiaoliuba.appeals.routing import holders
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    lazy_format,
+)
 from jiaoliuba.deliberation import transitions as topic_transitions
 from jiaoliuba.deliberation.choices import TopicStage
 from jiaoliuba.deliberation.meetings import policies
@@ -114,7 +120,7 @@ def meeting_schedule(
     for item in items:
         if len(item) > TITLE_MAX:
             raise ValidationFailed(
-                _("An agenda item is longer than %(n)s characters.") % {"n": TITLE_MAX},
+                lazy_format(_("An agenda item is longer than %(n)s characters."), {"n": TITLE_MAX}),
                 code="agenda_long",
             )
     now = clock.now()

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core import clock, ratelimit
-from jiaoliuba.core.errors import Conflict, RateLimited, ValidationFailed
+from jiaoliuba.core.errors import Conflict, RateLimited, ValidationFailed, lazy_format
 from jiaoliuba.deliberation import policies
 from jiaoliuba.deliberation.models import (
     ParticipationAct,
@@ -133,7 +133,8 @@ def _require_text(value: str, message: Any, *, code: str, max_length: int = 2000
         raise ValidationFailed(message, code=code)
     if len(value) > max_length:
         raise ValidationFailed(
-            _("The text is longer than %(n)s characters.") % {"n": max_length}, code="text_too_long"
+            lazy_format(_("The text is longer than %(n)s characters."), {"n": max_length}),
+            code="text_too_long",
         )
     return value
 
@@ -154,11 +155,13 @@ def check_words(*texts: str) -> None:
         needle = _normalised(word)
         if needle and needle in joined:
             raise ValidationFailed(
-                _(
-                    "Please rephrase: “%(word)s” is on the community's list of words "
-                    "that may not be used."
-                )
-                % {"word": word},
+                lazy_format(
+                    _(
+                        "Please rephrase: “%(word)s” is on the community's list of words "
+                        "that may not be used."
+                    ),
+                    {"word": word},
+                ),
                 code="sensitive_word",
                 extra={"word": word},
             )

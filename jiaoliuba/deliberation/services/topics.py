@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts.selectors import resident_of, user_roles_at
 from jiaoliuba.appeals.services import appeal_useful_credit
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.deliberation import policies, transitions
 from jiaoliuba.deliberation.choices import ActKind, TopicEventKind, TopicSource, TopicStage
 from jiaoliuba.deliberation.models import SupportThreshold, Topic, TopicSupport
@@ -84,7 +84,8 @@ def _texts(title: str, body: str) -> tuple[str, str]:
     title = _require_text(title, _("Please give the topic a title."), code="title_required")
     if len(title) > TITLE_MAX:
         raise ValidationFailed(
-            _("The title is longer than %(n)s characters.") % {"n": TITLE_MAX}, code="title_long"
+            lazy_format(_("The title is longer than %(n)s characters."), {"n": TITLE_MAX}),
+            code="title_long",
         )
     body = _require_text(
         body, _("Please describe the topic."), code="body_required", max_length=BODY_MAX

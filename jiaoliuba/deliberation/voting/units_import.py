@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiaoliuba.core.crypto import lookup_hash
-from jiaoliuba.core.errors import ValidationFailed
+from jiaoliuba.core.errors import ValidationFailed, lazy_format
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.deliberation.voting.choices import DEVELOPER_KEY
 
@@ -98,17 +99,21 @@ def parse_units_csv(text: str) -> list[UnitRow]:
     reader = csv.reader(io.StringIO(text))
     rows = list(reader)
     if not rows:
-        raise ValidationFailed(_("The file is empty."), code="units_empty")
+        raise ValidationFailed(gettext_lazy("The file is empty."), code="units_empty")
     header = _header(rows[0])
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in header]
     if missing:
         raise ValidationFailed(
-            _("The header row lacks the columns: %(columns)s.") % {"columns": "、".join(missing)},
+            lazy_format(
+                gettext_lazy("The header row lacks the columns: %(columns)s."),
+                {"columns": "、".join(missing)},
+            ),
             code="units_header",
         )
     if len(rows) - 1 > MAX_LINES:
         raise ValidationFailed(
-            _("At most %(n)d units per file.") % {"n": MAX_LINES}, code="units_too_many"
+            lazy_format(gettext_lazy("At most %(n)d units per file."), {"n": MAX_LINES}),
+            code="units_too_many",
         )
     errors: list[dict[str, object]] = []
     units: list[UnitRow] = []
@@ -174,10 +179,12 @@ def parse_units_csv(text: str) -> list[UnitRow]:
         units.append(unit)
     if errors:
         raise ValidationFailed(
-            _("%(n)d lines are wrong; nothing was imported.") % {"n": len(errors)},
+            lazy_format(
+                gettext_lazy("%(n)d lines are wrong; nothing was imported."), {"n": len(errors)}
+            ),
             code="units_invalid",
             extra={"errors": errors},
         )
     if not units:
-        raise ValidationFailed(_("The file has no units."), code="units_empty")
+        raise ValidationFailed(gettext_lazy("The file has no units."), code="units_empty")
     return units

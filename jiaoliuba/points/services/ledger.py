@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import (
@@ -24,7 +25,7 @@ from jiaoliuba.accounts.selectors import (
     user_is_staff_member,
 )
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.core.services import audit_record, model_snapshot
 from jiaoliuba.points import lots, policies
 from jiaoliuba.points.choices import CONFIRMABLE_ACTS, DEFAULT_RULES, Act, EntryKind
@@ -67,7 +68,9 @@ def _post(
     expires_at: dt.datetime | None = None,
 ) -> PointsEntry:
     if len(key) > KEY_MAX:
-        raise ValidationFailed(_("The source of these points is too long."), code="points_key")
+        raise ValidationFailed(
+            gettext_lazy("The source of these points is too long."), code="points_key"
+        )
     # One savepoint: a refused debit takes its entry back with it, even if a caller catches.
     with transaction.atomic():
         try:
@@ -86,15 +89,17 @@ def _post(
                 )
         except IntegrityError:
             raise Conflict(
-                _("These points have already been posted."), code="points_repeat"
+                gettext_lazy("These points have already been posted."), code="points_repeat"
             ) from None
         changes: dict[str, Any] = {"balance": F("balance") + amount}
         if expires_at and (account.next_expiry_at is None or expires_at < account.next_expiry_at):
             changes["next_expiry_at"] = account.next_expiry_at = expires_at
         if not PointsAccount.objects.filter(pk=account.pk, balance__gte=-amount).update(**changes):
             raise Conflict(
-                _("Not enough points: %(balance)s available, %(needed)s needed.")
-                % {"balance": account.balance, "needed": -amount},
+                lazy_format(
+                    gettext_lazy("Not enough points: %(balance)s available, %(needed)s needed."),
+                    {"balance": account.balance, "needed": -amount},
+                ),
                 code="points_insufficient",
             )
     account.balance += amount
@@ -129,16 +134,18 @@ def points_award(*, user: User, act: str, source: str, confirmed_by: User | None
     left of the day's and month's allowance. An act that needs confirmation is credited
     only with a staff member other than the user as `confirmed_by`. Only residents earn."""
     if act not in Act.values:
-        raise ValidationFailed(_("Unknown act."), code="points_act")
+        raise ValidationFailed(gettext_lazy("Unknown act."), code="points_act")
     rule = rule_for(act)
     if rule.needs_confirmation:
         if confirmed_by is None or not user_is_staff_member(confirmed_by):
             raise PermissionDenied(
-                _("Staff must confirm this before points are given."), code="points_unconfirmed"
+                gettext_lazy("Staff must confirm this before points are given."),
+                code="points_unconfirmed",
             )
         if confirmed_by.pk == user.pk:
             raise PermissionDenied(
-                _("Nobody confirms points for their own act."), code="points_self_confirmed"
+                gettext_lazy("Nobody confirms points for their own act."),
+                code="points_self_confirmed",
             )
     if resident_of(user) is None:
         # Points reward residents taking part; staff doing their work earn none.
@@ -200,7 +207,7 @@ def points_charge(*, user: User, amount: int, source: str, reason: str) -> Point
     charged once. Not enough points is a Conflict that says how many there are, and the
     caller's transaction rolls back with it: nothing is kept."""
     if amount <= 0:
-        raise ValidationFailed(_("A price is at least 1 point."), code="points_price")
+        raise ValidationFailed(gettext_lazy("A price is at least 1 point."), code="points_price")
     with transaction.atomic():
         account = account_lock(user)
         return points_spend(
@@ -263,13 +270,13 @@ def points_rule_save(*, actor: User, act: str, **fields: Any) -> PointsRule:
     city); audited. A bad value is refused with the field it concerns and changes nothing."""
     if not policies.may_edit_rules(actor):
         raise PermissionDenied(
-            _("Only city administrators change points rules."), code="points_rule_denied"
+            gettext_lazy("Only city administrators change points rules."), code="points_rule_denied"
         )
     if act not in Act.values:
-        raise ValidationFailed(_("Unknown act."), code="points_act")
+        raise ValidationFailed(gettext_lazy("Unknown act."), code="points_act")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationFailed(_("Unknown field."), code="points_rule_field")
+        raise ValidationFailed(gettext_lazy("Unknown field."), code="points_rule_field")
     with transaction.atomic():
         rule = PointsRule.objects.select_for_update().get(pk=rule_for(act).pk)
         before = model_snapshot(rule, RULE_FIELDS)
@@ -280,7 +287,9 @@ def points_rule_save(*, actor: User, act: str, **fields: Any) -> PointsRule:
             rule.full_clean()
         except DjangoValidationError as exc:
             raise ValidationFailed(
-                _("Check the rule's numbers."), code="points_rule_invalid", extra=exc.message_dict
+                gettext_lazy("Check the rule's numbers."),
+                code="points_rule_invalid",
+                extra=exc.message_dict,
             ) from None
         rule.save()
         audit_record(
@@ -297,14 +306,18 @@ def points_adjust(*, actor: User, user: User, amount: int, reason: str) -> Point
     """A manual correction by staff who cover the resident, with a reason; audited."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Give a reason for the adjustment."), code="points_reason")
+        raise ValidationFailed(
+            gettext_lazy("Give a reason for the adjustment."), code="points_reason"
+        )
     if amount == 0:
-        raise ValidationFailed(_("An adjustment must change the balance."), code="points_zero")
+        raise ValidationFailed(
+            gettext_lazy("An adjustment must change the balance."), code="points_zero"
+        )
     with transaction.atomic():
         account = account_lock(user)
         if not policies.covers(actor, account.region_path):
             raise PermissionDenied(
-                _("This resident is outside your area."), code="points_out_of_scope"
+                gettext_lazy("This resident is outside your area."), code="points_out_of_scope"
             )
         before = account.balance
         entry = _post(

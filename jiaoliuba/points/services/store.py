@@ -10,11 +10,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import resident_of
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    lazy_format,
+)
 from jiaoliuba.core.services import audit_record, model_snapshot
 from jiaoliuba.notifications.services import notify
 from jiaoliuba.points import policies, transitions
@@ -38,26 +45,28 @@ def store_item_save(
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValidationFailed(
-            _("Unknown field."), code="store_field", extra={"fields": sorted(unknown)}
+            gettext_lazy("Unknown field."), code="store_field", extra={"fields": sorted(unknown)}
         )
     if region.level not in ("community", "street"):
         raise ValidationFailed(
-            _("A store belongs to a community or a street."), code="store_region"
+            gettext_lazy("A store belongs to a community or a street."), code="store_region"
         )
     name = str(fields.get("name", item.name if item else "")).strip()
     price = fields.get("price", item.price if item else None)
     stock = fields.get("stock", item.stock if item else 0)
     if not name:
-        raise ValidationFailed(_("Give the item a name."), code="store_name")
+        raise ValidationFailed(gettext_lazy("Give the item a name."), code="store_name")
     if not isinstance(price, int) or price <= 0:
         raise ValidationFailed(
-            _("The points price must be a whole number above zero."), code="store_price"
+            gettext_lazy("The points price must be a whole number above zero."), code="store_price"
         )
     if not isinstance(stock, int) or stock < 0:
-        raise ValidationFailed(_("Stock cannot be negative."), code="store_stock")
+        raise ValidationFailed(gettext_lazy("Stock cannot be negative."), code="store_stock")
     probe = item or StoreItem(region=region, region_path=region.path)
     if not policies.may_manage_store(actor, probe) or not policies.covers(actor, region.path):
-        raise PermissionDenied(_("This store is outside your area."), code="store_out_of_scope")
+        raise PermissionDenied(
+            gettext_lazy("This store is outside your area."), code="store_out_of_scope"
+        )
     with transaction.atomic():
         before = model_snapshot(item, ITEM_FIELDS) if item else {}
         if item is None:
@@ -94,7 +103,7 @@ def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> R
     resident = resident_of(user)
     home = (resident.grid or resident.community) if resident else None
     if home is None or not home.path.startswith(item.region_path):
-        raise NotFound(_("No such item."), code="store_item_not_found")
+        raise NotFound(gettext_lazy("No such item."), code="store_item_not_found")
     with transaction.atomic():
         locked = StoreItem.objects.select_for_update().get(pk=item.pk)
         account = account_lock(user)
@@ -103,9 +112,9 @@ def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> R
             if earlier is not None:
                 return earlier
         if not locked.active:
-            raise Conflict(_("This item is no longer on offer."), code="store_inactive")
+            raise Conflict(gettext_lazy("This item is no longer on offer."), code="store_inactive")
         if locked.stock <= 0:
-            raise Conflict(_("Sorry, this item is sold out."), code="store_sold_out")
+            raise Conflict(gettext_lazy("Sorry, this item is sold out."), code="store_sold_out")
         if locked.per_person_limit is not None:
             held = (
                 Redemption.objects.filter(item=locked, account=account)
@@ -114,12 +123,16 @@ def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> R
             )
             if held >= locked.per_person_limit:
                 raise Conflict(
-                    _("You have already redeemed this item %(n)s times, the most allowed.")
-                    % {"n": held},
+                    lazy_format(
+                        gettext_lazy(
+                            "You have already redeemed this item %(n)s times, the most allowed."
+                        ),
+                        {"n": held},
+                    ),
                     code="store_limit",
                 )
         if not StoreItem.objects.filter(pk=locked.pk, stock__gt=0).update(stock=F("stock") - 1):
-            raise Conflict(_("Sorry, this item is sold out."), code="store_sold_out")
+            raise Conflict(gettext_lazy("Sorry, this item is sold out."), code="store_sold_out")
         for _attempt in range(5):
             code = _pickup_code()
             try:
@@ -137,7 +150,7 @@ def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> R
             except IntegrityError:  # a pickup code already in use: draw again
                 continue
         else:  # pragma: no cover - 31^8 codes
-            raise Conflict(_("Please try again."), code="store_busy")
+            raise Conflict(gettext_lazy("Please try again."), code="store_busy")
         points_spend(
             account,
             amount=locked.price,
@@ -165,10 +178,12 @@ def redemption_fulfil(*, actor: User, redemption: Redemption, code: str) -> Rede
             Redemption.objects.select_for_update().select_related("account").get(pk=redemption.pk)
         )
         if not transitions.permits("fulfil", actor, locked):
-            raise NotFound(_("No such redemption."), code="redemption_not_found")
+            raise NotFound(gettext_lazy("No such redemption."), code="redemption_not_found")
         transitions.require(locked, "fulfil")
         if (code or "").strip().upper() != locked.pickup_code:
-            raise ValidationFailed(_("The pickup code does not match."), code="pickup_code")
+            raise ValidationFailed(
+                gettext_lazy("The pickup code does not match."), code="pickup_code"
+            )
         locked.status = RedemptionStatus.FULFILLED
         locked.closed_at = clock.now()
         locked.save(update_fields=["status", "closed_at"])
@@ -185,7 +200,7 @@ def redemption_cancel(*, actor: User, redemption: Redemption, reason: str = "") 
             .get(pk=redemption.pk)
         )
         if not transitions.permits("cancel", actor, locked):
-            raise NotFound(_("No such redemption."), code="redemption_not_found")
+            raise NotFound(gettext_lazy("No such redemption."), code="redemption_not_found")
         transitions.require(locked, "cancel")
         StoreItem.objects.filter(pk=locked.item_id).update(stock=F("stock") + 1)
         account = account_lock(locked.account.user)

@@ -17,7 +17,7 @@ from jiaoliuba.accounts.choices import Role
 from jiaoliuba.accounts.models import User
 from jiaoliuba.accounts.selectors import user_covers, user_scope_paths, user_scope_regions
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.notifications.services import notify
 from jiaoliuba.points.choices import Act
 from jiaoliuba.points.services import points_award
@@ -291,8 +291,10 @@ def swap_approve(*, actor: User, swap: SwapRequest) -> SwapRequest:
         )
         if moved != 1:
             raise Conflict(
-                _("This cannot be done while the shift is “%(status)s”.")
-                % {"status": shift.get_status_display()},
+                lazy_format(
+                    _("This cannot be done while the shift is “%(status)s”."),
+                    {"status": shift.get_status_display()},
+                ),
                 code="wrong_status",
             )
         if shift.duty_shift_id:

@@ -16,7 +16,7 @@ from jiaoliuba.accounts.models import User
 from jiaoliuba.appeals.choices import AttachmentKind
 from jiaoliuba.appeals.uploads import clean_upload
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.venues import policies
@@ -53,8 +53,10 @@ def _clean(
         area = 0
     if not 1 <= area <= MAX_AREA_M2:
         raise ValidationFailed(
-            _("The area must be a whole number of square metres between 1 and %(max)s.")
-            % {"max": MAX_AREA_M2},
+            lazy_format(
+                _("The area must be a whole number of square metres between 1 and %(max)s."),
+                {"max": MAX_AREA_M2},
+            ),
             code="venue_area",
         )
     unknown = [z for z in zones if z not in Zone.values]
@@ -132,7 +134,7 @@ def venue_photo_add(
     _require_manager(actor, venue.region_path)
     if venue.photos.count() >= MAX_PHOTOS:
         raise ValidationFailed(
-            _("At most %(n)s photos.") % {"n": MAX_PHOTOS}, code="venue_too_many_photos"
+            lazy_format(_("At most %(n)s photos."), {"n": MAX_PHOTOS}), code="venue_too_many_photos"
         )
     if len(caption) > 100:
         raise ValidationFailed(

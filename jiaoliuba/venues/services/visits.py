@@ -17,7 +17,7 @@ from jiaoliuba.appeals.choices import Category, Channel
 from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.appeals.services import Intake, appeal_submit, staff_intake_submitter
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.venues import policies
 from jiaoliuba.venues.choices import ActKind, EventKind, VisitOutcome, VisitStatus
 from jiaoliuba.venues.models import Venue, Visit
@@ -61,7 +61,7 @@ def visit_log(
         count = 0
     if not 1 <= count <= MAX_PEOPLE:
         raise ValidationFailed(
-            _("The number of people must be between 1 and %(n)s.") % {"n": MAX_PEOPLE},
+            lazy_format(_("The number of people must be between 1 and %(n)s."), {"n": MAX_PEOPLE}),
             code="visit_people",
         )
     now = clock.now()
