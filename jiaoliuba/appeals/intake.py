@@ -35,9 +35,12 @@ def _decimal(value: Any) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationFailed(_("The map point is not valid."), code="invalid_location") from exc
+    if not value.is_finite():  # "NaN" parses, then fails every comparison with an error
+        raise ValidationFailed(_("The map point is not valid."), code="invalid_location")
+    return value
 
 
 def _region(code: str, level: str) -> Region | None:

@@ -66,6 +66,11 @@ def test_resident_files_with_photo_and_metadata_is_stripped(api_client, resident
         ({"community": "999999999999"}, "invalid_community"),
         ({"grid": JIEFANG_G2 + "9"}, "invalid_grid"),
         ({"latitude": "abc"}, "invalid_location"),
+        # These parse as Decimals; NaN then failed the range check with an error (a 500).
+        ({"latitude": "NaN", "longitude": "114.02"}, "invalid_location"),
+        ({"longitude": "sNaN"}, "invalid_location"),
+        ({"latitude": "Infinity"}, "invalid_location"),
+        ({"latitude": "91"}, "invalid_location"),
     ],
 )
 def test_bad_input_is_a_clear_4xx_and_stores_nothing(api_client, resident, staff, data, code):
