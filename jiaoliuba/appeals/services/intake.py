@@ -173,6 +173,20 @@ def _idempotent_replay(owner: str, key: str) -> Appeal | None:
     return Appeal.objects.get(pk=found[0][0]) if found else None
 
 
+def _same_appeal_or_conflict(first: Appeal, again: Appeal) -> None:
+    """A retry carries the text it first carried. A key sent again with another text is a
+    client's mistake, not a retry: answering 200 with the first appeal would drop the new
+    text without a word. It is a 409: nothing is stored, and the client, which still holds
+    the text, can send it with a new key."""
+    if first.content != again.content:
+        raise Conflict(
+            _(
+                "This Idempotency-Key was already used for another appeal; send this one with a new key."
+            ),
+            code="idempotency_key_reused",
+        )
+
+
 def _remember_related(appeal: Appeal, attachments: list[Attachment]) -> None:
     """A new appeal has no ratings and exactly these attachments: say so, so that the
     answer built from it (presenters.appeal_dict) reads them without a query."""
@@ -344,7 +358,8 @@ def appeal_submit(
             raise
         if key:
             replay = _idempotent_replay(owner, key)
-            if replay is not None:  # a concurrent retry won the race
+            if replay is not None:  # the first attempt, or a concurrent retry, won
+                _same_appeal_or_conflict(replay, appeal)
                 return replay, False
         raise
     _remember_related(appeal, attachments)

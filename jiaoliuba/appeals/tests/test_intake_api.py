@@ -116,6 +116,21 @@ def test_idempotency_key_never_creates_a_second_appeal(api_client, resident, sta
     assert Appeal.objects.count() == 2
 
 
+def test_a_key_sent_again_with_another_text_is_a_409_not_the_first_appeal(
+    api_client, resident, staff
+):
+    """Answering 200 with the first appeal would drop the second text without a word."""
+    client = api_client(resident)
+    assert post(client, HTTP_IDEMPOTENCY_KEY="same-key").status_code == 201
+    other = post(client, {"content": "小区门口的路灯坏了一个星期"}, HTTP_IDEMPOTENCY_KEY="same-key")
+    assert other.status_code == 409, other.content
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert Appeal.objects.count() == 1
+    assert not Appeal.objects.filter(content__contains="路灯").exists()
+    # the same text again is still the retry it looks like
+    assert post(client, HTTP_IDEMPOTENCY_KEY="same-key").status_code == 200
+
+
 def test_anonymous_appeal_hides_the_resident_from_handlers(
     api_client, resident, staff, make_staff, login_client
 ):
