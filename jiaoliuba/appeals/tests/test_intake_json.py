@@ -83,3 +83,23 @@ def test_another_body_type_is_a_415_that_says_what_to_send(api_client, resident)
 def test_the_form_still_works(api_client, resident):
     response = api_client(resident).post(URL, {"content": TEXT})
     assert response.status_code == 201, response.content
+
+
+def test_the_staff_desk_reads_json_too(api_client, staff):
+    response = api_client(staff["community"]).post(
+        f"{URL}/desk",
+        json.dumps(
+            {
+                "content": "电话来访：反映楼道堆放杂物",
+                "community": JIEFANG,
+                "channel": "phone",
+                "resident_phone": "13911113333",
+                "resident_name": "王阿姨",
+            },
+            ensure_ascii=False,
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    appeal = Appeal.objects.get()
+    assert appeal.channel == "phone" and appeal.created_by == staff["community"]

@@ -415,7 +415,7 @@ ERRORS = {
 }
 
 
-def _error_messages_fixed_too_early(path: Path) -> list[str]:
+def _error_messages_fixed_too_early(path: Path, root: Path = ROOT) -> list[str]:
     """Places in one module where an error's message is already a plain string in the
     language of the moment: `_("… %(n)s …") % {…}` (interpolating evaluates the lazy
     string), or `_` bound to the eager `gettext`. Such an error answers the API with
@@ -440,10 +440,10 @@ def _error_messages_fixed_too_early(path: Path) -> list[str]:
                 continue
             called = getattr(node.func, "id", None)
             if called in eager:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno} eager {called}()")
+                found.append(f"{path.relative_to(root)}:{node.lineno} eager {called}()")
         message = call.args[0]
         if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
-            found.append(f"{path.relative_to(ROOT)}:{message.lineno} `_(…) % …`")
+            found.append(f"{path.relative_to(root)}:{message.lineno} `_(…) % …`")
     return found
 
 
@@ -467,15 +467,8 @@ def test_the_lazy_check_can_fail(tmp_path):
         "raise Conflict(gettext_lazy('%(n)s') % {'n': 1})\n",
         encoding="utf-8",
     )
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        assert [p.split(" ", 1)[1] for p in _error_messages_fixed_too_early(module)] == [
-            "eager _()",
-            "`_(…) % …`",
-        ]
-    finally:
-        ROOT = saved
+    found = _error_messages_fixed_too_early(module, root=tmp_path)
+    assert [place.split(" ", 1)[1] for place in found] == ["eager _()", "`_(…) % …`"]
 
 
 @pytest.mark.django_db
