@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.appeals import services
@@ -16,6 +15,7 @@ from jiaoliuba.appeals.choices import STAFF_CHANNELS, AttachmentKind, Channel
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.appeals.uploads import CleanFile, clean_upload
 from jiaoliuba.core import clock
+from jiaoliuba.core.dateparse import parse_datetime
 from jiaoliuba.core.errors import ValidationFailed
 from jiaoliuba.regions.models import Region
 

@@ -45,6 +45,7 @@ from jiaoliuba.appeals.uploads import attachment_response, form_limits
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import ApplicationError, NotFound, RateLimited
 from jiaoliuba.core.request import client_ip
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.points.selectors import published_honours
 from jiaoliuba.regions.selectors import region_get
 
@@ -635,7 +636,7 @@ def join(request: SignedInRequest, appeal_id: int) -> HttpResponse:
 def alerts(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         alert = selectors.access_risk_alert(
-            user=request.user, alert_id=int(request.POST.get("alert_id") or 0)
+            user=request.user, alert_id=whole_number(request.POST.get("alert_id")) or 0
         )
         try:
             services.risk_alert_acknowledge(alert=alert, actor=request.user)

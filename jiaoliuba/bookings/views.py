@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date, parse_time
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +30,7 @@ from jiaoliuba.bookings.choices import (
     Weekday,
 )
 from jiaoliuba.core.clock import SHANGHAI
+from jiaoliuba.core.dateparse import parse_date, parse_time
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.core.request import client_ip
 from jiaoliuba.points.selectors import balance_of

@@ -28,13 +28,9 @@ from jiaoliuba.community import policies, selectors, services
 from jiaoliuba.community.choices import NoticeKind, NoticeScope, StoryStatus
 from jiaoliuba.community.transitions import NOTICES, STORIES, WISHES
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.points.selectors import published_honours
 from jiaoliuba.regions.models import Region
-
-
-def _int(value: Any) -> int | None:
-    raw = str(value or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 def _attempt(request: HttpRequest, work: Callable[[], Any], done: Any) -> bool:
@@ -159,7 +155,7 @@ def _notice_post(request: HttpRequest, item: Any) -> None:
     user = cast("User", request.user)  # the caller checked is_authenticated
     action = request.POST.get("action", "")
     if action == "reply":
-        parent_id = _int(request.POST.get("parent"))
+        parent_id = whole_number(request.POST.get("parent"))
 
         def work() -> Any:
             parent = selectors.access_reply(user=user, reply_id=parent_id) if parent_id else None
@@ -169,7 +165,9 @@ def _notice_post(request: HttpRequest, item: Any) -> None:
 
         _attempt(request, work, _("Your reply is posted."))
     elif action in ("flag", "hide"):
-        reply = selectors.access_reply(user=user, reply_id=_int(request.POST.get("reply")) or 0)
+        reply = selectors.access_reply(
+            user=user, reply_id=whole_number(request.POST.get("reply")) or 0
+        )
         if action == "flag":
             _attempt(
                 request,
@@ -251,7 +249,7 @@ def desk(request: SignedInRequest, region_id: int) -> HttpResponse:
 
 
 def _region_in(regions: list[Region], value: Any) -> Region | None:
-    pk = _int(value)
+    pk = whole_number(value)
     return next((r for r in regions if r.pk == pk), None) if pk else None
 
 
@@ -300,7 +298,7 @@ def _desk_post(request: SignedInRequest, community: Region, regions: list[Region
 
         _attempt(request, hook, _("Saved."))
     elif action in ("adopt", "decline"):
-        idea = selectors.access_idea(user=user, idea_id=_int(post.get("idea")) or 0)
+        idea = selectors.access_idea(user=user, idea_id=whole_number(post.get("idea")) or 0)
         if action == "adopt":
             _attempt(
                 request,
@@ -314,11 +312,11 @@ def _desk_post(request: SignedInRequest, community: Region, regions: list[Region
                 _("Saved."),
             )
     elif action in ("publish_story", "reject_story"):
-        story = selectors.access_story(user=user, story_id=_int(post.get("story")) or 0)
+        story = selectors.access_story(user=user, story_id=whole_number(post.get("story")) or 0)
         if action == "publish_story":
 
             def publish() -> Any:
-                session_id = _int(post.get("session"))
+                session_id = whole_number(post.get("session"))
                 session = access_session(user=user, session_id=session_id) if session_id else None
                 return services.story_publish(actor=user, story=story, session=session)
 

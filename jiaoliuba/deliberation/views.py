@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.accounts.views import staff_required
 from jiaoliuba.appeals.selectors import access_appeal
 from jiaoliuba.core.clock import SHANGHAI
+from jiaoliuba.core.dateparse import parse_date
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.choices import TopicSource, TopicStage

@@ -15,7 +15,6 @@ import segno
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,6 +25,7 @@ from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals.selectors import access_appeal
 from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
+from jiaoliuba.core.dateparse import parse_date, parse_datetime
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.deliberation.meetings import presenters, resolutions, selectors, services
 from jiaoliuba.deliberation.meetings.choices import (

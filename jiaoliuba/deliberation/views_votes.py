@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiaoliuba.accounts.decorators import signed_in, staff_required
 from jiaoliuba.accounts.selectors import user_scope_regions
 from jiaoliuba.core import clock
+from jiaoliuba.core.dateparse import parse_datetime
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.deliberation.voting import selectors, services
 from jiaoliuba.deliberation.voting.choices import (

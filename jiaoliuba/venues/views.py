@@ -13,7 +13,6 @@ import segno
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +24,7 @@ from jiaoliuba.accounts.types import SignedInRequest
 from jiaoliuba.appeals.intake import parse_received_at
 from jiaoliuba.core import clock
 from jiaoliuba.core.clock import SHANGHAI
+from jiaoliuba.core.dateparse import parse_date, parse_time
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.venues import policies, presenters, selectors, services, transitions
@@ -40,10 +40,17 @@ def _int(raw: Any, default: int = 0) -> int:
         return default
 
 
+# Years a page may be asked for: the calendars step a month either way (there is no month
+# after 9999-12), and no rota or visit log reaches outside these.
+YEARS = (2000, 2100)
+
+
 def _month(raw: str) -> dt.date:
     today = clock.local_now().date().replace(day=1)
     parsed = parse_date(f"{raw}-01") if raw else None
-    return parsed or today
+    if parsed is None or not YEARS[0] <= parsed.year <= YEARS[1]:
+        return today
+    return parsed
 
 
 def _next_month(first: dt.date) -> dt.date:
@@ -403,6 +410,8 @@ def visits(request: SignedInRequest, venue_id: int) -> HttpResponse:
             messages.success(request, _("Visit logged."))
             return redirect(f"{request.path}#visit-{visit.pk}")
     year = _int(request.GET.get("year"), clock.local_now().year)
+    if not YEARS[0] <= year <= YEARS[1]:
+        year = clock.local_now().year
     rows = [
         (presenters.visit_dict(v), transitions.VISIT_TRANSITIONS.offered(request.user, v))
         for v in selectors.visit_list(user=request.user, venue=venue)[:100]

@@ -215,6 +215,14 @@ def test_staff_desk_entry_with_past_time_registers_the_resident(api_client, staf
     assert appeal.submitter == user_by_phone(phone="13911112222")
     bad = client.post(f"{URL}/desk", {"content": "x", "community": JIEFANG, "channel": "online"})
     assert bad.status_code == 400
+    # shaped like a time but no such day: Django's parser raised (a 500)
+    for slip in ("2026-02-30 09:30", "2026-11-27 25:00"):
+        bad = client.post(
+            f"{URL}/desk",
+            {"content": "窗口来访", "community": JIEFANG, "channel": "window", "received_at": slip},
+        )
+        assert bad.status_code == 400 and bad.json()["code"] == "invalid_received_at", slip
+    assert Appeal.objects.count() == 1
 
 
 def test_resident_page_submit_keeps_text_on_error_and_creates_once(login_client, resident, staff):

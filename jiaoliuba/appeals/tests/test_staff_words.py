@@ -196,3 +196,9 @@ def test_escalation_to_an_empty_post_says_so(submit, staff):
     appeal.refresh_from_db()
     assert appeal.assignee is None
     assert "社区工作人员岗位无人，请上级派单" in appeal.routing_reason
+
+
+@pytest.mark.parametrize("posted", ["abc", "²", "9" * 30, ""])
+def test_acknowledging_an_alert_that_is_no_id_is_a_404_not_an_error(login_client, staff, posted):
+    response = login_client(staff["street"]).post("/workbench/alerts/", {"alert_id": posted})
+    assert response.status_code == 404

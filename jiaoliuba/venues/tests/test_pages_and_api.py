@@ -78,6 +78,32 @@ def test_staff_pages_render_and_scope(login_client, staff, make_staff, themed):
     assert outsider.get(f"/venues/staff/{themed.pk}/visits/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "rota/?month=2026-13",
+        "rota/?month=2026-00",
+        "rota/?month=9999-12",
+        "rota/?month=x",
+        "visits/?year=99999",
+        "visits/?year=0",
+        "visits/?year=abc",
+    ],
+)
+def test_a_month_or_year_that_does_not_exist_shows_the_current_one(
+    login_client, staff, venue, query
+):
+    """ "2026-13" is shaped like a month, so Django's parse_date raised on it (a 500); the
+    month after 9999-12 and the year 99999 have no date at all."""
+    response = login_client(staff).get(f"/venues/staff/{venue.pk}/{query}")
+    assert response.status_code == 200, query
+    today = clock.local_now().date()
+    if "month" in query:
+        assert response.context["month"] == today.replace(day=1)
+    else:
+        assert response.context["year"] == today.year
+
+
 def test_refused_visit_changes_nothing_and_says_why(login_client, staff, venue):
     client = login_client(staff)
     response = client.post(
