@@ -78,8 +78,9 @@ def appeal_create(
     """File an appeal (multipart form): content, type_hint, community, grid, address,
     latitude, longitude, contact_phone, is_anonymous, consent_public; files `photos`
     (up to 9), `voice`, `video`. A text-only appeal may also be sent as a JSON object of
-    the same fields (application/json); any other body type is a 415. Send an Idempotency-Key header to make retries safe: a
-    replay answers 200 with the appeal the first request created."""
+    the same fields (application/json); any other body type is a 415. Send an
+    Idempotency-Key header to make retries safe: a replay answers 200 with the appeal the
+    first request created (the same key with another text is a 409)."""
     resident = resident_of(request.auth)
     data, uploads = form_fields(request)
     intake, files = intake_from_data(
