@@ -14,6 +14,7 @@ from jiaoliuba.accounts.models import GuardianConsent, ResidentProfile, RoleAssi
 from jiaoliuba.accounts.types import Viewer
 from jiaoliuba.core import crypto
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
@@ -204,7 +205,7 @@ def resident_counts(*, user: Viewer) -> dict[str, int]:
 def user_by_id(*, user_id: Any) -> User | None:
     """A person picked in a form (an assignee, a mediator), or None for no valid id."""
     raw = str(user_id or "")
-    return User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return User.objects.filter(pk=int(raw)).first() if whole_number(raw) is not None else None
 
 
 def user_by_phone(*, phone: str) -> User | None:

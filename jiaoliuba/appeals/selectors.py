@@ -43,6 +43,7 @@ from jiaoliuba.appeals.models import (
 )
 from jiaoliuba.core import clock, rawsql
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.regions.choices import SEGMENT
 from jiaoliuba.regions.models import Region
 from jiaoliuba.regions.models.region import subtree_q
@@ -96,7 +97,7 @@ def appeal_in_scope_by_reference(*, user: Viewer, reference: str | int) -> Appea
     raw = str(reference).strip()
     scoped = appeals_in_scope(user)
     found = scoped.filter(number=raw).first() if raw else None
-    if found is None and raw.isdigit() and len(raw) < 12:
+    if found is None and whole_number(raw) is not None:
         found = scoped.filter(pk=int(raw)).first()
     if found is None:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
@@ -108,7 +109,7 @@ def access_appeal_by_reference(*, user: Viewer, reference: str) -> Appeal:
     lets them see it; otherwise 404."""
     raw = str(reference).strip()
     found = Appeal.objects.filter(number=raw).values_list("pk", flat=True).first() if raw else None
-    if found is None and raw.isdigit():
+    if found is None and whole_number(raw) is not None:
         found = int(raw)
     if found is None:
         raise NotFound(_("No such appeal."), code="appeal_not_found")
@@ -120,7 +121,9 @@ def access_extension(*, appeal: Appeal, extension_id: Any) -> Extension:
     `access_appeal`; otherwise 404."""
     raw = str(extension_id or "")
     extension = (
-        Extension.objects.filter(pk=int(raw), appeal=appeal).first() if raw.isdigit() else None
+        Extension.objects.filter(pk=int(raw), appeal=appeal).first()
+        if whole_number(raw) is not None
+        else None
     )
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")
@@ -132,7 +135,9 @@ def access_mediation(*, appeal: Appeal, mediation_id: Any) -> Mediation:
     otherwise 404."""
     raw = str(mediation_id or "")
     mediation = (
-        Mediation.objects.filter(pk=int(raw), appeal=appeal).first() if raw.isdigit() else None
+        Mediation.objects.filter(pk=int(raw), appeal=appeal).first()
+        if whole_number(raw) is not None
+        else None
     )
     if mediation is None:
         raise NotFound(_("No such mediation."), code="mediation_not_found")

@@ -285,7 +285,7 @@ ACTIONS = {
         appeal=a,
         actor=r.user,
         reason=r.POST.get("reason", ""),
-        working_days=int(r.POST.get("working_days") or 0),
+        working_days=whole_number(r.POST.get("working_days")) or 0,
     ),
     "follow_up": lambda r, a: services.appeal_follow_up(
         appeal=a, actor=r.user, note=r.POST.get("note", ""), reached=r.POST.get("reached") == "1"

@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Subject:
 
 def parse(ref: str) -> tuple[str, int]:
     kind, _sep, raw = (ref or "").partition(":")
-    if kind not in getattr(settings, "EXPERT_REQUEST_SUBJECTS", {}) or not raw.isdigit():
+    if kind not in getattr(settings, "EXPERT_REQUEST_SUBJECTS", {}) or whole_number(raw) is None:
         raise NotFound(_("Not found."), code="subject_not_found")
     return kind, int(raw)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jiaoliuba.accounts.choices import STAFF_ROLES
 from jiaoliuba.accounts.selectors import scope_q, user_roles_at, user_scope_paths
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.deliberation import policies
 from jiaoliuba.deliberation.choices import CommentStatus, TopicStage
 from jiaoliuba.deliberation.models import (
@@ -61,7 +62,11 @@ def topics_managed_by(user: Any) -> QuerySet[Topic]:
 
 def access_topic(*, user: Any, topic_id: Any) -> Topic:
     raw = str(topic_id or "")
-    topic = topics_visible_to(user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    topic = (
+        topics_visible_to(user).filter(pk=int(raw)).first()
+        if whole_number(raw) is not None
+        else None
+    )
     if topic is None:
         raise NotFound(_("No such topic."), code="topic_not_found")
     return topic
@@ -74,7 +79,7 @@ def access_comment(*, user: Any, comment_id: Any) -> Comment:
         Comment.objects.select_related("topic", "author", "parent")
         .filter(pk=int(raw), topic__in=topics_visible_to(user))
         .first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if comment is None:

@@ -23,6 +23,7 @@ from jiaoliuba.appeals.selectors import access_appeal
 from jiaoliuba.core.clock import SHANGHAI
 from jiaoliuba.core.dateparse import parse_date
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.deliberation import presenters, selectors, services
 from jiaoliuba.deliberation.choices import TopicSource, TopicStage
 from jiaoliuba.deliberation.consensus import selectors as consensus_selectors
@@ -70,9 +71,7 @@ def topic_new(request: SignedInRequest) -> HttpResponse:
     appeal = None
     appeal_id = request.GET.get("appeal") or request.POST.get("appeal_id", "")
     if staff and appeal_id:
-        appeal = access_appeal(
-            user=request.user, appeal_id=int(appeal_id) if appeal_id.isdigit() else 0
-        )
+        appeal = access_appeal(user=request.user, appeal_id=whole_number(appeal_id) or 0)
     scopes = selectors.scope_choices(request.user, staff=staff)
     if not scopes:
         raise NotFound(gettext_lazy("Not found."))

@@ -27,6 +27,7 @@ from jiaoliuba.appeals.uploads import attachment_response
 from jiaoliuba.core import clock
 from jiaoliuba.core.dateparse import parse_date, parse_datetime
 from jiaoliuba.core.errors import ApplicationError, NotFound, ValidationFailed
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.deliberation.meetings import presenters, resolutions, selectors, services
 from jiaoliuba.deliberation.meetings.choices import (
     CheckVerdict,
@@ -220,7 +221,7 @@ def _resolve(request: HttpRequest, meeting: Meeting) -> Any:
         for p in request.POST.getlist("agreed")
     ]
     days = request.POST.get("publicity_days", "").strip()
-    if days and not days.isdigit():
+    if days and whole_number(days) is None:
         raise ValidationFailed(
             gettext_lazy("Public notice lasts 1 to 60 days."), code="publicity_days"
         )
@@ -356,7 +357,7 @@ def _open_vote(request: HttpRequest, r: Resolution) -> Any:
     register_id = request.POST.get("unit_register", "").strip()
     register = (
         access_unit_register(user=request.user, register_id=int(register_id))
-        if register_id.isdigit()
+        if whole_number(register_id) is not None
         else None
     )
     return resolutions.resolution_open_vote(

@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from jiaoliuba.accounts.choices import Role
+from jiaoliuba.accounts.selectors import user_by_id
+from jiaoliuba.appeals.selectors import access_appeal_by_reference
+from jiaoliuba.bookings import subjects
 from jiaoliuba.core.dateparse import parse_date, parse_datetime, parse_time
+from jiaoliuba.core.errors import NotFound
 from jiaoliuba.core.typed import whole_number
+from jiaoliuba.deliberation.consensus.selectors import access_question
+from jiaoliuba.deliberation.meetings.selectors import access_meeting
+from jiaoliuba.deliberation.selectors import access_topic
+from jiaoliuba.testing.fixtures import JIEFANG
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -65,3 +74,23 @@ def test_no_module_reads_dates_with_the_raising_parsers():
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["²", "٣", "9" * 30, "-1", "abc"])
+def test_selectors_given_no_id_find_nothing(make_staff, posted):
+    """`"²".isdigit()` is true and `int("²")` raises: the selectors guarded by isdigit()
+    turned a tampered id into a 500 (they read ids with whole_number now)."""
+    staff = make_staff(Role.COMMUNITY_STAFF, JIEFANG)
+    assert user_by_id(user_id=posted) is None
+    for access, keyword in (
+        (access_topic, "topic_id"),
+        (access_meeting, "meeting_id"),
+        (access_question, "question_id"),
+    ):
+        with pytest.raises(NotFound):
+            access(user=staff, **{keyword: posted})
+    with pytest.raises(NotFound):
+        access_appeal_by_reference(user=staff, reference=posted)
+    with pytest.raises(NotFound):
+        subjects.parse(f"appeal:{posted}")

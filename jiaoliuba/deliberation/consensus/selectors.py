@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.deliberation import policies
 from jiaoliuba.deliberation.consensus.choices import StatementStatus
 from jiaoliuba.deliberation.models import (
@@ -46,7 +47,11 @@ def question_list(*, user: Any) -> QuerySet[ConsensusQuestion]:
 
 def access_question(*, user: Any, question_id: Any) -> ConsensusQuestion:
     raw = str(question_id or "")
-    question = questions_visible_to(user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    question = (
+        questions_visible_to(user).filter(pk=int(raw)).first()
+        if whole_number(raw) is not None
+        else None
+    )
     if question is None:
         raise NotFound(_("No such question."), code="question_not_found")
     return question
@@ -61,7 +66,7 @@ def access_statement(*, user: Any, statement_id: Any) -> Statement:
         )
         .select_related("question", "question__topic", "question__topic__scope", "author")
         .first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if statement is None or (

@@ -16,6 +16,7 @@ from jiaoliuba.accounts.choices import STAFF_ROLES, Role
 from jiaoliuba.accounts.models import RoleAssignment
 from jiaoliuba.accounts.selectors import user_covers, user_roles_at
 from jiaoliuba.core.errors import NotFound
+from jiaoliuba.core.typed import whole_number
 from jiaoliuba.deliberation.meetings.choices import ResolutionStatus
 from jiaoliuba.deliberation.models import (
     Meeting,
@@ -70,7 +71,11 @@ def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
 
 def access_meeting(*, user: Any, meeting_id: Any) -> Meeting:
     raw = str(meeting_id or "")
-    meeting = meetings_visible_to(user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    meeting = (
+        meetings_visible_to(user).filter(pk=int(raw)).first()
+        if whole_number(raw) is not None
+        else None
+    )
     if meeting is None:
         raise NotFound(_("No such meeting."), code="meeting_not_found")
     return meeting
@@ -128,7 +133,11 @@ def resolutions_visible_to(user: Any) -> QuerySet[Resolution]:
 
 def access_resolution(*, user: Any, resolution_id: Any) -> Resolution:
     raw = str(resolution_id or "")
-    found = resolutions_visible_to(user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    found = (
+        resolutions_visible_to(user).filter(pk=int(raw)).first()
+        if whole_number(raw) is not None
+        else None
+    )
     if found is None:
         raise NotFound(_("No such resolution."), code="resolution_not_found")
     return found
@@ -140,7 +149,7 @@ def access_objection(*, user: Any, objection_id: Any) -> Objection:
         Objection.objects.filter(pk=int(raw), resolution__in=resolutions_visible_to(user))
         .select_related("resolution")
         .first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if found is None:
@@ -154,7 +163,7 @@ def access_milestone(*, user: Any, milestone_id: Any) -> Milestone:
         Milestone.objects.filter(pk=int(raw), resolution__in=resolutions_visible_to(user))
         .select_related("resolution")
         .first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if found is None:
@@ -168,7 +177,7 @@ def access_party(*, user: Any, party_id: Any) -> MeetingParty:
         MeetingParty.objects.filter(pk=int(raw), meeting__in=meetings_visible_to(user).values("pk"))
         .select_related("meeting", "user")
         .first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if found is None:
@@ -183,7 +192,7 @@ def access_photo(*, user: Any, photo_id: Any) -> ProgressPhoto:
         ProgressPhoto.objects.filter(
             pk=int(raw), update__milestone__resolution__in=resolutions_visible_to(user)
         ).first()
-        if raw.isdigit()
+        if whole_number(raw) is not None
         else None
     )
     if found is None:
