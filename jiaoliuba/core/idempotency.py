@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Header, Status
 
 from jiaoliuba.core import clock
-from jiaoliuba.core.errors import Conflict
+from jiaoliuba.core.errors import Conflict, ValidationFailed, lazy_format
 from jiaoliuba.core.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -41,7 +41,16 @@ def clean_key(raw: str | None) -> str:
 
 
 def request_key(request: HttpRequest) -> str:
-    return clean_key(request.headers.get(HEADER, ""))
+    """The request's key. One longer than the column is refused, not cut: two keys that
+    share their first hundred characters would otherwise be one, and the second request
+    would get the first one's answer."""
+    raw = (request.headers.get(HEADER, "") or "").strip()
+    if len(raw) > KEY_MAX:
+        raise ValidationFailed(
+            lazy_format(_("The Idempotency-Key is longer than %(n)s characters."), {"n": KEY_MAX}),
+            code="idempotency_key_too_long",
+        )
+    return raw
 
 
 def _request_line(request: HttpRequest) -> str:

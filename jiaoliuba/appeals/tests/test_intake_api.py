@@ -116,6 +116,18 @@ def test_idempotency_key_never_creates_a_second_appeal(api_client, resident, sta
     assert Appeal.objects.count() == 2
 
 
+def test_a_key_longer_than_kept_is_refused_not_cut(api_client, resident, staff):
+    """Two keys sharing their first 100 characters were one key once cut."""
+    client = api_client(resident)
+    long_key = "k" * 100
+    assert post(client, HTTP_IDEMPOTENCY_KEY=long_key).status_code == 201
+    refused = post(client, {"content": "另一件事：路灯坏了"}, HTTP_IDEMPOTENCY_KEY=long_key + "2")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "idempotency_key_too_long"
+    assert "100" in refused.json()["message_en"]
+    assert Appeal.objects.count() == 1
+
+
 def test_a_key_sent_again_with_another_text_is_a_409_not_the_first_appeal(
     api_client, resident, staff
 ):

@@ -31,6 +31,7 @@ from jiaoliuba.points.services.ledger import account_lock, points_refund, points
 from jiaoliuba.regions.models import Region
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REQUEST_KEY_MAX = Redemption._meta.get_field("request_key").max_length or 64
 ITEM_FIELDS = ["name", "description", "partner", "price", "stock", "per_person_limit", "active"]
 
 
@@ -100,6 +101,9 @@ def _event(redemption: Redemption, kind: str, actor: Any, note: str = "") -> Non
 def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> Redemption:
     """Redeem one `item` for `user`. The same `request_key` (a double tap, a retry) gives
     back the first redemption instead of a second."""
+    # Looked up as it is stored: a longer key was stored cut and then never found again,
+    # so its retry ran into the unique constraint instead of getting the first redemption.
+    request_key = request_key[:REQUEST_KEY_MAX]
     resident = resident_of(user)
     home = (resident.grid or resident.community) if resident else None
     if home is None or not home.path.startswith(item.region_path):
@@ -143,7 +147,7 @@ def redemption_place(*, user: User, item: StoreItem, request_key: str = "") -> R
                         price=locked.price,
                         pickup_code=code,
                         region_path=locked.region_path,
-                        request_key=request_key[:64],
+                        request_key=request_key,
                         created_at=clock.now(),
                     )
                 break

@@ -105,6 +105,18 @@ def test_a_retried_request_redeems_once(make_resident, fund, oil):
     assert PointsAccount.objects.get(user=user).balance == 200
 
 
+def test_a_retry_with_a_key_longer_than_the_column_redeems_once(make_resident, fund, oil):
+    """The key was stored cut to 64 characters but looked up whole, so its retry ran into
+    the unique constraint (a 409 "please try again") instead of getting the first."""
+    user = make_resident()
+    fund(user, 300)
+    key = "retry-" + "x" * 80
+    first = services.redemption_place(user=user, item=oil, request_key=key)
+    again = services.redemption_place(user=user, item=oil, request_key=key)
+    assert first.pk == again.pk and Redemption.objects.count() == 1
+    assert PointsAccount.objects.get(user=user).balance == 200
+
+
 def test_staff_keep_their_own_area(make_staff, make_resident, fund, oil, regions, staff):
     other = make_staff(Role.COMMUNITY_STAFF, JIANKANG)
     with pytest.raises(PermissionDenied):
