@@ -204,8 +204,8 @@ def resident_counts(*, user: Viewer) -> dict[str, int]:
 
 def user_by_id(*, user_id: Any) -> User | None:
     """A person picked in a form (an assignee, a mediator), or None for no valid id."""
-    raw = str(user_id or "")
-    return User.objects.filter(pk=int(raw)).first() if whole_number(raw) is not None else None
+    number = whole_number(user_id)
+    return User.objects.filter(pk=number).first() if number is not None else None
 
 
 def user_by_phone(*, phone: str) -> User | None:

@@ -119,11 +119,9 @@ def access_appeal_by_reference(*, user: Viewer, reference: str) -> Appeal:
 def access_extension(*, appeal: Appeal, extension_id: Any) -> Extension:
     """An extension request of an appeal the user already reached through
     `access_appeal`; otherwise 404."""
-    raw = str(extension_id or "")
+    number = whole_number(extension_id)
     extension = (
-        Extension.objects.filter(pk=int(raw), appeal=appeal).first()
-        if whole_number(raw) is not None
-        else None
+        Extension.objects.filter(pk=number, appeal=appeal).first() if number is not None else None
     )
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")
@@ -133,11 +131,9 @@ def access_extension(*, appeal: Appeal, extension_id: Any) -> Extension:
 def access_mediation(*, appeal: Appeal, mediation_id: Any) -> Mediation:
     """A mediation of an appeal the user already reached through `access_appeal`;
     otherwise 404."""
-    raw = str(mediation_id or "")
+    number = whole_number(mediation_id)
     mediation = (
-        Mediation.objects.filter(pk=int(raw), appeal=appeal).first()
-        if whole_number(raw) is not None
-        else None
+        Mediation.objects.filter(pk=number, appeal=appeal).first() if number is not None else None
     )
     if mediation is None:
         raise NotFound(_("No such mediation."), code="mediation_not_found")

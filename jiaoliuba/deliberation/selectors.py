@@ -61,12 +61,8 @@ def topics_managed_by(user: Any) -> QuerySet[Topic]:
 
 
 def access_topic(*, user: Any, topic_id: Any) -> Topic:
-    raw = str(topic_id or "")
-    topic = (
-        topics_visible_to(user).filter(pk=int(raw)).first()
-        if whole_number(raw) is not None
-        else None
-    )
+    number = whole_number(topic_id)
+    topic = topics_visible_to(user).filter(pk=number).first() if number is not None else None
     if topic is None:
         raise NotFound(_("No such topic."), code="topic_not_found")
     return topic
@@ -74,12 +70,12 @@ def access_topic(*, user: Any, topic_id: Any) -> Topic:
 
 def access_comment(*, user: Any, comment_id: Any) -> Comment:
     """A comment of a topic the user may see; otherwise 404."""
-    raw = str(comment_id or "")
+    number = whole_number(comment_id)
     comment = (
         Comment.objects.select_related("topic", "author", "parent")
-        .filter(pk=int(raw), topic__in=topics_visible_to(user))
+        .filter(pk=number, topic__in=topics_visible_to(user))
         .first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if comment is None:

@@ -52,7 +52,7 @@ def redeem(request: SignedInRequest, item_id: int) -> HttpResponse:
     item = selectors.access_store_item_for_resident(user=request.user, item_id=item_id)
     try:
         done = services.redemption_place(
-            user=request.user, item=item, request_key=request.POST.get("request_key", "")[:64]
+            user=request.user, item=item, request_key=request.POST.get("request_key", "")
         )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))

@@ -46,12 +46,8 @@ def question_list(*, user: Any) -> QuerySet[ConsensusQuestion]:
 
 
 def access_question(*, user: Any, question_id: Any) -> ConsensusQuestion:
-    raw = str(question_id or "")
-    question = (
-        questions_visible_to(user).filter(pk=int(raw)).first()
-        if whole_number(raw) is not None
-        else None
-    )
+    number = whole_number(question_id)
+    question = questions_visible_to(user).filter(pk=number).first() if number is not None else None
     if question is None:
         raise NotFound(_("No such question."), code="question_not_found")
     return question
@@ -59,14 +55,14 @@ def access_question(*, user: Any, question_id: Any) -> ConsensusQuestion:
 
 def access_statement(*, user: Any, statement_id: Any) -> Statement:
     """A statement of a question the user sees; a hidden one only for its managers."""
-    raw = str(statement_id or "")
+    number = whole_number(statement_id)
     statement = (
         Statement.objects.filter(
-            pk=int(raw), question__topic__in=topics_visible_to(user).values("pk")
+            pk=number, question__topic__in=topics_visible_to(user).values("pk")
         )
         .select_related("question", "question__topic", "question__topic__scope", "author")
         .first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if statement is None or (

@@ -70,12 +70,8 @@ def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
 
 
 def access_meeting(*, user: Any, meeting_id: Any) -> Meeting:
-    raw = str(meeting_id or "")
-    meeting = (
-        meetings_visible_to(user).filter(pk=int(raw)).first()
-        if whole_number(raw) is not None
-        else None
-    )
+    number = whole_number(meeting_id)
+    meeting = meetings_visible_to(user).filter(pk=number).first() if number is not None else None
     if meeting is None:
         raise NotFound(_("No such meeting."), code="meeting_not_found")
     return meeting
@@ -132,24 +128,20 @@ def resolutions_visible_to(user: Any) -> QuerySet[Resolution]:
 
 
 def access_resolution(*, user: Any, resolution_id: Any) -> Resolution:
-    raw = str(resolution_id or "")
-    found = (
-        resolutions_visible_to(user).filter(pk=int(raw)).first()
-        if whole_number(raw) is not None
-        else None
-    )
+    number = whole_number(resolution_id)
+    found = resolutions_visible_to(user).filter(pk=number).first() if number is not None else None
     if found is None:
         raise NotFound(_("No such resolution."), code="resolution_not_found")
     return found
 
 
 def access_objection(*, user: Any, objection_id: Any) -> Objection:
-    raw = str(objection_id or "")
+    number = whole_number(objection_id)
     found = (
-        Objection.objects.filter(pk=int(raw), resolution__in=resolutions_visible_to(user))
+        Objection.objects.filter(pk=number, resolution__in=resolutions_visible_to(user))
         .select_related("resolution")
         .first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if found is None:
@@ -158,12 +150,12 @@ def access_objection(*, user: Any, objection_id: Any) -> Objection:
 
 
 def access_milestone(*, user: Any, milestone_id: Any) -> Milestone:
-    raw = str(milestone_id or "")
+    number = whole_number(milestone_id)
     found = (
-        Milestone.objects.filter(pk=int(raw), resolution__in=resolutions_visible_to(user))
+        Milestone.objects.filter(pk=number, resolution__in=resolutions_visible_to(user))
         .select_related("resolution")
         .first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if found is None:
@@ -172,12 +164,12 @@ def access_milestone(*, user: Any, milestone_id: Any) -> Milestone:
 
 
 def access_party(*, user: Any, party_id: Any) -> MeetingParty:
-    raw = str(party_id or "")
+    number = whole_number(party_id)
     found = (
-        MeetingParty.objects.filter(pk=int(raw), meeting__in=meetings_visible_to(user).values("pk"))
+        MeetingParty.objects.filter(pk=number, meeting__in=meetings_visible_to(user).values("pk"))
         .select_related("meeting", "user")
         .first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if found is None:
@@ -187,12 +179,12 @@ def access_party(*, user: Any, party_id: Any) -> MeetingParty:
 
 def access_photo(*, user: Any, photo_id: Any) -> ProgressPhoto:
     """A progress photo of a resolution the user may see; otherwise 404."""
-    raw = str(photo_id or "")
+    number = whole_number(photo_id)
     found = (
         ProgressPhoto.objects.filter(
-            pk=int(raw), update__milestone__resolution__in=resolutions_visible_to(user)
+            pk=number, update__milestone__resolution__in=resolutions_visible_to(user)
         ).first()
-        if whole_number(raw) is not None
+        if number is not None
         else None
     )
     if found is None:
