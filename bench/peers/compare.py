@@ -408,11 +408,17 @@ def wait_for_follow_ups(
 ) -> bool:
     from django_tasks_db.models import DBTaskResult
 
+    from jiaoliuba.appeals.services import appeal_follow_ups_due
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        pending = DBTaskResult.objects.filter(
-            task_path__endswith="intake_follow_up", status__in=["READY", "RUNNING"]
-        ).count()
+        # The appeals' own queue, and any follow-up handed to the task queue.
+        pending = (
+            appeal_follow_ups_due()
+            + DBTaskResult.objects.filter(
+                task_path__endswith="intake_follow_up", status__in=["READY", "RUNNING"]
+            ).count()
+        )
         if pending == 0:
             return True
         time.sleep(0.5)

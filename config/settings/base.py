@@ -323,6 +323,9 @@ TASKS = {
 }
 # Queues a plain `jiaoliuba worker` skips: each needs its own `jiaoliuba worker --queues <name>`.
 WORKER_DEDICATED_QUEUES = ["triage"]
+# Queues held in a module's own rows (core/outboxes.py), run by every worker that runs
+# the default queue: new appeals' follow-ups (bands, notices, receipt, risk detection).
+WORKER_OUTBOXES = ["jiaoliuba.appeals.services.appeal_follow_ups_run"]
 
 # --- Privacy -----------------------------------------------------------------------
 # Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).

@@ -109,12 +109,9 @@ class Inserter:
     primary key, whose value comes back through RETURNING (SQLite ≥ 3.35 and PostgreSQL)
     and is set on the instance, which is then marked as saved."""
 
-    def __init__(
-        self, model: type[Model], *, replaces: Sequence[Callable] = (), keyed: bool = False
-    ) -> None:
-        """`replaces`: signal receivers of the model whose work the caller does itself
-        (any other receiver makes `insert` refuse). `keyed`: the caller sets the auto
-        primary key itself, from `next_id`, so the row needs no RETURNING."""
+    def __init__(self, model: type[Model], *, keyed: bool = False) -> None:
+        """`keyed`: the caller sets the auto primary key itself, from `next_id`, so the
+        row needs no RETURNING. A model with save signals is refused at `insert`."""
         if model.save is not Model.save:
             raise TypeError(f"{model.__name__} overrides save(): write it through the ORM")
         self.model = model
@@ -125,7 +122,6 @@ class Inserter:
         self.fields = [
             f for f in meta.local_concrete_fields if not (self.auto_pk and f.primary_key)
         ]
-        self.replaces = set(replaces)
         self._sql: dict[int, str] = {}
         self._converters: dict[str, list[Callable[[Model], Any]]] = {}
 
@@ -144,13 +140,9 @@ class Inserter:
             self._sql[rows] = sql
         return sql
 
-    def _replaced(self, signal: Any) -> bool:
-        sync, async_ = signal._live_receivers(self.model)
-        return not async_ and set(sync) <= self.replaces
-
     def _check_signals(self) -> None:
         for signal in (pre_save, post_save):
-            if signal.has_listeners(self.model) and not self._replaced(signal):
+            if signal.has_listeners(self.model):
                 raise TypeError(f"{self.model.__name__} has save signals: use the ORM")
 
     def prepared(self, obj: Model) -> list[Any]:
@@ -161,8 +153,7 @@ class Inserter:
             converters = self._converters[conn.vendor] = [_converter(f, conn) for f in self.fields]
         return [convert(obj) for convert in converters]
 
-    def insert(self, *objs: Model, values: list[Any] | None = None) -> None:
-        """`values`: for a single row, what `prepared(obj)` gives, if known."""
+    def insert(self, *objs: Model) -> None:
         if not objs:
             return
         self._check_signals()
@@ -172,7 +163,7 @@ class Inserter:
                 raise ValueError("Inserter writes new rows only (the primary key is set)")
             if not self.auto_pk and obj.pk is None:
                 raise ValueError("a keyed Inserter needs the primary key (next_id)")
-            params.extend(self.prepared(obj) if values is None else values)
+            params.extend(self.prepared(obj))
         with prepared_cursor() as cursor:  # one statement per row count: prepared once
             cursor.execute(self._statement(len(objs)), params)
             returned = cursor.fetchall() if self.auto_pk else []

@@ -228,9 +228,8 @@ def _load_appeals() -> int:
             submitter=resident, intake=intake, created_by=desk if days_ago else None
         )
         created += 1
-        # The worker would do this after each intake; the demo does it at once (the
-        # queued task then finds it done).
-        appeal_services.appeal_intake_follow_up(appeal_id=appeal.pk)
+        # The worker would do this after each intake; the demo does it at once.
+        appeal_services.appeal_follow_ups_run()
         handler = appeal.assignee
         if fate == "new" or handler is None:
             continue

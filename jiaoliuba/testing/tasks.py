@@ -19,5 +19,9 @@ def run_queued(task_name: str) -> int:
 
 
 def run_intake_follow_ups() -> int:
-    """The work a new appeal leaves to the worker: bands, notices, risk detection."""
-    return run_queued("intake_follow_up")
+    """The work a new appeal leaves to the worker (bands, notices, risk detection), as the
+    worker's cycle runs it: the appeals' own queue, then any `intake_follow_up` task rows
+    (a follow-up that failed there, or one queued before the appeals held their own)."""
+    from jiaoliuba.appeals.services import appeal_follow_ups_run  # noqa: PLC0415 — testing stays importable without the apps loaded
+
+    return appeal_follow_ups_run() + run_queued("intake_follow_up")

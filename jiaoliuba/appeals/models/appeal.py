@@ -178,6 +178,11 @@ class Appeal(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=16, unique=True, null=True, blank=True, editable=False
     )
+    # The worker's part of taking this appeal in, still to do: {"notify": [user ids the
+    # route named besides the handlers]}; null once done (appeals/follow_ups.py). Written
+    # by the intake's one INSERT, so the follow-up exists exactly when the appeal does,
+    # without a task row of its own; the partial index appeal_follow_up_due is the queue.
+    follow_up = models.JSONField(null=True, blank=True, editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
@@ -214,6 +219,11 @@ class Appeal(models.Model):
                 fields=["created_by"],
                 name="appeal_created_by",
                 condition=Q(created_by__isnull=False),
+            ),
+            models.Index(
+                fields=["id"],
+                name="appeal_follow_up_due",
+                condition=Q(follow_up__isnull=False),
             ),
         ]
         permissions = [("reveal_anonymous_submitter", "Can reveal who filed an anonymous appeal")]

@@ -28,6 +28,8 @@ from jiaoliuba.appeals.services.handling import (
 )
 from jiaoliuba.appeals.services.intake import (
     Intake,
+    appeal_follow_ups_due,
+    appeal_follow_ups_run,
     appeal_intake_follow_up,
     appeal_join,
     appeal_submit,
@@ -96,6 +98,8 @@ __all__ = [
     "appeal_extension_decide",
     "appeal_extension_request",
     "appeal_follow_up",
+    "appeal_follow_ups_due",
+    "appeal_follow_ups_run",
     "appeal_intake_follow_up",
     "appeal_join",
     "appeal_mark_repeat",

@@ -4,6 +4,7 @@ resident a desk worker enters on someone's behalf."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,13 +54,17 @@ from jiaoliuba.appeals.services.dispatch import (
 from jiaoliuba.appeals.services.notices import _send_receipt
 from jiaoliuba.appeals.services.risk_alerts import appeal_risk_check
 from jiaoliuba.appeals.uploads import CleanFile
-from jiaoliuba.core import clock, rawsql, taskrows
+from jiaoliuba.core import clock, rawsql
 from jiaoliuba.core.errors import Conflict, PermissionDenied, ValidationFailed, lazy_format
 from jiaoliuba.core.idempotency import clean_key
 from jiaoliuba.core.validators import normalize_mobile
 from jiaoliuba.regions.choices import RegionLevel
 from jiaoliuba.regions.models import Region
 from jiaoliuba.triage import classifier
+
+logger = logging.getLogger(__name__)
+# Follow-ups read per query by the worker's queue (appeal_follow_ups_run).
+FOLLOW_UP_BATCH = 50
 
 
 @dataclass
@@ -215,12 +220,13 @@ def appeal_submit(
 
     Everything that decides the row (triage, deadlines, the repeat link, the route) is
     read before the write, so the transaction is the key reserved, one insert (the
-    number made from the key goes in with it), the events in one statement and a task
-    row; the write lock (SQLite's is the whole database) is held for those alone. The
-    rest (similarity bands, notifications, risk detection) is done by
-    `appeal_intake_follow_up` in the worker: its task row commits with the appeal, so it
-    is done even if the worker was down when the appeal came in. The appeal returned is
-    the one in memory, complete with its attachments."""
+    number made from the key goes in with it) and the events in one statement; the write
+    lock (SQLite's is the whole database) is held for those alone. The rest (similarity
+    bands, notifications, risk detection) is done by `appeal_intake_follow_up` in the
+    worker: the appeal's own `follow_up` column says it is due, so it commits with the
+    appeal and is done even if the worker was down when the appeal came in
+    (`appeal_follow_ups_run`). The appeal returned is the one in memory, complete with
+    its attachments."""
     files = files or []
     owner = str(submitter.pk) if submitter is not None else ""
     if created_by is not None:
@@ -282,6 +288,7 @@ def appeal_submit(
     appeal.routing_reason = route.reason[:200]
     appeal.dispatched_at = dispatched_at
     appeal.status = Status.DISPATCHED
+    appeal.follow_up = {"notify": route.notify_ids}
     clocks.refresh(appeal)
     stored: list[str] = []
     attachments: list[Attachment] = []
@@ -349,7 +356,6 @@ def appeal_submit(
                 )
             )
             _EVENTS.insert(*events)
-            _enqueue_follow_up(appeal.pk, route.notify_ids)
     except BaseException as exc:
         # The rows rolled back; the files written to storage must go too.
         for name in stored:
@@ -366,11 +372,60 @@ def appeal_submit(
     return appeal, True
 
 
+def _follow_ups_due_query() -> QuerySet[Appeal]:
+    return Appeal.objects.filter(follow_up__isnull=False).order_by("id")
+
+
+def _follow_ups_due(limit: int) -> list[tuple[int, Any]]:
+    return list(_follow_ups_due_query().values_list("id", "follow_up")[:limit])
+
+
+def appeal_follow_ups_due() -> int:
+    """How many new appeals still wait for their follow-up (health and the bench)."""
+    return _follow_ups_due_query().count()
+
+
+def appeal_follow_ups_run(*, batch: int = FOLLOW_UP_BATCH, limit: int | None = None) -> int:
+    """The worker's queue of new appeals, oldest first: run each one's follow-up, then
+    clear its `follow_up`. Returns how many were cleared.
+
+    The follow-up is cleared only after it ran, so a worker that dies half-way leaves it
+    due and the next one runs it again; `appeal_intake_follow_up` tells nobody twice (its
+    bands are its mark, checked under the appeal's lock). A follow-up that raises is
+    handed to the task queue as an `intake_follow_up` row in the same transaction as the
+    clearing: it is tried once more there, and a second failure stays on record with its
+    traceback instead of being retried here every second."""
+    done = 0
+    left = limit
+    while due := _follow_ups_due(batch if left is None else min(batch, left)):
+        if left is not None:
+            left -= len(due)
+        for appeal_id, follow_up in due:
+            notify = list((follow_up or {}).get("notify") or [])
+            failed = False
+            try:
+                appeal_intake_follow_up(appeal_id=appeal_id, also_notify=notify)
+            except Exception:
+                logger.exception(
+                    "follow-up of appeal %s failed; handed to the task queue", appeal_id
+                )
+                failed = True
+            with transaction.atomic():
+                cleared = Appeal.objects.filter(pk=appeal_id, follow_up__isnull=False).update(
+                    follow_up=None
+                )
+                if failed and cleared:
+                    _enqueue_follow_up(appeal_id, notify)
+            done += cleared
+        if len(due) < batch or left == 0:
+            break
+    return done
+
+
 def _enqueue_follow_up(appeal_id: int, also_notify: list[int]) -> None:
-    """A task row in the caller's transaction: it commits, or is lost, with the appeal."""
     from jiaoliuba.appeals.tasks import intake_follow_up  # noqa: PLC0415 — tasks.py imports services (a real cycle)
 
-    taskrows.enqueue(intake_follow_up, appeal_id, also_notify)
+    intake_follow_up.enqueue(appeal_id, also_notify)
 
 
 def _enqueue_risk_check(appeal_id: int) -> None:
@@ -391,10 +446,13 @@ def appeal_intake_follow_up(*, appeal_id: int, also_notify: list[int] | None = N
     )
     if appeal is None:
         return False
-    if AppealBand.objects.filter(appeal=appeal).exists():
-        return True  # done already (its bands are its mark): tell nobody twice
     extra = list(get_user_model().objects.filter(pk__in=also_notify or [], is_active=True))
     with transaction.atomic():
+        # Two workers may take the same follow-up (a retry beside a slow first run): the
+        # appeal's lock puts the second behind the first, which then finds its mark.
+        list(Appeal.objects.select_for_update().filter(pk=appeal.pk).values_list("pk"))
+        if AppealBand.objects.filter(appeal=appeal).exists():
+            return True  # done already (its bands are its mark): tell nobody twice
         risk.index_appeal(appeal)
         if appeal.status == Status.DISPATCHED:
             # A person who moved it on meanwhile (accepted, re-dispatched) told whom it

@@ -262,11 +262,11 @@ def test_a_failed_intake_leaves_no_file_behind(
 ):
     settings.MEDIA_ROOT = tmp_path
 
-    def boom(appeal_id, also_notify):
-        raise RuntimeError("the task queue exploded")
+    def boom(*events):
+        raise RuntimeError("the events could not be written")
 
     # The last step of the transaction, after the files are stored.
-    monkeypatch.setattr(appeal_services, "_enqueue_follow_up", boom)
+    monkeypatch.setattr(appeal_services._EVENTS, "insert", boom)
     client = api_client(resident)
     client.raise_request_exception = False
     photo = SimpleUploadedFile("p.jpg", jpeg_with_gps())

@@ -39,10 +39,12 @@ def test_one_api_intake_stays_within_its_query_budget(
     assert client.post(URL, {"content": "先热身一次", "community": JIEFANG}).status_code == 201
     # Token with the resident profile, community, the rulebook's version, repeat check,
     # route (the holders with their duty shift and workload in one query), then in the
-    # transaction the key reserved, the insert, key record (unique: a replay fails there and is
-    # answered from it), events and task row, and the roles of the view in one query (13
-    # with the savepoint pair). It was 38, then 18, then 12 with the version in the cache.
-    with django_assert_max_num_queries(13):
+    # transaction the key reserved, the insert (its follow-up due in its own row), key
+    # record (unique: a replay fails there and is answered from it) and events, and the
+    # roles of the view in one query (12 with the savepoint pair). It was 38, then 18, then
+    # 12 with the version in the cache, 13 with the version in a row, and 12 again since
+    # the follow-up is no task row.
+    with django_assert_max_num_queries(12):
         response = client.post(
             URL, {"content": NOISE, "community": JIEFANG}, HTTP_IDEMPOTENCY_KEY="budget-1"
         )
@@ -59,8 +61,8 @@ def test_the_service_reads_rules_and_limits_from_memory(
     submit("先热身一次")  # loads the rulebook
     # The rulebook's version (one row; its rules and limits are in memory), repeat check,
     # route (the holders with their duty shift and workload in one query), then the
-    # transaction: savepoint, key reserved, insert, events, task row, release.
-    with django_assert_num_queries(9):
+    # transaction: savepoint, key reserved, insert, events, release.
+    with django_assert_num_queries(8):
         submit(NOISE)
 
 
@@ -168,8 +170,13 @@ def test_the_admin_changes_the_rules_at_once(submit, staff, regions, client):
 def test_the_follow_up_is_written_with_the_appeal_and_done_once(submit, resident, staff):
     appeal = submit("楼道里电线冒火花，还有烧焦的味道")
     assert appeal.priority == Priority.RED
-    queued = DBTaskResult.objects.ready().filter(task_path__endswith=".intake_follow_up")
-    assert [row.args_kwargs["args"][0] for row in queued] == [appeal.pk]
+    # Due in the appeal's own row, with the people the route named besides the handlers;
+    # no task row.
+    due = Appeal.objects.filter(follow_up__isnull=False)
+    assert list(due.values_list("pk", "follow_up")) == [
+        (appeal.pk, {"notify": [staff["street"].pk]})
+    ]
+    assert not DBTaskResult.objects.exists()
     # Nothing of it has happened yet: the resident's request did not wait for it.
     assert not AppealBand.objects.filter(appeal=appeal).exists()
     assert not Notification.objects.exists()
@@ -180,6 +187,7 @@ def test_the_follow_up_is_written_with_the_appeal_and_done_once(submit, resident
     assert (staff["secretary"].pk, "appeal.dispatched") in kinds
     assert (staff["street"].pk, "appeal.red_alert") in kinds
     assert run_intake_follow_ups() == 0  # run once, not again
+    assert not Appeal.objects.filter(follow_up__isnull=False).exists()
     # Even if it is run again (a worker retried it), nobody is told twice.
     assert services.appeal_intake_follow_up(appeal_id=appeal.pk)
     assert Notification.objects.count() == len(kinds)
@@ -196,7 +204,7 @@ def test_a_follow_up_after_a_person_moved_the_appeal_on_tells_nobody_wrongly(
     assert "appeal.received" in kinds and "appeal.dispatched" not in kinds
 
 
-def test_a_rolled_back_intake_leaves_no_task(submit, staff, monkeypatch):
+def test_a_rolled_back_intake_leaves_no_follow_up(submit, staff, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("the events could not be written")
 
@@ -204,7 +212,8 @@ def test_a_rolled_back_intake_leaves_no_task(submit, staff, monkeypatch):
     with pytest.raises(RuntimeError):
         submit(NOISE)
     assert not Appeal.objects.exists()
-    assert not DBTaskResult.objects.filter(task_path__endswith=".intake_follow_up").exists()
+    assert run_intake_follow_ups() == 0
+    assert not DBTaskResult.objects.exists() and not Notification.objects.exists()
 
 
 def test_grid_given_on_the_form_is_used_for_routing(submit, staff):

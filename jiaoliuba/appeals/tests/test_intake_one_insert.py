@@ -68,7 +68,7 @@ def test_a_rolled_back_intake_leaves_no_row_and_no_number(submit, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(intake, "_enqueue_follow_up", fail)
+    monkeypatch.setattr(intake._EVENTS, "insert", fail)  # after the appeal's INSERT
     with pytest.raises(RuntimeError):
         submit("路灯不亮")
     assert Appeal.objects.count() == before
@@ -113,6 +113,7 @@ EXPECTED = {
     "appeal_merged_into": ["merged_into_id"],  # partial
     "appeal_awaiting_rating": ["resolved_at"],  # partial: resolved only
     "appeal_created_by": ["created_by_id"],  # partial: desk entries only
+    "appeal_follow_up_due": ["id"],  # partial: the worker's queue of new appeals
 }
 
 
@@ -138,12 +139,9 @@ def test_the_index_migration_goes_back_and_forth():
     assert _index_columns() == EXPECTED
 
 
-def test_the_rating_sweep_reads_the_partial_index(submit):
-    # The sweep's query names the status the partial index holds, so the planner may use
-    # it; both databases name it in their plan (PostgreSQL told not to scan the table,
-    # which a test's few rows would make cheaper).
-    cutoff = clock.now() - dt.timedelta(days=7)
-    query = Appeal.objects.filter(status="resolved", resolved_at__lt=cutoff).order_by("resolved_at")
+def _plan(query) -> str:
+    """The plan of `query`, PostgreSQL told not to scan the table (which a test's few rows
+    would make cheaper than any index)."""
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -152,5 +150,17 @@ def test_the_rating_sweep_reads_the_partial_index(submit):
             f"EXPLAIN {sql}" if connection.vendor == "postgresql" else f"EXPLAIN QUERY PLAN {sql}",
             params,
         )
-        plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "appeal_awaiting_rating" in plan
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_the_rating_sweep_reads_the_partial_index(submit):
+    # The sweep's query names the status the partial index holds, so the planner may use
+    # it; both databases name it in their plan.
+    cutoff = clock.now() - dt.timedelta(days=7)
+    query = Appeal.objects.filter(status="resolved", resolved_at__lt=cutoff).order_by("resolved_at")
+    assert "appeal_awaiting_rating" in _plan(query)
+
+
+def test_the_follow_up_queue_reads_its_partial_index(submit):
+    submit()
+    assert "appeal_follow_up_due" in _plan(intake._follow_ups_due_query())

@@ -1,6 +1,6 @@
-"""The intake writes its rows by hand (core.rawsql.Inserter, core.taskrows): what lands
-in the database must be exactly what the ORM writes, byte for byte where the database
-compares text (datetimes on SQLite), and the task row must be the backend's own."""
+"""The intake writes its rows by hand (core.rawsql.Inserter): what lands in the database
+must be exactly what the ORM writes, byte for byte where the database compares text
+(datetimes on SQLite)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,10 +12,8 @@ from django_tasks_db.models import DBTaskResult
 from jiaoliuba.appeals.choices import EventKind, Status
 from jiaoliuba.appeals.models import Appeal, AppealEvent, IdempotencyRecord
 from jiaoliuba.appeals.services import intake
-from jiaoliuba.appeals.tasks import intake_follow_up
-from jiaoliuba.core import clock, rawsql, taskrows
+from jiaoliuba.core import clock, rawsql
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
-from jiaoliuba.testing.tasks import run_intake_follow_ups
 
 pytestmark = pytest.mark.django_db
 
@@ -120,21 +118,6 @@ def test_events_and_the_key_written_by_hand_equal_the_orms(regions, resident):
     same = IdempotencyRecord.objects.get(pk=key.pk)
     assert (same.owner, same.key, same.appeal_id) == ("7", "k-1", appeal.pk)
     assert abs(same.created_at - key.created_at) < dt.timedelta(microseconds=1)
-
-
-def test_the_hand_written_task_row_is_the_backends_own(submit, staff):
-    by_backend = intake_follow_up.enqueue(1, [2, 3])
-    by_hand = taskrows.enqueue(intake_follow_up, 1, [2, 3])
-    skip = ("id", "enqueued_at")
-    assert _stored(DBTaskResult, by_hand.id, skip) == _stored(DBTaskResult, by_backend.id, skip)
-    assert by_hand.id != by_backend.id and by_hand.status == by_backend.status
-    DBTaskResult.objects.all().delete()
-    # And the worker runs what the intake queued, once.
-    appeal = submit("楼道里堆了很多杂物，占用消防通道")
-    assert DBTaskResult.objects.filter(task_path__endswith="intake_follow_up").count() == 1
-    assert run_intake_follow_ups() == 1
-    assert run_intake_follow_ups() == 0
-    assert appeal.pk
 
 
 def test_the_inserter_refuses_what_it_cannot_write_like_the_orm(regions, resident):

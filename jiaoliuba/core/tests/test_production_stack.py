@@ -26,11 +26,10 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from jiaoliuba.accounts import services as account_services
-from jiaoliuba.appeals.models import Attachment
+from jiaoliuba.appeals.models import Appeal, AppealBand, Attachment
 from jiaoliuba.testing.fixtures import JIEFANG
 from jiaoliuba.testing.stack import (
     Browser,
@@ -195,11 +194,9 @@ def test_production_stack_through_nginx(make_resident):
         )
         assert filed.status == 201, filed.body[:2000]
         appeal = json.loads(filed.body)
-        follow_up = DBTaskResult.objects.filter(
-            task_path="jiaoliuba.appeals.tasks.intake_follow_up"
-        )
+        due = Appeal.objects.filter(pk=appeal["id"], follow_up__isnull=False)
         wait_for(
-            lambda: follow_up.filter(status="SUCCESSFUL").exists(),
+            lambda: not due.exists() and AppealBand.objects.filter(appeal_id=appeal["id"]).exists(),
             seconds=40,
             what="the worker's follow-up of the appeal",
             group=group,

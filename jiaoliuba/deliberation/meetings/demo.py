@@ -99,7 +99,7 @@ def _red_appeal(resident: User, desk: User, grid: Region, at: dt.datetime) -> An
         ),
         created_by=desk,
     )
-    appeal_services.appeal_intake_follow_up(appeal_id=appeal.pk)
+    appeal_services.appeal_follow_ups_run()
     appeal.refresh_from_db()
     if appeal.priority != Priority.RED:
         # The seed: "社区立即启动红色响应". The desk corrects a model that missed it.

@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from jiaoliuba.core import clock, periodic, services
+from jiaoliuba.core import clock, outboxes, periodic, services
 
 QUIET_LOGGERS = ("django_tasks", "django_tasks_db", "jiaoliuba.core.periodic")
 
@@ -69,6 +69,8 @@ class Command(BaseCommand):
         )
         beat.start()
         last_reap = 0.0
+        # The outboxes hold the default queue's work too; a dedicated worker leaves them.
+        runs_outboxes = not queues or "default" in queue_names
         try:
             while True:
                 close_old_connections()
@@ -76,6 +78,7 @@ class Command(BaseCommand):
                 if time.monotonic() - last_reap >= every:
                     services.task_orphans_requeue()
                     last_reap = time.monotonic()
+                more = runs_outboxes and outboxes.run_all(limit=batch_size) >= batch_size
                 # Batch mode returns once the queue is empty or batch_size tasks ran.
                 runner = Worker(
                     queue_names=queue_names,
@@ -91,7 +94,8 @@ class Command(BaseCommand):
                 runner.run()
                 if once or not runner.running:
                     return
-                time.sleep(interval)
+                if not more:
+                    time.sleep(interval)
         finally:
             stop.set()
             beat.join(timeout=every + 5)
