@@ -22,21 +22,36 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
+def _worker_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        **os.environ,
+        **(env or {}),
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+
+
+def worker_once(*args: str) -> None:
+    """One cycle of `jiaoliuba worker` (with `args`), as a separate process; fails the
+    test if it does not exit cleanly within two minutes."""
+    subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "jiaoliuba", "worker", "--once", *args],
+        env=_worker_env(),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 @contextmanager
 def worker_process(
     *, interval: float = 0.2, env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen]:
     """`jiaoliuba worker` running beside the test (with `env` added to its environment);
     stopped (and checked to have exited cleanly) when the block ends."""
-    env = {
-        **os.environ,
-        **(env or {}),
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [sys.executable, "-m", "jiaoliuba", "worker", "--interval", str(interval)],
-        env=env,
+        env=_worker_env(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

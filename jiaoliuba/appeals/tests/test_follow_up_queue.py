@@ -4,10 +4,6 @@ only once done, handed to the task queue if it raises, and never told twice."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -17,7 +13,7 @@ from jiaoliuba.appeals.services import intake
 from jiaoliuba.appeals.tasks import intake_follow_up
 from jiaoliuba.notifications.models import Notification
 from jiaoliuba.testing.tasks import run_queued
-from jiaoliuba.testing.worker import database_url, wait_until, worker_process
+from jiaoliuba.testing.worker import wait_until, worker_once, worker_process
 
 pytestmark = pytest.mark.django_db
 
@@ -91,28 +87,13 @@ def test_an_appeal_taken_in_before_the_queue_keeps_its_task(submit):
     assert _receipts(appeal) == 1
 
 
-def _worker_once(*args: str) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "jiaoliuba", "worker", "--once", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_queue_and_a_dedicated_worker_leaves_it(submit):
     appeal = submit()
-    _worker_once("--queues", "triage")
+    worker_once("--queues", "triage")
     assert _due() == [appeal.pk]
-    _worker_once()
+    worker_once()
     assert _due() == [] and _receipts(appeal) == 1
 
 

@@ -4,11 +4,8 @@ only, refused when it does not match its manifest, and its loss never breaks int
 import hashlib
 import importlib
 import json
-import os
 import pickle
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -18,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.core.models import AuditLog
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
-from jiaoliuba.testing.worker import database_url
+from jiaoliuba.testing.worker import worker_once
 from jiaoliuba.triage import classifier, model, services
 from jiaoliuba.triage.defaults import GAS_EXCLUDE, builtin_rules
 from jiaoliuba.triage.models import TriageRule
@@ -281,31 +278,16 @@ def test_healthy_model_is_reported(client):
 # --- the retrain queue --------------------------------------------------------------------
 
 
-def _worker_once(*args: str) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "jiaoliuba", "worker", "--once", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_retrain_runs_on_its_own_queue_not_in_the_main_worker():
     result = retrain.enqueue()
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.queue_name == "triage"
-    _worker_once()
+    worker_once()
     row.refresh_from_db()
     assert row.status == "READY"  # the main worker left it alone
-    _worker_once("--queues", "triage")
+    worker_once("--queues", "triage")
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL", row.status
 
