@@ -179,7 +179,7 @@ class Appeal(models.Model):
         _("tracking code"), max_length=16, unique=True, null=True, blank=True, editable=False
     )
     # The worker's part of taking this appeal in, still to do: {"notify": [user ids the
-    # route named besides the handlers]}; null once done (appeals/follow_ups.py). Written
+    # route named besides the handlers]}; null once done (services.appeal_follow_ups_run). Written
     # by the intake's one INSERT, so the follow-up exists exactly when the appeal does,
     # without a task row of its own; the partial index appeal_follow_up_due is the queue.
     follow_up = models.JSONField(null=True, blank=True, editable=False)

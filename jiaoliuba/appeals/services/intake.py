@@ -381,7 +381,7 @@ def _follow_ups_due(limit: int) -> list[tuple[int, Any]]:
 
 
 def appeal_follow_ups_due() -> int:
-    """How many new appeals still wait for their follow-up (health and the bench)."""
+    """How many new appeals still wait for their follow-up (the benches' drain check)."""
     return _follow_ups_due_query().count()
 
 
