@@ -319,21 +319,24 @@ def prepared_cursor() -> Any:
     parameters PostgreSQL can type from their context belongs here. SQLite caches its
     statements itself: there it is the ordinary cursor. Behind a connection pooler in
     transaction mode that cannot keep prepared statements, set DB_PREPARE_HOT_QUERIES=0."""
+    # The connection itself, looked up once: each attribute read through the `connection`
+    # proxy looks it up again (seven of them here, eight cursors an intake).
+    conn = connections[DEFAULT_DB_ALIAS]
     if (
-        connection.vendor != "postgresql"
+        conn.vendor != "postgresql"
         or not settings.DB_PREPARE_HOT_QUERIES
         # While queries are logged (DEBUG, a test counting them), the ordinary cursor:
         # Django's log reads the SQL text from a client-side cursor.
-        or connection.queries_logged
+        or conn.queries_logged
     ):
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = connection.connection
+        return conn.cursor()
+    conn.ensure_connection()
+    raw = conn.connection
     if raw.prepare_threshold is None:
         # Django turns psycopg's automatic preparing off (None), which also refuses
         # `prepare=True`; a threshold no statement reaches turns explicit preparing on
         # and leaves every other statement unprepared (Django's cursors bind on the
         # client side and never prepare anyway).
         raw.prepare_threshold = 1 << 62
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
+    with conn.wrap_database_errors:
+        return conn._prepare_cursor(_PreparingCursor(raw))  # type: ignore[attr-defined]
