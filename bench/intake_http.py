@@ -82,6 +82,21 @@ TEXTS = [
 # --- the server -------------------------------------------------------------------------------
 
 
+def follow_ups_pending() -> int:
+    """New appeals whose follow-up the worker has not done: the appeals' own queue, and
+    any follow-up handed to the task queue (a failure there, or one queued before it)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jiaoliuba.appeals.services import appeal_follow_ups_due
+
+    return (
+        appeal_follow_ups_due()
+        + DBTaskResult.objects.filter(
+            task_path__endswith="intake_follow_up", status__in=["READY", "RUNNING"]
+        ).count()
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -114,19 +114,9 @@ def kill_and_restart(workers: list[subprocess.Popen], workdir: Path, log: list[s
 
 
 def wait_for_queue(seconds: float = 900) -> bool:
-    from django_tasks_db.models import DBTaskResult
-
-    from jiaoliuba.appeals.services import appeal_follow_ups_due
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        # The appeals' own queue, and any follow-up handed to the task queue.
-        if (
-            not appeal_follow_ups_due()
-            and not DBTaskResult.objects.filter(
-                task_path__endswith="intake_follow_up", status__in=["READY", "RUNNING"]
-            ).exists()
-        ):
+        if intake_http.follow_ups_pending() == 0:
             return True
         time.sleep(1)
     return False

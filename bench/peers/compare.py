@@ -406,20 +406,9 @@ def main() -> None:
 def wait_for_follow_ups(
     seconds: float = float(os.environ.get("BENCH_DRAIN_SECONDS", "600")),
 ) -> bool:
-    from django_tasks_db.models import DBTaskResult
-
-    from jiaoliuba.appeals.services import appeal_follow_ups_due
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        # The appeals' own queue, and any follow-up handed to the task queue.
-        pending = (
-            appeal_follow_ups_due()
-            + DBTaskResult.objects.filter(
-                task_path__endswith="intake_follow_up", status__in=["READY", "RUNNING"]
-            ).count()
-        )
-        if pending == 0:
+        if intake_http.follow_ups_pending() == 0:
             return True
         time.sleep(0.5)
     return False
