@@ -60,22 +60,24 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from jiaoliuba.triage import model
+    from jiaoliuba.triage import training
     from jiaoliuba.triage.management.commands import triage
 
-    shipped_train, shipped_vectorizer = model.train, model._vectorizer
+    shipped_train, shipped_vectorizer = training.train, training._vectorizer
 
     def train(rows, *, version=""):
         rows = list(rows)
         analyzer = make_analyzer(build_lexicon([r.content or "" for r in rows]))
-        model._vectorizer = lambda **kw: TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, **kw)
+        training._vectorizer = lambda **kw: TfidfVectorizer(
+            analyzer=analyzer, sublinear_tf=True, **kw
+        )
         try:
             return shipped_train(rows, version=version)
         finally:
-            model._vectorizer = shipped_vectorizer
+            training._vectorizer = shipped_vectorizer
 
     # The command and the calibration's cross-validation both train through these names.
-    model.train = triage.train = train
+    training.train = triage.train = train
     out = io.StringIO()
     call_command("triage", "evaluate", "--leave-one-out", stdout=out)
     sys.stdout.write(out.getvalue())

@@ -22,18 +22,17 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from threadpoolctl import threadpool_limits
 
 from jiaoliuba.triage.choices import Category, Priority
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 DATA_DIR = Path(__file__).parent / "data"
 SHIPPED_ARRAYS = DATA_DIR / "model.npz"
@@ -45,6 +44,10 @@ TEST_FILE = "test.jsonl"
 PRIORITIES = [Priority.RED.value, Priority.YELLOW.value, Priority.BLUE.value]
 CATEGORIES = [c.value for c in Category]
 MODEL_FORMAT = "jiaoliuba-triage-model/2"
+# Chosen by 5-fold cross-validation on the training corpus (never the test set):
+# character 1–3-grams (and C=32, `training.C`) gave the best priority accuracy at 97.5 %
+# red recall.
+NGRAMS = (1, 3)
 
 
 class ModelLoadError(Exception):
@@ -109,6 +112,43 @@ def _document(text: str, hint: str) -> str:
     return marker + (text or "")
 
 
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass
+class CharNgrams:
+    """A trained vectoriser as data: its vocabulary and IDF, and the analyser of
+    scikit-learn's `TfidfVectorizer(analyzer="char", lowercase=True)` (runs of whitespace
+    made one space, then every character n-gram; a test holds the two equal). Loading a
+    model needs no scikit-learn: intake workers and `jiaoliuba classify` only predict, and
+    importing it cost each of them a second of start-up."""
+
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+    ngram_range: tuple[int, int] = NGRAMS
+    sublinear_tf: bool = True
+    use_idf: bool = True
+    norm: str = "l2"
+    binary: bool = False
+
+    def build_analyzer(self) -> Any:
+        return self.analyze
+
+    def analyze(self, document: str) -> list[str]:
+        text = _WHITE_SPACES.sub(" ", document.lower())
+        low, high = self.ngram_range
+        grams = list(text) if low == 1 else []
+        for n in range(max(low, 2), min(high, len(text)) + 1):
+            grams += [text[i : i + n] for i in range(len(text) - n + 1)]
+        return grams
+
+    def get_feature_names_out(self) -> np.ndarray:
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for term, column in self.vocabulary_.items():
+            names[column] = term
+        return names
+
+
 @dataclass
 class LinearHead:
     """A trained linear classifier as plain arrays (the attribute names follow
@@ -124,7 +164,8 @@ class LinearHead:
         return np.ascontiguousarray(self.coef_.T)
 
     @classmethod
-    def of(cls, clf: LogisticRegression) -> LinearHead:
+    def of(cls, clf: Any) -> LinearHead:
+        """From a fitted scikit-learn linear classifier."""
         return cls(
             np.asarray(clf.classes_),
             np.asarray(clf.coef_, dtype=np.float64),
@@ -202,7 +243,7 @@ class StatModel:
     P(red) is calibrated (Platt scaling fitted on cross-validated predictions), so
     `red_threshold` and `review_threshold` are probabilities that mean what they say."""
 
-    vectorizer: TfidfVectorizer
+    vectorizer: TfidfVectorizer | CharNgrams
     red_clf: LinearHead
     priority_clf: LinearHead
     category_clf: LinearHead
@@ -459,9 +500,9 @@ class StatModel:
                 heads["category"].classes_
             ) - set(CATEGORIES):
                 raise ModelLoadError("unknown class labels")
-            vectorizer = _vectorizer(vocabulary={str(t): i for i, t in enumerate(vocabulary)})
-            vectorizer.fit([""])  # a fixed vocabulary: this only sets up the transformer
-            vectorizer.idf_ = arrays["idf"]
+            vectorizer = CharNgrams(
+                {str(t): i for i, t in enumerate(vocabulary)}, np.asarray(arrays["idf"])
+            )
             calibration = manifest["calibration"]
             model = cls(
                 vectorizer,
@@ -522,19 +563,14 @@ def load_shipped() -> StatModel:
 
 
 def library_versions() -> dict[str, str]:
+    # Read from the installed packages' metadata: importing scikit-learn to ask would cost
+    # a second of start-up to every process that only predicts.
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": metadata.version("scikit-learn"),
     }
-
-
-# Chosen by 5-fold cross-validation on the training corpus (never the test set):
-# character 1–3-grams and C=32 gave the best priority accuracy at 97.5 % red recall.
-NGRAMS = (1, 3)
-MAX_FEATURES = 150_000
-C = 32.0
 
 
 # Written for messages that bury a danger in another complaint: a long text is also read
@@ -556,69 +592,6 @@ def segments(text: str, min_chars: int = SEGMENT_MIN_CHARS) -> list[str]:
     if len(clauses) < 3:
         return []
     return ["，".join(clauses[i : i + 2]) for i in range(len(clauses) - 1)]
-
-
-def _vectorizer(**kwargs: Any) -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, sublinear_tf=True, **kwargs)
-
-
-def _logistic() -> LogisticRegression:
-    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-
-
-def train(rows: Iterable[Example], *, version: str = "") -> StatModel:
-    rows = list(rows)
-    docs = [_document(r.content, r.type_hint) for r in rows]
-    vectorizer = _vectorizer(min_df=2, max_features=MAX_FEATURES)
-    matrix = vectorizer.fit_transform(docs)
-    # One BLAS thread: on a shared two-core machine more threads fight and run 4–7× slower,
-    # and a retrain must not take the cores from intake.
-    with threadpool_limits(limits=1):
-        red_clf = _logistic().fit(matrix, [r.priority == Priority.RED for r in rows])
-        priority_clf = _logistic().fit(matrix, [r.priority for r in rows])
-        category_clf = _logistic().fit(matrix, [r.category for r in rows])
-    return StatModel(
-        vectorizer,
-        LinearHead.of(red_clf),
-        LinearHead.of(priority_clf),
-        LinearHead.of(category_clf),
-        version=version or f"n{len(rows)}",
-        segment_min_chars=SEGMENT_MIN_CHARS,
-        passage_category_p=PASSAGE_CATEGORY_P,
-    )
-
-
-@dataclass
-class OutOfFold:
-    """Cross-validated raw P(red) of every training row (`raw_red_texts`), whether a
-    passage gave it, and whether the row is red."""
-
-    raw: np.ndarray
-    from_passage: np.ndarray
-    is_red: np.ndarray
-
-
-def cross_validated_red(rows: list[Example], *, folds: int = 5, seed: int = 7) -> OutOfFold:
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(rows))
-    raw = np.zeros(len(rows))
-    from_passage = np.zeros(len(rows), dtype=bool)
-    for k in range(folds):
-        held = sorted(order[k::folds].tolist())
-        held_set = set(held)
-        model = train([r for i, r in enumerate(rows) if i not in held_set])
-        raw[held], from_passage[held], _whole = model.raw_red_sources(
-            [rows[i].content for i in held], [rows[i].type_hint for i in held]
-        )
-    return OutOfFold(raw, from_passage, np.asarray([r.priority == Priority.RED for r in rows]))
-
-
-def fit_platt(raw: np.ndarray, is_red: np.ndarray) -> tuple[float, float]:
-    """Platt scaling on out-of-fold predictions (never on the data the model saw)."""
-    p = np.clip(raw, 1e-6, 1 - 1e-6)
-    logit = np.log(p / (1 - p)).reshape(-1, 1)
-    lr = LogisticRegression(C=1e6, max_iter=1000).fit(logit, is_red)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
 def recall_threshold(scores: Sequence[float], target_recall: float) -> float:
@@ -650,61 +623,3 @@ def reliability_table(p: np.ndarray, is_red: np.ndarray, bins: int = 10) -> list
 
 def brier(p: np.ndarray, is_red: np.ndarray) -> float:
     return float(np.mean((p - is_red.astype(float)) ** 2))
-
-
-@dataclass
-class Evaluation:
-    n: int
-    red_recall: float
-    priority_accuracy: float
-    category_macro_f1: float
-    per_priority: dict[str, dict[str, float]]
-    per_category: dict[str, dict[str, float]]
-    priority_confusion: list[list[int]]
-    category_confusion: list[list[int]]
-
-    def as_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
-
-
-def evaluate(predict, rows: list[Example]) -> Evaluation:
-    """`predict(texts, hints) -> list[(priority, category)]`: the whole triage, rules included."""
-    results = predict([r.content for r in rows], [r.type_hint for r in rows])
-    y_p = [r.priority for r in rows]
-    y_c = [r.category for r in rows]
-    p_p = [p for p, _c in results]
-    p_c = [c for _p, c in results]
-    reds = [i for i, y in enumerate(y_p) if y == Priority.RED]
-    red_recall = (
-        sum(1 for i in reds if p_p[i] == Priority.RED) / len(reds) if reds else float("nan")
-    )
-    pp, pr, pf, ps = precision_recall_fscore_support(y_p, p_p, labels=PRIORITIES, zero_division=0)
-    cp, cr, cf, cs = precision_recall_fscore_support(y_c, p_c, labels=CATEGORIES, zero_division=0)
-    return Evaluation(
-        n=len(rows),
-        red_recall=red_recall,
-        priority_accuracy=sum(a == b for a, b in zip(y_p, p_p, strict=True)) / len(rows),
-        category_macro_f1=float(
-            f1_score(y_c, p_c, labels=CATEGORIES, average="macro", zero_division=0)
-        ),
-        per_priority={
-            lab: {
-                "precision": float(pp[i]),
-                "recall": float(pr[i]),
-                "f1": float(pf[i]),
-                "n": int(ps[i]),
-            }
-            for i, lab in enumerate(PRIORITIES)
-        },
-        per_category={
-            lab: {
-                "precision": float(cp[i]),
-                "recall": float(cr[i]),
-                "f1": float(cf[i]),
-                "n": int(cs[i]),
-            }
-            for i, lab in enumerate(CATEGORIES)
-        },
-        priority_confusion=confusion_matrix(y_p, p_p, labels=PRIORITIES).tolist(),
-        category_confusion=confusion_matrix(y_c, p_c, labels=CATEGORIES).tolist(),
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -19,19 +20,24 @@ from jiaoliuba.triage.model import (
     StatModel,
     brier,
     corpus_hash,
-    cross_validated_red,
-    evaluate,
-    fit_platt,
     load_shipped,
     platt,
     recall_threshold,
     reliability_table,
     segments,
-    train,
     training_corpus,
     training_files,
 )
 from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRule
+
+
+def _training() -> ModuleType:
+    """The training module, imported when a model is built or calibrated: it brings
+    scikit-learn, which the processes that only predict (the web, the workers' intake
+    follow-ups, `jiaoliuba classify`) never load: a second less of start-up each."""
+    from jiaoliuba.triage import training  # noqa: PLC0415 - see the docstring
+
+    return training
 
 
 def triage_feedback_record(
@@ -158,9 +164,9 @@ def choose_thresholds(
 def calibrate(model: StatModel, rows: list[Example], *, folds: int) -> dict[str, Any]:
     """Fit Platt scaling on cross-validated P(red) of `rows`, then choose the thresholds on
     the calibrated scale (`choose_thresholds`). The held-out test set is never used."""
-    oof = cross_validated_red(rows, folds=folds)
+    oof = _training().cross_validated_red(rows, folds=folds)
     raw, is_red = oof.raw, oof.is_red
-    model.calibration = fit_platt(raw, is_red)
+    model.calibration = _training().fit_platt(raw, is_red)
     calibrated = platt(raw, *model.calibration)
     rules = classifier.active_rules()
     red_rules = [r for r in rules if r.priority == "red" and r.kind != classifier.RULE_KIND_NOT_RED]
@@ -193,10 +199,11 @@ def triage_model_build(
     thresholds chosen by cross-validation, and measure it on the fixed validation split."""
     rows = (training_corpus() if rows is None else rows) + (extra or [])
     fit, val = validation_split(rows)
-    probe = train(fit)
+    training = _training()
+    probe = training.train(fit)
     calibrate(probe, fit, folds=settings.TRIAGE_CV_FOLDS)
-    metrics = evaluate(_verdicts_with(probe), val).as_dict()
-    final = train(rows, version=timezone.now().strftime("m%Y%m%d%H%M%S"))
+    metrics = training.evaluate(_verdicts_with(probe), val).as_dict()
+    final = training.train(rows, version=timezone.now().strftime("m%Y%m%d%H%M%S"))
     metrics["calibration"] = calibrate(final, rows, folds=settings.TRIAGE_CV_FOLDS)
     final.metrics = metrics
     final.manifest = {

@@ -104,3 +104,27 @@ def test_classify_command_reads_and_writes_json_lines(tmp_path):
     assert out[0]["priority"] == "red" and out[0]["category"] == "safety"
     assert set(out[1]) == {"id", "priority", "category", "confidence"}
     assert out[3]["error"].startswith("line 4")
+
+
+def test_classify_command_never_imports_scikit_learn(tmp_path):
+    # Predicting is numpy on the shipped arrays: scikit-learn (a second of start-up, and
+    # the library whose upgrade must not break intake) is for training only.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
+        "JIAOLIUBA_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "jiaoliuba", "classify"],
+        input=json.dumps({"id": 1, "content": "楼道里一股煤气味"}, ensure_ascii=False) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["priority"] == "red"
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert "jiaoliuba.triage.model" in imported
+    assert not [name for name in imported if name.split(".")[0] == "sklearn"]

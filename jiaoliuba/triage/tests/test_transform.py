@@ -6,8 +6,9 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from jiaoliuba.triage import classifier, model
+from jiaoliuba.triage import classifier, model, training
 
 
 @pytest.fixture
@@ -15,6 +16,14 @@ def shipped():
     loaded = classifier.active_model()
     assert loaded is not None
     return loaded
+
+
+def _their_vectoriser(shipped) -> TfidfVectorizer:
+    """scikit-learn's vectoriser with the shipped vocabulary and IDF: the reference."""
+    theirs = training._vectorizer(vocabulary=shipped.vectorizer.vocabulary_)
+    theirs.fit([""])  # a fixed vocabulary: this only sets up the transformer
+    theirs.idf_ = shipped.vectorizer.idf_
+    return theirs
 
 
 def _corpus_texts(limit_per_file: int = 60) -> list[str]:
@@ -46,7 +55,7 @@ def test_fast_transform_equals_the_vectoriser(shipped):
     hints = ["", "property", "safety"] * (len(texts) // 3 + 1)
     documents = [model._document(t, h) for t, h in zip(texts, hints[: len(texts)], strict=True)]
     ours = shipped.transform(documents)
-    theirs = shipped.vectorizer.transform(documents)
+    theirs = _their_vectoriser(shipped).transform(documents)
     assert ours.shape == theirs.shape
     assert len(documents) > 300
     difference = abs(ours - theirs)
@@ -89,3 +98,17 @@ def test_a_few_rows_predict_as_the_scipy_matrix_does(shipped):
     # Past Rows.MOST documents the transform hands SciPy the batch.
     many = shipped.transform(texts[: model.Rows.MOST + 1])
     assert not isinstance(many, model.Rows) and many.shape[0] == model.Rows.MOST + 1
+
+
+@pytest.mark.django_db
+def test_the_loaded_model_analyses_text_as_scikit_learn_does(shipped):
+    # The shipped model is loaded without scikit-learn: its own analyser must cut every
+    # text into the same n-grams, whitespace runs, capitals and the hint marker included.
+    assert isinstance(shipped.vectorizer, model.CharNgrams)
+    theirs = _their_vectoriser(shipped).build_analyzer()
+    texts = _corpus_texts(20) + EDGE_CASES + ["A  b\n\nC\u3000\u3000D", "x", "ab", "É\tÉ"]
+    for text in texts:
+        document = model._document(text, "safety")
+        assert shipped.vectorizer.analyze(document) == theirs(document), text
+    names = shipped.vectorizer.get_feature_names_out()
+    assert list(names) == list(_their_vectoriser(shipped).get_feature_names_out())

@@ -11,6 +11,9 @@ from jiaoliuba.triage.classifier import classify_many
 
 class Command(BaseCommand):
     help = "Classify appeals given as JSON lines on standard input."
+    # Offline and read-only: the system checks would import every URL and API module
+    # (most of a second) before the first line is read.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=512)

@@ -16,14 +16,13 @@ from jiaoliuba.triage.model import (
     StatModel,
     _document,
     brier,
-    evaluate,
     load_jsonl,
     platt,
     reliability_table,
     test_corpus,
-    train,
     training_files,
 )
+from jiaoliuba.triage.training import evaluate, train
 
 HEADLINE = ("red_recall", "priority_accuracy", "category_macro_f1")
 
@@ -131,9 +130,7 @@ def _false_reds_by_cause(model: StatModel | None, rows, verdicts) -> dict[str, i
     whole = None
     if model is not None:
         whole = platt(
-            model.raw_red(
-                model.vectorizer.transform([_document(r.content, r.type_hint) for r in rows])
-            ),
+            model.raw_red(model.transform([_document(r.content, r.type_hint) for r in rows])),
             *model.calibration,
         )
     causes = {"red_rule": 0, "seed_rule": 0, "model_whole_text": 0, "model_passage": 0}
