@@ -33,8 +33,8 @@ from jiaoliuba.triage.models import TriageFeedback, TriageModelVersion, TriageRu
 
 def _training() -> ModuleType:
     """The training module, imported when a model is built or calibrated: it brings
-    scikit-learn, which the processes that only predict (the web, the workers' intake
-    follow-ups, `jiaoliuba classify`) never load: a second less of start-up each."""
+    scikit-learn, which predicting never needs (`jiaoliuba classify` starts a second
+    sooner without it)."""
     from jiaoliuba.triage import training  # noqa: PLC0415 - see the docstring
 
     return training
