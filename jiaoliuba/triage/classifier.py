@@ -391,8 +391,15 @@ def classify_many(items: list[tuple[str, str]], *, explain: bool = True) -> list
         texts, hints = [t or "" for t, _h in items], [h or "" for _t, h in items]
         matrix = model.vectorize(texts, hints)  # once, for the heads and the reasons
         p_red, prio, cat = model.predict(texts, hints, matrix=matrix)
-        # Slicing a row out costs a third of the transform: one text is its own row.
-        rows = [matrix] if len(texts) == 1 else [matrix[i] for i in range(len(texts))]
+        # Slicing a row out costs a third of the transform: one text is its own row, and
+        # without explanations no row is needed.
+        rows: list[Any] = (
+            [matrix]
+            if len(texts) == 1
+            else [matrix[i] for i in range(len(texts))]
+            if explain
+            else [None] * len(texts)
+        )
         return [
             _decide(t, h, rules, model, float(p_red[i]), prio[i], cat[i], explain, row=rows[i])
             for i, (t, h) in enumerate(zip(texts, hints, strict=True))

@@ -19,7 +19,6 @@ import json
 import platform
 import re
 import zipfile
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -335,19 +334,22 @@ class StatModel:
         as a SciPy matrix: building and multiplying a SciPy matrix cost more than the
         arithmetic for one short text."""
         analyze, vocabulary, idf = self._transform_parts()
-        indices: list[int] = []
-        counts: list[int] = []
-        indptr = [0]
+        width = len(idf)
+        known: list[int] = []  # the columns of every known n-gram, document after document
+        sizes: list[int] = []
         for document in documents:
-            row: Counter[Any] = Counter(map(vocabulary.get, analyze(document)))
-            row.pop(None, None)  # n-grams outside the vocabulary
-            for j, n in sorted(row.items()):
-                indices.append(j)
-                counts.append(n)
-            indptr.append(len(indices))
-        columns = np.array(indices, dtype=np.int32)
-        data = (1.0 + np.log(np.array(counts, dtype=np.float64))) * idf[columns]
-        bounds = np.array(indptr, dtype=np.int64)
+            found = [j for j in map(vocabulary.get, analyze(document)) if j is not None]
+            known += found
+            sizes.append(len(found))
+        # (document, column) pairs counted at once, already in row-major order.
+        owner = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
+        keys, counts = np.unique(
+            owner * width + np.array(known, dtype=np.int64), return_counts=True
+        )
+        columns = (keys % width).astype(np.int32)
+        bounds = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // width, minlength=len(documents)), out=bounds[1:])
+        data = (1.0 + np.log(counts.astype(np.float64))) * idf[columns]
         lengths = np.diff(bounds)
         norms = np.sqrt(np.add.reduceat(data * data, bounds[:-1][lengths > 0]))
         data /= np.repeat(norms, lengths[lengths > 0])
