@@ -1,6 +1,7 @@
 """The statistical half of triage: character n-gram TF-IDF with three linear models
 (red-or-not, priority, category). Chinese needs no word segmenter for this: character
-1–3-grams catch words, typos and dialect alike. Trains in seconds on the shipped corpus.
+1–3-grams catch words, typos and dialect alike. Trains in seconds on the shipped corpus
+(`training`, the only part that needs scikit-learn).
 A long message is also scored passage by passage: its P(red) is that of its worst passage,
 so a danger told in the middle of another complaint is not averaged away.
 

@@ -1,7 +1,7 @@
 """Training and measuring the triage model: the half of `model` that needs scikit-learn.
 
-Kept apart so that loading and using a model (every intake, `jiaoliuba classify`) never
-imports scikit-learn: inference is plain numpy on the arrays `model.StatModel` loads."""
+Kept apart so that loading and using a model never imports scikit-learn: inference is
+plain numpy on the arrays `model.StatModel` loads (`jiaoliuba classify` never loads it)."""
 
 from __future__ import annotations
 
