@@ -122,8 +122,6 @@ def evaluate(predict, rows: list[Example]) -> Evaluation:
     red_recall = (
         sum(1 for i in reds if p_p[i] == Priority.RED) / len(reds) if reds else float("nan")
     )
-    pp, pr, pf, ps = precision_recall_fscore_support(y_p, p_p, labels=PRIORITIES, zero_division=0)
-    cp, cr, cf, cs = precision_recall_fscore_support(y_c, p_c, labels=CATEGORIES, zero_division=0)
     return Evaluation(
         n=len(rows),
         red_recall=red_recall,
@@ -131,24 +129,23 @@ def evaluate(predict, rows: list[Example]) -> Evaluation:
         category_macro_f1=float(
             f1_score(y_c, p_c, labels=CATEGORIES, average="macro", zero_division=0)
         ),
-        per_priority={
-            lab: {
-                "precision": float(pp[i]),
-                "recall": float(pr[i]),
-                "f1": float(pf[i]),
-                "n": int(ps[i]),
-            }
-            for i, lab in enumerate(PRIORITIES)
-        },
-        per_category={
-            lab: {
-                "precision": float(cp[i]),
-                "recall": float(cr[i]),
-                "f1": float(cf[i]),
-                "n": int(cs[i]),
-            }
-            for i, lab in enumerate(CATEGORIES)
-        },
+        per_priority=_per_label(y_p, p_p, PRIORITIES),
+        per_category=_per_label(y_c, p_c, CATEGORIES),
         priority_confusion=confusion_matrix(y_p, p_p, labels=PRIORITIES).tolist(),
         category_confusion=confusion_matrix(y_c, p_c, labels=CATEGORIES).tolist(),
     )
+
+
+def _per_label(truth: list[str], predicted: list[str], labels: list[str]) -> dict[str, Any]:
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=labels, zero_division=0
+    )
+    return {
+        label: {
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "f1": float(f1[i]),
+            "n": int(support[i]),
+        }
+        for i, label in enumerate(labels)
+    }
