@@ -15,7 +15,6 @@ the matcher compare at the same false-link rate.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import sys
@@ -33,27 +32,26 @@ from django.conf import settings  # noqa: E402
 from jiaoliuba.appeals import matching  # noqa: E402
 
 
-def _matters(path: Path, name: str) -> list[tuple[str, list[str]]]:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, name)
-
-
 def main() -> None:
-    import risk_stream_texts as texts  # the bench's own pools, read after setup
+    # The bench's own pools, read after setup.
+    import risk_heldout
+    import risk_stream_texts as texts
+    from risk_fresh_eval import EVAL_CLUSTER_MATTERS
+
+    def blind(name: str) -> list[tuple[str, list[str]]]:
+        return risk_heldout.load_matters(str(BENCH / name), "HELDOUT2_CLUSTER_MATTERS")
 
     sets = {
         "tuning: bench's 25": texts.CLUSTER_MATTERS,
         "tuning: earlier 15": texts.FRESH_CLUSTER_MATTERS,
-        "evaluation 24": _matters(BENCH / "risk_fresh_eval.py", "EVAL_CLUSTER_MATTERS"),
-        "held-out 20": _matters(BENCH / "risk_heldout.py", "HELDOUT_CLUSTER_MATTERS"),
-        "blind set 2": _matters(BENCH / "risk_blind_set2.py", "HELDOUT2_CLUSTER_MATTERS"),
-        "blind set 3": _matters(BENCH / "risk_blind_set3.py", "HELDOUT2_CLUSTER_MATTERS"),
+        "evaluation 24": EVAL_CLUSTER_MATTERS,
+        "held-out 20": risk_heldout.HELDOUT_CLUSTER_MATTERS,
+        "blind set 2": blind("risk_blind_set2.py"),
+        "blind set 3": blind("risk_blind_set3.py"),
     }
-    test = _setup.ROOT / "jiaoliuba" / "triage" / "data" / "test.jsonl"
-    unrelated = [json.loads(line)["content"] for line in test.open(encoding="utf-8")]
+    unrelated = [
+        json.loads(line)["content"] for line in risk_heldout._TRIAGE_TEST.open(encoding="utf-8")
+    ]
     corpus = matching.learn([(text, i % 7) for i, text in enumerate(unrelated)])
     others = [matching.telling(text, corpus) for text in unrelated]
     rng = random.Random(1)
@@ -63,9 +61,9 @@ def main() -> None:
     for name, matters in sets.items():
         for _category, tellings in matters:
             told = [matching.telling(text, corpus) for text in tellings]
-            same[name] = same.get(name, []) + [
+            same.setdefault(name, []).extend(
                 matching.score(a, b, corpus) for i, a in enumerate(told) for b in told[i + 1 :]
-            ]
+            )
             apart += [matching.score(a, b, corpus) for a in told for b in rng.sample(others, 40)]
     apart.sort(reverse=True)
     cuts = {f"{share:.1%} false": apart[int(share * len(apart))] for share in (0.01, 0.015)}

@@ -392,14 +392,12 @@ def classify_many(items: list[tuple[str, str]], *, explain: bool = True) -> list
         matrix = model.vectorize(texts, hints)  # once, for the heads and the reasons
         p_red, prio, cat = model.predict(texts, hints, matrix=matrix)
         # Slicing a row out costs a third of the transform: one text is its own row, and
-        # without explanations no row is needed.
-        rows: list[Any] = (
-            [matrix]
-            if len(texts) == 1
-            else [matrix[i] for i in range(len(texts))]
-            if explain
-            else [None] * len(texts)
-        )
+        # only explanations read a row.
+        rows: list[Any] = [None] * len(texts)
+        if len(texts) == 1:
+            rows = [matrix]
+        elif explain:
+            rows = [matrix[i] for i in range(len(texts))]
         return [
             _decide(t, h, rules, model, float(p_red[i]), prio[i], cat[i], explain, row=rows[i])
             for i, (t, h) in enumerate(zip(texts, hints, strict=True))

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.sparse
@@ -126,10 +126,11 @@ class CharNgrams:
     vocabulary_: dict[str, int]
     idf_: np.ndarray
     ngram_range: tuple[int, int] = NGRAMS
-    sublinear_tf: bool = True
-    use_idf: bool = True
-    norm: str = "l2"
-    binary: bool = False
+    # The weighting every shipped model was trained with (`_transform_parts` checks it).
+    sublinear_tf: ClassVar[bool] = True
+    use_idf: ClassVar[bool] = True
+    norm: ClassVar[str] = "l2"
+    binary: ClassVar[bool] = False
 
     def build_analyzer(self) -> Any:
         return self.analyze

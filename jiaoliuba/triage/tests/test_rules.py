@@ -77,18 +77,23 @@ def test_bad_regex_is_refused_in_admin(admin_client):
     assert not TriageRule.objects.filter(name="坏").exists()
 
 
+def _offline_env(tmp_path) -> dict[str, str]:
+    """`jiaoliuba classify` as an operator runs it: local settings, a database never migrated."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
+        "JIAOLIUBA_VAR_DIR": str(tmp_path),
+    }
+
+
 def test_classify_command_reads_and_writes_json_lines(tmp_path):
     lines = [
         {"id": 1, "type": "property", "content": "楼道里一股煤气味"},
         {"id": "b", "type": "", "content": "建议社区多办读书会"},
         {"id": 3, "content": ""},
     ]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
-        "JIAOLIUBA_VAR_DIR": str(tmp_path),
-    }
+    env = _offline_env(tmp_path)
     stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n"
     result = subprocess.run(
         [sys.executable, "-m", "jiaoliuba", "classify"],
@@ -109,12 +114,7 @@ def test_classify_command_reads_and_writes_json_lines(tmp_path):
 def test_classify_command_never_imports_scikit_learn(tmp_path):
     # Predicting is numpy on the shipped arrays: scikit-learn (a second of start-up, and
     # the library whose upgrade must not break intake) is for training only.
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
-        "JIAOLIUBA_VAR_DIR": str(tmp_path),
-    }
+    env = _offline_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "jiaoliuba", "classify"],
         input=json.dumps({"id": 1, "content": "楼道里一股煤气味"}, ensure_ascii=False) + "\n",
