@@ -1,7 +1,8 @@
-"""How far the held-out set's priorities agree with the labelling guide, read by people who
+"""How far the held-out set's priorities agree with the labelling guide, read by readers who
 see neither the labels nor the model: the ceiling the accuracy target sits under.
 
-Two readers (`triage_agreement/labels_A.jsonl`, `labels_B.jsonl`) were given only
+Two readers (`triage_agreement/labels_A.jsonl`, `labels_B.jsonl`: two separate helper
+sessions of one kind of language model, not two people) were given only
 docs/triage-labelling.md and the texts of `jiaoliuba/triage/data/test.jsonl` (id, the
 resident's type, content), and labelled every row. This prints their agreement with the
 file's own labels and with each other, and writes `triage_agreement/test-reviewed.jsonl`:
