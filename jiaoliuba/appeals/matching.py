@@ -283,9 +283,9 @@ def object_score(a: Telling, b: Telling, corpus: Corpus) -> float:
 
 
 # Closeness in the space of meaning above the floor counts this much (cosine 0.7 adds
-# 0.3, a link on its own). The floor is where unrelated appeals of one kind sit: pairs of
-# unrelated appeals at the threshold went from 1.6 % to 1.7 % (bench/README.md, Risk
-# warnings, "a space of meaning").
+# 0.3, a link on its own). The floor is where unrelated appeals of one kind sit: unrelated
+# pairs linked at the threshold went from 1.7 % to 1.9 % (bench/risk_pairs.py; chosen in
+# bench/README.md, Risk warnings, "a space of meaning").
 MEANING_WEIGHT = 1.0
 MEANING_FLOOR = 0.4
 
