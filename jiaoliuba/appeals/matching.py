@@ -21,6 +21,7 @@ Everything here is pure (text in, numbers out); `risk.detect_cluster` feeds it."
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -33,6 +34,8 @@ import numpy as np
 from jiaoliuba.appeals import meaning, vocabulary
 from jiaoliuba.appeals.similarity import normalize
 from jiaoliuba.triage import model as triage_model
+
+logger = logging.getLogger(__name__)
 
 # Clause boundaries: punctuation (Chinese and ASCII) and whitespace.
 _CLAUSE = re.compile(r"[\s，。！？；：、,.!?;:…~～（）()“”\"'《》【】\[\]-]+")
@@ -111,8 +114,19 @@ def reference() -> Reference:
         docs=len(texts),
         bigram_df=bigram_df,
         object_df=object_df,
-        space=meaning.learn_space(documents) if texts else None,
+        space=_space(documents) if texts else None,
     )
+
+
+def _space(documents: list[Counter[str]]) -> meaning.Space | None:
+    """The space, or None when it cannot be learned (a broken numerical library, say): the
+    cluster test then reads words, things and places as it did before the space, rather than
+    every risk check failing."""
+    try:
+        return meaning.learn_space(documents)
+    except Exception:
+        logger.warning("risk matching: the space of meaning could not be learned", exc_info=True)
+        return None
 
 
 @dataclass(frozen=True)

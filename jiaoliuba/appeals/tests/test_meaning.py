@@ -86,3 +86,19 @@ def test_without_a_space_the_matcher_reads_words_and_things_as_before():
     assert matching.score(a, b, corpus) == matching.text_score(
         a, b, corpus
     ) + matching.object_score(a, b, corpus)
+
+
+def test_a_space_that_cannot_be_learned_leaves_the_matcher_as_it_was(monkeypatch, caplog):
+    def broken(documents, dimensions=meaning.DIMENSIONS):
+        raise ImportError("scikit-learn is broken")
+
+    monkeypatch.setattr(meaning, "learn_space", broken)
+    ref = matching.reference.__wrapped__()  # uncached: the process's own stays intact
+    assert ref.space is None and ref.docs > 1000
+    assert "could not be learned" in caplog.text
+    corpus = matching.learn([(t, n % 2) for n, t in enumerate(UNRELATED)], ref=ref)
+    a, b = (matching.telling(t, corpus) for t in ONE_MATTER[2])
+    assert a.sense is None
+    assert matching.score(a, b, corpus) == matching.text_score(
+        a, b, corpus
+    ) + matching.object_score(a, b, corpus)
