@@ -38,6 +38,20 @@ def terms(segments: Iterable[str]) -> Counter[str]:
     return counted
 
 
+def weighted(
+    counted: Counter[str], columns: dict[str, int], idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """One appeal as a TF-IDF row: the columns of its known terms and their weights
+    (sublinear TF × IDF, unit length), or None when it has no known term."""
+    found = [(columns[t], n) for t, n in counted.items() if t in columns]
+    if not found:
+        return None
+    index = np.fromiter((j for j, _ in found), dtype=np.intp, count=len(found))
+    tf = np.fromiter((1.0 + math.log(n) for _, n in found), dtype=np.float32, count=len(found))
+    weights = tf * idf[index]
+    return index, weights / np.linalg.norm(weights)
+
+
 @dataclass(frozen=True)
 class Space:
     columns: dict[str, int]
@@ -45,19 +59,12 @@ class Space:
     basis: np.ndarray  # columns × dimensions: a term's place in the space
 
     def point(self, counted: Counter[str]) -> np.ndarray | None:
-        """The unit vector of one appeal's terms (sublinear TF × IDF, then projected), or
-        None when none of its terms is in the space."""
-        cols = [self.columns[t] for t in counted if t in self.columns]
-        if not cols:
+        """The unit vector of one appeal's terms (its TF-IDF row projected), or None when
+        none of its terms is in the space."""
+        row = weighted(counted, self.columns, self.idf)
+        if row is None:
             return None
-        index = np.fromiter(cols, dtype=np.intp, count=len(cols))
-        tf = np.fromiter(
-            (1.0 + math.log(n) for t, n in counted.items() if t in self.columns),
-            dtype=np.float32,
-            count=len(cols),
-        )
-        weights = tf * self.idf[index]
-        weights /= np.linalg.norm(weights)
+        index, weights = row
         vector = weights @ self.basis[index]
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else None
@@ -76,17 +83,20 @@ def learn_space(documents: Sequence[Counter[str]], dimensions: int = DIMENSIONS)
     kept = sorted(t for t, d in df.items() if MIN_DOCS <= d <= MAX_SHARE * n)
     columns = {t: i for i, t in enumerate(kept)}
     idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in kept], dtype=np.float32)
-    rows, cols, values = [], [], []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     for r, counted in enumerate(documents):
-        found = [(columns[t], c) for t, c in counted.items() if t in columns]
-        if not found:
-            continue
-        w = np.array([(1.0 + math.log(c)) * idf[j] for j, c in found])
-        w /= np.linalg.norm(w)
-        rows += [r] * len(found)
-        cols += [j for j, _ in found]
-        values += w.tolist()
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=(n, len(kept)), dtype=np.float32)
+        row = weighted(counted, columns, idf)
+        if row is not None:
+            rows.append(np.full(len(row[0]), r, dtype=np.intp))
+            cols.append(row[0])
+            values.append(row[1])
+    matrix = sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n, len(kept)),
+        dtype=np.float32,
+    )
     rank = min(dimensions, min(matrix.shape) - 1)
     _u, _s, vt = randomized_svd(matrix, rank, n_iter=7, random_state=0)
     return Space(columns=columns, idf=idf, basis=np.ascontiguousarray(vt.T, dtype=np.float32))
