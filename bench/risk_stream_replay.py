@@ -21,9 +21,8 @@ SURGE_VARIANTS = [
     ("windows 2,4,8,12,24", {"RISK_SURGE_WINDOWS": (2.0, 4.0, 8.0, 12.0, 24.0)}),
     ("P=0.0005", {"RISK_SURGE_P": 0.0005}),
     ("P=0.002", {"RISK_SURGE_P": 0.002}),
-    ("span of last 4", {"RISK_SURGE_SPANS": (4,)}),
-    ("span 4 P=0.002", {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_P": 0.002}),
-    ("span 4 5", {"RISK_SURGE_SPANS": (4, 5)}),
+    ("no span (before)", {"RISK_SURGE_SPANS": ()}),
+    ("spans 4 5", {"RISK_SURGE_SPANS": (4, 5)}),
     ("span 4 + 24 h", {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_WINDOWS": (24.0,)}),
     ("span 4 5 6 + 24 h", {"RISK_SURGE_SPANS": (4, 5, 6), "RISK_SURGE_WINDOWS": (24.0,)}),
 ]
@@ -119,7 +118,9 @@ def surge_what_if() -> None:
                 )
                 if tied:
                     if hit is None:
-                        hit = planted.index(i) + 1 if i in planted else "after"
+                        # the burst is flagged once this many of its appeals are in: an alert
+                        # raised by a background appeal between the 3rd and 4th came by the 4th
+                        hit = sum(1 for p in planted if items[p].at <= t)
                 elif new_alert and not near_other:
                     stray_here += 1
             if stream.kind == "surge":
@@ -137,7 +138,7 @@ def surge_what_if() -> None:
         n_surge = sum(1 for st in streams if st.kind == "surge")
         n_quiet = sum(1 for st in streams if st.kind == "quiet")
         trig = " ".join(
-            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: (x[0] == "after", x[0]))
+            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: x[0])
         )
         print(
             f"{name:<22}{f'{detected}/{n_surge}':>10}{f'{by4}/{n_surge}':>8}  {trig:<34}{quiet_alerts:>13}{quiet_alerts / max(months, 1e-9):>11.2f}"

@@ -1,8 +1,8 @@
 """风险预警. Three detectors run when an appeal arrives:
-- surge: appeals of one category in one community over the last 2, 4, 8 and 24 hours
-  against that community's own daily baseline of the previous 28 days (the negative
-  binomial predictive of a Poisson rate learned from that history, the most surprising
-  window, corrected for trying several);
+- surge: appeals of one category in one community over the last 2, 4, 8 and 24 hours,
+  and over the span of the last four, against that community's own daily baseline of the
+  previous 28 days (the negative binomial predictive of a Poisson rate learned from that
+  history, the most surprising window, corrected for trying several);
 - cluster: N or more appeals about one matter, from different residents within 48 hours
   (`matching`: what they are about, the rare things and places they share, and their
   wording without stock phrases);

@@ -180,6 +180,21 @@ def test_the_span_of_the_last_four_is_tested_when_asked(settings):
     assert spanned[0] == min(1.0, risk.predictive_tail(4, 2.5 / 16, 7, 28) * 5) < fixed[0]
 
 
+def test_by_default_four_within_four_and_a_half_hours_are_a_surge(settings):
+    # A community that sees about 0.8 appeals of the category a day (22 in four weeks) gets
+    # four within 4.5 h: the 8 h window that holds them all cannot tell that from a busy
+    # morning, how fast the four came can. The shipped settings test that span.
+    now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=SH)
+    times = [now - dt.timedelta(hours=h) for h in (4.5, 3.0, 1.0, 0.0)]
+    found = risk.surge_test(times, now, 22, 28)
+    assert found is not None and found[1:] == (4, 4.5)
+    assert found[0] < settings.RISK_SURGE_P
+    settings.RISK_SURGE_SPANS = ()
+    windows_only = risk.surge_test(times, now, 22, 28)
+    assert windows_only is not None and windows_only[1:] == (4, 8.0)
+    assert windows_only[0] > settings.RISK_SURGE_P
+
+
 # --- through intake and the risk check ---------------------------------------------------
 
 
