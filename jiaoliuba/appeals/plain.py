@@ -120,6 +120,13 @@ def risk_evidence_text(kind: str, evidence: dict[str, Any]) -> list[str]:
             lines.append(_("%(n)s appeals in the group") % {"n": len(evidence["appeals"])})
     elif kind == "surge" and "count_24h" in evidence:
         lines.append(_("%(n)s appeals of this kind in 24 hours") % {"n": evidence["count_24h"]})
+        hours = evidence.get("window_hours")
+        if evidence.get("count_window") and hours and float(hours) < 24:
+            # How fast they came is what made the test fire; staff read it, not a p-value.
+            lines.append(
+                _("%(n)s of them within %(h)s hours")
+                % {"n": evidence["count_window"], "h": f"{float(hours):.1f}".removesuffix(".0")}
+            )
         if "baseline_per_day" in evidence:
             lines.append(
                 _("usually %(n)s a day over the previous 28 days")

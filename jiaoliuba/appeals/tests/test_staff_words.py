@@ -70,6 +70,16 @@ def test_cluster_and_surge_evidence_in_words():
         "属正常波动的概率低于 0.1%",
     ]
     assert not any("112" in line for line in risk_evidence_text("cluster", with_ids))
+    # A burst flagged by how fast it came says so; a whole day's count needs no second line.
+    fast = {"count_24h": 5, "count_window": 4, "window_hours": 4.483, "p_value": 0.0003}
+    assert risk_evidence_text("surge", fast)[:2] == [
+        "24 小时内同类诉求 5 件",
+        "其中 4 件在 4.5 小时内",
+    ]
+    fixed = {"count_24h": 4, "count_window": 4, "window_hours": 8.0}
+    assert risk_evidence_text("surge", fixed)[1] == "其中 4 件在 8 小时内"
+    day = {"count_24h": 7, "count_window": 7, "window_hours": 24.0}
+    assert risk_evidence_text("surge", day) == ["24 小时内同类诉求 7 件"]
 
 
 def _with_reasons(appeal: Appeal, reasons: list[str], *, category: str) -> Appeal:
