@@ -137,9 +137,7 @@ def surge_what_if() -> None:
             setattr(settings, k, v)
         n_surge = sum(1 for st in streams if st.kind == "surge")
         n_quiet = sum(1 for st in streams if st.kind == "quiet")
-        trig = " ".join(
-            f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: x[0])
-        )
+        trig = " ".join(f"#{t}:{n}" for t, n in sorted(triggers.items(), key=lambda x: x[0]))
         print(
             f"{name:<22}{f'{detected}/{n_surge}':>10}{f'{by4}/{n_surge}':>8}  {trig:<34}{quiet_alerts:>13}{quiet_alerts / max(months, 1e-9):>11.2f}"
             f"{f'{quiet_streams}/{n_quiet}':>9}{stray:>7}"

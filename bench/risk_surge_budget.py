@@ -38,14 +38,13 @@ import datetime as dt
 import math
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import risk_stream_gen as gen  # noqa: E402
-from risk_stream_texts import SHARES  # noqa: E402
+import risk_stream_gen as gen
+from risk_stream_texts import SHARES
 
 # Alerts per quiet stream-month; "match": what the app raises today (RISK_SURGE_P) on the
 # calibration streams, so a variant is judged by what it finds at today's false alarms.
@@ -99,6 +98,7 @@ APP_VARIANTS = {
     "windows only (before)": {"RISK_SURGE_SPANS": ()},
     "app + span 4": {"RISK_SURGE_SPANS": (4,)},
     "app + spans 4 5": {"RISK_SURGE_SPANS": (4, 5)},
+    "app + spans 3 4, from 3": {"RISK_SURGE_SPANS": (3, 4), "RISK_SURGE_MIN": 3},
     "span 4 + 24 h": {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_WINDOWS": (24.0,)},
     "span 4 + 8, 24 h": {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_WINDOWS": (8.0, 24.0)},
     "span 4 + 4, 8, 24 h": {"RISK_SURGE_SPANS": (4,), "RISK_SURGE_WINDOWS": (4.0, 8.0, 24.0)},
@@ -263,7 +263,9 @@ def main() -> None:
         f"set on {len(quiet_cal)} quiet streams of seed {CAL_SEED} ({cal_months:.0f} stream-months) "
         f"for ≤ {budget:.3f} alerts per quiet stream-month; filing: {FILING}"
     )
-    print(f"{'test (threshold as p)':<34}{'by 4th':>9}{'found':>9}  {'found with appeal #':<30}{'quiet':>7}")
+    print(
+        f"{'test (threshold as p)':<34}{'by 4th':>9}{'found':>9}  {'found with appeal #':<30}{'quiet':>7}"
+    )
     for test in TESTS:
         overrides = APP_VARIANTS.get(test, {})
         saved = {k: getattr(settings, k) for k in overrides}
