@@ -140,6 +140,21 @@ def test_what_an_appeal_is_about_is_not_where_it_is():
     assert "stairs" in vocabulary.spots("楼道里堆满了杂物")
 
 
+def test_the_things_are_known_by_the_names_people_use():
+    def about(text: str) -> frozenset[str]:
+        return vocabulary.objects(matching.normalize(text))
+
+    # Dialect, a hotline's record, a grid worker's shorthand: the same thing each time.
+    assert "charging" in about("俺们单元门口天天有人拿电驴子插着充")
+    assert "charging" in about("巡查：一层两轮车3辆，插排2个")
+    assert "manhole" in about("路边那个马葫芦盖子没了，晚上黑看不见")
+    assert "water" in about("五楼以上水上不去，一早上接不上水")
+    assert "lift" in about("梯子又卡在半截了，里头还有人")
+    # A landmark of the compound is where a matter is told, not what it is about.
+    assert "charging" not in about("车棚里的路灯坏了，晚上看不见")
+    assert about("路口的红绿灯坏了") == {"signal"}
+
+
 def test_a_rare_thing_links_free_tellings_and_a_common_one_does_not():
     corpus = district_corpus()
     a, b = (matching.telling(t, corpus) for t in ("路口的红绿灯坏了", "交通信号灯一直黄灯闪"))
