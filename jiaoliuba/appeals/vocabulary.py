@@ -296,7 +296,7 @@ _OBJECTS = tuple((name, tuple(normalize(w) for w in words)) for name, words in O
 _LOCATIVE = (
     "那边",
     "这边",
-    "旁边",
+    "旁",
     "附近",
     "边",
     "侧",
@@ -326,7 +326,14 @@ def _mentions(text: str, word: str) -> bool:
 def objects(text: str) -> frozenset[str]:
     """The classes a (normalized) text mentions as what it is about. A named gate (北门)
     is where most matters are told, so it counts as a place (`spots`), not a thing."""
+    for name in _NAMES:
+        text = text.replace(name, "|")
     return frozenset(name for name, words in _OBJECTS if any(_mentions(text, w) for w in words))
+
+
+# Names that hold a thing's word but are not that thing: 菜鸟 (a parcel network, 菜鸟驿站 a
+# landmark of most compounds) is no bird, 光猫 (the broadband modem) no cat.
+_NAMES = tuple(normalize(w) for w in ("菜鸟", "光猫"))
 
 
 # Parts of a building say where a matter is, like a building number: the same part adds

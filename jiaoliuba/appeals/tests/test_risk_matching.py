@@ -152,6 +152,10 @@ def test_the_things_are_known_by_the_names_people_use():
     assert "lift" in about("梯子又卡在半截了，里头还有人")
     # A landmark of the compound is where a matter is told, not what it is about.
     assert "charging" not in about("车棚里的路灯坏了，晚上看不见")
+    assert "parcel" not in about("快递柜旁的杂草长到半人高")
+    # A name that holds a thing's word is not that thing.
+    assert about("菜鸟驿站的快递丢了") == {"parcel", "security"}
+    assert "cat" not in about("光猫坏了，网断了一天")
     assert about("路口的红绿灯坏了") == {"signal"}
 
 
