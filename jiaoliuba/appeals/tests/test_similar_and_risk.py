@@ -2,11 +2,13 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import translation
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals import risk, selectors, services
 from jiaoliuba.appeals.choices import Status
 from jiaoliuba.appeals.models import Appeal, RiskAlert
+from jiaoliuba.appeals.plain import risk_evidence_text
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core import clock
 from jiaoliuba.core.errors import Conflict
@@ -233,3 +235,27 @@ def test_planted_surge_is_detected(regions, make_resident, staff, monkeypatch):
         burst.append(file(regions, people[i], f"楼上邻居半夜吵闹第{i}次", hint="neighbor"))
     kinds = _alerts_during(regions, burst)
     assert "surge" in kinds
+
+
+def test_a_fast_burst_is_flagged_by_its_fourth_and_says_how_fast(
+    regions, make_resident, staff, monkeypatch
+):
+    monkeypatch.setattr(clock, "now", clock.now)
+    rng = random.Random(3)
+    people = [make_resident(JIEFANG_G1) for _ in range(40)]
+    start = dt.datetime(2026, 10, 1, tzinfo=SH)
+    _background(regions, people, 30, rng, start)
+    burst_day = start + dt.timedelta(days=30, hours=9)
+    burst = []
+    for i, minutes in enumerate((0, 50, 100, 150)):  # four within 2.5 hours
+        t = burst_day + dt.timedelta(minutes=minutes)
+        clock.now = lambda t=t: t
+        burst.append(file(regions, people[i], f"楼上邻居半夜吵闹第{i}次", hint="neighbor"))
+    # Each appeal is checked when it arrives, as the worker does.
+    found = [risk.scan(appeal, appeal.received_at) for appeal in burst]
+    assert not any(kind == "surge" for scan in found[:3] for kind, _k, _e in scan)
+    surge = [e for kind, _k, e in found[3] if kind == "surge"]
+    assert surge and surge[0]["count_window"] == 4 and surge[0]["window_hours"] <= 4
+    hours = f"{float(surge[0]['window_hours']):.1f}".removesuffix(".0")
+    with translation.override("zh-hans"):
+        assert f"其中 4 件在 {hours} 小时内" in risk_evidence_text("surge", surge[0])
