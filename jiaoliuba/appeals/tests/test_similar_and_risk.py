@@ -221,18 +221,24 @@ def test_quiet_streams_raise_no_surge_or_cluster(regions, make_resident, staff, 
     assert fired == set()
 
 
-def test_planted_surge_is_detected(regions, make_resident, staff, monkeypatch):
-    monkeypatch.setattr(clock, "now", clock.now)
-    rng = random.Random(2)
+def _burst_after_a_month(regions, make_resident, seed, minutes):
+    """A month of normal appeals, then neighbours' complaints at these minutes past 9:00."""
+    rng = random.Random(seed)
     people = [make_resident(JIEFANG_G1) for _ in range(40)]
     start = dt.datetime(2026, 10, 1, tzinfo=SH)
     _background(regions, people, 30, rng, start)
     burst_day = start + dt.timedelta(days=30, hours=9)
     burst = []
-    for i in range(6):
-        t = burst_day + dt.timedelta(hours=i)
+    for i, minute in enumerate(minutes):
+        t = burst_day + dt.timedelta(minutes=minute)
         clock.now = lambda t=t: t
         burst.append(file(regions, people[i], f"楼上邻居半夜吵闹第{i}次", hint="neighbor"))
+    return burst
+
+
+def test_planted_surge_is_detected(regions, make_resident, staff, monkeypatch):
+    monkeypatch.setattr(clock, "now", clock.now)
+    burst = _burst_after_a_month(regions, make_resident, 2, [60 * i for i in range(6)])
     kinds = _alerts_during(regions, burst)
     assert "surge" in kinds
 
@@ -241,16 +247,7 @@ def test_a_fast_burst_is_flagged_by_its_fourth_and_says_how_fast(
     regions, make_resident, staff, monkeypatch
 ):
     monkeypatch.setattr(clock, "now", clock.now)
-    rng = random.Random(3)
-    people = [make_resident(JIEFANG_G1) for _ in range(40)]
-    start = dt.datetime(2026, 10, 1, tzinfo=SH)
-    _background(regions, people, 30, rng, start)
-    burst_day = start + dt.timedelta(days=30, hours=9)
-    burst = []
-    for i, minutes in enumerate((0, 50, 100, 150)):  # four within 2.5 hours
-        t = burst_day + dt.timedelta(minutes=minutes)
-        clock.now = lambda t=t: t
-        burst.append(file(regions, people[i], f"楼上邻居半夜吵闹第{i}次", hint="neighbor"))
+    burst = _burst_after_a_month(regions, make_resident, 3, (0, 50, 100, 150))  # 2.5 hours
     # Each appeal is checked when it arrives, as the worker does.
     found = [risk.scan(appeal, appeal.received_at) for appeal in burst]
     assert not any(kind == "surge" for scan in found[:3] for kind, _k, _e in scan)
