@@ -31,6 +31,27 @@ if os.environ.get("BENCH_SURGE_VARIANTS"):  # a comma-separated subset, by name
     SURGE_VARIANTS = [v for v in SURGE_VARIANTS if v[0] in _wanted]
 
 
+def file_as_intake(streams: list) -> None:
+    """Each appeal's category as appeal_submit files it: the classifier, given the type hint."""
+    from jiaoliuba.triage import classifier
+
+    for stream in streams:
+        verdicts = classifier.classify_many(
+            [(it.text, it.hint) for it in stream.items], explain=False
+        )
+        for it, verdict in zip(stream.items, verdicts, strict=True):
+            it.category = verdict.category
+
+
+def surge_history(times: list, t: dt.datetime, begun: dt.datetime) -> tuple[int, float]:
+    """What `risk.detect_surge` reads besides the last 24 hours: the scope's appeals in the 28
+    days before them, and how many of those days the community has been watched."""
+    window = t - dt.timedelta(hours=24)
+    history = sum(1 for a in times if window - dt.timedelta(days=28) < a <= window)
+    days = min(28.0, max(0.0, (window - begun).total_seconds() / 86400))
+    return history, days
+
+
 def surge_what_if() -> None:
     """BENCH_WHATIF=1: replay the same streams through the surge rule in memory (the
     classifier files each appeal exactly as appeal_submit does; nothing is written), with
@@ -40,15 +61,9 @@ def surge_what_if() -> None:
     from django.conf import settings
 
     from jiaoliuba.appeals import risk
-    from jiaoliuba.triage import classifier
 
     streams = [generate(i) for i in range(len(KINDS) * STREAMS)]
-    for stream in streams:
-        verdicts = classifier.classify_many(
-            [(it.text, it.hint) for it in stream.items], explain=False
-        )
-        for it, verdict in zip(stream.items, verdicts, strict=True):
-            it.category = verdict.category
+    file_as_intake(streams)
     print(f"surge rule replayed in memory over the same {len(streams)} streams (seed {SEED})")
     print(
         f"{'variant':<22}{'detected':>10}{'by 4th':>8}  {'trigger':<34}{'quiet alerts':>13}{'/stream-mo':>11}{'streams':>9}{'stray':>7}"
@@ -85,10 +100,7 @@ def surge_what_if() -> None:
                     recent = [a for a in same if a > t - dt.timedelta(hours=24)]
                     if len(recent) < settings.RISK_SURGE_MIN:
                         continue
-                    window = t - dt.timedelta(hours=24)
-                    history = sum(1 for a in same if window - dt.timedelta(days=28) < a <= window)
-                    begun = first_seen[it.community]
-                    days = min(28.0, max(0.0, (window - begun).total_seconds() / 86400))
+                    history, days = surge_history(same, t, first_seen[it.community])
                     found = risk.surge_test(recent, t, history, days)
                     if found is None or found[0] >= settings.RISK_SURGE_P / len(scopes):
                         continue

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import risk_stream_gen as gen
+from risk_stream_replay import file_as_intake, surge_history
 from risk_stream_texts import SHARES
 
 # Alerts per quiet stream-month; "match": what the app raises today (RISK_SURGE_P) on the
@@ -116,14 +117,7 @@ def streams_of(kind: str, seed: int, count: int) -> list[gen.Stream]:
     index = gen.KINDS.index(kind)
     out = [gen.generate(index + n * len(gen.KINDS)) for n in range(count)]
     if FILING == "intake":
-        from jiaoliuba.triage import classifier
-
-        for stream in out:
-            verdicts = classifier.classify_many(
-                [(it.text, it.hint) for it in stream.items], explain=False
-            )
-            for it, verdict in zip(stream.items, verdicts, strict=True):
-                it.category = verdict.category
+        file_as_intake(out)
     else:
         for stream in out:
             for it in stream.items:
@@ -176,9 +170,7 @@ def scores(stream: gen.Stream, test: str) -> Scored:
                 if test == "app, true rate":  # as if from a million days of history
                     history, days = true_rate * 1e6, 1e6
                 else:
-                    history = sum(1 for a in times if window - dt.timedelta(days=28) < a <= window)
-                    begun = first_seen[it.community]
-                    days = min(28.0, max(0.0, (window - begun).total_seconds() / 86400))
+                    history, days = surge_history(times, it.at, first_seen[it.community])
                 found = risk.surge_test(recent, it.at, history, days)
                 if found is None:
                     continue

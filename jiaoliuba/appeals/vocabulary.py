@@ -320,6 +320,11 @@ def _mentions(text: str, word: str) -> bool:
     return False
 
 
+# Names that hold a thing's word but are not that thing: 菜鸟 (a parcel network, 菜鸟驿站 a
+# landmark of most compounds) is no bird, 光猫 (the broadband modem) no cat.
+_NAMES = tuple(normalize(w) for w in ("菜鸟", "光猫"))
+
+
 # The same appeals are read again and again (each new appeal is compared with the last 48
 # hours, the district's corpus is relearned daily): remember the answers.
 @lru_cache(maxsize=8192)
@@ -329,11 +334,6 @@ def objects(text: str) -> frozenset[str]:
     for name in _NAMES:
         text = text.replace(name, "|")
     return frozenset(name for name, words in _OBJECTS if any(_mentions(text, w) for w in words))
-
-
-# Names that hold a thing's word but are not that thing: 菜鸟 (a parcel network, 菜鸟驿站 a
-# landmark of most compounds) is no bird, 光猫 (the broadband modem) no cat.
-_NAMES = tuple(normalize(w) for w in ("菜鸟", "光猫"))
 
 
 # Parts of a building say where a matter is, like a building number: the same part adds
