@@ -4,7 +4,7 @@ unrelated appeal. A group needs three linked members, so the pair rate bounds wh
 stream replays (`risk_streams.py`) can find; it takes seconds where a replay takes minutes.
 
 Every matter set of the bench is scored: the tuning sets (the bench's 25 and the earlier
-15), the evaluation set (24), the held-out set (20) and the blind sets 2, 3 and 4 (24 each).
+15), the evaluation set (24), the held-out set (20) and the blind sets 2, 3, 4 and 5 (24 each).
 Unrelated appeals are the triage held-out file (other writers), 40 drawn per telling; the
 district's corpus is that file. Besides the detector's own threshold, the pair rate is
 printed at the thresholds where 1 % and 1.5 % of unrelated pairs link, so two versions of
@@ -49,6 +49,7 @@ def main() -> None:
         "blind set 2": blind("risk_blind_set2.py"),
         "blind set 3": blind("risk_blind_set3.py"),
         "blind set 4": blind("risk_blind_set4.py"),
+        "blind set 5": blind("risk_blind_set5.py"),
     }
     unrelated = [
         json.loads(line)["content"] for line in risk_heldout._TRIAGE_TEST.open(encoding="utf-8")
