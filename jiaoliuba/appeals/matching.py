@@ -33,6 +33,7 @@ import numpy as np
 
 from jiaoliuba.appeals import meaning, vocabulary
 from jiaoliuba.appeals.similarity import normalize
+from jiaoliuba.core.hanzi import simplified
 from jiaoliuba.triage import model as triage_model
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def _number(token: str) -> int:
 
 
 def clauses(text: str) -> list[str]:
-    return [c for c in (normalize(p) for p in _CLAUSE.split(text or "")) if c]
+    # Read in simplified characters, as triage reads: 電梯 and 电梯 are one thing.
+    return [c for c in (normalize(p) for p in _CLAUSE.split(simplified(text or ""))) if c]
 
 
 def bigrams(text: str) -> set[str]:
@@ -216,7 +218,7 @@ def learn(texts: Iterable[tuple[str, object]], ref: Reference | None = None) -> 
 
 
 def places(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    plain = (text or "").translate(_DIGITS)
+    plain = simplified(text or "").translate(_DIGITS)
     return (
         frozenset(_number(m) for m in _BUILDING.findall(plain)),
         frozenset(_number(m) for m in _UNIT.findall(plain)),

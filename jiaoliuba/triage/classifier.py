@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Count, Max
 
+from jiaoliuba.core.hanzi import simplified
 from jiaoliuba.triage.choices import Category, Priority
 from jiaoliuba.triage.defaults import builtin_rules
 from jiaoliuba.triage.model import StatModel, load_shipped, segments
@@ -96,17 +97,19 @@ def compile_rule(
     kind: str = RULE_KIND_CLASSIFY,
     **_ignored: Any,
 ) -> CompiledRule:
+    # Texts are read in simplified characters (`hanzi`), so a rule written in traditional
+    # ones is read that way too.
     compiled = []
-    for line in (raw.strip() for raw in (patterns or "").splitlines()):
+    for line in (raw.strip() for raw in simplified(patterns or "").splitlines()):
         if line:
             compiled.append(re.compile(line))
     return CompiledRule(
         name,
         priority,
         category,
-        split_words(keywords),
+        split_words(simplified(keywords)),
         tuple(compiled),
-        split_words(exclude),
+        split_words(simplified(exclude)),
         kind or RULE_KIND_CLASSIFY,
     )
 
@@ -387,8 +390,10 @@ def classify_many(items: list[tuple[str, str]], *, explain: bool = True) -> list
     `explain=False` skips the strongest-n-gram reasons (for bulk scoring)."""
     rules = active_rules()
     model = active_model()
+    # Rules and model read simplified characters; the appeal keeps what the resident wrote.
+    items = [(simplified(t or ""), h or "") for t, h in items]
     if model is not None and items:
-        texts, hints = [t or "" for t, _h in items], [h or "" for _t, h in items]
+        texts, hints = [t for t, _h in items], [h for _t, h in items]
         matrix = model.vectorize(texts, hints)  # once, for the heads and the reasons
         p_red, prio, cat = model.predict(texts, hints, matrix=matrix)
         # Slicing a row out costs a third of the transform: one text is its own row, and

@@ -1,0 +1,30 @@
+"""An appeal written in traditional characters keeps the resident's characters, is triaged
+as its simplified twin, and links to simplified tellings of the same matter."""
+
+import pytest
+
+from jiaoliuba.appeals import matching
+from jiaoliuba.appeals.models import Appeal
+from jiaoliuba.triage import classifier
+
+pytestmark = pytest.mark.django_db
+
+TRADITIONAL = "三號樓二單元樓道裡一股很濃的煤氣味，已經好幾個小時了，樓裡還有老人"
+SIMPLE = "三号楼二单元楼道里一股很浓的煤气味，已经好几个小时了，楼里还有老人"
+
+
+def test_intake_keeps_what_the_resident_wrote_and_triages_it_as_simplified(submit):
+    appeal = submit(TRADITIONAL)
+    stored = Appeal.objects.get(pk=appeal.pk)
+    assert stored.content == TRADITIONAL
+    twin = classifier.classify(text=SIMPLE)
+    assert (stored.priority, stored.category) == (twin.priority, twin.category) == ("red", "safety")
+
+
+def test_matching_reads_traditional_as_simplified():
+    corpus = matching.learn([(SIMPLE, 1), ("楼上邻居每晚跳绳", 1), ("路灯不亮", 2)])
+    a, b = matching.telling(TRADITIONAL, corpus), matching.telling(SIMPLE, corpus)
+    assert (a.grams, a.objects, a.buildings, a.units) == (b.grams, b.objects, b.buildings, b.units)
+    assert "gas" in a.objects and a.buildings == {3} and a.units == {2}
+    other = matching.telling("三号楼二单元楼道里闻到煤气味，好几个小时了", corpus)
+    assert matching.score(a, other, corpus) == matching.score(b, other, corpus) > 0.3
