@@ -68,8 +68,8 @@ def _number(token: str) -> int:
 
 
 def clauses(text: str) -> list[str]:
-    # Read in simplified characters, as triage reads: 電梯 and 电梯 are one thing.
-    return [c for c in (normalize(p) for p in _CLAUSE.split(simplified(text or ""))) if c]
+    # `normalize` reads simplified characters, as triage does: 電梯 and 电梯 are one thing.
+    return [c for c in (normalize(p) for p in _CLAUSE.split(text or "")) if c]
 
 
 def bigrams(text: str) -> set[str]:

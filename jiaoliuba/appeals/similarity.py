@@ -10,6 +10,8 @@ from functools import cache
 
 import numpy as np
 
+from jiaoliuba.core.hanzi import simplified
+
 PERMUTATIONS = 32
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS
@@ -19,7 +21,8 @@ _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def normalize(text: str) -> str:
-    return _STRIP.sub("", (text or "").lower())
+    # Traditional characters read as simplified (`core.hanzi`): 電梯壞了 repeats 电梯坏了.
+    return _STRIP.sub("", simplified(text or "").lower())
 
 
 def shingles(text: str) -> set[str]:

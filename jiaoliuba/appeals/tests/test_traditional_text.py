@@ -28,3 +28,9 @@ def test_matching_reads_traditional_as_simplified():
     assert "gas" in a.objects and a.buildings == {3} and a.units == {2}
     other = matching.telling("三号楼二单元楼道里闻到煤气味，好几个小时了", corpus)
     assert matching.score(a, other, corpus) == matching.score(b, other, corpus) > 0.3
+
+
+def test_the_same_resident_writing_again_in_traditional_characters_is_a_repeat(submit):
+    first = submit("楼上邻居每晚11点还在跳绳，严重影响休息，多次沟通无效")
+    again = submit("樓上鄰居每晚11點還在跳繩，嚴重影響休息，多次溝通無效")
+    assert Appeal.objects.get(pk=again.pk).repeat_of_id == first.pk
