@@ -23,7 +23,12 @@ from jiaoliuba.appeals.api.routes import router as appeals_router
 from jiaoliuba.bookings.api.routes import router as bookings_router
 from jiaoliuba.community.api.routes import router as community_router
 from jiaoliuba.core.errors import ApplicationError, NotAuthenticated, NotFound, ValidationFailed
-from jiaoliuba.core.middleware import contains_nul, nul_error
+from jiaoliuba.core.middleware import (
+    contains_lone_surrogate,
+    contains_nul,
+    nul_error,
+    surrogate_error,
+)
 from jiaoliuba.dashboards.api.routes import router as dashboards_router
 from jiaoliuba.deliberation.api.meetings import router as meetings_router
 from jiaoliuba.deliberation.api.routes import router as deliberation_router
@@ -44,6 +49,8 @@ class NulCheckingParser(Parser):
         data = super().parse_body(request)
         if contains_nul(data):
             raise nul_error()
+        if contains_lone_surrogate(data):
+            raise surrogate_error()
         return data
 
     def parse_querydict(

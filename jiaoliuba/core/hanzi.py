@@ -38,4 +38,10 @@ def simplified(text: str) -> str:
     if not text or text.isascii():
         return text or ""
     converter = _converter()
-    return converter.convert(text) if converter is not None else text
+    if converter is None:
+        return text
+    try:
+        return converter.convert(text)
+    except UnicodeEncodeError:
+        # Half a surrogate pair (a JSON "\ud800"): not text, so there is nothing to convert.
+        return text

@@ -32,16 +32,37 @@ class ApplicationErrorMiddleware:
         return None
 
 
+def _any_string(value: Any, test: Callable[[str], bool]) -> bool:
+    """True if `test` holds for a string, or for any string (key or value) of a decoded JSON
+    document or form."""
+    if isinstance(value, str):
+        return test(value)
+    if isinstance(value, dict):
+        return any(_any_string(k, test) or _any_string(v, test) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_any_string(v, test) for v in value)
+    return False
+
+
 def contains_nul(value: Any) -> bool:
     """True if a NUL character hides anywhere in a string, or in the strings of a decoded
     JSON document or form (PostgreSQL cannot store it, and no person types one)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(contains_nul(v) for v in value)
+    return _any_string(value, lambda text: "\x00" in text)
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
+
+
+def contains_lone_surrogate(value: Any) -> bool:
+    """True if a string holds half of a UTF-16 surrogate pair. JSON's escape "\\ud800" decodes
+    to one; it is not text, no database can store it and no keyboard types it. (Forms and query
+    strings cannot carry one: their bytes are decoded as UTF-8.)"""
+    return _any_string(value, _not_utf8)
 
 
 def _without_nul(query: QueryDict) -> QueryDict:
@@ -61,11 +82,22 @@ def nul_error() -> ValidationFailed:
     )
 
 
+def surrogate_error() -> ValidationFailed:
+    return ValidationFailed(
+        _(
+            "The request contains half of a UTF-16 surrogate pair (\\ud800–\\udfff), "
+            "which is not text and cannot be stored."
+        ),
+        code="invalid_unicode",
+    )
+
+
 class RejectNulMiddleware:
     """One guard for every page and API operation: a NUL character in the path, the query,
     a header or a form/JSON body answers 400 before any view runs, instead of a 500 from
     PostgreSQL ("text fields cannot contain NUL"). Only a page's query string is cleaned
-    instead of refused."""
+    instead of refused. A lone surrogate in a JSON body (which no database can store, and
+    which made intake answer 500) answers 400 the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -87,7 +119,23 @@ class RejectNulMiddleware:
             request.GET = _without_nul(request.GET)  # type: ignore[assignment]
         if self._has_nul(request, read_multipart=read_multipart):
             return error_response(request, nul_error())
+        if self._has_lone_surrogate(request):
+            return error_response(request, surrogate_error())
         return None
+
+    @staticmethod
+    def _has_lone_surrogate(request: HttpRequest) -> bool:
+        content_type = request.content_type or ""
+        if request.method in ("GET", "HEAD", "OPTIONS") or not (
+            content_type == "application/json" or content_type.endswith("+json")
+        ):
+            return False
+        if b"\\ud" not in request.body.lower():
+            return False
+        try:
+            return contains_lone_surrogate(json.loads(request.body))
+        except ValueError:
+            return False
 
     @staticmethod
     def _has_nul(request: HttpRequest, *, read_multipart: bool) -> bool:

@@ -15,11 +15,13 @@ from django.test import Client
 
 from jiaoliuba.accounts.choices import Role
 from jiaoliuba.appeals import services
+from jiaoliuba.appeals.models import Appeal
 from jiaoliuba.appeals.services import Intake
 from jiaoliuba.core.middleware import contains_nul
 from jiaoliuba.testing.fixtures import JIEFANG, JIEFANG_G1
 
 NUL = "物业\x00费"
+LONE_SURROGATE = "物业\ud800费"
 SHAPE = {"code", "message", "message_zh", "message_en"}
 
 
@@ -51,17 +53,17 @@ def _resolve(spec: dict, schema: dict) -> dict:
     return schema
 
 
-def _sample(spec: dict, schema: dict) -> Any:
-    """A value of the schema's type with a NUL in every string."""
+def _sample(spec: dict, schema: dict, bad: str = NUL) -> Any:
+    """A value of the schema's type with `bad` in every string."""
     schema = _resolve(spec, schema)
     for option in schema.get("anyOf", []):
         if option.get("type") != "null":
-            return _sample(spec, option)
+            return _sample(spec, option, bad)
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
-        return {k: _sample(spec, v) for k, v in schema.get("properties", {}).items()}
+        return {k: _sample(spec, v, bad) for k, v in schema.get("properties", {}).items()}
     if kind == "array":
-        return [_sample(spec, schema.get("items", {}))]
+        return [_sample(spec, schema.get("items", {}), bad)]
     if kind == "integer":
         return 1
     if kind == "number":
@@ -70,7 +72,7 @@ def _sample(spec: dict, schema: dict) -> Any:
         return True
     if schema.get("format") == "binary":
         return None
-    return NUL
+    return bad
 
 
 def _operations(spec: dict):
@@ -124,6 +126,46 @@ def test_nul_anywhere_in_any_operation_is_a_clear_400(world):
     # nothing was written with a NUL
     appeal.refresh_from_db()
     assert "\x00" not in appeal.content
+
+
+def test_a_lone_surrogate_in_any_json_body_is_a_clear_400(world, api_client):
+    """JSON's "\\ud800" decodes to half a surrogate pair, which no database can store: intake
+    answered 500 with it. Every operation that takes JSON now answers 400 and writes nothing."""
+    client, appeal = world["client"], world["appeal"]
+    spec = _spec(client)
+    before = Appeal.objects.count()
+    swept = 0
+    for path, method, op in _operations(spec):
+        content = op.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            continue
+        body = _sample(spec, content["application/json"]["schema"], LONE_SURROGATE)
+        encoded = json.dumps(body)  # ASCII-escaped: the surrogate travels as \\ud800
+        if "\\ud800" not in encoded:
+            continue  # no string field
+        response = getattr(client, method)(
+            _url(path, op, appeal.pk), encoded, content_type="application/json"
+        )
+        _assert_clear_error(response, code="invalid_unicode")
+        swept += 1
+    assert swept > 15
+    assert Appeal.objects.count() == before
+    resident = api_client(world["resident"])
+    answer = resident.post(
+        "/api/v1/appeals",
+        '{"content": "楼道灯坏了\\ud800一个星期", "community": "' + JIEFANG + '"}',
+        content_type="application/json",
+    )
+    _assert_clear_error(answer, code="invalid_unicode")
+    assert answer.json()["message_zh"].startswith("请求中含有不成对的 UTF-16 代理码元")
+    # A whole pair is one character (an emoji escaped in JSON) and is filed as usual.
+    filed = resident.post(
+        "/api/v1/appeals",
+        '{"content": "楼道灯坏了一个星期\\ud83d\\ude22", "community": "' + JIEFANG + '"}',
+        content_type="application/json",
+    )
+    assert filed.status_code == 201, filed.content[:300]
+    assert Appeal.objects.get(pk=filed.json()["id"]).content.endswith("\U0001f622")
 
 
 @pytest.mark.parametrize("field", ["content", "address", "contact_phone", "type_hint", "community"])

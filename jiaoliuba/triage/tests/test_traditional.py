@@ -36,6 +36,9 @@ def test_simplified_converts_characters_and_phrases():
     assert hanzi.simplified("頭髮") == "头发"  # one traditional form per sense: 髮 → 发
     assert hanzi.simplified("电梯坏了 ok 123") == "电梯坏了 ok 123"
     assert hanzi.simplified("") == ""
+    # Half a surrogate pair is not text: read as it is, never an error (`jiaoliuba classify`
+    # reads JSON lines, where "\\ud800" is such a half).
+    assert hanzi.simplified("電\ud800梯") == "電\ud800梯"
 
 
 @pytest.mark.parametrize(
