@@ -130,10 +130,12 @@ class RejectNulMiddleware:
             content_type == "application/json" or content_type.endswith("+json")
         ):
             return False
-        if b"\\ud" not in request.body.lower():
+        # JSON spells the escape \u with a lower-case u and either case of hex digit.
+        body = request.body
+        if b"\\ud" not in body and b"\\uD" not in body:
             return False
         try:
-            return contains_lone_surrogate(json.loads(request.body))
+            return contains_lone_surrogate(json.loads(body))
         except ValueError:
             return False
 

@@ -158,6 +158,12 @@ def test_a_lone_surrogate_in_any_json_body_is_a_clear_400(world, api_client):
     )
     _assert_clear_error(answer, code="invalid_unicode")
     assert answer.json()["message_zh"].startswith("请求中含有不成对的 UTF-16 代理码元")
+    upper = resident.post(
+        "/api/v1/appeals",
+        '{"content": "楼道灯坏了\\uDC00一个星期", "community": "' + JIEFANG + '"}',
+        content_type="application/json",
+    )
+    _assert_clear_error(upper, code="invalid_unicode")
     # A whole pair is one character (an emoji escaped in JSON) and is filed as usual.
     filed = resident.post(
         "/api/v1/appeals",
