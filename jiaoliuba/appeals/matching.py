@@ -33,7 +33,7 @@ import numpy as np
 
 from jiaoliuba.appeals import meaning, vocabulary
 from jiaoliuba.appeals.similarity import normalize
-from jiaoliuba.core.hanzi import simplified
+from jiaoliuba.core.hanzi import standard
 from jiaoliuba.triage import model as triage_model
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _number(token: str) -> int:
 
 
 def clauses(text: str) -> list[str]:
-    # `normalize` reads simplified characters, as triage does: 電梯 and 电梯 are one thing.
+    # `normalize` reads the standard form, as triage does: 電梯, 𨋢 and 电梯 are one thing.
     return [c for c in (normalize(p) for p in _CLAUSE.split(text or "")) if c]
 
 
@@ -218,7 +218,7 @@ def learn(texts: Iterable[tuple[str, object]], ref: Reference | None = None) -> 
 
 
 def places(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    plain = simplified(text or "").translate(_DIGITS)
+    plain = standard(text or "").translate(_DIGITS)
     return (
         frozenset(_number(m) for m in _BUILDING.findall(plain)),
         frozenset(_number(m) for m in _UNIT.findall(plain)),

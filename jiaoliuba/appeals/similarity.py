@@ -10,7 +10,7 @@ from functools import cache
 
 import numpy as np
 
-from jiaoliuba.core.hanzi import simplified
+from jiaoliuba.core.hanzi import standard
 
 PERMUTATIONS = 32
 BANDS = 16
@@ -21,8 +21,8 @@ _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 def normalize(text: str) -> str:
-    # Traditional characters read as simplified (`core.hanzi`): 電梯壞了 repeats 电梯坏了.
-    return _STRIP.sub("", simplified(text or "").lower())
+    # Read in the standard form (`core.hanzi`): 電梯壞了 and 部𨋢坏咗 repeat 电梯坏了.
+    return _STRIP.sub("", standard(text or "").lower())
 
 
 def shingles(text: str) -> set[str]:

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Count, Max
 
-from jiaoliuba.core.hanzi import simplified
+from jiaoliuba.core.hanzi import standard
 from jiaoliuba.triage.choices import Category, Priority
 from jiaoliuba.triage.defaults import builtin_rules
 from jiaoliuba.triage.model import StatModel, load_shipped, segments
@@ -97,19 +97,20 @@ def compile_rule(
     kind: str = RULE_KIND_CLASSIFY,
     **_ignored: Any,
 ) -> CompiledRule:
-    # Texts are read in simplified characters (`hanzi`), so a rule written in traditional
-    # ones is read that way too.
+    # Texts are read in one standard form (`hanzi`: simplified Mandarin), so a rule written
+    # in traditional characters or Cantonese is read that way too; word by word, as a
+    # text is rewritten only where it holds a Cantonese character.
     compiled = []
-    for line in (raw.strip() for raw in simplified(patterns or "").splitlines()):
+    for line in (standard(raw.strip()) for raw in (patterns or "").splitlines()):
         if line:
             compiled.append(re.compile(line))
     return CompiledRule(
         name,
         priority,
         category,
-        split_words(simplified(keywords)),
+        tuple(standard(w) for w in split_words(keywords)),
         tuple(compiled),
-        split_words(simplified(exclude)),
+        tuple(standard(w) for w in split_words(exclude)),
         kind or RULE_KIND_CLASSIFY,
     )
 
@@ -390,8 +391,8 @@ def classify_many(items: list[tuple[str, str]], *, explain: bool = True) -> list
     `explain=False` skips the strongest-n-gram reasons (for bulk scoring)."""
     rules = active_rules()
     model = active_model()
-    # Rules and model read simplified characters; the appeal keeps what the resident wrote.
-    items = [(simplified(t or ""), h or "") for t, h in items]
+    # Rules and model read the standard form (`hanzi`); the appeal keeps what was written.
+    items = [(standard(t or ""), h or "") for t, h in items]
     if model is not None and items:
         texts, hints = [t for t, _h in items], [h for _t, h in items]
         matrix = model.vectorize(texts, hints)  # once, for the heads and the reasons

@@ -19,6 +19,9 @@ IMMINENT = (
     "要跳,不想活,几十,上百,聚集,堵路,堵门,堵大门,围堵,烧,打老婆,打孩子,打人,家暴,哭喊,呼救,差点,报复,锤子,刀"
 )
 
+# Who can go missing (走失): family members and the vulnerable, not a pet.
+PERSON = r"(爸|妈|爷|奶|姥|外公|外婆|老伴|老人|老头|老太|孩子|小孩|儿子|女儿|闺女|娃)"
+
 DEFAULT_RULES = [
     {
         "name": "危险：燃气、火情、用电",
@@ -37,7 +40,14 @@ DEFAULT_RULES = [
         "category": "safety",
         "keywords": "坍塌,塌了,倒塌,要塌,快塌,掉下来,砸伤,砸到人,坠落,高空抛物,溺水,被困,困在,晕倒,昏迷,不省人事,井盖没有,"
         "中毒,自杀,轻生,跳楼,不想活,井盖丢,没有井盖,井盖没了,走失,找不到人,咬伤,抓伤,流血",
-        "patterns": r"(电梯).{0,10}(困|关|卡).{0,10}(人|孩|老)" "\n" r"好几天没(见|看到|出门)",
+        "patterns": r"(电梯).{0,10}(困|关|卡).{0,10}(人|孩|老)"
+        "\n"
+        r"好几天没(见|看到|出门)"
+        # The guide's 走失 (a person at risk) as people say it; a lost pet is not one.
+        "\n" + PERSON + r"[^。！？!?]{0,12}(走丢|走散|跑丢)"
+        # The guide's 打架 and 扬言 one step before: someone waiting with a weapon.
+        "\n"
+        r"(拿|举|提|握|抄)着?(刀|菜刀|砍刀|锤子|斧头|棍子|铁棍|钢管|砖头)",
         "exclude": "",
     },
     {

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import scipy.sparse
 
-from jiaoliuba.core.hanzi import simplified
+from jiaoliuba.core.hanzi import standard
 from jiaoliuba.triage.choices import Category, Priority
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _document(text: str, hint: str) -> str:
     # The resident's hint is one more signal; the model learns how far to trust it.
     # A private-use character keeps it from forming n-grams with real text.
     marker = f"\ue000{hint}\ue000 " if hint else ""
-    return marker + simplified(text or "")
+    return marker + standard(text or "")
 
 
 _WHITE_SPACES = re.compile(r"\s\s+")

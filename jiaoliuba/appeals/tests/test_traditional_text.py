@@ -1,5 +1,5 @@
-"""An appeal written in traditional characters keeps the resident's characters, is triaged
-as its simplified twin, and links to simplified tellings of the same matter."""
+"""An appeal written in traditional characters or in Cantonese keeps the resident's words, is
+triaged as its simplified Mandarin twin, and links to other tellings of the same matter."""
 
 import pytest
 
@@ -33,4 +33,11 @@ def test_matching_reads_traditional_as_simplified():
 def test_the_same_resident_writing_again_in_traditional_characters_is_a_repeat(submit):
     first = submit("楼上邻居每晚11点还在跳绳，严重影响休息，多次沟通无效")
     again = submit("樓上鄰居每晚11點還在跳繩，嚴重影響休息，多次溝通無效")
+    assert Appeal.objects.get(pk=again.pk).repeat_of_id == first.pk
+
+
+def test_the_same_resident_writing_again_in_cantonese_is_a_repeat(submit):
+    # Read as written, the two share too few character pairs to be called one matter.
+    first = submit("小区门口的路灯坏了一个月了，晚上看不到路")
+    again = submit("小区门口啲路灯坏咗一个月，夜晚睇唔到路")
     assert Appeal.objects.get(pk=again.pk).repeat_of_id == first.pk

@@ -76,3 +76,40 @@ def test_without_opencc_the_text_is_read_as_written(monkeypatch, caplog):
         assert classifier.classify(text=TWINS[0][0]).priority in {"red", "yellow", "blue"}
     finally:
         hanzi._converter.cache_clear()
+
+
+# Written Cantonese, written for this test (none is in the corpus), each with its Mandarin twin
+# as `hanzi.standard` reads it.
+CANTONESE = [
+    (
+        "部𨋢停咗喺五楼，困咗两个人，管理处冇人听电话",
+        "部电梯停了在五楼，困了两个人，管理处没有人听电话",
+    ),
+    ("楼下个阿婆跌低咗，叫佢冇反应，点算", "楼下个阿婆摔倒了，叫他没有反应，怎么办"),
+    ("我老豆琴日出咗门到而家都未返", "我爸爸昨天出了门到现在都未返"),
+]
+
+
+@pytest.mark.parametrize(("cantonese", "mandarin"), CANTONESE, ids=["lift", "fall", "father"])
+def test_written_cantonese_is_read_in_mandarin_words(cantonese, mandarin):
+    assert hanzi.standard(cantonese) == mandarin
+    assert hanzi.standard(mandarin) == mandarin
+    assert classifier.classify(text=cantonese) == classifier.classify(text=mandarin)
+
+
+def test_mandarin_without_a_cantonese_character_is_left_as_it_is():
+    # 今日, 宜家 (IKEA), 边 and 点 are Mandarin too: only a text holding a character used
+    # in Cantonese alone is rewritten.
+    for text in ("今日宜家家居打折，河边有个坑", "点火的时候几时关阀门", "系统显示三点到"):
+        assert hanzi.standard(text) == text
+    assert hanzi.standard("電梯關人了") == "电梯关人了"
+
+
+def test_a_trapped_lift_in_cantonese_is_red_by_the_rules():
+    verdict = classifier.classify(text=CANTONESE[0][0])
+    assert verdict.priority == "red"
+    assert any(r.startswith("rule:危险：结构、坠落、人身") for r in verdict.reasons), (
+        verdict.reasons
+    )
+    fall = classifier.classify(text=CANTONESE[1][0])
+    assert any(r.startswith("rule:危险：事故类别与急救征兆") for r in fall.reasons), fall.reasons
