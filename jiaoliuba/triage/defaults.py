@@ -55,8 +55,14 @@ DEFAULT_RULES = [
         "priority": "red",
         "category": "group_conflict",
         "keywords": "群体,上访,聚集,围堵,堵路,堵大门,拉横幅,联名,集体去,打起来,斗殴,持刀,拿刀,砍人,闹事,讨薪,"
-        "罢工,一群人,几十个人,几十号人,很多业主,业主们都,去市政府,去政府门口",
-        "patterns": r"[二三四五六七八九十几百]+[十百]?(多)?个?(人|工人|业主|村民|户).{0,12}(不走|堵|围|闹|去)",
+        "罢工,一群人,几十个人,几十号人,很多业主,业主们都,去市政府,去政府门口,"
+        # The guide's 群体性矛盾 told calmly: many households against the property company
+        # or a developer, before anyone blocks a gate.
+        "大部分业主,多数业主,收集签名,集体签名,签名信",
+        "patterns": r"[二三四五六七八九十几百]+[十百]?(多)?个?(人|工人|业主|村民|户).{0,12}(不走|堵|围|闹|去)"
+        "\n"
+        r"[二三四五六七八九十几百]+[十百]?多?(户|名|位|个)?(业主|居民|村民|工人|家长|住户)"
+        r".{0,20}(不满|不同意|反对|签名|维权|讨说法|要说法|要求)",
         "exclude": "群里通知,微信群,群主",
     },
     # Category hints without a priority: they speak when the model is unsure (or absent).

@@ -221,34 +221,37 @@ def test_a_child_scratched_by_strays_is_red_by_the_harm_rule(settings):
 
 
 MISSING_AND_WEAPONS = importlib.import_module(
-    "jiaoliuba.triage.migrations.0011_missing_people_and_weapons"
+    "jiaoliuba.triage.migrations.0011_missing_people_weapons_and_owners"
 )
 BEFORE_MISSING = ("triage", "0010_scratches_are_harm_to_people")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_0011_rewrites_the_harm_rule_only_while_it_holds_0010s_text_and_back():
-    (old,), (new,) = MISSING_AND_WEAPONS.BEFORE, MISSING_AND_WEAPONS.AFTER
-    # The patterns gained two lines; nothing else changed.
-    assert new["patterns"].startswith(old["patterns"] + "\n")
-    assert {k: v for k, v in new.items() if k != "patterns"} == {
-        k: v for k, v in old.items() if k != "patterns"
-    }
+def test_0011_rewrites_the_two_rules_only_while_they_hold_0010s_text_and_back():
+    (old_harm, old_crowd), (new_harm, new_crowd) = (
+        MISSING_AND_WEAPONS.BEFORE,
+        MISSING_AND_WEAPONS.AFTER,
+    )
+    # Lines and words were added; nothing was taken away.
+    assert new_harm["patterns"].startswith(old_harm["patterns"] + "\n")
+    assert new_harm["keywords"] == old_harm["keywords"]
+    assert new_crowd["patterns"].startswith(old_crowd["patterns"] + "\n")
+    assert new_crowd["keywords"].startswith(old_crowd["keywords"] + ",")
     TriageRule.objects.all().delete()  # the rows the migrations installed, if any
-    untouched = TriageRule.objects.create(**old)
-    edited = TriageRule.objects.create(**{**old, "keywords": old["keywords"] + ",走丢"})
+    untouched = TriageRule.objects.create(**old_harm)
+    edited = TriageRule.objects.create(**{**old_crowd, "keywords": old_crowd["keywords"] + ",维权"})
     try:
         _migrate(BEFORE_MISSING)
     finally:
         _migrate_to_the_latest()
     untouched.refresh_from_db()
-    assert _text(untouched) == {**new, "kind": "classify"} and untouched.version == 2
+    assert _text(untouched) == {**new_harm, "kind": "classify"} and untouched.version == 2
     edited.refresh_from_db()
-    assert _text(edited)["patterns"] == old["patterns"] and edited.version == 1
+    assert _text(edited)["patterns"] == old_crowd["patterns"] and edited.version == 1
     try:
         _migrate(BEFORE_MISSING)  # and back
         untouched.refresh_from_db()
-        assert _text(untouched)["patterns"] == old["patterns"] and untouched.version == 3
+        assert _text(untouched)["patterns"] == old_harm["patterns"] and untouched.version == 3
     finally:
         _migrate_to_the_latest()
 
@@ -260,15 +263,17 @@ def test_0011_rewrites_the_harm_rule_only_while_it_holds_0010s_text_and_back():
         ("我妈早上出去买菜，到现在也没回来，老人有点糊涂，怕是走丢了", True),
         ("孩子在公园跟我们走散了，穿红衣服，六岁", True),
         ("楼下那人跟我吵完架，拿着菜刀在单元门口骂了半个钟头", True),
+        ("我们楼五十多户业主都反对在楼下建充电桩站，物业不理", "crowd"),
         # A lost pet is not the guide's person at risk.
         ("我家的狗前天走丢了，谁在小区里看到麻烦说一声", False),
     ],
-    ids=["mother-missing", "child-lost", "knife", "lost-dog"],
+    ids=["mother-missing", "child-lost", "knife", "owners-against", "lost-dog"],
 )
-def test_missing_people_and_weapons_fire_the_harm_rule(settings, text, red):
+def test_missing_people_weapons_and_owners_fire_the_red_rules(settings, text, red):
     settings.TRIAGE_CACHE_SECONDS = 0
     verdict = classifier.classify(text=text)
-    fired = any(r.startswith("rule:危险：结构、坠落、人身") for r in verdict.reasons)
-    assert fired is red, verdict.reasons
+    rule = "rule:群体性风险" if red == "crowd" else "rule:危险：结构、坠落、人身"
+    fired = any(r.startswith(rule) for r in verdict.reasons)
+    assert fired is bool(red), verdict.reasons
     if red:
         assert verdict.priority == "red"
