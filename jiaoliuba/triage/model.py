@@ -106,11 +106,24 @@ def test_corpus() -> list[Example]:
     return load_jsonl(DATA_DIR / TEST_FILE)
 
 
+# Where the resident lives and how to call them say nothing of how urgent the matter is, yet
+# the model learnt them as red: a mobile number's digits hold 12 and 19, as 120 and 119 do,
+# and red reports give a building more often than questions do. With "，住5号楼2单元301室，
+# 电话13912345678" appended, 2,991 of the corpus's 3,067 non-red texts read red. The model
+# reads neither (the rules and the appeal keep them): numbered places (building, unit, room,
+# floor, house) with the 住/地址 before them, and a mobile number with the 电话/手机 before it.
+_NUMBERED = r"[0-9０-９零一二两三四五六七八九十百]+\s*(?:号楼|号院|栋|幢|座|单元|室|号|层|楼)\s*"
+_ADDRESS = re.compile(
+    r"(?:(?:我的|联系)?(?:电话|手机号?|联系方式)(?:号码)?(?:是|为)?[:：]?\s*)?1[3-9]\d{9}"
+    rf"|(?:(?:我家|家)?(?:住在?|地址(?:是|为)?[:：]?)\s*)?(?:{_NUMBERED})+"
+)
+
+
 def _document(text: str, hint: str) -> str:
     # The resident's hint is one more signal; the model learns how far to trust it.
     # A private-use character keeps it from forming n-grams with real text.
     marker = f"\ue000{hint}\ue000 " if hint else ""
-    return marker + standard(text or "")
+    return marker + _ADDRESS.sub(" ", standard(text or ""))
 
 
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -590,10 +603,12 @@ _CLAUSE_BREAK = re.compile(r"[。！？!?；;，,、\n\s]+")
 
 
 def segments(text: str, min_chars: int = SEGMENT_MIN_CHARS) -> list[str]:
-    """Overlapping two-clause passages of a long text ([] for a short one)."""
+    """Overlapping two-clause passages of a long text ([] for a short one). An address or a
+    phone number is no clause (see `_ADDRESS`): adding one makes no text long."""
+    text = _ADDRESS.sub("", text)
     if len(text) <= min_chars:
         return []
-    clauses = [c for c in _CLAUSE_BREAK.split(text) if c]
+    clauses = [c for c in (part.strip() for part in _CLAUSE_BREAK.split(text)) if c]
     if len(clauses) < 3:
         return []
     return ["，".join(clauses[i : i + 2]) for i in range(len(clauses) - 1)]
