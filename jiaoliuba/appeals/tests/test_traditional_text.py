@@ -38,6 +38,6 @@ def test_the_same_resident_writing_again_in_traditional_characters_is_a_repeat(s
 
 def test_the_same_resident_writing_again_in_cantonese_is_a_repeat(submit):
     # Read as written, the two share too few character pairs to be called one matter.
-    first = submit("小区门口的路灯坏了一个月了，晚上看不到路")
-    again = submit("小区门口啲路灯坏咗一个月，夜晚睇唔到路")
+    first = submit("楼上那家天天半夜在剁东西，我们睡不着")
+    again = submit("楼上嗰家日日半夜喺度剁嘢，我哋瞓唔着")
     assert Appeal.objects.get(pk=again.pk).repeat_of_id == first.pk
