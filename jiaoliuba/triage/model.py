@@ -107,11 +107,12 @@ def test_corpus() -> list[Example]:
 
 
 # Where the resident lives and how to call them say nothing of how urgent the matter is, yet
-# the model learnt them as red: a mobile number's digits hold 12 and 19, as 120 and 119 do,
-# and red reports give a building more often than questions do. With "，住5号楼2单元301室，
-# 电话13912345678" appended, 2,991 of the corpus's 3,067 non-red texts read red. The model
-# reads neither (the rules and the appeal keep them): numbered places (building, unit, room,
-# floor, house) with the 住/地址 before them, and a mobile number with the 电话/手机 before it.
+# the model learnt them as red: red reports give buildings and numbers more often than other
+# appeals, and a passage of an address and a phone number alone (`segments`) read red. With
+# "，住5号楼2单元301室，电话13912345678" appended, 2,991 of the corpus's 3,067 non-red texts
+# read red. The model reads neither (the rules and the appeal keep them): numbered places
+# (building, unit, room, floor, house) with the 住/地址 before them, and a mobile number with
+# the 电话/手机 before it.
 _NUMBERED = r"[0-9０-９零一二两三四五六七八九十百]+\s*(?:号楼|号院|栋|幢|座|单元|室|号|层|楼)\s*"
 _ADDRESS = re.compile(
     r"(?:(?:我的|联系)?(?:电话|手机号?|联系方式)(?:号码)?(?:是|为)?[:：]?\s*)?1[3-9]\d{9}"
